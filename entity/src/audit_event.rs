@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// Append-only record of a change of access or of shared content.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "audit_event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub actor_id: Option<i32>,
+    pub alliance_id: Option<i32>,
+    pub school_id: Option<i32>,
+    /// What happened, such as `alliance_membership.accepted`.
+    pub action: String,
+    /// Global id of the object changed.
+    pub subject: String,
+    pub details: Json,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,145 @@
+//! Enumerations shared by the database and the GraphQL schema.
+//!
+//! Each is stored as its SCREAMING_SNAKE_CASE name in a short string column, so the
+//! database reads the same as the API and adding a variant never needs a migration.
+
+use async_graphql::Enum;
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $value:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize, Deserialize)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]
+        pub enum $name {
+            $($(#[$vmeta])* #[sea_orm(string_value = $value)] $variant),+
+        }
+    };
+}
+
+string_enum!(
+    /// Whether a person may use the platform.
+    PersonStatus {
+        /// Can sign in and take part.
+        Active = "ACTIVE",
+        /// Cannot sign in; history stays.
+        Disabled = "DISABLED",
+    }
+);
+
+string_enum!(
+    /// Phase of education, as Get Information About Schools names them.
+    SchoolPhase {
+        Nursery = "NURSERY",
+        Primary = "PRIMARY",
+        Middle = "MIDDLE",
+        Secondary = "SECONDARY",
+        AllThrough = "ALL_THROUGH",
+        Special = "SPECIAL",
+        AlternativeProvision = "ALTERNATIVE_PROVISION",
+        SixteenPlus = "SIXTEEN_PLUS",
+    }
+);
+
+string_enum!(
+    /// Whether a school is open.
+    SchoolStatus {
+        Open = "OPEN",
+        Closed = "CLOSED",
+    }
+);
+
+string_enum!(
+    /// What sort of network an alliance is.
+    AllianceKind {
+        TeachingSchoolAlliance = "TEACHING_SCHOOL_ALLIANCE",
+        MultiAcademyTrust = "MULTI_ACADEMY_TRUST",
+        LocalCluster = "LOCAL_CLUSTER",
+        ResearchSchoolNetwork = "RESEARCH_SCHOOL_NETWORK",
+        Other = "OTHER",
+    }
+);
+
+string_enum!(
+    /// A member school's role in an alliance.
+    MembershipRole {
+        LeadSchool = "LEAD_SCHOOL",
+        StrategicPartner = "STRATEGIC_PARTNER",
+        Member = "MEMBER",
+        Associate = "ASSOCIATE",
+    }
+);
+
+string_enum!(
+    /// Where a school's membership of an alliance stands.
+    MembershipStatus {
+        /// The alliance has invited the school; its headteacher has not yet accepted.
+        Invited = "INVITED",
+        /// The school takes part.
+        Active = "ACTIVE",
+        /// Paused by the alliance; the school may be reinstated.
+        Suspended = "SUSPENDED",
+        /// The school has left, or declined the invitation; history stays.
+        Left = "LEFT",
+    }
+);
+
+string_enum!(
+    /// Where a partnership stands.
+    PartnershipStatus {
+        Active = "ACTIVE",
+        Ended = "ENDED",
+    }
+);
+
+string_enum!(
+    /// A person's role at a school.
+    StaffRoleKind {
+        Teacher = "TEACHER",
+        TeachingAssistant = "TEACHING_ASSISTANT",
+        SupportStaff = "SUPPORT_STAFF",
+        MiddleLeader = "MIDDLE_LEADER",
+        SeniorLeader = "SENIOR_LEADER",
+        Headteacher = "HEADTEACHER",
+        SchoolCpdLead = "SCHOOL_CPD_LEAD",
+    }
+);
+
+impl StaffRoleKind {
+    /// Roles that lead a school: they manage its staff and answer for it in alliances.
+    pub fn leads_school(self) -> bool {
+        matches!(
+            self,
+            Self::Headteacher | Self::SeniorLeader | Self::SchoolCpdLead
+        )
+    }
+}
+
+string_enum!(
+    /// A person's role in an alliance.
+    AllianceRoleKind {
+        Admin = "ADMIN",
+        CpdLead = "CPD_LEAD",
+        Facilitator = "FACILITATOR",
+        /// Specialist Leader of Education: supports other schools in areas of expertise.
+        SpecialistLeaderOfEducation = "SPECIALIST_LEADER_OF_EDUCATION",
+    }
+);
+
+impl AllianceRoleKind {
+    /// Roles that administer an alliance: its schools, partnerships, people and themes.
+    pub fn administers(self) -> bool {
+        matches!(self, Self::Admin | Self::CpdLead)
+    }
+}
+
+string_enum!(
+    /// Which taxonomy a theme belongs to.
+    ThemeFramework {
+        PersonalisedLearning = "PERSONALISED_LEARNING",
+        Wellbeing = "WELLBEING",
+        /// Added by one alliance for its own use.
+        Alliance = "ALLIANCE",
+    }
+);

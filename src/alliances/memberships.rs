@@ -1,0 +1,371 @@
+//! A school's membership of an alliance: invited by the alliance, accepted (or declined)
+//! by the school's leaders, suspended and reinstated by the alliance, ended by either.
+//! Rows are never deleted, so the alliance's history stays readable.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::{MembershipRole, MembershipStatus, SchoolStatus, StaffRoleKind};
+use entity::{alliance, alliance_membership, partnership, partnership_school, person, school, staff_role};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+
+use super::AllianceMembership;
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{Access, allowed};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db, services};
+use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::mail::Email;
+use crate::payload;
+
+#[derive(InputObject)]
+pub struct InviteSchoolToAllianceInput {
+    pub alliance_id: ID,
+    pub school_id: ID,
+    #[graphql(default_with = "MembershipRole::Member")]
+    pub role: MembershipRole,
+}
+
+macro_rules! membership_step {
+    ($($(#[$doc:meta])* $input:ident => $payload:ident),+ $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[derive(InputObject)]
+            pub struct $input {
+                pub membership_id: ID,
+            }
+            payload!($payload { membership: AllianceMembership });
+        )+
+    };
+}
+
+payload!(InviteSchoolToAlliancePayload { membership: AllianceMembership });
+membership_step!(
+    AcceptAllianceInvitationInput => AcceptAllianceInvitationPayload,
+    DeclineAllianceInvitationInput => DeclineAllianceInvitationPayload,
+    SuspendAllianceMembershipInput => SuspendAllianceMembershipPayload,
+    ReinstateAllianceMembershipInput => ReinstateAllianceMembershipPayload,
+    EndAllianceMembershipInput => EndAllianceMembershipPayload,
+);
+
+/// Who may take a step in a membership's life.
+#[derive(Clone, Copy)]
+enum Actor {
+    AllianceAdmin,
+    SchoolLeader,
+    Either,
+}
+
+/// One step of a membership's life cycle.
+struct Step {
+    actor: Actor,
+    from: &'static [MembershipStatus],
+    to: MembershipStatus,
+    action: &'static str,
+}
+
+const ACCEPT: Step = Step {
+    actor: Actor::SchoolLeader,
+    from: &[MembershipStatus::Invited],
+    to: MembershipStatus::Active,
+    action: "alliance_membership.accepted",
+};
+const DECLINE: Step = Step {
+    actor: Actor::SchoolLeader,
+    from: &[MembershipStatus::Invited],
+    to: MembershipStatus::Left,
+    action: "alliance_membership.declined",
+};
+const SUSPEND: Step = Step {
+    actor: Actor::AllianceAdmin,
+    from: &[MembershipStatus::Active],
+    to: MembershipStatus::Suspended,
+    action: "alliance_membership.suspended",
+};
+const REINSTATE: Step = Step {
+    actor: Actor::AllianceAdmin,
+    from: &[MembershipStatus::Suspended],
+    to: MembershipStatus::Active,
+    action: "alliance_membership.reinstated",
+};
+const END: Step = Step {
+    actor: Actor::Either,
+    from: &[
+        MembershipStatus::Invited,
+        MembershipStatus::Active,
+        MembershipStatus::Suspended,
+    ],
+    to: MembershipStatus::Left,
+    action: "alliance_membership.ended",
+};
+
+#[derive(Default)]
+pub struct MembershipMutation;
+
+#[Object]
+impl MembershipMutation {
+    /// Invites a school into an alliance; the school's leaders are emailed and accept or
+    /// decline. The alliance's admins and CPD leads may.
+    async fn invite_school_to_alliance(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteSchoolToAllianceInput,
+    ) -> Result<InviteSchoolToAlliancePayload> {
+        InviteSchoolToAlliancePayload::from_result(invite(ctx, input).await)
+    }
+
+    /// Accepts an alliance's invitation on behalf of the school. The school's leaders may.
+    async fn accept_alliance_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptAllianceInvitationInput,
+    ) -> Result<AcceptAllianceInvitationPayload> {
+        AcceptAllianceInvitationPayload::from_result(take_step(ctx, &input.membership_id, &ACCEPT).await)
+    }
+
+    /// Declines an alliance's invitation on behalf of the school. The school's leaders may.
+    async fn decline_alliance_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: DeclineAllianceInvitationInput,
+    ) -> Result<DeclineAllianceInvitationPayload> {
+        DeclineAllianceInvitationPayload::from_result(take_step(ctx, &input.membership_id, &DECLINE).await)
+    }
+
+    /// Pauses an active membership. The alliance's admins and CPD leads may.
+    async fn suspend_alliance_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: SuspendAllianceMembershipInput,
+    ) -> Result<SuspendAllianceMembershipPayload> {
+        SuspendAllianceMembershipPayload::from_result(take_step(ctx, &input.membership_id, &SUSPEND).await)
+    }
+
+    /// Makes a suspended membership active again. The alliance's admins and CPD leads may.
+    async fn reinstate_alliance_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: ReinstateAllianceMembershipInput,
+    ) -> Result<ReinstateAllianceMembershipPayload> {
+        ReinstateAllianceMembershipPayload::from_result(take_step(ctx, &input.membership_id, &REINSTATE).await)
+    }
+
+    /// Ends a membership: the school leaves the alliance and its partnerships there. The
+    /// history stays. The alliance's admins and the school's leaders may.
+    async fn end_alliance_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: EndAllianceMembershipInput,
+    ) -> Result<EndAllianceMembershipPayload> {
+        EndAllianceMembershipPayload::from_result(take_step(ctx, &input.membership_id, &END).await)
+    }
+}
+
+async fn invite(
+    ctx: &Context<'_>,
+    input: InviteSchoolToAllianceInput,
+) -> MutationResult<AllianceMembership> {
+    let access = access(ctx).await?;
+    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let school_id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    allowed(
+        access.administers_alliance(alliance_id),
+        "only the alliance's admins and CPD leads invite schools",
+    )?;
+    let txn = begin_write(db(ctx)).await?;
+    let alliance = alliance::Entity::find_by_id(alliance_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let school = school::Entity::find_by_id(school_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    if school.status == SchoolStatus::Closed {
+        return Err(UserError::invalid_state("schoolId", "the school is closed").into());
+    }
+    let existing = alliance_membership::Entity::find()
+        .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
+        .filter(alliance_membership::Column::SchoolId.eq(school_id))
+        .filter(alliance_membership::Column::Status.ne(MembershipStatus::Left))
+        .one(&txn)
+        .await?;
+    if existing.is_some() {
+        return Err(UserError::new(
+            "schoolId",
+            UserErrorCode::Taken,
+            "the school is already invited to or a member of this alliance",
+        )
+        .into());
+    }
+    let now = Utc::now();
+    let membership = alliance_membership::ActiveModel {
+        alliance_id: Set(alliance_id),
+        school_id: Set(school_id),
+        role: Set(input.role),
+        status: Set(MembershipStatus::Invited),
+        invited_by_id: Set(Some(access.person_id)),
+        invited_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "alliance_membership.invited",
+            subject: NodeKind::AllianceMembership.id(membership.id),
+            alliance: Some(alliance_id),
+            school: Some(school_id),
+            details: serde_json::json!({ "role": membership.role }),
+        },
+    )
+    .await?;
+    let leaders = school_leader_emails(&txn, school_id).await?;
+    txn.commit().await?;
+    notify_leaders(ctx, leaders, &alliance, &school).await;
+    Ok(AllianceMembership(membership))
+}
+
+async fn school_leader_emails(
+    txn: &DatabaseTransaction,
+    school_id: i32,
+) -> Result<Vec<String>, sea_orm::DbErr> {
+    let leaders = Query::select()
+        .column(staff_role::Column::PersonId)
+        .from(staff_role::Entity)
+        .and_where(staff_role::Column::SchoolId.eq(school_id))
+        .and_where(staff_role::Column::EndsOn.is_null())
+        .and_where(staff_role::Column::Role.is_in([
+            StaffRoleKind::Headteacher,
+            StaffRoleKind::SeniorLeader,
+            StaffRoleKind::SchoolCpdLead,
+        ]))
+        .to_owned();
+    person::Entity::find()
+        .select_only()
+        .column(person::Column::Email)
+        .filter(person::Column::Id.in_subquery(leaders))
+        .into_tuple()
+        .all(txn)
+        .await
+}
+
+/// Tells the school's leaders of the invitation. A failure to send is logged, not fatal:
+/// the invitation stands and shows in the school's memberships.
+async fn notify_leaders(
+    ctx: &Context<'_>,
+    leaders: Vec<String>,
+    alliance: &alliance::Model,
+    school: &school::Model,
+) {
+    let services = services(ctx);
+    for to in leaders {
+        let email = Email {
+            to,
+            subject: format!("{} invites {} to join", alliance.name, school.name),
+            body: format!(
+                "{} has invited {} to join the alliance.\n\nA headteacher, senior leader or school CPD lead can accept or decline the invitation in Trellis: {}\n",
+                alliance.name, school.name, services.public_url
+            ),
+        };
+        if let Err(error) = services.mailer.send(email).await {
+            tracing::error!(?error, "could not send an alliance invitation email");
+        }
+    }
+}
+
+fn may_take(access: &Access, actor: Actor, membership: &alliance_membership::Model) -> bool {
+    let admin = access.administers_alliance(membership.alliance_id);
+    let leader = access.leads_school(membership.school_id);
+    match actor {
+        Actor::AllianceAdmin => admin,
+        Actor::SchoolLeader => leader,
+        Actor::Either => admin || leader,
+    }
+}
+
+async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<AllianceMembership> {
+    let access = access(ctx).await?;
+    let not_found = || UserError::not_found("membershipId");
+    let id = decode_as(id, NodeKind::AllianceMembership).ok_or_else(not_found)?;
+    let txn = begin_write(db(ctx)).await?;
+    let membership = alliance_membership::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|m| access.sees_alliance(m.alliance_id))
+        .ok_or_else(not_found)?;
+    allowed(
+        may_take(&access, step.actor, &membership),
+        match step.actor {
+            Actor::AllianceAdmin => "only the alliance's admins and CPD leads may do this",
+            Actor::SchoolLeader => "only the school's headteacher, senior leaders or CPD lead may do this",
+            Actor::Either => "only the alliance's admins or the school's leaders may do this",
+        },
+    )?;
+    if !step.from.contains(&membership.status) {
+        return Err(UserError::invalid_state(
+            "membershipId",
+            format!(
+                "the membership is {}, so this cannot be done",
+                format!("{:?}", membership.status).to_lowercase()
+            ),
+        )
+        .into());
+    }
+    let now = Utc::now();
+    let mut change: alliance_membership::ActiveModel = membership.clone().into();
+    change.status = Set(step.to);
+    change.updated_at = Set(now);
+    if step.to == MembershipStatus::Active && membership.joined_at.is_none() {
+        change.joined_at = Set(Some(now));
+    }
+    if step.to == MembershipStatus::Left {
+        change.ended_at = Set(Some(now));
+        leave_partnerships(&txn, &membership, now.date_naive()).await?;
+    }
+    let membership = change.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: step.action,
+            subject: NodeKind::AllianceMembership.id(membership.id),
+            alliance: Some(membership.alliance_id),
+            school: Some(membership.school_id),
+            details: serde_json::json!({ "status": membership.status }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(AllianceMembership(membership))
+}
+
+/// A school that leaves an alliance leaves its partnerships there; the rows stay.
+async fn leave_partnerships(
+    txn: &DatabaseTransaction,
+    membership: &alliance_membership::Model,
+    today: chrono::NaiveDate,
+) -> Result<(), sea_orm::DbErr> {
+    let alliance_partnerships = Query::select()
+        .column(partnership::Column::Id)
+        .from(partnership::Entity)
+        .and_where(partnership::Column::AllianceId.eq(membership.alliance_id))
+        .to_owned();
+    partnership_school::Entity::update_many()
+        .col_expr(partnership_school::Column::LeftOn, Expr::value(today))
+        .filter(partnership_school::Column::SchoolId.eq(membership.school_id))
+        .filter(partnership_school::Column::LeftOn.is_null())
+        .filter(partnership_school::Column::PartnershipId.in_subquery(alliance_partnerships))
+        .exec(txn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,175 @@
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::{AllianceKind, AllianceRoleKind};
+use entity::{alliance, alliance_role};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use super::Alliance;
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{allowed, visible};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+#[derive(InputObject)]
+pub struct CreateAllianceInput {
+    pub name: String,
+    pub kind: AllianceKind,
+    pub vision: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateAllianceInput {
+    pub alliance_id: ID,
+    /// The `version` the change was made from (see `Alliance.version`).
+    pub expected_version: i32,
+    pub name: Option<String>,
+    pub kind: Option<AllianceKind>,
+    pub vision: Option<String>,
+    pub description: Option<String>,
+}
+
+payload!(CreateAlliancePayload { alliance: Alliance });
+payload!(UpdateAlliancePayload { alliance: Alliance });
+
+#[derive(Default)]
+pub struct AllianceMutation;
+
+#[Object]
+impl AllianceMutation {
+    /// Starts an alliance. School leaders, alliance admins and CPD leads may; the creator
+    /// becomes its CPD lead (platform admins excepted).
+    async fn create_alliance(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAllianceInput,
+    ) -> Result<CreateAlliancePayload> {
+        CreateAlliancePayload::from_result(create_alliance(ctx, input).await)
+    }
+
+    /// Changes an alliance's name, kind, vision or description. Its admins and CPD leads
+    /// may.
+    async fn update_alliance(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateAllianceInput,
+    ) -> Result<UpdateAlliancePayload> {
+        UpdateAlliancePayload::from_result(update_alliance(ctx, input).await)
+    }
+}
+
+async fn create_alliance(ctx: &Context<'_>, input: CreateAllianceInput) -> MutationResult<Alliance> {
+    let access = access(ctx).await?;
+    allowed(
+        access.may_create_alliance(),
+        "only school leaders and alliance admins start alliances",
+    )?;
+    let now = Utc::now();
+    let model = alliance::ActiveModel {
+        name: Set(validation::required("name", &input.name, 200)?),
+        kind: Set(input.kind),
+        vision: Set(validation::optional("vision", input.vision.as_deref(), 5000)?),
+        description: Set(validation::optional(
+            "description",
+            input.description.as_deref(),
+            5000,
+        )?),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let txn = begin_write(db(ctx)).await?;
+    let alliance = model.insert(&txn).await?;
+    if !access.platform_admin {
+        alliance_role::ActiveModel {
+            person_id: Set(access.person_id),
+            alliance_id: Set(alliance.id),
+            role: Set(AllianceRoleKind::CpdLead),
+            expertise: Set(serde_json::json!([])),
+            starts_on: Set(now.date_naive()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "alliance.created",
+            subject: NodeKind::Alliance.id(alliance.id),
+            alliance: Some(alliance.id),
+            school: None,
+            details: serde_json::json!({ "name": alliance.name }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Alliance(alliance))
+}
+
+async fn update_alliance(ctx: &Context<'_>, input: UpdateAllianceInput) -> MutationResult<Alliance> {
+    let access = access(ctx).await?;
+    let not_found = || UserError::not_found("allianceId");
+    let id = decode_as(&input.alliance_id, NodeKind::Alliance).ok_or_else(not_found)?;
+    let txn = begin_write(db(ctx)).await?;
+    let current = visible(alliance::Entity::find_by_id(id).one(&txn).await?, |_| {
+        access.sees_alliance(id)
+    })
+    .map_err(|_| not_found())?;
+    allowed(
+        access.administers_alliance(id),
+        "only the alliance's admins and CPD leads change it",
+    )?;
+    let mut change: alliance::ActiveModel = current.clone().into();
+    if let Some(name) = &input.name {
+        change.name = Set(validation::required("name", name, 200)?);
+    }
+    if let Some(kind) = input.kind {
+        change.kind = Set(kind);
+    }
+    if input.vision.is_some() {
+        change.vision = Set(validation::optional("vision", input.vision.as_deref(), 5000)?);
+    }
+    if input.description.is_some() {
+        change.description = Set(validation::optional(
+            "description",
+            input.description.as_deref(),
+            5000,
+        )?);
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (alliance::Column::Id, id),
+        (alliance::Column::Version, input.expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let alliance = alliance::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(not_found)?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "alliance.updated",
+            subject: NodeKind::Alliance.id(id),
+            alliance: Some(id),
+            school: None,
+            details: serde_json::json!({ "version": alliance.version }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Alliance(alliance))
+}

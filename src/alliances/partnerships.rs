@@ -1,0 +1,346 @@
+//! Partnerships: named collaborations between two or more active member schools of one
+//! alliance. Schools join and leave; the rows stay as history.
+
+use std::collections::BTreeSet;
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{NaiveDate, Utc};
+use entity::enums::{MembershipStatus, PartnershipStatus};
+use entity::{alliance_membership, partnership, partnership_school};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+
+use super::{Partnership, PartnershipSchool};
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{Access, allowed};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::payload;
+use crate::validation;
+
+#[derive(InputObject)]
+pub struct CreatePartnershipInput {
+    pub alliance_id: ID,
+    pub name: String,
+    pub purpose: Option<String>,
+    /// The lead school; one of `schoolIds`.
+    pub lead_school_id: ID,
+    /// Two or more schools, each an active member of the alliance.
+    pub school_ids: Vec<ID>,
+    /// Defaults to today.
+    pub starts_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct AddSchoolToPartnershipInput {
+    pub partnership_id: ID,
+    pub school_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct RemoveSchoolFromPartnershipInput {
+    pub partnership_id: ID,
+    pub school_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct EndPartnershipInput {
+    pub partnership_id: ID,
+    /// Defaults to today.
+    pub ends_on: Option<NaiveDate>,
+}
+
+payload!(CreatePartnershipPayload { partnership: Partnership });
+payload!(AddSchoolToPartnershipPayload { partnership_school: PartnershipSchool });
+payload!(RemoveSchoolFromPartnershipPayload { partnership_school: PartnershipSchool });
+payload!(EndPartnershipPayload { partnership: Partnership });
+
+#[derive(Default)]
+pub struct PartnershipMutation;
+
+#[Object]
+impl PartnershipMutation {
+    /// Forms a partnership of member schools. The alliance's admins and CPD leads may.
+    async fn create_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePartnershipInput,
+    ) -> Result<CreatePartnershipPayload> {
+        CreatePartnershipPayload::from_result(create(ctx, input).await)
+    }
+
+    /// Adds an active member school to a partnership. The alliance's admins and CPD leads
+    /// may.
+    async fn add_school_to_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: AddSchoolToPartnershipInput,
+    ) -> Result<AddSchoolToPartnershipPayload> {
+        AddSchoolToPartnershipPayload::from_result(add_school(ctx, input).await)
+    }
+
+    /// Records that a school left a partnership. The alliance's admins and CPD leads may.
+    async fn remove_school_from_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveSchoolFromPartnershipInput,
+    ) -> Result<RemoveSchoolFromPartnershipPayload> {
+        RemoveSchoolFromPartnershipPayload::from_result(remove_school(ctx, input).await)
+    }
+
+    /// Ends a partnership; its history stays. The alliance's admins and CPD leads may.
+    async fn end_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: EndPartnershipInput,
+    ) -> Result<EndPartnershipPayload> {
+        EndPartnershipPayload::from_result(end(ctx, input).await)
+    }
+}
+
+/// Whether any of `schools` is not an active member of the alliance.
+async fn includes_non_member(
+    txn: &DatabaseTransaction,
+    alliance_id: i32,
+    schools: &BTreeSet<i32>,
+) -> Result<bool, sea_orm::DbErr> {
+    let active: BTreeSet<i32> = alliance_membership::Entity::find()
+        .select_only()
+        .column(alliance_membership::Column::SchoolId)
+        .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
+        .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
+        .filter(alliance_membership::Column::SchoolId.is_in(schools.iter().copied()))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(active.len() != schools.len())
+}
+
+async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationResult<Partnership> {
+    let access = access(ctx).await?;
+    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    allowed(
+        access.administers_alliance(alliance_id),
+        "only the alliance's admins and CPD leads form partnerships",
+    )?;
+    let name = validation::required("name", &input.name, 200)?;
+    let purpose = validation::optional("purpose", input.purpose.as_deref(), 5000)?;
+    let mut schools = BTreeSet::new();
+    for id in &input.school_ids {
+        schools.insert(
+            decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("schoolIds"))?,
+        );
+    }
+    let lead = decode_as(&input.lead_school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("leadSchoolId"))?;
+    if schools.len() < 2 {
+        return Err(UserError::invalid("schoolIds", "a partnership needs two or more schools").into());
+    }
+    if !schools.contains(&lead) {
+        return Err(UserError::invalid("leadSchoolId", "the lead school must be one of the schools").into());
+    }
+    let txn = begin_write(db(ctx)).await?;
+    if includes_non_member(&txn, alliance_id, &schools).await? {
+        return Err(UserError::invalid_state(
+            "schoolIds",
+            "every school must be an active member of the alliance",
+        )
+        .into());
+    }
+    let now = Utc::now();
+    let starts_on = input.starts_on.unwrap_or(now.date_naive());
+    let partnership = partnership::ActiveModel {
+        alliance_id: Set(alliance_id),
+        name: Set(name),
+        purpose: Set(purpose),
+        lead_school_id: Set(lead),
+        status: Set(PartnershipStatus::Active),
+        starts_on: Set(starts_on),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let rows = schools.iter().map(|school| partnership_school::ActiveModel {
+        partnership_id: Set(partnership.id),
+        school_id: Set(*school),
+        joined_on: Set(starts_on),
+        ..Default::default()
+    });
+    partnership_school::Entity::insert_many(rows).exec(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "partnership.created",
+            subject: NodeKind::Partnership.id(partnership.id),
+            alliance: Some(alliance_id),
+            school: Some(lead),
+            details: serde_json::json!({ "name": partnership.name, "schools": schools }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Partnership(partnership))
+}
+
+/// Finds a partnership the caller administers, in a write transaction.
+async fn administered_partnership(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    id: &ID,
+) -> MutationResult<partnership::Model> {
+    let not_found = || UserError::not_found("partnershipId");
+    let id = decode_as(id, NodeKind::Partnership).ok_or_else(not_found)?;
+    let partnership = partnership::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .filter(|p| access.sees_alliance(p.alliance_id))
+        .ok_or_else(not_found)?;
+    allowed(
+        access.administers_alliance(partnership.alliance_id),
+        "only the alliance's admins and CPD leads change partnerships",
+    )?;
+    if partnership.status == PartnershipStatus::Ended {
+        return Err(UserError::invalid_state("partnershipId", "the partnership has ended").into());
+    }
+    Ok(partnership)
+}
+
+async fn current_place(
+    txn: &DatabaseTransaction,
+    partnership_id: i32,
+    school_id: i32,
+) -> Result<Option<partnership_school::Model>, sea_orm::DbErr> {
+    partnership_school::Entity::find()
+        .filter(partnership_school::Column::PartnershipId.eq(partnership_id))
+        .filter(partnership_school::Column::SchoolId.eq(school_id))
+        .filter(partnership_school::Column::LeftOn.is_null())
+        .one(txn)
+        .await
+}
+
+async fn add_school(
+    ctx: &Context<'_>,
+    input: AddSchoolToPartnershipInput,
+) -> MutationResult<PartnershipSchool> {
+    let access = access(ctx).await?;
+    let school_id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let txn = begin_write(db(ctx)).await?;
+    let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
+    if includes_non_member(&txn, partnership.alliance_id, &BTreeSet::from([school_id])).await? {
+        return Err(UserError::invalid_state(
+            "schoolId",
+            "the school must be an active member of the alliance",
+        )
+        .into());
+    }
+    if current_place(&txn, partnership.id, school_id).await?.is_some() {
+        return Err(UserError::new(
+            "schoolId",
+            UserErrorCode::Taken,
+            "the school is already in this partnership",
+        )
+        .into());
+    }
+    let place = partnership_school::ActiveModel {
+        partnership_id: Set(partnership.id),
+        school_id: Set(school_id),
+        joined_on: Set(Utc::now().date_naive()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "partnership.school_added",
+            subject: NodeKind::Partnership.id(partnership.id),
+            alliance: Some(partnership.alliance_id),
+            school: Some(school_id),
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(PartnershipSchool(place))
+}
+
+async fn remove_school(
+    ctx: &Context<'_>,
+    input: RemoveSchoolFromPartnershipInput,
+) -> MutationResult<PartnershipSchool> {
+    let access = access(ctx).await?;
+    let school_id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let txn = begin_write(db(ctx)).await?;
+    let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
+    let place = current_place(&txn, partnership.id, school_id)
+        .await?
+        .ok_or_else(|| UserError::invalid_state("schoolId", "the school is not in this partnership"))?;
+    if place.school_id == partnership.lead_school_id {
+        return Err(UserError::invalid_state(
+            "schoolId",
+            "the lead school cannot leave; end the partnership instead",
+        )
+        .into());
+    }
+    let mut change: partnership_school::ActiveModel = place.into();
+    change.left_on = Set(Some(Utc::now().date_naive()));
+    let place = change.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "partnership.school_removed",
+            subject: NodeKind::Partnership.id(partnership.id),
+            alliance: Some(partnership.alliance_id),
+            school: Some(school_id),
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(PartnershipSchool(place))
+}
+
+async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Partnership> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
+    let ends_on = input.ends_on.unwrap_or(Utc::now().date_naive());
+    if ends_on < partnership.starts_on {
+        return Err(UserError::invalid("endsOn", "a partnership cannot end before it starts").into());
+    }
+    let mut change: partnership::ActiveModel = partnership.clone().into();
+    change.status = Set(PartnershipStatus::Ended);
+    change.ends_on = Set(Some(ends_on));
+    change.version = Set(partnership.version + 1);
+    change.updated_at = Set(Utc::now());
+    let partnership = change.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "partnership.ended",
+            subject: NodeKind::Partnership.id(partnership.id),
+            alliance: Some(partnership.alliance_id),
+            school: None,
+            details: serde_json::json!({ "endsOn": ends_on }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Partnership(partnership))
+}

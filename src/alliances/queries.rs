@@ -1,0 +1,57 @@
+use async_graphql::{Context, InputObject, Object, Result};
+use entity::alliance;
+use entity::enums::AllianceKind;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::Alliance;
+use crate::graphql::context::{access, db};
+use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
+
+/// Narrows the list of alliances. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct AllianceFilter {
+    /// Words in the name.
+    pub search: Option<String>,
+    pub kinds: Option<Vec<AllianceKind>>,
+}
+
+#[derive(Default)]
+pub struct AllianceQuery;
+
+#[Object]
+impl AllianceQuery {
+    /// Alliances the caller can see, alphabetical unless ordered otherwise.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn alliances(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<AllianceFilter>,
+        order_by: Option<NameOrder>,
+    ) -> Result<Page<Alliance>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut select =
+            alliance::Entity::find().filter(access.alliance_condition(alliance::Column::Id));
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            select = select.filter(contains_text(alliance::Column::Name, search));
+        }
+        if let Some(kinds) = filter.kinds {
+            select = select.filter(alliance::Column::Kind.is_in(kinds));
+        }
+        let order = order_by.unwrap_or_default();
+        let args = PageArgs::new(first, after, last, before);
+        Ok(root_page(
+            db(ctx),
+            select,
+            alliance::Column::Id,
+            order.sort(alliance::Column::Name),
+            &args,
+            |row: &alliance::Model| order.cursor(row.id, &row.name),
+        )
+        .await?)
+    }
+}

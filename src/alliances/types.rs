@@ -1,0 +1,311 @@
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{
+    AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PartnershipStatus,
+};
+use entity::{
+    alliance, alliance_membership, alliance_role, partnership, partnership_school, school,
+};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use crate::graphql::context::{access, load_required};
+use crate::graphql::ids::NodeKind;
+use crate::graphql::nested::{ChildList, child_page};
+use crate::graphql::pagination::{Page, PageArgs};
+use crate::people::{AllianceRole, Person, visible_person};
+use crate::schools::School;
+use crate::themes::Theme;
+
+/// A network of schools that work together.
+pub struct Alliance(pub alliance::Model);
+
+/// A school in an alliance, with its role and where the membership stands.
+pub struct AllianceMembership(pub alliance_membership::Model);
+
+/// A named collaboration between member schools of one alliance.
+pub struct Partnership(pub partnership::Model);
+
+/// A school's part in a partnership.
+pub struct PartnershipSchool(pub partnership_school::Model);
+
+macro_rules! wraps {
+    ($($ty:ident($model:path)),+) => {
+        $(impl From<$model> for $ty {
+            fn from(model: $model) -> Self {
+                Self(model)
+            }
+        })+
+    };
+}
+
+wraps!(
+    Alliance(alliance::Model),
+    AllianceMembership(alliance_membership::Model),
+    Partnership(partnership::Model),
+    PartnershipSchool(partnership_school::Model)
+);
+
+/// Narrows an alliance's memberships.
+#[derive(InputObject, Default, Debug)]
+pub struct MembershipFilter {
+    /// Only memberships in these states (default: all, history included).
+    pub statuses: Option<Vec<MembershipStatus>>,
+    pub roles: Option<Vec<MembershipRole>>,
+}
+
+/// Narrows an alliance's partnerships.
+#[derive(InputObject, Default, Debug)]
+pub struct PartnershipFilter {
+    pub statuses: Option<Vec<PartnershipStatus>>,
+}
+
+/// Narrows an alliance's people in roles.
+#[derive(InputObject, Default, Debug)]
+pub struct AllianceRoleFilter {
+    pub roles: Option<Vec<AllianceRoleKind>>,
+    /// Also list roles that have ended (default: current roles only).
+    #[graphql(default)]
+    pub include_ended: bool,
+}
+
+#[Object]
+impl Alliance {
+    pub async fn id(&self) -> ID {
+        NodeKind::Alliance.id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> AllianceKind {
+        self.0.kind
+    }
+    /// Where the alliance is going.
+    async fn vision(&self) -> Option<&str> {
+        self.0.vision.as_deref()
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Whether the caller administers this alliance (admin or CPD lead).
+    async fn viewer_can_administer(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(access(ctx).await?.administers_alliance(self.0.id))
+    }
+
+    /// Member schools, in the order they were invited; history included unless filtered.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<MembershipFilter>,
+    ) -> Result<Page<AllianceMembership>> {
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if let Some(statuses) = &filter.statuses {
+            condition = condition.add(alliance_membership::Column::Status.is_in(statuses.clone()));
+        }
+        if let Some(roles) = &filter.roles {
+            condition = condition.add(alliance_membership::Column::Role.is_in(roles.clone()));
+        }
+        let list = ChildList::<alliance_membership::Entity> {
+            parent: self.0.id,
+            parent_column: alliance_membership::Column::AllianceId,
+            condition,
+            fingerprint: format!("alliance.memberships {filter:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+
+    /// Partnerships of member schools, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn partnerships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<PartnershipFilter>,
+    ) -> Result<Page<Partnership>> {
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if let Some(statuses) = &filter.statuses {
+            condition = condition.add(partnership::Column::Status.is_in(statuses.clone()));
+        }
+        let list = ChildList::<partnership::Entity> {
+            parent: self.0.id,
+            parent_column: partnership::Column::AllianceId,
+            condition,
+            fingerprint: format!("alliance.partnerships {filter:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+
+    /// People in alliance roles: admins, CPD leads, facilitators, Specialist Leaders of
+    /// Education.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn roles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<AllianceRoleFilter>,
+    ) -> Result<Page<AllianceRole>> {
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if !filter.include_ended {
+            condition = condition.add(alliance_role::Column::EndsOn.is_null());
+        }
+        if let Some(roles) = &filter.roles {
+            condition = condition.add(alliance_role::Column::Role.is_in(roles.clone()));
+        }
+        let list = ChildList::<alliance_role::Entity> {
+            parent: self.0.id,
+            parent_column: alliance_role::Column::AllianceId,
+            condition,
+            fingerprint: format!("alliance.roles {filter:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+
+    /// Themes this alliance added to the shared taxonomy.
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
+        Ok(crate::themes::alliance_themes(ctx, self.0.id).await?)
+    }
+}
+
+#[Object]
+impl AllianceMembership {
+    pub async fn id(&self) -> ID {
+        NodeKind::AllianceMembership.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        Ok(Alliance(load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?))
+    }
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(load_required::<school::Entity>(ctx, self.0.school_id).await?))
+    }
+    async fn role(&self) -> MembershipRole {
+        self.0.role
+    }
+    async fn status(&self) -> MembershipStatus {
+        self.0.status
+    }
+    /// Who invited the school, if the caller can see them.
+    async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match self.0.invited_by_id {
+            Some(id) => Ok(visible_person(ctx, id).await?),
+            None => Ok(None),
+        }
+    }
+    async fn invited_at(&self) -> DateTime<Utc> {
+        self.0.invited_at
+    }
+    /// When the school's leader accepted.
+    async fn joined_at(&self) -> Option<DateTime<Utc>> {
+        self.0.joined_at
+    }
+    /// When the school left, or declined the invitation.
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+}
+
+#[Object]
+impl Partnership {
+    pub async fn id(&self) -> ID {
+        NodeKind::Partnership.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        Ok(Alliance(load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?))
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    async fn lead_school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(load_required::<school::Entity>(ctx, self.0.lead_school_id).await?))
+    }
+    async fn status(&self) -> PartnershipStatus {
+        self.0.status
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> Option<NaiveDate> {
+        self.0.ends_on
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Schools in the partnership, in the order they joined; those that left are listed
+    /// only with `includeLeft`.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn schools(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(default)] include_left: bool,
+    ) -> Result<Page<PartnershipSchool>> {
+        let mut condition = Condition::all();
+        if !include_left {
+            condition = condition.add(partnership_school::Column::LeftOn.is_null());
+        }
+        let list = ChildList::<partnership_school::Entity> {
+            parent: self.0.id,
+            parent_column: partnership_school::Column::PartnershipId,
+            condition,
+            fingerprint: format!("partnership.schools left={include_left}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}
+
+#[Object]
+impl PartnershipSchool {
+    pub async fn id(&self) -> ID {
+        NodeKind::PartnershipSchool.id(self.0.id)
+    }
+    async fn partnership(&self, ctx: &Context<'_>) -> Result<Partnership> {
+        Ok(Partnership(
+            load_required::<partnership::Entity>(ctx, self.0.partnership_id).await?,
+        ))
+    }
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(load_required::<school::Entity>(ctx, self.0.school_id).await?))
+    }
+    async fn joined_on(&self) -> NaiveDate {
+        self.0.joined_on
+    }
+    async fn left_on(&self) -> Option<NaiveDate> {
+        self.0.left_on
+    }
+}

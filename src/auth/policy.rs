@@ -1,0 +1,275 @@
+//! The access policy: the one place that decides what a caller may see and do.
+//!
+//! Visibility, in the words of DOMAIN.md:
+//! - Schools are public register data (GIAS): any signed-in caller sees them.
+//! - An alliance is seen by its admins, CPD leads, facilitators and SLEs, and by the staff
+//!   of schools that are members of it (or invited, or suspended; not after leaving).
+//! - Memberships and partnerships are seen with their alliance.
+//! - A person is seen by themself, and by those who share an active alliance network or a
+//!   school with them: their colleagues, and the people of schools active in an alliance
+//!   the caller takes part in.
+//! - A person's email is seen by themself and by those who administer them: leaders of a
+//!   school they work at, and admins of an alliance they work in.
+//! - Platform admins see everything.
+
+use std::collections::{BTreeSet, HashMap};
+
+use entity::enums::{AllianceRoleKind, MembershipStatus, StaffRoleKind};
+use entity::{alliance_membership, alliance_role, person, staff_role};
+use sea_orm::sea_query::{Condition, Query};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+
+use super::SignedIn;
+use crate::graphql::errors::{ApiError, ApiResult};
+
+/// A signed-in caller's roles and the alliances and schools they reach.
+#[derive(Debug)]
+pub struct Access {
+    pub person_id: i32,
+    pub platform_admin: bool,
+    /// Current staff roles, by school.
+    pub school_roles: HashMap<i32, Vec<StaffRoleKind>>,
+    /// Current alliance roles, by alliance.
+    pub alliance_roles: HashMap<i32, Vec<AllianceRoleKind>>,
+    /// Alliances the caller sees.
+    pub alliances: BTreeSet<i32>,
+    /// Schools whose staff the caller sees: their own, and those active in alliances the
+    /// caller takes part in.
+    pub network_schools: BTreeSet<i32>,
+    /// Schools the caller manages: those they lead, and those active in alliances they
+    /// administer.
+    pub managed_schools: BTreeSet<i32>,
+}
+
+impl Access {
+    /// Four statements at most, once per request.
+    pub async fn load(db: &DatabaseConnection, caller: &SignedIn) -> ApiResult<Self> {
+        let mut school_roles: HashMap<i32, Vec<StaffRoleKind>> = HashMap::new();
+        for (school, role) in staff_role::Entity::find()
+            .select_only()
+            .columns([staff_role::Column::SchoolId, staff_role::Column::Role])
+            .filter(staff_role::Column::PersonId.eq(caller.person_id))
+            .filter(staff_role::Column::EndsOn.is_null())
+            .into_tuple::<(i32, StaffRoleKind)>()
+            .all(db)
+            .await?
+        {
+            school_roles.entry(school).or_default().push(role);
+        }
+        let mut alliance_roles: HashMap<i32, Vec<AllianceRoleKind>> = HashMap::new();
+        for (alliance, role) in alliance_role::Entity::find()
+            .select_only()
+            .columns([alliance_role::Column::AllianceId, alliance_role::Column::Role])
+            .filter(alliance_role::Column::PersonId.eq(caller.person_id))
+            .filter(alliance_role::Column::EndsOn.is_null())
+            .into_tuple::<(i32, AllianceRoleKind)>()
+            .all(db)
+            .await?
+        {
+            alliance_roles.entry(alliance).or_default().push(role);
+        }
+
+        let mut alliances: BTreeSet<i32> = alliance_roles.keys().copied().collect();
+        let mut active_alliances = alliances.clone();
+        if !school_roles.is_empty() {
+            for (alliance, status) in alliance_membership::Entity::find()
+                .select_only()
+                .columns([
+                    alliance_membership::Column::AllianceId,
+                    alliance_membership::Column::Status,
+                ])
+                .filter(alliance_membership::Column::SchoolId.is_in(school_roles.keys().copied()))
+                .filter(alliance_membership::Column::Status.ne(MembershipStatus::Left))
+                .into_tuple::<(i32, MembershipStatus)>()
+                .all(db)
+                .await?
+            {
+                alliances.insert(alliance);
+                if status == MembershipStatus::Active {
+                    active_alliances.insert(alliance);
+                }
+            }
+        }
+        let mut network_schools: BTreeSet<i32> = school_roles.keys().copied().collect();
+        let mut managed_schools: BTreeSet<i32> = school_roles
+            .iter()
+            .filter(|(_, roles)| roles.iter().any(|role| role.leads_school()))
+            .map(|(school, _)| *school)
+            .collect();
+        if !active_alliances.is_empty() {
+            for (alliance, school) in alliance_membership::Entity::find()
+                .select_only()
+                .columns([
+                    alliance_membership::Column::AllianceId,
+                    alliance_membership::Column::SchoolId,
+                ])
+                .filter(alliance_membership::Column::AllianceId.is_in(active_alliances))
+                .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
+                .into_tuple::<(i32, i32)>()
+                .all(db)
+                .await?
+            {
+                network_schools.insert(school);
+                let administers = alliance_roles
+                    .get(&alliance)
+                    .is_some_and(|roles| roles.iter().any(|role| role.administers()));
+                if administers {
+                    managed_schools.insert(school);
+                }
+            }
+        }
+        Ok(Self {
+            person_id: caller.person_id,
+            platform_admin: caller.is_platform_admin,
+            school_roles,
+            alliance_roles,
+            alliances,
+            network_schools,
+            managed_schools,
+        })
+    }
+
+    // ---- alliances ----
+
+    pub fn sees_alliance(&self, alliance_id: i32) -> bool {
+        self.platform_admin || self.alliances.contains(&alliance_id)
+    }
+
+    /// Restricts a query on `column` (an alliance id) to alliances the caller sees.
+    pub fn alliance_condition(&self, column: impl ColumnTrait) -> Condition {
+        if self.platform_admin {
+            Condition::all()
+        } else {
+            Condition::all().add(column.is_in(self.alliances.iter().copied()))
+        }
+    }
+
+    /// Admins and CPD leads administer an alliance: its schools, partnerships, people and
+    /// themes.
+    pub fn administers_alliance(&self, alliance_id: i32) -> bool {
+        self.platform_admin
+            || self
+                .alliance_roles
+                .get(&alliance_id)
+                .is_some_and(|roles| roles.iter().any(|role| role.administers()))
+    }
+
+    pub fn administers_any_alliance(&self) -> bool {
+        self.platform_admin
+            || self
+                .alliance_roles
+                .values()
+                .flatten()
+                .any(|role| role.administers())
+    }
+
+    /// Alliances the caller administers.
+    pub fn administered_alliances(&self) -> Vec<i32> {
+        let mut ids: Vec<i32> = self
+            .alliance_roles
+            .iter()
+            .filter(|(_, roles)| roles.iter().any(|role| role.administers()))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Who may start a new alliance: platform admins, alliance admins and CPD leads, and
+    /// the leaders of a school.
+    pub fn may_create_alliance(&self) -> bool {
+        self.administers_any_alliance() || !self.led_schools().is_empty()
+    }
+
+    // ---- schools ----
+
+    /// Headteachers, senior leaders and school CPD leads lead a school: they answer for it
+    /// in alliances and manage its staff.
+    pub fn leads_school(&self, school_id: i32) -> bool {
+        self.platform_admin
+            || self
+                .school_roles
+                .get(&school_id)
+                .is_some_and(|roles| roles.iter().any(|role| role.leads_school()))
+    }
+
+    pub fn led_schools(&self) -> Vec<i32> {
+        let mut ids: Vec<i32> = self
+            .school_roles
+            .iter()
+            .filter(|(_, roles)| roles.iter().any(|role| role.leads_school()))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Whether the caller manages a school's staff and record: leads it, or administers an
+    /// alliance it is an active member of.
+    pub fn manages_school(&self, school_id: i32) -> bool {
+        self.platform_admin || self.managed_schools.contains(&school_id)
+    }
+
+    /// Whether the caller sees who works at a school.
+    pub fn sees_staff_of(&self, school_id: i32) -> bool {
+        self.platform_admin || self.network_schools.contains(&school_id)
+    }
+
+    // ---- people ----
+
+    /// Restricts a query on people to those the caller sees.
+    pub fn person_condition(&self) -> Condition {
+        if self.platform_admin {
+            return Condition::all();
+        }
+        let colleagues = Query::select()
+            .column(staff_role::Column::PersonId)
+            .from(staff_role::Entity)
+            .and_where(staff_role::Column::EndsOn.is_null())
+            .and_where(staff_role::Column::SchoolId.is_in(self.network_schools.iter().copied()))
+            .to_owned();
+        let alliance_people = Query::select()
+            .column(alliance_role::Column::PersonId)
+            .from(alliance_role::Entity)
+            .and_where(alliance_role::Column::EndsOn.is_null())
+            .and_where(alliance_role::Column::AllianceId.is_in(self.alliances.iter().copied()))
+            .to_owned();
+        Condition::any()
+            .add(person::Column::Id.eq(self.person_id))
+            .add(person::Column::Id.in_subquery(colleagues))
+            .add(person::Column::Id.in_subquery(alliance_people))
+    }
+
+    /// Whether the caller sees a person, given where that person works now.
+    pub fn sees_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
+        self.platform_admin
+            || person_id == self.person_id
+            || schools.iter().any(|s| self.network_schools.contains(s))
+            || alliances.iter().any(|a| self.alliances.contains(a))
+    }
+
+    /// Whether the caller administers a person (sees their email, manages their roles and
+    /// account): manages a school they work at, or administers an alliance they hold a
+    /// role in.
+    pub fn administers_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
+        self.platform_admin
+            || person_id == self.person_id
+            || schools.iter().any(|school| self.manages_school(*school))
+            || alliances.iter().any(|a| self.administers_alliance(*a))
+    }
+}
+
+/// Fails with `NotFound` (never `Forbidden`) for what the caller may not see, so that
+/// existence does not leak.
+pub fn visible<T>(found: Option<T>, sees: impl FnOnce(&T) -> bool) -> ApiResult<T> {
+    found.filter(|item| sees(item)).ok_or(ApiError::NotFound)
+}
+
+/// Fails with `Forbidden` for what the caller sees but may not do.
+pub fn allowed(may: bool, what: &'static str) -> ApiResult<()> {
+    if may {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(what))
+    }
+}

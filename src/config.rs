@@ -1,0 +1,106 @@
+//! One typed configuration: command-line flags, then `TRELLIS_*` environment variables,
+//! then defaults that work on a laptop.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+/// The signing secret the README shows; refused outside demo mode.
+pub const EXAMPLE_JWT_SECRET: &str = "change-me";
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseConfig {
+    /// Database URL: `sqlite://FILE?mode=rwc` (the default) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://trellis.db?mode=rwc")]
+    pub database_url: String,
+
+    /// Most connections the pool holds.
+    #[arg(long, env = "TRELLIS_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServerConfig {
+    #[command(flatten)]
+    pub database: DatabaseConfig,
+
+    /// Address to listen on.
+    #[arg(long, env = "TRELLIS_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Load demo data into an empty database, and generate a signing secret if none is set.
+    #[arg(long, env = "TRELLIS_DEMO", default_value_t = false)]
+    pub demo: bool,
+
+    /// HMAC secret for access tokens (at least 32 bytes). Required outside demo mode.
+    #[arg(long, env = "TRELLIS_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Base URL people reach the platform at, used in links sent by email.
+    #[arg(long, env = "TRELLIS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    pub public_url: String,
+
+    /// SMTP server URL (for example `smtps://user:pass@smtp.example.org`). Without it,
+    /// each email is written as a file into the outbox folder.
+    #[arg(long, env = "TRELLIS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of emails.
+    #[arg(long, env = "TRELLIS_MAIL_FROM", default_value = "Trellis <no-reply@trellis.invalid>")]
+    pub mail_from: String,
+
+    /// Folder that receives emails as `.eml` files when no SMTP server is set.
+    #[arg(long, env = "TRELLIS_OUTBOX_DIR", default_value = "outbox")]
+    pub outbox_dir: PathBuf,
+
+    /// Serve the schema to introspection queries.
+    #[arg(long, env = "TRELLIS_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Limits on what one request may ask for (API.md), each configurable.
+#[derive(Debug, Clone, Args)]
+pub struct Limits {
+    #[arg(long, env = "TRELLIS_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    #[arg(long, env = "TRELLIS_MAX_COMPLEXITY", default_value_t = 5000)]
+    pub max_complexity: usize,
+    #[arg(long, env = "TRELLIS_MAX_ALIASES", default_value_t = 15)]
+    pub max_aliases: usize,
+    #[arg(long, env = "TRELLIS_MAX_DIRECTIVES", default_value_t = 50)]
+    pub max_directives: usize,
+    #[arg(long, env = "TRELLIS_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    #[arg(long, env = "TRELLIS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    #[arg(long, env = "TRELLIS_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
+    /// Sign-in attempts allowed per email address per minute.
+    #[arg(long, env = "TRELLIS_SIGN_IN_PER_EMAIL_PER_MINUTE", default_value_t = 5)]
+    pub sign_in_per_email_per_minute: u32,
+    /// Sign-in attempts allowed per client IP address per minute.
+    #[arg(long, env = "TRELLIS_SIGN_IN_PER_IP_PER_MINUTE", default_value_t = 30)]
+    pub sign_in_per_ip_per_minute: u32,
+    /// How long a DataLoader waits to gather a batch, in microseconds.
+    #[arg(long, env = "TRELLIS_LOADER_DELAY_US", default_value_t = 100)]
+    pub loader_delay_us: u64,
+}
+
+impl Limits {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+/// Lifetimes of credentials (API.md).
+pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
+pub const REFRESH_FAMILY_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+pub const INVITATION_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+
+/// Pages of connections.
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+pub const MAX_PAGE_SIZE: usize = 100;

@@ -1,0 +1,277 @@
+//! Demo data for newcomers: two alliances of schools, partnerships, and people in every
+//! role, all signing in with one password. Loaded only into an empty database, so running
+//! `serve --demo` again changes nothing.
+
+use chrono::{NaiveDate, Utc};
+use entity::enums::{
+    AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PartnershipStatus,
+    PersonStatus, SchoolPhase, SchoolStatus, StaffRoleKind,
+};
+use entity::{
+    alliance, alliance_membership, alliance_role, partnership, partnership_school, person, school,
+    staff_role,
+};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+
+use crate::auth::passwords;
+
+pub const DEMO_PASSWORD: &str = "demo-trellis-2026";
+
+struct DemoSchool {
+    key: &'static str,
+    name: &'static str,
+    urn: &'static str,
+    phase: SchoolPhase,
+    kind: &'static str,
+    local_authority: &'static str,
+    postcode: &'static str,
+}
+
+const SCHOOLS: &[DemoSchool] = &[
+    DemoSchool { key: "kingsmead", name: "Kingsmead Primary School", urn: "141201", phase: SchoolPhase::Primary, kind: "Community school", local_authority: "Worcestershire", postcode: "WR1 2AB" },
+    DemoSchool { key: "staidans", name: "St Aidan's CofE Primary School", urn: "141202", phase: SchoolPhase::Primary, kind: "Voluntary aided school", local_authority: "Worcestershire", postcode: "WR2 4CD" },
+    DemoSchool { key: "hollybrook", name: "Hollybrook Infant School", urn: "141203", phase: SchoolPhase::Primary, kind: "Academy converter", local_authority: "Worcestershire", postcode: "WR3 7EF" },
+    DemoSchool { key: "severnvale", name: "Severn Vale Academy", urn: "141204", phase: SchoolPhase::Secondary, kind: "Academy sponsor led", local_authority: "Worcestershire", postcode: "WR4 9GH" },
+    DemoSchool { key: "brookfield", name: "Brookfield Special School", urn: "141205", phase: SchoolPhase::Special, kind: "Community special school", local_authority: "Worcestershire", postcode: "WR5 1JK" },
+    DemoSchool { key: "ashcroft", name: "Ashcroft All-Through School", urn: "141206", phase: SchoolPhase::AllThrough, kind: "Academy converter", local_authority: "Herefordshire", postcode: "HR1 3LM" },
+    DemoSchool { key: "riverside", name: "Riverside Primary Academy", urn: "141207", phase: SchoolPhase::Primary, kind: "Academy converter", local_authority: "Herefordshire", postcode: "HR2 6NP" },
+    DemoSchool { key: "millbrook", name: "Millbrook High School", urn: "141208", phase: SchoolPhase::Secondary, kind: "Academy converter", local_authority: "Herefordshire", postcode: "HR4 8QR" },
+    DemoSchool { key: "westfield", name: "Westfield Sixth Form College", urn: "141209", phase: SchoolPhase::SixteenPlus, kind: "Sixth form centres", local_authority: "Herefordshire", postcode: "HR5 2ST" },
+    DemoSchool { key: "oakwood", name: "Oakwood Nursery School", urn: "141210", phase: SchoolPhase::Nursery, kind: "Local authority nursery school", local_authority: "Worcestershire", postcode: "WR6 5UV" },
+];
+
+/// (school key, alliance index, role, status)
+const MEMBERSHIPS: &[(&str, usize, MembershipRole, MembershipStatus)] = &[
+    ("kingsmead", 0, MembershipRole::LeadSchool, MembershipStatus::Active),
+    ("staidans", 0, MembershipRole::Member, MembershipStatus::Active),
+    ("hollybrook", 0, MembershipRole::Member, MembershipStatus::Active),
+    ("severnvale", 0, MembershipRole::StrategicPartner, MembershipStatus::Active),
+    ("brookfield", 0, MembershipRole::Member, MembershipStatus::Active),
+    ("ashcroft", 0, MembershipRole::Associate, MembershipStatus::Active),
+    ("oakwood", 0, MembershipRole::Member, MembershipStatus::Invited),
+    ("millbrook", 1, MembershipRole::LeadSchool, MembershipStatus::Active),
+    ("riverside", 1, MembershipRole::Member, MembershipStatus::Active),
+    ("ashcroft", 1, MembershipRole::Member, MembershipStatus::Active),
+    ("westfield", 1, MembershipRole::StrategicPartner, MembershipStatus::Active),
+];
+
+const STAFF: &[(StaffRoleKind, &str, &[&str])] = &[
+    (StaffRoleKind::Headteacher, "Headteacher", &[]),
+    (StaffRoleKind::SchoolCpdLead, "Deputy headteacher and CPD lead", &["English"]),
+    (StaffRoleKind::MiddleLeader, "Maths lead", &["Mathematics"]),
+    (StaffRoleKind::Teacher, "Class teacher", &["English", "Science"]),
+];
+
+const GIVEN: &[&str] = &[
+    "Amelia", "Oliver", "Priya", "Daniel", "Grace", "Samuel", "Aisha", "Thomas", "Hannah",
+    "Joseph", "Chloe", "Mohammed", "Ella", "James", "Zara", "Lucas", "Sophie", "Harry", "Maya",
+    "Ethan",
+];
+const FAMILY: &[&str] = &[
+    "Okafor", "Bennett", "Shah", "Hughes", "Kowalski", "Evans", "Begum", "Clarke", "Murphy",
+    "Patel", "Wright", "Hussain", "Taylor", "Nguyen", "Roberts", "Campbell", "Ali", "Price",
+    "Morgan", "Fletcher",
+];
+
+/// The accounts a newcomer signs in with.
+const ACCOUNTS: &[(&str, &str)] = &[
+    ("admin@trellis.example", "platform admin"),
+    ("cpd.lead@severnvalley.example", "CPD lead of Severn Valley Teaching School Alliance"),
+    ("cpd.lead@riverside-trust.example", "CPD lead of Riverside Learning Trust"),
+    ("headteacher@kingsmead.example", "headteacher of Kingsmead Primary School"),
+    ("headteacher@oakwood.example", "headteacher of Oakwood Nursery School (invited, not yet a member)"),
+    ("teacher@ashcroft.example", "teacher at Ashcroft All-Through School (in both alliances)"),
+];
+
+pub fn print_accounts() {
+    println!("Demo accounts (password \"{DEMO_PASSWORD}\"):");
+    for (email, who) in ACCOUNTS {
+        println!("  {email:<36} {who}");
+    }
+    println!("Every school has a headteacher@, school-cpd-lead@, middle-leader@ and teacher@ account at <school>.example.");
+}
+
+fn email_for(role: StaffRoleKind, school: &str) -> String {
+    let local = match role {
+        StaffRoleKind::Headteacher => "headteacher",
+        StaffRoleKind::SchoolCpdLead => "school-cpd-lead",
+        StaffRoleKind::MiddleLeader => "middle-leader",
+        _ => "teacher",
+    };
+    format!("{local}@{school}.example")
+}
+
+/// Loads the demo into an empty database; does nothing when any alliance exists.
+pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if alliance::Entity::find().count(db).await? > 0 {
+        tracing::info!("the database already holds data; demo data not loaded");
+        return Ok(());
+    }
+    let hash = tokio::task::spawn_blocking(|| passwords::hash(DEMO_PASSWORD)).await?;
+    let now = Utc::now();
+    let since = NaiveDate::from_ymd_opt(2024, 9, 1).expect("a date");
+    let txn = db.begin().await?;
+
+    let mut names = GIVEN.iter().cycle().zip(FAMILY.iter().cycle().skip(3));
+    let mut new_person = |email: String, admin: bool| {
+        let (given, family) = names.next().expect("endless names");
+        person::ActiveModel {
+            email: Set(email),
+            given_name: Set((*given).to_owned()),
+            family_name: Set((*family).to_owned()),
+            status: Set(PersonStatus::Active),
+            password_hash: Set(Some(hash.clone())),
+            is_platform_admin: Set(admin),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    };
+
+    new_person("admin@trellis.example".into(), true).insert(&txn).await?;
+
+    let alliances = [
+        ("Severn Valley Teaching School Alliance", AllianceKind::TeachingSchoolAlliance, "Every child taught well, every teacher learning: schools across the Severn valley improving together through enquiry and coaching.", "cpd.lead@severnvalley.example"),
+        ("Riverside Learning Trust", AllianceKind::MultiAcademyTrust, "A family of schools from nursery to sixth form, with continuity of learning from phase to phase.", "cpd.lead@riverside-trust.example"),
+    ];
+    let mut alliance_ids = Vec::new();
+    for (name, kind, vision, lead_email) in alliances {
+        let alliance = alliance::ActiveModel {
+            name: Set(name.into()),
+            kind: Set(kind),
+            vision: Set(Some(vision.into())),
+            description: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let lead = new_person(lead_email.into(), false).insert(&txn).await?;
+        for (role, expertise) in [
+            (AllianceRoleKind::CpdLead, vec![]),
+            (AllianceRoleKind::Admin, vec![]),
+        ] {
+            grant_alliance_role(&txn, lead.id, alliance.id, role, expertise, since).await?;
+        }
+        alliance_ids.push(alliance.id);
+    }
+
+    let mut school_ids = std::collections::HashMap::new();
+    for demo in SCHOOLS {
+        let school = school::ActiveModel {
+            urn: Set(Some(demo.urn.into())),
+            name: Set(demo.name.into()),
+            phase: Set(demo.phase),
+            school_type: Set(Some(demo.kind.into())),
+            local_authority: Set(Some(demo.local_authority.into())),
+            postcode: Set(Some(demo.postcode.into())),
+            status: Set(SchoolStatus::Open),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        school_ids.insert(demo.key, school.id);
+        for (role, title, subjects) in STAFF {
+            let person = new_person(email_for(*role, demo.key), false).insert(&txn).await?;
+            staff_role::ActiveModel {
+                person_id: Set(person.id),
+                school_id: Set(school.id),
+                role: Set(*role),
+                job_title: Set(Some((*title).into())),
+                subjects: Set(serde_json::json!(subjects)),
+                phases: Set(serde_json::json!([demo.phase])),
+                starts_on: Set(since),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            // A teacher at Kingsmead is a facilitator and a Specialist Leader of Education.
+            if demo.key == "kingsmead" && *role == StaffRoleKind::MiddleLeader {
+                grant_alliance_role(&txn, person.id, alliance_ids[0], AllianceRoleKind::Facilitator, vec![], since).await?;
+                grant_alliance_role(&txn, person.id, alliance_ids[0], AllianceRoleKind::SpecialistLeaderOfEducation, vec!["Mathematics mastery", "Assessment for learning"], since).await?;
+            }
+        }
+    }
+
+    for (key, alliance, role, status) in MEMBERSHIPS {
+        let joined = (*status == MembershipStatus::Active).then_some(now);
+        alliance_membership::ActiveModel {
+            alliance_id: Set(alliance_ids[*alliance]),
+            school_id: Set(school_ids[key]),
+            role: Set(*role),
+            status: Set(*status),
+            invited_by_id: Set(None),
+            invited_at: Set(now),
+            joined_at: Set(joined),
+            ended_at: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+
+    let partnerships = [
+        (0, "KS2 Maths Mastery Partnership", "Four primaries developing mastery approaches to KS2 mathematics together.", "kingsmead", &["kingsmead", "staidans", "hollybrook"][..]),
+        (1, "Riverside Transition Partnership", "Continuity and progression from Year 6 to Year 7 between the trust's secondary and its feeder primaries.", "millbrook", &["millbrook", "riverside", "ashcroft"][..]),
+    ];
+    for (alliance, name, purpose, lead, members) in partnerships {
+        let partnership = partnership::ActiveModel {
+            alliance_id: Set(alliance_ids[alliance]),
+            name: Set(name.into()),
+            purpose: Set(Some(purpose.into())),
+            lead_school_id: Set(school_ids[lead]),
+            status: Set(PartnershipStatus::Active),
+            starts_on: Set(since),
+            ends_on: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for member in members {
+            partnership_school::ActiveModel {
+                partnership_id: Set(partnership.id),
+                school_id: Set(school_ids[member]),
+                joined_on: Set(since),
+                left_on: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    tracing::info!("demo data loaded");
+    Ok(())
+}
+
+async fn grant_alliance_role(
+    txn: &sea_orm::DatabaseTransaction,
+    person_id: i32,
+    alliance_id: i32,
+    role: AllianceRoleKind,
+    expertise: Vec<&str>,
+    since: NaiveDate,
+) -> Result<(), sea_orm::DbErr> {
+    alliance_role::ActiveModel {
+        person_id: Set(person_id),
+        alliance_id: Set(alliance_id),
+        role: Set(role),
+        expertise: Set(serde_json::json!(expertise)),
+        starts_on: Set(since),
+        ends_on: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! What resolvers reach through the GraphQL context: shared services, and per request the
+//! caller and the DataLoader.
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::DataLoader;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::policy::Access;
+use crate::auth::rate_limit::SignInLimiter;
+use crate::auth::tokens::TokenKeys;
+use crate::auth::{Caller, SignedIn};
+use crate::graphql::errors::{ApiError, ApiResult};
+use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error};
+use crate::mail::Mailer;
+
+/// Services shared by all requests (schema data).
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub keys: TokenKeys,
+    pub mailer: Arc<dyn Mailer>,
+    pub sign_in_limiter: SignInLimiter,
+    pub public_url: String,
+}
+
+pub type Loader = Arc<DataLoader<SqlLoader>>;
+
+pub fn services<'a>(ctx: &Context<'a>) -> &'a Services {
+    ctx.data_unchecked::<Arc<Services>>()
+}
+
+pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    &services(ctx).db
+}
+
+pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
+    ctx.data_unchecked::<Caller>()
+}
+
+pub fn signed_in<'a>(ctx: &Context<'a>) -> ApiResult<&'a SignedIn> {
+    caller(ctx).signed_in()
+}
+
+/// The signed-in caller's access scope; `Unauthenticated` for anonymous callers.
+pub async fn access(ctx: &Context<'_>) -> ApiResult<Arc<Access>> {
+    caller(ctx).access(db(ctx)).await
+}
+
+pub fn loader(ctx: &Context<'_>) -> Loader {
+    ctx.data_unchecked::<Loader>().clone()
+}
+
+/// Loads one row by id through the request's DataLoader.
+pub async fn load<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    loader(ctx)
+        .load_one(ById::<E>::new(id))
+        .await
+        .map_err(loader_error)
+}
+
+/// Loads a row that must exist (a foreign key's target).
+pub async fn load_required<E>(ctx: &Context<'_>, id: i32) -> ApiResult<E::Model>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    load::<E>(ctx, id).await?.ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("dangling reference to {id}"))
+    })
+}

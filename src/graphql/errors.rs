@@ -1,0 +1,228 @@
+//! The API's one error type, and the typed `userErrors` of mutation payloads.
+//!
+//! Top-level errors always carry `extensions.code`. Internal errors are logged whole, inside
+//! the request's span (which carries the request id), and reach the client only as
+//! "internal error" plus that request id.
+
+use async_graphql::{Enum, ErrorExtensions, SimpleObject};
+use sea_orm::DbErr;
+
+/// Codes of top-level errors (API.md).
+pub mod code {
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    pub const TIMEOUT: &str = "TIMEOUT";
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+/// Deliberately not `Display`: async-graphql converts any `Display` error into a
+/// top-level error without a code, so this type converts only through the `From` below.
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated,
+    NotFound,
+    Forbidden(&'static str),
+    BadUserInput(String),
+    RateLimited { retry_after_secs: u64 },
+    Internal(anyhow::Error),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// What the client reads. Internal errors say nothing of their cause.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated => "sign in to do this".into(),
+            Self::NotFound => "not found".into(),
+            Self::Forbidden(reason) => (*reason).into(),
+            Self::BadUserInput(reason) => reason.clone(),
+            Self::RateLimited { retry_after_secs } => {
+                format!("too many attempts; try again in {retry_after_secs} seconds")
+            }
+            Self::Internal(_) => "internal error".into(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => code::UNAUTHENTICATED,
+            Self::NotFound => code::NOT_FOUND,
+            Self::Forbidden(_) => code::FORBIDDEN,
+            Self::BadUserInput(_) => code::BAD_USER_INPUT,
+            Self::RateLimited { .. } => code::RATE_LIMITED,
+            Self::Internal(_) => code::INTERNAL,
+        }
+    }
+
+    #[track_caller]
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        let error = error.into();
+        let location = std::panic::Location::caller();
+        tracing::error!(error = ?error, %location, "internal error");
+        Self::Internal(error)
+    }
+}
+
+impl From<DbErr> for ApiError {
+    #[track_caller]
+    fn from(error: DbErr) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> Self {
+        let code = error.code();
+        let retry_after = match &error {
+            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        async_graphql::Error::new(error.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(seconds) = retry_after {
+                ext.set("retryAfter", seconds);
+            }
+        })
+    }
+}
+
+/// What kind of problem a `UserError` reports, for clients to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum UserErrorCode {
+    /// The value is malformed, out of range or too long.
+    Invalid,
+    /// No such object, or not one the caller may see.
+    NotFound,
+    /// The value must be unique and is already used.
+    Taken,
+    /// The object is not in a state that allows this.
+    InvalidState,
+    /// Someone else changed the object first; reload and try again.
+    Conflict,
+    /// The email or password is wrong, or the token is not valid.
+    InvalidCredentials,
+    /// The password is too short, too long or too common.
+    WeakPassword,
+}
+
+/// A problem the user can fix, reported in a mutation payload. Nothing was changed.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct UserError {
+    /// Path to the input field at fault, such as `["input", "urn"]`; empty when no one field is.
+    pub field: Vec<String>,
+    pub code: UserErrorCode,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
+        let field = if field.is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once("input")
+                .chain(field.split('.'))
+                .map(str::to_owned)
+                .collect()
+        };
+        Self {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(field: &str) -> Self {
+        Self::new(field, UserErrorCode::NotFound, "no such object")
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::new(field, UserErrorCode::Invalid, message)
+    }
+
+    pub fn invalid_state(field: &str, message: impl Into<String>) -> Self {
+        Self::new(field, UserErrorCode::InvalidState, message)
+    }
+
+    pub fn conflict() -> Self {
+        Self::new(
+            "expectedVersion",
+            UserErrorCode::Conflict,
+            "someone else changed this first; reload it and try again",
+        )
+    }
+}
+
+/// Why a mutation did not happen: something the user can fix (reported in the payload's
+/// `userErrors`), or a top-level error (not signed in, not allowed, internal).
+#[derive(Debug)]
+pub enum MutationError {
+    User(Vec<UserError>),
+    Api(ApiError),
+}
+
+pub type MutationResult<T> = Result<T, MutationError>;
+
+impl From<UserError> for MutationError {
+    fn from(error: UserError) -> Self {
+        Self::User(vec![error])
+    }
+}
+
+impl From<ApiError> for MutationError {
+    fn from(error: ApiError) -> Self {
+        Self::Api(error)
+    }
+}
+
+impl From<DbErr> for MutationError {
+    #[track_caller]
+    fn from(error: DbErr) -> Self {
+        Self::Api(ApiError::internal(error))
+    }
+}
+
+/// Turns a unique-key violation into a `Taken` user error on `field`; other database
+/// errors stay internal.
+pub fn on_unique(field: &'static str, message: &'static str) -> impl FnOnce(DbErr) -> MutationError {
+    move |error| match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            UserError::new(field, UserErrorCode::Taken, message).into()
+        }
+        _ => MutationError::from(error),
+    }
+}
+
+/// Declares a mutation payload: the changed object (absent when nothing changed) and the
+/// problems the user can fix.
+#[macro_export]
+macro_rules! payload {
+    ($(#[$meta:meta])* $name:ident { $field:ident : $ty:ty }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            pub $field: Option<$ty>,
+            pub user_errors: Vec<$crate::graphql::errors::UserError>,
+        }
+
+        impl $name {
+            pub fn from_result(
+                result: $crate::graphql::errors::MutationResult<$ty>,
+            ) -> async_graphql::Result<Self> {
+                match result {
+                    Ok(value) => Ok(Self { $field: Some(value), user_errors: Vec::new() }),
+                    Err($crate::graphql::errors::MutationError::User(user_errors)) => {
+                        Ok(Self { $field: None, user_errors })
+                    }
+                    Err($crate::graphql::errors::MutationError::Api(error)) => Err(error.into()),
+                }
+            }
+        }
+    };
+}

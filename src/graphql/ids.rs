@@ -1,0 +1,87 @@
+//! Opaque global ids, as Relay expects: the type and the key, base64url-encoded.
+//! Clients must treat them as opaque; they are stable across releases.
+
+use async_graphql::ID;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Every type that implements `Node`, with the name used in its ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    Alliance,
+    AllianceMembership,
+    AllianceRole,
+    Partnership,
+    PartnershipSchool,
+    Person,
+    School,
+    StaffRole,
+    Theme,
+}
+
+impl NodeKind {
+    const ALL: [NodeKind; 9] = [
+        Self::Alliance,
+        Self::AllianceMembership,
+        Self::AllianceRole,
+        Self::Partnership,
+        Self::PartnershipSchool,
+        Self::Person,
+        Self::School,
+        Self::StaffRole,
+        Self::Theme,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Alliance => "Alliance",
+            Self::AllianceMembership => "AllianceMembership",
+            Self::AllianceRole => "AllianceRole",
+            Self::Partnership => "Partnership",
+            Self::PartnershipSchool => "PartnershipSchool",
+            Self::Person => "Person",
+            Self::School => "School",
+            Self::StaffRole => "StaffRole",
+            Self::Theme => "Theme",
+        }
+    }
+
+    pub fn id(self, key: i32) -> ID {
+        ID(URL_SAFE_NO_PAD.encode(format!("{}:{key}", self.name())))
+    }
+}
+
+/// Reads a global id; `None` for anything malformed.
+pub fn decode(id: &ID) -> Option<(NodeKind, i32)> {
+    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let (name, key) = text.split_once(':')?;
+    let kind = NodeKind::ALL.into_iter().find(|kind| kind.name() == name)?;
+    let key = key.parse().ok().filter(|key: &i32| *key > 0)?;
+    Some((kind, key))
+}
+
+/// Reads a global id that must be of one kind.
+pub fn decode_as(id: &ID, kind: NodeKind) -> Option<i32> {
+    decode(id).filter(|(found, _)| *found == kind).map(|(_, key)| key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_rejects_other_kinds() {
+        let id = NodeKind::School.id(42);
+        assert_eq!(decode(&id), Some((NodeKind::School, 42)));
+        assert_eq!(decode_as(&id, NodeKind::School), Some(42));
+        assert_eq!(decode_as(&id, NodeKind::Person), None);
+    }
+
+    #[test]
+    fn rejects_malformed_ids() {
+        for bad in ["", "!!", "U2Nob29s", "U2Nob29sOi0x", "Tm9wZTox"] {
+            assert_eq!(decode(&ID(bad.into())), None, "{bad}");
+        }
+    }
+}

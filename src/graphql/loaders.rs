@@ -1,0 +1,264 @@
+//! Per-request DataLoaders: every relation a list can reach loads in one statement per
+//! nesting level, whatever the number of rows.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use itertools::Itertools;
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+
+use crate::graphql::pagination::PageRequest;
+
+/// Loader errors are shared by every waiting resolver; each reports it as internal.
+pub fn loader_error(error: Arc<DbErr>) -> crate::graphql::errors::ApiError {
+    crate::graphql::errors::ApiError::internal(anyhow::anyhow!("{error}"))
+}
+
+/// A table with an integer `id` primary key.
+pub trait Keyed: EntityTrait {
+    fn id_column() -> Self::Column;
+}
+
+/// Implements `Keyed` for entities whose primary key column is `Column::Id`.
+macro_rules! keyed {
+    ($($entity:ident),+) => {
+        $(impl Keyed for entity::$entity::Entity {
+            fn id_column() -> Self::Column {
+                entity::$entity::Column::Id
+            }
+        })+
+    };
+}
+
+keyed!(
+    alliance,
+    alliance_membership,
+    alliance_role,
+    partnership,
+    partnership_school,
+    person,
+    school,
+    staff_role,
+    theme
+);
+
+/// Loads rows for DataLoaders. Loader errors must be `Clone`, hence `Arc<DbErr>`.
+pub struct SqlLoader {
+    pub db: DatabaseConnection,
+}
+
+/// Key of a row by id.
+pub struct ById<E>(pub i32, PhantomData<fn() -> E>);
+
+impl<E> ById<E> {
+    pub fn new(id: i32) -> Self {
+        Self(id, PhantomData)
+    }
+}
+
+impl<E> Clone for ById<E> {
+    fn clone(&self) -> Self {
+        Self::new(self.0)
+    }
+}
+impl<E> PartialEq for ById<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<E> Eq for ById<E> {}
+impl<E> Hash for ById<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+fn value_i32<M: sea_orm::ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Column) -> i32 {
+    match model.get(column) {
+        sea_orm::Value::Int(Some(value)) => value,
+        other => unreachable!("id columns are integers, found {other:?}"),
+    }
+}
+
+impl<E> Loader<ById<E>> for SqlLoader
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    type Value = E::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, Self::Error> {
+        let rows = E::find()
+            .filter(E::id_column().is_in(keys.iter().map(|key| key.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (ById::new(value_i32(&row, E::id_column())), row))
+            .collect())
+    }
+}
+
+/// Which children of a parent a nested connection lists: the parent column, the policy's
+/// and the client's filters, and the page. Ordered by id (creation order).
+pub struct ChildQuery<E: EntityTrait> {
+    /// Equal for equal queries; keys with the same fingerprint load in one statement.
+    pub fingerprint: String,
+    pub parent_column: E::Column,
+    pub condition: Condition,
+    pub mode: ChildMode,
+}
+
+/// What to load of the children: a page, all of them (short lists), or their count.
+#[derive(Clone, Debug)]
+pub enum ChildMode {
+    Page(PageRequest),
+    All,
+    Count,
+}
+
+/// The children of one parent under a `ChildQuery`.
+pub struct Children<E: EntityTrait> {
+    pub parent: i32,
+    pub query: Arc<ChildQuery<E>>,
+}
+
+impl<E: EntityTrait> Clone for Children<E> {
+    fn clone(&self) -> Self {
+        Self {
+            parent: self.parent,
+            query: self.query.clone(),
+        }
+    }
+}
+impl<E: EntityTrait> PartialEq for Children<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.parent == other.parent && self.query.fingerprint == other.query.fingerprint
+    }
+}
+impl<E: EntityTrait> Eq for Children<E> {}
+impl<E: EntityTrait> Hash for Children<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parent.hash(state);
+        self.query.fingerprint.hash(state);
+    }
+}
+
+/// Rows of children (a page, or all), or their count.
+#[derive(Clone)]
+pub enum ChildRows<M> {
+    Rows(Vec<M>),
+    Count(u64),
+}
+
+impl<E> Loader<Children<E>> for SqlLoader
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    type Value = ChildRows<E::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(
+        &self,
+        keys: &[Children<E>],
+    ) -> Result<HashMap<Children<E>, Self::Value>, Self::Error> {
+        let mut found = HashMap::new();
+        // A batch normally holds one query shape; each shape is one statement.
+        let groups = keys
+            .iter()
+            .into_group_map_by(|key| key.query.fingerprint.clone());
+        for group in groups.into_values() {
+            let query = group[0].query.clone();
+            let parents: Vec<i32> = group.iter().map(|key| key.parent).collect();
+            let key_of = |parent: i32| Children {
+                parent,
+                query: query.clone(),
+            };
+            match &query.mode {
+                ChildMode::Page(_) | ChildMode::All => {
+                    let mut by_parent: HashMap<i32, Vec<E::Model>> = HashMap::new();
+                    for row in self.load_rows(&query, &parents).await? {
+                        by_parent
+                            .entry(value_i32(&row, query.parent_column))
+                            .or_default()
+                            .push(row);
+                    }
+                    for parent in parents {
+                        let rows = by_parent.remove(&parent).unwrap_or_default();
+                        found.insert(key_of(parent), ChildRows::Rows(rows));
+                    }
+                }
+                ChildMode::Count => {
+                    let counts: HashMap<i32, i64> = E::find()
+                        .select_only()
+                        .column(query.parent_column)
+                        .expr_as(Func::count(Expr::col(Asterisk)), "n")
+                        .filter(query.parent_column.is_in(parents.clone()))
+                        .filter(query.condition.clone())
+                        .group_by(query.parent_column)
+                        .into_tuple::<(i32, i64)>()
+                        .all(&self.db)
+                        .await?
+                        .into_iter()
+                        .collect();
+                    for parent in parents {
+                        let count = counts.get(&parent).copied().unwrap_or(0) as u64;
+                        found.insert(key_of(parent), ChildRows::Count(count));
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl SqlLoader {
+    /// Children of every parent in one statement. For a page, rows are numbered within
+    /// each parent by a window function and only those within the page size (plus one, to
+    /// learn whether more exist) are kept.
+    async fn load_rows<E>(&self, query: &ChildQuery<E>, parents: &[i32]) -> Result<Vec<E::Model>, DbErr>
+    where
+        E: Keyed,
+        E::Model: FromQueryResult,
+    {
+        let id = E::id_column();
+        let select = E::find()
+            .filter(query.parent_column.is_in(parents.iter().copied()))
+            .filter(query.condition.clone());
+        let ChildMode::Page(page) = &query.mode else {
+            return select.order_by_asc(id).all(&self.db).await;
+        };
+        let mut select = select;
+        if let Some((after, _)) = &page.after {
+            select = select.filter(id.gt(*after));
+        }
+        if let Some((before, _)) = &page.before {
+            select = select.filter(id.lt(*before));
+        }
+        let direction = if page.backward { "DESC" } else { "ASC" };
+        let window = format!(
+            r#"ROW_NUMBER() OVER (PARTITION BY "{}" ORDER BY "{}" {direction})"#,
+            query.parent_column.as_str(),
+            id.as_str(),
+        );
+        let numbered = select.expr_as(Expr::cust(window), "row_number").into_query();
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(numbered, Alias::new("numbered"))
+            .and_where(Expr::col(Alias::new("row_number")).lte(page.size + 1))
+            .order_by(Alias::new(query.parent_column.as_str()), sea_orm::Order::Asc)
+            .order_by(Alias::new("row_number"), sea_orm::Order::Asc)
+            .to_owned();
+        let statement = self.db.get_database_backend().build(&outer);
+        E::find().from_raw_sql(statement).all(&self.db).await
+    }
+}

@@ -1,0 +1,74 @@
+//! The GraphQL schema: each domain's queries and mutations merged, with the API's limits.
+
+pub mod context;
+pub mod errors;
+pub mod ids;
+pub mod limits;
+pub mod loaders;
+pub mod nested;
+pub mod node;
+pub mod pagination;
+pub mod versioned;
+
+use std::sync::Arc;
+
+use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use crate::alliances::memberships::MembershipMutation;
+use crate::alliances::mutations::AllianceMutation;
+use crate::alliances::partnerships::PartnershipMutation;
+use crate::alliances::queries::AllianceQuery;
+use crate::config::Limits;
+use crate::people::accounts::AccountMutation;
+use crate::people::invitations::InvitationMutation;
+use crate::people::queries::PeopleQuery;
+use crate::people::sessions::SessionMutation;
+use crate::schools::mutations::SchoolMutation;
+use crate::schools::queries::SchoolQuery;
+use crate::themes::{ThemeMutation, ThemeQuery};
+use context::Services;
+
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQueryRoot, PeopleQuery, AllianceQuery, SchoolQuery, ThemeQuery);
+
+type NodeQueryRoot = node::NodeQuery;
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    SessionMutation,
+    InvitationMutation,
+    AccountMutation,
+    AllianceMutation,
+    MembershipMutation,
+    PartnershipMutation,
+    SchoolMutation,
+    ThemeMutation,
+);
+
+pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema's types and limits, without services: enough to print the SDL.
+pub fn builder(limits: &Limits, introspection: bool) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_complexity(limits.max_complexity)
+        .extension(limits::ShapeLimits::new(limits))
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(1024)))
+        .extension(async_graphql::extensions::Tracing);
+    if introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    }
+}
+
+pub fn build(services: Arc<Services>, limits: &Limits, introspection: bool) -> TrellisSchema {
+    builder(limits, introspection).data(services).finish()
+}
+
+/// The schema as served, in SDL: what `schema.graphql` holds.
+pub fn sdl() -> String {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .finish()
+        .sdl()
+}

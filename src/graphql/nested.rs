@@ -1,0 +1,92 @@
+//! Nested connections (the children of each parent in a list), loaded through the
+//! request's DataLoader: one statement for a page of every parent's children, one more
+//! for their counts when asked.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, OutputType};
+use sea_orm::sea_query::Condition;
+
+use crate::graphql::context::loader;
+use crate::graphql::errors::ApiResult;
+use crate::graphql::loaders::{ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error};
+use crate::graphql::pagination::{Page, PageArgs, Rows, TotalCount, id_cursor};
+
+/// What a nested connection lists: children of `parent` in `parent_column`, further
+/// narrowed by `condition` (the policy's and the client's filters), which `fingerprint`
+/// names uniquely among the request's queries of this entity.
+pub struct ChildList<E: sea_orm::EntityTrait> {
+    pub parent: i32,
+    pub parent_column: E::Column,
+    pub condition: Condition,
+    pub fingerprint: String,
+}
+
+pub async fn child_page<E, N>(
+    ctx: &Context<'_>,
+    list: ChildList<E>,
+    args: &PageArgs,
+    id_of: impl Fn(&E::Model) -> i32,
+) -> ApiResult<Page<N>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+    N: OutputType + From<E::Model>,
+{
+    let request = args.validate()?;
+    let loader = loader(ctx);
+    let page_key = Children {
+        parent: list.parent,
+        query: Arc::new(ChildQuery::<E> {
+            fingerprint: format!("{}|{:?}", list.fingerprint, request),
+            parent_column: list.parent_column,
+            condition: list.condition.clone(),
+            mode: ChildMode::Page(request.clone()),
+        }),
+    };
+    let count_key = Children {
+        parent: list.parent,
+        query: Arc::new(ChildQuery::<E> {
+            fingerprint: list.fingerprint,
+            parent_column: list.parent_column,
+            condition: list.condition,
+            mode: ChildMode::Count,
+        }),
+    };
+    let rows = match loader.load_one(page_key).await.map_err(loader_error)? {
+        Some(ChildRows::Rows(rows)) => rows,
+        _ => Vec::new(),
+    };
+    let total = TotalCount::new(move || {
+        let loader = loader.clone();
+        let key = count_key.clone();
+        async move {
+            match loader.load_one(key).await.map_err(loader_error)? {
+                Some(ChildRows::Count(count)) => Ok(count),
+                _ => Ok(0),
+            }
+        }
+    });
+    Ok(Rows::from_fetched(rows, &request).into_page(|row| id_cursor(id_of(row)), N::from, total))
+}
+
+/// All children of a parent, for short lists that need no pagination (a person's roles).
+pub async fn child_rows<E>(ctx: &Context<'_>, list: ChildList<E>) -> ApiResult<Vec<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let key = Children {
+        parent: list.parent,
+        query: Arc::new(ChildQuery::<E> {
+            fingerprint: list.fingerprint,
+            parent_column: list.parent_column,
+            condition: list.condition,
+            mode: ChildMode::All,
+        }),
+    };
+    match loader(ctx).load_one(key).await.map_err(loader_error)? {
+        Some(ChildRows::Rows(rows)) => Ok(rows),
+        _ => Ok(Vec::new()),
+    }
+}

@@ -1,0 +1,31 @@
+//! Optimistic concurrency: an update applies only to the version the client read.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
+
+/// Writes `change` to the row `id` if its version is still `expected`; otherwise nothing
+/// is written and the client gets a `Conflict` error. `change` sets the next version.
+pub async fn update_if_version<E, A>(
+    conn: &impl ConnectionTrait,
+    change: A,
+    id: (E::Column, i32),
+    version: (E::Column, i32),
+    on_error: impl FnOnce(sea_orm::DbErr) -> MutationError,
+) -> MutationResult<()>
+where
+    E: EntityTrait,
+    A: ActiveModelTrait<Entity = E>,
+{
+    let updated = E::update_many()
+        .set(change)
+        .filter(id.0.eq(id.1))
+        .filter(version.0.eq(version.1))
+        .exec(conn)
+        .await
+        .map_err(on_error)?;
+    if updated.rows_affected == 0 {
+        return Err(UserError::conflict().into());
+    }
+    Ok(())
+}

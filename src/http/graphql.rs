@@ -1,0 +1,301 @@
+//! GraphQL over HTTP: POST for everything, GET for queries only, GraphiQL for browsers.
+//! Follows the GraphQL-over-HTTP specification: `application/graphql-response+json` when
+//! the client accepts it (with 4xx for requests that could not run), else
+//! `application/json` with 200.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use serde_json::{Value, json};
+use tracing_actix_web::RequestId;
+
+use super::AppState;
+use crate::auth::{Caller, authenticate};
+use crate::graphql::errors::{ApiError, code};
+use crate::graphql::limits::ReadOnly;
+use crate::graphql::loaders::SqlLoader;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+
+/// The response media type the client asked for.
+#[derive(Clone, Copy, PartialEq)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+fn media(req: &HttpRequest) -> Media {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("application/graphql-response+json") {
+        Media::GraphqlResponse
+    } else {
+        Media::Json
+    }
+}
+
+fn respond(media: Media, status: StatusCode, body: &Value) -> HttpResponse {
+    let content_type = match media {
+        Media::GraphqlResponse => GRAPHQL_RESPONSE,
+        Media::Json => JSON,
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .body(body.to_string())
+}
+
+/// A response for a request that never reached execution.
+fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    respond(media, status, &body)
+}
+
+pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    let media = media(&req);
+    // Only JSON bodies: a form, multipart or text/plain POST is one a browser could send
+    // cross-site without a CORS preflight (CSRF).
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return refuse(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code::BAD_USER_INPUT,
+            "send GraphQL requests as application/json",
+        );
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(error) => {
+            return refuse(
+                media,
+                StatusCode::BAD_REQUEST,
+                code::BAD_USER_INPUT,
+                &format!("the body is not a GraphQL request: {error}"),
+            );
+        }
+    };
+    let size = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(requests) => requests.len(),
+    };
+    if size == 0 || size > state.limits.max_batch {
+        return refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            code::BAD_USER_INPUT,
+            &format!("send between 1 and {} operations in a batch", state.limits.max_batch),
+        );
+    }
+    execute(&req, &state, media, batch, false).await
+}
+
+pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let media = media(&req);
+    if wants_html && !req.query_string().contains("query=") {
+        let page = GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Trellis GraphiQL")
+            .finish();
+        return HttpResponse::Ok().content_type(ContentType::html()).body(page);
+    }
+    let request: Request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) => request,
+        Err(error) => {
+            return refuse(
+                media,
+                StatusCode::BAD_REQUEST,
+                code::BAD_USER_INPUT,
+                &format!("the query string is not a GraphQL request: {error}"),
+            );
+        }
+    };
+    execute(&req, &state, media, BatchRequest::Single(request), true).await
+}
+
+async fn execute(
+    req: &HttpRequest,
+    state: &AppState,
+    media: Media,
+    batch: BatchRequest,
+    read_only: bool,
+) -> HttpResponse {
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let principal = match authenticate(&state.db, &state.services.keys, authorization).await {
+        Ok(principal) => principal,
+        Err(ApiError::Unauthenticated) => {
+            state.metrics.graphql_errors.with_label_values(&[code::UNAUTHENTICATED]).inc();
+            let mut response = refuse(
+                media,
+                StatusCode::UNAUTHORIZED,
+                code::UNAUTHENTICATED,
+                "the access token is not valid; refresh it or sign in again",
+            );
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+            );
+            return response;
+        }
+        Err(_) => {
+            return refuse(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                code::INTERNAL,
+                &format!("internal error (request id {request_id})"),
+            );
+        }
+    };
+    let ip = req
+        .connection_info()
+        .realip_remote_addr()
+        .unwrap_or("unknown")
+        .to_owned();
+    let loader_delay = std::time::Duration::from_micros(state.limits.loader_delay_us);
+    let prepare = |request: Request| {
+        let loader = Arc::new(
+            DataLoader::new(
+                SqlLoader {
+                    db: state.db.clone(),
+                },
+                tokio::spawn,
+            )
+            .delay(loader_delay),
+        );
+        let request = request
+            .data(Caller::new(principal.clone(), ip.clone()))
+            .data(loader);
+        if read_only {
+            request.data(ReadOnly)
+        } else {
+            request
+        }
+    };
+    let batch = match batch {
+        BatchRequest::Single(request) => BatchRequest::Single(prepare(request)),
+        BatchRequest::Batch(requests) => {
+            BatchRequest::Batch(requests.into_iter().map(prepare).collect())
+        }
+    };
+    let timeout = state.limits.request_timeout();
+    let Ok(response) = tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await else {
+        tracing::warn!(?timeout, "request timed out");
+        return refuse(
+            media,
+            StatusCode::SERVICE_UNAVAILABLE,
+            code::TIMEOUT,
+            &format!("the request ran past {} ms and was stopped", timeout.as_millis()),
+        );
+    };
+    render(state, media, response, &request_id)
+}
+
+/// Gives every error a code (masking anything unexpected as internal), and chooses the
+/// status: 405 for a mutation by GET, 429 when rate limited, and with
+/// `application/graphql-response+json`, 400 for a request that could not run.
+fn render(state: &AppState, media: Media, response: BatchResponse, request_id: &str) -> HttpResponse {
+    let mut status = StatusCode::OK;
+    let mut retry_after = None;
+    let mut note = |response: Response| -> Value {
+        let request_error = response.data == async_graphql::Value::Null
+            && !response.errors.is_empty()
+            && response.errors.iter().all(|error| error.path.is_empty());
+        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+        if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
+            for error in errors {
+                let code = classify(error, request_id);
+                state.metrics.graphql_errors.with_label_values(&[code.as_str()]).inc();
+                match code.as_str() {
+                    code::METHOD_NOT_ALLOWED => status = StatusCode::METHOD_NOT_ALLOWED,
+                    code::RATE_LIMITED => {
+                        status = StatusCode::TOO_MANY_REQUESTS;
+                        retry_after = error["extensions"]["retryAfter"].as_u64();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if request_error {
+            if let Some(object) = body.as_object_mut() {
+                object.remove("data");
+            }
+            if media == Media::GraphqlResponse && status == StatusCode::OK {
+                status = StatusCode::BAD_REQUEST;
+            }
+        }
+        body
+    };
+    let body = match response {
+        BatchResponse::Single(response) => note(response),
+        BatchResponse::Batch(responses) => Value::Array(responses.into_iter().map(note).collect()),
+    };
+    let mut http = respond(media, status, &body);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        http.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    }
+    if let Some(seconds) = retry_after {
+        if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+            http.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+    http
+}
+
+/// The error's code, setting one where it has none. Errors from resolvers without a code
+/// are unexpected: their message may hold internals, so it is replaced.
+fn classify(error: &mut Value, request_id: &str) -> String {
+    if let Some(code) = error["extensions"]["code"].as_str() {
+        let code = code.to_owned();
+        if code == code::INTERNAL {
+            error["message"] = json!(format!("internal error (request id {request_id})"));
+            error["extensions"]["requestId"] = json!(request_id);
+        }
+        return code;
+    }
+    let from_resolver = error.get("path").is_some();
+    let code = if from_resolver {
+        tracing::error!(message = %error["message"], "resolver error without a code");
+        error["message"] = json!(format!("internal error (request id {request_id})"));
+        error["extensions"] = json!({ "requestId": request_id });
+        code::INTERNAL
+    } else {
+        let message = error["message"].as_str().unwrap_or_default();
+        if message.contains("too complex") || message.contains("nested too deep") {
+            code::QUERY_TOO_COMPLEX
+        } else {
+            code::BAD_USER_INPUT
+        }
+    };
+    if !error["extensions"].is_object() {
+        error["extensions"] = json!({});
+    }
+    error["extensions"]["code"] = json!(code);
+    code.to_owned()
+}

@@ -1,0 +1,78 @@
+//! The actix-web application: routes, middleware, and the state they share.
+
+pub mod graphql;
+pub mod health;
+pub mod metrics;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{Compress, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use actix_web_prom::PrometheusMetricsBuilder;
+use sea_orm::DatabaseConnection;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::config::Limits;
+use crate::graphql::TrellisSchema;
+use crate::graphql::context::Services;
+use metrics::Metrics;
+
+/// What every handler shares.
+pub struct AppState {
+    pub schema: TrellisSchema,
+    pub services: Arc<Services>,
+    pub db: DatabaseConnection,
+    pub limits: Limits,
+    pub metrics: Metrics,
+}
+
+/// Gives every response the request's id, which errors and logs also carry.
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().copied();
+    let mut res = next.call(req).await?;
+    if let Some(id) = id {
+        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
+            res.headers_mut()
+                .insert(HeaderName::from_static("x-request-id"), value);
+        }
+    }
+    Ok(res)
+}
+
+/// Starts serving on `listener`. The schema is built once, outside the per-worker closure.
+pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let prometheus = PrometheusMetricsBuilder::new("trellis")
+        .registry(state.metrics.registry.clone())
+        .endpoint("/metrics")
+        .exclude("/metrics")
+        .build()
+        .map_err(|error| std::io::Error::other(error.to_string()))?;
+    let max_body = state.limits.max_body_bytes;
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(max_body))
+            .wrap(Compress::default())
+            .wrap(prometheus.clone())
+            .wrap(from_fn(request_id_header))
+            .wrap(TracingLogger::default())
+            .service(health::healthz)
+            .service(health::readyz)
+            .service(
+                web::resource("/graphql")
+                    .route(web::post().to(graphql::post))
+                    .route(web::get().to(graphql::get)),
+            )
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,107 @@
+//! Trellis: the GraphQL backend of a platform for networks of schools that learn together.
+//!
+//! `main` and the tests build the server through the same functions here.
+
+pub mod alliances;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod graphql;
+pub mod http;
+pub mod mail;
+pub mod people;
+pub mod schools;
+pub mod themes;
+pub mod validation;
+
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use sea_orm::DatabaseConnection;
+
+use auth::rate_limit::SignInLimiter;
+use auth::tokens::TokenKeys;
+use config::{DatabaseConfig, EXAMPLE_JWT_SECRET, ServerConfig};
+use graphql::context::Services;
+use http::AppState;
+use http::metrics::Metrics;
+use mail::{Mailer, OutboxMailer, SmtpMailer};
+
+/// Shortest signing secret accepted: 256 bits for HS256.
+const MIN_SECRET_BYTES: usize = 32;
+
+/// The secret that signs access tokens. Outside demo mode a missing, example or short
+/// secret stops the server; in demo mode one is generated for this run.
+pub fn signing_secret(config: &ServerConfig) -> anyhow::Result<Vec<u8>> {
+    match config.jwt_secret.as_deref() {
+        Some(secret) if secret != EXAMPLE_JWT_SECRET && secret.len() >= MIN_SECRET_BYTES => {
+            Ok(secret.as_bytes().to_vec())
+        }
+        _ if config.demo => {
+            tracing::warn!(
+                "demo mode: generated a signing secret for this run; tokens end when the server stops"
+            );
+            Ok(auth::tokens::new_secret_token().into_bytes())
+        }
+        Some(_) => bail!(
+            "TRELLIS_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes and not the example value"
+        ),
+        None => bail!(
+            "set TRELLIS_JWT_SECRET (at least {MIN_SECRET_BYTES} random bytes), or run with --demo"
+        ),
+    }
+}
+
+/// SMTP when configured, otherwise `.eml` files in the outbox folder.
+pub fn mailer(config: &ServerConfig) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match &config.smtp_url {
+        Some(url) => Arc::new(SmtpMailer::new(url, &config.mail_from).context("TRELLIS_SMTP_URL")?),
+        None => Arc::new(OutboxMailer::new(config.outbox_dir.clone(), &config.mail_from)?),
+    })
+}
+
+/// Connects and applies pending migrations.
+pub async fn open_database(
+    config: &DatabaseConfig,
+    metrics: &Metrics,
+) -> anyhow::Result<DatabaseConnection> {
+    let db = db::connect(
+        &config.database_url,
+        config.db_max_connections,
+        metrics.sql_statements.clone(),
+    )
+    .await
+    .context("could not open the database")?;
+    db::migrate(&db).await.context("could not migrate the database")?;
+    Ok(db)
+}
+
+/// Everything the server needs, over an open database.
+pub fn app_state(
+    config: &ServerConfig,
+    db: DatabaseConnection,
+    metrics: Metrics,
+    secret: &[u8],
+    mailer: Arc<dyn Mailer>,
+) -> AppState {
+    metrics.watch_pool(db.clone());
+    let services = Arc::new(Services {
+        db: db.clone(),
+        keys: TokenKeys::new(secret),
+        mailer,
+        sign_in_limiter: SignInLimiter::new(
+            config.limits.sign_in_per_email_per_minute,
+            config.limits.sign_in_per_ip_per_minute,
+        ),
+        public_url: config.public_url.trim_end_matches('/').to_owned(),
+    });
+    AppState {
+        schema: graphql::build(services.clone(), &config.limits, config.introspection),
+        services,
+        db,
+        limits: config.limits.clone(),
+        metrics,
+    }
+}

@@ -1,0 +1,96 @@
+//! The `trellis` command: serve, migrate, export the schema, create an admin.
+
+use std::net::TcpListener;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use trellis::config::{DatabaseConfig, ServerConfig};
+use trellis::http::metrics::Metrics;
+
+#[derive(Parser)]
+#[command(name = "trellis", version, about = "GraphQL backend for networks of schools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (migrating the database first).
+    Serve(ServerConfig),
+    /// Apply pending database migrations.
+    Migrate(DatabaseConfig),
+    /// Print the GraphQL schema (SDL), as `schema.graphql` holds it.
+    ExportSchema,
+    /// Create a platform admin, or make an existing person one. The password comes from
+    /// TRELLIS_ADMIN_PASSWORD or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform")]
+        given_name: String,
+        #[arg(long, default_value = "Admin")]
+        family_name: String,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve(config) => serve(config).await,
+        Command::Migrate(database) => {
+            trellis::open_database(&database, &Metrics::new()).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::ExportSchema => {
+            print!("{}", trellis::graphql::sdl());
+            Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            given_name,
+            family_name,
+            database,
+        } => {
+            let password = match std::env::var("TRELLIS_ADMIN_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => rpassword::prompt_password("Password for the new admin: ")?,
+            };
+            let db = trellis::open_database(&database, &Metrics::new()).await?;
+            trellis::people::admin::create_admin(&db, &email, &given_name, &family_name, &password)
+                .await?;
+            println!("{email} is a platform admin");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    let secret = trellis::signing_secret(&config)?;
+    let metrics = Metrics::new();
+    let db = trellis::open_database(&config.database, &metrics).await?;
+    if config.demo {
+        trellis::demo::load(&db).await.context("could not load the demo data")?;
+    }
+    let mailer = trellis::mailer(&config)?;
+    let listener = TcpListener::bind(&config.bind)
+        .with_context(|| format!("could not listen on {}", config.bind))?;
+    let address = listener.local_addr()?;
+    let state = trellis::app_state(&config, db, metrics, &secret, mailer);
+    println!("Trellis is serving GraphQL at http://{address}/graphql (open it in a browser for GraphiQL)");
+    if config.demo {
+        trellis::demo::print_accounts();
+    }
+    trellis::http::serve(state, listener)?.await?;
+    Ok(())
+}

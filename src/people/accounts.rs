@@ -1,0 +1,264 @@
+//! Ending roles and disabling accounts. Ending a person's last role, or disabling them,
+//! ends all their sign-ins at once.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{NaiveDate, Utc};
+use entity::enums::{AllianceRoleKind, PersonStatus};
+use entity::{alliance_role, person, staff_role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+
+use super::{AllianceRole, Person, StaffRole};
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::allowed;
+use crate::auth::sessions;
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::payload;
+
+#[derive(InputObject)]
+pub struct EndStaffRoleInput {
+    pub staff_role_id: ID,
+    /// Defaults to today.
+    pub ends_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct EndAllianceRoleInput {
+    pub alliance_role_id: ID,
+    /// Defaults to today.
+    pub ends_on: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct DisablePersonInput {
+    pub person_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct EnablePersonInput {
+    pub person_id: ID,
+}
+
+payload!(EndStaffRolePayload { staff_role: StaffRole });
+payload!(EndAllianceRolePayload { alliance_role: AllianceRole });
+payload!(DisablePersonPayload { person: Person });
+payload!(EnablePersonPayload { person: Person });
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Ends a person's role at a school; the record stays as history. The school's leaders
+    /// and its alliances' admins may.
+    async fn end_staff_role(
+        &self,
+        ctx: &Context<'_>,
+        input: EndStaffRoleInput,
+    ) -> Result<EndStaffRolePayload> {
+        EndStaffRolePayload::from_result(end_staff_role(ctx, input).await)
+    }
+
+    /// Ends a person's role in an alliance; the record stays as history. The alliance's
+    /// admins and CPD leads may; the alliance keeps at least one of them.
+    async fn end_alliance_role(
+        &self,
+        ctx: &Context<'_>,
+        input: EndAllianceRoleInput,
+    ) -> Result<EndAllianceRolePayload> {
+        EndAllianceRolePayload::from_result(end_alliance_role(ctx, input).await)
+    }
+
+    /// Stops a person signing in, and ends their sign-ins. Those who administer the person
+    /// may, but not for themselves.
+    async fn disable_person(
+        &self,
+        ctx: &Context<'_>,
+        input: DisablePersonInput,
+    ) -> Result<DisablePersonPayload> {
+        DisablePersonPayload::from_result(set_status(ctx, &input.person_id, PersonStatus::Disabled).await)
+    }
+
+    /// Lets a disabled person sign in again.
+    async fn enable_person(
+        &self,
+        ctx: &Context<'_>,
+        input: EnablePersonInput,
+    ) -> Result<EnablePersonPayload> {
+        EnablePersonPayload::from_result(set_status(ctx, &input.person_id, PersonStatus::Active).await)
+    }
+}
+
+fn end_date(field: &str, ends_on: Option<NaiveDate>, starts_on: NaiveDate) -> MutationResult<NaiveDate> {
+    let ends_on = ends_on.unwrap_or(Utc::now().date_naive());
+    if ends_on < starts_on {
+        return Err(UserError::invalid(field, "a role cannot end before it starts").into());
+    }
+    Ok(ends_on)
+}
+
+/// Ends every sign-in of a person who holds no current role any more.
+async fn end_sessions_if_roleless(txn: &DatabaseTransaction, person_id: i32) -> MutationResult<()> {
+    let staff = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(person_id))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .count(txn)
+        .await?;
+    let alliance = alliance_role::Entity::find()
+        .filter(alliance_role::Column::PersonId.eq(person_id))
+        .filter(alliance_role::Column::EndsOn.is_null())
+        .count(txn)
+        .await?;
+    if staff + alliance == 0 {
+        sessions::end_all(txn, person_id).await?;
+    }
+    Ok(())
+}
+
+async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> MutationResult<StaffRole> {
+    let access = access(ctx).await?;
+    let not_found = || UserError::not_found("staffRoleId");
+    let id = decode_as(&input.staff_role_id, NodeKind::StaffRole).ok_or_else(not_found)?;
+    let txn = begin_write(db(ctx)).await?;
+    let role = staff_role::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|role| access.sees_staff_of(role.school_id) || role.person_id == access.person_id)
+        .ok_or_else(not_found)?;
+    allowed(
+        access.manages_school(role.school_id),
+        "only the school's leaders and its alliances' admins end staff roles",
+    )?;
+    if role.ends_on.is_some() {
+        return Err(UserError::invalid_state("staffRoleId", "this role has already ended").into());
+    }
+    let ends_on = end_date("endsOn", input.ends_on, role.starts_on)?;
+    let mut change: staff_role::ActiveModel = role.into();
+    change.ends_on = Set(Some(ends_on));
+    let role = change.update(&txn).await?;
+    end_sessions_if_roleless(&txn, role.person_id).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "staff_role.ended",
+            subject: NodeKind::StaffRole.id(role.id),
+            alliance: None,
+            school: Some(role.school_id),
+            details: serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(StaffRole(role))
+}
+
+async fn end_alliance_role(
+    ctx: &Context<'_>,
+    input: EndAllianceRoleInput,
+) -> MutationResult<AllianceRole> {
+    let access = access(ctx).await?;
+    let not_found = || UserError::not_found("allianceRoleId");
+    let id = decode_as(&input.alliance_role_id, NodeKind::AllianceRole).ok_or_else(not_found)?;
+    let txn = begin_write(db(ctx)).await?;
+    let role = alliance_role::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|role| access.sees_alliance(role.alliance_id))
+        .ok_or_else(not_found)?;
+    allowed(
+        access.administers_alliance(role.alliance_id),
+        "only the alliance's admins and CPD leads end its roles",
+    )?;
+    if role.ends_on.is_some() {
+        return Err(UserError::invalid_state("allianceRoleId", "this role has already ended").into());
+    }
+    if role.role.administers() {
+        let administrators = alliance_role::Entity::find()
+            .filter(alliance_role::Column::AllianceId.eq(role.alliance_id))
+            .filter(alliance_role::Column::EndsOn.is_null())
+            .filter(alliance_role::Column::Role.is_in([AllianceRoleKind::Admin, AllianceRoleKind::CpdLead]))
+            .count(&txn)
+            .await?;
+        if administrators <= 1 {
+            return Err(UserError::invalid_state(
+                "allianceRoleId",
+                "an alliance keeps at least one admin or CPD lead; appoint another first",
+            )
+            .into());
+        }
+    }
+    let ends_on = end_date("endsOn", input.ends_on, role.starts_on)?;
+    let mut change: alliance_role::ActiveModel = role.into();
+    change.ends_on = Set(Some(ends_on));
+    let role = change.update(&txn).await?;
+    end_sessions_if_roleless(&txn, role.person_id).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "alliance_role.ended",
+            subject: NodeKind::AllianceRole.id(role.id),
+            alliance: Some(role.alliance_id),
+            school: None,
+            details: serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(AllianceRole(role))
+}
+
+async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> MutationResult<Person> {
+    let access = access(ctx).await?;
+    let not_found = || UserError::not_found("personId");
+    let id = decode_as(id, NodeKind::Person).ok_or_else(not_found)?;
+    let txn = begin_write(db(ctx)).await?;
+    let person = person::Entity::find_by_id(id)
+        .filter(access.person_condition())
+        .one(&txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let schools: Vec<i32> = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(id))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|role| role.school_id)
+        .collect();
+    allowed(
+        id != access.person_id && access.administers_person(id, &schools, &[]),
+        "only the leaders of a school the person works at may do this, and not for themselves",
+    )?;
+    if person.status == status {
+        return Ok(Person(person));
+    }
+    let mut change: person::ActiveModel = person.clone().into();
+    change.status = Set(status);
+    change.version = Set(person.version + 1);
+    change.updated_at = Set(Utc::now());
+    let person = change.update(&txn).await?;
+    if status == PersonStatus::Disabled {
+        sessions::end_all(&txn, id).await?;
+    }
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: if status == PersonStatus::Disabled { "person.disabled" } else { "person.enabled" },
+            subject: NodeKind::Person.id(id),
+            alliance: None,
+            school: None,
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Person(person))
+}

@@ -1,0 +1,419 @@
+//! Inviting people by email into a role, and accepting an invitation.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
+use entity::{alliance, alliance_role, invitation, person, school, staff_role};
+use sea_orm::sea_query::Query;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+
+use super::sessions::Session;
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::allowed;
+use crate::auth::{passwords, sessions, tokens};
+use crate::config::INVITATION_TTL;
+use crate::db::begin_write;
+use crate::graphql::context::{access, db, services};
+use crate::graphql::errors::{ApiError, MutationResult, UserError, UserErrorCode};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::mail::Email;
+use crate::payload;
+use crate::validation;
+
+/// What the role will hold once accepted.
+#[derive(Serialize, Deserialize, Default)]
+struct RoleDetails {
+    #[serde(default)]
+    subjects: Vec<String>,
+    #[serde(default)]
+    phases: Vec<SchoolPhase>,
+    #[serde(default)]
+    expertise: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct InviteStaffMemberInput {
+    pub school_id: ID,
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub role: StaffRoleKind,
+    pub job_title: Option<String>,
+    #[graphql(default)]
+    pub subjects: Vec<String>,
+    #[graphql(default)]
+    pub phases: Vec<SchoolPhase>,
+}
+
+#[derive(InputObject)]
+pub struct InvitePersonToAllianceInput {
+    pub alliance_id: ID,
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub role: AllianceRoleKind,
+    /// Areas of expertise, for Specialist Leaders of Education.
+    #[graphql(default)]
+    pub expertise: Vec<String>,
+}
+
+#[derive(InputObject)]
+pub struct AcceptInvitationInput {
+    /// The token from the invitation email.
+    pub token: String,
+    /// The new account's password (8 to 128 characters, not a common one). Not needed by
+    /// someone who already has a password.
+    pub password: Option<String>,
+}
+
+/// An invitation sent. The token travels only in the email.
+#[derive(SimpleObject)]
+pub struct Invitation {
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub staff_role: Option<StaffRoleKind>,
+    pub alliance_role: Option<AllianceRoleKind>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<invitation::Model> for Invitation {
+    fn from(model: invitation::Model) -> Self {
+        Self {
+            email: model.email,
+            given_name: model.given_name,
+            family_name: model.family_name,
+            staff_role: model.staff_role,
+            alliance_role: model.alliance_role,
+            expires_at: model.expires_at,
+        }
+    }
+}
+
+payload!(InviteStaffMemberPayload { invitation: Invitation });
+payload!(InvitePersonToAlliancePayload { invitation: Invitation });
+payload!(AcceptInvitationPayload { session: Session });
+
+#[derive(Default)]
+pub struct InvitationMutation;
+
+#[Object]
+impl InvitationMutation {
+    /// Invites someone by email into a role at a school. The school's leaders and the
+    /// admins of alliances it is an active member of may.
+    async fn invite_staff_member(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteStaffMemberInput,
+    ) -> Result<InviteStaffMemberPayload> {
+        InviteStaffMemberPayload::from_result(invite_staff(ctx, input).await)
+    }
+
+    /// Invites someone by email into a role in an alliance. Its admins and CPD leads may.
+    async fn invite_person_to_alliance(
+        &self,
+        ctx: &Context<'_>,
+        input: InvitePersonToAllianceInput,
+    ) -> Result<InvitePersonToAlliancePayload> {
+        InvitePersonToAlliancePayload::from_result(invite_to_alliance(ctx, input).await)
+    }
+
+    /// Accepts an invitation: creates the account (or uses the existing one), grants the
+    /// role and signs in. Each invitation works once, until it expires.
+    async fn accept_invitation(
+        &self,
+        ctx: &Context<'_>,
+        input: AcceptInvitationInput,
+    ) -> Result<AcceptInvitationPayload> {
+        AcceptInvitationPayload::from_result(accept(ctx, input).await)
+    }
+}
+
+/// The person's names and email, checked.
+fn invitee(email: &str, given: &str, family: &str) -> MutationResult<(String, String, String)> {
+    Ok((
+        validation::email("email", email)?,
+        validation::required("givenName", given, 100)?,
+        validation::required("familyName", family, 100)?,
+    ))
+}
+
+async fn invite_staff(ctx: &Context<'_>, input: InviteStaffMemberInput) -> MutationResult<Invitation> {
+    let access = access(ctx).await?;
+    let school_id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    allowed(
+        access.manages_school(school_id),
+        "only the school's leaders and its alliances' admins invite its staff",
+    )?;
+    let (email, given, family) = invitee(&input.email, &input.given_name, &input.family_name)?;
+    let job_title = validation::optional("jobTitle", input.job_title.as_deref(), 200)?;
+    let details = RoleDetails {
+        subjects: validation::labels("subjects", &input.subjects)?,
+        phases: input.phases,
+        expertise: Vec::new(),
+    };
+    let txn = begin_write(db(ctx)).await?;
+    let school = school::Entity::find_by_id(school_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let same_email = Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(person::Column::Email.eq(email.as_str()))
+        .to_owned();
+    let already = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.in_subquery(same_email))
+        .filter(staff_role::Column::SchoolId.eq(school_id))
+        .filter(staff_role::Column::Role.eq(input.role))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .one(&txn)
+        .await?;
+    if already.is_some() {
+        return Err(UserError::new(
+            "email",
+            UserErrorCode::Taken,
+            "this person already holds this role at the school",
+        )
+        .into());
+    }
+    let draft = invitation::ActiveModel {
+        school_id: Set(Some(school_id)),
+        staff_role: Set(Some(input.role)),
+        job_title: Set(job_title),
+        ..Default::default()
+    };
+    let place = format!("{:?} at {}", input.role, school.name);
+    send(ctx, txn, access.person_id, draft, (email, given, family), details, place).await
+}
+
+async fn invite_to_alliance(
+    ctx: &Context<'_>,
+    input: InvitePersonToAllianceInput,
+) -> MutationResult<Invitation> {
+    let access = access(ctx).await?;
+    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    allowed(
+        access.administers_alliance(alliance_id),
+        "only the alliance's admins and CPD leads invite people into its roles",
+    )?;
+    let (email, given, family) = invitee(&input.email, &input.given_name, &input.family_name)?;
+    let details = RoleDetails {
+        expertise: validation::labels("expertise", &input.expertise)?,
+        ..Default::default()
+    };
+    let txn = begin_write(db(ctx)).await?;
+    let alliance = alliance::Entity::find_by_id(alliance_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let draft = invitation::ActiveModel {
+        alliance_id: Set(Some(alliance_id)),
+        alliance_role: Set(Some(input.role)),
+        ..Default::default()
+    };
+    let place = format!("{:?} in {}", input.role, alliance.name);
+    send(ctx, txn, access.person_id, draft, (email, given, family), details, place).await
+}
+
+/// Stores the invitation with a fresh single-use token, records it, and emails the token.
+async fn send(
+    ctx: &Context<'_>,
+    txn: DatabaseTransaction,
+    inviter: i32,
+    mut draft: invitation::ActiveModel,
+    (email, given, family): (String, String, String),
+    details: RoleDetails,
+    place: String,
+) -> MutationResult<Invitation> {
+    let token = tokens::new_secret_token();
+    let now = Utc::now();
+    draft.email = Set(email.clone());
+    draft.given_name = Set(given.clone());
+    draft.family_name = Set(family);
+    draft.token_hash = Set(tokens::digest(&token));
+    draft.role_details = Set(serde_json::to_value(details).map_err(ApiError::internal)?);
+    draft.invited_by_id = Set(inviter);
+    draft.created_at = Set(now);
+    draft.expires_at = Set(now + INVITATION_TTL);
+    let invitation = draft.insert(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: inviter,
+            action: "invitation.sent",
+            subject: invitation_place(&invitation),
+            alliance: invitation.alliance_id,
+            school: invitation.school_id,
+            details: serde_json::json!({
+                "staffRole": invitation.staff_role,
+                "allianceRole": invitation.alliance_role,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+
+    let services = services(ctx);
+    let message = Email {
+        to: email,
+        subject: "You are invited to Trellis".into(),
+        body: format!(
+            "Hello {given},\n\nYou are invited to join Trellis as {place}.\n\nAccept the invitation: {}/accept-invitation?token={token}\n\nOr use this invitation token with the acceptInvitation mutation: {token}\n\nThe invitation expires on {}.\n",
+            services.public_url,
+            invitation.expires_at.format("%-d %B %Y"),
+        ),
+    };
+    if let Err(error) = services.mailer.send(message).await {
+        tracing::error!(?error, "could not send an invitation email");
+    }
+    Ok(invitation.into())
+}
+
+async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResult<Session> {
+    let invalid = || {
+        UserError::new(
+            "token",
+            UserErrorCode::InvalidCredentials,
+            "this invitation is not valid: it was used, has expired, or the link is incomplete",
+        )
+    };
+    let txn = begin_write(db(ctx)).await?;
+    let invitation = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(tokens::digest(input.token.trim())))
+        .one(&txn)
+        .await?
+        .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
+        .ok_or_else(invalid)?;
+    let existing = person::Entity::find()
+        .filter(person::Column::Email.eq(invitation.email.as_str()))
+        .one(&txn)
+        .await?;
+    if existing.as_ref().is_some_and(|p| p.status == PersonStatus::Disabled) {
+        return Err(UserError::invalid_state(
+            "token",
+            "this account is disabled; ask a school leader to enable it",
+        )
+        .into());
+    }
+    let needs_password = existing.as_ref().is_none_or(|p| p.password_hash.is_none());
+    let password_hash = if needs_password {
+        let password = input
+            .password
+            .ok_or_else(|| UserError::new("password", UserErrorCode::WeakPassword, "choose a password"))?;
+        let inputs = [
+            invitation.email.as_str(),
+            invitation.given_name.as_str(),
+            invitation.family_name.as_str(),
+        ];
+        if let Some(weakness) = passwords::weakness(&password, &inputs) {
+            return Err(UserError::new("password", UserErrorCode::WeakPassword, weakness).into());
+        }
+        Some(
+            tokio::task::spawn_blocking(move || passwords::hash(&password))
+                .await
+                .map_err(ApiError::internal)?,
+        )
+    } else {
+        None
+    };
+    let now = Utc::now();
+    let person = match existing {
+        Some(person) => {
+            let mut change: person::ActiveModel = person.into();
+            if let Some(hash) = password_hash {
+                change.password_hash = Set(Some(hash));
+            }
+            change.updated_at = Set(now);
+            change.update(&txn).await?
+        }
+        None => {
+            person::ActiveModel {
+                email: Set(invitation.email.clone()),
+                given_name: Set(invitation.given_name.clone()),
+                family_name: Set(invitation.family_name.clone()),
+                status: Set(PersonStatus::Active),
+                password_hash: Set(password_hash),
+                is_platform_admin: Set(false),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    grant_role(&txn, &invitation, person.id).await?;
+    let mut accepted: invitation::ActiveModel = invitation.clone().into();
+    accepted.accepted_at = Set(Some(now));
+    accepted.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: person.id,
+            action: "invitation.accepted",
+            subject: invitation_place(&invitation),
+            alliance: invitation.alliance_id,
+            school: invitation.school_id,
+            details: serde_json::json!({
+                "staffRole": invitation.staff_role,
+                "allianceRole": invitation.alliance_role,
+            }),
+        },
+    )
+    .await?;
+    let issued = sessions::start(&txn, &services(ctx).keys, person.id).await?;
+    txn.commit().await?;
+    Session::from_issued(ctx, issued).await
+}
+
+/// The school or alliance an invitation is into, as a global id.
+fn invitation_place(invitation: &invitation::Model) -> ID {
+    match (invitation.school_id, invitation.alliance_id) {
+        (Some(school), _) => NodeKind::School.id(school),
+        (None, Some(alliance)) => NodeKind::Alliance.id(alliance),
+        (None, None) => unreachable!("an invitation is into a school or an alliance"),
+    }
+}
+
+async fn grant_role(
+    txn: &DatabaseTransaction,
+    invitation: &invitation::Model,
+    person_id: i32,
+) -> MutationResult<()> {
+    let details: RoleDetails =
+        serde_json::from_value(invitation.role_details.clone()).unwrap_or_default();
+    let today = Utc::now().date_naive();
+    if let (Some(school_id), Some(role)) = (invitation.school_id, invitation.staff_role) {
+        staff_role::ActiveModel {
+            person_id: Set(person_id),
+            school_id: Set(school_id),
+            role: Set(role),
+            job_title: Set(invitation.job_title.clone()),
+            subjects: Set(serde_json::json!(details.subjects)),
+            phases: Set(serde_json::json!(details.phases)),
+            starts_on: Set(today),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    if let (Some(alliance_id), Some(role)) = (invitation.alliance_id, invitation.alliance_role) {
+        alliance_role::ActiveModel {
+            person_id: Set(person_id),
+            alliance_id: Set(alliance_id),
+            role: Set(role),
+            expertise: Set(serde_json::json!(details.expertise)),
+            starts_on: Set(today),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! People, their roles at schools and in alliances, invitations, and signing in.
+
+pub mod accounts;
+pub mod admin;
+pub mod invitations;
+pub mod places;
+pub mod queries;
+pub mod sessions;
+pub mod types;
+
+pub use places::visible_person;
+pub use types::{AllianceRole, Person, StaffRole};

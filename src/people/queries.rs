@@ -1,0 +1,179 @@
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use entity::enums::{MembershipStatus, PersonStatus};
+use entity::{alliance, alliance_membership, alliance_role, person, school, staff_role};
+use sea_orm::sea_query::{Condition, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{AllianceRole, Person, StaffRole};
+use crate::alliances::Alliance;
+use crate::graphql::context::{access, db, load_required, signed_in};
+use crate::graphql::errors::ApiError;
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::pagination::{
+    Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
+};
+use crate::schools::School;
+
+/// Narrows the list of people. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct PersonFilter {
+    /// Words in the name or email.
+    pub search: Option<String>,
+    /// Only people who work at this school now.
+    pub school_id: Option<ID>,
+    /// Only people who work in this alliance now: in an alliance role, or at an active
+    /// member school.
+    pub alliance_id: Option<ID>,
+    pub statuses: Option<Vec<PersonStatus>>,
+}
+
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PersonOrderField {
+    /// Alphabetical by family name, then creation order.
+    #[default]
+    FamilyName,
+    CreatedAt,
+}
+
+#[derive(InputObject, Clone, Copy, Default)]
+pub struct PersonOrder {
+    #[graphql(default)]
+    pub field: PersonOrderField,
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// The signed-in person, and what they may do.
+pub struct Viewer {
+    person: Person,
+}
+
+#[Object]
+impl Viewer {
+    async fn person(&self) -> &Person {
+        &self.person
+    }
+    async fn is_platform_admin(&self) -> bool {
+        self.person.0.is_platform_admin
+    }
+    /// Current roles at schools.
+    async fn staff_roles(&self, ctx: &Context<'_>) -> Result<Vec<StaffRole>> {
+        self.person.staff_roles(ctx, false).await
+    }
+    /// Current roles in alliances.
+    async fn alliance_roles(&self, ctx: &Context<'_>) -> Result<Vec<AllianceRole>> {
+        self.person.alliance_roles(ctx, false).await
+    }
+    /// Alliances the viewer administers (as admin or CPD lead).
+    async fn administered_alliances(&self, ctx: &Context<'_>) -> Result<Vec<Alliance>> {
+        let mut alliances = Vec::new();
+        for id in access(ctx).await?.administered_alliances() {
+            alliances.push(Alliance(load_required::<alliance::Entity>(ctx, id).await?));
+        }
+        Ok(alliances)
+    }
+    /// Schools the viewer leads (as headteacher, senior leader or school CPD lead).
+    async fn led_schools(&self, ctx: &Context<'_>) -> Result<Vec<School>> {
+        let mut schools = Vec::new();
+        for id in access(ctx).await?.led_schools() {
+            schools.push(School(load_required::<school::Entity>(ctx, id).await?));
+        }
+        Ok(schools)
+    }
+    /// Whether the viewer may start an alliance.
+    async fn can_create_alliance(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(access(ctx).await?.may_create_alliance())
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// The signed-in person; `UNAUTHENTICATED` without a valid access token.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
+        let caller = signed_in(ctx)?;
+        let person = load_required::<person::Entity>(ctx, caller.person_id).await?;
+        Ok(Viewer {
+            person: Person(person),
+        })
+    }
+
+    /// People the caller can see: colleagues, and people of their alliances.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<PersonFilter>,
+        order_by: Option<PersonOrder>,
+    ) -> Result<Page<Person>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut select = person::Entity::find().filter(access.person_condition());
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            select = select.filter(
+                Condition::any()
+                    .add(contains_text(person::Column::GivenName, search))
+                    .add(contains_text(person::Column::FamilyName, search))
+                    .add(contains_text(person::Column::Email, search)),
+            );
+        }
+        if let Some(statuses) = filter.statuses {
+            select = select.filter(person::Column::Status.is_in(statuses));
+        }
+        if let Some(school) = filter.school_id {
+            let school = decode_as(&school, NodeKind::School).unwrap_or(0);
+            let staff = Query::select()
+                .column(staff_role::Column::PersonId)
+                .from(staff_role::Entity)
+                .and_where(staff_role::Column::SchoolId.eq(school))
+                .and_where(staff_role::Column::EndsOn.is_null())
+                .to_owned();
+            select = select.filter(person::Column::Id.in_subquery(staff));
+        }
+        if let Some(alliance) = filter.alliance_id {
+            let alliance = decode_as(&alliance, NodeKind::Alliance).unwrap_or(0);
+            let member_schools = Query::select()
+                .column(alliance_membership::Column::SchoolId)
+                .from(alliance_membership::Entity)
+                .and_where(alliance_membership::Column::AllianceId.eq(alliance))
+                .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
+                .to_owned();
+            let school_staff = Query::select()
+                .column(staff_role::Column::PersonId)
+                .from(staff_role::Entity)
+                .and_where(staff_role::Column::SchoolId.in_subquery(member_schools))
+                .and_where(staff_role::Column::EndsOn.is_null())
+                .to_owned();
+            let role_holders = Query::select()
+                .column(alliance_role::Column::PersonId)
+                .from(alliance_role::Entity)
+                .and_where(alliance_role::Column::AllianceId.eq(alliance))
+                .and_where(alliance_role::Column::EndsOn.is_null())
+                .to_owned();
+            select = select.filter(
+                Condition::any()
+                    .add(person::Column::Id.in_subquery(school_staff))
+                    .add(person::Column::Id.in_subquery(role_holders)),
+            );
+        }
+        let order = order_by.unwrap_or_default();
+        let by_name = order.field == PersonOrderField::FamilyName;
+        let sort = Sort {
+            column: by_name.then_some(person::Column::FamilyName),
+            descending: order.direction == OrderDirection::Desc,
+        };
+        let args = PageArgs::new(first, after, last, before);
+        root_page(db(ctx), select, person::Column::Id, sort, &args, |row: &person::Model| Cursor {
+            id: row.id,
+            key: by_name.then(|| row.family_name.clone()),
+        })
+        .await
+        .map_err(|error: ApiError| error.into())
+    }
+}

@@ -1,0 +1,149 @@
+//! Signing in and out, and refreshing a sign-in.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::PersonStatus;
+use entity::person;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::Person;
+use crate::auth::passwords;
+use crate::auth::sessions::{self, Issued};
+use crate::graphql::context::{caller, db, load_required, services};
+use crate::graphql::errors::{ApiError, MutationResult, UserError, UserErrorCode};
+use crate::payload;
+
+/// Credentials of a sign-in. Send the access token as `Authorization: Bearer <token>`;
+/// before it expires, exchange the refresh token for new credentials with
+/// `refreshSession`. Each refresh token works once.
+#[derive(SimpleObject)]
+pub struct Session {
+    pub access_token: String,
+    pub access_token_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+    /// The sign-in ends then, however often it is refreshed.
+    pub refresh_token_expires_at: DateTime<Utc>,
+    pub person: Person,
+}
+
+impl Session {
+    pub async fn from_issued(ctx: &Context<'_>, issued: Issued) -> MutationResult<Self> {
+        let person = load_required::<person::Entity>(ctx, issued.person_id).await?;
+        Ok(Self {
+            access_token: issued.access_token,
+            access_token_expires_at: issued.access_token_expires_at,
+            refresh_token: issued.refresh_token,
+            refresh_token_expires_at: issued.refresh_token_expires_at,
+            person: Person(person),
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct SignInInput {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(InputObject)]
+pub struct RefreshSessionInput {
+    pub refresh_token: String,
+}
+
+#[derive(InputObject, Default)]
+pub struct SignOutInput {
+    /// The sign-in to end; without it, the sign-in of the access token sent.
+    pub refresh_token: Option<String>,
+}
+
+payload!(SignInPayload { session: Session });
+payload!(RefreshSessionPayload { session: Session });
+payload!(SignOutPayload { signed_out: bool });
+
+fn invalid_credentials() -> UserError {
+    UserError::new(
+        "",
+        UserErrorCode::InvalidCredentials,
+        "the email or password is not right",
+    )
+}
+
+#[derive(Default)]
+pub struct SessionMutation;
+
+#[Object]
+impl SessionMutation {
+    /// Signs in with email and password. A wrong email and a wrong password get the same
+    /// answer; repeated attempts are limited per email and per client address.
+    async fn sign_in(&self, ctx: &Context<'_>, input: SignInInput) -> Result<SignInPayload> {
+        SignInPayload::from_result(sign_in(ctx, input).await)
+    }
+
+    /// Exchanges a refresh token for new credentials. A refresh token that was already
+    /// used ends its whole sign-in, since it may have been stolen.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        input: RefreshSessionInput,
+    ) -> Result<RefreshSessionPayload> {
+        RefreshSessionPayload::from_result(refresh(ctx, input).await)
+    }
+
+    /// Ends a sign-in: its access and refresh tokens stop working.
+    async fn sign_out(
+        &self,
+        ctx: &Context<'_>,
+        input: Option<SignOutInput>,
+    ) -> Result<SignOutPayload> {
+        SignOutPayload::from_result(sign_out(ctx, input.unwrap_or_default()).await)
+    }
+}
+
+async fn sign_in(ctx: &Context<'_>, input: SignInInput) -> MutationResult<Session> {
+    let services = services(ctx);
+    let email = input.email.trim().to_lowercase();
+    services
+        .sign_in_limiter
+        .attempt(&email, &caller(ctx).ip)?;
+    let found = person::Entity::find()
+        .filter(person::Column::Email.eq(email.as_str()))
+        .one(db(ctx))
+        .await?;
+    let stored = found.as_ref().and_then(|p| p.password_hash.clone());
+    let password = input.password;
+    let matches = tokio::task::spawn_blocking(move || {
+        passwords::verify(&password, stored.as_deref())
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let person = found
+        .filter(|p| matches && p.status == PersonStatus::Active)
+        .ok_or_else(|| {
+            tracing::warn!("failed sign-in");
+            invalid_credentials()
+        })?;
+    let issued = sessions::start(db(ctx), &services.keys, person.id).await?;
+    Session::from_issued(ctx, issued).await
+}
+
+async fn refresh(ctx: &Context<'_>, input: RefreshSessionInput) -> MutationResult<Session> {
+    let issued = sessions::refresh(db(ctx), &services(ctx).keys, &input.refresh_token)
+        .await?
+        .ok_or_else(|| {
+            UserError::new(
+                "refreshToken",
+                UserErrorCode::InvalidCredentials,
+                "the refresh token is not valid; sign in again",
+            )
+        })?;
+    Session::from_issued(ctx, issued).await
+}
+
+async fn sign_out(ctx: &Context<'_>, input: SignOutInput) -> MutationResult<bool> {
+    if let Some(token) = input.refresh_token {
+        return Ok(sessions::end_by_token(db(ctx), &token).await?);
+    }
+    let caller = caller(ctx).signed_in()?;
+    sessions::revoke_family(db(ctx), &caller.session_family).await?;
+    Ok(true)
+}

@@ -1,0 +1,182 @@
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
+use entity::{alliance, alliance_role, person, school, staff_role};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use super::places::places_of;
+use super::visible_person;
+use crate::alliances::Alliance;
+use crate::graphql::context::{access, load_required};
+use crate::graphql::nested::{ChildList, child_rows};
+use crate::graphql::ids::NodeKind;
+use crate::schools::School;
+
+/// Someone with an account: staff at one or more schools, or in alliance roles.
+pub struct Person(pub person::Model);
+
+/// A person's role at a school.
+pub struct StaffRole(pub staff_role::Model);
+
+/// A person's role in an alliance.
+pub struct AllianceRole(pub alliance_role::Model);
+
+impl From<person::Model> for Person {
+    fn from(model: person::Model) -> Self {
+        Self(model)
+    }
+}
+impl From<staff_role::Model> for StaffRole {
+    fn from(model: staff_role::Model) -> Self {
+        Self(model)
+    }
+}
+impl From<alliance_role::Model> for AllianceRole {
+    fn from(model: alliance_role::Model) -> Self {
+        Self(model)
+    }
+}
+
+fn strings(value: &serde_json::Value) -> Vec<String> {
+    serde_json::from_value(value.clone()).unwrap_or_default()
+}
+
+#[Object]
+impl Person {
+    pub async fn id(&self) -> ID {
+        NodeKind::Person.id(self.0.id)
+    }
+    async fn given_name(&self) -> &str {
+        &self.0.given_name
+    }
+    async fn family_name(&self) -> &str {
+        &self.0.family_name
+    }
+    /// Given and family name together.
+    async fn display_name(&self) -> String {
+        format!("{} {}", self.0.given_name, self.0.family_name)
+    }
+    /// Seen by the person, the leaders of schools they work at, and the admins of their
+    /// alliances; `null` for everyone else.
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        let access = access(ctx).await?;
+        let places = places_of(ctx, self.0.id).await?;
+        Ok(access
+            .administers_person(self.0.id, &places.schools, &places.alliances)
+            .then_some(self.0.email.as_str()))
+    }
+    async fn status(&self) -> PersonStatus {
+        self.0.status
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Roles at schools, oldest first; ended ones only with `includeEnded`.
+    pub async fn staff_roles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_ended: bool,
+    ) -> Result<Vec<StaffRole>> {
+        let condition = current_only(include_ended, staff_role::Column::EndsOn);
+        let list = ChildList::<staff_role::Entity> {
+            parent: self.0.id,
+            parent_column: staff_role::Column::PersonId,
+            condition,
+            fingerprint: format!("person.staffRoles ended={include_ended}"),
+        };
+        Ok(child_rows(ctx, list).await?.into_iter().map(StaffRole).collect())
+    }
+    /// Roles in alliances the caller can see, oldest first; ended ones only with
+    /// `includeEnded`.
+    pub async fn alliance_roles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] include_ended: bool,
+    ) -> Result<Vec<AllianceRole>> {
+        let access = access(ctx).await?;
+        let condition = current_only(include_ended, alliance_role::Column::EndsOn)
+            .add(access.alliance_condition(alliance_role::Column::AllianceId));
+        let list = ChildList::<alliance_role::Entity> {
+            parent: self.0.id,
+            parent_column: alliance_role::Column::PersonId,
+            condition,
+            fingerprint: format!("person.allianceRoles ended={include_ended}"),
+        };
+        Ok(child_rows(ctx, list).await?.into_iter().map(AllianceRole).collect())
+    }
+}
+
+/// Roles whose end date is not set, unless ended ones are wanted too.
+fn current_only(include_ended: bool, ends_on: impl ColumnTrait) -> Condition {
+    if include_ended {
+        Condition::all()
+    } else {
+        Condition::all().add(ends_on.is_null())
+    }
+}
+
+#[Object]
+impl StaffRole {
+    pub async fn id(&self) -> ID {
+        NodeKind::StaffRole.id(self.0.id)
+    }
+    /// The person in the role, if the caller can see them.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        Ok(visible_person(ctx, self.0.person_id).await?)
+    }
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(load_required::<school::Entity>(ctx, self.0.school_id).await?))
+    }
+    async fn role(&self) -> StaffRoleKind {
+        self.0.role
+    }
+    async fn job_title(&self) -> Option<&str> {
+        self.0.job_title.as_deref()
+    }
+    async fn subjects(&self) -> Vec<String> {
+        strings(&self.0.subjects)
+    }
+    async fn phases(&self) -> Vec<SchoolPhase> {
+        serde_json::from_value(self.0.phases.clone()).unwrap_or_default()
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> Option<NaiveDate> {
+        self.0.ends_on
+    }
+    async fn is_current(&self) -> bool {
+        self.0.ends_on.is_none()
+    }
+}
+
+#[Object]
+impl AllianceRole {
+    pub async fn id(&self) -> ID {
+        NodeKind::AllianceRole.id(self.0.id)
+    }
+    /// The person in the role, if the caller can see them.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        Ok(visible_person(ctx, self.0.person_id).await?)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        Ok(Alliance(load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?))
+    }
+    async fn role(&self) -> AllianceRoleKind {
+        self.0.role
+    }
+    /// Areas of expertise (for Specialist Leaders of Education).
+    async fn expertise(&self) -> Vec<String> {
+        strings(&self.0.expertise)
+    }
+    async fn starts_on(&self) -> NaiveDate {
+        self.0.starts_on
+    }
+    async fn ends_on(&self) -> Option<NaiveDate> {
+        self.0.ends_on
+    }
+    async fn is_current(&self) -> bool {
+        self.0.ends_on.is_none()
+    }
+}

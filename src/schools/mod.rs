@@ -1,0 +1,7 @@
+//! Schools: identified in England by their URN, public register data.
+
+pub mod mutations;
+pub mod queries;
+pub mod types;
+
+pub use types::School;

@@ -1,0 +1,191 @@
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::{SchoolPhase, SchoolStatus};
+use entity::school;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use super::School;
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::allowed;
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationResult, UserError, on_unique};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+#[derive(InputObject)]
+pub struct CreateSchoolInput {
+    /// URN from Get Information About Schools; unique.
+    pub urn: Option<String>,
+    pub name: String,
+    pub phase: SchoolPhase,
+    pub establishment_type: Option<String>,
+    pub local_authority: Option<String>,
+    pub postcode: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateSchoolInput {
+    pub school_id: ID,
+    /// The `version` the change was made from; a newer one means someone else changed the
+    /// school first, and nothing is changed.
+    pub expected_version: i32,
+    pub urn: Option<String>,
+    pub name: Option<String>,
+    pub phase: Option<SchoolPhase>,
+    pub establishment_type: Option<String>,
+    pub local_authority: Option<String>,
+    pub postcode: Option<String>,
+    pub status: Option<SchoolStatus>,
+}
+
+payload!(CreateSchoolPayload { school: School });
+payload!(UpdateSchoolPayload { school: School });
+
+const URN_TAKEN: &str = "another school has this URN";
+
+#[derive(Default)]
+pub struct SchoolMutation;
+
+#[Object]
+impl SchoolMutation {
+    /// Registers a school. Alliance admins, CPD leads and platform admins may.
+    async fn create_school(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSchoolInput,
+    ) -> Result<CreateSchoolPayload> {
+        CreateSchoolPayload::from_result(create_school(ctx, input).await)
+    }
+
+    /// Corrects a school's record. The school's leaders and the admins of alliances it is
+    /// an active member of may.
+    async fn update_school(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateSchoolInput,
+    ) -> Result<UpdateSchoolPayload> {
+        UpdateSchoolPayload::from_result(update_school(ctx, input).await)
+    }
+}
+
+async fn create_school(ctx: &Context<'_>, input: CreateSchoolInput) -> MutationResult<School> {
+    let access = access(ctx).await?;
+    allowed(
+        access.administers_any_alliance(),
+        "only alliance admins and CPD leads register schools",
+    )?;
+    let now = Utc::now();
+    let model = school::ActiveModel {
+        urn: Set(validation::urn("urn", input.urn.as_deref())?),
+        name: Set(validation::required("name", &input.name, 200)?),
+        phase: Set(input.phase),
+        school_type: Set(validation::optional(
+            "establishmentType",
+            input.establishment_type.as_deref(),
+            100,
+        )?),
+        local_authority: Set(validation::optional(
+            "localAuthority",
+            input.local_authority.as_deref(),
+            100,
+        )?),
+        postcode: Set(validation::postcode("postcode", input.postcode.as_deref())?),
+        status: Set(SchoolStatus::Open),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    let txn = begin_write(db(ctx)).await?;
+    let school = model.insert(&txn).await.map_err(on_unique("urn", URN_TAKEN))?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "school.created",
+            subject: NodeKind::School.id(school.id),
+            alliance: None,
+            school: Some(school.id),
+            details: serde_json::json!({ "name": school.name, "urn": school.urn }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(School(school))
+}
+
+async fn update_school(ctx: &Context<'_>, input: UpdateSchoolInput) -> MutationResult<School> {
+    let access = access(ctx).await?;
+    let id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let txn = begin_write(db(ctx)).await?;
+    let current = school::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    allowed(
+        access.manages_school(id),
+        "only the school's leaders and its alliances' admins change its record",
+    )?;
+    let mut change: school::ActiveModel = current.clone().into();
+    if input.urn.is_some() {
+        change.urn = Set(validation::urn("urn", input.urn.as_deref())?);
+    }
+    if let Some(name) = &input.name {
+        change.name = Set(validation::required("name", name, 200)?);
+    }
+    if let Some(phase) = input.phase {
+        change.phase = Set(phase);
+    }
+    if input.establishment_type.is_some() {
+        change.school_type = Set(validation::optional(
+            "establishmentType",
+            input.establishment_type.as_deref(),
+            100,
+        )?);
+    }
+    if input.local_authority.is_some() {
+        change.local_authority = Set(validation::optional(
+            "localAuthority",
+            input.local_authority.as_deref(),
+            100,
+        )?);
+    }
+    if input.postcode.is_some() {
+        change.postcode = Set(validation::postcode("postcode", input.postcode.as_deref())?);
+    }
+    if let Some(status) = input.status {
+        change.status = Set(status);
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (school::Column::Id, id),
+        (school::Column::Version, input.expected_version),
+        on_unique("urn", URN_TAKEN),
+    )
+    .await?;
+    let school = school::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "school.updated",
+            subject: NodeKind::School.id(id),
+            alliance: None,
+            school: Some(id),
+            details: serde_json::json!({ "version": school.version }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(School(school))
+}

@@ -1,0 +1,103 @@
+use async_graphql::{Context, InputObject, Object, Result};
+use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus};
+use entity::{alliance_membership, school};
+use sea_orm::sea_query::{Condition, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::School;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::ApiError;
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
+
+/// Narrows the list of schools. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct SchoolFilter {
+    /// Words in the name, URN or postcode.
+    pub search: Option<String>,
+    pub phases: Option<Vec<SchoolPhase>>,
+    pub statuses: Option<Vec<SchoolStatus>>,
+    pub local_authority: Option<String>,
+    /// Only schools that are active members of this alliance.
+    pub alliance_id: Option<async_graphql::ID>,
+}
+
+#[derive(Default)]
+pub struct SchoolQuery;
+
+#[Object]
+impl SchoolQuery {
+    /// Schools on the platform (public register data), alphabetical unless ordered
+    /// otherwise.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn schools(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<SchoolFilter>,
+        order_by: Option<NameOrder>,
+    ) -> Result<Page<School>> {
+        access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut select = school::Entity::find();
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            select = select.filter(
+                Condition::any()
+                    .add(contains_text(school::Column::Name, search))
+                    .add(school::Column::Urn.eq(search))
+                    .add(contains_text(school::Column::Postcode, search)),
+            );
+        }
+        if let Some(phases) = filter.phases {
+            select = select.filter(school::Column::Phase.is_in(phases));
+        }
+        if let Some(statuses) = filter.statuses {
+            select = select.filter(school::Column::Status.is_in(statuses));
+        }
+        if let Some(local_authority) = filter.local_authority {
+            select = select.filter(school::Column::LocalAuthority.eq(local_authority));
+        }
+        if let Some(alliance) = filter.alliance_id {
+            // An id that is malformed, or names an alliance the caller cannot see, matches
+            // no school.
+            let alliance = decode_as(&alliance, NodeKind::Alliance).unwrap_or(0);
+            let members = Query::select()
+                .column(alliance_membership::Column::SchoolId)
+                .from(alliance_membership::Entity)
+                .and_where(alliance_membership::Column::AllianceId.eq(alliance))
+                .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
+                .cond_where(
+                    access(ctx)
+                        .await?
+                        .alliance_condition(alliance_membership::Column::AllianceId),
+                )
+                .to_owned();
+            select = select.filter(school::Column::Id.in_subquery(members));
+        }
+        let order = order_by.unwrap_or_default();
+        let args = PageArgs::new(first, after, last, before);
+        Ok(root_page(
+            db(ctx),
+            select,
+            school::Column::Id,
+            order.sort(school::Column::Name),
+            &args,
+            |row: &school::Model| order.cursor(row.id, &row.name),
+        )
+        .await?)
+    }
+
+    /// The school with this URN, if any.
+    async fn school_by_urn(&self, ctx: &Context<'_>, urn: String) -> Result<Option<School>> {
+        access(ctx).await?;
+        Ok(school::Entity::find()
+            .filter(school::Column::Urn.eq(urn.trim()))
+            .one(db(ctx))
+            .await
+            .map_err(ApiError::from)?
+            .map(School))
+    }
+}

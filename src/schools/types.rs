@@ -1,0 +1,170 @@
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus, StaffRoleKind};
+use entity::{alliance_membership, partnership, partnership_school, school, staff_role};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{Condition, Query};
+
+use crate::alliances::{AllianceMembership, PartnershipSchool};
+use crate::graphql::context::access;
+use crate::graphql::ids::NodeKind;
+use crate::graphql::nested::{ChildList, child_page};
+use crate::graphql::pagination::{Page, PageArgs};
+use crate::people::StaffRole;
+
+/// A school. In England, identified by its URN from Get Information About Schools.
+pub struct School(pub school::Model);
+
+impl From<school::Model> for School {
+    fn from(model: school::Model) -> Self {
+        Self(model)
+    }
+}
+
+/// Narrows a school's alliance memberships.
+#[derive(InputObject, Default, Debug)]
+pub struct SchoolMembershipFilter {
+    /// Only memberships in these states.
+    pub statuses: Option<Vec<MembershipStatus>>,
+}
+
+/// Narrows a school's staff.
+#[derive(InputObject, Default, Debug)]
+pub struct StaffFilter {
+    /// Only these roles.
+    pub roles: Option<Vec<StaffRoleKind>>,
+    /// Also list roles that have ended (default: current roles only).
+    #[graphql(default)]
+    pub include_ended: bool,
+}
+
+#[Object]
+impl School {
+    pub async fn id(&self) -> ID {
+        NodeKind::School.id(self.0.id)
+    }
+    /// Unique reference number (Get Information About Schools), when known.
+    async fn urn(&self) -> Option<&str> {
+        self.0.urn.as_deref()
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn phase(&self) -> SchoolPhase {
+        self.0.phase
+    }
+    /// Type of establishment, in GIAS's words (for example "Academy converter").
+    async fn establishment_type(&self) -> Option<&str> {
+        self.0.school_type.as_deref()
+    }
+    async fn local_authority(&self) -> Option<&str> {
+        self.0.local_authority.as_deref()
+    }
+    async fn postcode(&self) -> Option<&str> {
+        self.0.postcode.as_deref()
+    }
+    async fn status(&self) -> SchoolStatus {
+        self.0.status
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The school's memberships of alliances the caller can see, oldest first; history
+    /// included unless filtered.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<SchoolMembershipFilter>,
+    ) -> Result<Page<AllianceMembership>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut condition = access.alliance_condition(alliance_membership::Column::AllianceId);
+        if let Some(statuses) = &filter.statuses {
+            condition = condition.add(alliance_membership::Column::Status.is_in(statuses.clone()));
+        }
+        let list = ChildList::<alliance_membership::Entity> {
+            parent: self.0.id,
+            parent_column: alliance_membership::Column::SchoolId,
+            condition,
+            fingerprint: format!("school.memberships {filter:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+
+    /// The partnerships the school takes or took part in, in alliances the caller can see.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn partnerships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<PartnershipSchool>> {
+        let access = access(ctx).await?;
+        let visible_partnerships = Query::select()
+            .column(partnership::Column::Id)
+            .from(partnership::Entity)
+            .cond_where(access.alliance_condition(partnership::Column::AllianceId))
+            .to_owned();
+        let list = ChildList::<partnership_school::Entity> {
+            parent: self.0.id,
+            parent_column: partnership_school::Column::SchoolId,
+            condition: Condition::all()
+                .add(partnership_school::Column::PartnershipId.in_subquery(visible_partnerships)),
+            fingerprint: "school.partnerships".into(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+
+    /// People who work at the school, to callers in the school's network.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn staff(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<StaffFilter>,
+    ) -> Result<Page<StaffRole>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut condition = Condition::all();
+        if !access.sees_staff_of(self.0.id) {
+            condition = condition.add(staff_role::Column::Id.is_null());
+        }
+        if !filter.include_ended {
+            condition = condition.add(staff_role::Column::EndsOn.is_null());
+        }
+        if let Some(roles) = &filter.roles {
+            condition = condition.add(staff_role::Column::Role.is_in(roles.clone()));
+        }
+        let list = ChildList::<staff_role::Entity> {
+            parent: self.0.id,
+            parent_column: staff_role::Column::SchoolId,
+            condition,
+            fingerprint: format!(
+                "school.staff {filter:?} visible={}",
+                access.sees_staff_of(self.0.id)
+            ),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}

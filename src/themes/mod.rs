@@ -1,0 +1,158 @@
+//! The shared themes taxonomy, and themes alliances add for themselves.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::ThemeFramework;
+use entity::theme;
+use sea_orm::sea_query::Condition;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+
+use crate::alliances::Alliance;
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::allowed;
+use crate::db::begin_write;
+use crate::graphql::context::{access, db, load_required};
+use crate::graphql::errors::{ApiError, ApiResult, MutationResult, UserError, UserErrorCode};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::nested::{ChildList, child_rows};
+use crate::payload;
+use crate::validation;
+
+/// A tag for communities, practice, expertise, events and priorities.
+pub struct Theme(pub theme::Model);
+
+impl From<theme::Model> for Theme {
+    fn from(model: theme::Model) -> Self {
+        Self(model)
+    }
+}
+
+#[Object]
+impl Theme {
+    pub async fn id(&self) -> ID {
+        NodeKind::Theme.id(self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn framework(&self) -> ThemeFramework {
+        self.0.framework
+    }
+    /// The alliance that added the theme; `null` for the shared taxonomy.
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        match self.0.alliance_id {
+            Some(id) => Ok(Some(Alliance(
+                load_required::<entity::alliance::Entity>(ctx, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Themes one alliance added.
+pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<Vec<Theme>> {
+    let list = ChildList::<theme::Entity> {
+        parent: alliance_id,
+        parent_column: theme::Column::AllianceId,
+        condition: Condition::all(),
+        fingerprint: "alliance.themes".into(),
+    };
+    Ok(child_rows(ctx, list).await?.into_iter().map(Theme).collect())
+}
+
+#[derive(Default)]
+pub struct ThemeQuery;
+
+#[Object]
+impl ThemeQuery {
+    /// The shared taxonomy (personalised learning, then wellbeing outcomes), followed by
+    /// the themes of one alliance when `allianceId` names one the caller can see.
+    async fn themes(&self, ctx: &Context<'_>, alliance_id: Option<ID>) -> Result<Vec<Theme>> {
+        let access = access(ctx).await?;
+        let mut condition = Condition::any().add(theme::Column::AllianceId.is_null());
+        if let Some(alliance) = alliance_id
+            .and_then(|id| decode_as(&id, NodeKind::Alliance))
+            .filter(|id| access.sees_alliance(*id))
+        {
+            condition = condition.add(theme::Column::AllianceId.eq(alliance));
+        }
+        let themes = theme::Entity::find()
+            .filter(condition)
+            .order_by_asc(theme::Column::Id)
+            .all(db(ctx))
+            .await
+            .map_err(ApiError::from)?;
+        Ok(themes.into_iter().map(Theme).collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct AddAllianceThemeInput {
+    pub alliance_id: ID,
+    pub name: String,
+}
+
+payload!(AddAllianceThemePayload { theme: Theme });
+
+#[derive(Default)]
+pub struct ThemeMutation;
+
+#[Object]
+impl ThemeMutation {
+    /// Adds a theme of the alliance's own to the taxonomy. Its admins and CPD leads may.
+    async fn add_alliance_theme(
+        &self,
+        ctx: &Context<'_>,
+        input: AddAllianceThemeInput,
+    ) -> Result<AddAllianceThemePayload> {
+        AddAllianceThemePayload::from_result(add_alliance_theme(ctx, input).await)
+    }
+}
+
+async fn add_alliance_theme(ctx: &Context<'_>, input: AddAllianceThemeInput) -> MutationResult<Theme> {
+    let access = access(ctx).await?;
+    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    allowed(
+        access.administers_alliance(alliance_id),
+        "only the alliance's admins and CPD leads add themes",
+    )?;
+    let name = validation::required("name", &input.name, 120)?;
+    let txn = begin_write(db(ctx)).await?;
+    let duplicates = theme::Entity::find()
+        .filter(
+            Condition::any()
+                .add(theme::Column::AllianceId.is_null())
+                .add(theme::Column::AllianceId.eq(alliance_id)),
+        )
+        .filter(theme::Column::Name.eq(name.as_str()))
+        .count(&txn)
+        .await?;
+    if duplicates > 0 {
+        return Err(UserError::new("name", UserErrorCode::Taken, "a theme with this name exists").into());
+    }
+    let theme = theme::ActiveModel {
+        alliance_id: Set(Some(alliance_id)),
+        framework: Set(ThemeFramework::Alliance),
+        name: Set(name),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "theme.added",
+            subject: NodeKind::Theme.id(theme.id),
+            alliance: Some(alliance_id),
+            school: None,
+            details: serde_json::json!({ "name": theme.name }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Theme(theme))
+}
