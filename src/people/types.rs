@@ -8,7 +8,7 @@ use sea_orm::sea_query::Condition;
 use super::places::places_of;
 use super::visible_person;
 use crate::alliances::Alliance;
-use crate::graphql::context::{access, load_required};
+use crate::graphql::context::{access, caller, load_required};
 use crate::graphql::nested::{ChildList, child_rows};
 use crate::graphql::ids::NodeKind;
 use crate::schools::School;
@@ -58,8 +58,11 @@ impl Person {
         format!("{} {}", self.0.given_name, self.0.family_name)
     }
     /// Seen by the person, the leaders of schools they work at, and the admins of their
-    /// alliances; `null` for everyone else.
+    /// alliances; `null` for everyone else (and before signing in).
     async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        if caller(ctx).signed_in().is_err() {
+            return Ok(None);
+        }
         let access = access(ctx).await?;
         let places = places_of(ctx, self.0.id).await?;
         Ok(access
