@@ -6,20 +6,19 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned, Request, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
 
 use crate::config::Limits;
 use crate::graphql::errors::code;
 
-/// Marks a request that came by GET: it may read, never write.
-pub struct ReadOnly;
+/// Marks a request that came by GET: it may read, never write. Holds the name of the
+/// operation to run, which decides whether it writes.
+pub struct ReadOnly(pub Option<String>);
 
 pub struct ShapeLimits {
     pub max_depth: usize,
@@ -167,27 +166,6 @@ fn writes(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
 
 #[async_trait::async_trait]
 impl Extension for ShapeLimitsExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        // Later extensions (persisted queries) fill in the query text first.
-        let request = next.run(ctx, request).await?;
-        if ctx.data_opt::<ReadOnly>().is_some() {
-            if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-                if writes(&document, request.operation_name.as_deref()) {
-                    return Err(refuse(
-                        code::METHOD_NOT_ALLOWED,
-                        "mutations and subscriptions are sent by POST, not GET".into(),
-                    ));
-                }
-            }
-        }
-        Ok(request)
-    }
-
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -196,6 +174,15 @@ impl Extension for ShapeLimitsExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
+        // Checked here, after persisted queries have supplied the text.
+        if let Some(ReadOnly(operation)) = ctx.data_opt::<ReadOnly>() {
+            if writes(&document, operation.as_deref()) {
+                return Err(refuse(
+                    code::METHOD_NOT_ALLOWED,
+                    "mutations and subscriptions are sent by POST, not GET".into(),
+                ));
+            }
+        }
         let shape = measure(&document);
         let checks = [
             ("depth", shape.depth, self.max_depth),

@@ -88,6 +88,14 @@ pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
             );
         }
     };
+    if !batch.iter().all(has_query) {
+        return refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            code::BAD_USER_INPUT,
+            "pass the operation in `query` (or a persisted query's hash)",
+        );
+    }
     let size = match &batch {
         BatchRequest::Single(_) => 1,
         BatchRequest::Batch(requests) => requests.len(),
@@ -128,7 +136,20 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             );
         }
     };
+    if !has_query(&request) {
+        return refuse(
+            media,
+            StatusCode::BAD_REQUEST,
+            code::BAD_USER_INPUT,
+            "pass the operation in `query` (or a persisted query's hash)",
+        );
+    }
     execute(&req, &state, media, BatchRequest::Single(request), true).await
+}
+
+/// Whether a request names an operation: its text, or a persisted query's hash.
+fn has_query(request: &Request) -> bool {
+    !request.query.trim().is_empty() || request.extensions.contains_key("persistedQuery")
 }
 
 async fn execute(
@@ -192,7 +213,8 @@ async fn execute(
             .data(Caller::new(principal.clone(), ip.clone()))
             .data(loader);
         if read_only {
-            request.data(ReadOnly)
+            let operation = request.operation_name.clone();
+            request.data(ReadOnly(operation))
         } else {
             request
         }
