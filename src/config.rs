@@ -12,7 +12,11 @@ pub const EXAMPLE_JWT_SECRET: &str = "change-me";
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
     /// Database URL: `sqlite://FILE?mode=rwc` (the default) or `postgres://...`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://trellis.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://trellis.db?mode=rwc"
+    )]
     pub database_url: String,
 
     /// Most connections the pool holds.
@@ -38,7 +42,11 @@ pub struct ServerConfig {
     pub jwt_secret: Option<String>,
 
     /// Base URL people reach the platform at, used in links sent by email.
-    #[arg(long, env = "TRELLIS_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "TRELLIS_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
     pub public_url: String,
 
     /// SMTP server URL (for example `smtps://user:pass@smtp.example.org`). Without it,
@@ -47,7 +55,11 @@ pub struct ServerConfig {
     pub smtp_url: Option<String>,
 
     /// Sender address of emails.
-    #[arg(long, env = "TRELLIS_MAIL_FROM", default_value = "Trellis <no-reply@trellis.invalid>")]
+    #[arg(
+        long,
+        env = "TRELLIS_MAIL_FROM",
+        default_value = "Trellis <no-reply@trellis.invalid>"
+    )]
     pub mail_from: String,
 
     /// Folder that receives emails as `.eml` files when no SMTP server is set.
@@ -80,7 +92,11 @@ pub struct Limits {
     #[arg(long, env = "TRELLIS_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
     /// Sign-in attempts allowed per email address per minute.
-    #[arg(long, env = "TRELLIS_SIGN_IN_PER_EMAIL_PER_MINUTE", default_value_t = 5)]
+    #[arg(
+        long,
+        env = "TRELLIS_SIGN_IN_PER_EMAIL_PER_MINUTE",
+        default_value_t = 5
+    )]
     pub sign_in_per_email_per_minute: u32,
     /// Sign-in attempts allowed per client IP address per minute.
     #[arg(long, env = "TRELLIS_SIGN_IN_PER_IP_PER_MINUTE", default_value_t = 30)]

@@ -10,7 +10,6 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-
 /// Opens the pool. SQLite runs in WAL mode with a busy timeout so that readers never block
 /// the writer and a briefly busy database waits rather than fails.
 pub async fn connect(
@@ -50,8 +49,8 @@ pub async fn is_migrated(db: &DatabaseConnection) -> Result<bool, DbErr> {
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
 /// SQLITE_BUSY when another writer got there first, instead of waiting its turn.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let sqlite_transaction_mode =
-        (db.get_database_backend() == DbBackend::Sqlite).then_some(SqliteTransactionMode::Immediate);
+    let sqlite_transaction_mode = (db.get_database_backend() == DbBackend::Sqlite)
+        .then_some(SqliteTransactionMode::Immediate);
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode,
         ..Default::default()

@@ -11,7 +11,9 @@ use entity::{
     alliance, alliance_membership, alliance_role, partnership, partnership_school, person, school,
     staff_role,
 };
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
+};
 
 use crate::auth::passwords;
 
@@ -28,38 +30,181 @@ struct DemoSchool {
 }
 
 const SCHOOLS: &[DemoSchool] = &[
-    DemoSchool { key: "kingsmead", name: "Kingsmead Primary School", urn: "141201", phase: SchoolPhase::Primary, kind: "Community school", local_authority: "Worcestershire", postcode: "WR1 2AB" },
-    DemoSchool { key: "staidans", name: "St Aidan's CofE Primary School", urn: "141202", phase: SchoolPhase::Primary, kind: "Voluntary aided school", local_authority: "Worcestershire", postcode: "WR2 4CD" },
-    DemoSchool { key: "hollybrook", name: "Hollybrook Infant School", urn: "141203", phase: SchoolPhase::Primary, kind: "Academy converter", local_authority: "Worcestershire", postcode: "WR3 7EF" },
-    DemoSchool { key: "severnvale", name: "Severn Vale Academy", urn: "141204", phase: SchoolPhase::Secondary, kind: "Academy sponsor led", local_authority: "Worcestershire", postcode: "WR4 9GH" },
-    DemoSchool { key: "brookfield", name: "Brookfield Special School", urn: "141205", phase: SchoolPhase::Special, kind: "Community special school", local_authority: "Worcestershire", postcode: "WR5 1JK" },
-    DemoSchool { key: "ashcroft", name: "Ashcroft All-Through School", urn: "141206", phase: SchoolPhase::AllThrough, kind: "Academy converter", local_authority: "Herefordshire", postcode: "HR1 3LM" },
-    DemoSchool { key: "riverside", name: "Riverside Primary Academy", urn: "141207", phase: SchoolPhase::Primary, kind: "Academy converter", local_authority: "Herefordshire", postcode: "HR2 6NP" },
-    DemoSchool { key: "millbrook", name: "Millbrook High School", urn: "141208", phase: SchoolPhase::Secondary, kind: "Academy converter", local_authority: "Herefordshire", postcode: "HR4 8QR" },
-    DemoSchool { key: "westfield", name: "Westfield Sixth Form College", urn: "141209", phase: SchoolPhase::SixteenPlus, kind: "Sixth form centres", local_authority: "Herefordshire", postcode: "HR5 2ST" },
-    DemoSchool { key: "oakwood", name: "Oakwood Nursery School", urn: "141210", phase: SchoolPhase::Nursery, kind: "Local authority nursery school", local_authority: "Worcestershire", postcode: "WR6 5UV" },
+    DemoSchool {
+        key: "kingsmead",
+        name: "Kingsmead Primary School",
+        urn: "141201",
+        phase: SchoolPhase::Primary,
+        kind: "Community school",
+        local_authority: "Worcestershire",
+        postcode: "WR1 2AB",
+    },
+    DemoSchool {
+        key: "staidans",
+        name: "St Aidan's CofE Primary School",
+        urn: "141202",
+        phase: SchoolPhase::Primary,
+        kind: "Voluntary aided school",
+        local_authority: "Worcestershire",
+        postcode: "WR2 4CD",
+    },
+    DemoSchool {
+        key: "hollybrook",
+        name: "Hollybrook Infant School",
+        urn: "141203",
+        phase: SchoolPhase::Primary,
+        kind: "Academy converter",
+        local_authority: "Worcestershire",
+        postcode: "WR3 7EF",
+    },
+    DemoSchool {
+        key: "severnvale",
+        name: "Severn Vale Academy",
+        urn: "141204",
+        phase: SchoolPhase::Secondary,
+        kind: "Academy sponsor led",
+        local_authority: "Worcestershire",
+        postcode: "WR4 9GH",
+    },
+    DemoSchool {
+        key: "brookfield",
+        name: "Brookfield Special School",
+        urn: "141205",
+        phase: SchoolPhase::Special,
+        kind: "Community special school",
+        local_authority: "Worcestershire",
+        postcode: "WR5 1JK",
+    },
+    DemoSchool {
+        key: "ashcroft",
+        name: "Ashcroft All-Through School",
+        urn: "141206",
+        phase: SchoolPhase::AllThrough,
+        kind: "Academy converter",
+        local_authority: "Herefordshire",
+        postcode: "HR1 3LM",
+    },
+    DemoSchool {
+        key: "riverside",
+        name: "Riverside Primary Academy",
+        urn: "141207",
+        phase: SchoolPhase::Primary,
+        kind: "Academy converter",
+        local_authority: "Herefordshire",
+        postcode: "HR2 6NP",
+    },
+    DemoSchool {
+        key: "millbrook",
+        name: "Millbrook High School",
+        urn: "141208",
+        phase: SchoolPhase::Secondary,
+        kind: "Academy converter",
+        local_authority: "Herefordshire",
+        postcode: "HR4 8QR",
+    },
+    DemoSchool {
+        key: "westfield",
+        name: "Westfield Sixth Form College",
+        urn: "141209",
+        phase: SchoolPhase::SixteenPlus,
+        kind: "Sixth form centres",
+        local_authority: "Herefordshire",
+        postcode: "HR5 2ST",
+    },
+    DemoSchool {
+        key: "oakwood",
+        name: "Oakwood Nursery School",
+        urn: "141210",
+        phase: SchoolPhase::Nursery,
+        kind: "Local authority nursery school",
+        local_authority: "Worcestershire",
+        postcode: "WR6 5UV",
+    },
 ];
 
 /// (school key, alliance index, role, status)
 const MEMBERSHIPS: &[(&str, usize, MembershipRole, MembershipStatus)] = &[
-    ("kingsmead", 0, MembershipRole::LeadSchool, MembershipStatus::Active),
-    ("staidans", 0, MembershipRole::Member, MembershipStatus::Active),
-    ("hollybrook", 0, MembershipRole::Member, MembershipStatus::Active),
-    ("severnvale", 0, MembershipRole::StrategicPartner, MembershipStatus::Active),
-    ("brookfield", 0, MembershipRole::Member, MembershipStatus::Active),
-    ("ashcroft", 0, MembershipRole::Associate, MembershipStatus::Active),
-    ("oakwood", 0, MembershipRole::Member, MembershipStatus::Invited),
-    ("millbrook", 1, MembershipRole::LeadSchool, MembershipStatus::Active),
-    ("riverside", 1, MembershipRole::Member, MembershipStatus::Active),
-    ("ashcroft", 1, MembershipRole::Member, MembershipStatus::Active),
-    ("westfield", 1, MembershipRole::StrategicPartner, MembershipStatus::Active),
+    (
+        "kingsmead",
+        0,
+        MembershipRole::LeadSchool,
+        MembershipStatus::Active,
+    ),
+    (
+        "staidans",
+        0,
+        MembershipRole::Member,
+        MembershipStatus::Active,
+    ),
+    (
+        "hollybrook",
+        0,
+        MembershipRole::Member,
+        MembershipStatus::Active,
+    ),
+    (
+        "severnvale",
+        0,
+        MembershipRole::StrategicPartner,
+        MembershipStatus::Active,
+    ),
+    (
+        "brookfield",
+        0,
+        MembershipRole::Member,
+        MembershipStatus::Active,
+    ),
+    (
+        "ashcroft",
+        0,
+        MembershipRole::Associate,
+        MembershipStatus::Active,
+    ),
+    (
+        "oakwood",
+        0,
+        MembershipRole::Member,
+        MembershipStatus::Invited,
+    ),
+    (
+        "millbrook",
+        1,
+        MembershipRole::LeadSchool,
+        MembershipStatus::Active,
+    ),
+    (
+        "riverside",
+        1,
+        MembershipRole::Member,
+        MembershipStatus::Active,
+    ),
+    (
+        "ashcroft",
+        1,
+        MembershipRole::Member,
+        MembershipStatus::Active,
+    ),
+    (
+        "westfield",
+        1,
+        MembershipRole::StrategicPartner,
+        MembershipStatus::Active,
+    ),
 ];
 
 const STAFF: &[(StaffRoleKind, &str, &[&str])] = &[
     (StaffRoleKind::Headteacher, "Headteacher", &[]),
-    (StaffRoleKind::SchoolCpdLead, "Deputy headteacher and CPD lead", &["English"]),
+    (
+        StaffRoleKind::SchoolCpdLead,
+        "Deputy headteacher and CPD lead",
+        &["English"],
+    ),
     (StaffRoleKind::MiddleLeader, "Maths lead", &["Mathematics"]),
-    (StaffRoleKind::Teacher, "Class teacher", &["English", "Science"]),
+    (
+        StaffRoleKind::Teacher,
+        "Class teacher",
+        &["English", "Science"],
+    ),
 ];
 
 const GIVEN: &[&str] = &[
@@ -76,11 +221,26 @@ const FAMILY: &[&str] = &[
 /// The accounts a newcomer signs in with.
 const ACCOUNTS: &[(&str, &str)] = &[
     ("admin@trellis.example", "platform admin"),
-    ("cpd.lead@severnvalley.example", "CPD lead of Severn Valley Teaching School Alliance"),
-    ("cpd.lead@riverside-trust.example", "CPD lead of Riverside Learning Trust"),
-    ("headteacher@kingsmead.example", "headteacher of Kingsmead Primary School"),
-    ("headteacher@oakwood.example", "headteacher of Oakwood Nursery School (invited, not yet a member)"),
-    ("teacher@ashcroft.example", "teacher at Ashcroft All-Through School (in both alliances)"),
+    (
+        "cpd.lead@severnvalley.example",
+        "CPD lead of Severn Valley Teaching School Alliance",
+    ),
+    (
+        "cpd.lead@riverside-trust.example",
+        "CPD lead of Riverside Learning Trust",
+    ),
+    (
+        "headteacher@kingsmead.example",
+        "headteacher of Kingsmead Primary School",
+    ),
+    (
+        "headteacher@oakwood.example",
+        "headteacher of Oakwood Nursery School (invited, not yet a member)",
+    ),
+    (
+        "teacher@ashcroft.example",
+        "teacher at Ashcroft All-Through School (in both alliances)",
+    ),
 ];
 
 pub fn print_accounts() {
@@ -88,7 +248,9 @@ pub fn print_accounts() {
     for (email, who) in ACCOUNTS {
         println!("  {email:<36} {who}");
     }
-    println!("Every school has a headteacher@, school-cpd-lead@, middle-leader@ and teacher@ account at <school>.example.");
+    println!(
+        "Every school has a headteacher@, school-cpd-lead@, middle-leader@ and teacher@ account at <school>.example."
+    );
 }
 
 fn email_for(role: StaffRoleKind, school: &str) -> String {
@@ -129,11 +291,23 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     };
 
-    new_person("admin@trellis.example".into(), true).insert(&txn).await?;
+    new_person("admin@trellis.example".into(), true)
+        .insert(&txn)
+        .await?;
 
     let alliances = [
-        ("Severn Valley Teaching School Alliance", AllianceKind::TeachingSchoolAlliance, "Every child taught well, every teacher learning: schools across the Severn valley improving together through enquiry and coaching.", "cpd.lead@severnvalley.example"),
-        ("Riverside Learning Trust", AllianceKind::MultiAcademyTrust, "A family of schools from nursery to sixth form, with continuity of learning from phase to phase.", "cpd.lead@riverside-trust.example"),
+        (
+            "Severn Valley Teaching School Alliance",
+            AllianceKind::TeachingSchoolAlliance,
+            "Every child taught well, every teacher learning: schools across the Severn valley improving together through enquiry and coaching.",
+            "cpd.lead@severnvalley.example",
+        ),
+        (
+            "Riverside Learning Trust",
+            AllianceKind::MultiAcademyTrust,
+            "A family of schools from nursery to sixth form, with continuity of learning from phase to phase.",
+            "cpd.lead@riverside-trust.example",
+        ),
     ];
     let mut alliance_ids = Vec::new();
     for (name, kind, vision, lead_email) in alliances {
@@ -165,7 +339,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             urn: Set(Some(demo.urn.into())),
             name: Set(demo.name.into()),
             phase: Set(demo.phase),
-            school_type: Set(Some(demo.kind.into())),
+            establishment_type: Set(Some(demo.kind.into())),
             local_authority: Set(Some(demo.local_authority.into())),
             postcode: Set(Some(demo.postcode.into())),
             status: Set(SchoolStatus::Open),
@@ -178,7 +352,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         .await?;
         school_ids.insert(demo.key, school.id);
         for (role, title, subjects) in STAFF {
-            let person = new_person(email_for(*role, demo.key), false).insert(&txn).await?;
+            let person = new_person(email_for(*role, demo.key), false)
+                .insert(&txn)
+                .await?;
             staff_role::ActiveModel {
                 person_id: Set(person.id),
                 school_id: Set(school.id),
@@ -193,8 +369,24 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .await?;
             // A teacher at Kingsmead is a facilitator and a Specialist Leader of Education.
             if demo.key == "kingsmead" && *role == StaffRoleKind::MiddleLeader {
-                grant_alliance_role(&txn, person.id, alliance_ids[0], AllianceRoleKind::Facilitator, vec![], since).await?;
-                grant_alliance_role(&txn, person.id, alliance_ids[0], AllianceRoleKind::SpecialistLeaderOfEducation, vec!["Mathematics mastery", "Assessment for learning"], since).await?;
+                grant_alliance_role(
+                    &txn,
+                    person.id,
+                    alliance_ids[0],
+                    AllianceRoleKind::Facilitator,
+                    vec![],
+                    since,
+                )
+                .await?;
+                grant_alliance_role(
+                    &txn,
+                    person.id,
+                    alliance_ids[0],
+                    AllianceRoleKind::SpecialistLeaderOfEducation,
+                    vec!["Mathematics mastery", "Assessment for learning"],
+                    since,
+                )
+                .await?;
             }
         }
     }
@@ -218,8 +410,20 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
 
     let partnerships = [
-        (0, "KS2 Maths Mastery Partnership", "Four primaries developing mastery approaches to KS2 mathematics together.", "kingsmead", &["kingsmead", "staidans", "hollybrook"][..]),
-        (1, "Riverside Transition Partnership", "Continuity and progression from Year 6 to Year 7 between the trust's secondary and its feeder primaries.", "millbrook", &["millbrook", "riverside", "ashcroft"][..]),
+        (
+            0,
+            "KS2 Maths Mastery Partnership",
+            "Four primaries developing mastery approaches to KS2 mathematics together.",
+            "kingsmead",
+            &["kingsmead", "staidans", "hollybrook"][..],
+        ),
+        (
+            1,
+            "Riverside Transition Partnership",
+            "Continuity and progression from Year 6 to Year 7 between the trust's secondary and its feeder primaries.",
+            "millbrook",
+            &["millbrook", "riverside", "ashcroft"][..],
+        ),
     ];
     for (alliance, name, purpose, lead, members) in partnerships {
         let partnership = partnership::ActiveModel {

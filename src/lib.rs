@@ -58,7 +58,10 @@ pub fn signing_secret(config: &ServerConfig) -> anyhow::Result<Vec<u8>> {
 pub fn mailer(config: &ServerConfig) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &config.smtp_url {
         Some(url) => Arc::new(SmtpMailer::new(url, &config.mail_from).context("TRELLIS_SMTP_URL")?),
-        None => Arc::new(OutboxMailer::new(config.outbox_dir.clone(), &config.mail_from)?),
+        None => Arc::new(OutboxMailer::new(
+            config.outbox_dir.clone(),
+            &config.mail_from,
+        )?),
     })
 }
 
@@ -74,7 +77,9 @@ pub async fn open_database(
     )
     .await
     .context("could not open the database")?;
-    db::migrate(&db).await.context("could not migrate the database")?;
+    db::migrate(&db)
+        .await
+        .context("could not migrate the database")?;
     Ok(db)
 }
 

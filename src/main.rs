@@ -10,7 +10,11 @@ use trellis::config::{DatabaseConfig, ServerConfig};
 use trellis::http::metrics::Metrics;
 
 #[derive(Parser)]
-#[command(name = "trellis", version, about = "GraphQL backend for networks of schools")]
+#[command(
+    name = "trellis",
+    version,
+    about = "GraphQL backend for networks of schools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,14 +84,18 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let metrics = Metrics::new();
     let db = trellis::open_database(&config.database, &metrics).await?;
     if config.demo {
-        trellis::demo::load(&db).await.context("could not load the demo data")?;
+        trellis::demo::load(&db)
+            .await
+            .context("could not load the demo data")?;
     }
     let mailer = trellis::mailer(&config)?;
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("could not listen on {}", config.bind))?;
     let address = listener.local_addr()?;
     let state = trellis::app_state(&config, db, metrics, &secret, mailer);
-    println!("Trellis is serving GraphQL at http://{address}/graphql (open it in a browser for GraphiQL)");
+    println!(
+        "Trellis is serving GraphQL at http://{address}/graphql (open it in a browser for GraphiQL)"
+    );
     if config.demo {
         trellis::demo::print_accounts();
     }

@@ -103,9 +103,15 @@ mod tests {
     fn reads_emails_urns_and_postcodes() {
         assert_eq!(email("email", " Jo@School.ORG ").unwrap(), "jo@school.org");
         assert!(email("email", "not-an-email").is_err());
-        assert_eq!(urn("urn", Some("100000")).unwrap().as_deref(), Some("100000"));
+        assert_eq!(
+            urn("urn", Some("100000")).unwrap().as_deref(),
+            Some("100000")
+        );
         assert!(urn("urn", Some("12ab56")).is_err());
-        assert_eq!(postcode("postcode", Some("sw1a1aa")).unwrap().as_deref(), Some("SW1A 1AA"));
+        assert_eq!(
+            postcode("postcode", Some("sw1a1aa")).unwrap().as_deref(),
+            Some("SW1A 1AA")
+        );
         assert!(postcode("postcode", Some("12345")).is_err());
     }
 }

@@ -11,7 +11,7 @@ pub struct Model {
     pub urn: Option<String>,
     pub name: String,
     pub phase: SchoolPhase,
-    pub school_type: Option<String>,
+    pub establishment_type: Option<String>,
     pub local_authority: Option<String>,
     pub postcode: Option<String>,
     pub status: SchoolStatus,

@@ -27,7 +27,7 @@ enum School {
     Urn,
     Name,
     Phase,
-    SchoolType,
+    EstablishmentType,
     LocalAuthority,
     Postcode,
     Status,
@@ -223,7 +223,7 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(School::Urn, 12).unique_key())
                     .col(string_len(School::Name, 200))
                     .col(string_len(School::Phase, 40))
-                    .col(string_len_null(School::SchoolType, 100))
+                    .col(string_len_null(School::EstablishmentType, 100))
                     .col(string_len_null(School::LocalAuthority, 100))
                     .col(string_len_null(School::Postcode, 10))
                     .col(string_len(School::Status, 40))

@@ -52,11 +52,7 @@ impl MigrationTrait for Migration {
         ];
         for (framework, names) in frameworks {
             for name in names {
-                insert.values_panic([
-                    framework.into(),
-                    (*name).into(),
-                    Expr::current_timestamp().into(),
-                ]);
+                insert.values_panic([framework.into(), (*name).into(), Expr::current_timestamp()]);
             }
         }
         manager.exec_stmt(insert).await

@@ -5,13 +5,16 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::{MembershipRole, MembershipStatus, SchoolStatus, StaffRoleKind};
-use entity::{alliance, alliance_membership, partnership, partnership_school, person, school, staff_role};
+use entity::{
+    alliance, alliance_membership, partnership, partnership_school, person, school, staff_role,
+};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
 use super::AllianceMembership;
+use super::administered_alliance;
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -42,7 +45,9 @@ macro_rules! membership_step {
     };
 }
 
-payload!(InviteSchoolToAlliancePayload { membership: AllianceMembership });
+payload!(InviteSchoolToAlliancePayload {
+    membership: AllianceMembership
+});
 membership_step!(
     AcceptAllianceInvitationInput => AcceptAllianceInvitationPayload,
     DeclineAllianceInvitationInput => DeclineAllianceInvitationPayload,
@@ -123,7 +128,9 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: AcceptAllianceInvitationInput,
     ) -> Result<AcceptAllianceInvitationPayload> {
-        AcceptAllianceInvitationPayload::from_result(take_step(ctx, &input.membership_id, &ACCEPT).await)
+        AcceptAllianceInvitationPayload::from_result(
+            take_step(ctx, &input.membership_id, &ACCEPT).await,
+        )
     }
 
     /// Declines an alliance's invitation on behalf of the school. The school's leaders may.
@@ -132,7 +139,9 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: DeclineAllianceInvitationInput,
     ) -> Result<DeclineAllianceInvitationPayload> {
-        DeclineAllianceInvitationPayload::from_result(take_step(ctx, &input.membership_id, &DECLINE).await)
+        DeclineAllianceInvitationPayload::from_result(
+            take_step(ctx, &input.membership_id, &DECLINE).await,
+        )
     }
 
     /// Pauses an active membership. The alliance's admins and CPD leads may.
@@ -141,7 +150,9 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: SuspendAllianceMembershipInput,
     ) -> Result<SuspendAllianceMembershipPayload> {
-        SuspendAllianceMembershipPayload::from_result(take_step(ctx, &input.membership_id, &SUSPEND).await)
+        SuspendAllianceMembershipPayload::from_result(
+            take_step(ctx, &input.membership_id, &SUSPEND).await,
+        )
     }
 
     /// Makes a suspended membership active again. The alliance's admins and CPD leads may.
@@ -150,7 +161,9 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: ReinstateAllianceMembershipInput,
     ) -> Result<ReinstateAllianceMembershipPayload> {
-        ReinstateAllianceMembershipPayload::from_result(take_step(ctx, &input.membership_id, &REINSTATE).await)
+        ReinstateAllianceMembershipPayload::from_result(
+            take_step(ctx, &input.membership_id, &REINSTATE).await,
+        )
     }
 
     /// Ends a membership: the school leaves the alliance and its partnerships there. The
@@ -169,15 +182,13 @@ async fn invite(
     input: InviteSchoolToAllianceInput,
 ) -> MutationResult<AllianceMembership> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
-    let school_id = decode_as(&input.school_id, NodeKind::School)
-        .ok_or_else(|| UserError::not_found("schoolId"))?;
-    allowed(
-        access.administers_alliance(alliance_id),
+    let alliance_id = administered_alliance(
+        &access,
+        &input.alliance_id,
         "only the alliance's admins and CPD leads invite schools",
     )?;
+    let school_id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
     let txn = begin_write(db(ctx)).await?;
     let alliance = alliance::Entity::find_by_id(alliance_id)
         .one(&txn)
@@ -307,7 +318,9 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
         may_take(&access, step.actor, &membership),
         match step.actor {
             Actor::AllianceAdmin => "only the alliance's admins and CPD leads may do this",
-            Actor::SchoolLeader => "only the school's headteacher, senior leaders or CPD lead may do this",
+            Actor::SchoolLeader => {
+                "only the school's headteacher, senior leaders or CPD lead may do this"
+            }
             Actor::Either => "only the alliance's admins or the school's leaders may do this",
         },
     )?;

@@ -63,7 +63,10 @@ impl AllianceMutation {
     }
 }
 
-async fn create_alliance(ctx: &Context<'_>, input: CreateAllianceInput) -> MutationResult<Alliance> {
+async fn create_alliance(
+    ctx: &Context<'_>,
+    input: CreateAllianceInput,
+) -> MutationResult<Alliance> {
     let access = access(ctx).await?;
     allowed(
         access.may_create_alliance(),
@@ -73,7 +76,11 @@ async fn create_alliance(ctx: &Context<'_>, input: CreateAllianceInput) -> Mutat
     let model = alliance::ActiveModel {
         name: Set(validation::required("name", &input.name, 200)?),
         kind: Set(input.kind),
-        vision: Set(validation::optional("vision", input.vision.as_deref(), 5000)?),
+        vision: Set(validation::optional(
+            "vision",
+            input.vision.as_deref(),
+            5000,
+        )?),
         description: Set(validation::optional(
             "description",
             input.description.as_deref(),
@@ -114,7 +121,10 @@ async fn create_alliance(ctx: &Context<'_>, input: CreateAllianceInput) -> Mutat
     Ok(Alliance(alliance))
 }
 
-async fn update_alliance(ctx: &Context<'_>, input: UpdateAllianceInput) -> MutationResult<Alliance> {
+async fn update_alliance(
+    ctx: &Context<'_>,
+    input: UpdateAllianceInput,
+) -> MutationResult<Alliance> {
     let access = access(ctx).await?;
     let not_found = || UserError::not_found("allianceId");
     let id = decode_as(&input.alliance_id, NodeKind::Alliance).ok_or_else(not_found)?;
@@ -135,7 +145,11 @@ async fn update_alliance(ctx: &Context<'_>, input: UpdateAllianceInput) -> Mutat
         change.kind = Set(kind);
     }
     if input.vision.is_some() {
-        change.vision = Set(validation::optional("vision", input.vision.as_deref(), 5000)?);
+        change.vision = Set(validation::optional(
+            "vision",
+            input.vision.as_deref(),
+            5000,
+        )?);
     }
     if input.description.is_some() {
         change.description = Set(validation::optional(

@@ -11,6 +11,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
+use super::administered_alliance;
 use super::{Partnership, PartnershipSchool};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
@@ -53,10 +54,18 @@ pub struct EndPartnershipInput {
     pub ends_on: Option<NaiveDate>,
 }
 
-payload!(CreatePartnershipPayload { partnership: Partnership });
-payload!(AddSchoolToPartnershipPayload { partnership_school: PartnershipSchool });
-payload!(RemoveSchoolFromPartnershipPayload { partnership_school: PartnershipSchool });
-payload!(EndPartnershipPayload { partnership: Partnership });
+payload!(CreatePartnershipPayload {
+    partnership: Partnership
+});
+payload!(AddSchoolToPartnershipPayload {
+    partnership_school: PartnershipSchool
+});
+payload!(RemoveSchoolFromPartnershipPayload {
+    partnership_school: PartnershipSchool
+});
+payload!(EndPartnershipPayload {
+    partnership: Partnership
+});
 
 #[derive(Default)]
 pub struct PartnershipMutation;
@@ -123,11 +132,9 @@ async fn includes_non_member(
 
 async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationResult<Partnership> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
-    allowed(
-        access.administers_alliance(alliance_id),
+    let alliance_id = administered_alliance(
+        &access,
+        &input.alliance_id,
         "only the alliance's admins and CPD leads form partnerships",
     )?;
     let name = validation::required("name", &input.name, 200)?;
@@ -141,10 +148,16 @@ async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationRes
     let lead = decode_as(&input.lead_school_id, NodeKind::School)
         .ok_or_else(|| UserError::not_found("leadSchoolId"))?;
     if schools.len() < 2 {
-        return Err(UserError::invalid("schoolIds", "a partnership needs two or more schools").into());
+        return Err(
+            UserError::invalid("schoolIds", "a partnership needs two or more schools").into(),
+        );
     }
     if !schools.contains(&lead) {
-        return Err(UserError::invalid("leadSchoolId", "the lead school must be one of the schools").into());
+        return Err(UserError::invalid(
+            "leadSchoolId",
+            "the lead school must be one of the schools",
+        )
+        .into());
     }
     let txn = begin_write(db(ctx)).await?;
     if includes_non_member(&txn, alliance_id, &schools).await? {
@@ -170,13 +183,17 @@ async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationRes
     }
     .insert(&txn)
     .await?;
-    let rows = schools.iter().map(|school| partnership_school::ActiveModel {
-        partnership_id: Set(partnership.id),
-        school_id: Set(*school),
-        joined_on: Set(starts_on),
-        ..Default::default()
-    });
-    partnership_school::Entity::insert_many(rows).exec(&txn).await?;
+    let rows = schools
+        .iter()
+        .map(|school| partnership_school::ActiveModel {
+            partnership_id: Set(partnership.id),
+            school_id: Set(*school),
+            joined_on: Set(starts_on),
+            ..Default::default()
+        });
+    partnership_school::Entity::insert_many(rows)
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         AuditEntry {
@@ -245,7 +262,10 @@ async fn add_school(
         )
         .into());
     }
-    if current_place(&txn, partnership.id, school_id).await?.is_some() {
+    if current_place(&txn, partnership.id, school_id)
+        .await?
+        .is_some()
+    {
         return Err(UserError::new(
             "schoolId",
             UserErrorCode::Taken,
@@ -288,7 +308,9 @@ async fn remove_school(
     let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
     let place = current_place(&txn, partnership.id, school_id)
         .await?
-        .ok_or_else(|| UserError::invalid_state("schoolId", "the school is not in this partnership"))?;
+        .ok_or_else(|| {
+            UserError::invalid_state("schoolId", "the school is not in this partnership")
+        })?;
     if place.school_id == partnership.lead_school_id {
         return Err(UserError::invalid_state(
             "schoolId",
@@ -321,7 +343,9 @@ async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Pa
     let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
     let ends_on = input.ends_on.unwrap_or(Utc::now().date_naive());
     if ends_on < partnership.starts_on {
-        return Err(UserError::invalid("endsOn", "a partnership cannot end before it starts").into());
+        return Err(
+            UserError::invalid("endsOn", "a partnership cannot end before it starts").into(),
+        );
     }
     let mut change: partnership::ActiveModel = partnership.clone().into();
     change.status = Set(PartnershipStatus::Ended);

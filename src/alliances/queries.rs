@@ -36,7 +36,12 @@ impl AllianceQuery {
         let filter = filter.unwrap_or_default();
         let mut select =
             alliance::Entity::find().filter(access.alliance_condition(alliance::Column::Id));
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             select = select.filter(contains_text(alliance::Column::Name, search));
         }
         if let Some(kinds) = filter.kinds {

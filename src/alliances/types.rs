@@ -200,10 +200,14 @@ impl AllianceMembership {
         NodeKind::AllianceMembership.id(self.0.id)
     }
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?))
+        Ok(Alliance(
+            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
+        ))
     }
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
-        Ok(School(load_required::<school::Entity>(ctx, self.0.school_id).await?))
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.school_id).await?,
+        ))
     }
     async fn role(&self) -> MembershipRole {
         self.0.role
@@ -237,7 +241,9 @@ impl Partnership {
         NodeKind::Partnership.id(self.0.id)
     }
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?))
+        Ok(Alliance(
+            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
+        ))
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -246,7 +252,9 @@ impl Partnership {
         self.0.purpose.as_deref()
     }
     async fn lead_school(&self, ctx: &Context<'_>) -> Result<School> {
-        Ok(School(load_required::<school::Entity>(ctx, self.0.lead_school_id).await?))
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.lead_school_id).await?,
+        ))
     }
     async fn status(&self) -> PartnershipStatus {
         self.0.status
@@ -300,7 +308,9 @@ impl PartnershipSchool {
         ))
     }
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
-        Ok(School(load_required::<school::Entity>(ctx, self.0.school_id).await?))
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.school_id).await?,
+        ))
     }
     async fn joined_on(&self) -> NaiveDate {
         self.0.joined_on

@@ -32,7 +32,10 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
     let Ok(parsed) = PasswordHash::new(stored) else {
         return false;
     };
-    hasher().verify_password(password.as_bytes(), &parsed).is_ok() && stored != DECOY_HASH.as_str()
+    hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+        && stored != DECOY_HASH.as_str()
 }
 
 /// Why a new password is refused, in words for the person choosing it.
@@ -47,9 +50,8 @@ pub fn weakness(password: &str, user_inputs: &[&str]) -> Option<String> {
     // zxcvbn scores 0 and 1 for passwords found in lists of common passwords, names and
     // words, or guessable from the person's own email and name.
     let estimate = zxcvbn::zxcvbn(password, user_inputs);
-    (u8::from(estimate.score()) < 2).then(|| {
-        "this password is too common or too easy to guess; try a longer phrase".to_owned()
-    })
+    (u8::from(estimate.score()) < 2)
+        .then(|| "this password is too common or too easy to guess; try a longer phrase".to_owned())
 }
 
 #[cfg(test)]

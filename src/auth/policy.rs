@@ -59,7 +59,10 @@ impl Access {
         let mut alliance_roles: HashMap<i32, Vec<AllianceRoleKind>> = HashMap::new();
         for (alliance, role) in alliance_role::Entity::find()
             .select_only()
-            .columns([alliance_role::Column::AllianceId, alliance_role::Column::Role])
+            .columns([
+                alliance_role::Column::AllianceId,
+                alliance_role::Column::Role,
+            ])
             .filter(alliance_role::Column::PersonId.eq(caller.person_id))
             .filter(alliance_role::Column::EndsOn.is_null())
             .into_tuple::<(i32, AllianceRoleKind)>()

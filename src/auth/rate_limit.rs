@@ -31,7 +31,14 @@ impl SignInLimiter {
         for (limiter, key) in [(&self.per_ip, ip), (&self.per_email, email)] {
             if let Err(not_until) = limiter.check_key(&key.to_owned()) {
                 let wait = not_until.wait_time_from(DefaultClock::default().now());
-                tracing::warn!(kind = if std::ptr::eq(limiter, &self.per_ip) { "ip" } else { "email" }, "sign-in attempts rate limited");
+                tracing::warn!(
+                    kind = if std::ptr::eq(limiter, &self.per_ip) {
+                        "ip"
+                    } else {
+                        "email"
+                    },
+                    "sign-in attempts rate limited"
+                );
                 return Err(ApiError::RateLimited {
                     retry_after_secs: wait.as_secs().max(1),
                 });

@@ -69,7 +69,7 @@ where
     E: Keyed,
     E::Model: Clone + Send + Sync,
 {
-    load::<E>(ctx, id).await?.ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("dangling reference to {id}"))
-    })
+    load::<E>(ctx, id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("dangling reference to {id}")))
 }

@@ -190,7 +190,10 @@ impl From<DbErr> for MutationError {
 
 /// Turns a unique-key violation into a `Taken` user error on `field`; other database
 /// errors stay internal.
-pub fn on_unique(field: &'static str, message: &'static str) -> impl FnOnce(DbErr) -> MutationError {
+pub fn on_unique(
+    field: &'static str,
+    message: &'static str,
+) -> impl FnOnce(DbErr) -> MutationError {
     move |error| match error.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
             UserError::new(field, UserErrorCode::Taken, message).into()

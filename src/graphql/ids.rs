@@ -63,7 +63,9 @@ pub fn decode(id: &ID) -> Option<(NodeKind, i32)> {
 
 /// Reads a global id that must be of one kind.
 pub fn decode_as(id: &ID, kind: NodeKind) -> Option<i32> {
-    decode(id).filter(|(found, _)| *found == kind).map(|(_, key)| key)
+    decode(id)
+        .filter(|(found, _)| *found == kind)
+        .map(|(_, key)| key)
 }
 
 #[cfg(test)]

@@ -81,11 +81,9 @@ pub fn measure(document: &ExecutableDocument) -> Shape {
             .sum::<usize>();
         count_written(&operation.selection_set, &mut shape);
         let mut visiting = HashSet::new();
-        shape.depth = shape.depth.max(depth(
-            document,
-            &operation.selection_set,
-            &mut visiting,
-        ));
+        shape.depth = shape
+            .depth
+            .max(depth(document, &operation.selection_set, &mut visiting));
     }
     for fragment in document.fragments.values() {
         shape.directives += fragment.node.directives.len();
@@ -132,10 +130,13 @@ fn depth<'a>(
                     1 + depth(document, &field.node.selection_set, visiting)
                 }
             }
-            Selection::InlineFragment(inline) => depth(document, &inline.node.selection_set, visiting),
+            Selection::InlineFragment(inline) => {
+                depth(document, &inline.node.selection_set, visiting)
+            }
             Selection::FragmentSpread(spread) => {
                 let name = &spread.node.fragment_name.node;
-                let fragment: Option<&Positioned<FragmentDefinition>> = document.fragments.get(name);
+                let fragment: Option<&Positioned<FragmentDefinition>> =
+                    document.fragments.get(name);
                 match fragment {
                     Some(fragment) if visiting.insert(name) => {
                         let found = depth(document, &fragment.node.selection_set, visiting);
@@ -175,13 +176,13 @@ impl Extension for ShapeLimitsExtension {
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
         // Checked here, after persisted queries have supplied the text.
-        if let Some(ReadOnly(operation)) = ctx.data_opt::<ReadOnly>() {
-            if writes(&document, operation.as_deref()) {
-                return Err(refuse(
-                    code::METHOD_NOT_ALLOWED,
-                    "mutations and subscriptions are sent by POST, not GET".into(),
-                ));
-            }
+        if let Some(ReadOnly(operation)) = ctx.data_opt::<ReadOnly>()
+            && writes(&document, operation.as_deref())
+        {
+            return Err(refuse(
+                code::METHOD_NOT_ALLOWED,
+                "mutations and subscriptions are sent by POST, not GET".into(),
+            ));
         }
         let shape = measure(&document);
         let checks = [
@@ -212,15 +213,26 @@ mod tests {
     #[test]
     fn measures_depth_through_fragments_but_not_introspection() {
         assert_eq!(shape("{ a { b { c } } }").depth, 3);
-        assert_eq!(shape("query { a { ...F } } fragment F on A { b { c } }").depth, 3);
+        assert_eq!(
+            shape("query { a { ...F } } fragment F on A { b { c } }").depth,
+            3
+        );
         assert_eq!(shape("{ a { ... on A { b } } }").depth, 2);
-        assert_eq!(shape("{ __schema { types { fields { type { ofType { name } } } } } }").depth, 0);
-        assert_eq!(shape("{ a { ...F } } fragment F on A { b { ...F } }").depth, 2);
+        assert_eq!(
+            shape("{ __schema { types { fields { type { ofType { name } } } } } }").depth,
+            0
+        );
+        assert_eq!(
+            shape("{ a { ...F } } fragment F on A { b { ...F } }").depth,
+            2
+        );
     }
 
     #[test]
     fn counts_aliases_and_directives_as_written() {
-        let found = shape("query Q @x { one: a @skip(if: false) { two: b } ...F } fragment F on Q @y { c @z }");
+        let found = shape(
+            "query Q @x { one: a @skip(if: false) { two: b } ...F } fragment F on Q @y { c @z }",
+        );
         assert_eq!(found.aliases, 2);
         assert_eq!(found.directives, 4);
     }

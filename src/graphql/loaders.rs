@@ -10,8 +10,8 @@ use async_graphql::dataloader::Loader;
 use itertools::Itertools;
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 
 use crate::graphql::pagination::PageRequest;
@@ -225,7 +225,11 @@ impl SqlLoader {
     /// Children of every parent in one statement. For a page, rows are numbered within
     /// each parent by a window function and only those within the page size (plus one, to
     /// learn whether more exist) are kept.
-    async fn load_rows<E>(&self, query: &ChildQuery<E>, parents: &[i32]) -> Result<Vec<E::Model>, DbErr>
+    async fn load_rows<E>(
+        &self,
+        query: &ChildQuery<E>,
+        parents: &[i32],
+    ) -> Result<Vec<E::Model>, DbErr>
     where
         E: Keyed,
         E::Model: FromQueryResult,
@@ -250,12 +254,17 @@ impl SqlLoader {
             query.parent_column.as_str(),
             id.as_str(),
         );
-        let numbered = select.expr_as(Expr::cust(window), "row_number").into_query();
+        let numbered = select
+            .expr_as(Expr::cust(window), "row_number")
+            .into_query();
         let outer = Query::select()
             .column(Asterisk)
             .from_subquery(numbered, Alias::new("numbered"))
             .and_where(Expr::col(Alias::new("row_number")).lte(page.size + 1))
-            .order_by(Alias::new(query.parent_column.as_str()), sea_orm::Order::Asc)
+            .order_by(
+                Alias::new(query.parent_column.as_str()),
+                sea_orm::Order::Asc,
+            )
             .order_by(Alias::new("row_number"), sea_orm::Order::Asc)
             .to_owned();
         let statement = self.db.get_database_backend().build(&outer);

@@ -12,7 +12,9 @@ pub mod versioned;
 
 use std::sync::Arc;
 
-use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::alliances::memberships::MembershipMutation;
@@ -30,7 +32,13 @@ use crate::themes::{ThemeMutation, ThemeQuery};
 use context::Services;
 
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQueryRoot, PeopleQuery, AllianceQuery, SchoolQuery, ThemeQuery);
+pub struct Query(
+    NodeQueryRoot,
+    PeopleQuery,
+    AllianceQuery,
+    SchoolQuery,
+    ThemeQuery,
+);
 
 type NodeQueryRoot = node::NodeQuery;
 
@@ -49,7 +57,10 @@ pub struct Mutation(
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema's types and limits, without services: enough to print the SDL.
-pub fn builder(limits: &Limits, introspection: bool) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+pub fn builder(
+    limits: &Limits,
+    introspection: bool,
+) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_complexity(limits.max_complexity)
         .extension(limits::ShapeLimits::new(limits))

@@ -18,7 +18,11 @@ use crate::themes::Theme;
 
 /// An object with a global id.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id; stable across releases."))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "Opaque global id; stable across releases."
+))]
 pub enum Node {
     Alliance(Alliance),
     AllianceMembership(AllianceMembership),
@@ -103,7 +107,8 @@ impl NodeQuery {
         if ids.len() > MAX_PAGE_SIZE {
             return Err(ApiError::BadUserInput(format!("pass at most {MAX_PAGE_SIZE} ids")).into());
         }
-        let found = futures_util::future::try_join_all(ids.iter().map(|id| resolve(ctx, id))).await?;
+        let found =
+            futures_util::future::try_join_all(ids.iter().map(|id| resolve(ctx, id))).await?;
         Ok(found)
     }
 }

@@ -130,7 +130,9 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
     let size = first
         .or(last)
         .map_or(DEFAULT_PAGE_SIZE, |n| usize::try_from(n).unwrap_or(0));
-    size.max(1).saturating_mul(child_complexity).saturating_add(1)
+    size.max(1)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
 }
 
 type CountFuture = Pin<Box<dyn Future<Output = ApiResult<u64>> + Send>>;
@@ -212,7 +214,12 @@ pub struct Sort<C> {
 
 /// The condition "strictly after `cursor`" in a list sorted ascending by (column, id), or
 /// descending when `descending`.
-fn beyond<C: ColumnTrait>(id: C, sort: &Sort<C>, cursor: &CursorKey, descending: bool) -> Condition {
+fn beyond<C: ColumnTrait>(
+    id: C,
+    sort: &Sort<C>,
+    cursor: &CursorKey,
+    descending: bool,
+) -> Condition {
     let (cursor_id, cursor_key) = cursor;
     let id_beyond = if descending {
         id.lt(*cursor_id)
@@ -334,7 +341,9 @@ pub fn contains_text<C: ColumnTrait>(column: C, text: &str) -> Condition {
         .replace('%', "\\%")
         .replace('_', "\\_");
     Condition::all().add(
-        Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(column.as_column_ref())))
-            .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+            column.as_column_ref(),
+        )))
+        .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
     )
 }

@@ -105,7 +105,10 @@ pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
             media,
             StatusCode::BAD_REQUEST,
             code::BAD_USER_INPUT,
-            &format!("send between 1 and {} operations in a batch", state.limits.max_batch),
+            &format!(
+                "send between 1 and {} operations in a batch",
+                state.limits.max_batch
+            ),
         );
     }
     execute(&req, &state, media, batch, false).await
@@ -123,7 +126,9 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .endpoint("/graphql")
             .title("Trellis GraphiQL")
             .finish();
-        return HttpResponse::Ok().content_type(ContentType::html()).body(page);
+        return HttpResponse::Ok()
+            .content_type(ContentType::html())
+            .body(page);
     }
     let request: Request = match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(request) => request,
@@ -171,7 +176,11 @@ async fn execute(
     let principal = match authenticate(&state.db, &state.services.keys, authorization).await {
         Ok(principal) => principal,
         Err(ApiError::Unauthenticated) => {
-            state.metrics.graphql_errors.with_label_values(&[code::UNAUTHENTICATED]).inc();
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[code::UNAUTHENTICATED])
+                .inc();
             let mut response = refuse(
                 media,
                 StatusCode::UNAUTHORIZED,
@@ -226,13 +235,17 @@ async fn execute(
         }
     };
     let timeout = state.limits.request_timeout();
-    let Ok(response) = tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await else {
+    let Ok(response) = tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await
+    else {
         tracing::warn!(?timeout, "request timed out");
         return refuse(
             media,
             StatusCode::SERVICE_UNAVAILABLE,
             code::TIMEOUT,
-            &format!("the request ran past {} ms and was stopped", timeout.as_millis()),
+            &format!(
+                "the request ran past {} ms and was stopped",
+                timeout.as_millis()
+            ),
         );
     };
     render(state, media, response, &request_id)
@@ -241,7 +254,12 @@ async fn execute(
 /// Gives every error a code (masking anything unexpected as internal), and chooses the
 /// status: 405 for a mutation by GET, 429 when rate limited, and with
 /// `application/graphql-response+json`, 400 for a request that could not run.
-fn render(state: &AppState, media: Media, response: BatchResponse, request_id: &str) -> HttpResponse {
+fn render(
+    state: &AppState,
+    media: Media,
+    response: BatchResponse,
+    request_id: &str,
+) -> HttpResponse {
     let mut status = StatusCode::OK;
     let mut retry_after = None;
     let mut note = |response: Response| -> Value {
@@ -252,7 +270,11 @@ fn render(state: &AppState, media: Media, response: BatchResponse, request_id: &
         if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
             for error in errors {
                 let code = classify(error, request_id);
-                state.metrics.graphql_errors.with_label_values(&[code.as_str()]).inc();
+                state
+                    .metrics
+                    .graphql_errors
+                    .with_label_values(&[code.as_str()])
+                    .inc();
                 match code.as_str() {
                     code::METHOD_NOT_ALLOWED => status = StatusCode::METHOD_NOT_ALLOWED,
                     code::RATE_LIMITED => {
@@ -282,10 +304,10 @@ fn render(state: &AppState, media: Media, response: BatchResponse, request_id: &
         http.headers_mut()
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
     }
-    if let Some(seconds) = retry_after {
-        if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
-            http.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+    if let Some(seconds) = retry_after
+        && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
+    {
+        http.headers_mut().insert(header::RETRY_AFTER, value);
     }
     http
 }

@@ -22,7 +22,10 @@ impl Metrics {
         )
         .expect("valid metric");
         let graphql_errors = IntCounterVec::new(
-            Opts::new("trellis_graphql_errors_total", "GraphQL errors returned, by code"),
+            Opts::new(
+                "trellis_graphql_errors_total",
+                "GraphQL errors returned, by code",
+            ),
             &["code"],
         )
         .expect("valid metric");
@@ -65,8 +68,11 @@ impl PoolCollector {
             db,
             size: IntGauge::new("trellis_db_pool_connections", "Open database connections")
                 .expect("valid metric"),
-            idle: IntGauge::new("trellis_db_pool_idle_connections", "Idle database connections")
-                .expect("valid metric"),
+            idle: IntGauge::new(
+                "trellis_db_pool_idle_connections",
+                "Idle database connections",
+            )
+            .expect("valid metric"),
         }
     }
 
@@ -86,13 +92,21 @@ impl PoolCollector {
 
 impl Collector for PoolCollector {
     fn desc(&self) -> Vec<&Desc> {
-        self.size.desc().into_iter().chain(self.idle.desc()).collect()
+        self.size
+            .desc()
+            .into_iter()
+            .chain(self.idle.desc())
+            .collect()
     }
 
     fn collect(&self) -> Vec<MetricFamily> {
         let (size, idle) = self.read();
         self.size.set(i64::from(size));
         self.idle.set(idle as i64);
-        self.size.collect().into_iter().chain(self.idle.collect()).collect()
+        self.size
+            .collect()
+            .into_iter()
+            .chain(self.idle.collect())
+            .collect()
     }
 }

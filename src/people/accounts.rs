@@ -44,8 +44,12 @@ pub struct EnablePersonInput {
     pub person_id: ID,
 }
 
-payload!(EndStaffRolePayload { staff_role: StaffRole });
-payload!(EndAllianceRolePayload { alliance_role: AllianceRole });
+payload!(EndStaffRolePayload {
+    staff_role: StaffRole
+});
+payload!(EndAllianceRolePayload {
+    alliance_role: AllianceRole
+});
 payload!(DisablePersonPayload { person: Person });
 payload!(EnablePersonPayload { person: Person });
 
@@ -81,7 +85,9 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: DisablePersonInput,
     ) -> Result<DisablePersonPayload> {
-        DisablePersonPayload::from_result(set_status(ctx, &input.person_id, PersonStatus::Disabled).await)
+        DisablePersonPayload::from_result(
+            set_status(ctx, &input.person_id, PersonStatus::Disabled).await,
+        )
     }
 
     /// Lets a disabled person sign in again.
@@ -90,11 +96,17 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: EnablePersonInput,
     ) -> Result<EnablePersonPayload> {
-        EnablePersonPayload::from_result(set_status(ctx, &input.person_id, PersonStatus::Active).await)
+        EnablePersonPayload::from_result(
+            set_status(ctx, &input.person_id, PersonStatus::Active).await,
+        )
     }
 }
 
-fn end_date(field: &str, ends_on: Option<NaiveDate>, starts_on: NaiveDate) -> MutationResult<NaiveDate> {
+fn end_date(
+    field: &str,
+    ends_on: Option<NaiveDate>,
+    starts_on: NaiveDate,
+) -> MutationResult<NaiveDate> {
     let ends_on = ends_on.unwrap_or(Utc::now().date_naive());
     if ends_on < starts_on {
         return Err(UserError::invalid(field, "a role cannot end before it starts").into());
@@ -176,13 +188,18 @@ async fn end_alliance_role(
         "only the alliance's admins and CPD leads end its roles",
     )?;
     if role.ends_on.is_some() {
-        return Err(UserError::invalid_state("allianceRoleId", "this role has already ended").into());
+        return Err(
+            UserError::invalid_state("allianceRoleId", "this role has already ended").into(),
+        );
     }
     if role.role.administers() {
         let administrators = alliance_role::Entity::find()
             .filter(alliance_role::Column::AllianceId.eq(role.alliance_id))
             .filter(alliance_role::Column::EndsOn.is_null())
-            .filter(alliance_role::Column::Role.is_in([AllianceRoleKind::Admin, AllianceRoleKind::CpdLead]))
+            .filter(
+                alliance_role::Column::Role
+                    .is_in([AllianceRoleKind::Admin, AllianceRoleKind::CpdLead]),
+            )
             .count(&txn)
             .await?;
         if administrators <= 1 {
@@ -251,7 +268,11 @@ async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> Mutatio
         &txn,
         AuditEntry {
             actor: access.person_id,
-            action: if status == PersonStatus::Disabled { "person.disabled" } else { "person.enabled" },
+            action: if status == PersonStatus::Disabled {
+                "person.disabled"
+            } else {
+                "person.enabled"
+            },
             subject: NodeKind::Person.id(id),
             alliance: None,
             school: None,

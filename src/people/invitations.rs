@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, Q
 use serde::{Deserialize, Serialize};
 
 use super::sessions::Session;
+use crate::alliances::administered_alliance;
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::allowed;
 use crate::auth::{passwords, sessions, tokens};
@@ -91,8 +92,12 @@ impl From<invitation::Model> for Invitation {
     }
 }
 
-payload!(InviteStaffMemberPayload { invitation: Invitation });
-payload!(InvitePersonToAlliancePayload { invitation: Invitation });
+payload!(InviteStaffMemberPayload {
+    invitation: Invitation
+});
+payload!(InvitePersonToAlliancePayload {
+    invitation: Invitation
+});
 payload!(AcceptInvitationPayload { session: Session });
 
 #[derive(Default)]
@@ -139,7 +144,10 @@ fn invitee(email: &str, given: &str, family: &str) -> MutationResult<(String, St
     ))
 }
 
-async fn invite_staff(ctx: &Context<'_>, input: InviteStaffMemberInput) -> MutationResult<Invitation> {
+async fn invite_staff(
+    ctx: &Context<'_>,
+    input: InviteStaffMemberInput,
+) -> MutationResult<Invitation> {
     let access = access(ctx).await?;
     let school_id = decode_as(&input.school_id, NodeKind::School)
         .ok_or_else(|| UserError::not_found("schoolId"))?;
@@ -186,7 +194,16 @@ async fn invite_staff(ctx: &Context<'_>, input: InviteStaffMemberInput) -> Mutat
         ..Default::default()
     };
     let place = format!("{:?} at {}", input.role, school.name);
-    send(ctx, txn, access.person_id, draft, (email, given, family), details, place).await
+    send(
+        ctx,
+        txn,
+        access.person_id,
+        draft,
+        (email, given, family),
+        details,
+        place,
+    )
+    .await
 }
 
 async fn invite_to_alliance(
@@ -194,11 +211,9 @@ async fn invite_to_alliance(
     input: InvitePersonToAllianceInput,
 ) -> MutationResult<Invitation> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
-    allowed(
-        access.administers_alliance(alliance_id),
+    let alliance_id = administered_alliance(
+        &access,
+        &input.alliance_id,
         "only the alliance's admins and CPD leads invite people into its roles",
     )?;
     let (email, given, family) = invitee(&input.email, &input.given_name, &input.family_name)?;
@@ -217,7 +232,16 @@ async fn invite_to_alliance(
         ..Default::default()
     };
     let place = format!("{:?} in {}", input.role, alliance.name);
-    send(ctx, txn, access.person_id, draft, (email, given, family), details, place).await
+    send(
+        ctx,
+        txn,
+        access.person_id,
+        draft,
+        (email, given, family),
+        details,
+        place,
+    )
+    .await
 }
 
 /// Stores the invitation with a fresh single-use token, records it, and emails the token.
@@ -293,7 +317,10 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
         .filter(person::Column::Email.eq(invitation.email.as_str()))
         .one(&txn)
         .await?;
-    if existing.as_ref().is_some_and(|p| p.status == PersonStatus::Disabled) {
+    if existing
+        .as_ref()
+        .is_some_and(|p| p.status == PersonStatus::Disabled)
+    {
         return Err(UserError::invalid_state(
             "token",
             "this account is disabled; ask a school leader to enable it",
@@ -302,9 +329,9 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
     }
     let needs_password = existing.as_ref().is_none_or(|p| p.password_hash.is_none());
     let password_hash = if needs_password {
-        let password = input
-            .password
-            .ok_or_else(|| UserError::new("password", UserErrorCode::WeakPassword, "choose a password"))?;
+        let password = input.password.ok_or_else(|| {
+            UserError::new("password", UserErrorCode::WeakPassword, "choose a password")
+        })?;
         let inputs = [
             invitation.email.as_str(),
             invitation.given_name.as_str(),

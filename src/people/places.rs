@@ -41,18 +41,29 @@ impl Loader<PlacesOf> for SqlLoader {
             .all(&self.db)
             .await?
         {
-            places.entry(PlacesOf(person)).or_default().schools.push(school);
+            places
+                .entry(PlacesOf(person))
+                .or_default()
+                .schools
+                .push(school);
         }
         for (person, alliance) in alliance_role::Entity::find()
             .select_only()
-            .columns([alliance_role::Column::PersonId, alliance_role::Column::AllianceId])
+            .columns([
+                alliance_role::Column::PersonId,
+                alliance_role::Column::AllianceId,
+            ])
             .filter(alliance_role::Column::PersonId.is_in(people))
             .filter(alliance_role::Column::EndsOn.is_null())
             .into_tuple::<(i32, i32)>()
             .all(&self.db)
             .await?
         {
-            places.entry(PlacesOf(person)).or_default().alliances.push(alliance);
+            places
+                .entry(PlacesOf(person))
+                .or_default()
+                .alliances
+                .push(alliance);
         }
         Ok(places)
     }

@@ -115,7 +115,12 @@ impl PeopleQuery {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
         let mut select = person::Entity::find().filter(access.person_condition());
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             select = select.filter(
                 Condition::any()
                     .add(contains_text(person::Column::GivenName, search))
@@ -169,10 +174,17 @@ impl PeopleQuery {
             descending: order.direction == OrderDirection::Desc,
         };
         let args = PageArgs::new(first, after, last, before);
-        root_page(db(ctx), select, person::Column::Id, sort, &args, |row: &person::Model| Cursor {
-            id: row.id,
-            key: by_name.then(|| row.family_name.clone()),
-        })
+        root_page(
+            db(ctx),
+            select,
+            person::Column::Id,
+            sort,
+            &args,
+            |row: &person::Model| Cursor {
+                id: row.id,
+                key: by_name.then(|| row.family_name.clone()),
+            },
+        )
         .await
         .map_err(|error: ApiError| error.into())
     }

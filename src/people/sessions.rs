@@ -102,20 +102,17 @@ impl SessionMutation {
 async fn sign_in(ctx: &Context<'_>, input: SignInInput) -> MutationResult<Session> {
     let services = services(ctx);
     let email = input.email.trim().to_lowercase();
-    services
-        .sign_in_limiter
-        .attempt(&email, &caller(ctx).ip)?;
+    services.sign_in_limiter.attempt(&email, &caller(ctx).ip)?;
     let found = person::Entity::find()
         .filter(person::Column::Email.eq(email.as_str()))
         .one(db(ctx))
         .await?;
     let stored = found.as_ref().and_then(|p| p.password_hash.clone());
     let password = input.password;
-    let matches = tokio::task::spawn_blocking(move || {
-        passwords::verify(&password, stored.as_deref())
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let matches =
+        tokio::task::spawn_blocking(move || passwords::verify(&password, stored.as_deref()))
+            .await
+            .map_err(ApiError::internal)?;
     let person = found
         .filter(|p| matches && p.status == PersonStatus::Active)
         .ok_or_else(|| {

@@ -9,8 +9,8 @@ use super::places::places_of;
 use super::visible_person;
 use crate::alliances::Alliance;
 use crate::graphql::context::{access, caller, load_required};
-use crate::graphql::nested::{ChildList, child_rows};
 use crate::graphql::ids::NodeKind;
+use crate::graphql::nested::{ChildList, child_rows};
 use crate::schools::School;
 
 /// Someone with an account: staff at one or more schools, or in alliance roles.
@@ -88,7 +88,11 @@ impl Person {
             condition,
             fingerprint: format!("person.staffRoles ended={include_ended}"),
         };
-        Ok(child_rows(ctx, list).await?.into_iter().map(StaffRole).collect())
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(StaffRole)
+            .collect())
     }
     /// Roles in alliances the caller can see, oldest first; ended ones only with
     /// `includeEnded`.
@@ -106,7 +110,11 @@ impl Person {
             condition,
             fingerprint: format!("person.allianceRoles ended={include_ended}"),
         };
-        Ok(child_rows(ctx, list).await?.into_iter().map(AllianceRole).collect())
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(AllianceRole)
+            .collect())
     }
 }
 
@@ -129,7 +137,9 @@ impl StaffRole {
         Ok(visible_person(ctx, self.0.person_id).await?)
     }
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
-        Ok(School(load_required::<school::Entity>(ctx, self.0.school_id).await?))
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.school_id).await?,
+        ))
     }
     async fn role(&self) -> StaffRoleKind {
         self.0.role
@@ -164,7 +174,9 @@ impl AllianceRole {
         Ok(visible_person(ctx, self.0.person_id).await?)
     }
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?))
+        Ok(Alliance(
+            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
+        ))
     }
     async fn role(&self) -> AllianceRoleKind {
         self.0.role

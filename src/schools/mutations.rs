@@ -82,7 +82,7 @@ async fn create_school(ctx: &Context<'_>, input: CreateSchoolInput) -> MutationR
         urn: Set(validation::urn("urn", input.urn.as_deref())?),
         name: Set(validation::required("name", &input.name, 200)?),
         phase: Set(input.phase),
-        school_type: Set(validation::optional(
+        establishment_type: Set(validation::optional(
             "establishmentType",
             input.establishment_type.as_deref(),
             100,
@@ -100,7 +100,10 @@ async fn create_school(ctx: &Context<'_>, input: CreateSchoolInput) -> MutationR
         ..Default::default()
     };
     let txn = begin_write(db(ctx)).await?;
-    let school = model.insert(&txn).await.map_err(on_unique("urn", URN_TAKEN))?;
+    let school = model
+        .insert(&txn)
+        .await
+        .map_err(on_unique("urn", URN_TAKEN))?;
     audit::record(
         &txn,
         AuditEntry {
@@ -141,7 +144,7 @@ async fn update_school(ctx: &Context<'_>, input: UpdateSchoolInput) -> MutationR
         change.phase = Set(phase);
     }
     if input.establishment_type.is_some() {
-        change.school_type = Set(validation::optional(
+        change.establishment_type = Set(validation::optional(
             "establishmentType",
             input.establishment_type.as_deref(),
             100,

@@ -43,7 +43,12 @@ impl SchoolQuery {
         access(ctx).await?;
         let filter = filter.unwrap_or_default();
         let mut select = school::Entity::find();
-        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             select = select.filter(
                 Condition::any()
                     .add(contains_text(school::Column::Name, search))

@@ -55,7 +55,7 @@ impl School {
     }
     /// Type of establishment, in GIAS's words (for example "Academy converter").
     async fn establishment_type(&self) -> Option<&str> {
-        self.0.school_type.as_deref()
+        self.0.establishment_type.as_deref()
     }
     async fn local_authority(&self) -> Option<&str> {
         self.0.local_authority.as_deref()

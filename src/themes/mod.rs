@@ -5,11 +5,13 @@ use chrono::Utc;
 use entity::enums::ThemeFramework;
 use entity::theme;
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::alliances::Alliance;
+use crate::alliances::administered_alliance;
 use crate::audit::{self, AuditEntry};
-use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::graphql::context::{access, db, load_required};
 use crate::graphql::errors::{ApiError, ApiResult, MutationResult, UserError, UserErrorCode};
@@ -57,7 +59,11 @@ pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<V
         condition: Condition::all(),
         fingerprint: "alliance.themes".into(),
     };
-    Ok(child_rows(ctx, list).await?.into_iter().map(Theme).collect())
+    Ok(child_rows(ctx, list)
+        .await?
+        .into_iter()
+        .map(Theme)
+        .collect())
 }
 
 #[derive(Default)]
@@ -109,13 +115,14 @@ impl ThemeMutation {
     }
 }
 
-async fn add_alliance_theme(ctx: &Context<'_>, input: AddAllianceThemeInput) -> MutationResult<Theme> {
+async fn add_alliance_theme(
+    ctx: &Context<'_>,
+    input: AddAllianceThemeInput,
+) -> MutationResult<Theme> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
-    allowed(
-        access.administers_alliance(alliance_id),
+    let alliance_id = administered_alliance(
+        &access,
+        &input.alliance_id,
         "only the alliance's admins and CPD leads add themes",
     )?;
     let name = validation::required("name", &input.name, 120)?;
@@ -130,7 +137,12 @@ async fn add_alliance_theme(ctx: &Context<'_>, input: AddAllianceThemeInput) -> 
         .count(&txn)
         .await?;
     if duplicates > 0 {
-        return Err(UserError::new("name", UserErrorCode::Taken, "a theme with this name exists").into());
+        return Err(UserError::new(
+            "name",
+            UserErrorCode::Taken,
+            "a theme with this name exists",
+        )
+        .into());
     }
     let theme = theme::ActiveModel {
         alliance_id: Set(Some(alliance_id)),

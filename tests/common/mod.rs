@@ -42,9 +42,7 @@ fn init_tracing() {
     static INIT: std::sync::Once = std::sync::Once::new();
     INIT.call_once(|| {
         let _ = tracing_subscriber::fmt()
-            .with_env_filter(
-                std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()),
-            )
+            .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()))
             .with_test_writer()
             .try_init();
     });
@@ -99,7 +97,13 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
         .expect("open the test database");
     let secret = trellis::signing_secret(&config).expect("a secret");
     let mailer = CapturingMailer::default();
-    let state = trellis::app_state(&config, db.clone(), metrics, &secret, Arc::new(mailer.clone()));
+    let state = trellis::app_state(
+        &config,
+        db.clone(),
+        metrics,
+        &secret,
+        Arc::new(mailer.clone()),
+    );
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().unwrap().port();
     let server = trellis::http::serve(state, listener).expect("start the server");
@@ -200,7 +204,7 @@ impl TestApp {
             urn: Set(None),
             name: Set(name.to_owned()),
             phase: Set(SchoolPhase::Primary),
-            school_type: Set(None),
+            establishment_type: Set(None),
             local_authority: Set(None),
             postcode: Set(None),
             status: Set(SchoolStatus::Open),
