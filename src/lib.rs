@@ -13,6 +13,7 @@ pub mod http;
 pub mod mail;
 pub mod people;
 pub mod schools;
+pub mod seed;
 pub mod themes;
 pub mod validation;
 

@@ -40,6 +40,19 @@ enum Command {
         #[command(flatten)]
         database: DatabaseConfig,
     },
+    /// Fill an empty database (migrating it first) with generated schools, alliances and
+    /// people, for benchmarks and trials. Prints the accounts to sign in with.
+    Seed {
+        /// small: 2 alliances, 10 schools; alliance: 12 alliances, 60 schools, about 600
+        /// people; national: 24,000 schools, 1,000 alliances, about 500,000 people.
+        #[arg(long, value_enum, default_value = "small")]
+        profile: trellis::seed::Profile,
+        /// Seed of the random generator: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
 }
 
 #[tokio::main]
@@ -74,6 +87,23 @@ async fn main() -> anyhow::Result<()> {
             trellis::people::admin::create_admin(&db, &email, &given_name, &family_name, &password)
                 .await?;
             println!("{email} is a platform admin");
+            Ok(())
+        }
+        Command::Seed {
+            profile,
+            seed,
+            database,
+        } => {
+            let db = trellis::open_database(&database, &Metrics::new()).await?;
+            let summary = trellis::seed::seed(&db, profile, seed).await?;
+            println!("seeded profile {} (seed {seed}): {summary}", profile.name());
+            println!(
+                "accounts (password \"{}\"): {} (platform admin), {} (CPD lead of the first {} alliances); every generated person has the same password",
+                trellis::seed::BENCH_PASSWORD,
+                trellis::seed::BENCH_ADMIN_EMAIL,
+                trellis::seed::BENCH_CPD_LEAD_EMAIL,
+                trellis::seed::BENCH_LEAD_ALLIANCES,
+            );
             Ok(())
         }
     }

@@ -75,7 +75,7 @@ mod tests {
         assert!(weakness(&"x".repeat(129), &[]).is_some());
         assert!(weakness("password1", &[]).is_some());
         assert!(weakness("qwertyuiop", &[]).is_some());
-        assert!(weakness("jane.doe.2024", &["jane", "doe"]).is_some());
+        assert!(weakness("janedoejanedoe", &["jane@school.example", "jane", "doe"]).is_some());
         assert!(weakness("mossy-lantern-orbit-42", &[]).is_none());
     }
 }
