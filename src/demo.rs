@@ -207,6 +207,12 @@ const STAFF: &[(StaffRoleKind, &str, &[&str])] = &[
     ),
 ];
 
+const EXTRA_STAFF: &[(StaffRoleKind, &str, &[&str])] = &[
+    (StaffRoleKind::SeniorLeader, "Assistant headteacher", &[]),
+    (StaffRoleKind::TeachingAssistant, "Teaching assistant", &[]),
+    (StaffRoleKind::SupportStaff, "Data and exams manager", &[]),
+];
+
 const GIVEN: &[&str] = &[
     "Amelia", "Oliver", "Priya", "Daniel", "Grace", "Samuel", "Aisha", "Thomas", "Hannah",
     "Joseph", "Chloe", "Mohammed", "Ella", "James", "Zara", "Lucas", "Sophie", "Harry", "Maya",
@@ -258,7 +264,10 @@ fn email_for(role: StaffRoleKind, school: &str) -> String {
         StaffRoleKind::Headteacher => "headteacher",
         StaffRoleKind::SchoolCpdLead => "school-cpd-lead",
         StaffRoleKind::MiddleLeader => "middle-leader",
-        _ => "teacher",
+        StaffRoleKind::SeniorLeader => "senior-leader",
+        StaffRoleKind::TeachingAssistant => "teaching-assistant",
+        StaffRoleKind::SupportStaff => "support-staff",
+        StaffRoleKind::Teacher => "teacher",
     };
     format!("{local}@{school}.example")
 }
@@ -334,7 +343,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     }
 
     let mut school_ids = std::collections::HashMap::new();
-    for demo in SCHOOLS {
+    for (index, demo) in SCHOOLS.iter().enumerate() {
         let school = school::ActiveModel {
             urn: Set(Some(demo.urn.into())),
             name: Set(demo.name.into()),
@@ -351,7 +360,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         .insert(&txn)
         .await?;
         school_ids.insert(demo.key, school.id);
-        for (role, title, subjects) in STAFF {
+        // A fifth colleague in a role that varies by school, so every staff role appears.
+        let extra = &EXTRA_STAFF[index % EXTRA_STAFF.len()];
+        for (role, title, subjects) in STAFF.iter().chain(std::iter::once(extra)) {
             let person = new_person(email_for(*role, demo.key), false)
                 .insert(&txn)
                 .await?;

@@ -69,7 +69,11 @@ async fn twenty_five_schools() -> Fixture {
     }
     app.person("reader@example.org", false).await;
     let token = app.sign_in("reader@example.org").await;
-    Fixture { app, token, created }
+    Fixture {
+        app,
+        token,
+        created,
+    }
 }
 
 const SCHOOLS: &str = "query($first: Int, $after: String, $last: Int, $before: String, $orderBy: NameOrder, $filter: SchoolFilter) {
@@ -93,7 +97,11 @@ fn listed(connection: &Value) -> Vec<Listed> {
 }
 
 async fn schools(fixture: &Fixture, variables: Value) -> Value {
-    fixture.app.ok(Some(&fixture.token), SCHOOLS, variables).await["schools"].clone()
+    fixture
+        .app
+        .ok(Some(&fixture.token), SCHOOLS, variables)
+        .await["schools"]
+        .clone()
 }
 
 /// Walks forward `size` at a time; the pages, each checked for cursors and page info.
@@ -101,7 +109,11 @@ async fn walk_forward(fixture: &Fixture, size: usize, order: Value) -> Vec<Vec<L
     let mut pages = Vec::new();
     let mut after = Value::Null;
     loop {
-        let page = schools(fixture, json!({ "first": size, "after": after, "orderBy": order })).await;
+        let page = schools(
+            fixture,
+            json!({ "first": size, "after": after, "orderBy": order }),
+        )
+        .await;
         assert_eq!(page["totalCount"], 25);
         let info = &page["pageInfo"];
         assert_eq!(info["hasPreviousPage"], !pages.is_empty(), "{info}");
@@ -123,7 +135,11 @@ async fn walk_backward(fixture: &Fixture, size: usize, order: Value) -> Vec<Vec<
     let mut pages = Vec::new();
     let mut before = Value::Null;
     loop {
-        let page = schools(fixture, json!({ "last": size, "before": before, "orderBy": order })).await;
+        let page = schools(
+            fixture,
+            json!({ "last": size, "before": before, "orderBy": order }),
+        )
+        .await;
         assert_eq!(page["totalCount"], 25);
         let info = &page["pageInfo"];
         assert_eq!(info["hasNextPage"], !pages.is_empty(), "{info}");
@@ -131,7 +147,11 @@ async fn walk_backward(fixture: &Fixture, size: usize, order: Value) -> Vec<Vec<
         if info["hasPreviousPage"] == false {
             return pages;
         }
-        assert_eq!(page["edges"].as_array().unwrap().len(), size, "only the first page may be short");
+        assert_eq!(
+            page["edges"].as_array().unwrap().len(),
+            size,
+            "only the first page may be short"
+        );
         before = info["startCursor"].clone();
         assert!(pages.len() <= 25, "the walk does not end");
     }
@@ -164,8 +184,15 @@ async fn malformed_page_requests_are_refused() {
         json!({ "first": 2, "after": format!("{}x", cursor.as_str().unwrap()) }),
     ];
     for variables in refused {
-        let body = fixture.app.gql(Some(&fixture.token), SCHOOLS, variables.clone()).await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{variables}: {body:#}");
+        let body = fixture
+            .app
+            .gql(Some(&fixture.token), SCHOOLS, variables.clone())
+            .await;
+        assert_eq!(
+            error_code(&body),
+            Some("BAD_USER_INPUT"),
+            "{variables}: {body:#}"
+        );
         assert_eq!(body["data"], Value::Null, "{variables}");
     }
     let hundred = schools(&fixture, json!({ "first": 100 })).await;
@@ -192,8 +219,16 @@ async fn walking_backward_returns_each_page_in_ascending_order() {
     let expected = fixture.by_name();
     let pages = walk_backward(&fixture, 7, Value::Null).await;
     assert_eq!(pages.len(), 4);
-    assert_eq!(pages[0], expected[18..].to_vec(), "the last seven, ascending");
-    assert_eq!(pages[3], expected[..4].to_vec(), "the first four, ascending");
+    assert_eq!(
+        pages[0],
+        expected[18..].to_vec(),
+        "the last seven, ascending"
+    );
+    assert_eq!(
+        pages[3],
+        expected[..4].to_vec(),
+        "the first four, ascending"
+    );
     let together: Vec<Listed> = pages.into_iter().rev().flatten().collect();
     assert_eq!(together, expected);
 }
@@ -206,7 +241,11 @@ async fn a_cursor_works_in_both_directions() {
     let pages = walk_forward(&fixture, 5, Value::Null).await;
     let third = schools(&fixture, json!({ "first": 5, "after": schools(&fixture, json!({ "first": 10 })).await["pageInfo"]["endCursor"] })).await;
     assert_eq!(listed(&third), pages[2]);
-    let second = schools(&fixture, json!({ "last": 5, "before": third["pageInfo"]["startCursor"] })).await;
+    let second = schools(
+        &fixture,
+        json!({ "last": 5, "before": third["pageInfo"]["startCursor"] }),
+    )
+    .await;
     assert_eq!(listed(&second), pages[1]);
     assert_eq!(second["pageInfo"]["hasPreviousPage"], true);
     assert_eq!(second["pageInfo"]["hasNextPage"], true);
@@ -225,12 +264,20 @@ async fn schools_can_be_ordered_by_name_descending_or_by_creation() {
     let orders = [
         (json!({ "field": "NAME", "direction": "DESC" }), name_desc),
         (json!({ "field": "CREATED_AT" }), fixture.created.clone()),
-        (json!({ "field": "CREATED_AT", "direction": "DESC" }), created_desc),
+        (
+            json!({ "field": "CREATED_AT", "direction": "DESC" }),
+            created_desc,
+        ),
     ];
     for (order, expected) in orders {
         let forward = walk_forward(&fixture, 6, order.clone()).await;
         assert_eq!(forward.concat(), expected, "forward, {order}");
-        let backward: Vec<Listed> = walk_backward(&fixture, 6, order.clone()).await.into_iter().rev().flatten().collect();
+        let backward: Vec<Listed> = walk_backward(&fixture, 6, order.clone())
+            .await
+            .into_iter()
+            .rev()
+            .flatten()
+            .collect();
         assert_eq!(backward, expected, "backward, {order}");
     }
 }
@@ -239,11 +286,19 @@ async fn schools_can_be_ordered_by_name_descending_or_by_creation() {
 #[tokio::test]
 async fn total_count_counts_the_filtered_list() {
     let fixture = twenty_five_schools().await;
-    let page = schools(&fixture, json!({ "first": 1, "filter": { "search": "hazel" } })).await;
+    let page = schools(
+        &fixture,
+        json!({ "first": 1, "filter": { "search": "hazel" } }),
+    )
+    .await;
     assert_eq!(page["totalCount"], 2);
     assert_eq!(page["edges"].as_array().unwrap().len(), 1);
     assert_eq!(page["pageInfo"]["hasNextPage"], true);
-    let primaries = schools(&fixture, json!({ "first": 3, "filter": { "search": "primary" } })).await;
+    let primaries = schools(
+        &fixture,
+        json!({ "first": 3, "filter": { "search": "primary" } }),
+    )
+    .await;
     let expected = NAMES.iter().filter(|name| name.contains("Primary")).count();
     assert_eq!(primaries["totalCount"], expected);
 }
@@ -270,13 +325,20 @@ fn school_names(connection: &Value) -> Vec<String> {
 async fn an_alliances_memberships_page_in_both_directions() {
     let app = spawn_app().await;
     let alliance = app.alliance("Harbour Alliance").await;
-    let names = ["Zeta School", "Alpha School", "Mid School", "Beta School", "Omega School"];
+    let names = [
+        "Zeta School",
+        "Alpha School",
+        "Mid School",
+        "Beta School",
+        "Omega School",
+    ];
     for name in names {
         let school = app.school(name).await;
         app.member(alliance, school).await;
     }
     let lead = app.person("lead@harbour.example", false).await;
-    app.alliance_role(lead, alliance, entity::enums::AllianceRoleKind::CpdLead).await;
+    app.alliance_role(lead, alliance, entity::enums::AllianceRoleKind::CpdLead)
+        .await;
     let token = app.sign_in("lead@harbour.example").await;
     let id = gid("Alliance", alliance);
     let page = |variables: Value| {
@@ -296,7 +358,11 @@ async fn an_alliances_memberships_page_in_both_directions() {
     assert_eq!(school_names(&first), ["Zeta School", "Alpha School"]);
     assert_eq!(school_names(&second), ["Mid School", "Beta School"]);
     assert_eq!(school_names(&third), ["Omega School"]);
-    for (page, previous, next) in [(&first, false, true), (&second, true, true), (&third, true, false)] {
+    for (page, previous, next) in [
+        (&first, false, true),
+        (&second, true, true),
+        (&third, true, false),
+    ] {
         assert_eq!(page["totalCount"], 5);
         assert_eq!(page["pageInfo"]["hasPreviousPage"], previous, "{page}");
         assert_eq!(page["pageInfo"]["hasNextPage"], next, "{page}");
@@ -308,7 +374,11 @@ async fn an_alliances_memberships_page_in_both_directions() {
     assert_eq!(school_names(&last), ["Beta School", "Omega School"]);
     assert_eq!(school_names(&before_last), ["Alpha School", "Mid School"]);
     assert_eq!(school_names(&start), ["Zeta School"]);
-    for (page, previous, next) in [(&last, true, false), (&before_last, true, true), (&start, false, true)] {
+    for (page, previous, next) in [
+        (&last, true, false),
+        (&before_last, true, true),
+        (&start, false, true),
+    ] {
         assert_eq!(page["totalCount"], 5);
         assert_eq!(page["pageInfo"]["hasPreviousPage"], previous, "{page}");
         assert_eq!(page["pageInfo"]["hasNextPage"], next, "{page}");
@@ -325,11 +395,19 @@ async fn an_alliances_memberships_page_in_both_directions() {
     assert_eq!(left["totalCount"], 0);
     assert_eq!(left["edges"], json!([]));
     assert_eq!(left["pageInfo"]["hasNextPage"], false);
-    for variables in [json!({ "first": 101 }), json!({ "first": 1, "last": 1 }), json!({ "first": 1, "after": "garbage" })] {
+    for variables in [
+        json!({ "first": 101 }),
+        json!({ "first": 1, "last": 1 }),
+        json!({ "first": 1, "after": "garbage" }),
+    ] {
         let mut variables = variables;
         variables["id"] = json!(id);
         let body = app.gql(Some(&token), MEMBERSHIPS, variables.clone()).await;
-        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{variables}: {body:#}");
+        assert_eq!(
+            error_code(&body),
+            Some("BAD_USER_INPUT"),
+            "{variables}: {body:#}"
+        );
     }
 }
 
@@ -339,7 +417,12 @@ async fn nested_pages_and_counts_are_per_parent() {
     let app = spawn_app().await;
     app.person("admin@platform.example", true).await;
     let mut expected = Vec::new();
-    for (alliance_name, members) in [("Alpha Alliance", 5), ("Beta Alliance", 1), ("Gamma Alliance", 0), ("Delta Alliance", 3)] {
+    for (alliance_name, members) in [
+        ("Alpha Alliance", 5),
+        ("Beta Alliance", 1),
+        ("Gamma Alliance", 0),
+        ("Delta Alliance", 3),
+    ] {
         let alliance = app.alliance(alliance_name).await;
         let mut names = Vec::new();
         for n in 0..members {

@@ -521,3 +521,19 @@ async fn per_address_limit_ignores_forwarded_headers() {
         );
     }
 }
+
+/// A refresh token presented many times at once is exchanged at most once.
+#[tokio::test]
+async fn concurrent_refreshes_succeed_at_most_once() {
+    let app = spawn_app().await;
+    app.person("ada@example.org", false).await;
+    let (_, refresh_token) = sign_in_pair(&app, "ada@example.org").await;
+
+    let attempts = (0..6).map(|_| app.gql(None, REFRESH, json!({ "t": refresh_token })));
+    let answers = futures_util::future::join_all(attempts).await;
+    let sessions = answers
+        .iter()
+        .filter(|body| body["data"]["refreshSession"]["session"].is_object())
+        .count();
+    assert!(sessions <= 1, "{answers:#?}");
+}
