@@ -87,6 +87,25 @@ pub fn labels(field: &str, values: &[String]) -> Result<Vec<String>, UserError> 
     Ok(out)
 }
 
+/// The day something ends: today unless given, not before it started, and not in the
+/// future (anything with an end date is no longer current, so a future one would end it
+/// at once).
+pub fn end_date(
+    field: &str,
+    ends_on: Option<chrono::NaiveDate>,
+    starts_on: chrono::NaiveDate,
+) -> Result<chrono::NaiveDate, UserError> {
+    let today = chrono::Utc::now().date_naive();
+    let ends_on = ends_on.unwrap_or(today);
+    if ends_on < starts_on {
+        return Err(UserError::invalid(field, "cannot be before the start"));
+    }
+    if ends_on > today {
+        return Err(UserError::invalid(field, "cannot be in the future; end it on the day"));
+    }
+    Ok(ends_on)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

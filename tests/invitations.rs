@@ -284,7 +284,6 @@ async fn malformed_school_id_is_not_found() {
 /// The id of a school that does not exist is a `NOT_FOUND` user error on `schoolId`,
 /// for a school leader as for a platform admin.
 #[tokio::test]
-#[ignore = "server bug: src/people/invitations.rs checks manages_school before the school exists, so leaders get FORBIDDEN"]
 async fn unknown_school_is_not_found() {
     let app = spawn_app().await;
     let (_, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
@@ -353,7 +352,6 @@ async fn inviting_into_a_role_already_held_is_taken() {
 /// Two invitations into the same role, both accepted, leave the person with one current
 /// role there, not two.
 #[tokio::test]
-#[ignore = "server bug: grant_role in src/people/invitations.rs inserts a second current role"]
 async fn accepting_two_invitations_to_one_role_grants_it_once() {
     let app = spawn_app().await;
     let (school, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
@@ -427,7 +425,6 @@ async fn the_token_never_reaches_the_inviter() {
 /// Accepting the same invitation many times at once succeeds once: one session, one
 /// role.
 #[tokio::test]
-#[ignore = "server bug on PostgreSQL: accept() in src/people/invitations.rs reads accepted_at without a lock, so racing acceptances all succeed"]
 async fn concurrent_acceptances_of_one_token_succeed_once() {
     let app = spawn_app().await;
     let (oak, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;

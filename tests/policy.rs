@@ -572,7 +572,6 @@ async fn people_mutations_follow_the_policy() {
 /// An alliance's CPD lead administers the people in its roles (they see their email), so
 /// may disable and enable a facilitator who works for the alliance but at no school.
 #[tokio::test]
-#[ignore = "server bug: disablePerson/enablePerson ignore the person's alliance roles (src/people/accounts.rs set_status)"]
 async fn an_alliance_lead_may_disable_a_facilitator_of_the_alliance() {
     let w = world().await;
     let fay = w.app.person("fay@alder.example", false).await;
@@ -613,7 +612,6 @@ async fn an_alliance_lead_may_disable_a_facilitator_of_the_alliance() {
 /// A staff role ended with a date still to come stays current until then: the teacher
 /// keeps working (and seeing their alliance) until their last day.
 #[tokio::test]
-#[ignore = "server bug: endStaffRole accepts a future endsOn but the role stops being current at once"]
 async fn a_role_ending_in_the_future_stays_current_until_then() {
     let w = world().await;
     let last_day = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string();

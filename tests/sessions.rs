@@ -495,7 +495,6 @@ async fn sign_in_is_rate_limited_per_address() {
 /// The per-address limit counts the connection's address: a client cannot dodge it by
 /// claiming another address in `X-Forwarded-For` or `Forwarded` headers.
 #[tokio::test]
-#[ignore = "server bug: src/http/graphql.rs keys the limit on realip_remote_addr(), which trusts client-sent forwarding headers"]
 async fn per_address_limit_ignores_forwarded_headers() {
     let app = spawn_app_with(&["--sign-in-per-ip-per-minute", "3"]).await;
     for n in 0..6 {

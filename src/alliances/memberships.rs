@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{MembershipRole, MembershipStatus, SchoolStatus, StaffRoleKind};
+use entity::enums::{MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus, StaffRoleKind};
 use entity::{
     alliance, alliance_membership, partnership, partnership_school, person, school, staff_role,
 };
@@ -362,7 +362,8 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
     Ok(AllianceMembership(membership))
 }
 
-/// A school that leaves an alliance leaves its partnerships there; the rows stay.
+/// A school that leaves an alliance leaves its active partnerships there; the rows stay,
+/// and partnerships that had already ended keep their history as it was.
 async fn leave_partnerships(
     txn: &DatabaseTransaction,
     membership: &alliance_membership::Model,
@@ -372,6 +373,7 @@ async fn leave_partnerships(
         .column(partnership::Column::Id)
         .from(partnership::Entity)
         .and_where(partnership::Column::AllianceId.eq(membership.alliance_id))
+        .and_where(partnership::Column::Status.eq(PartnershipStatus::Active))
         .to_owned();
     partnership_school::Entity::update_many()
         .col_expr(partnership_school::Column::LeftOn, Expr::value(today))

@@ -8,7 +8,7 @@ use super::Alliance;
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{allowed, visible};
 use crate::db::begin_write;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, caller, db};
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
@@ -118,6 +118,7 @@ async fn create_alliance(
     )
     .await?;
     txn.commit().await?;
+    caller(ctx).forget_access();
     Ok(Alliance(alliance))
 }
 

@@ -341,12 +341,7 @@ async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Pa
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
     let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
-    let ends_on = input.ends_on.unwrap_or(Utc::now().date_naive());
-    if ends_on < partnership.starts_on {
-        return Err(
-            UserError::invalid("endsOn", "a partnership cannot end before it starts").into(),
-        );
-    }
+    let ends_on = validation::end_date("endsOn", input.ends_on, partnership.starts_on)?;
     let mut change: partnership::ActiveModel = partnership.clone().into();
     change.status = Set(PartnershipStatus::Ended);
     change.ends_on = Set(Some(ends_on));

@@ -6,13 +6,12 @@ pub mod rate_limit;
 pub mod sessions;
 pub mod tokens;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use entity::enums::PersonStatus;
 use entity::{person, refresh_session};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use tokio::sync::OnceCell;
 
 use crate::graphql::errors::{ApiError, ApiResult};
 use policy::Access;
@@ -37,7 +36,7 @@ pub struct Caller {
     pub principal: Principal,
     /// Client address, for rate limits of anonymous actions such as signing in.
     pub ip: String,
-    access: OnceCell<Arc<Access>>,
+    access: Mutex<Option<Arc<Access>>>,
 }
 
 impl Caller {
@@ -45,7 +44,7 @@ impl Caller {
         Self {
             principal,
             ip,
-            access: OnceCell::new(),
+            access: Mutex::new(None),
         }
     }
 
@@ -56,13 +55,22 @@ impl Caller {
         }
     }
 
-    /// The signed-in caller's access scope, loaded once per request.
+    /// The signed-in caller's access scope, loaded once per request (or again after
+    /// `forget_access`).
     pub async fn access(&self, db: &DatabaseConnection) -> ApiResult<Arc<Access>> {
         let person = self.signed_in()?;
-        self.access
-            .get_or_try_init(|| async { Access::load(db, person).await.map(Arc::new) })
-            .await
-            .cloned()
+        if let Some(access) = self.access.lock().expect("access lock").clone() {
+            return Ok(access);
+        }
+        let access = Arc::new(Access::load(db, person).await?);
+        *self.access.lock().expect("access lock") = Some(access.clone());
+        Ok(access)
+    }
+
+    /// Drops the loaded scope after a mutation changed the caller's own roles, so that the
+    /// rest of the request (its payload) sees them as they now are.
+    pub fn forget_access(&self) {
+        *self.access.lock().expect("access lock") = None;
     }
 }
 

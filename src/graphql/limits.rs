@@ -64,6 +64,7 @@ fn refuse(code: &str, message: String) -> ServerError {
 #[derive(Debug, Default, PartialEq)]
 pub struct Shape {
     pub depth: usize,
+    pub introspection_lists: usize,
     pub aliases: usize,
     pub directives: usize,
 }
@@ -80,10 +81,9 @@ pub fn measure(document: &ExecutableDocument) -> Shape {
             .map(|v| v.node.directives.len())
             .sum::<usize>();
         count_written(&operation.selection_set, &mut shape);
-        let mut visiting = HashSet::new();
-        shape.depth = shape
-            .depth
-            .max(depth(document, &operation.selection_set, &mut visiting));
+        let found = reach(document, &operation.selection_set, false, &mut HashSet::new());
+        shape.depth = shape.depth.max(found.depth);
+        shape.introspection_lists = shape.introspection_lists.max(found.introspection_lists);
     }
     for fragment in document.fragments.values() {
         shape.directives += fragment.node.directives.len();
@@ -111,39 +111,81 @@ fn count_written(set: &Positioned<SelectionSet>, shape: &mut Shape) {
     }
 }
 
-/// Depth of a selection set with fragments expanded. Introspection (`__schema`, `__type`)
-/// is bounded by the schema, not the data, and does not count. A fragment that spreads
-/// itself is left for validation to refuse.
-fn depth<'a>(
+/// Introspection fields that list types, fields or values. Each nesting of one inside
+/// another multiplies the answer by the size of the schema.
+const INTROSPECTION_LISTS: &[&str] = &[
+    "types",
+    "possibleTypes",
+    "interfaces",
+    "fields",
+    "inputFields",
+    "args",
+    "enumValues",
+];
+
+/// The most introspection lists nested along one path; the standard introspection query
+/// needs three (`types { fields { args } }`).
+pub const MAX_INTROSPECTION_LISTS: usize = 3;
+
+/// How deep a selection set goes, with fragments expanded.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Reach {
+    /// Fields outside introspection, which is bounded by the schema, not the data.
+    depth: usize,
+    /// Introspection lists nested inside one another.
+    introspection_lists: usize,
+}
+
+impl Reach {
+    fn max(self, other: Self) -> Self {
+        Self {
+            depth: self.depth.max(other.depth),
+            introspection_lists: self.introspection_lists.max(other.introspection_lists),
+        }
+    }
+}
+
+/// A fragment that spreads itself is left for validation to refuse.
+fn reach<'a>(
     document: &'a ExecutableDocument,
     set: &'a Positioned<SelectionSet>,
+    in_introspection: bool,
     visiting: &mut HashSet<&'a Name>,
-) -> usize {
-    let mut deepest = 0;
+) -> Reach {
+    let mut deepest = Reach::default();
     for selection in &set.node.items {
         let found = match &selection.node {
             Selection::Field(field) => {
                 let name = field.node.name.node.as_str();
-                if name == "__schema" || name == "__type" {
-                    0
+                let introspection = in_introspection || name == "__schema" || name == "__type";
+                let below = reach(document, &field.node.selection_set, introspection, visiting);
+                if introspection {
+                    Reach {
+                        depth: 0,
+                        introspection_lists: below.introspection_lists
+                            + usize::from(INTROSPECTION_LISTS.contains(&name)),
+                    }
                 } else {
-                    1 + depth(document, &field.node.selection_set, visiting)
+                    Reach {
+                        depth: below.depth + 1,
+                        ..below
+                    }
                 }
             }
             Selection::InlineFragment(inline) => {
-                depth(document, &inline.node.selection_set, visiting)
+                reach(document, &inline.node.selection_set, in_introspection, visiting)
             }
             Selection::FragmentSpread(spread) => {
                 let name = &spread.node.fragment_name.node;
-                let fragment: Option<&Positioned<FragmentDefinition>> =
-                    document.fragments.get(name);
+                let fragment: Option<&Positioned<FragmentDefinition>> = document.fragments.get(name);
                 match fragment {
                     Some(fragment) if visiting.insert(name) => {
-                        let found = depth(document, &fragment.node.selection_set, visiting);
+                        let found =
+                            reach(document, &fragment.node.selection_set, in_introspection, visiting);
                         visiting.remove(name);
                         found
                     }
-                    _ => 0,
+                    _ => Reach::default(),
                 }
             }
         };
@@ -189,6 +231,11 @@ impl Extension for ShapeLimitsExtension {
             ("depth", shape.depth, self.max_depth),
             ("aliases", shape.aliases, self.max_aliases),
             ("directives", shape.directives, self.max_directives),
+            (
+                "nesting of introspection lists",
+                shape.introspection_lists,
+                MAX_INTROSPECTION_LISTS,
+            ),
         ];
         for (what, found, limit) in checks {
             if found > limit {
@@ -226,6 +273,14 @@ mod tests {
             shape("{ a { ...F } } fragment F on A { b { ...F } }").depth,
             2
         );
+    }
+
+    #[test]
+    fn counts_nested_introspection_lists() {
+        let standard = "{ __schema { types { fields { args { type { ofType { name } } } } } } }";
+        assert_eq!(shape(standard).introspection_lists, 3);
+        let fan_out = "{ __type(name: \"Node\") { possibleTypes { interfaces { possibleTypes { interfaces { name } } } } } }";
+        assert_eq!(shape(fan_out).introspection_lists, 4);
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             .content_type(ContentType::html())
             .body(page);
     }
-    let request: Request = match async_graphql::http::parse_query_string(req.query_string()) {
+    let mut request: Request = match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(request) => request,
         Err(error) => {
             return refuse(
@@ -141,6 +141,13 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             );
         }
     };
+    // async-graphql 7.2 reads `operation_name`; the GraphQL-over-HTTP name is
+    // `operationName`.
+    if request.operation_name.is_none() {
+        request.operation_name = web::Query::<OperationName>::from_query(req.query_string())
+            .ok()
+            .and_then(|params| params.into_inner().operation_name);
+    }
     if !has_query(&request) {
         return refuse(
             media,
@@ -150,6 +157,12 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         );
     }
     execute(&req, &state, media, BatchRequest::Single(request), true).await
+}
+
+#[derive(serde::Deserialize)]
+struct OperationName {
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
 }
 
 /// Whether a request names an operation: its text, or a persisted query's hash.
@@ -202,11 +215,11 @@ async fn execute(
             );
         }
     };
+    // The socket's peer, not a client-sent forwarding header that anyone could forge to
+    // escape the per-address sign-in limit.
     let ip = req
-        .connection_info()
-        .realip_remote_addr()
-        .unwrap_or("unknown")
-        .to_owned();
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
     let loader_delay = std::time::Duration::from_micros(state.limits.loader_delay_us);
     let prepare = |request: Request| {
         let loader = Arc::new(

@@ -7,7 +7,7 @@ use entity::enums::{AllianceRoleKind, PersonStatus};
 use entity::{alliance_role, person, staff_role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
+    QuerySelect, Set,
 };
 
 use super::{AllianceRole, Person, StaffRole};
@@ -15,10 +15,11 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::policy::allowed;
 use crate::auth::sessions;
 use crate::db::begin_write;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, caller, db};
 use crate::graphql::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::payload;
+use crate::validation;
 
 #[derive(InputObject)]
 pub struct EndStaffRoleInput {
@@ -102,18 +103,6 @@ impl AccountMutation {
     }
 }
 
-fn end_date(
-    field: &str,
-    ends_on: Option<NaiveDate>,
-    starts_on: NaiveDate,
-) -> MutationResult<NaiveDate> {
-    let ends_on = ends_on.unwrap_or(Utc::now().date_naive());
-    if ends_on < starts_on {
-        return Err(UserError::invalid(field, "a role cannot end before it starts").into());
-    }
-    Ok(ends_on)
-}
-
 /// Ends every sign-in of a person who holds no current role any more.
 async fn end_sessions_if_roleless(txn: &DatabaseTransaction, person_id: i32) -> MutationResult<()> {
     let staff = staff_role::Entity::find()
@@ -149,7 +138,7 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     if role.ends_on.is_some() {
         return Err(UserError::invalid_state("staffRoleId", "this role has already ended").into());
     }
-    let ends_on = end_date("endsOn", input.ends_on, role.starts_on)?;
+    let ends_on = validation::end_date("endsOn", input.ends_on, role.starts_on)?;
     let mut change: staff_role::ActiveModel = role.into();
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
@@ -167,6 +156,7 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     )
     .await?;
     txn.commit().await?;
+    caller(ctx).forget_access();
     Ok(StaffRole(role))
 }
 
@@ -210,7 +200,7 @@ async fn end_alliance_role(
             .into());
         }
     }
-    let ends_on = end_date("endsOn", input.ends_on, role.starts_on)?;
+    let ends_on = validation::end_date("endsOn", input.ends_on, role.starts_on)?;
     let mut change: alliance_role::ActiveModel = role.into();
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
@@ -228,6 +218,7 @@ async fn end_alliance_role(
     )
     .await?;
     txn.commit().await?;
+    caller(ctx).forget_access();
     Ok(AllianceRole(role))
 }
 
@@ -242,16 +233,24 @@ async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> Mutatio
         .await?
         .ok_or_else(not_found)?;
     let schools: Vec<i32> = staff_role::Entity::find()
+        .select_only()
+        .column(staff_role::Column::SchoolId)
         .filter(staff_role::Column::PersonId.eq(id))
         .filter(staff_role::Column::EndsOn.is_null())
+        .into_tuple()
         .all(&txn)
-        .await?
-        .into_iter()
-        .map(|role| role.school_id)
-        .collect();
+        .await?;
+    let alliances: Vec<i32> = alliance_role::Entity::find()
+        .select_only()
+        .column(alliance_role::Column::AllianceId)
+        .filter(alliance_role::Column::PersonId.eq(id))
+        .filter(alliance_role::Column::EndsOn.is_null())
+        .into_tuple()
+        .all(&txn)
+        .await?;
     allowed(
-        id != access.person_id && access.administers_person(id, &schools, &[]),
-        "only the leaders of a school the person works at may do this, and not for themselves",
+        id != access.person_id && access.administers_person(id, &schools, &alliances),
+        "only those who administer the person (leaders of their school, admins of their alliance) may do this, and not for themselves",
     )?;
     if person.status == status {
         return Ok(Person(person));

@@ -4,8 +4,10 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
 use entity::{alliance, alliance_role, invitation, person, school, staff_role};
-use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 use serde::{Deserialize, Serialize};
 
 use super::sessions::Session;
@@ -151,6 +153,12 @@ async fn invite_staff(
     let access = access(ctx).await?;
     let school_id = decode_as(&input.school_id, NodeKind::School)
         .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let txn = begin_write(db(ctx)).await?;
+    // Schools are public: an unknown one is reported as such before asking who may invite.
+    let school = school::Entity::find_by_id(school_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
     allowed(
         access.manages_school(school_id),
         "only the school's leaders and its alliances' admins invite its staff",
@@ -162,11 +170,6 @@ async fn invite_staff(
         phases: input.phases,
         expertise: Vec::new(),
     };
-    let txn = begin_write(db(ctx)).await?;
-    let school = school::Entity::find_by_id(school_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("schoolId"))?;
     let same_email = Query::select()
         .column(person::Column::Id)
         .from(person::Entity)
@@ -313,6 +316,17 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
         .await?
         .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
         .ok_or_else(invalid)?;
+    // Claim the invitation before anything else: of two acceptances racing, the second
+    // finds it taken (on PostgreSQL it waits for the first to commit, then matches no row).
+    let claimed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Expr::value(Utc::now()))
+        .filter(invitation::Column::Id.eq(invitation.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid().into());
+    }
     let existing = person::Entity::find()
         .filter(person::Column::Email.eq(invitation.email.as_str()))
         .one(&txn)
@@ -376,9 +390,6 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
         }
     };
     grant_role(&txn, &invitation, person.id).await?;
-    let mut accepted: invitation::ActiveModel = invitation.clone().into();
-    accepted.accepted_at = Set(Some(now));
-    accepted.update(&txn).await?;
     audit::record(
         &txn,
         AuditEntry {
@@ -417,6 +428,17 @@ async fn grant_role(
         serde_json::from_value(invitation.role_details.clone()).unwrap_or_default();
     let today = Utc::now().date_naive();
     if let (Some(school_id), Some(role)) = (invitation.school_id, invitation.staff_role) {
+        let holds = staff_role::Entity::find()
+            .filter(staff_role::Column::PersonId.eq(person_id))
+            .filter(staff_role::Column::SchoolId.eq(school_id))
+            .filter(staff_role::Column::Role.eq(role))
+            .filter(staff_role::Column::EndsOn.is_null())
+            .count(txn)
+            .await?
+            > 0;
+        if holds {
+            return Ok(());
+        }
         staff_role::ActiveModel {
             person_id: Set(person_id),
             school_id: Set(school_id),
@@ -431,6 +453,17 @@ async fn grant_role(
         .await?;
     }
     if let (Some(alliance_id), Some(role)) = (invitation.alliance_id, invitation.alliance_role) {
+        let holds = alliance_role::Entity::find()
+            .filter(alliance_role::Column::PersonId.eq(person_id))
+            .filter(alliance_role::Column::AllianceId.eq(alliance_id))
+            .filter(alliance_role::Column::Role.eq(role))
+            .filter(alliance_role::Column::EndsOn.is_null())
+            .count(txn)
+            .await?
+            > 0;
+        if holds {
+            return Ok(());
+        }
         alliance_role::ActiveModel {
             person_id: Set(person_id),
             alliance_id: Set(alliance_id),
