@@ -101,7 +101,10 @@ pub fn end_date(
         return Err(UserError::invalid(field, "cannot be before the start"));
     }
     if ends_on > today {
-        return Err(UserError::invalid(field, "cannot be in the future; end it on the day"));
+        return Err(UserError::invalid(
+            field,
+            "cannot be in the future; end it on the day",
+        ));
     }
     Ok(ends_on)
 }

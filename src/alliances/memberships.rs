@@ -4,7 +4,9 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus, StaffRoleKind};
+use entity::enums::{
+    MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus, StaffRoleKind,
+};
 use entity::{
     alliance, alliance_membership, partnership, partnership_school, person, school, staff_role,
 };

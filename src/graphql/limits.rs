@@ -81,7 +81,12 @@ pub fn measure(document: &ExecutableDocument) -> Shape {
             .map(|v| v.node.directives.len())
             .sum::<usize>();
         count_written(&operation.selection_set, &mut shape);
-        let found = reach(document, &operation.selection_set, false, &mut HashSet::new());
+        let found = reach(
+            document,
+            &operation.selection_set,
+            false,
+            &mut HashSet::new(),
+        );
         shape.depth = shape.depth.max(found.depth);
         shape.introspection_lists = shape.introspection_lists.max(found.introspection_lists);
     }
@@ -172,16 +177,24 @@ fn reach<'a>(
                     }
                 }
             }
-            Selection::InlineFragment(inline) => {
-                reach(document, &inline.node.selection_set, in_introspection, visiting)
-            }
+            Selection::InlineFragment(inline) => reach(
+                document,
+                &inline.node.selection_set,
+                in_introspection,
+                visiting,
+            ),
             Selection::FragmentSpread(spread) => {
                 let name = &spread.node.fragment_name.node;
-                let fragment: Option<&Positioned<FragmentDefinition>> = document.fragments.get(name);
+                let fragment: Option<&Positioned<FragmentDefinition>> =
+                    document.fragments.get(name);
                 match fragment {
                     Some(fragment) if visiting.insert(name) => {
-                        let found =
-                            reach(document, &fragment.node.selection_set, in_introspection, visiting);
+                        let found = reach(
+                            document,
+                            &fragment.node.selection_set,
+                            in_introspection,
+                            visiting,
+                        );
                         visiting.remove(name);
                         found
                     }

@@ -6,7 +6,8 @@ use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
 use entity::{alliance, alliance_role, invitation, person, school, staff_role};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
 };
 use serde::{Deserialize, Serialize};
 
