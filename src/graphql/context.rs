@@ -73,3 +73,19 @@ where
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("dangling reference to {id}")))
 }
+
+/// Loads rows by id in one batch, in the order of `ids` (missing ones left out).
+pub async fn load_many<E>(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<Vec<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let mut found = loader(ctx)
+        .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
+        .await
+        .map_err(loader_error)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.remove(&ById::new(*id)))
+        .collect())
+}

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::Alliance;
-use crate::graphql::context::{access, db, load_required, signed_in};
+use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
@@ -66,19 +66,15 @@ impl Viewer {
     }
     /// Alliances the viewer administers (as admin or CPD lead).
     async fn administered_alliances(&self, ctx: &Context<'_>) -> Result<Vec<Alliance>> {
-        let mut alliances = Vec::new();
-        for id in access(ctx).await?.administered_alliances() {
-            alliances.push(Alliance(load_required::<alliance::Entity>(ctx, id).await?));
-        }
-        Ok(alliances)
+        let ids = access(ctx).await?.administered_alliances();
+        let alliances = load_many::<alliance::Entity>(ctx, &ids).await?;
+        Ok(alliances.into_iter().map(Alliance).collect())
     }
     /// Schools the viewer leads (as headteacher, senior leader or school CPD lead).
     async fn led_schools(&self, ctx: &Context<'_>) -> Result<Vec<School>> {
-        let mut schools = Vec::new();
-        for id in access(ctx).await?.led_schools() {
-            schools.push(School(load_required::<school::Entity>(ctx, id).await?));
-        }
-        Ok(schools)
+        let ids = access(ctx).await?.led_schools();
+        let schools = load_many::<school::Entity>(ctx, &ids).await?;
+        Ok(schools.into_iter().map(School).collect())
     }
     /// Whether the viewer may start an alliance.
     async fn can_create_alliance(&self, ctx: &Context<'_>) -> Result<bool> {
