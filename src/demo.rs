@@ -464,6 +464,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .await?;
         }
     }
+    crate::communities::demo::load(&txn, &alliance_ids).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

@@ -5,6 +5,7 @@
 pub mod alliances;
 pub mod audit;
 pub mod auth;
+pub mod communities;
 pub mod config;
 pub mod db;
 pub mod demo;

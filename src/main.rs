@@ -57,9 +57,13 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // async-graphql opens an INFO span for every field and every DataLoader call; with them
+    // enabled a nested list spends a third of its CPU time on spans (BENCHMARKS.md). Its
+    // errors reach the log through Trellis's own error handling.
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,async_graphql=warn")),
         )
         .init();
     match Cli::parse().command {

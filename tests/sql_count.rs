@@ -152,3 +152,274 @@ async fn a_deep_query_runs_as_many_statements_for_ten_times_the_data() {
         "one statement per level and a few more, not one per row"
     );
 }
+
+// ---- communities ----
+
+const COMMUNITIES: &str = "{ communities(first: 5) { totalCount edges { node { name themes { name }
+    memberships(first: 4) { totalCount edges { node { role school { name } person { displayName } } } }
+    meetings(first: 2, filter: { when: PAST }) { totalCount edges { node { title
+        attendance(first: 3) { totalCount edges { node { person { displayName } } } } } } }
+    threads(first: 3) { totalCount edges { node { title bodyMarkdown author { displayName } authorSchool { name }
+        replies(first: 3) { totalCount edges { node { bodyMarkdown author { displayName } } } } } } }
+    enquiries(first: 2) { totalCount edges { node { question stageHistory { toStage }
+        evidence(first: 3) { totalCount edges { node { note author { displayName } } } } } } } } } } }";
+
+/// One alliance of `schools` schools with `members` staff each, and `communities`
+/// communities in which every one of those staff is a member; each community has
+/// `threads` threads of `replies` replies, a past meeting that everyone attended and an
+/// enquiry with `replies` pieces of evidence. Returns the app and the CPD lead's token.
+async fn community_dataset(
+    communities: usize,
+    schools: usize,
+    members: usize,
+    threads: usize,
+    replies: usize,
+) -> (TestApp, String) {
+    use chrono::{Duration, Utc};
+    use entity::enums::{
+        CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus,
+        CommunityVisibility, EnquiryStage, MeetingStatus,
+    };
+    use entity::{
+        community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
+        meeting_attendance, staff_role,
+    };
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+    // A wider batching window than the default, so that loads of one level gather into
+    // one batch even on a busy test machine.
+    let app = common::spawn_app_with(&["--loader-delay-us", "2000"]).await;
+    let lead = app.person("lead@communities.example", false).await;
+    let alliance = app.alliance("Community Alliance").await;
+    app.alliance_role(lead, alliance, AllianceRoleKind::CpdLead)
+        .await;
+    let mut staff: Vec<(i32, i32)> = Vec::new();
+    for s in 0..schools {
+        let school = app.school(&format!("Community School {s:02}")).await;
+        app.member(alliance, school).await;
+        bulk_staff(
+            &app,
+            school,
+            &format!("c{s}p"),
+            members,
+            StaffRoleKind::Teacher,
+        )
+        .await;
+        for role in staff_role::Entity::find()
+            .filter(staff_role::Column::SchoolId.eq(school))
+            .all(&app.db)
+            .await
+            .unwrap()
+        {
+            staff.push((role.person_id, school));
+        }
+    }
+    let now = Utc::now();
+    let key = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    for c in 0..communities {
+        let community = community::ActiveModel {
+            alliance_id: Set(alliance),
+            name: Set(format!("Community {c:02}")),
+            purpose: Set(None),
+            kind: Set(CommunityKind::CollaborationNetwork),
+            visibility: Set(CommunityVisibility::Alliance),
+            status: Set(CommunityStatus::Active),
+            theme_keys: Set(",1,2,".into()),
+            phases: Set(json!([])),
+            created_by_id: Set(lead),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            closed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        community_member::Entity::insert_many(staff.iter().map(|(person, school)| {
+            community_member::ActiveModel {
+                community_id: Set(community.id),
+                person_id: Set(*person),
+                school_id: Set(Some(*school)),
+                role: Set(CommunityRole::Member),
+                status: Set(CommunityMembershipStatus::Active),
+                reason: Set(None),
+                invited_by_id: Set(None),
+                created_at: Set(now),
+                joined_at: Set(Some(now)),
+                ended_at: Set(None),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(&app.db)
+        .await
+        .unwrap();
+        let started = now - Duration::hours(3);
+        let meeting = community_meeting::ActiveModel {
+            community_id: Set(community.id),
+            title: Set(format!("Meeting {c}")),
+            starts_at: Set(started),
+            starts_key: Set(key(started)),
+            ends_at: Set(started + Duration::hours(1)),
+            place: Set(None),
+            online_url: Set(None),
+            agenda_markdown: Set(None),
+            notes_markdown: Set(None),
+            status: Set(MeetingStatus::Scheduled),
+            created_by_id: Set(lead),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        meeting_attendance::Entity::insert_many(staff.iter().map(|(person, _)| {
+            meeting_attendance::ActiveModel {
+                meeting_id: Set(meeting.id),
+                person_id: Set(*person),
+                recorded_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(&app.db)
+        .await
+        .unwrap();
+        for t in 0..threads {
+            let (author, school) = staff[t % staff.len()];
+            let thread = discussion_post::ActiveModel {
+                community_id: Set(community.id),
+                thread_id: Set(None),
+                author_id: Set(author),
+                author_school_id: Set(Some(school)),
+                title: Set(Some(format!("Thread {t}"))),
+                body_markdown: Set("body".into()),
+                pinned: Set(false),
+                hidden_reason: Set(None),
+                hidden_by_id: Set(None),
+                deleted_at: Set(None),
+                activity_key: Set(format!("0{}", key(now + Duration::seconds(t as i64)))),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+            discussion_post::Entity::insert_many((0..replies).map(|r| {
+                let (author, school) = staff[r % staff.len()];
+                discussion_post::ActiveModel {
+                    community_id: Set(community.id),
+                    thread_id: Set(Some(thread.id)),
+                    author_id: Set(author),
+                    author_school_id: Set(Some(school)),
+                    title: Set(None),
+                    body_markdown: Set(format!("reply {r}")),
+                    pinned: Set(false),
+                    hidden_reason: Set(None),
+                    hidden_by_id: Set(None),
+                    deleted_at: Set(None),
+                    activity_key: Set(key(now)),
+                    version: Set(1),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+            }))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        }
+        let (owner, school) = staff[0];
+        let enquiry = enquiry::ActiveModel {
+            alliance_id: Set(alliance),
+            community_id: Set(Some(community.id)),
+            owner_id: Set(owner),
+            owner_school_id: Set(Some(school)),
+            question: Set("Why?".into()),
+            rationale: Set(None),
+            baseline: Set(None),
+            planned_actions: Set(None),
+            findings: Set(None),
+            stage: Set(EnquiryStage::Acting),
+            theme_keys: Set(",".into()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        enquiry_evidence::Entity::insert_many((0..replies).map(|r| {
+            let (author, school) = staff[r % staff.len()];
+            enquiry_evidence::ActiveModel {
+                enquiry_id: Set(enquiry.id),
+                community_id: Set(Some(community.id)),
+                author_id: Set(author),
+                author_school_id: Set(Some(school)),
+                note: Set(format!("evidence {r}")),
+                link: Set(None),
+                observed_on: Set(now.date_naive()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    }
+    let token = app.sign_in("lead@communities.example").await;
+    (app, token)
+}
+
+/// The community query shape (communities, their members, meetings with attendance,
+/// threads with replies, enquiries with evidence) costs the same number of statements
+/// for a small dataset and one ten times larger.
+#[tokio::test]
+async fn the_community_query_runs_as_many_statements_for_ten_times_the_data() {
+    let mut counts = Vec::new();
+    for (label, shape) in [("small", (2, 2, 2, 2, 2)), ("10x", (10, 4, 5, 5, 10))] {
+        let (communities, schools, members, threads, replies) = shape;
+        let (app, token) = community_dataset(communities, schools, members, threads, replies).await;
+        let before = app.sql_statements().await;
+        let data = app.ok(Some(&token), COMMUNITIES, json!({})).await;
+        let statements = app.sql_statements().await - before;
+        let edges = data["communities"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len(), communities.min(5));
+        for edge in edges {
+            let node = &edge["node"];
+            assert_eq!(node["memberships"]["totalCount"], schools * members);
+            assert_eq!(node["meetings"]["totalCount"], 1);
+            assert_eq!(
+                node["meetings"]["edges"][0]["node"]["attendance"]["totalCount"],
+                schools * members
+            );
+            assert_eq!(node["threads"]["totalCount"], threads);
+            let first = &node["threads"]["edges"][0]["node"];
+            assert_eq!(
+                first["title"],
+                format!("Thread {}", threads - 1),
+                "newest first"
+            );
+            assert_eq!(first["replies"]["totalCount"], replies);
+            assert!(first["author"]["displayName"].is_string());
+            let enquiry = &node["enquiries"]["edges"][0]["node"];
+            assert_eq!(enquiry["evidence"]["totalCount"], replies);
+        }
+        println!("SQL statements for the community query, dataset {label}: {statements}");
+        counts.push(statements);
+    }
+    // Every relation loads in one statement per level (plus its count), so the number is
+    // fixed by the query's shape: about 30 to 40 (fewer when the loader happens to gather
+    // two levels' people into one batch). It never grows with the data.
+    for (label, statements) in ["small", "10x"].iter().zip(&counts) {
+        assert!(
+            (20..=45).contains(statements),
+            "{label}: one statement per level and a few more, not one per row: {statements}"
+        );
+    }
+}

@@ -143,3 +143,93 @@ string_enum!(
         Alliance = "ALLIANCE",
     }
 );
+
+string_enum!(
+    /// What members of a community share, and with whom.
+    CommunityKind {
+        /// Members share with each other.
+        CollaborationNetwork = "COLLABORATION_NETWORK",
+        /// A member's contributions are seen only by them and the facilitators.
+        CoachingNetwork = "COACHING_NETWORK",
+    }
+);
+
+string_enum!(
+    /// Who sees a community.
+    CommunityVisibility {
+        /// Any staff of an active member school of the alliance can see it and ask to join.
+        Alliance = "ALLIANCE",
+        /// Invisible to anyone but its members (and the alliance's admins).
+        MembersOnly = "MEMBERS_ONLY",
+    }
+);
+
+string_enum!(
+    /// Where a community is in its life cycle.
+    CommunityStatus {
+        Forming = "FORMING",
+        Active = "ACTIVE",
+        /// Readable to its members; takes no new content.
+        Closed = "CLOSED",
+    }
+);
+
+string_enum!(
+    /// A member's part in a community.
+    CommunityRole {
+        Member = "MEMBER",
+        Facilitator = "FACILITATOR",
+    }
+);
+
+string_enum!(
+    /// Where a person's membership of a community stands.
+    CommunityMembershipStatus {
+        /// Asked to join; a facilitator has not yet decided.
+        Requested = "REQUESTED",
+        /// Invited; the person has not yet answered.
+        Invited = "INVITED",
+        Active = "ACTIVE",
+        /// The request or the invitation was declined.
+        Declined = "DECLINED",
+        /// The person left.
+        Left = "LEFT",
+        /// A facilitator removed the person.
+        Removed = "REMOVED",
+        /// The person's school left the alliance.
+        Ended = "ENDED",
+    }
+);
+
+string_enum!(
+    /// Whether a meeting will take place.
+    MeetingStatus {
+        Scheduled = "SCHEDULED",
+        Cancelled = "CANCELLED",
+    }
+);
+
+string_enum!(
+    /// Stage of a practitioner enquiry.
+    EnquiryStage {
+        Question = "QUESTION",
+        Planning = "PLANNING",
+        Acting = "ACTING",
+        Evidence = "EVIDENCE",
+        Sharing = "SHARING",
+    }
+);
+
+impl EnquiryStage {
+    pub const ORDER: [EnquiryStage; 5] = [
+        Self::Question,
+        Self::Planning,
+        Self::Acting,
+        Self::Evidence,
+        Self::Sharing,
+    ];
+
+    pub fn position(self) -> usize {
+        Self::ORDER.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}

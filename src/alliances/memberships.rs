@@ -346,6 +346,12 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
     if step.to == MembershipStatus::Left {
         change.ended_at = Set(Some(now));
         leave_partnerships(&txn, &membership, now.date_naive()).await?;
+        crate::communities::membership::end_for_school(
+            &txn,
+            membership.alliance_id,
+            membership.school_id,
+        )
+        .await?;
     }
     let membership = change.update(&txn).await?;
     audit::record(

@@ -20,7 +20,10 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::SignedIn;
+
+mod communities;
 use crate::graphql::errors::{ApiError, ApiResult};
+pub use communities::CommunityPlace;
 
 /// A signed-in caller's roles and the alliances and schools they reach.
 #[derive(Debug)]
@@ -39,10 +42,15 @@ pub struct Access {
     /// Schools the caller manages: those they lead, and those active in alliances they
     /// administer.
     pub managed_schools: BTreeSet<i32>,
+    /// Alliances the caller takes part in actively: through a role, or a school of theirs
+    /// that is an active member.
+    pub active_alliances: BTreeSet<i32>,
+    /// The caller's memberships of communities that have not ended, by community.
+    pub communities: HashMap<i32, CommunityPlace>,
 }
 
 impl Access {
-    /// Four statements at most, once per request.
+    /// Five statements at most, once per request.
     pub async fn load(db: &DatabaseConnection, caller: &SignedIn) -> ApiResult<Self> {
         let mut school_roles: HashMap<i32, Vec<StaffRoleKind>> = HashMap::new();
         for (school, role) in staff_role::Entity::find()
@@ -106,7 +114,7 @@ impl Access {
                     alliance_membership::Column::AllianceId,
                     alliance_membership::Column::SchoolId,
                 ])
-                .filter(alliance_membership::Column::AllianceId.is_in(active_alliances))
+                .filter(alliance_membership::Column::AllianceId.is_in(active_alliances.clone()))
                 .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
                 .into_tuple::<(i32, i32)>()
                 .all(db)
@@ -121,6 +129,7 @@ impl Access {
                 }
             }
         }
+        let communities = communities::load_places(db, caller.person_id).await?;
         Ok(Self {
             person_id: caller.person_id,
             platform_admin: caller.is_platform_admin,
@@ -129,6 +138,8 @@ impl Access {
             alliances,
             network_schools,
             managed_schools,
+            active_alliances,
+            communities,
         })
     }
 

@@ -14,7 +14,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, QueryTrait,
 };
 
-use crate::graphql::pagination::PageRequest;
+use crate::graphql::pagination::{PageRequest, Sort, beyond};
 
 /// Loader errors are shared by every waiting resolver; each reports it as internal.
 pub fn loader_error(error: Arc<DbErr>) -> crate::graphql::errors::ApiError {
@@ -41,6 +41,14 @@ keyed!(
     alliance,
     alliance_membership,
     alliance_role,
+    community,
+    community_meeting,
+    community_member,
+    discussion_post,
+    enquiry,
+    enquiry_evidence,
+    enquiry_stage_change,
+    meeting_attendance,
     partnership,
     partnership_school,
     person,
@@ -115,6 +123,8 @@ pub struct ChildQuery<E: EntityTrait> {
     pub parent_column: E::Column,
     pub condition: Condition,
     pub mode: ChildMode,
+    /// Pages sorted by a text column (then id) instead of by id alone.
+    pub sort: Option<Sort<E::Column>>,
 }
 
 /// What to load of the children: a page, all of them (short lists), or their count.
@@ -242,17 +252,32 @@ impl SqlLoader {
             return select.order_by_asc(id).all(&self.db).await;
         };
         let mut select = select;
-        if let Some((after, _)) = &page.after {
-            select = select.filter(id.gt(*after));
+        let sort = query.sort.unwrap_or(Sort {
+            column: None,
+            descending: false,
+        });
+        if let Some(after) = &page.after {
+            select = select.filter(beyond(id, &sort, after, sort.descending));
         }
-        if let Some((before, _)) = &page.before {
-            select = select.filter(id.lt(*before));
+        if let Some(before) = &page.before {
+            select = select.filter(beyond(id, &sort, before, !sort.descending));
         }
-        let direction = if page.backward { "DESC" } else { "ASC" };
+        let direction = if sort.descending != page.backward {
+            "DESC"
+        } else {
+            "ASC"
+        };
+        let order = match sort.column {
+            Some(column) => format!(
+                r#""{}" {direction}, "{}" {direction}"#,
+                column.as_str(),
+                id.as_str()
+            ),
+            None => format!(r#""{}" {direction}"#, id.as_str()),
+        };
         let window = format!(
-            r#"ROW_NUMBER() OVER (PARTITION BY "{}" ORDER BY "{}" {direction})"#,
+            r#"ROW_NUMBER() OVER (PARTITION BY "{}" ORDER BY {order})"#,
             query.parent_column.as_str(),
-            id.as_str(),
         );
         let numbered = select
             .expr_as(Expr::cust(window), "row_number")

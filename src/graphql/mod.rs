@@ -21,6 +21,14 @@ use crate::alliances::memberships::MembershipMutation;
 use crate::alliances::mutations::AllianceMutation;
 use crate::alliances::partnerships::PartnershipMutation;
 use crate::alliances::queries::AllianceQuery;
+use crate::communities::consent::{ConsentMutation, ConsentQuery};
+use crate::communities::discussion::DiscussionMutation;
+use crate::communities::enquiries::EnquiryMutation;
+use crate::communities::meetings::MeetingMutation;
+use crate::communities::membership::CommunityMembershipMutation;
+use crate::communities::mutations::CommunityMutation;
+use crate::communities::queries::CommunityQuery;
+use crate::communities::views::CommunityViewQuery;
 use crate::config::Limits;
 use crate::people::accounts::AccountMutation;
 use crate::people::invitations::InvitationMutation;
@@ -38,6 +46,9 @@ pub struct Query(
     AllianceQuery,
     SchoolQuery,
     ThemeQuery,
+    CommunityQuery,
+    CommunityViewQuery,
+    ConsentQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -52,6 +63,12 @@ pub struct Mutation(
     PartnershipMutation,
     SchoolMutation,
     ThemeMutation,
+    CommunityMutation,
+    CommunityMembershipMutation,
+    ConsentMutation,
+    MeetingMutation,
+    DiscussionMutation,
+    EnquiryMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

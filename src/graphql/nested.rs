@@ -10,7 +10,7 @@ use sea_orm::sea_query::Condition;
 use crate::graphql::context::loader;
 use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::{ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error};
-use crate::graphql::pagination::{Page, PageArgs, Rows, TotalCount, id_cursor};
+use crate::graphql::pagination::{Cursor, Page, PageArgs, Rows, Sort, TotalCount, id_cursor};
 
 /// What a nested connection lists: children of `parent` in `parent_column`, further
 /// narrowed by `condition` (the policy's and the client's filters), which `fingerprint`
@@ -22,11 +22,43 @@ pub struct ChildList<E: sea_orm::EntityTrait> {
     pub fingerprint: String,
 }
 
+/// A nested connection sorted by a text column (then id), such as threads by latest
+/// activity: `cursor_of` gives each row's cursor.
+pub async fn sorted_child_page<E, N>(
+    ctx: &Context<'_>,
+    list: ChildList<E>,
+    sort: Sort<E::Column>,
+    args: &PageArgs,
+    cursor_of: impl Fn(&E::Model) -> Cursor,
+) -> ApiResult<Page<N>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+    N: OutputType + From<E::Model>,
+{
+    page_of(ctx, list, Some(sort), args, cursor_of).await
+}
+
 pub async fn child_page<E, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     args: &PageArgs,
     id_of: impl Fn(&E::Model) -> i32,
+) -> ApiResult<Page<N>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+    N: OutputType + From<E::Model>,
+{
+    page_of(ctx, list, None, args, |row| id_cursor(id_of(row))).await
+}
+
+async fn page_of<E, N>(
+    ctx: &Context<'_>,
+    list: ChildList<E>,
+    sort: Option<Sort<E::Column>>,
+    args: &PageArgs,
+    cursor_of: impl Fn(&E::Model) -> Cursor,
 ) -> ApiResult<Page<N>>
 where
     E: Keyed,
@@ -42,6 +74,7 @@ where
             parent_column: list.parent_column,
             condition: list.condition.clone(),
             mode: ChildMode::Page(request.clone()),
+            sort,
         }),
     };
     let count_key = Children {
@@ -51,6 +84,7 @@ where
             parent_column: list.parent_column,
             condition: list.condition,
             mode: ChildMode::Count,
+            sort: None,
         }),
     };
     let rows = match loader.load_one(page_key).await.map_err(loader_error)? {
@@ -67,7 +101,7 @@ where
             }
         }
     });
-    Ok(Rows::from_fetched(rows, &request).into_page(|row| id_cursor(id_of(row)), N::from, total))
+    Ok(Rows::from_fetched(rows, &request).into_page(cursor_of, N::from, total))
 }
 
 /// All children of a parent, for short lists that need no pagination (a person's roles).
@@ -83,6 +117,7 @@ where
             parent_column: list.parent_column,
             condition: list.condition,
             mode: ChildMode::All,
+            sort: None,
         }),
     };
     match loader(ctx).load_one(key).await.map_err(loader_error)? {

@@ -8,6 +8,10 @@ use entity::{
 };
 
 use crate::alliances::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
+use crate::communities::{
+    Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
+    EnquiryEvidence,
+};
 use crate::config::MAX_PAGE_SIZE;
 use crate::graphql::context::{access, load};
 use crate::graphql::errors::{ApiError, ApiResult};
@@ -27,6 +31,13 @@ pub enum Node {
     Alliance(Alliance),
     AllianceMembership(AllianceMembership),
     AllianceRole(AllianceRole),
+    Community(Community),
+    CommunityMeeting(CommunityMeeting),
+    CommunityMembership(CommunityMembership),
+    DiscussionReply(DiscussionReply),
+    DiscussionThread(DiscussionThread),
+    Enquiry(Enquiry),
+    EnquiryEvidence(EnquiryEvidence),
     Partnership(Partnership),
     PartnershipSchool(PartnershipSchool),
     Person(Person),
@@ -53,6 +64,13 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
             .await?
             .filter(|row| access.sees_alliance(row.alliance_id))
             .map(|row| Node::AllianceRole(AllianceRole(row))),
+        NodeKind::Community
+        | NodeKind::CommunityMeeting
+        | NodeKind::CommunityMembership
+        | NodeKind::DiscussionReply
+        | NodeKind::DiscussionThread
+        | NodeKind::Enquiry
+        | NodeKind::EnquiryEvidence => crate::communities::node::resolve(ctx, kind, key).await?,
         NodeKind::Partnership => load::<partnership::Entity>(ctx, key)
             .await?
             .filter(|row| access.sees_alliance(row.alliance_id))

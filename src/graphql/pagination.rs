@@ -214,7 +214,7 @@ pub struct Sort<C> {
 
 /// The condition "strictly after `cursor`" in a list sorted ascending by (column, id), or
 /// descending when `descending`.
-fn beyond<C: ColumnTrait>(
+pub fn beyond<C: ColumnTrait>(
     id: C,
     sort: &Sort<C>,
     cursor: &CursorKey,

@@ -756,7 +756,7 @@ impl Generator {
             }
             let subject = led.pop().unwrap_or("English");
             let title = if secondary {
-                format!("Head of {}", subject.to_lowercase())
+                format!("Head of {subject}")
             } else {
                 format!("{subject} lead")
             };
@@ -770,7 +770,7 @@ impl Generator {
                 let subject = *subjects.choose(&mut self.rng).expect("subjects");
                 plan.push((
                     StaffRoleKind::Teacher,
-                    format!("Teacher of {}", subject.to_lowercase()),
+                    format!("Teacher of {subject}"),
                     vec![subject],
                 ));
             } else {
@@ -818,16 +818,15 @@ impl Generator {
         lead
     }
 
-    fn alliance_name(&mut self, kind: AllianceKind, local_authority: usize) -> String {
+    fn alliance_name(&mut self, kind: AllianceKind) -> String {
         let place = self.place();
-        let county = LOCAL_AUTHORITIES[local_authority % LOCAL_AUTHORITIES.len()].0;
         let roll = self.rng.random_range(0..10);
         match kind {
             AllianceKind::TeachingSchoolAlliance => {
                 if roll < 7 {
                     format!("{place} Teaching School Alliance")
                 } else {
-                    format!("{county} Teaching School Hub {place}")
+                    format!("{place} Teaching School Hub")
                 }
             }
             AllianceKind::MultiAcademyTrust => match roll {
@@ -843,7 +842,7 @@ impl Generator {
                 }
             }
             AllianceKind::ResearchSchoolNetwork => format!("{place} Research School Network"),
-            AllianceKind::Other => format!("{county} {place} Education Partnership"),
+            AllianceKind::Other => format!("{place} Education Partnership"),
         }
     }
 
@@ -864,13 +863,13 @@ impl Generator {
             85..95 => AllianceKind::ResearchSchoolNetwork,
             _ => AllianceKind::Other,
         };
-        let mut name = self.alliance_name(kind, local_authority);
+        let mut name = self.alliance_name(kind);
         for attempt in 2.. {
             if names.insert(name.clone()) {
                 break;
             }
             name = if attempt < 10 {
-                self.alliance_name(kind, local_authority)
+                self.alliance_name(kind)
             } else {
                 format!("{name} {attempt}")
             };
@@ -936,6 +935,10 @@ impl Generator {
             };
             members.push(school);
         }
+        // A school's first alliance is one it is active in; so in the small profiles every
+        // school is active somewhere, and a lead of all their alliances sees every school's
+        // staff.
+        let first_alliance = members.len();
         let mut spare: Vec<usize> = candidates
             .iter()
             .copied()
@@ -955,6 +958,7 @@ impl Generator {
                     _ => MembershipRole::Associate,
                 };
                 let status = match self.rng.random_range(0..100) {
+                    _ if position < first_alliance => MembershipStatus::Active,
                     0..86 => MembershipStatus::Active,
                     86..92 => MembershipStatus::Invited,
                     92..95 => MembershipStatus::Suspended,

@@ -1,0 +1,32 @@
+use sea_orm::entity::prelude::*;
+
+/// A thread (no `thread_id`) or a reply in a community's discussion.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "discussion_post")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub community_id: i32,
+    /// The thread a reply belongs to; `None` for a thread.
+    pub thread_id: Option<i32>,
+    pub author_id: i32,
+    /// The school the author shared from, for consent.
+    pub author_school_id: Option<i32>,
+    pub title: Option<String>,
+    pub body_markdown: String,
+    pub pinned: bool,
+    pub hidden_reason: Option<String>,
+    pub hidden_by_id: Option<i32>,
+    pub deleted_at: Option<DateTimeUtc>,
+    /// Of a thread: `1` when pinned (else `0`) then when it or a reply was last posted, as
+    /// fixed-width RFC 3339; threads list by it, descending.
+    pub activity_key: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

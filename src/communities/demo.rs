@@ -1,0 +1,376 @@
+//! Demo communities: three across schools, with members, meetings, threads and enquiries.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::{
+    CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
+    EnquiryStage, MeetingStatus, SchoolPhase,
+};
+use entity::{
+    community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
+    enquiry_stage_change, meeting_attendance, person, staff_role, theme,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
+};
+
+use super::discussion::activity_key;
+use super::time_key;
+
+struct Demo<'a> {
+    name: &'a str,
+    alliance: usize,
+    purpose: &'a str,
+    kind: CommunityKind,
+    visibility: CommunityVisibility,
+    themes: &'a [&'a str],
+    phases: &'a [SchoolPhase],
+    facilitator: &'a str,
+    members: &'a [&'a str],
+    thread: (&'a str, &'a str, &'a [&'a str]),
+    enquiry: Option<(&'a str, EnquiryStage, &'a [&'a str])>,
+}
+
+const COMMUNITIES: &[Demo] = &[
+    Demo {
+        name: "KS2 Questioning Network",
+        alliance: 0,
+        purpose: "How do hinge questions and wait time deepen pupils' mathematical reasoning in KS2?",
+        kind: CommunityKind::CollaborationNetwork,
+        visibility: CommunityVisibility::Alliance,
+        themes: &[
+            "Assessment for learning",
+            "Teaching and learning strategies",
+        ],
+        phases: &[SchoolPhase::Primary],
+        facilitator: "middle-leader@kingsmead.example",
+        members: &[
+            "teacher@kingsmead.example",
+            "teacher@staidans.example",
+            "teacher@hollybrook.example",
+        ],
+        thread: (
+            "Wait time in Year 5",
+            "We tried **five seconds** of wait time after every hinge question. Answers got longer; what did you see?",
+            &[
+                "Same in Year 4: more pupils had something to say.",
+                "We paired it with *think-pair-share*, which helped the quieter ones.",
+            ],
+        ),
+        enquiry: Some((
+            "Does structured wait time deepen reasoning in KS2 maths?",
+            EnquiryStage::Acting,
+            &["Year 5 answers to hinge questions doubled in length over three weeks."],
+        )),
+    },
+    Demo {
+        name: "Early Career Coaching Circle",
+        alliance: 0,
+        purpose: "Early career teachers coached across schools on behaviour and questioning.",
+        kind: CommunityKind::CoachingNetwork,
+        visibility: CommunityVisibility::MembersOnly,
+        themes: &["Mentoring and coaching"],
+        phases: &[SchoolPhase::Primary, SchoolPhase::Secondary],
+        facilitator: "cpd.lead@severnvalley.example",
+        members: &[
+            "teacher@severnvale.example",
+            "teacher@brookfield.example",
+            "teacher@ashcroft.example",
+        ],
+        thread: (
+            "My focus this half term",
+            "Routines for the start of lessons: entry, do-now, register.",
+            &["Let's look at the do-now together at our next session."],
+        ),
+        enquiry: None,
+    },
+    Demo {
+        name: "Year 6 to 7 Transition Network",
+        alliance: 1,
+        purpose: "Continuity of learning in English and maths from Year 6 to Year 7.",
+        kind: CommunityKind::CollaborationNetwork,
+        visibility: CommunityVisibility::Alliance,
+        themes: &["Curriculum choice", "Networks and partnerships"],
+        phases: &[SchoolPhase::Primary, SchoolPhase::Secondary],
+        facilitator: "cpd.lead@riverside-trust.example",
+        members: &[
+            "middle-leader@millbrook.example",
+            "teacher@riverside.example",
+            "teacher@westfield.example",
+        ],
+        thread: (
+            "Shared writing moderation",
+            "Could we moderate a Year 6 and a Year 7 piece side by side next term?",
+            &["Yes please: we'll bring three pieces each."],
+        ),
+        enquiry: Some((
+            "What do Year 7 teachers need to know about Year 6 writing?",
+            EnquiryStage::Question,
+            &[],
+        )),
+    },
+];
+
+async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr> {
+    person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(txn)
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| DbErr::Custom(format!("demo person {email} is missing")))
+}
+
+async fn school_of(txn: &DatabaseTransaction, person: i32) -> Result<Option<i32>, DbErr> {
+    Ok(staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(person))
+        .one(txn)
+        .await?
+        .map(|r| r.school_id))
+}
+
+async fn member(
+    txn: &DatabaseTransaction,
+    community: i32,
+    person: i32,
+    role: CommunityRole,
+    now: DateTime<Utc>,
+) -> Result<Option<i32>, DbErr> {
+    let school = school_of(txn, person).await?;
+    community_member::ActiveModel {
+        community_id: Set(community),
+        person_id: Set(person),
+        school_id: Set(school),
+        role: Set(role),
+        status: Set(CommunityMembershipStatus::Active),
+        reason: Set(None),
+        invited_by_id: Set(None),
+        created_at: Set(now),
+        joined_at: Set(Some(now)),
+        ended_at: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(school)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn post(
+    txn: &DatabaseTransaction,
+    community: i32,
+    thread: Option<i32>,
+    author: i32,
+    school: Option<i32>,
+    title: Option<&str>,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    Ok(discussion_post::ActiveModel {
+        community_id: Set(community),
+        thread_id: Set(thread),
+        author_id: Set(author),
+        author_school_id: Set(school),
+        title: Set(title.map(str::to_owned)),
+        body_markdown: Set(body.to_owned()),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(activity_key(false, at)),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?
+    .id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn meeting(
+    txn: &DatabaseTransaction,
+    community: i32,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    notes: Option<&str>,
+    by: i32,
+    now: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    Ok(community_meeting::ActiveModel {
+        community_id: Set(community),
+        title: Set(title.to_owned()),
+        starts_at: Set(starts_at),
+        starts_key: Set(time_key(starts_at)),
+        ends_at: Set(starts_at + Duration::minutes(90)),
+        place: Set(Some("Kingsmead Primary School, staff room".into())),
+        online_url: Set(Some("https://meet.example/trellis-demo".into())),
+        agenda_markdown: Set(Some(
+            "1. What we tried\n2. What we saw\n3. Next steps".into(),
+        )),
+        notes_markdown: Set(notes.map(str::to_owned)),
+        status: Set(MeetingStatus::Scheduled),
+        created_by_id: Set(by),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?
+    .id)
+}
+
+/// Loads the demo communities into the demo transaction; `alliances` as the demo made them.
+pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let themes = theme::Entity::find().all(txn).await?;
+    for demo in COMMUNITIES {
+        let facilitator = person_id(txn, demo.facilitator).await?;
+        let theme_keys: Vec<String> = demo
+            .themes
+            .iter()
+            .filter_map(|name| themes.iter().find(|t| t.name == *name))
+            .map(|t| t.id.to_string())
+            .collect();
+        let community = community::ActiveModel {
+            alliance_id: Set(alliances[demo.alliance]),
+            name: Set(demo.name.into()),
+            purpose: Set(Some(demo.purpose.into())),
+            kind: Set(demo.kind),
+            visibility: Set(demo.visibility),
+            status: Set(CommunityStatus::Active),
+            theme_keys: Set(format!(",{},", theme_keys.join(","))),
+            phases: Set(serde_json::json!(demo.phases)),
+            created_by_id: Set(facilitator),
+            version: Set(1),
+            created_at: Set(now - Duration::days(40)),
+            updated_at: Set(now),
+            closed_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?
+        .id;
+        member(txn, community, facilitator, CommunityRole::Facilitator, now).await?;
+        let mut members = Vec::new();
+        for email in demo.members {
+            let id = person_id(txn, email).await?;
+            let school = member(txn, community, id, CommunityRole::Member, now).await?;
+            members.push((id, school));
+        }
+
+        let held = meeting(
+            txn,
+            community,
+            "Opening session",
+            now - Duration::days(14),
+            Some("We agreed one thing each to try before the next session."),
+            facilitator,
+            now,
+        )
+        .await?;
+        meeting_attendance::Entity::insert_many(
+            std::iter::once(facilitator)
+                .chain(members.iter().map(|(id, _)| *id))
+                .map(|person| meeting_attendance::ActiveModel {
+                    meeting_id: Set(held),
+                    person_id: Set(person),
+                    recorded_at: Set(now),
+                    ..Default::default()
+                }),
+        )
+        .exec(txn)
+        .await?;
+        meeting(
+            txn,
+            community,
+            "Second session",
+            now + Duration::days(14),
+            None,
+            facilitator,
+            now,
+        )
+        .await?;
+
+        let (title, body, replies) = demo.thread;
+        let (author, school) = members[0];
+        let at = now - Duration::days(10);
+        let thread = post(txn, community, None, author, school, Some(title), body, at).await?;
+        for (n, reply) in replies.iter().enumerate() {
+            let (author, school) = members[(n + 1) % members.len()];
+            let at = at + Duration::hours(n as i64 + 1);
+            post(
+                txn,
+                community,
+                Some(thread),
+                author,
+                school,
+                None,
+                reply,
+                at,
+            )
+            .await?;
+            discussion_post::Entity::update_many()
+                .col_expr(
+                    discussion_post::Column::ActivityKey,
+                    sea_orm::sea_query::Expr::value(activity_key(false, at)),
+                )
+                .filter(discussion_post::Column::Id.eq(thread))
+                .exec(txn)
+                .await?;
+        }
+
+        if let Some((question, stage, evidence)) = demo.enquiry {
+            let enquiry = enquiry::ActiveModel {
+                alliance_id: Set(alliances[demo.alliance]),
+                community_id: Set(Some(community)),
+                owner_id: Set(facilitator),
+                owner_school_id: Set(school_of(txn, facilitator).await?),
+                question: Set(question.into()),
+                rationale: Set(Some("Pupils' answers are short and few take part.".into())),
+                baseline: Set(Some("Most answers are a word or two.".into())),
+                planned_actions: Set(Some("Wait time after every hinge question.".into())),
+                findings: Set(None),
+                stage: Set(stage),
+                theme_keys: Set(format!(",{},", theme_keys.join(","))),
+                version: Set(1),
+                created_at: Set(now - Duration::days(30)),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?
+            .id;
+            for pair in EnquiryStage::ORDER[..=stage.position()].windows(2) {
+                enquiry_stage_change::ActiveModel {
+                    enquiry_id: Set(enquiry),
+                    from_stage: Set(pair[0]),
+                    to_stage: Set(pair[1]),
+                    changed_by_id: Set(facilitator),
+                    changed_at: Set(now - Duration::days(20)),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+            for note in evidence {
+                let (author, school) = members[1];
+                enquiry_evidence::ActiveModel {
+                    enquiry_id: Set(enquiry),
+                    community_id: Set(Some(community)),
+                    author_id: Set(author),
+                    author_school_id: Set(school),
+                    note: Set((*note).into()),
+                    link: Set(None),
+                    observed_on: Set((now - Duration::days(5)).date_naive()),
+                    created_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}

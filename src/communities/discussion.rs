@@ -1,0 +1,550 @@
+//! Discussion: threads and replies in Markdown. Authors edit (with a version check) and
+//! delete their own posts (a placeholder stays); facilitators pin threads and hide posts
+//! with a reason. Only active members post, and not in a closed community.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{community, discussion_post};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+
+use super::{
+    DiscussionReply, DiscussionThread, open_for_content, require_member, time_key,
+    visible_community,
+};
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{Access, allowed};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+const BODY_MAX: usize = 20_000;
+
+/// A thread's sort key: pinned threads first, then by latest activity.
+pub fn activity_key(pinned: bool, at: DateTime<Utc>) -> String {
+    format!("{}{}", u8::from(pinned), time_key(at))
+}
+
+#[derive(InputObject)]
+pub struct StartDiscussionThreadInput {
+    pub community_id: ID,
+    pub title: String,
+    pub body_markdown: String,
+}
+
+#[derive(InputObject)]
+pub struct ReplyToDiscussionThreadInput {
+    pub thread_id: ID,
+    pub body_markdown: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateDiscussionThreadInput {
+    pub thread_id: ID,
+    pub expected_version: i32,
+    pub title: Option<String>,
+    pub body_markdown: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateDiscussionReplyInput {
+    pub reply_id: ID,
+    pub expected_version: i32,
+    pub body_markdown: String,
+}
+
+#[derive(InputObject)]
+pub struct DeleteDiscussionThreadInput {
+    pub thread_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct DeleteDiscussionReplyInput {
+    pub reply_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct PinDiscussionThreadInput {
+    pub thread_id: ID,
+    /// `false` to unpin.
+    #[graphql(default = true)]
+    pub pinned: bool,
+}
+
+#[derive(InputObject)]
+pub struct HideDiscussionThreadInput {
+    pub thread_id: ID,
+    pub reason: String,
+}
+
+#[derive(InputObject)]
+pub struct HideDiscussionReplyInput {
+    pub reply_id: ID,
+    pub reason: String,
+}
+
+payload!(StartDiscussionThreadPayload {
+    thread: DiscussionThread
+});
+payload!(ReplyToDiscussionThreadPayload {
+    reply: DiscussionReply
+});
+payload!(UpdateDiscussionThreadPayload {
+    thread: DiscussionThread
+});
+payload!(UpdateDiscussionReplyPayload {
+    reply: DiscussionReply
+});
+payload!(DeleteDiscussionThreadPayload {
+    thread: DiscussionThread
+});
+payload!(DeleteDiscussionReplyPayload {
+    reply: DiscussionReply
+});
+payload!(PinDiscussionThreadPayload {
+    thread: DiscussionThread
+});
+payload!(HideDiscussionThreadPayload {
+    thread: DiscussionThread
+});
+payload!(HideDiscussionReplyPayload {
+    reply: DiscussionReply
+});
+
+#[derive(Default)]
+pub struct DiscussionMutation;
+
+#[Object]
+impl DiscussionMutation {
+    /// Starts a thread. Active members may, while the community is not closed.
+    async fn start_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: StartDiscussionThreadInput,
+    ) -> Result<StartDiscussionThreadPayload> {
+        StartDiscussionThreadPayload::from_result(start(ctx, input).await)
+    }
+
+    /// Replies to a thread. Active members may, while the community is not closed.
+    async fn reply_to_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: ReplyToDiscussionThreadInput,
+    ) -> Result<ReplyToDiscussionThreadPayload> {
+        ReplyToDiscussionThreadPayload::from_result(reply(ctx, input).await)
+    }
+
+    /// Edits the caller's own thread; `CONFLICT` if it changed since `expectedVersion`.
+    async fn update_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDiscussionThreadInput,
+    ) -> Result<UpdateDiscussionThreadPayload> {
+        UpdateDiscussionThreadPayload::from_result(
+            edit(
+                ctx,
+                Kind::Thread,
+                &input.thread_id,
+                input.expected_version,
+                input.title.as_deref(),
+                input.body_markdown.as_deref(),
+            )
+            .await
+            .map(DiscussionThread),
+        )
+    }
+
+    /// Edits the caller's own reply; `CONFLICT` if it changed since `expectedVersion`.
+    async fn update_discussion_reply(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateDiscussionReplyInput,
+    ) -> Result<UpdateDiscussionReplyPayload> {
+        UpdateDiscussionReplyPayload::from_result(
+            edit(
+                ctx,
+                Kind::Reply,
+                &input.reply_id,
+                input.expected_version,
+                None,
+                Some(&input.body_markdown),
+            )
+            .await
+            .map(DiscussionReply),
+        )
+    }
+
+    /// Deletes the caller's own thread; a placeholder stays so the discussion still reads.
+    async fn delete_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteDiscussionThreadInput,
+    ) -> Result<DeleteDiscussionThreadPayload> {
+        DeleteDiscussionThreadPayload::from_result(
+            delete(ctx, Kind::Thread, &input.thread_id)
+                .await
+                .map(DiscussionThread),
+        )
+    }
+
+    /// Deletes the caller's own reply; a placeholder stays.
+    async fn delete_discussion_reply(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteDiscussionReplyInput,
+    ) -> Result<DeleteDiscussionReplyPayload> {
+        DeleteDiscussionReplyPayload::from_result(
+            delete(ctx, Kind::Reply, &input.reply_id)
+                .await
+                .map(DiscussionReply),
+        )
+    }
+
+    /// Pins (or unpins) a thread to the top. Facilitators may.
+    async fn pin_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: PinDiscussionThreadInput,
+    ) -> Result<PinDiscussionThreadPayload> {
+        PinDiscussionThreadPayload::from_result(pin(ctx, input).await.map(DiscussionThread))
+    }
+
+    /// Hides a thread from members, with a reason. Facilitators may.
+    async fn hide_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: HideDiscussionThreadInput,
+    ) -> Result<HideDiscussionThreadPayload> {
+        HideDiscussionThreadPayload::from_result(
+            hide(ctx, Kind::Thread, &input.thread_id, &input.reason)
+                .await
+                .map(DiscussionThread),
+        )
+    }
+
+    /// Hides a reply from members, with a reason. Facilitators may.
+    async fn hide_discussion_reply(
+        &self,
+        ctx: &Context<'_>,
+        input: HideDiscussionReplyInput,
+    ) -> Result<HideDiscussionReplyPayload> {
+        HideDiscussionReplyPayload::from_result(
+            hide(ctx, Kind::Reply, &input.reply_id, &input.reason)
+                .await
+                .map(DiscussionReply),
+        )
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Thread,
+    Reply,
+}
+
+impl Kind {
+    fn field(self) -> &'static str {
+        match self {
+            Self::Thread => "threadId",
+            Self::Reply => "replyId",
+        }
+    }
+}
+
+/// A post the caller may read, and its community.
+async fn readable_post(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    kind: Kind,
+    id: &ID,
+) -> MutationResult<(discussion_post::Model, community::Model)> {
+    let field = kind.field();
+    let node_kind = match kind {
+        Kind::Thread => NodeKind::DiscussionThread,
+        Kind::Reply => NodeKind::DiscussionReply,
+    };
+    let key = decode_as(id, node_kind).ok_or_else(|| UserError::not_found(field))?;
+    let mut select = discussion_post::Entity::find_by_id(key).filter(access.post_condition());
+    select = match kind {
+        Kind::Thread => select.filter(discussion_post::Column::ThreadId.is_null()),
+        Kind::Reply => select.filter(discussion_post::Column::ThreadId.is_not_null()),
+    };
+    let post = select
+        .one(txn)
+        .await?
+        .ok_or_else(|| UserError::not_found(field))?;
+    let community = community::Entity::find_by_id(post.community_id)
+        .one(txn)
+        .await?
+        .filter(|c| access.sees_community(c))
+        .ok_or_else(|| UserError::not_found(field))?;
+    Ok((post, community))
+}
+
+async fn start(
+    ctx: &Context<'_>,
+    input: StartDiscussionThreadInput,
+) -> MutationResult<DiscussionThread> {
+    let access = access(ctx).await?;
+    let title = validation::required("title", &input.title, 200)?;
+    let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
+    let txn = begin_write(db(ctx)).await?;
+    let community = visible_community(&txn, &access, &input.community_id, "communityId").await?;
+    require_member(&access, &community)?;
+    open_for_content(&community, "communityId")?;
+    let school = author_school(&txn, &access, community.id).await?;
+    let now = Utc::now();
+    let thread = discussion_post::ActiveModel {
+        community_id: Set(community.id),
+        thread_id: Set(None),
+        author_id: Set(access.person_id),
+        author_school_id: Set(school),
+        title: Set(Some(title)),
+        body_markdown: Set(body),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(activity_key(false, now)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &access,
+        "community.thread.started",
+        &community,
+        &thread,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(DiscussionThread(thread))
+}
+
+/// The school a member shares from: the one recorded on their membership.
+pub(super) async fn author_school(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    community_id: i32,
+) -> Result<Option<i32>, sea_orm::DbErr> {
+    Ok(entity::community_member::Entity::find()
+        .filter(entity::community_member::Column::CommunityId.eq(community_id))
+        .filter(entity::community_member::Column::PersonId.eq(access.person_id))
+        .one(txn)
+        .await?
+        .and_then(|m| m.school_id))
+}
+
+async fn reply(
+    ctx: &Context<'_>,
+    input: ReplyToDiscussionThreadInput,
+) -> MutationResult<DiscussionReply> {
+    let access = access(ctx).await?;
+    let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
+    let txn = begin_write(db(ctx)).await?;
+    let (thread, community) = readable_post(&txn, &access, Kind::Thread, &input.thread_id).await?;
+    require_member(&access, &community)?;
+    open_for_content(&community, "threadId")?;
+    if thread.deleted_at.is_some() {
+        return Err(UserError::invalid_state("threadId", "the thread was deleted").into());
+    }
+    let school = author_school(&txn, &access, community.id).await?;
+    let now = Utc::now();
+    let reply = discussion_post::ActiveModel {
+        community_id: Set(community.id),
+        thread_id: Set(Some(thread.id)),
+        author_id: Set(access.person_id),
+        author_school_id: Set(school),
+        title: Set(None),
+        body_markdown: Set(body),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(time_key(now)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    discussion_post::Entity::update_many()
+        .col_expr(
+            discussion_post::Column::ActivityKey,
+            Expr::value(activity_key(thread.pinned, now)),
+        )
+        .filter(discussion_post::Column::Id.eq(thread.id))
+        .exec(&txn)
+        .await?;
+    record(
+        &txn,
+        &access,
+        "community.thread.replied",
+        &community,
+        &reply,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(DiscussionReply(reply))
+}
+
+async fn edit(
+    ctx: &Context<'_>,
+    kind: Kind,
+    id: &ID,
+    expected_version: i32,
+    title: Option<&str>,
+    body: Option<&str>,
+) -> MutationResult<discussion_post::Model> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (post, community) = readable_post(&txn, &access, kind, id).await?;
+    allowed(
+        post.author_id == access.person_id,
+        "only the author edits a post",
+    )?;
+    open_for_content(&community, kind.field())?;
+    if post.deleted_at.is_some() {
+        return Err(UserError::invalid_state(kind.field(), "the post was deleted").into());
+    }
+    let mut change: discussion_post::ActiveModel = post.clone().into();
+    if let Some(title) = title {
+        change.title = Set(Some(validation::required("title", title, 200)?));
+    }
+    if let Some(body) = body {
+        change.body_markdown = Set(validation::required("bodyMarkdown", body, BODY_MAX)?);
+    }
+    change.version = Set(post.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (discussion_post::Column::Id, post.id),
+        (discussion_post::Column::Version, expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let post = reload(&txn, post.id, kind).await?;
+    record(&txn, &access, "community.post.edited", &community, &post).await?;
+    txn.commit().await?;
+    Ok(post)
+}
+
+async fn reload(
+    txn: &DatabaseTransaction,
+    id: i32,
+    kind: Kind,
+) -> MutationResult<discussion_post::Model> {
+    Ok(discussion_post::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| UserError::not_found(kind.field()))?)
+}
+
+async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discussion_post::Model> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (post, community) = readable_post(&txn, &access, kind, id).await?;
+    allowed(
+        post.author_id == access.person_id,
+        "only the author deletes a post",
+    )?;
+    if post.deleted_at.is_some() {
+        return Err(UserError::invalid_state(kind.field(), "already deleted").into());
+    }
+    let now = Utc::now();
+    let mut change: discussion_post::ActiveModel = post.clone().into();
+    change.deleted_at = Set(Some(now));
+    change.version = Set(post.version + 1);
+    change.updated_at = Set(now);
+    let post = change.update(&txn).await?;
+    record(&txn, &access, "community.post.deleted", &community, &post).await?;
+    txn.commit().await?;
+    Ok(post)
+}
+
+async fn pin(
+    ctx: &Context<'_>,
+    input: PinDiscussionThreadInput,
+) -> MutationResult<discussion_post::Model> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (post, community) = readable_post(&txn, &access, Kind::Thread, &input.thread_id).await?;
+    allowed(
+        access.runs_community(&community),
+        "only the community's facilitators pin threads",
+    )?;
+    let mut change: discussion_post::ActiveModel = post.clone().into();
+    change.pinned = Set(input.pinned);
+    change.activity_key = Set(format!(
+        "{}{}",
+        u8::from(input.pinned),
+        &post.activity_key[1..]
+    ));
+    change.version = Set(post.version + 1);
+    let post = change.update(&txn).await?;
+    record(&txn, &access, "community.thread.pinned", &community, &post).await?;
+    txn.commit().await?;
+    Ok(post)
+}
+
+async fn hide(
+    ctx: &Context<'_>,
+    kind: Kind,
+    id: &ID,
+    reason: &str,
+) -> MutationResult<discussion_post::Model> {
+    let access = access(ctx).await?;
+    let reason = validation::required("reason", reason, 1000)?;
+    let txn = begin_write(db(ctx)).await?;
+    let (post, community) = readable_post(&txn, &access, kind, id).await?;
+    allowed(
+        access.runs_community(&community),
+        "only the community's facilitators hide posts",
+    )?;
+    let mut change: discussion_post::ActiveModel = post.clone().into();
+    change.hidden_reason = Set(Some(reason));
+    change.hidden_by_id = Set(Some(access.person_id));
+    change.version = Set(post.version + 1);
+    let post = change.update(&txn).await?;
+    record(&txn, &access, "community.post.hidden", &community, &post).await?;
+    txn.commit().await?;
+    Ok(post)
+}
+
+async fn record(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    action: &str,
+    community: &community::Model,
+    post: &discussion_post::Model,
+) -> Result<(), sea_orm::DbErr> {
+    let subject = match post.thread_id {
+        None => NodeKind::DiscussionThread.id(post.id),
+        Some(_) => NodeKind::DiscussionReply.id(post.id),
+    };
+    audit::record(
+        txn,
+        AuditEntry {
+            actor: access.person_id,
+            action,
+            subject,
+            alliance: Some(community.alliance_id),
+            school: post.author_school_id,
+            details: serde_json::json!({
+                "community": NodeKind::Community.id(community.id).to_string(),
+                "version": post.version,
+            }),
+        },
+    )
+    .await
+}

@@ -1,0 +1,365 @@
+//! Enquiry cycles: a community's or one person's practitioner enquiry, from question to
+//! sharing, with evidence added over time and every move between stages recorded.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{NaiveDate, Utc};
+use entity::enums::EnquiryStage;
+use entity::{enquiry, enquiry_evidence, enquiry_stage_change};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+
+use super::{
+    Enquiry, EnquiryEvidence, member_school, open_for_content, require_member, theme_keys,
+    visible_community,
+};
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{Access, allowed};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+const TEXT_MAX: usize = 20_000;
+
+#[derive(InputObject)]
+pub struct StartEnquiryInput {
+    /// The community running the enquiry; leave out for a personal enquiry.
+    pub community_id: Option<ID>,
+    /// For a personal enquiry: the alliance it belongs to.
+    pub alliance_id: Option<ID>,
+    pub question: String,
+    pub rationale: Option<String>,
+    /// Where we are now.
+    pub baseline: Option<String>,
+    pub planned_actions: Option<String>,
+    #[graphql(default)]
+    pub theme_ids: Vec<ID>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateEnquiryInput {
+    pub enquiry_id: ID,
+    pub expected_version: i32,
+    pub question: Option<String>,
+    pub rationale: Option<String>,
+    pub baseline: Option<String>,
+    pub planned_actions: Option<String>,
+    pub findings: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct MoveEnquiryStageInput {
+    pub enquiry_id: ID,
+    /// The next or the previous stage.
+    pub stage: EnquiryStage,
+}
+
+#[derive(InputObject)]
+pub struct AddEnquiryEvidenceInput {
+    pub enquiry_id: ID,
+    pub note: String,
+    pub link: Option<String>,
+    /// When it was gathered (default: today).
+    pub observed_on: Option<NaiveDate>,
+}
+
+payload!(StartEnquiryPayload { enquiry: Enquiry });
+payload!(UpdateEnquiryPayload { enquiry: Enquiry });
+payload!(MoveEnquiryStagePayload { enquiry: Enquiry });
+payload!(AddEnquiryEvidencePayload {
+    evidence: EnquiryEvidence
+});
+
+#[derive(Default)]
+pub struct EnquiryMutation;
+
+#[Object]
+impl EnquiryMutation {
+    /// Starts an enquiry at the `QUESTION` stage: a community's (its active members may)
+    /// or the caller's own in an alliance they take part in.
+    async fn start_enquiry(
+        &self,
+        ctx: &Context<'_>,
+        input: StartEnquiryInput,
+    ) -> Result<StartEnquiryPayload> {
+        StartEnquiryPayload::from_result(start(ctx, input).await)
+    }
+
+    /// Changes an enquiry's question, rationale, baseline, planned actions or findings.
+    /// Its owner and the community's facilitators may.
+    async fn update_enquiry(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEnquiryInput,
+    ) -> Result<UpdateEnquiryPayload> {
+        UpdateEnquiryPayload::from_result(update(ctx, input).await)
+    }
+
+    /// Moves an enquiry one stage forward or back; who and when are recorded.
+    async fn move_enquiry_stage(
+        &self,
+        ctx: &Context<'_>,
+        input: MoveEnquiryStageInput,
+    ) -> Result<MoveEnquiryStagePayload> {
+        MoveEnquiryStagePayload::from_result(move_stage(ctx, input).await)
+    }
+
+    /// Adds evidence to an enquiry: its owner, or any active member of its community.
+    async fn add_enquiry_evidence(
+        &self,
+        ctx: &Context<'_>,
+        input: AddEnquiryEvidenceInput,
+    ) -> Result<AddEnquiryEvidencePayload> {
+        AddEnquiryEvidencePayload::from_result(add_evidence(ctx, input).await)
+    }
+}
+
+async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<Enquiry> {
+    let access = access(ctx).await?;
+    let question = validation::required("question", &input.question, 2000)?;
+    let rationale = validation::optional("rationale", input.rationale.as_deref(), TEXT_MAX)?;
+    let baseline = validation::optional("baseline", input.baseline.as_deref(), TEXT_MAX)?;
+    let planned =
+        validation::optional("plannedActions", input.planned_actions.as_deref(), TEXT_MAX)?;
+    let txn = begin_write(db(ctx)).await?;
+    let (alliance_id, community_id, school) = match (&input.community_id, &input.alliance_id) {
+        (Some(id), None) => {
+            let community = visible_community(&txn, &access, id, "communityId").await?;
+            require_member(&access, &community)?;
+            open_for_content(&community, "communityId")?;
+            let school = super::discussion::author_school(&txn, &access, community.id).await?;
+            (community.alliance_id, Some(community.id), school)
+        }
+        (None, Some(id)) => {
+            let alliance_id = decode_as(id, NodeKind::Alliance)
+                .filter(|a| access.sees_alliance(*a))
+                .ok_or_else(|| UserError::not_found("allianceId"))?;
+            let school = member_school(&txn, access.person_id, alliance_id)
+                .await?
+                .map_err(|_| {
+                    UserError::invalid_state(
+                        "allianceId",
+                        "only people taking part in the alliance run enquiries in it",
+                    )
+                })?;
+            (alliance_id, None, school)
+        }
+        _ => {
+            return Err(UserError::invalid(
+                "communityId",
+                "give a communityId, or an allianceId for a personal enquiry",
+            )
+            .into());
+        }
+    };
+    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
+    let now = Utc::now();
+    let enquiry = enquiry::ActiveModel {
+        alliance_id: Set(alliance_id),
+        community_id: Set(community_id),
+        owner_id: Set(access.person_id),
+        owner_school_id: Set(school),
+        question: Set(question),
+        rationale: Set(rationale),
+        baseline: Set(baseline),
+        planned_actions: Set(planned),
+        findings: Set(None),
+        stage: Set(EnquiryStage::Question),
+        theme_keys: Set(themes),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, &access, "enquiry.started", &enquiry).await?;
+    txn.commit().await?;
+    Ok(Enquiry(enquiry))
+}
+
+/// The enquiry named by `enquiryId` if the caller reads it.
+async fn readable_enquiry(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    id: &ID,
+) -> MutationResult<(enquiry::Model, Option<entity::community::Model>)> {
+    let not_found = || UserError::not_found("enquiryId");
+    let key = decode_as(id, NodeKind::Enquiry).ok_or_else(not_found)?;
+    let enquiry = enquiry::Entity::find_by_id(key)
+        .filter(access.enquiry_condition())
+        .one(txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let community = match enquiry.community_id {
+        Some(id) => Some(
+            entity::community::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or_else(not_found)?,
+        ),
+        None => None,
+    };
+    Ok((enquiry, community))
+}
+
+/// Owners and the community's facilitators steer an enquiry.
+fn steers(
+    access: &Access,
+    enquiry: &enquiry::Model,
+    community: &Option<entity::community::Model>,
+) -> MutationResult<()> {
+    let may = enquiry.owner_id == access.person_id
+        || access.platform_admin
+        || community.as_ref().is_some_and(|c| access.runs_community(c));
+    allowed(may, "only the enquiry's owner and facilitators change it")?;
+    if let Some(community) = community {
+        open_for_content(community, "enquiryId")?;
+    }
+    Ok(())
+}
+
+async fn update(ctx: &Context<'_>, input: UpdateEnquiryInput) -> MutationResult<Enquiry> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (current, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
+    steers(&access, &current, &community)?;
+    let mut change: enquiry::ActiveModel = current.clone().into();
+    if let Some(question) = &input.question {
+        change.question = Set(validation::required("question", question, 2000)?);
+    }
+    for (field, value, column) in [
+        ("rationale", &input.rationale, &mut change.rationale),
+        ("baseline", &input.baseline, &mut change.baseline),
+        (
+            "plannedActions",
+            &input.planned_actions,
+            &mut change.planned_actions,
+        ),
+        ("findings", &input.findings, &mut change.findings),
+    ] {
+        if value.is_some() {
+            *column = Set(validation::optional(field, value.as_deref(), TEXT_MAX)?);
+        }
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (enquiry::Column::Id, current.id),
+        (enquiry::Column::Version, input.expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let enquiry = enquiry::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("enquiryId"))?;
+    record(&txn, &access, "enquiry.updated", &enquiry).await?;
+    txn.commit().await?;
+    Ok(Enquiry(enquiry))
+}
+
+async fn move_stage(ctx: &Context<'_>, input: MoveEnquiryStageInput) -> MutationResult<Enquiry> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (current, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
+    steers(&access, &current, &community)?;
+    let from = current.stage.position();
+    let to = input.stage.position();
+    if from.abs_diff(to) != 1 {
+        return Err(UserError::invalid(
+            "stage",
+            "an enquiry moves one stage forward or back at a time",
+        )
+        .into());
+    }
+    let now = Utc::now();
+    enquiry_stage_change::ActiveModel {
+        enquiry_id: Set(current.id),
+        from_stage: Set(current.stage),
+        to_stage: Set(input.stage),
+        changed_by_id: Set(access.person_id),
+        changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut change: enquiry::ActiveModel = current.clone().into();
+    change.stage = Set(input.stage);
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(now);
+    let enquiry = change.update(&txn).await?;
+    record(&txn, &access, "enquiry.stage_moved", &enquiry).await?;
+    txn.commit().await?;
+    Ok(Enquiry(enquiry))
+}
+
+async fn add_evidence(
+    ctx: &Context<'_>,
+    input: AddEnquiryEvidenceInput,
+) -> MutationResult<EnquiryEvidence> {
+    let access = access(ctx).await?;
+    let note = validation::required("note", &input.note, TEXT_MAX)?;
+    let link = validation::optional("link", input.link.as_deref(), 1000)?;
+    if let Some(link) = &link
+        && !(link.starts_with("https://") || link.starts_with("http://"))
+    {
+        return Err(UserError::invalid("link", "must be an http(s) link").into());
+    }
+    let txn = begin_write(db(ctx)).await?;
+    let (enquiry, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
+    let school = match &community {
+        Some(community) => {
+            require_member(&access, community)?;
+            open_for_content(community, "enquiryId")?;
+            super::discussion::author_school(&txn, &access, community.id).await?
+        }
+        None => {
+            allowed(
+                enquiry.owner_id == access.person_id,
+                "only the owner adds evidence to a personal enquiry",
+            )?;
+            enquiry.owner_school_id
+        }
+    };
+    let evidence = enquiry_evidence::ActiveModel {
+        enquiry_id: Set(enquiry.id),
+        community_id: Set(enquiry.community_id),
+        author_id: Set(access.person_id),
+        author_school_id: Set(school),
+        note: Set(note),
+        link: Set(link),
+        observed_on: Set(input.observed_on.unwrap_or_else(|| Utc::now().date_naive())),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, &access, "enquiry.evidence_added", &enquiry).await?;
+    txn.commit().await?;
+    Ok(EnquiryEvidence(evidence))
+}
+
+async fn record(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    action: &str,
+    enquiry: &enquiry::Model,
+) -> Result<(), sea_orm::DbErr> {
+    audit::record(
+        txn,
+        AuditEntry {
+            actor: access.person_id,
+            action,
+            subject: NodeKind::Enquiry.id(enquiry.id),
+            alliance: Some(enquiry.alliance_id),
+            school: enquiry.owner_school_id,
+            details: serde_json::json!({ "stage": enquiry.stage, "version": enquiry.version }),
+        },
+    )
+    .await
+}

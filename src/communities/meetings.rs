@@ -1,0 +1,409 @@
+//! Meetings of a community: scheduled, edited or cancelled by facilitators, with notes
+//! and attendance recorded afterwards.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::enums::{CommunityMembershipStatus, MeetingStatus};
+use entity::{community, community_meeting, community_member, meeting_attendance};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+
+use super::{CommunityMeeting, open_for_content, time_key, visible_community};
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{Access, allowed};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+#[derive(InputObject)]
+pub struct ScheduleCommunityMeetingInput {
+    pub community_id: ID,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub agenda_markdown: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateCommunityMeetingInput {
+    pub meeting_id: ID,
+    /// The `version` the change was made from (see `CommunityMeeting.version`).
+    pub expected_version: i32,
+    pub title: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub place: Option<String>,
+    pub online_url: Option<String>,
+    pub agenda_markdown: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct CancelCommunityMeetingInput {
+    pub meeting_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct RecordCommunityMeetingInput {
+    pub meeting_id: ID,
+    pub notes_markdown: Option<String>,
+    /// Everyone who attended (members of the community); replaces what was recorded.
+    pub attendee_ids: Option<Vec<ID>>,
+}
+
+payload!(ScheduleCommunityMeetingPayload {
+    meeting: CommunityMeeting
+});
+payload!(UpdateCommunityMeetingPayload {
+    meeting: CommunityMeeting
+});
+payload!(CancelCommunityMeetingPayload {
+    meeting: CommunityMeeting
+});
+payload!(RecordCommunityMeetingPayload {
+    meeting: CommunityMeeting
+});
+
+#[derive(Default)]
+pub struct MeetingMutation;
+
+#[Object]
+impl MeetingMutation {
+    /// Schedules a meeting. The community's facilitators may.
+    async fn schedule_community_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: ScheduleCommunityMeetingInput,
+    ) -> Result<ScheduleCommunityMeetingPayload> {
+        ScheduleCommunityMeetingPayload::from_result(schedule(ctx, input).await)
+    }
+
+    /// Changes a meeting's title, times, place, link or agenda; members see the change.
+    async fn update_community_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCommunityMeetingInput,
+    ) -> Result<UpdateCommunityMeetingPayload> {
+        UpdateCommunityMeetingPayload::from_result(update(ctx, input).await)
+    }
+
+    /// Cancels a meeting; it stays listed with `includeCancelled`.
+    async fn cancel_community_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: CancelCommunityMeetingInput,
+    ) -> Result<CancelCommunityMeetingPayload> {
+        CancelCommunityMeetingPayload::from_result(cancel(ctx, input).await)
+    }
+
+    /// Records a meeting's notes and who attended. The community's facilitators may.
+    async fn record_community_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordCommunityMeetingInput,
+    ) -> Result<RecordCommunityMeetingPayload> {
+        RecordCommunityMeetingPayload::from_result(record_meeting(ctx, input).await)
+    }
+}
+
+struct Details {
+    place: Option<String>,
+    online_url: Option<String>,
+}
+
+fn check_times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), UserError> {
+    if ends_at <= starts_at {
+        return Err(UserError::invalid("endsAt", "must be after the start"));
+    }
+    if ends_at - starts_at > chrono::Duration::days(7) {
+        return Err(UserError::invalid(
+            "endsAt",
+            "a meeting lasts at most a week",
+        ));
+    }
+    Ok(())
+}
+
+fn details(place: Option<&str>, online_url: Option<&str>) -> Result<Details, UserError> {
+    let online_url = validation::optional("onlineUrl", online_url, 1000)?;
+    if let Some(url) = &online_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(UserError::invalid("onlineUrl", "must be an http(s) link"));
+    }
+    Ok(Details {
+        place: validation::optional("place", place, 300)?,
+        online_url,
+    })
+}
+
+async fn schedule(
+    ctx: &Context<'_>,
+    input: ScheduleCommunityMeetingInput,
+) -> MutationResult<CommunityMeeting> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let community = visible_community(&txn, &access, &input.community_id, "communityId").await?;
+    allowed(
+        access.runs_community(&community),
+        "only the community's facilitators schedule meetings",
+    )?;
+    open_for_content(&community, "communityId")?;
+    let title = validation::required("title", &input.title, 200)?;
+    check_times(input.starts_at, input.ends_at)?;
+    let details = details(input.place.as_deref(), input.online_url.as_deref())?;
+    let agenda = validation::optional("agendaMarkdown", input.agenda_markdown.as_deref(), 20_000)?;
+    let now = Utc::now();
+    let meeting = community_meeting::ActiveModel {
+        community_id: Set(community.id),
+        title: Set(title),
+        starts_at: Set(input.starts_at),
+        starts_key: Set(time_key(input.starts_at)),
+        ends_at: Set(input.ends_at),
+        place: Set(details.place),
+        online_url: Set(details.online_url),
+        agenda_markdown: Set(agenda),
+        notes_markdown: Set(None),
+        status: Set(MeetingStatus::Scheduled),
+        created_by_id: Set(access.person_id),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &access,
+        "community.meeting.scheduled",
+        &community,
+        &meeting,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CommunityMeeting(meeting))
+}
+
+/// The meeting named by `meetingId` in a community the caller reads, and that community;
+/// `FORBIDDEN` unless they run it.
+async fn run_meeting(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    id: &ID,
+) -> MutationResult<(community_meeting::Model, community::Model)> {
+    let not_found = || UserError::not_found("meetingId");
+    let key = decode_as(id, NodeKind::CommunityMeeting).ok_or_else(not_found)?;
+    let meeting = community_meeting::Entity::find_by_id(key)
+        .one(txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let community = community::Entity::find_by_id(meeting.community_id)
+        .one(txn)
+        .await?
+        .filter(|c| access.sees_community(c) && access.reads_community(c))
+        .ok_or_else(not_found)?;
+    allowed(
+        access.runs_community(&community),
+        "only the community's facilitators change meetings",
+    )?;
+    Ok((meeting, community))
+}
+
+fn not_cancelled(meeting: &community_meeting::Model) -> Result<(), UserError> {
+    if meeting.status == MeetingStatus::Cancelled {
+        return Err(UserError::invalid_state(
+            "meetingId",
+            "the meeting was cancelled",
+        ));
+    }
+    Ok(())
+}
+
+async fn update(
+    ctx: &Context<'_>,
+    input: UpdateCommunityMeetingInput,
+) -> MutationResult<CommunityMeeting> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (current, community) = run_meeting(&txn, &access, &input.meeting_id).await?;
+    not_cancelled(&current)?;
+    open_for_content(&community, "meetingId")?;
+    let mut change: community_meeting::ActiveModel = current.clone().into();
+    if let Some(title) = &input.title {
+        change.title = Set(validation::required("title", title, 200)?);
+    }
+    let starts_at = input.starts_at.unwrap_or(current.starts_at);
+    let ends_at = input.ends_at.unwrap_or(current.ends_at);
+    check_times(starts_at, ends_at)?;
+    change.starts_at = Set(starts_at);
+    change.starts_key = Set(time_key(starts_at));
+    change.ends_at = Set(ends_at);
+    let details = details(
+        input.place.as_deref().or(current.place.as_deref()),
+        input
+            .online_url
+            .as_deref()
+            .or(current.online_url.as_deref()),
+    )?;
+    change.place = Set(details.place);
+    change.online_url = Set(details.online_url);
+    if input.agenda_markdown.is_some() {
+        change.agenda_markdown = Set(validation::optional(
+            "agendaMarkdown",
+            input.agenda_markdown.as_deref(),
+            20_000,
+        )?);
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (community_meeting::Column::Id, current.id),
+        (community_meeting::Column::Version, input.expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let meeting = community_meeting::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("meetingId"))?;
+    record(
+        &txn,
+        &access,
+        "community.meeting.updated",
+        &community,
+        &meeting,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CommunityMeeting(meeting))
+}
+
+async fn cancel(
+    ctx: &Context<'_>,
+    input: CancelCommunityMeetingInput,
+) -> MutationResult<CommunityMeeting> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (current, community) = run_meeting(&txn, &access, &input.meeting_id).await?;
+    not_cancelled(&current)?;
+    let mut change: community_meeting::ActiveModel = current.clone().into();
+    change.status = Set(MeetingStatus::Cancelled);
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    let meeting = change.update(&txn).await?;
+    record(
+        &txn,
+        &access,
+        "community.meeting.cancelled",
+        &community,
+        &meeting,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CommunityMeeting(meeting))
+}
+
+async fn record_meeting(
+    ctx: &Context<'_>,
+    input: RecordCommunityMeetingInput,
+) -> MutationResult<CommunityMeeting> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let (current, community) = run_meeting(&txn, &access, &input.meeting_id).await?;
+    not_cancelled(&current)?;
+    let now = Utc::now();
+    let mut change: community_meeting::ActiveModel = current.clone().into();
+    if input.notes_markdown.is_some() {
+        change.notes_markdown = Set(validation::optional(
+            "notesMarkdown",
+            input.notes_markdown.as_deref(),
+            50_000,
+        )?);
+    }
+    if let Some(ids) = &input.attendee_ids {
+        if ids.len() > 500 {
+            return Err(UserError::invalid("attendeeIds", "at most 500 people").into());
+        }
+        let mut people: Vec<i32> = Vec::new();
+        for id in ids {
+            let key = decode_as(id, NodeKind::Person)
+                .ok_or_else(|| UserError::not_found("attendeeIds"))?;
+            if !people.contains(&key) {
+                people.push(key);
+            }
+        }
+        let members = community_member::Entity::find()
+            .filter(community_member::Column::CommunityId.eq(community.id))
+            .filter(community_member::Column::PersonId.is_in(people.clone()))
+            .filter(community_member::Column::Status.eq(CommunityMembershipStatus::Active))
+            .count(&txn)
+            .await?;
+        if members != people.len() as u64 {
+            return Err(UserError::invalid(
+                "attendeeIds",
+                "attendees must be members of the community",
+            )
+            .into());
+        }
+        meeting_attendance::Entity::delete_many()
+            .filter(meeting_attendance::Column::MeetingId.eq(current.id))
+            .exec(&txn)
+            .await?;
+        if !people.is_empty() {
+            meeting_attendance::Entity::insert_many(people.into_iter().map(|person| {
+                meeting_attendance::ActiveModel {
+                    meeting_id: Set(current.id),
+                    person_id: Set(person),
+                    recorded_at: Set(now),
+                    ..Default::default()
+                }
+            }))
+            .exec(&txn)
+            .await?;
+        }
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(now);
+    let meeting = change.update(&txn).await?;
+    record(
+        &txn,
+        &access,
+        "community.meeting.recorded",
+        &community,
+        &meeting,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(CommunityMeeting(meeting))
+}
+
+async fn record(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    action: &str,
+    community: &community::Model,
+    meeting: &community_meeting::Model,
+) -> Result<(), sea_orm::DbErr> {
+    audit::record(
+        txn,
+        AuditEntry {
+            actor: access.person_id,
+            action,
+            subject: NodeKind::CommunityMeeting.id(meeting.id),
+            alliance: Some(community.alliance_id),
+            school: None,
+            details: serde_json::json!({ "title": meeting.title, "status": meeting.status }),
+        },
+    )
+    .await
+}

@@ -1,0 +1,305 @@
+//! Starting, changing, activating and closing communities.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::{
+    CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
+    SchoolPhase,
+};
+use entity::{community, community_member};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use super::{Community, member_school, theme_keys, visible_community};
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::{Access, allowed};
+use crate::db::begin_write;
+use crate::graphql::context::{access, caller, db};
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+#[derive(InputObject)]
+pub struct CreateCommunityInput {
+    pub alliance_id: ID,
+    pub name: String,
+    /// The purpose or enquiry focus.
+    pub purpose: Option<String>,
+    pub kind: CommunityKind,
+    #[graphql(default_with = "CommunityVisibility::Alliance")]
+    pub visibility: CommunityVisibility,
+    #[graphql(default)]
+    pub theme_ids: Vec<ID>,
+    #[graphql(default)]
+    pub phases: Vec<SchoolPhase>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateCommunityInput {
+    pub community_id: ID,
+    /// The `version` the change was made from (see `Community.version`).
+    pub expected_version: i32,
+    pub name: Option<String>,
+    pub purpose: Option<String>,
+    pub visibility: Option<CommunityVisibility>,
+    pub theme_ids: Option<Vec<ID>>,
+    pub phases: Option<Vec<SchoolPhase>>,
+}
+
+#[derive(InputObject)]
+pub struct ActivateCommunityInput {
+    pub community_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct CloseCommunityInput {
+    pub community_id: ID,
+}
+
+payload!(CreateCommunityPayload {
+    community: Community
+});
+payload!(UpdateCommunityPayload {
+    community: Community
+});
+payload!(ActivateCommunityPayload {
+    community: Community
+});
+payload!(CloseCommunityPayload {
+    community: Community
+});
+
+#[derive(Default)]
+pub struct CommunityMutation;
+
+#[Object]
+impl CommunityMutation {
+    /// Starts a community in an alliance; it begins `FORMING`. The alliance's admins, CPD
+    /// leads and facilitators may; the creator becomes its first facilitator.
+    async fn create_community(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCommunityInput,
+    ) -> Result<CreateCommunityPayload> {
+        CreateCommunityPayload::from_result(create(ctx, input).await)
+    }
+
+    /// Changes a community's name, purpose, visibility, themes or phases. Its facilitators
+    /// and the alliance's admins may.
+    async fn update_community(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateCommunityInput,
+    ) -> Result<UpdateCommunityPayload> {
+        UpdateCommunityPayload::from_result(update(ctx, input).await)
+    }
+
+    /// Moves a forming community to `ACTIVE`.
+    async fn activate_community(
+        &self,
+        ctx: &Context<'_>,
+        input: ActivateCommunityInput,
+    ) -> Result<ActivateCommunityPayload> {
+        ActivateCommunityPayload::from_result(
+            set_status(ctx, &input.community_id, CommunityStatus::Active).await,
+        )
+    }
+
+    /// Closes a community: it stays readable to its members and takes no new content.
+    async fn close_community(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseCommunityInput,
+    ) -> Result<CloseCommunityPayload> {
+        CloseCommunityPayload::from_result(
+            set_status(ctx, &input.community_id, CommunityStatus::Closed).await,
+        )
+    }
+}
+
+fn phases_json(phases: &[SchoolPhase]) -> serde_json::Value {
+    let mut unique: Vec<SchoolPhase> = Vec::new();
+    for phase in phases {
+        if !unique.contains(phase) {
+            unique.push(*phase);
+        }
+    }
+    serde_json::to_value(unique).unwrap_or_default()
+}
+
+async fn create(ctx: &Context<'_>, input: CreateCommunityInput) -> MutationResult<Community> {
+    let access = access(ctx).await?;
+    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    allowed(
+        access.may_create_community(alliance_id),
+        "only the alliance's admins, CPD leads and facilitators start communities",
+    )?;
+    let name = validation::required("name", &input.name, 200)?;
+    let purpose = validation::optional("purpose", input.purpose.as_deref(), 5000)?;
+    let txn = begin_write(db(ctx)).await?;
+    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
+    let now = Utc::now();
+    let community = community::ActiveModel {
+        alliance_id: Set(alliance_id),
+        name: Set(name),
+        purpose: Set(purpose),
+        kind: Set(input.kind),
+        visibility: Set(input.visibility),
+        status: Set(CommunityStatus::Forming),
+        theme_keys: Set(themes),
+        phases: Set(phases_json(&input.phases)),
+        created_by_id: Set(access.person_id),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if !access.platform_admin {
+        let school = member_school(&txn, access.person_id, alliance_id)
+            .await?
+            .unwrap_or(None);
+        community_member::ActiveModel {
+            community_id: Set(community.id),
+            person_id: Set(access.person_id),
+            school_id: Set(school),
+            role: Set(CommunityRole::Facilitator),
+            status: Set(CommunityMembershipStatus::Active),
+            reason: Set(None),
+            invited_by_id: Set(None),
+            created_at: Set(now),
+            joined_at: Set(Some(now)),
+            ended_at: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    record(&txn, &access, "community.created", &community).await?;
+    txn.commit().await?;
+    caller(ctx).forget_access();
+    Ok(Community(community))
+}
+
+pub(super) async fn record(
+    txn: &impl sea_orm::ConnectionTrait,
+    access: &Access,
+    action: &str,
+    community: &community::Model,
+) -> Result<(), sea_orm::DbErr> {
+    audit::record(
+        txn,
+        AuditEntry {
+            actor: access.person_id,
+            action,
+            subject: NodeKind::Community.id(community.id),
+            alliance: Some(community.alliance_id),
+            school: None,
+            details: serde_json::json!({ "name": community.name, "status": community.status }),
+        },
+    )
+    .await
+}
+
+async fn update(ctx: &Context<'_>, input: UpdateCommunityInput) -> MutationResult<Community> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let current = visible_community(&txn, &access, &input.community_id, "communityId").await?;
+    allowed(
+        access.runs_community(&current),
+        "only the community's facilitators change it",
+    )?;
+    let mut change: community::ActiveModel = current.clone().into();
+    if let Some(name) = &input.name {
+        change.name = Set(validation::required("name", name, 200)?);
+    }
+    if input.purpose.is_some() {
+        change.purpose = Set(validation::optional(
+            "purpose",
+            input.purpose.as_deref(),
+            5000,
+        )?);
+    }
+    if let Some(visibility) = input.visibility {
+        change.visibility = Set(visibility);
+    }
+    if let Some(ids) = &input.theme_ids {
+        change.theme_keys = Set(theme_keys(&txn, "themeIds", ids, current.alliance_id).await?);
+    }
+    if let Some(phases) = &input.phases {
+        change.phases = Set(phases_json(phases));
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (community::Column::Id, current.id),
+        (community::Column::Version, input.expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let community = community::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("communityId"))?;
+    record(&txn, &access, "community.updated", &community).await?;
+    txn.commit().await?;
+    Ok(Community(community))
+}
+
+async fn set_status(
+    ctx: &Context<'_>,
+    id: &ID,
+    status: CommunityStatus,
+) -> MutationResult<Community> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let current = visible_community(&txn, &access, id, "communityId").await?;
+    allowed(
+        access.runs_community(&current),
+        "only the community's facilitators change its status",
+    )?;
+    let allowed_from: &[CommunityStatus] = match status {
+        CommunityStatus::Active => &[CommunityStatus::Forming],
+        CommunityStatus::Closed => &[CommunityStatus::Forming, CommunityStatus::Active],
+        CommunityStatus::Forming => &[],
+    };
+    if !allowed_from.contains(&current.status) {
+        return Err(UserError::invalid_state(
+            "communityId",
+            format!(
+                "the community is {}, so this cannot be done",
+                format!("{:?}", current.status).to_lowercase()
+            ),
+        )
+        .into());
+    }
+    let now = Utc::now();
+    let mut change: community::ActiveModel = current.clone().into();
+    change.status = Set(status);
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(now);
+    if status == CommunityStatus::Closed {
+        change.closed_at = Set(Some(now));
+    }
+    let community = change.update(&txn).await?;
+    record(
+        &txn,
+        &access,
+        match status {
+            CommunityStatus::Closed => "community.closed",
+            _ => "community.activated",
+        },
+        &community,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Community(community))
+}

@@ -1,0 +1,187 @@
+//! Root lists: communities, enquiries, and the caller's upcoming meetings.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::{CommunityKind, CommunityStatus, EnquiryStage, MeetingStatus};
+use entity::{community, community_meeting, enquiry};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::types::{EnquiryFilter, meeting_cursor};
+use super::{Community, CommunityMeeting, Enquiry, theme_key};
+use crate::graphql::context::{access, db};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::pagination::{
+    NameOrder, Page, PageArgs, Sort, contains_text, id_cursor, root_page,
+};
+
+/// Narrows the list of communities. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct CommunityFilter {
+    pub alliance_id: Option<ID>,
+    /// Words in the name or purpose.
+    pub search: Option<String>,
+    pub kinds: Option<Vec<CommunityKind>>,
+    pub statuses: Option<Vec<CommunityStatus>>,
+    pub theme_id: Option<ID>,
+    /// Only communities the caller is an active member of (`true`) or is not (`false`).
+    pub viewer_is_member: Option<bool>,
+}
+
+/// An id filter that matches nothing when the id is malformed or of another kind.
+fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
+    decode_as(id, kind).unwrap_or(0)
+}
+
+#[derive(Default)]
+pub struct CommunityQuery;
+
+#[Object]
+impl CommunityQuery {
+    /// Communities the caller can see, alphabetical unless ordered otherwise.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn communities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CommunityFilter>,
+        order_by: Option<NameOrder>,
+    ) -> Result<Page<Community>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut select = community::Entity::find().filter(access.community_condition());
+        if let Some(id) = &filter.alliance_id {
+            select = select
+                .filter(community::Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        }
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            select = select.filter(
+                Condition::any()
+                    .add(contains_text(community::Column::Name, search))
+                    .add(contains_text(community::Column::Purpose, search)),
+            );
+        }
+        if let Some(kinds) = filter.kinds {
+            select = select.filter(community::Column::Kind.is_in(kinds));
+        }
+        if let Some(statuses) = filter.statuses {
+            select = select.filter(community::Column::Status.is_in(statuses));
+        }
+        if let Some(theme) = &filter.theme_id {
+            select = select.filter(
+                community::Column::ThemeKeys
+                    .contains(theme_key(key_or_none(theme, NodeKind::Theme))),
+            );
+        }
+        match filter.viewer_is_member {
+            Some(true) => {
+                select = select.filter(community::Column::Id.is_in(access.member_communities()))
+            }
+            Some(false) => {
+                select = select.filter(community::Column::Id.is_not_in(access.member_communities()))
+            }
+            None => {}
+        }
+        let order = order_by.unwrap_or_default();
+        let args = PageArgs::new(first, after, last, before);
+        Ok(root_page(
+            db(ctx),
+            select,
+            community::Column::Id,
+            order.sort(community::Column::Name),
+            &args,
+            |row: &community::Model| order.cursor(row.id, &row.name),
+        )
+        .await?)
+    }
+
+    /// Enquiries the caller can read, oldest first: by community, owner, theme or stage.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn enquiries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<EnquiryFilter>,
+    ) -> Result<Page<Enquiry>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut select = enquiry::Entity::find().filter(access.enquiry_condition());
+        if let Some(stages) = filter.stages {
+            select = select.filter(enquiry::Column::Stage.is_in(stages));
+        }
+        if let Some(theme) = &filter.theme_id {
+            select = select.filter(
+                enquiry::Column::ThemeKeys.contains(theme_key(key_or_none(theme, NodeKind::Theme))),
+            );
+        }
+        if let Some(owner) = &filter.owner_id {
+            select =
+                select.filter(enquiry::Column::OwnerId.eq(key_or_none(owner, NodeKind::Person)));
+        }
+        if let Some(community) = &filter.community_id {
+            select = select.filter(
+                enquiry::Column::CommunityId.eq(key_or_none(community, NodeKind::Community)),
+            );
+        }
+        let args = PageArgs::new(first, after, last, before);
+        Ok(root_page(
+            db(ctx),
+            select,
+            enquiry::Column::Id,
+            Sort {
+                column: None,
+                descending: false,
+            },
+            &args,
+            |row: &enquiry::Model| id_cursor(row.id),
+        )
+        .await?)
+    }
+
+    /// The caller's upcoming meetings across all their communities, soonest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn upcoming_meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<CommunityMeeting>> {
+        let access = access(ctx).await?;
+        let select = community_meeting::Entity::find()
+            .filter(community_meeting::Column::CommunityId.is_in(access.member_communities()))
+            .filter(community_meeting::Column::Status.eq(MeetingStatus::Scheduled))
+            .filter(community_meeting::Column::EndsAt.gt(Utc::now()));
+        let args = PageArgs::new(first, after, last, before);
+        Ok(root_page(
+            db(ctx),
+            select,
+            community_meeting::Column::Id,
+            Sort {
+                column: Some(community_meeting::Column::StartsKey),
+                descending: false,
+            },
+            &args,
+            meeting_cursor,
+        )
+        .await?)
+    }
+}
+
+/// Stages in order, for reports.
+pub fn stages() -> [EnquiryStage; 5] {
+    EnquiryStage::ORDER
+}

@@ -1,0 +1,748 @@
+//! The GraphQL types of communities, their members, meetings, discussion and enquiries.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{
+    CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
+    EnquiryStage, MeetingStatus, SchoolPhase,
+};
+use entity::{
+    alliance, community, community_meeting, community_member, discussion_post, enquiry,
+    enquiry_evidence, enquiry_stage_change, meeting_attendance, school, theme,
+};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use super::theme_ids;
+use crate::alliances::Alliance;
+use crate::graphql::context::{access, load, load_required, loader};
+use crate::graphql::ids::NodeKind;
+use crate::graphql::loaders::{ById, loader_error};
+use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
+use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
+use crate::people::{Person, visible_person};
+use crate::schools::School;
+use crate::themes::Theme;
+
+/// A professional learning community: staff from different schools of an alliance who
+/// learn together over time around one enquiry.
+pub struct Community(pub community::Model);
+
+/// A person's membership of a community, from request or invitation to its end.
+pub struct CommunityMembership(pub community_member::Model);
+
+/// A scheduled session of a community.
+pub struct CommunityMeeting(pub community_meeting::Model);
+
+/// Someone who attended a meeting.
+pub struct MeetingAttendance(pub meeting_attendance::Model);
+
+/// A thread of a community's discussion.
+pub struct DiscussionThread(pub discussion_post::Model);
+
+/// A reply in a discussion thread.
+pub struct DiscussionReply(pub discussion_post::Model);
+
+/// A practitioner enquiry, run by a community or by one person.
+pub struct Enquiry(pub enquiry::Model);
+
+/// Evidence gathered in an enquiry.
+pub struct EnquiryEvidence(pub enquiry_evidence::Model);
+
+/// An enquiry moving between stages.
+pub struct EnquiryStageChange(pub enquiry_stage_change::Model);
+
+macro_rules! wraps {
+    ($($ty:ident($model:path)),+) => {
+        $(impl From<$model> for $ty {
+            fn from(model: $model) -> Self {
+                Self(model)
+            }
+        })+
+    };
+}
+
+wraps!(
+    Community(community::Model),
+    CommunityMembership(community_member::Model),
+    CommunityMeeting(community_meeting::Model),
+    MeetingAttendance(meeting_attendance::Model),
+    DiscussionThread(discussion_post::Model),
+    DiscussionReply(discussion_post::Model),
+    Enquiry(enquiry::Model),
+    EnquiryEvidence(enquiry_evidence::Model),
+    EnquiryStageChange(enquiry_stage_change::Model)
+);
+
+/// Themes by id, in one batch with every other theme the request loads.
+async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
+    let ids = theme_ids(keys);
+    let mut found = loader(ctx)
+        .load_many(ids.iter().map(|id| ById::<theme::Entity>::new(*id)))
+        .await
+        .map_err(loader_error)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.remove(&ById::new(*id)))
+        .map(Theme)
+        .collect())
+}
+
+async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
+    match id {
+        Some(id) => Ok(Some(School(
+            load_required::<school::Entity>(ctx, id).await?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
+    match id {
+        Some(id) => Ok(visible_person(ctx, id).await?),
+        None => Ok(None),
+    }
+}
+
+/// Narrows a community's members.
+#[derive(InputObject, Default, Debug)]
+pub struct CommunityMembershipFilter {
+    /// Only memberships in these states (default: active members only).
+    pub statuses: Option<Vec<CommunityMembershipStatus>>,
+    pub roles: Option<Vec<CommunityRole>>,
+}
+
+/// Which meetings to list.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum MeetingWhen {
+    /// Meetings that have not ended yet, soonest first.
+    #[default]
+    Upcoming,
+    /// Meetings that have started, latest first.
+    Past,
+}
+
+/// Narrows a community's meetings.
+#[derive(InputObject, Default, Debug)]
+pub struct MeetingFilter {
+    #[graphql(default)]
+    pub when: MeetingWhen,
+    /// Also list cancelled meetings (default: no).
+    #[graphql(default)]
+    pub include_cancelled: bool,
+}
+
+/// Narrows enquiries.
+#[derive(InputObject, Default, Debug)]
+pub struct EnquiryFilter {
+    pub stages: Option<Vec<EnquiryStage>>,
+    /// Only enquiries tagged with this theme.
+    pub theme_id: Option<ID>,
+    /// Only enquiries owned by this person.
+    pub owner_id: Option<ID>,
+    /// Only enquiries of this community.
+    pub community_id: Option<ID>,
+}
+
+pub(super) fn meeting_condition(
+    filter: &MeetingFilter,
+) -> (Condition, Sort<community_meeting::Column>) {
+    let now = super::time_key(Utc::now());
+    let mut condition = Condition::all();
+    if !filter.include_cancelled {
+        condition = condition.add(community_meeting::Column::Status.eq(MeetingStatus::Scheduled));
+    }
+    let sort = match filter.when {
+        MeetingWhen::Upcoming => {
+            condition = condition.add(community_meeting::Column::EndsAt.gt(Utc::now()));
+            Sort {
+                column: Some(community_meeting::Column::StartsKey),
+                descending: false,
+            }
+        }
+        MeetingWhen::Past => {
+            condition = condition.add(community_meeting::Column::StartsKey.lte(now));
+            Sort {
+                column: Some(community_meeting::Column::StartsKey),
+                descending: true,
+            }
+        }
+    };
+    (condition, sort)
+}
+
+pub(super) fn meeting_cursor(row: &community_meeting::Model) -> Cursor {
+    Cursor {
+        id: row.id,
+        key: Some(row.starts_key.clone()),
+    }
+}
+
+pub(super) fn thread_cursor(row: &discussion_post::Model) -> Cursor {
+    Cursor {
+        id: row.id,
+        key: Some(row.activity_key.clone()),
+    }
+}
+
+#[Object]
+impl Community {
+    pub async fn id(&self) -> ID {
+        NodeKind::Community.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        Ok(Alliance(
+            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
+        ))
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The community's purpose or enquiry focus.
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    async fn kind(&self) -> CommunityKind {
+        self.0.kind
+    }
+    async fn visibility(&self) -> CommunityVisibility {
+        self.0.visibility
+    }
+    async fn status(&self) -> CommunityStatus {
+        self.0.status
+    }
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
+        themes_of(ctx, &self.0.theme_keys).await
+    }
+    async fn phases(&self) -> Vec<SchoolPhase> {
+        serde_json::from_value(self.0.phases.clone()).unwrap_or_default()
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    /// The caller's own membership (asked, invited or active), if any.
+    async fn viewer_membership(&self, ctx: &Context<'_>) -> Result<Option<CommunityMembership>> {
+        let access = access(ctx).await?;
+        match access.communities.get(&self.0.id) {
+            Some(place) => Ok(load::<community_member::Entity>(ctx, place.membership_id)
+                .await?
+                .map(CommunityMembership)),
+            None => Ok(None),
+        }
+    }
+    /// Whether the caller runs the community: its facilitators and the alliance's admins.
+    async fn viewer_can_facilitate(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(access(ctx).await?.runs_community(&self.0))
+    }
+
+    /// Members, in the order they were asked or invited. Active members by default;
+    /// requests, invitations and past members are listed to those who run the community.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CommunityMembershipFilter>,
+    ) -> Result<Page<CommunityMembership>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let statuses = filter
+            .statuses
+            .clone()
+            .unwrap_or_else(|| vec![CommunityMembershipStatus::Active]);
+        let mut condition = Condition::all()
+            .add(access.member_list_condition())
+            .add(community_member::Column::Status.is_in(statuses));
+        if let Some(roles) = &filter.roles {
+            condition = condition.add(community_member::Column::Role.is_in(roles.clone()));
+        }
+        let list = ChildList::<community_member::Entity> {
+            parent: self.0.id,
+            parent_column: community_member::Column::CommunityId,
+            condition,
+            fingerprint: format!("community.memberships {filter:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+
+    /// Meetings: upcoming (soonest first) by default, or past (latest first). Seen by
+    /// members and the alliance's admins.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn meetings(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<MeetingFilter>,
+    ) -> Result<Page<CommunityMeeting>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let (condition, sort) = meeting_condition(&filter);
+        let list = ChildList::<community_meeting::Entity> {
+            parent: self.0.id,
+            parent_column: community_meeting::Column::CommunityId,
+            condition: condition
+                .add(access.readable_condition(community_meeting::Column::CommunityId)),
+            fingerprint: format!("community.meetings {filter:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(sorted_child_page(ctx, list, sort, &args, meeting_cursor).await?)
+    }
+
+    /// Discussion threads: pinned first, then by latest activity.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn threads(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<DiscussionThread>> {
+        let access = access(ctx).await?;
+        let list = ChildList::<discussion_post::Entity> {
+            parent: self.0.id,
+            parent_column: discussion_post::Column::CommunityId,
+            condition: Condition::all()
+                .add(discussion_post::Column::ThreadId.is_null())
+                .add(access.post_condition()),
+            fingerprint: "community.threads".into(),
+        };
+        let sort = Sort {
+            column: Some(discussion_post::Column::ActivityKey),
+            descending: true,
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
+    }
+
+    /// The community's enquiries, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn enquiries(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        stages: Option<Vec<EnquiryStage>>,
+    ) -> Result<Page<Enquiry>> {
+        let access = access(ctx).await?;
+        let mut condition = access.enquiry_condition();
+        if let Some(stages) = &stages {
+            condition = Condition::all()
+                .add(condition)
+                .add(enquiry::Column::Stage.is_in(stages.clone()));
+        }
+        let list = ChildList::<enquiry::Entity> {
+            parent: self.0.id,
+            parent_column: enquiry::Column::CommunityId,
+            condition,
+            fingerprint: format!("community.enquiries {stages:?}"),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}
+
+#[Object]
+impl CommunityMembership {
+    pub async fn id(&self) -> ID {
+        NodeKind::CommunityMembership.id(self.0.id)
+    }
+    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
+        Ok(Community(
+            load_required::<community::Entity>(ctx, self.0.community_id).await?,
+        ))
+    }
+    /// The member, if the caller can see them.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.person_id)).await
+    }
+    /// The school the member takes part from; stays as it was after they leave.
+    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.school_id).await
+    }
+    async fn role(&self) -> CommunityRole {
+        self.0.role
+    }
+    async fn status(&self) -> CommunityMembershipStatus {
+        self.0.status
+    }
+    /// Why a request was declined or a member removed.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, self.0.invited_by_id).await
+    }
+    /// When the person asked or was invited.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn joined_at(&self) -> Option<DateTime<Utc>> {
+        self.0.joined_at
+    }
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+}
+
+#[Object]
+impl CommunityMeeting {
+    pub async fn id(&self) -> ID {
+        NodeKind::CommunityMeeting.id(self.0.id)
+    }
+    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
+        Ok(Community(
+            load_required::<community::Entity>(ctx, self.0.community_id).await?,
+        ))
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+    async fn place(&self) -> Option<&str> {
+        self.0.place.as_deref()
+    }
+    async fn online_url(&self) -> Option<&str> {
+        self.0.online_url.as_deref()
+    }
+    async fn agenda_markdown(&self) -> Option<&str> {
+        self.0.agenda_markdown.as_deref()
+    }
+    async fn notes_markdown(&self) -> Option<&str> {
+        self.0.notes_markdown.as_deref()
+    }
+    async fn status(&self) -> MeetingStatus {
+        self.0.status
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Who attended, as recorded by a facilitator.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn attendance(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<MeetingAttendance>> {
+        let list = ChildList::<meeting_attendance::Entity> {
+            parent: self.0.id,
+            parent_column: meeting_attendance::Column::MeetingId,
+            condition: Condition::all(),
+            fingerprint: "meeting.attendance".into(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}
+
+#[Object]
+impl MeetingAttendance {
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.person_id)).await
+    }
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+}
+
+/// What a reader may read of a post: nothing of a deleted one; of a hidden one, only the
+/// author and those who run the community.
+async fn readable_body<'a>(
+    ctx: &Context<'_>,
+    post: &'a discussion_post::Model,
+) -> Result<Option<&'a str>> {
+    if post.deleted_at.is_some() {
+        return Ok(None);
+    }
+    if post.hidden_reason.is_some() {
+        let access = access(ctx).await?;
+        let community = load_required::<community::Entity>(ctx, post.community_id).await?;
+        if post.author_id != access.person_id && !access.runs_community(&community) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(&post.body_markdown))
+}
+
+#[Object]
+impl DiscussionThread {
+    pub async fn id(&self) -> ID {
+        NodeKind::DiscussionThread.id(self.0.id)
+    }
+    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
+        Ok(Community(
+            load_required::<community::Entity>(ctx, self.0.community_id).await?,
+        ))
+    }
+    /// The author, if the caller can see them.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.author_id)).await
+    }
+    /// The school the author shared from.
+    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.author_school_id).await
+    }
+    /// `null` once deleted.
+    async fn title(&self) -> Option<&str> {
+        self.0
+            .deleted_at
+            .is_none()
+            .then_some(self.0.title.as_deref().unwrap_or_default())
+    }
+    /// `null` once deleted, or when hidden (except for its author and facilitators).
+    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        readable_body(ctx, &self.0).await
+    }
+    async fn is_deleted(&self) -> bool {
+        self.0.deleted_at.is_some()
+    }
+    /// Why a facilitator hid the post, if they did.
+    async fn hidden_reason(&self) -> Option<&str> {
+        self.0.hidden_reason.as_deref()
+    }
+    async fn pinned(&self) -> bool {
+        self.0.pinned
+    }
+    /// Increases with every edit; pass it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// When the thread or a reply to it was last posted.
+    async fn last_activity_at(&self) -> DateTime<Utc> {
+        super::key_time(&self.0.activity_key[1..]).unwrap_or(self.0.updated_at)
+    }
+    /// Replies, in the order they were posted.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn replies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<DiscussionReply>> {
+        let access = access(ctx).await?;
+        let list = ChildList::<discussion_post::Entity> {
+            parent: self.0.id,
+            parent_column: discussion_post::Column::ThreadId,
+            condition: access.post_condition(),
+            fingerprint: "thread.replies".into(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}
+
+#[Object]
+impl DiscussionReply {
+    pub async fn id(&self) -> ID {
+        NodeKind::DiscussionReply.id(self.0.id)
+    }
+    async fn thread(&self, ctx: &Context<'_>) -> Result<DiscussionThread> {
+        let thread = self.0.thread_id.unwrap_or_default();
+        Ok(DiscussionThread(
+            load_required::<discussion_post::Entity>(ctx, thread).await?,
+        ))
+    }
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.author_id)).await
+    }
+    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.author_school_id).await
+    }
+    /// `null` once deleted, or when hidden (except for its author and facilitators).
+    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        readable_body(ctx, &self.0).await
+    }
+    async fn is_deleted(&self) -> bool {
+        self.0.deleted_at.is_some()
+    }
+    async fn hidden_reason(&self) -> Option<&str> {
+        self.0.hidden_reason.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[Object]
+impl Enquiry {
+    pub async fn id(&self) -> ID {
+        NodeKind::Enquiry.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        Ok(Alliance(
+            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
+        ))
+    }
+    /// The community running the enquiry; `null` for a personal enquiry.
+    async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
+        match self.0.community_id {
+            Some(id) => Ok(Some(Community(
+                load_required::<community::Entity>(ctx, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.owner_id)).await
+    }
+    async fn owner_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.owner_school_id).await
+    }
+    async fn question(&self) -> &str {
+        &self.0.question
+    }
+    async fn rationale(&self) -> Option<&str> {
+        self.0.rationale.as_deref()
+    }
+    /// Where we are now.
+    async fn baseline(&self) -> Option<&str> {
+        self.0.baseline.as_deref()
+    }
+    async fn planned_actions(&self) -> Option<&str> {
+        self.0.planned_actions.as_deref()
+    }
+    async fn findings(&self) -> Option<&str> {
+        self.0.findings.as_deref()
+    }
+    async fn stage(&self) -> EnquiryStage {
+        self.0.stage
+    }
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
+        themes_of(ctx, &self.0.theme_keys).await
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Evidence gathered, in the order it was added.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn evidence(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<EnquiryEvidence>> {
+        let access = access(ctx).await?;
+        let list = ChildList::<enquiry_evidence::Entity> {
+            parent: self.0.id,
+            parent_column: enquiry_evidence::Column::EnquiryId,
+            condition: access.evidence_condition(),
+            fingerprint: "enquiry.evidence".into(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+    /// Every move between stages: who moved it and when, oldest first.
+    async fn stage_history(&self, ctx: &Context<'_>) -> Result<Vec<EnquiryStageChange>> {
+        let list = ChildList::<enquiry_stage_change::Entity> {
+            parent: self.0.id,
+            parent_column: enquiry_stage_change::Column::EnquiryId,
+            condition: Condition::all(),
+            fingerprint: "enquiry.stages".into(),
+        };
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(EnquiryStageChange)
+            .collect())
+    }
+}
+
+#[Object]
+impl EnquiryEvidence {
+    pub async fn id(&self) -> ID {
+        NodeKind::EnquiryEvidence.id(self.0.id)
+    }
+    async fn enquiry(&self, ctx: &Context<'_>) -> Result<Enquiry> {
+        Ok(Enquiry(
+            load_required::<enquiry::Entity>(ctx, self.0.enquiry_id).await?,
+        ))
+    }
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.author_id)).await
+    }
+    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.author_school_id).await
+    }
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+    async fn link(&self) -> Option<&str> {
+        self.0.link.as_deref()
+    }
+    async fn observed_on(&self) -> NaiveDate {
+        self.0.observed_on
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[Object]
+impl EnquiryStageChange {
+    async fn from_stage(&self) -> EnquiryStage {
+        self.0.from_stage
+    }
+    async fn to_stage(&self) -> EnquiryStage {
+        self.0.to_stage
+    }
+    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.changed_by_id)).await
+    }
+    async fn changed_at(&self) -> DateTime<Utc> {
+        self.0.changed_at
+    }
+}
+
+/// Members of a community from one school.
+#[derive(SimpleObject)]
+pub struct SchoolMemberCount {
+    pub school: Option<School>,
+    pub members: i32,
+}
