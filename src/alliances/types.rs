@@ -29,17 +29,7 @@ pub struct Partnership(pub partnership::Model);
 /// A school's part in a partnership.
 pub struct PartnershipSchool(pub partnership_school::Model);
 
-macro_rules! wraps {
-    ($($ty:ident($model:path)),+) => {
-        $(impl From<$model> for $ty {
-            fn from(model: $model) -> Self {
-                Self(model)
-            }
-        })+
-    };
-}
-
-wraps!(
+crate::wraps!(
     Alliance(alliance::Model),
     AllianceMembership(alliance_membership::Model),
     Partnership(partnership::Model),

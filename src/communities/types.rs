@@ -52,17 +52,7 @@ pub struct EnquiryEvidence(pub enquiry_evidence::Model);
 /// An enquiry moving between stages.
 pub struct EnquiryStageChange(pub enquiry_stage_change::Model);
 
-macro_rules! wraps {
-    ($($ty:ident($model:path)),+) => {
-        $(impl From<$model> for $ty {
-            fn from(model: $model) -> Self {
-                Self(model)
-            }
-        })+
-    };
-}
-
-wraps!(
+crate::wraps!(
     Community(community::Model),
     CommunityMembership(community_member::Model),
     CommunityMeeting(community_meeting::Model),

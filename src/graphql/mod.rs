@@ -1,5 +1,17 @@
 //! The GraphQL schema: each domain's queries and mutations merged, with the API's limits.
 
+/// Implements `From<Model>` for GraphQL types that wrap an entity model.
+#[macro_export]
+macro_rules! wraps {
+    ($($ty:ident($model:path)),+ $(,)?) => {
+        $(impl From<$model> for $ty {
+            fn from(model: $model) -> Self {
+                Self(model)
+            }
+        })+
+    };
+}
+
 pub mod context;
 pub mod errors;
 pub mod ids;

@@ -22,21 +22,11 @@ pub struct StaffRole(pub staff_role::Model);
 /// A person's role in an alliance.
 pub struct AllianceRole(pub alliance_role::Model);
 
-impl From<person::Model> for Person {
-    fn from(model: person::Model) -> Self {
-        Self(model)
-    }
-}
-impl From<staff_role::Model> for StaffRole {
-    fn from(model: staff_role::Model) -> Self {
-        Self(model)
-    }
-}
-impl From<alliance_role::Model> for AllianceRole {
-    fn from(model: alliance_role::Model) -> Self {
-        Self(model)
-    }
-}
+crate::wraps!(
+    Person(person::Model),
+    StaffRole(staff_role::Model),
+    AllianceRole(alliance_role::Model),
+);
 
 fn strings(value: &serde_json::Value) -> Vec<String> {
     serde_json::from_value(value.clone()).unwrap_or_default()

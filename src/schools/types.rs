@@ -15,11 +15,7 @@ use crate::people::StaffRole;
 /// A school. In England, identified by its URN from Get Information About Schools.
 pub struct School(pub school::Model);
 
-impl From<school::Model> for School {
-    fn from(model: school::Model) -> Self {
-        Self(model)
-    }
-}
+crate::wraps!(School(school::Model));
 
 /// Narrows a school's alliance memberships.
 #[derive(InputObject, Default, Debug)]

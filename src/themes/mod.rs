@@ -23,11 +23,7 @@ use crate::validation;
 /// A tag for communities, practice, expertise, events and priorities.
 pub struct Theme(pub theme::Model);
 
-impl From<theme::Model> for Theme {
-    fn from(model: theme::Model) -> Self {
-        Self(model)
-    }
-}
+crate::wraps!(Theme(theme::Model));
 
 #[Object]
 impl Theme {
