@@ -93,8 +93,7 @@ pub fn builder(
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_complexity(limits.max_complexity)
         .extension(limits::ShapeLimits::new(limits))
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(1024)))
-        .extension(async_graphql::extensions::Tracing);
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(1024)));
     if introspection {
         builder
     } else {

@@ -44,13 +44,17 @@ fn media(req: &HttpRequest) -> Media {
 }
 
 fn respond(media: Media, status: StatusCode, body: &Value) -> HttpResponse {
+    respond_bytes(media, status, body.to_string().into_bytes())
+}
+
+fn respond_bytes(media: Media, status: StatusCode, body: Vec<u8>) -> HttpResponse {
     let content_type = match media {
         Media::GraphqlResponse => GRAPHQL_RESPONSE,
         Media::Json => JSON,
     };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, content_type))
-        .body(body.to_string())
+        .body(body)
 }
 
 /// A response for a request that never reached execution.
@@ -273,6 +277,13 @@ fn render(
     response: BatchResponse,
     request_id: &str,
 ) -> HttpResponse {
+    // The common case, a single answer without errors, goes straight to bytes.
+    if let BatchResponse::Single(response) = &response
+        && response.errors.is_empty()
+        && let Ok(body) = serde_json::to_vec(response)
+    {
+        return respond_bytes(media, StatusCode::OK, body);
+    }
     let mut status = StatusCode::OK;
     let mut retry_after = None;
     let mut note = |response: Response| -> Value {

@@ -1,7 +1,8 @@
 //! Generated data for benchmarks and trials: `trellis seed --profile small|alliance|national`.
 //!
 //! Deterministic: the same profile and seed give the same rows (names, roles, dates and
-//! ids, ids counting on from whatever the tables already hold). Rows are written with
+//! ids, ids counting on from whatever the tables already hold); only the password hash's
+//! salt differs from run to run. Rows are written with
 //! multi-row inserts of a few hundred rows, inside one transaction, so the national profile
 //! (half a million people) takes minutes, not hours.
 //!

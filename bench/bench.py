@@ -1,0 +1,430 @@
+#!/usr/bin/env python3
+"""Trellis against PostGraphile over the same database: row-equality checks, then wrk load,
+alternating between the two servers, and a Markdown table (see bench/run.sh, which starts
+the servers and calls this).
+
+For each query shape: both servers must return the same rows (ids, names, roles, dates, in
+the same order; Trellis's global ids are decoded to row ids), then each is loaded with wrk at
+each connection count, in rounds that alternate which server goes first; the median round is
+reported. Trellis's SQL statements per request come from its /metrics counter around one
+request; its peak memory from /proc/PID/status (VmHWM).
+
+Exit status: 0 when every check passed, 1 when rows differed or a load run saw errors.
+"""
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QUERIES = os.path.join(HERE, "queries")
+LUA = os.path.join(HERE, "wrk-post.lua")
+
+CPD_LEAD = "bench-cpd-lead@trellis.example"
+ADMIN = "bench-admin@trellis.example"
+PASSWORD = "trellis-bench-lantern-2026"
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def loopback(url):
+    if not re.match(r"^http://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?/", url):
+        sys.exit(f"refusing non-loopback URL {url}")
+    return url
+
+
+def post(url, body, token=None, timeout=30):
+    data = json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method="POST")
+    request.add_header("content-type", "application/json")
+    request.add_header("accept", "application/graphql-response+json, application/json")
+    if token:
+        request.add_header("authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+    return raw, json.loads(raw)
+
+
+def query_text(name, server):
+    with open(os.path.join(QUERIES, f"{name}.{server}.graphql")) as f:
+        return f.read()
+
+
+class Trellis:
+    def __init__(self, url):
+        self.url = loopback(url)
+        self.base = url.rsplit("/graphql", 1)[0]
+        self.tokens = {}
+
+    def token(self, email):
+        """An access token; signs in again before the 15-minute token runs out."""
+        token, at = self.tokens.get(email, (None, 0))
+        if token and time.time() - at < 600:
+            return token
+        query = "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } userErrors { code message } } }"
+        _, answer = post(self.url, {"query": query, "variables": {"e": email, "p": PASSWORD}})
+        session = (answer.get("data") or {}).get("signIn", {}).get("session")
+        if not session:
+            sys.exit(f"could not sign in to Trellis as {email}: {answer}")
+        self.tokens[email] = (session["accessToken"], time.time())
+        return session["accessToken"]
+
+    def statements(self):
+        with urllib.request.urlopen(f"{self.base}/metrics", timeout=10) as response:
+            text = response.read().decode()
+        match = re.search(r"^trellis_sql_statements_total (\d+)", text, re.M)
+        return int(match.group(1)) if match else None
+
+
+def trellis_id(kind, key):
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_id(value):
+    try:
+        text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        kind, key = text.split(":", 1)
+        return f"{kind}:{int(key)}"
+    except Exception:
+        return value
+
+
+# Field names of PostGraphile's generated schema -> Trellis's.
+RENAMES = {
+    "rowId": "id",
+    "node": "school",
+    "allianceMemberships": "memberships",
+    "partnershipSchools": "partnerships",
+    "staffRoles": "staff",
+}
+# The type each object key holds, to give PostGraphile's integer ids Trellis's kinds.
+KIND_OF = {
+    "alliances": "Alliance", "alliance": "Alliance", "memberships": "AllianceMembership",
+    "school": "School", "schools": "School", "leadSchool": "School", "node": "School",
+    "staff": "StaffRole", "person": "Person", "people": "Person",
+    "partnerships": "PartnershipSchool", "partnership": "Partnership",
+}
+
+
+def normalize(value, kind=None):
+    """Comparable rows: PostGraphile's names mapped to Trellis's, ids as 'Kind:key',
+    cursors dropped (each server has its own)."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            key = RENAMES.get(key, key)
+            if key in ("endCursor", "startCursor"):
+                continue
+            if key == "id":
+                out["id"] = f"{kind}:{item}" if isinstance(item, int) else decode_id(item)
+            else:
+                out[key] = normalize(item, KIND_OF.get(key, kind))
+        return out
+    if isinstance(value, list):
+        return [normalize(item, kind) for item in value]
+    return value
+
+
+def first_difference(a, b, path="data"):
+    if type(a) is not type(b):
+        return f"{path}: {json.dumps(a)[:200]} != {json.dumps(b)[:200]}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                return f"{path}.{key}: only in {'Trellis' if key in a else 'PostGraphile'}"
+            found = first_difference(a[key], b[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} rows from Trellis, {len(b)} from PostGraphile"
+        for index, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, f"{path}[{index}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+def count_rows(value):
+    """Objects with an id: the rows a response carries."""
+    if isinstance(value, dict):
+        return ("id" in value) + sum(count_rows(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(count_rows(v) for v in value)
+    return 0
+
+
+def page_cursor(url, server, skip, token=None, root="schools"):
+    """The cursor after the first `skip` rows of a list, walked page by page."""
+    name = {"schools": "deep-page", "people": "people-page"}[root]
+    text = query_text(name, server)
+    after = None
+    while skip > 0:
+        size = min(skip, 100)
+        _, answer = post(url, {"query": text, "variables": {"first": size, "after": after}}, token)
+        if answer.get("errors"):
+            sys.exit(f"walking {root} on {server}: {answer['errors']}")
+        after = answer["data"][root]["pageInfo"]["endCursor"]
+        skip -= size
+    return after
+
+
+def psql(database_url, sql):
+    return subprocess.run(["psql", database_url, "-Atc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def wrk(url, body_file, token, connections, duration):
+    threads = min(2, connections)
+    command = ["timeout", str(duration + 30), "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+               "--latency", "-s", LUA, url]
+    env = dict(os.environ, BODY=body_file, AUTH=f"Bearer {token}" if token else "")
+    out = subprocess.run(command, env=env, capture_output=True, text=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    lat = re.search(r"p50=([\d.]+)ms p90=([\d.]+)ms p99=([\d.]+)ms", out)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: (.*)", out)
+    if not rps or not lat:
+        log(out)
+        return None
+    return {
+        "rps": float(rps.group(1)),
+        "p50": float(lat.group(1)),
+        "p99": float(lat.group(3)),
+        "errors": int(bad.group(1)) if bad else 0,
+        "socket": sock.group(1) if sock else "",
+    }
+
+
+def median_run(runs):
+    runs = [r for r in runs if r]
+    if not runs:
+        return None
+    return {
+        "rps": statistics.median(r["rps"] for r in runs),
+        "p50": statistics.median(r["p50"] for r in runs),
+        "p99": statistics.median(r["p99"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+    }
+
+
+def vm_hwm(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trellis", required=True, help="Trellis GraphQL URL (loopback)")
+    parser.add_argument("--postgraphile", help="PostGraphile GraphQL URL (loopback); without it, Trellis alone")
+    parser.add_argument("--database-url", required=True, help="the PostgreSQL database both serve")
+    parser.add_argument("--trellis-pid", type=int)
+    parser.add_argument("--postgraphile-pid", type=int)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each server per shape and connection count")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load before each shape")
+    parser.add_argument("--connections", default="1,16")
+    parser.add_argument("--deep", type=int, default=40, help="rows before the deep page")
+    parser.add_argument("--national", action="store_true", help="Trellis alone: national figures")
+    parser.add_argument("--markdown", help="write the results section (Markdown) here")
+    parser.add_argument("--json", help="write the raw results here")
+    args = parser.parse_args()
+    connections = [int(c) for c in args.connections.split(",")]
+    if args.national:
+        return national(args, connections)
+    trellis = Trellis(args.trellis)
+    rival = loopback(args.postgraphile)
+    school = int(psql(args.database_url, """
+        SELECT s.id FROM school s ORDER BY
+          (SELECT count(*) FROM partnership_school p WHERE p.school_id = s.id)
+          + (SELECT count(*) FROM alliance_membership m WHERE m.school_id = s.id) DESC, s.id LIMIT 1"""))
+    token = trellis.token(CPD_LEAD)
+    shapes = [
+        ("nested", "Nested list: 10 alliances → memberships → school → 5 staff → person", {}, {}),
+        ("school", f"One school by id (school {school})", {"id": trellis_id("School", school)}, {"id": school}),
+        ("school-page", "School page: the school, its alliances, partnerships and staff",
+         {"id": trellis_id("School", school)}, {"id": school}),
+        ("deep-page", f"Deep page: 20 schools after the {args.deep}th, by cursor",
+         {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, token)},
+         {"first": 20, "after": page_cursor(rival, "postgraphile", args.deep)}),
+    ]
+    work = tempfile.mkdtemp(prefix="trellis-bench-")
+    results, failures = [], []
+    for key, title, t_vars, p_vars in shapes:
+        token = trellis.token(CPD_LEAD)
+        t_body = {"query": query_text(key, "trellis"), "variables": t_vars}
+        p_body = {"query": query_text(key, "postgraphile"), "variables": p_vars}
+        t_raw, t_answer = post(trellis.url, t_body, token)
+        p_raw, p_answer = post(rival, p_body)
+        row = {"key": key, "title": title, "t_bytes": len(t_raw), "p_bytes": len(p_raw), "runs": {}}
+        for name, answer in (("Trellis", t_answer), ("PostGraphile", p_answer)):
+            if answer.get("errors") or not answer.get("data"):
+                failures.append(f"{key}: {name} answered {json.dumps(answer)[:300]}")
+        t_rows, p_rows = normalize(t_answer.get("data")), normalize(p_answer.get("data"))
+        difference = first_difference(t_rows, p_rows)
+        row["rows"] = count_rows(t_rows)
+        row["same"] = difference is None and row["rows"] > 0
+        if not row["same"]:
+            failures.append(f"{key}: rows differ: {difference or 'no rows'}")
+        log(f"[{key}] rows: {row['rows']} from each, {'same' if row['same'] else 'DIFFERENT: ' + str(difference)}; "
+            f"{row['t_bytes']} / {row['p_bytes']} bytes")
+        # Trellis's SQL statements for one request (median of three).
+        counts = []
+        for _ in range(3):
+            before = trellis.statements()
+            post(trellis.url, t_body, token)
+            after = trellis.statements()
+            if before is not None and after is not None:
+                counts.append(after - before)
+        row["statements"] = statistics.median(counts) if counts else None
+        t_file, p_file = os.path.join(work, f"{key}.trellis.json"), os.path.join(work, f"{key}.postgraphile.json")
+        with open(t_file, "w") as f:
+            json.dump(t_body, f)
+        with open(p_file, "w") as f:
+            json.dump(p_body, f)
+        servers = {"trellis": (trellis.url, t_file, token), "postgraphile": (rival, p_file, None)}
+        if args.warmup > 0:
+            for name, (url, body, auth) in servers.items():
+                wrk(url, body, auth, 16, args.warmup)
+        for conns in connections:
+            runs = {"trellis": [], "postgraphile": []}
+            for round_ in range(args.rounds):
+                order = ["trellis", "postgraphile"] if round_ % 2 == 0 else ["postgraphile", "trellis"]
+                for name in order:
+                    url, body, auth = servers[name]
+                    result = wrk(url, body, auth, conns, args.duration)
+                    runs[name].append(result)
+                    if result:
+                        log(f"[{key}] c={conns} {name:12} {result['rps']:9.1f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms"
+                            + (f"  {result['errors']} non-2xx" if result["errors"] else ""))
+                    else:
+                        failures.append(f"{key}: wrk failed on {name} at {conns} connections")
+            row["runs"][conns] = {name: median_run(r) for name, r in runs.items()}
+            for name, result in row["runs"][conns].items():
+                if result and result["errors"]:
+                    failures.append(f"{key}: {name} answered {result['errors']} non-2xx responses at {conns} connections")
+        results.append(row)
+    peak = {"trellis": vm_hwm(args.trellis_pid) if args.trellis_pid else None,
+            "postgraphile": vm_hwm(args.postgraphile_pid) if args.postgraphile_pid else None}
+    report = {"results": results, "peak_mib": peak, "failures": failures, "connections": connections,
+              "duration": args.duration, "rounds": args.rounds, "school": school}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=1)
+    markdown = render(report)
+    print(markdown)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(markdown)
+    for failure in failures:
+        log("FAILED:", failure)
+    print(f"bench: {sum(r['same'] for r in results)} passed, {len(results) - sum(r['same'] for r in results)} failed")
+    return 1 if failures else 0
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+
+
+def render(report):
+    lines = []
+    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | SQL stmts/req (Trellis) | rows | bytes T / P |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in report["results"]:
+        for conns, runs in row["runs"].items():
+            t, p = runs.get("trellis"), runs.get("postgraphile")
+            if not t or not p:
+                continue
+            lines.append(
+                f"| {row['title']} | {conns} | {t['rps']:.0f} | {t['p50']:.2f} | {t['p99']:.2f} | {p['rps']:.0f} | {p['p50']:.2f} | {p['p99']:.2f} "
+                f"| **{ratio(t['rps'], p['rps'])}** | {ratio(t['p50'], p['p50'])} | {ratio(t['p99'], p['p99'])} "
+                f"| {row['statements'] if row['statements'] is not None else '–'} | {row['rows']}{'' if row['same'] else ' (DIFFER)'} | {row['t_bytes']} / {row['p_bytes']} |")
+    peak = report["peak_mib"]
+    lines.append("")
+    lines.append(f"Peak resident memory over the whole run (VmHWM): Trellis {peak['trellis']} MiB, PostGraphile {peak['postgraphile']} MiB (Node).")
+    nested = next((r for r in report["results"] if r["key"] == "nested"), None)
+    if nested and 16 in nested["runs"] and 1 in nested["runs"]:
+        t16, p16 = nested["runs"][16]["trellis"], nested["runs"][16]["postgraphile"]
+        t1, p1 = nested["runs"][1]["trellis"], nested["runs"][1]["postgraphile"]
+        if t16 and p16 and t1 and p1:
+            ok1 = t16["rps"] >= 2 * p16["rps"] and t16["p99"] < p16["p99"]
+            ok2 = t1["p50"] <= p1["p50"] / 2
+            lines.append("")
+            lines.append("Targets (nested list):")
+            lines.append(f"- 16 connections, at least 2× PostGraphile's requests/s with a lower p99: {t16['rps']:.0f} vs {p16['rps']:.0f} req/s ({ratio(t16['rps'], p16['rps'])}), p99 {t16['p99']:.2f} vs {p16['p99']:.2f} ms: **{'met' if ok1 else 'missed'}**")
+            lines.append(f"- 1 connection, p50 at most half of PostGraphile's: {t1['p50']:.2f} vs {p1['p50']:.2f} ms ({ratio(t1['p50'], p1['p50'])}): **{'met' if ok2 else 'missed'}**")
+    return "\n".join(lines) + "\n"
+
+
+def national(args, connections):
+    """Trellis alone on the national dataset: first and deep pages, and the nested list."""
+    trellis = Trellis(args.trellis)
+    lead, admin = trellis.token(CPD_LEAD), trellis.token(ADMIN)
+    cases = [
+        ("schools first page (20)", "deep-page", {"first": 20, "after": None}, lead),
+        (f"schools page after {args.deep:,}", "deep-page", {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, lead)}, lead),
+        ("people first page (20, platform admin)", "people-page", {"first": 20, "after": None}, admin),
+        (f"people page after {args.deep:,} (platform admin)", "people-page", {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, admin, root="people")}, admin),
+        ("nested list (CPD lead of 12 alliances)", "nested", {}, lead),
+    ]
+    work = tempfile.mkdtemp(prefix="trellis-bench-")
+    rows, failures = [], []
+    for index, (title, key, variables, token) in enumerate(cases):
+        body = {"query": query_text(key, "trellis"), "variables": variables}
+        raw, answer = post(trellis.url, body, token)
+        if answer.get("errors") or not answer.get("data"):
+            failures.append(f"{title}: {json.dumps(answer)[:300]}")
+            continue
+        before = trellis.statements()
+        post(trellis.url, body, token)
+        statements = trellis.statements() - before
+        path = os.path.join(work, f"{index}.json")
+        with open(path, "w") as f:
+            json.dump(body, f)
+        if args.warmup:
+            wrk(trellis.url, path, token, 16, args.warmup)
+        for conns in connections:
+            result = median_run([wrk(trellis.url, path, token, conns, args.duration) for _ in range(args.rounds)])
+            log(f"[{title}] c={conns} {result}")
+            rows.append((title, conns, result, statements, count_rows(normalize(answer["data"])), len(raw)))
+    lines = ["| query (Trellis alone) | conns | req/s | p50 ms | p99 ms | p99 < 50 ms | SQL stmts/req | rows | bytes |",
+             "| --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: |"]
+    for title, conns, r, statements, count, size in rows:
+        if r:
+            lines.append(f"| {title} | {conns} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'yes' if r['p99'] < 50 else '**no**'} | {statements} | {count} | {size} |")
+    lines.append("")
+    lines.append(f"Peak resident memory (VmHWM): Trellis {vm_hwm(args.trellis_pid) if args.trellis_pid else '–'} MiB.")
+    markdown = "\n".join(lines) + "\n"
+    print(markdown)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write(markdown)
+    for failure in failures:
+        log("FAILED:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
