@@ -190,12 +190,28 @@ def psql(database_url, sql):
     return subprocess.run(["psql", database_url, "-Atc", sql], check=True, capture_output=True, text=True).stdout.strip()
 
 
-def wrk(url, body_file, token, connections, duration):
+def cpu_seconds(pid):
+    """User and system CPU time of a process (all its threads) so far."""
+    if not pid:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
+
+
+def wrk(url, body_file, token, connections, duration, pid=None):
+    """One wrk run; with the server's pid, also its CPU time per request (the server
+    process alone: the database's work is not in it)."""
     threads = min(2, connections)
     command = ["timeout", str(duration + 30), "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
                "--latency", "-s", LUA, url]
     env = dict(os.environ, BODY=body_file, AUTH=f"Bearer {token}" if token else "")
+    cpu_before = cpu_seconds(pid)
     out = subprocess.run(command, env=env, capture_output=True, text=True).stdout
+    cpu_after = cpu_seconds(pid)
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     lat = re.search(r"p50=([\d.]+)ms p90=([\d.]+)ms p99=([\d.]+)ms", out)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -203,7 +219,12 @@ def wrk(url, body_file, token, connections, duration):
     if not rps or not lat:
         log(out)
         return None
+    total = re.search(r"(\d+) requests in", out)
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None and total and int(total.group(1)):
+        cpu_ms = (cpu_after - cpu_before) * 1000 / int(total.group(1))
     return {
+        "cpu_ms": cpu_ms,
         "rps": float(rps.group(1)),
         "p50": float(lat.group(1)),
         "p99": float(lat.group(3)),
@@ -221,6 +242,7 @@ def median_run(runs):
         "p50": statistics.median(r["p50"] for r in runs),
         "p99": statistics.median(r["p99"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
+        "cpu_ms": statistics.median(r["cpu_ms"] for r in runs) if all(r.get("cpu_ms") for r in runs) else None,
     }
 
 
@@ -235,6 +257,56 @@ def vm_hwm(pid):
     return None
 
 
+def gql(trellis, token, query, variables=None):
+    """One operation through Trellis's API; exits on any error."""
+    _, answer = post(trellis.url, {"query": query, "variables": variables or {}}, token)
+    if answer.get("errors") or not answer.get("data"):
+        sys.exit(f"bench: Trellis refused {query[:60]}...: {json.dumps(answer)[:300]}")
+    for payload in answer["data"].values():
+        if isinstance(payload, dict) and payload.get("userErrors"):
+            sys.exit(f"bench: {query[:60]}...: {payload['userErrors']}")
+    return answer["data"]
+
+
+def community_fixture(trellis, token, database_url):
+    """A community in the CPD lead's first alliance, made through the API as a client
+    would (the seed has no communities yet): 24 invited staff of its member schools, 3
+    meetings, 12 threads of 4 replies. Returns the community's id."""
+    alliance = gql(trellis, token, "{ alliances(first: 1) { nodes { id } } }")["alliances"]["nodes"][0]["id"]
+    alliance_row = decode_id(alliance).split(":")[1]
+    people = psql(database_url, f"""
+        SELECT string_agg(person_id::text, ',') FROM (
+          SELECT DISTINCT s.person_id FROM staff_role s
+          JOIN alliance_membership m ON m.school_id = s.school_id
+          WHERE m.alliance_id = {int(alliance_row)} AND m.status = 'ACTIVE' AND s.ends_on IS NULL
+          ORDER BY s.person_id LIMIT 24) p""").split(",")
+    people = [person for person in people if person]
+    created = gql(trellis, token, """mutation($a: ID!) { createCommunity(input: {allianceId: $a,
+        name: "Reading for pleasure network", purpose: "How do we grow a culture of reading across our schools?",
+        kind: COLLABORATION_NETWORK}) { community { id } userErrors { code message } } }""", {"a": alliance})
+    community = created["createCommunity"]["community"]["id"]
+    gql(trellis, token, "mutation($c: ID!) { activateCommunity(input: {communityId: $c}) { userErrors { code message } } }",
+        {"c": community})
+    for person in people:
+        gql(trellis, token, """mutation($c: ID!, $p: ID!) { inviteToCommunity(input: {communityId: $c, personId: $p})
+            { userErrors { code message } } }""", {"c": community, "p": trellis_id("Person", int(person))})
+    for n in range(3):
+        day = datetime.date.today() + datetime.timedelta(days=7 * (n + 1))
+        gql(trellis, token, """mutation($c: ID!, $t: String!, $s: DateTime!, $e: DateTime!) { scheduleCommunityMeeting(input:
+            {communityId: $c, title: $t, startsAt: $s, endsAt: $e, place: "Library"}) { userErrors { code message } } }""",
+            {"c": community, "t": f"Network meeting {n + 1}", "s": f"{day}T15:30:00Z", "e": f"{day}T17:00:00Z"})
+    for n in range(12):
+        thread = gql(trellis, token, """mutation($c: ID!, $t: String!, $b: String!) { startDiscussionThread(input:
+            {communityId: $c, title: $t, bodyMarkdown: $b}) { thread { id } userErrors { code message } } }""",
+            {"c": community, "t": f"Question {n + 1}: what worked this term?",
+             "b": "What did you try, and what did you **notice**?\n\n- one\n- two"})["startDiscussionThread"]["thread"]["id"]
+        for r in range(4):
+            gql(trellis, token, """mutation($t: ID!, $b: String!) { replyToDiscussionThread(input:
+                {threadId: $t, bodyMarkdown: $b}) { userErrors { code message } } }""",
+                {"t": thread, "b": f"Reply {r + 1}: we tried paired reading with Year 7."})
+    return community
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trellis", required=True, help="Trellis GraphQL URL (loopback)")
@@ -246,6 +318,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each server per shape and connection count")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load before each shape")
     parser.add_argument("--connections", default="1,16")
+    parser.add_argument("--shapes", help="only these shapes, comma-separated keys (e.g. nested,school)")
     parser.add_argument("--deep", type=int, default=40, help="rows before the deep page")
     parser.add_argument("--national", action="store_true", help="Trellis alone: national figures")
     parser.add_argument("--markdown", help="write the results section (Markdown) here")
@@ -270,6 +343,8 @@ def main():
          {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, token)},
          {"first": 20, "after": page_cursor(rival, "postgraphile", args.deep)}),
     ]
+    if args.shapes:
+        shapes = [shape for shape in shapes if shape[0] in args.shapes.split(",")]
     work = tempfile.mkdtemp(prefix="trellis-bench-")
     results, failures = [], []
     for key, title, t_vars, p_vars in shapes:
@@ -304,20 +379,22 @@ def main():
             json.dump(t_body, f)
         with open(p_file, "w") as f:
             json.dump(p_body, f)
-        servers = {"trellis": (trellis.url, t_file, token), "postgraphile": (rival, p_file, None)}
+        servers = {"trellis": (trellis.url, t_file, token, args.trellis_pid),
+                   "postgraphile": (rival, p_file, None, args.postgraphile_pid)}
         if args.warmup > 0:
-            for name, (url, body, auth) in servers.items():
+            for name, (url, body, auth, _) in servers.items():
                 wrk(url, body, auth, 16, args.warmup)
         for conns in connections:
             runs = {"trellis": [], "postgraphile": []}
             for round_ in range(args.rounds):
                 order = ["trellis", "postgraphile"] if round_ % 2 == 0 else ["postgraphile", "trellis"]
                 for name in order:
-                    url, body, auth = servers[name]
-                    result = wrk(url, body, auth, conns, args.duration)
+                    url, body, auth, pid = servers[name]
+                    result = wrk(url, body, auth, conns, args.duration, pid)
                     runs[name].append(result)
                     if result:
                         log(f"[{key}] c={conns} {name:12} {result['rps']:9.1f} req/s  p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms"
+                            + (f"  cpu {result['cpu_ms']:.2f} ms/req" if result["cpu_ms"] else "")
                             + (f"  {result['errors']} non-2xx" if result["errors"] else ""))
                     else:
                         failures.append(f"{key}: wrk failed on {name} at {conns} connections")
@@ -326,9 +403,10 @@ def main():
                 if result and result["errors"]:
                     failures.append(f"{key}: {name} answered {result['errors']} non-2xx responses at {conns} connections")
         results.append(row)
+    alone = trellis_alone(args, trellis, connections, work, failures)
     peak = {"trellis": vm_hwm(args.trellis_pid) if args.trellis_pid else None,
             "postgraphile": vm_hwm(args.postgraphile_pid) if args.postgraphile_pid else None}
-    report = {"results": results, "peak_mib": peak, "failures": failures, "connections": connections,
+    report = {"results": results, "alone": alone, "peak_mib": peak, "failures": failures, "connections": connections,
               "duration": args.duration, "rounds": args.rounds, "school": school}
     if args.json:
         with open(args.json, "w") as f:
@@ -344,14 +422,55 @@ def main():
     return 1 if failures else 0
 
 
+# Shapes only Trellis serves (issue 5, shape 5): PostGraphile has no access policy to say who
+# may read a community. Practice search joins here once practice exists (its query file
+# bench/queries/practice-search.trellis.graphql and a fixture or seeded rows).
+ALONE = ["community-page"]
+
+
+def trellis_alone(args, trellis, connections, work, failures):
+    wanted = [key for key in ALONE if not args.shapes or key in args.shapes.split(",")]
+    rows = []
+    for key in wanted:
+        token = trellis.token(CPD_LEAD)
+        if key == "community-page":
+            title = "Community page: members, meetings, 12 threads with replies"
+            variables = {"id": community_fixture(trellis, token, args.database_url)}
+        body = {"query": query_text(key, "trellis"), "variables": variables}
+        raw, answer = post(trellis.url, body, token)
+        if answer.get("errors") or not answer.get("data"):
+            failures.append(f"{key}: Trellis answered {json.dumps(answer)[:300]}")
+            continue
+        before = trellis.statements()
+        post(trellis.url, body, token)
+        statements = trellis.statements() - before
+        path = os.path.join(work, f"{key}.trellis.json")
+        with open(path, "w") as f:
+            json.dump(body, f)
+        if args.warmup:
+            wrk(trellis.url, path, token, 16, args.warmup)
+        runs = {}
+        for conns in connections:
+            runs[conns] = median_run([wrk(trellis.url, path, token, conns, args.duration, args.trellis_pid)
+                                      for _ in range(args.rounds)])
+            log(f"[{key}] c={conns} {runs[conns]}")
+        rows.append({"key": key, "title": title, "runs": runs, "statements": statements,
+                     "rows": count_rows(normalize(answer["data"])), "bytes": len(raw)})
+    return rows
+
+
 def ratio(a, b):
     return f"{a / b:.2f}×" if a and b else "–"
 
 
+def cpu(run):
+    return f"{run['cpu_ms']:.1f}" if run.get("cpu_ms") else "–"
+
+
 def render(report):
     lines = []
-    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | SQL stmts/req (Trellis) | rows | bytes T / P |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in report["results"]:
         for conns, runs in row["runs"].items():
             t, p = runs.get("trellis"), runs.get("postgraphile")
@@ -360,7 +479,20 @@ def render(report):
             lines.append(
                 f"| {row['title']} | {conns} | {t['rps']:.0f} | {t['p50']:.2f} | {t['p99']:.2f} | {p['rps']:.0f} | {p['p50']:.2f} | {p['p99']:.2f} "
                 f"| **{ratio(t['rps'], p['rps'])}** | {ratio(t['p50'], p['p50'])} | {ratio(t['p99'], p['p99'])} "
+                f"| {cpu(t)} / {cpu(p)} "
                 f"| {row['statements'] if row['statements'] is not None else '–'} | {row['rows']}{'' if row['same'] else ' (DIFFER)'} | {row['t_bytes']} / {row['p_bytes']} |")
+    if report.get("alone"):
+        lines.append("")
+        lines.append("Trellis alone (no PostGraphile counterpart):")
+        lines.append("")
+        lines.append("| shape | conns | req/s | p50 ms | p99 ms | server CPU ms/req | SQL stmts/req | rows | bytes |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for row in report["alone"]:
+            for conns, r in row["runs"].items():
+                if r:
+                    lines.append(f"| {row['title']} | {conns} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {cpu(r)} "
+                                 f"| {row['statements']} | {row['rows']} | {row['bytes']} |")
+        lines.append("| Practice search | – | slot: practice does not exist yet | | | | | | |")
     peak = report["peak_mib"]
     lines.append("")
     lines.append(f"Peak resident memory over the whole run (VmHWM): Trellis {peak['trellis']} MiB, PostGraphile {peak['postgraphile']} MiB (Node).")
@@ -406,14 +538,15 @@ def national(args, connections):
         if args.warmup:
             wrk(trellis.url, path, token, 16, args.warmup)
         for conns in connections:
-            result = median_run([wrk(trellis.url, path, token, conns, args.duration) for _ in range(args.rounds)])
+            result = median_run([wrk(trellis.url, path, token, conns, args.duration, args.trellis_pid)
+                                 for _ in range(args.rounds)])
             log(f"[{title}] c={conns} {result}")
             rows.append((title, conns, result, statements, count_rows(normalize(answer["data"])), len(raw)))
-    lines = ["| query (Trellis alone) | conns | req/s | p50 ms | p99 ms | p99 < 50 ms | SQL stmts/req | rows | bytes |",
-             "| --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: |"]
+    lines = ["| query (Trellis alone) | conns | req/s | p50 ms | p99 ms | p99 < 50 ms | server CPU ms/req | SQL stmts/req | rows | bytes |",
+             "| --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: |"]
     for title, conns, r, statements, count, size in rows:
         if r:
-            lines.append(f"| {title} | {conns} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'yes' if r['p99'] < 50 else '**no**'} | {statements} | {count} | {size} |")
+            lines.append(f"| {title} | {conns} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'yes' if r['p99'] < 50 else '**no**'} | {cpu(r)} | {statements} | {count} | {size} |")
     lines.append("")
     lines.append(f"Peak resident memory (VmHWM): Trellis {vm_hwm(args.trellis_pid) if args.trellis_pid else '–'} MiB.")
     markdown = "\n".join(lines) + "\n"

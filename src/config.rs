@@ -104,11 +104,20 @@ pub struct Limits {
     /// How long a DataLoader waits to gather a batch, in microseconds.
     #[arg(long, env = "TRELLIS_LOADER_DELAY_US", default_value_t = 100)]
     pub loader_delay_us: u64,
+    /// How long a read may reuse a sign-in's checked session and access scope, in
+    /// milliseconds; 0 checks them on every request. Any write through this server
+    /// forgets them at once (see `auth::cache`).
+    #[arg(long, env = "TRELLIS_CALLER_CACHE_MS", default_value_t = 2000)]
+    pub caller_cache_ms: u64,
 }
 
 impl Limits {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
+    }
+
+    pub fn caller_cache_ttl(&self) -> Duration {
+        Duration::from_millis(self.caller_cache_ms)
     }
 }
 

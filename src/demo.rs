@@ -436,6 +436,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             &["millbrook", "riverside", "ashcroft"][..],
         ),
     ];
+    let mut partnership_ids = Vec::new();
     for (alliance, name, purpose, lead, members) in partnerships {
         let partnership = partnership::ActiveModel {
             alliance_id: Set(alliance_ids[alliance]),
@@ -452,6 +453,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert(&txn)
         .await?;
+        partnership_ids.push(partnership.id);
         for member in members {
             partnership_school::ActiveModel {
                 partnership_id: Set(partnership.id),
@@ -465,6 +467,8 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     }
     crate::communities::demo::load(&txn, &alliance_ids).await?;
+    crate::practice::demo::load(&txn, &alliance_ids, partnership_ids[0]).await?;
+    crate::support::demo::load(&txn, &alliance_ids).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

@@ -1,9 +1,11 @@
 //! Trellis: the GraphQL backend of a platform for networks of schools that learn together.
 //!
 //! `main` and the tests build the server through the same functions here.
+#![recursion_limit = "256"]
 
 pub mod alliances;
 pub mod audit;
+pub mod audit_log;
 pub mod auth;
 pub mod communities;
 pub mod config;
@@ -13,8 +15,10 @@ pub mod graphql;
 pub mod http;
 pub mod mail;
 pub mod people;
+pub mod practice;
 pub mod schools;
 pub mod seed;
+pub mod support;
 pub mod themes;
 pub mod validation;
 
@@ -110,5 +114,9 @@ pub fn app_state(
         db,
         limits: config.limits.clone(),
         metrics,
+        persisted_queries: Default::default(),
+        callers: Arc::new(auth::cache::CallerCache::new(
+            config.limits.caller_cache_ttl(),
+        )),
     }
 }

@@ -1,12 +1,14 @@
 use sea_orm::entity::prelude::*;
 
-/// A thread (no `thread_id`) or a reply in a community's discussion.
+/// A thread (no `thread_id`) or a reply in a discussion: a community's, or the comments
+/// on a practice. Exactly one of `community_id` and `practice_id` is set.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "discussion_post")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub community_id: i32,
+    pub community_id: Option<i32>,
+    pub practice_id: Option<i32>,
     /// The thread a reply belongs to; `None` for a thread.
     pub thread_id: Option<i32>,
     pub author_id: i32,

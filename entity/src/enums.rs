@@ -233,3 +233,167 @@ impl EnquiryStage {
         Self::ORDER.iter().position(|s| *s == self).unwrap_or(0)
     }
 }
+
+string_enum!(
+    /// What sort of practice is shared.
+    PracticeKind {
+        CaseStudy = "CASE_STUDY",
+        /// A short account of one moment in practice.
+        Vignette = "VIGNETTE",
+        Resource = "RESOURCE",
+        LessonStudy = "LESSON_STUDY",
+        EnquiryFinding = "ENQUIRY_FINDING",
+        Tool = "TOOL",
+    }
+);
+
+string_enum!(
+    /// Where a practice is in its life cycle.
+    PracticeStatus {
+        /// Being written; only its authors see it.
+        Draft = "DRAFT",
+        /// Waiting for a school leader to approve sharing beyond the school.
+        InReview = "IN_REVIEW",
+        Published = "PUBLISHED",
+        /// No longer current; still readable, not adaptable.
+        Archived = "ARCHIVED",
+    }
+);
+
+string_enum!(
+    /// Who may read a published practice.
+    PracticeVisibility {
+        /// Its authors.
+        Private = "PRIVATE",
+        /// Staff of its school.
+        School = "SCHOOL",
+        /// Staff of the schools of one partnership.
+        Partnership = "PARTNERSHIP",
+        /// Everyone taking part actively in one alliance.
+        Alliance = "ALLIANCE",
+        /// Anyone, without signing in.
+        Public = "PUBLIC",
+    }
+);
+
+impl PracticeVisibility {
+    /// Sharing beyond the school needs a school leader's approval.
+    pub fn beyond_school(self) -> bool {
+        matches!(self, Self::Partnership | Self::Alliance | Self::Public)
+    }
+}
+
+string_enum!(
+    /// Subjects of the curriculum in England.
+    Subject {
+        English = "ENGLISH",
+        Mathematics = "MATHEMATICS",
+        Science = "SCIENCE",
+        ArtAndDesign = "ART_AND_DESIGN",
+        Computing = "COMPUTING",
+        DesignAndTechnology = "DESIGN_AND_TECHNOLOGY",
+        Languages = "LANGUAGES",
+        Geography = "GEOGRAPHY",
+        History = "HISTORY",
+        Music = "MUSIC",
+        PhysicalEducation = "PHYSICAL_EDUCATION",
+        ReligiousEducation = "RELIGIOUS_EDUCATION",
+        /// Personal, social, health and economic education, with relationships education.
+        Pshe = "PSHE",
+        Citizenship = "CITIZENSHIP",
+        EarlyYears = "EARLY_YEARS",
+        /// Special educational needs and disabilities, across subjects.
+        Send = "SEND",
+        /// Not one subject: behaviour, attendance, pastoral care, leadership.
+        CrossCurricular = "CROSS_CURRICULAR",
+    }
+);
+
+string_enum!(
+    /// Key stages of the national curriculum.
+    KeyStage {
+        EarlyYearsFoundationStage = "EARLY_YEARS_FOUNDATION_STAGE",
+        KeyStage1 = "KEY_STAGE_1",
+        KeyStage2 = "KEY_STAGE_2",
+        KeyStage3 = "KEY_STAGE_3",
+        KeyStage4 = "KEY_STAGE_4",
+        KeyStage5 = "KEY_STAGE_5",
+    }
+);
+
+string_enum!(
+    /// What happened when another school tried a practice.
+    EndorsementOutcome {
+        /// It made things better.
+        Improved = "IMPROVED",
+        /// Some things better, some not.
+        Mixed = "MIXED",
+        NoChange = "NO_CHANGE",
+        TooEarlyToTell = "TOO_EARLY_TO_TELL",
+    }
+);
+
+string_enum!(
+    /// A step in a practice's history.
+    PracticeAction {
+        Created = "CREATED",
+        Edited = "EDITED",
+        SubmittedForReview = "SUBMITTED_FOR_REVIEW",
+        Approved = "APPROVED",
+        SentBack = "SENT_BACK",
+        Published = "PUBLISHED",
+        Archived = "ARCHIVED",
+        Reported = "REPORTED",
+        Restored = "RESTORED",
+        Withdrawn = "WITHDRAWN",
+    }
+);
+
+string_enum!(
+    /// How soon a school needs the support it asks for.
+    SupportUrgency {
+        Low = "LOW",
+        Medium = "MEDIUM",
+        High = "HIGH",
+    }
+);
+
+string_enum!(
+    /// Where a support request stands.
+    SupportRequestStatus {
+        /// Waiting to be brokered.
+        Open = "OPEN",
+        /// A CPD lead has arranged support for it.
+        Brokered = "BROKERED",
+        /// Done with: the need was met or is no longer pursued.
+        Closed = "CLOSED",
+        /// The school took it back before it was brokered.
+        Withdrawn = "WITHDRAWN",
+    }
+);
+
+string_enum!(
+    /// Where an offer of support stands.
+    SupportOfferStatus {
+        /// Available to be brokered.
+        Open = "OPEN",
+        /// Not available for now; can be resumed.
+        Paused = "PAUSED",
+        /// Taken back for good.
+        Withdrawn = "WITHDRAWN",
+    }
+);
+
+string_enum!(
+    /// Where a support arrangement stands.
+    SupportArrangementStatus {
+        /// Brokered; the support has not started.
+        Planned = "PLANNED",
+        /// The support is under way.
+        Active = "ACTIVE",
+        /// Done, with a closing note on what changed.
+        Completed = "COMPLETED",
+        /// Called off; its days go back to the offer.
+        Cancelled = "CANCELLED",
+    }
+);

@@ -5,6 +5,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_core;
 mod m20261123_000002_seed_themes;
 mod m20261123_000003_communities;
+mod m20261123_000004_practice;
+mod m20261123_000005_support;
+mod m20261123_000006_practice_search;
 
 pub struct Migrator;
 
@@ -15,6 +18,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_core::Migration),
             Box::new(m20261123_000002_seed_themes::Migration),
             Box::new(m20261123_000003_communities::Migration),
+            Box::new(m20261123_000004_practice::Migration),
+            Box::new(m20261123_000005_support::Migration),
+            Box::new(m20261123_000006_practice_search::Migration),
         ]
     }
 }

@@ -182,6 +182,38 @@ impl Alliance {
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         Ok(crate::themes::alliance_themes(ctx, self.0.id).await?)
     }
+
+    /// Support requests of the alliance's schools that the caller can see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn support_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<crate::support::queries::SupportRequestFilter>,
+    ) -> Result<Page<crate::support::SupportRequest>> {
+        let args = PageArgs::new(first, after, last, before);
+        let column = entity::support_request::Column::AllianceId;
+        crate::support::queries::nested_requests(ctx, self.0.id, column, args, filter).await
+    }
+
+    /// Offers of support in the alliance that the caller can see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn support_offers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<crate::support::queries::SupportOfferFilter>,
+    ) -> Result<Page<crate::support::SupportOffer>> {
+        let args = PageArgs::new(first, after, last, before);
+        let column = entity::support_offer::Column::AllianceId;
+        crate::support::queries::nested_offers(ctx, self.0.id, column, args, filter).await
+    }
 }
 
 #[Object]

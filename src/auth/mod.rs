@@ -1,5 +1,6 @@
 //! Who is calling, and what they may do.
 
+pub mod cache;
 pub mod passwords;
 pub mod policy;
 pub mod rate_limit;
@@ -14,6 +15,7 @@ use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::graphql::errors::{ApiError, ApiResult};
+use cache::Memo;
 use policy::Access;
 use tokens::{TokenKeys, TokenSubject};
 
@@ -37,14 +39,23 @@ pub struct Caller {
     /// Client address, for rate limits of anonymous actions such as signing in.
     pub ip: String,
     access: Mutex<Option<Arc<Access>>>,
+    /// For a read request: the cache of callers' access scopes.
+    memo: Option<Memo>,
 }
 
 impl Caller {
     pub fn new(principal: Principal, ip: String) -> Self {
+        Self::remembering(principal, ip, None)
+    }
+
+    /// A caller whose access scope may come from, and is kept in, the cache (read
+    /// requests only; see `cache`).
+    pub fn remembering(principal: Principal, ip: String, memo: Option<Memo>) -> Self {
         Self {
             principal,
             ip,
             access: Mutex::new(None),
+            memo,
         }
     }
 
@@ -62,7 +73,17 @@ impl Caller {
         if let Some(access) = self.access.lock().expect("access lock").clone() {
             return Ok(access);
         }
-        let access = Arc::new(Access::load(db, person).await?);
+        let key = (person.person_id, person.session_family.clone());
+        let access = match self.memo.as_ref().and_then(|memo| memo.access(&key)) {
+            Some(access) => access,
+            None => {
+                let access = Arc::new(Access::load(db, person).await?);
+                if let Some(memo) = &self.memo {
+                    memo.store_access(person, access.clone());
+                }
+                access
+            }
+        };
         *self.access.lock().expect("access lock") = Some(access.clone());
         Ok(access)
     }
@@ -78,10 +99,12 @@ impl Caller {
 /// `connection_init` payload): one statement checks that the person is active and that
 /// the sign-in the token belongs to has not been revoked. A token that is not valid now
 /// (expired, forged, signed out, person disabled) is `Unauthenticated`, never anonymous.
+/// With a memo (a read request), a sign-in checked a moment ago is not checked again.
 pub async fn authenticate(
     db: &DatabaseConnection,
     keys: &TokenKeys,
     authorization: Option<&str>,
+    memo: Option<&Memo>,
 ) -> ApiResult<Principal> {
     let Some(header) = authorization else {
         return Ok(Principal::Anonymous);
@@ -95,6 +118,10 @@ pub async fn authenticate(
         person_id,
         session_family,
     } = keys.verify(token).ok_or(ApiError::Unauthenticated)?;
+    let key = (person_id, session_family.clone());
+    if let Some(signed_in) = memo.and_then(|memo| memo.signed_in(&key)) {
+        return Ok(Principal::Person(signed_in));
+    }
     let live_session = Query::select()
         .expr(Expr::val(1))
         .from(refresh_session::Entity)
@@ -108,9 +135,13 @@ pub async fn authenticate(
         .one(db)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    Ok(Principal::Person(SignedIn {
+    let signed_in = SignedIn {
         person_id: person.id,
         is_platform_admin: person.is_platform_admin,
         session_family,
-    }))
+    };
+    if let Some(memo) = memo {
+        memo.store_signed_in(key, signed_in.clone());
+    }
+    Ok(Principal::Person(signed_in))
 }

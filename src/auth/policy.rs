@@ -22,6 +22,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 use super::SignedIn;
 
 mod communities;
+pub mod practice;
+mod support;
 use crate::graphql::errors::{ApiError, ApiResult};
 pub use communities::CommunityPlace;
 

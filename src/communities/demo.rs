@@ -110,7 +110,8 @@ const COMMUNITIES: &[Demo] = &[
     },
 ];
 
-async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr> {
+/// A demo person's id by email (shared by every domain's demo data).
+pub(crate) async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr> {
     person::Entity::find()
         .filter(person::Column::Email.eq(email))
         .one(txn)
@@ -119,7 +120,11 @@ async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr>
         .ok_or_else(|| DbErr::Custom(format!("demo person {email} is missing")))
 }
 
-async fn school_of(txn: &DatabaseTransaction, person: i32) -> Result<Option<i32>, DbErr> {
+/// The school a demo person works at, if any.
+pub(crate) async fn school_of(
+    txn: &DatabaseTransaction,
+    person: i32,
+) -> Result<Option<i32>, DbErr> {
     Ok(staff_role::Entity::find()
         .filter(staff_role::Column::PersonId.eq(person))
         .one(txn)
@@ -166,7 +171,8 @@ async fn post(
     at: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
     Ok(discussion_post::ActiveModel {
-        community_id: Set(community),
+        community_id: Set(Some(community)),
+        practice_id: Set(None),
         thread_id: Set(thread),
         author_id: Set(author),
         author_school_id: Set(school),

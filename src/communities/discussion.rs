@@ -1,17 +1,19 @@
-//! Discussion: threads and replies in Markdown. Authors edit (with a version check) and
-//! delete their own posts (a placeholder stays); facilitators pin threads and hide posts
-//! with a reason. Only active members post, and not in a closed community.
+//! Discussion: threads and replies in Markdown, in a community or on a practice (its
+//! comments; see `discussion_host`). Authors edit (with a version check) and delete their
+//! own posts (a placeholder stays); moderators pin threads and hide posts with a reason.
+//! In a community only active members post, and not once it is closed.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
-use entity::{community, discussion_post};
+use entity::discussion_post;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
-
-use super::{
-    DiscussionReply, DiscussionThread, open_for_content, require_member, time_key,
-    visible_community,
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
 };
+
+use super::discussion_host::Host;
+use super::{DiscussionReply, DiscussionThread, open_for_content, time_key, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -22,7 +24,7 @@ use crate::graphql::versioned::update_if_version;
 use crate::payload;
 use crate::validation;
 
-const BODY_MAX: usize = 20_000;
+pub const BODY_MAX: usize = 20_000;
 
 /// A thread's sort key: pinned threads first, then by latest activity.
 pub fn activity_key(pinned: bool, at: DateTime<Utc>) -> String {
@@ -255,13 +257,13 @@ impl Kind {
     }
 }
 
-/// A post the caller may read, and its community.
+/// A post the caller may read, and where it lives.
 async fn readable_post(
     txn: &DatabaseTransaction,
     access: &Access,
     kind: Kind,
     id: &ID,
-) -> MutationResult<(discussion_post::Model, community::Model)> {
+) -> MutationResult<(discussion_post::Model, Host)> {
     let field = kind.field();
     let node_kind = match kind {
         Kind::Thread => NodeKind::DiscussionThread,
@@ -277,12 +279,10 @@ async fn readable_post(
         .one(txn)
         .await?
         .ok_or_else(|| UserError::not_found(field))?;
-    let community = community::Entity::find_by_id(post.community_id)
-        .one(txn)
+    let host = Host::of_post(txn, access, &post)
         .await?
-        .filter(|c| access.sees_community(c))
         .ok_or_else(|| UserError::not_found(field))?;
-    Ok((post, community))
+    Ok((post, host))
 }
 
 async fn start(
@@ -294,16 +294,38 @@ async fn start(
     let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
     let txn = begin_write(db(ctx)).await?;
     let community = visible_community(&txn, &access, &input.community_id, "communityId").await?;
-    require_member(&access, &community)?;
-    open_for_content(&community, "communityId")?;
-    let school = author_school(&txn, &access, community.id).await?;
+    let thread = start_thread(
+        &txn,
+        &access,
+        &Host::Community(community),
+        "communityId",
+        Some(title),
+        body,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(DiscussionThread(thread))
+}
+
+/// Starts a thread in a host's discussion, as the caller.
+pub async fn start_thread(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    host: &Host,
+    field: &str,
+    title: Option<String>,
+    body: String,
+) -> MutationResult<discussion_post::Model> {
+    host.check_may_post(access, field)?;
+    let school = host.author_school(txn, access).await?;
     let now = Utc::now();
     let thread = discussion_post::ActiveModel {
-        community_id: Set(community.id),
+        community_id: Set(host.community_id()),
+        practice_id: Set(host.practice_id()),
         thread_id: Set(None),
         author_id: Set(access.person_id),
         author_school_id: Set(school),
-        title: Set(Some(title)),
+        title: Set(title),
         body_markdown: Set(body),
         pinned: Set(false),
         hidden_reason: Set(None),
@@ -315,30 +337,22 @@ async fn start(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    record(
-        &txn,
-        &access,
-        "community.thread.started",
-        &community,
-        &thread,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(DiscussionThread(thread))
+    record(txn, access, "thread.started", host, &thread).await?;
+    Ok(thread)
 }
 
 /// The school a member shares from: the one recorded on their membership.
 pub(super) async fn author_school(
-    txn: &DatabaseTransaction,
+    conn: &impl ConnectionTrait,
     access: &Access,
     community_id: i32,
 ) -> Result<Option<i32>, sea_orm::DbErr> {
     Ok(entity::community_member::Entity::find()
         .filter(entity::community_member::Column::CommunityId.eq(community_id))
         .filter(entity::community_member::Column::PersonId.eq(access.person_id))
-        .one(txn)
+        .one(conn)
         .await?
         .and_then(|m| m.school_id))
 }
@@ -350,16 +364,16 @@ async fn reply(
     let access = access(ctx).await?;
     let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
     let txn = begin_write(db(ctx)).await?;
-    let (thread, community) = readable_post(&txn, &access, Kind::Thread, &input.thread_id).await?;
-    require_member(&access, &community)?;
-    open_for_content(&community, "threadId")?;
+    let (thread, host) = readable_post(&txn, &access, Kind::Thread, &input.thread_id).await?;
+    host.check_may_post(&access, "threadId")?;
     if thread.deleted_at.is_some() {
         return Err(UserError::invalid_state("threadId", "the thread was deleted").into());
     }
-    let school = author_school(&txn, &access, community.id).await?;
+    let school = host.author_school(&txn, &access).await?;
     let now = Utc::now();
     let reply = discussion_post::ActiveModel {
-        community_id: Set(community.id),
+        community_id: Set(host.community_id()),
+        practice_id: Set(host.practice_id()),
         thread_id: Set(Some(thread.id)),
         author_id: Set(access.person_id),
         author_school_id: Set(school),
@@ -385,14 +399,7 @@ async fn reply(
         .filter(discussion_post::Column::Id.eq(thread.id))
         .exec(&txn)
         .await?;
-    record(
-        &txn,
-        &access,
-        "community.thread.replied",
-        &community,
-        &reply,
-    )
-    .await?;
+    record(&txn, &access, "thread.replied", &host, &reply).await?;
     txn.commit().await?;
     Ok(DiscussionReply(reply))
 }
@@ -407,12 +414,14 @@ async fn edit(
 ) -> MutationResult<discussion_post::Model> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (post, community) = readable_post(&txn, &access, kind, id).await?;
+    let (post, host) = readable_post(&txn, &access, kind, id).await?;
     allowed(
         post.author_id == access.person_id,
         "only the author edits a post",
     )?;
-    open_for_content(&community, kind.field())?;
+    if let Host::Community(community) = &host {
+        open_for_content(community, kind.field())?;
+    }
     if post.deleted_at.is_some() {
         return Err(UserError::invalid_state(kind.field(), "the post was deleted").into());
     }
@@ -434,7 +443,7 @@ async fn edit(
     )
     .await?;
     let post = reload(&txn, post.id, kind).await?;
-    record(&txn, &access, "community.post.edited", &community, &post).await?;
+    record(&txn, &access, "post.edited", &host, &post).await?;
     txn.commit().await?;
     Ok(post)
 }
@@ -453,7 +462,7 @@ async fn reload(
 async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discussion_post::Model> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (post, community) = readable_post(&txn, &access, kind, id).await?;
+    let (post, host) = readable_post(&txn, &access, kind, id).await?;
     allowed(
         post.author_id == access.person_id,
         "only the author deletes a post",
@@ -467,9 +476,19 @@ async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discus
     change.version = Set(post.version + 1);
     change.updated_at = Set(now);
     let post = change.update(&txn).await?;
-    record(&txn, &access, "community.post.deleted", &community, &post).await?;
+    record(&txn, &access, "post.deleted", &host, &post).await?;
     txn.commit().await?;
     Ok(post)
+}
+
+async fn require_moderator(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    host: &Host,
+    what: &'static str,
+) -> MutationResult<()> {
+    allowed(host.moderated_by(txn, access).await?, what)?;
+    Ok(())
 }
 
 async fn pin(
@@ -478,11 +497,14 @@ async fn pin(
 ) -> MutationResult<discussion_post::Model> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (post, community) = readable_post(&txn, &access, Kind::Thread, &input.thread_id).await?;
-    allowed(
-        access.runs_community(&community),
-        "only the community's facilitators pin threads",
-    )?;
+    let (post, host) = readable_post(&txn, &access, Kind::Thread, &input.thread_id).await?;
+    require_moderator(
+        &txn,
+        &access,
+        &host,
+        "only those who moderate the discussion pin threads",
+    )
+    .await?;
     let mut change: discussion_post::ActiveModel = post.clone().into();
     change.pinned = Set(input.pinned);
     change.activity_key = Set(format!(
@@ -492,7 +514,7 @@ async fn pin(
     ));
     change.version = Set(post.version + 1);
     let post = change.update(&txn).await?;
-    record(&txn, &access, "community.thread.pinned", &community, &post).await?;
+    record(&txn, &access, "thread.pinned", &host, &post).await?;
     txn.commit().await?;
     Ok(post)
 }
@@ -506,42 +528,51 @@ async fn hide(
     let access = access(ctx).await?;
     let reason = validation::required("reason", reason, 1000)?;
     let txn = begin_write(db(ctx)).await?;
-    let (post, community) = readable_post(&txn, &access, kind, id).await?;
-    allowed(
-        access.runs_community(&community),
-        "only the community's facilitators hide posts",
-    )?;
+    let (post, host) = readable_post(&txn, &access, kind, id).await?;
+    require_moderator(
+        &txn,
+        &access,
+        &host,
+        "only those who moderate the discussion hide posts",
+    )
+    .await?;
     let mut change: discussion_post::ActiveModel = post.clone().into();
     change.hidden_reason = Set(Some(reason));
     change.hidden_by_id = Set(Some(access.person_id));
     change.version = Set(post.version + 1);
     let post = change.update(&txn).await?;
-    record(&txn, &access, "community.post.hidden", &community, &post).await?;
+    record(&txn, &access, "post.hidden", &host, &post).await?;
     txn.commit().await?;
     Ok(post)
 }
 
+/// Audits a change to a post (`action` without its host's prefix), and keeps a
+/// practice's comment count in step.
 async fn record(
     txn: &DatabaseTransaction,
     access: &Access,
     action: &str,
-    community: &community::Model,
+    host: &Host,
     post: &discussion_post::Model,
 ) -> Result<(), sea_orm::DbErr> {
+    if let Some(practice) = host.practice_id() {
+        crate::practice::counts::refresh(txn, practice).await?;
+    }
     let subject = match post.thread_id {
         None => NodeKind::DiscussionThread.id(post.id),
         Some(_) => NodeKind::DiscussionReply.id(post.id),
     };
+    let action = format!("{}.{action}", host.audit_prefix());
     audit::record(
         txn,
         AuditEntry {
             actor: access.person_id,
-            action,
+            action: &action,
             subject,
-            alliance: Some(community.alliance_id),
+            alliance: host.alliance_id(),
             school: post.author_school_id,
             details: serde_json::json!({
-                "community": NodeKind::Community.id(community.id).to_string(),
+                "host": host.global_id(),
                 "version": post.version,
             }),
         },

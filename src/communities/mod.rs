@@ -5,6 +5,7 @@
 pub mod consent;
 pub mod demo;
 pub mod discussion;
+pub mod discussion_host;
 pub mod enquiries;
 pub mod meetings;
 pub mod membership;

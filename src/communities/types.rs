@@ -13,9 +13,10 @@ use entity::{
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
+use super::discussion_host::Host;
 use super::theme_ids;
 use crate::alliances::Alliance;
-use crate::graphql::context::{access, load, load_required, loader};
+use crate::graphql::context::{access, db, load, load_required, loader};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::loaders::{ById, loader_error};
 use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
@@ -65,7 +66,7 @@ crate::wraps!(
 );
 
 /// Themes by id, in one batch with every other theme the request loads.
-async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
+pub(crate) async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
     let ids = theme_ids(keys);
     let mut found = loader(ctx)
         .load_many(ids.iter().map(|id| ById::<theme::Entity>::new(*id)))
@@ -78,7 +79,7 @@ async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
         .collect())
 }
 
-async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
+pub(crate) async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
     match id {
         Some(id) => Ok(Some(School(
             load_required::<school::Entity>(ctx, id).await?,
@@ -87,7 +88,7 @@ async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>>
     }
 }
 
-async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
+pub(crate) async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
     match id {
         Some(id) => Ok(visible_person(ctx, id).await?),
         None => Ok(None),
@@ -168,7 +169,7 @@ pub(super) fn meeting_cursor(row: &community_meeting::Model) -> Cursor {
     }
 }
 
-pub(super) fn thread_cursor(row: &discussion_post::Model) -> Cursor {
+pub(crate) fn thread_cursor(row: &discussion_post::Model) -> Cursor {
     Cursor {
         id: row.id,
         key: Some(row.activity_key.clone()),
@@ -461,7 +462,7 @@ impl MeetingAttendance {
 }
 
 /// What a reader may read of a post: nothing of a deleted one; of a hidden one, only the
-/// author and those who run the community.
+/// author and those who moderate the discussion.
 async fn readable_body<'a>(
     ctx: &Context<'_>,
     post: &'a discussion_post::Model,
@@ -471,9 +472,14 @@ async fn readable_body<'a>(
     }
     if post.hidden_reason.is_some() {
         let access = access(ctx).await?;
-        let community = load_required::<community::Entity>(ctx, post.community_id).await?;
-        if post.author_id != access.person_id && !access.runs_community(&community) {
-            return Ok(None);
+        if post.author_id != access.person_id {
+            let moderates = match Host::of_post(db(ctx), &access, post).await? {
+                Some(host) => host.moderated_by(db(ctx), &access).await?,
+                None => false,
+            };
+            if !moderates {
+                return Ok(None);
+            }
         }
     }
     Ok(Some(&post.body_markdown))
@@ -484,10 +490,21 @@ impl DiscussionThread {
     pub async fn id(&self) -> ID {
         NodeKind::DiscussionThread.id(self.0.id)
     }
-    async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(
-            load_required::<community::Entity>(ctx, self.0.community_id).await?,
-        ))
+    /// The community whose discussion this is; `null` for comments on a practice.
+    async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
+        match self.0.community_id {
+            Some(id) => Ok(Some(Community(
+                load_required::<community::Entity>(ctx, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+    /// The practice these comments are on; `null` in a community's discussion.
+    async fn practice(&self, ctx: &Context<'_>) -> Result<Option<crate::practice::Practice>> {
+        match self.0.practice_id {
+            Some(id) => Ok(crate::practice::visible_practice(ctx, id).await?),
+            None => Ok(None),
+        }
     }
     /// The author, if the caller can see them.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {

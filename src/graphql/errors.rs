@@ -110,6 +110,10 @@ pub enum UserErrorCode {
     InvalidCredentials,
     /// The password is too short, too long or too common.
     WeakPassword,
+    /// Sharing beyond the school needs a school leader's approval first.
+    NeedsApproval,
+    /// The text seems to identify a pupil (a unique pupil number or a date of birth).
+    IdentifiesPupil,
 }
 
 /// A problem the user can fix, reported in a mutation payload. Nothing was changed.

@@ -21,13 +21,18 @@ pub enum NodeKind {
     Partnership,
     PartnershipSchool,
     Person,
+    Practice,
+    PracticeEndorsement,
     School,
     StaffRole,
+    SupportArrangement,
+    SupportOffer,
+    SupportRequest,
     Theme,
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 16] = [
+    const ALL: [NodeKind; 21] = [
         Self::Alliance,
         Self::AllianceMembership,
         Self::AllianceRole,
@@ -41,8 +46,13 @@ impl NodeKind {
         Self::Partnership,
         Self::PartnershipSchool,
         Self::Person,
+        Self::Practice,
+        Self::PracticeEndorsement,
         Self::School,
         Self::StaffRole,
+        Self::SupportArrangement,
+        Self::SupportOffer,
+        Self::SupportRequest,
         Self::Theme,
     ];
 
@@ -61,8 +71,13 @@ impl NodeKind {
             Self::Partnership => "Partnership",
             Self::PartnershipSchool => "PartnershipSchool",
             Self::Person => "Person",
+            Self::Practice => "Practice",
+            Self::PracticeEndorsement => "PracticeEndorsement",
             Self::School => "School",
             Self::StaffRole => "StaffRole",
+            Self::SupportArrangement => "SupportArrangement",
+            Self::SupportOffer => "SupportOffer",
+            Self::SupportRequest => "SupportRequest",
             Self::Theme => "Theme",
         }
     }

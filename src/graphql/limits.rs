@@ -4,53 +4,15 @@
 //! mutation by GET.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned, ServerError, ServerResult, Variables};
+use async_graphql::{Name, Positioned, Request, ServerError, ServerResult};
 
 use crate::config::Limits;
 use crate::graphql::errors::code;
-
-/// Marks a request that came by GET: it may read, never write. Holds the name of the
-/// operation to run, which decides whether it writes.
-pub struct ReadOnly(pub Option<String>);
-
-pub struct ShapeLimits {
-    pub max_depth: usize,
-    pub max_aliases: usize,
-    pub max_directives: usize,
-}
-
-impl ShapeLimits {
-    pub fn new(limits: &Limits) -> Self {
-        Self {
-            max_depth: limits.max_depth,
-            max_aliases: limits.max_aliases,
-            max_directives: limits.max_directives,
-        }
-    }
-}
-
-impl ExtensionFactory for ShapeLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ShapeLimitsExtension {
-            max_depth: self.max_depth,
-            max_aliases: self.max_aliases,
-            max_directives: self.max_directives,
-        })
-    }
-}
-
-struct ShapeLimitsExtension {
-    max_depth: usize,
-    max_aliases: usize,
-    max_directives: usize,
-}
 
 fn refuse(code: &str, message: String) -> ServerError {
     let mut error = ServerError::new(message, None);
@@ -220,46 +182,90 @@ fn writes(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     operation.is_some_and(|op| op.node.ty != OperationType::Query)
 }
 
-#[async_trait::async_trait]
-impl Extension for ShapeLimitsExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        // Checked here, after persisted queries have supplied the text.
-        if let Some(ReadOnly(operation)) = ctx.data_opt::<ReadOnly>()
-            && writes(&document, operation.as_deref())
-        {
+/// Checks one request's document before it runs, and returns whether its operation
+/// writes (a mutation). The document is parsed here and handed on to async-graphql,
+/// so its text is parsed once. A document async-graphql refuses before any check of
+/// ours (bad syntax, nesting past its recursion limit) is left to it, so that those
+/// errors read as they always have.
+///
+/// Not an async-graphql extension: with any extension installed, every field of every
+/// answer goes through the extensions' `resolve` hook, which cost about a quarter of
+/// a nested list's CPU time.
+pub fn check(limits: &Limits, request: &mut Request, read_only: bool) -> ServerResult<bool> {
+    let operation = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return Ok(false);
+    };
+    if nesting(document) > ASYNC_GRAPHQL_RECURSION_LIMIT {
+        return Ok(false);
+    }
+    let writes = writes(document, operation.as_deref());
+    if read_only && writes {
+        return Err(refuse(
+            code::METHOD_NOT_ALLOWED,
+            "mutations and subscriptions are sent by POST, not GET".into(),
+        ));
+    }
+    let shape = measure(document);
+    let checks = [
+        ("depth", shape.depth, limits.max_depth),
+        ("aliases", shape.aliases, limits.max_aliases),
+        ("directives", shape.directives, limits.max_directives),
+        (
+            "nesting of introspection lists",
+            shape.introspection_lists,
+            MAX_INTROSPECTION_LISTS,
+        ),
+    ];
+    for (what, found, limit) in checks {
+        if found > limit {
             return Err(refuse(
-                code::METHOD_NOT_ALLOWED,
-                "mutations and subscriptions are sent by POST, not GET".into(),
+                code::QUERY_TOO_COMPLEX,
+                format!("the query's {what} is {found}, over the limit of {limit}"),
             ));
         }
-        let shape = measure(&document);
-        let checks = [
-            ("depth", shape.depth, self.max_depth),
-            ("aliases", shape.aliases, self.max_aliases),
-            ("directives", shape.directives, self.max_directives),
-            (
-                "nesting of introspection lists",
-                shape.introspection_lists,
-                MAX_INTROSPECTION_LISTS,
-            ),
-        ];
-        for (what, found, limit) in checks {
-            if found > limit {
-                return Err(refuse(
-                    code::QUERY_TOO_COMPLEX,
-                    format!("the query's {what} is {found}, over the limit of {limit}"),
-                ));
+    }
+    Ok(writes)
+}
+
+/// async-graphql's default limit on nested selection sets, which it checks right after
+/// parsing.
+const ASYNC_GRAPHQL_RECURSION_LIMIT: usize = 32;
+
+/// How deeply selection sets nest, counted as async-graphql counts for its recursion
+/// limit (every field with a selection set, fragment spread and inline fragment is one
+/// level; it expands fragments without remembering them, so a fragment that spreads
+/// itself counts as too deep).
+fn nesting(document: &ExecutableDocument) -> usize {
+    fn level(document: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
+        if depth > ASYNC_GRAPHQL_RECURSION_LIMIT {
+            return depth;
+        }
+        let mut deepest = depth;
+        for selection in &set.items {
+            let below = match &selection.node {
+                Selection::Field(field) if !field.node.selection_set.node.items.is_empty() => {
+                    Some(&field.node.selection_set.node)
+                }
+                Selection::Field(_) => None,
+                Selection::FragmentSpread(spread) => document
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .map(|fragment| &fragment.node.selection_set.node),
+                Selection::InlineFragment(inline) => Some(&inline.node.selection_set.node),
+            };
+            if let Some(below) = below {
+                deepest = deepest.max(level(document, below, depth + 1));
             }
         }
-        Ok(document)
+        deepest
     }
+    document
+        .operations
+        .iter()
+        .map(|(_, operation)| level(document, &operation.node.selection_set.node, 0))
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -311,5 +317,17 @@ mod tests {
         assert!(!writes(&doc, Some("A")));
         assert!(writes(&doc, Some("B")));
         assert!(!writes(&doc, None));
+    }
+
+    #[test]
+    fn counts_nesting_as_async_graphql_does() {
+        let doc = |query| async_graphql::parser::parse_query(query).unwrap();
+        assert_eq!(nesting(&doc("{ a }")), 0);
+        assert_eq!(nesting(&doc("{ a { b { c } } }")), 2);
+        assert_eq!(
+            nesting(&doc("{ a { ...F } } fragment F on A { b { c } }")),
+            3
+        );
+        assert!(nesting(&doc("{ a { ...F } } fragment F on A { b { ...F } }")) > 32);
     }
 }

@@ -52,8 +52,19 @@ keyed!(
     partnership,
     partnership_school,
     person,
+    practice,
+    practice_author,
+    practice_endorsement,
+    practice_event,
+    practice_revision,
     school,
     staff_role,
+    support_arrangement,
+    support_arrangement_change,
+    support_offer,
+    support_offer_change,
+    support_request,
+    support_request_change,
     theme
 );
 

@@ -20,19 +20,18 @@ pub mod loaders;
 pub mod nested;
 pub mod node;
 pub mod pagination;
+pub mod persisted;
 pub mod versioned;
 
 use std::sync::Arc;
 
-use async_graphql::extensions::apollo_persisted_queries::{
-    ApolloPersistedQueries, LruCacheStorage,
-};
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::alliances::memberships::MembershipMutation;
 use crate::alliances::mutations::AllianceMutation;
 use crate::alliances::partnerships::PartnershipMutation;
 use crate::alliances::queries::AllianceQuery;
+use crate::audit_log::AuditQuery;
 use crate::communities::consent::{ConsentMutation, ConsentQuery};
 use crate::communities::discussion::DiscussionMutation;
 use crate::communities::enquiries::EnquiryMutation;
@@ -46,8 +45,19 @@ use crate::people::accounts::AccountMutation;
 use crate::people::invitations::InvitationMutation;
 use crate::people::queries::PeopleQuery;
 use crate::people::sessions::SessionMutation;
+use crate::practice::adaptation::AdaptationMutation;
+use crate::practice::authoring::PracticeAuthoringMutation;
+use crate::practice::comments::PracticeCommentMutation;
+use crate::practice::endorsements::EndorsementMutation;
+use crate::practice::lifecycle::PracticeLifecycleMutation;
+use crate::practice::safeguarding::SafeguardingMutation;
+use crate::practice::search::PracticeSearchQuery;
 use crate::schools::mutations::SchoolMutation;
 use crate::schools::queries::SchoolQuery;
+use crate::support::arrangements::SupportArrangementMutation;
+use crate::support::offers::SupportOfferMutation;
+use crate::support::queries::SupportQuery;
+use crate::support::requests::SupportRequestMutation;
 use crate::themes::{ThemeMutation, ThemeQuery};
 use context::Services;
 
@@ -61,6 +71,9 @@ pub struct Query(
     CommunityQuery,
     CommunityViewQuery,
     ConsentQuery,
+    AuditQuery,
+    SupportQuery,
+    PracticeSearchQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -81,19 +94,29 @@ pub struct Mutation(
     MeetingMutation,
     DiscussionMutation,
     EnquiryMutation,
+    PracticeAuthoringMutation,
+    PracticeLifecycleMutation,
+    AdaptationMutation,
+    EndorsementMutation,
+    PracticeCommentMutation,
+    SafeguardingMutation,
+    SupportRequestMutation,
+    SupportOfferMutation,
+    SupportArrangementMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// The schema's types and limits, without services: enough to print the SDL.
+/// The schema's types and limits, without services: enough to print the SDL. The limits
+/// async-graphql does not check itself, and persisted queries, are applied before a
+/// request reaches the schema (`limits::check`, `persisted`), not as extensions: with any
+/// extension, every field of every answer goes through its `resolve` hook.
 pub fn builder(
     limits: &Limits,
     introspection: bool,
 ) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_complexity(limits.max_complexity)
-        .extension(limits::ShapeLimits::new(limits))
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(1024)));
+        .limit_complexity(limits.max_complexity);
     if introspection {
         builder
     } else {

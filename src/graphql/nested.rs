@@ -125,3 +125,26 @@ where
         _ => Ok(Vec::new()),
     }
 }
+
+/// How many children a parent has under `list`, counted in one statement with every
+/// other parent's count of the same shape.
+pub async fn child_count<E>(ctx: &Context<'_>, list: ChildList<E>) -> ApiResult<u64>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let key = Children {
+        parent: list.parent,
+        query: Arc::new(ChildQuery::<E> {
+            fingerprint: list.fingerprint,
+            parent_column: list.parent_column,
+            condition: list.condition,
+            mode: ChildMode::Count,
+            sort: None,
+        }),
+    };
+    match loader(ctx).load_one(key).await.map_err(loader_error)? {
+        Some(ChildRows::Count(count)) => Ok(count),
+        _ => Ok(0),
+    }
+}

@@ -17,10 +17,14 @@ use crate::graphql::context::{access, load};
 use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode};
 use crate::people::{AllianceRole, Person, StaffRole, visible_person};
+use crate::practice::{Practice, PracticeEndorsement};
 use crate::schools::School;
+use crate::support::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::themes::Theme;
 
 /// An object with a global id.
+// Built once per `node` answer and handed to the executor: boxing variants buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Interface)]
 #[graphql(field(
     name = "id",
@@ -41,16 +45,25 @@ pub enum Node {
     Partnership(Partnership),
     PartnershipSchool(PartnershipSchool),
     Person(Person),
+    Practice(Practice),
+    PracticeEndorsement(PracticeEndorsement),
     School(School),
     StaffRole(StaffRole),
+    SupportArrangement(SupportArrangement),
+    SupportOffer(SupportOffer),
+    SupportRequest(SupportRequest),
     Theme(Theme),
 }
 
 async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
-    let access = access(ctx).await?;
     let Some((kind, key)) = decode(id) else {
         return Ok(None);
     };
+    // Public practice is read without signing in.
+    if matches!(kind, NodeKind::Practice | NodeKind::PracticeEndorsement) {
+        return crate::practice::node::resolve(ctx, kind, key).await;
+    }
+    let access = access(ctx).await?;
     let node = match kind {
         NodeKind::Alliance => load::<alliance::Entity>(ctx, key)
             .await?
@@ -85,6 +98,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
                 .map(|_| Node::PartnershipSchool(PartnershipSchool(place)))
         }
         NodeKind::Person => visible_person(ctx, key).await?.map(Node::Person),
+        NodeKind::Practice | NodeKind::PracticeEndorsement => unreachable!("resolved above"),
         NodeKind::School => load::<school::Entity>(ctx, key)
             .await?
             .map(|row| Node::School(School(row))),
@@ -95,6 +109,9 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
             visible_person(ctx, role.person_id)
                 .await?
                 .map(|_| Node::StaffRole(StaffRole(role)))
+        }
+        NodeKind::SupportArrangement | NodeKind::SupportOffer | NodeKind::SupportRequest => {
+            crate::support::node::resolve(ctx, kind, key).await?
         }
         NodeKind::Theme => load::<theme::Entity>(ctx, key)
             .await?

@@ -11,13 +11,15 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use futures_util::future::{self, Either};
+use futures_util::stream::{FuturesOrdered, StreamExt};
 use serde_json::{Value, json};
 use tracing_actix_web::RequestId;
 
 use super::AppState;
 use crate::auth::{Caller, authenticate};
 use crate::graphql::errors::{ApiError, code};
-use crate::graphql::limits::ReadOnly;
+use crate::graphql::limits;
 use crate::graphql::loaders::SqlLoader;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
@@ -174,6 +176,34 @@ fn has_query(request: &Request) -> bool {
     !request.query.trim().is_empty() || request.extensions.contains_key("persistedQuery")
 }
 
+/// A request that passed the checks made before execution, or the answer refusing it.
+type Checked = Result<Request, Response>;
+
+/// Supplies persisted queries and checks each request's shape, once per request, before
+/// anything runs. Returns the requests and whether any of them writes.
+async fn check_all(
+    state: &AppState,
+    requests: Vec<Request>,
+    read_only: bool,
+) -> (Vec<Checked>, bool) {
+    let mut writes = false;
+    let mut checked = Vec::with_capacity(requests.len());
+    for request in requests {
+        let outcome = match state.persisted_queries.apply(request).await {
+            Ok(mut request) => match limits::check(&state.limits, &mut request, read_only) {
+                Ok(writing) => {
+                    writes |= writing;
+                    Ok(request)
+                }
+                Err(error) => Err(Response::from_errors(vec![error])),
+            },
+            Err(error) => Err(Response::from_errors(vec![error])),
+        };
+        checked.push(outcome);
+    }
+    (checked, writes)
+}
+
 async fn execute(
     req: &HttpRequest,
     state: &AppState,
@@ -186,11 +216,26 @@ async fn execute(
         .get::<RequestId>()
         .map(ToString::to_string)
         .unwrap_or_default();
+    let (single, requests) = match batch {
+        BatchRequest::Single(request) => (true, vec![request]),
+        BatchRequest::Batch(requests) => (false, requests),
+    };
+    let (requests, writes) = check_all(state, requests, read_only).await;
+    // Reads may reuse the caller's session check and access scope from a moment ago;
+    // writes check afresh, and afterwards make everyone's be checked afresh.
+    let memo = if writes { None } else { state.callers.memo() };
     let authorization = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let principal = match authenticate(&state.db, &state.services.keys, authorization).await {
+    let principal = match authenticate(
+        &state.db,
+        &state.services.keys,
+        authorization,
+        memo.as_ref(),
+    )
+    .await
+    {
         Ok(principal) => principal,
         Err(ApiError::Unauthenticated) => {
             state
@@ -225,7 +270,11 @@ async fn execute(
         .peer_addr()
         .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
     let loader_delay = std::time::Duration::from_micros(state.limits.loader_delay_us);
-    let prepare = |request: Request| {
+    let run = |checked: Checked| {
+        let request = match checked {
+            Ok(request) => request,
+            Err(refused) => return Either::Left(future::ready(refused)),
+        };
         let loader = Arc::new(
             DataLoader::new(
                 SqlLoader {
@@ -236,24 +285,22 @@ async fn execute(
             .delay(loader_delay),
         );
         let request = request
-            .data(Caller::new(principal.clone(), ip.clone()))
+            .data(Caller::remembering(
+                principal.clone(),
+                ip.clone(),
+                memo.clone(),
+            ))
             .data(loader);
-        if read_only {
-            let operation = request.operation_name.clone();
-            request.data(ReadOnly(operation))
-        } else {
-            request
-        }
+        Either::Right(state.schema.execute(request))
     };
-    let batch = match batch {
-        BatchRequest::Single(request) => BatchRequest::Single(prepare(request)),
-        BatchRequest::Batch(requests) => {
-            BatchRequest::Batch(requests.into_iter().map(prepare).collect())
-        }
-    };
+    let answers: FuturesOrdered<_> = requests.into_iter().map(run).collect();
     let timeout = state.limits.request_timeout();
-    let Ok(response) = tokio::time::timeout(timeout, state.schema.execute_batch(batch)).await
-    else {
+    let finished = tokio::time::timeout(timeout, answers.collect::<Vec<_>>()).await;
+    if writes {
+        // Even one stopped by the timeout may have committed.
+        state.callers.forget_all();
+    }
+    let Ok(mut responses) = finished else {
         tracing::warn!(?timeout, "request timed out");
         return refuse(
             media,
@@ -264,6 +311,11 @@ async fn execute(
                 timeout.as_millis()
             ),
         );
+    };
+    let response = if single {
+        BatchResponse::Single(responses.pop().unwrap_or_default())
+    } else {
+        BatchResponse::Batch(responses)
     };
     render(state, media, response, &request_id)
 }

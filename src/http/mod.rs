@@ -16,9 +16,11 @@ use actix_web_prom::PrometheusMetricsBuilder;
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::{RequestId, TracingLogger};
 
+use crate::auth::cache::CallerCache;
 use crate::config::Limits;
 use crate::graphql::TrellisSchema;
 use crate::graphql::context::Services;
+use crate::graphql::persisted::PersistedQueries;
 use metrics::Metrics;
 
 /// What every handler shares.
@@ -28,6 +30,9 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub limits: Limits,
     pub metrics: Metrics,
+    pub persisted_queries: PersistedQueries,
+    /// Callers' sessions and access scopes, reused by reads for a moment.
+    pub callers: Arc<CallerCache>,
 }
 
 /// Gives every response the request's id, which errors and logs also carry.

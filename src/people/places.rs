@@ -7,7 +7,8 @@ use std::sync::Arc;
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use entity::{alliance_role, person, staff_role};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, Query, UnionType};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
 use super::Person;
 use crate::graphql::context::{access, load, loader};
@@ -28,42 +29,39 @@ impl Loader<PlacesOf> for SqlLoader {
     type Value = Places;
     type Error = Arc<DbErr>;
 
+    /// One statement for both kinds of place: each row is a person, a place and whether
+    /// that place is an alliance.
     async fn load(&self, keys: &[PlacesOf]) -> Result<HashMap<PlacesOf, Places>, Self::Error> {
         let people: Vec<i32> = keys.iter().map(|key| key.0).collect();
         let mut places: HashMap<PlacesOf, Places> =
             keys.iter().map(|key| (*key, Places::default())).collect();
-        for (person, school) in staff_role::Entity::find()
-            .select_only()
-            .columns([staff_role::Column::PersonId, staff_role::Column::SchoolId])
-            .filter(staff_role::Column::PersonId.is_in(people.clone()))
-            .filter(staff_role::Column::EndsOn.is_null())
-            .into_tuple::<(i32, i32)>()
-            .all(&self.db)
-            .await?
-        {
-            places
-                .entry(PlacesOf(person))
-                .or_default()
-                .schools
-                .push(school);
-        }
-        for (person, alliance) in alliance_role::Entity::find()
-            .select_only()
-            .columns([
-                alliance_role::Column::PersonId,
-                alliance_role::Column::AllianceId,
-            ])
-            .filter(alliance_role::Column::PersonId.is_in(people))
-            .filter(alliance_role::Column::EndsOn.is_null())
-            .into_tuple::<(i32, i32)>()
-            .all(&self.db)
-            .await?
-        {
-            places
-                .entry(PlacesOf(person))
-                .or_default()
-                .alliances
-                .push(alliance);
+        let alliances = Query::select()
+            .column(alliance_role::Column::PersonId)
+            .column(alliance_role::Column::AllianceId)
+            .expr(Expr::val(true))
+            .from(alliance_role::Entity)
+            .and_where(alliance_role::Column::PersonId.is_in(people.clone()))
+            .and_where(alliance_role::Column::EndsOn.is_null())
+            .to_owned();
+        let query = Query::select()
+            .column(staff_role::Column::PersonId)
+            .column(staff_role::Column::SchoolId)
+            .expr(Expr::val(false))
+            .from(staff_role::Entity)
+            .and_where(staff_role::Column::PersonId.is_in(people))
+            .and_where(staff_role::Column::EndsOn.is_null())
+            .union(UnionType::All, alliances)
+            .to_owned();
+        for row in self.db.query_all(&query).await? {
+            let person: i32 = row.try_get_by_index(0)?;
+            let place: i32 = row.try_get_by_index(1)?;
+            let is_alliance: bool = row.try_get_by_index(2)?;
+            let entry = places.entry(PlacesOf(person)).or_default();
+            if is_alliance {
+                entry.alliances.push(place);
+            } else {
+                entry.schools.push(place);
+            }
         }
         Ok(places)
     }
@@ -80,13 +78,21 @@ pub async fn places_of(ctx: &Context<'_>, person_id: i32) -> ApiResult<Places> {
 /// The person with this id if the caller may see them; `None` otherwise.
 pub async fn visible_person(ctx: &Context<'_>, person_id: i32) -> ApiResult<Option<Person>> {
     let access = access(ctx).await?;
-    let Some(model) = load::<person::Entity>(ctx, person_id).await? else {
+    let needs_no_places = access.platform_admin || person_id == access.person_id;
+    // The person and where they work load in the same DataLoader round.
+    let (model, places) = futures_util::try_join!(load::<person::Entity>(ctx, person_id), async {
+        if needs_no_places {
+            Ok(Places::default())
+        } else {
+            places_of(ctx, person_id).await
+        }
+    })?;
+    let Some(model) = model else {
         return Ok(None);
     };
-    if access.platform_admin || person_id == access.person_id {
+    if needs_no_places {
         return Ok(Some(Person(model)));
     }
-    let places = places_of(ctx, person_id).await?;
     Ok(access
         .sees_person(person_id, &places.schools, &places.alliances)
         .then_some(Person(model)))

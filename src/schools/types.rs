@@ -163,4 +163,36 @@ impl School {
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
+
+    /// The school's support requests that the caller can see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn support_requests(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<crate::support::queries::SupportRequestFilter>,
+    ) -> Result<Page<crate::support::SupportRequest>> {
+        let args = PageArgs::new(first, after, last, before);
+        let column = entity::support_request::Column::SchoolId;
+        crate::support::queries::nested_requests(ctx, self.0.id, column, args, filter).await
+    }
+
+    /// Offers of support from the school that the caller can see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn support_offers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<crate::support::queries::SupportOfferFilter>,
+    ) -> Result<Page<crate::support::SupportOffer>> {
+        let args = PageArgs::new(first, after, last, before);
+        let column = entity::support_offer::Column::SchoolId;
+        crate::support::queries::nested_offers(ctx, self.0.id, column, args, filter).await
+    }
 }

@@ -10,6 +10,7 @@
 //! admin, and a CPD lead of the first alliances (all of them in the smaller profiles).
 
 mod names;
+pub mod practice;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -110,6 +111,15 @@ impl Profile {
                 partnerships: (0, 3),
                 facilitators: (1, 4),
             },
+        }
+    }
+
+    /// Practice items generated unless `--practice` says otherwise.
+    pub fn practice_items(self) -> usize {
+        match self {
+            Profile::Small => 40,
+            Profile::Alliance => 400,
+            Profile::National => 2_000,
         }
     }
 

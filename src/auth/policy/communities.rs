@@ -286,13 +286,23 @@ impl Access {
             ))
     }
 
-    /// Restricts discussion posts to those the caller reads.
+    /// Restricts discussion posts to those the caller reads: in a community, as its
+    /// shared contributions; on a practice, as the practice.
     pub fn post_condition(&self) -> Condition {
         use entity::discussion_post::Column;
-        self.shared_condition(
-            Column::CommunityId,
-            Column::AuthorId,
-            Column::AuthorSchoolId,
-        )
+        let readable_practice = Query::select()
+            .column(entity::practice::Column::Id)
+            .from(entity::practice::Entity)
+            .cond_where(self.practice_condition())
+            .to_owned();
+        Condition::any()
+            .add(Condition::all().add(Column::CommunityId.is_not_null()).add(
+                self.shared_condition(
+                    Column::CommunityId,
+                    Column::AuthorId,
+                    Column::AuthorSchoolId,
+                ),
+            ))
+            .add(Column::PracticeId.in_subquery(readable_practice))
     }
 }

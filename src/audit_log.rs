@@ -1,0 +1,118 @@
+//! Reading the audit log: a school's leaders read what concerns their school, an
+//! alliance's admins and CPD leads what concerns their alliance, newest first.
+
+use async_graphql::{Context, ID, InputObject, Json, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+use sea_orm::sea_query::Condition;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::auth::policy::Access;
+use crate::communities::types::person_of;
+use crate::graphql::context::{access, db};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, root_page};
+use crate::people::Person;
+
+/// One recorded change of access or of shared content.
+pub struct AuditEvent(pub audit_event::Model);
+
+crate::wraps!(AuditEvent(audit_event::Model));
+
+#[Object]
+impl AuditEvent {
+    /// What happened, such as `practice.approved` or `alliance_membership.accepted`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    /// Global id of the object changed.
+    async fn subject_id(&self) -> ID {
+        ID(self.0.subject.clone())
+    }
+    /// Who made the change, if the caller may see them.
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, self.0.actor_id).await
+    }
+    /// Details of the change, as recorded (never secrets).
+    async fn details(&self) -> Json<serde_json::Value> {
+        Json(self.0.details.clone())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Narrows the audit log. All given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct AuditEventFilter {
+    pub school_id: Option<ID>,
+    pub alliance_id: Option<ID>,
+    /// Only actions starting with this, such as `practice.`.
+    pub action_prefix: Option<String>,
+    /// Only changes to this object.
+    pub subject_id: Option<ID>,
+}
+
+impl Access {
+    /// What of the audit log the caller reads: their led schools' and administered
+    /// alliances' entries.
+    pub fn audit_condition(&self) -> Condition {
+        if self.platform_admin {
+            return Condition::all();
+        }
+        Condition::any()
+            .add(audit_event::Column::SchoolId.is_in(self.led_schools()))
+            .add(audit_event::Column::AllianceId.is_in(self.administered_alliances()))
+    }
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The audit log, newest first: entries of schools the caller leads (head, senior
+    /// leader, school CPD lead) and of alliances they administer.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<AuditEventFilter>,
+    ) -> Result<Page<AuditEvent>> {
+        let access = access(ctx).await?;
+        let filter = filter.unwrap_or_default();
+        let mut select = audit_event::Entity::find().filter(access.audit_condition());
+        if let Some(id) = &filter.school_id {
+            let key = decode_as(id, NodeKind::School).unwrap_or(0);
+            select = select.filter(audit_event::Column::SchoolId.eq(key));
+        }
+        if let Some(id) = &filter.alliance_id {
+            let key = decode_as(id, NodeKind::Alliance).unwrap_or(0);
+            select = select.filter(audit_event::Column::AllianceId.eq(key));
+        }
+        if let Some(prefix) = filter.action_prefix.as_deref().filter(|p| !p.is_empty()) {
+            select = select.filter(audit_event::Column::Action.starts_with(prefix));
+        }
+        if let Some(subject) = &filter.subject_id {
+            select = select.filter(audit_event::Column::Subject.eq(subject.as_str()));
+        }
+        let args = PageArgs::new(first, after, last, before);
+        let newest_first = Sort {
+            column: None,
+            descending: true,
+        };
+        Ok(root_page(
+            db(ctx),
+            select,
+            audit_event::Column::Id,
+            newest_first,
+            &args,
+            |row: &audit_event::Model| id_cursor(row.id),
+        )
+        .await?)
+    }
+}

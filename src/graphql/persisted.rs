@@ -1,0 +1,103 @@
+//! Automatic persisted queries (Apollo's protocol, version 1): a client sends a query's
+//! sha256 hash, and its text only when the server does not know the hash yet.
+//!
+//! Done before execution rather than as async-graphql's `ApolloPersistedQueries`
+//! extension: any schema extension puts every field of every answer through its
+//! `resolve` hook. The protocol and its errors are the extension's.
+
+use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
+use async_graphql::{Request, ServerError, ServerResult};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// Parsed documents known by hash, the most recently used first.
+#[derive(Clone)]
+pub struct PersistedQueries(LruCacheStorage);
+
+#[derive(Deserialize)]
+struct PersistedQuery {
+    version: i32,
+    #[serde(rename = "sha256Hash")]
+    sha256_hash: String,
+}
+
+/// How many documents are kept.
+const CAPACITY: usize = 1024;
+
+impl Default for PersistedQueries {
+    fn default() -> Self {
+        Self(LruCacheStorage::new(CAPACITY))
+    }
+}
+
+impl PersistedQueries {
+    /// Supplies the document of a request that names a persisted query by hash (or
+    /// remembers it, when the request also carries the text). Other requests pass as
+    /// they are.
+    pub async fn apply(&self, mut request: Request) -> ServerResult<Request> {
+        let Some(value) = request.extensions.remove("persistedQuery") else {
+            return Ok(request);
+        };
+        let persisted: PersistedQuery = async_graphql::from_value(value).map_err(|_| {
+            ServerError::new("Invalid \"PersistedQuery\" extension configuration.", None)
+        })?;
+        if persisted.version != 1 {
+            return Err(ServerError::new(
+                format!(
+                    "Only the \"PersistedQuery\" extension of version \"1\" is supported, and the current version is \"{}\".",
+                    persisted.version
+                ),
+                None,
+            ));
+        }
+        if request.query.is_empty() {
+            let document = self
+                .0
+                .get(persisted.sha256_hash)
+                .await
+                .ok_or_else(|| ServerError::new("PersistedQueryNotFound", None))?;
+            request.set_parsed_query(document);
+            return Ok(request);
+        }
+        let hash = format!("{:x}", Sha256::digest(request.query.as_bytes()));
+        if persisted.sha256_hash != hash {
+            return Err(ServerError::new("provided sha does not match query", None));
+        }
+        let document = async_graphql::parser::parse_query(&request.query)?;
+        self.0.set(hash, document.clone()).await;
+        request.query = String::new();
+        request.set_parsed_query(document);
+        Ok(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::value;
+
+    fn with_hash(query: &str, hash: &str) -> Request {
+        let mut request = Request::new(query);
+        request.extensions.insert(
+            "persistedQuery".to_owned(),
+            value!({ "version": 1, "sha256Hash": hash }),
+        );
+        request
+    }
+
+    #[tokio::test]
+    async fn remembers_a_query_by_its_hash() {
+        let queries = PersistedQueries::default();
+        let hash = "854174ebed716fe24fd6659c30290aecd9bc1d17dc4f47939a1848a1b8ed3c6b";
+        let unknown = queries.apply(with_hash("", hash)).await.unwrap_err();
+        assert_eq!(unknown.message, "PersistedQueryNotFound");
+        let wrong = queries.apply(with_hash("{ other }", hash)).await;
+        assert!(wrong.is_err());
+        let mut first = queries.apply(with_hash("{ value }", hash)).await.unwrap();
+        assert!(first.parsed_query().is_ok());
+        let mut again = queries.apply(with_hash("", hash)).await.unwrap();
+        assert!(again.parsed_query().is_ok());
+        let plain = queries.apply(Request::new("{ value }")).await.unwrap();
+        assert_eq!(plain.query, "{ value }");
+    }
+}

@@ -1,0 +1,331 @@
+//! Adapting practice: anyone who reads a published practice may adapt it for their own
+//! context. The adaptation is a new practice (a draft of the adapter's) linked to its
+//! origin, saying what was changed for which school, phase and subject, and later what
+//! happened. The lineage walks the whole family tree.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::Utc;
+use entity::enums::{
+    KeyStage, PracticeAction, PracticeStatus, PracticeVisibility, SchoolPhase, Subject,
+};
+use entity::{practice, school};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, Set, Statement,
+};
+
+use super::authoring::{
+    NOTE_MAX, PracticeAudienceInput, SUMMARY_MAX, TITLE_MAX, add_author, checked_audience,
+    own_school,
+};
+use super::keys::enum_keys;
+use super::lifecycle::record;
+use super::{Practice, readable_practice, reader_condition};
+use crate::db::begin_write;
+use crate::graphql::context::{access, db, load_many};
+use crate::graphql::errors::{ApiResult, MutationResult, UserError};
+use crate::payload;
+use crate::schools::School;
+use crate::validation;
+
+/// The most branches a lineage lists; a family larger than this is cut (deepest last).
+const LINEAGE_MAX: usize = 500;
+
+#[derive(InputObject)]
+pub struct AdaptPracticeInput {
+    /// The practice to adapt: a published one the caller reads.
+    pub practice_id: ID,
+    /// The school adapting it: one the caller works at.
+    pub school_id: ID,
+    /// What was changed, for which context.
+    pub changes: String,
+    /// Default: the origin's title.
+    pub title: Option<String>,
+    /// Default: the origin's summary.
+    pub summary: Option<String>,
+    /// The context it is adapted for; default: the origin's.
+    pub phases: Option<Vec<SchoolPhase>>,
+    pub subjects: Option<Vec<Subject>>,
+    pub key_stages: Option<Vec<KeyStage>>,
+    /// Default: `SCHOOL`.
+    pub audience: Option<PracticeAudienceInput>,
+}
+
+payload!(AdaptPracticePayload { practice: Practice });
+
+#[derive(Default)]
+pub struct AdaptationMutation;
+
+#[Object]
+impl AdaptationMutation {
+    /// Adapts a published practice for another context: a new draft of the caller's,
+    /// starting from the origin's text and linked to it. Archived practice is not
+    /// adapted.
+    async fn adapt_practice(
+        &self,
+        ctx: &Context<'_>,
+        input: AdaptPracticeInput,
+    ) -> Result<AdaptPracticePayload> {
+        AdaptPracticePayload::from_result(adapt(ctx, input).await)
+    }
+}
+
+async fn adapt(ctx: &Context<'_>, input: AdaptPracticeInput) -> MutationResult<Practice> {
+    let access = access(ctx).await?;
+    let changes = validation::required("changes", &input.changes, NOTE_MAX)?;
+    let title = validation::optional("title", input.title.as_deref(), TITLE_MAX)?;
+    let summary = validation::optional("summary", input.summary.as_deref(), SUMMARY_MAX)?;
+    let audience = input.audience.unwrap_or(PracticeAudienceInput {
+        visibility: PracticeVisibility::School,
+        alliance_id: None,
+        partnership_id: None,
+    });
+    let txn = begin_write(db(ctx)).await?;
+    let origin = readable_practice(&txn, &access, &input.practice_id, "practiceId").await?;
+    match origin.status {
+        PracticeStatus::Published if origin.taken_down_at.is_none() => {}
+        PracticeStatus::Archived => {
+            return Err(
+                UserError::invalid_state("practiceId", "archived practice is not adapted").into(),
+            );
+        }
+        _ => {
+            return Err(UserError::invalid_state(
+                "practiceId",
+                "only published practice is adapted",
+            )
+            .into());
+        }
+    }
+    let school_id = own_school(&txn, &access, &input.school_id, "schoolId").await?;
+    let (alliance_id, partnership_id) = checked_audience(&txn, school_id, &audience).await?;
+    let now = Utc::now();
+    let created = practice::ActiveModel {
+        kind: Set(origin.kind),
+        title: Set(title.unwrap_or_else(|| origin.title.clone())),
+        summary: Set(summary.unwrap_or_else(|| origin.summary.clone())),
+        body_markdown: Set(origin.body_markdown.clone()),
+        evidence_of_impact: Set(None),
+        links: Set(origin.links.clone()),
+        // Alliance themes only travel within their alliance.
+        theme_keys: Set(origin.theme_keys.clone()),
+        phase_keys: Set(input
+            .phases
+            .map_or(origin.phase_keys.clone(), |p| enum_keys(&p))),
+        subject_keys: Set(input
+            .subjects
+            .map_or(origin.subject_keys.clone(), |s| enum_keys(&s))),
+        key_stage_keys: Set(input
+            .key_stages
+            .map_or(origin.key_stage_keys.clone(), |k| enum_keys(&k))),
+        school_id: Set(school_id),
+        alliance_id: Set(alliance_id),
+        partnership_id: Set(partnership_id),
+        visibility: Set(audience.visibility),
+        status: Set(PracticeStatus::Draft),
+        adapted_from_id: Set(Some(origin.id)),
+        adaptation_changes: Set(Some(changes)),
+        outcome: Set(None),
+        created_by_id: Set(access.person_id),
+        endorsement_count: Set(0),
+        adaptation_count: Set(0),
+        comment_count: Set(0),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    add_author(&txn, created.id, access.person_id, Some(school_id), true).await?;
+    record(&txn, &access, &created, PracticeAction::Created, None, None).await?;
+    txn.commit().await?;
+    Ok(Practice(created))
+}
+
+/// A practice's family tree, depth first from its first origin.
+#[derive(SimpleObject)]
+pub struct PracticeLineage {
+    /// Every branch, depth first: the first origin, then each adaptation after the
+    /// practice it adapts (oldest first).
+    pub branches: Vec<PracticeLineageBranch>,
+}
+
+/// One practice in a family tree. A branch the caller may not see shows only that it
+/// exists: `practice`, `school` and `outcome` are `null`.
+#[derive(SimpleObject)]
+pub struct PracticeLineageBranch {
+    pub practice: Option<Practice>,
+    /// 0 for the first origin, 1 for its adaptations, and so on.
+    pub depth: i32,
+    /// The branch this adapts, as an index into `branches`; `null` for the first origin.
+    pub parent_index: Option<i32>,
+    pub school: Option<School>,
+    pub outcome: Option<String>,
+    /// Whether this is the practice the lineage was asked of.
+    pub is_current: bool,
+}
+
+#[derive(FromQueryResult)]
+struct Member {
+    id: i32,
+    adapted_from_id: Option<i32>,
+}
+
+/// The whole family of `id`: up to its first origin, then down to every adaptation. One
+/// statement, whatever the family's size (bounded by `LINEAGE_MAX`).
+async fn family(conn: &impl ConnectionTrait, id: i32) -> Result<Vec<Member>, DbErr> {
+    let backend = conn.get_database_backend();
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let sql = format!(
+        r#"WITH RECURSIVE
+            up(id, adapted_from_id, steps) AS (
+                SELECT id, adapted_from_id, 0 FROM practice WHERE id = {placeholder}
+                UNION ALL
+                SELECT p.id, p.adapted_from_id, up.steps + 1
+                FROM practice p JOIN up ON p.id = up.adapted_from_id
+                WHERE up.steps < 100
+            ),
+            down(id, adapted_from_id, steps) AS (
+                SELECT id, adapted_from_id, 0 FROM up WHERE adapted_from_id IS NULL
+                UNION ALL
+                SELECT p.id, p.adapted_from_id, down.steps + 1
+                FROM practice p JOIN down ON p.adapted_from_id = down.id
+                WHERE down.steps < 100
+            )
+        SELECT id, adapted_from_id FROM down ORDER BY steps, id LIMIT {}"#,
+        LINEAGE_MAX
+    );
+    Member::find_by_statement(Statement::from_sql_and_values(backend, sql, [id.into()]))
+        .all(conn)
+        .await
+}
+
+pub async fn lineage_of(
+    ctx: &Context<'_>,
+    current: &practice::Model,
+) -> ApiResult<PracticeLineage> {
+    let conn = db(ctx);
+    let members = family(conn, current.id).await?;
+    let ids: Vec<i32> = members.iter().map(|m| m.id).collect();
+    let visible: HashMap<i32, practice::Model> = practice::Entity::find()
+        .filter(practice::Column::Id.is_in(ids.clone()))
+        .filter(reader_condition(ctx).await?)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    // Hidden branches show as placeholders only when shared (someone reads them) or when
+    // a visible branch hangs below them; others' drafts do not appear at all.
+    let shared: BTreeSet<i32> = practice::Entity::find()
+        .select_only()
+        .column(practice::Column::Id)
+        .filter(practice::Column::Id.is_in(ids))
+        .filter(
+            practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]),
+        )
+        .filter(practice::Column::TakenDownAt.is_null())
+        .into_tuple::<i32>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut children: BTreeMap<Option<i32>, Vec<i32>> = BTreeMap::new();
+    for member in &members {
+        children
+            .entry(member.adapted_from_id)
+            .or_default()
+            .push(member.id);
+    }
+    let root = members
+        .iter()
+        .find(|m| m.adapted_from_id.is_none())
+        .map(|m| m.id);
+    let mut branches = Vec::new();
+    if let Some(root) = root {
+        walk(
+            root,
+            0,
+            None,
+            &children,
+            &visible,
+            &shared,
+            current.id,
+            &mut branches,
+        );
+    }
+    let school_ids: Vec<i32> = visible.values().map(|row| row.school_id).collect();
+    let schools: HashMap<i32, school::Model> = load_many::<school::Entity>(ctx, &school_ids)
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
+    let lineage = branches
+        .into_iter()
+        .map(|(id, depth, parent_index)| {
+            let row = visible.get(&id).cloned();
+            PracticeLineageBranch {
+                school: row
+                    .as_ref()
+                    .and_then(|r| schools.get(&r.school_id).cloned())
+                    .map(School),
+                outcome: row.as_ref().and_then(|r| r.outcome.clone()),
+                practice: row.map(Practice),
+                depth,
+                parent_index,
+                is_current: id == current.id,
+            }
+        })
+        .collect();
+    Ok(PracticeLineage { branches: lineage })
+}
+
+/// Whether a branch (or one below it) is to be listed.
+fn listed(
+    id: i32,
+    children: &BTreeMap<Option<i32>, Vec<i32>>,
+    visible: &HashMap<i32, practice::Model>,
+    shared: &BTreeSet<i32>,
+) -> bool {
+    visible.contains_key(&id)
+        || shared.contains(&id)
+        || children
+            .get(&Some(id))
+            .is_some_and(|below| below.iter().any(|c| listed(*c, children, visible, shared)))
+}
+
+fn walk(
+    id: i32,
+    depth: i32,
+    parent_index: Option<i32>,
+    children: &BTreeMap<Option<i32>, Vec<i32>>,
+    visible: &HashMap<i32, practice::Model>,
+    shared: &BTreeSet<i32>,
+    current: i32,
+    out: &mut Vec<(i32, i32, Option<i32>)>,
+) {
+    if !listed(id, children, visible, shared) && id != current {
+        return;
+    }
+    let index = i32::try_from(out.len()).unwrap_or(i32::MAX);
+    out.push((id, depth, parent_index));
+    for child in children.get(&Some(id)).into_iter().flatten() {
+        walk(
+            *child,
+            depth + 1,
+            Some(index),
+            children,
+            visible,
+            shared,
+            current,
+            out,
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! Comments on practice are threads of the communities' discussion, hosted by the
+//! practice: replies, edits, deletion, pinning and hiding use the discussion mutations.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+
+use super::readable_practice;
+use crate::communities::DiscussionThread;
+use crate::communities::discussion::{BODY_MAX, start_thread};
+use crate::communities::discussion_host::Host;
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::MutationResult;
+use crate::payload;
+use crate::validation;
+
+#[derive(InputObject)]
+pub struct CommentOnPracticeInput {
+    pub practice_id: ID,
+    /// Optional: a comment thread needs no title.
+    pub title: Option<String>,
+    pub body_markdown: String,
+}
+
+payload!(CommentOnPracticePayload {
+    thread: DiscussionThread
+});
+
+#[derive(Default)]
+pub struct PracticeCommentMutation;
+
+#[Object]
+impl PracticeCommentMutation {
+    /// Starts a comment thread on a published practice; anyone signed in who reads it
+    /// may. Reply with `replyToDiscussionThread`.
+    async fn comment_on_practice(
+        &self,
+        ctx: &Context<'_>,
+        input: CommentOnPracticeInput,
+    ) -> Result<CommentOnPracticePayload> {
+        CommentOnPracticePayload::from_result(comment(ctx, input).await)
+    }
+}
+
+async fn comment(
+    ctx: &Context<'_>,
+    input: CommentOnPracticeInput,
+) -> MutationResult<DiscussionThread> {
+    let access = access(ctx).await?;
+    let title = validation::optional("title", input.title.as_deref(), 200)?;
+    let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
+    let txn = begin_write(db(ctx)).await?;
+    let practice = readable_practice(&txn, &access, &input.practice_id, "practiceId").await?;
+    let thread = start_thread(
+        &txn,
+        &access,
+        &Host::Practice(Box::new(practice)),
+        "practiceId",
+        title,
+        body,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(DiscussionThread(thread))
+}

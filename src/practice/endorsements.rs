@@ -1,0 +1,229 @@
+//! "We tried this here": staff of another school record, once per person per practice,
+//! a short note and how it went. They edit (with a version check) or withdraw it.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use entity::enums::{EndorsementOutcome, PracticeStatus};
+use entity::practice_endorsement;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use super::{PracticeEndorsement, readable_practice};
+use crate::auth::policy::allowed;
+use crate::auth::policy::practice::is_author;
+use crate::db::begin_write;
+use crate::graphql::context::{access, db};
+use crate::graphql::errors::{MutationError, MutationResult, UserError, on_unique};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
+use crate::payload;
+use crate::validation;
+
+const NOTE_MAX: usize = 2_000;
+
+#[derive(InputObject)]
+pub struct EndorsePracticeInput {
+    pub practice_id: ID,
+    /// Where it was tried: a school the caller works at, other than the practice's own.
+    /// Default: the caller's first such school.
+    pub school_id: Option<ID>,
+    pub note: String,
+    pub outcome: EndorsementOutcome,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePracticeEndorsementInput {
+    pub endorsement_id: ID,
+    pub expected_version: i32,
+    pub note: Option<String>,
+    pub outcome: Option<EndorsementOutcome>,
+}
+
+#[derive(InputObject)]
+pub struct WithdrawPracticeEndorsementInput {
+    pub endorsement_id: ID,
+}
+
+payload!(EndorsePracticePayload {
+    endorsement: PracticeEndorsement
+});
+payload!(UpdatePracticeEndorsementPayload {
+    endorsement: PracticeEndorsement
+});
+payload!(WithdrawPracticeEndorsementPayload {
+    endorsement: PracticeEndorsement
+});
+
+#[derive(Default)]
+pub struct EndorsementMutation;
+
+#[Object]
+impl EndorsementMutation {
+    /// Records that the caller's school tried a published practice, and how it went. One
+    /// per person per practice (`TAKEN` for a second); not by its authors, nor by staff
+    /// of its own school.
+    async fn endorse_practice(
+        &self,
+        ctx: &Context<'_>,
+        input: EndorsePracticeInput,
+    ) -> Result<EndorsePracticePayload> {
+        EndorsePracticePayload::from_result(endorse(ctx, input).await)
+    }
+
+    /// Edits the caller's endorsement; `CONFLICT` if it changed since `expectedVersion`.
+    async fn update_practice_endorsement(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePracticeEndorsementInput,
+    ) -> Result<UpdatePracticeEndorsementPayload> {
+        UpdatePracticeEndorsementPayload::from_result(update(ctx, input).await)
+    }
+
+    /// Withdraws the caller's endorsement.
+    async fn withdraw_practice_endorsement(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawPracticeEndorsementInput,
+    ) -> Result<WithdrawPracticeEndorsementPayload> {
+        WithdrawPracticeEndorsementPayload::from_result(withdraw(ctx, input).await)
+    }
+}
+
+async fn endorse(
+    ctx: &Context<'_>,
+    input: EndorsePracticeInput,
+) -> MutationResult<PracticeEndorsement> {
+    let access = access(ctx).await?;
+    let note = validation::required("note", &input.note, NOTE_MAX)?;
+    let txn = begin_write(db(ctx)).await?;
+    let found = readable_practice(&txn, &access, &input.practice_id, "practiceId").await?;
+    if !matches!(
+        found.status,
+        PracticeStatus::Published | PracticeStatus::Archived
+    ) || found.taken_down_at.is_some()
+    {
+        return Err(
+            UserError::invalid_state("practiceId", "only shared practice is endorsed").into(),
+        );
+    }
+    if is_author(&txn, found.id, access.person_id).await? {
+        return Err(
+            UserError::invalid("practiceId", "authors do not endorse their own practice").into(),
+        );
+    }
+    let school_id = match &input.school_id {
+        Some(id) => {
+            let key =
+                decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("schoolId"))?;
+            if !access.school_roles.contains_key(&key) {
+                return Err(
+                    UserError::invalid("schoolId", "endorse from a school you work at").into(),
+                );
+            }
+            key
+        }
+        None => access
+            .own_schools()
+            .into_iter()
+            .find(|school| *school != found.school_id)
+            .ok_or_else(|| {
+                UserError::invalid("schoolId", "staff of another school endorse practice")
+            })?,
+    };
+    if school_id == found.school_id {
+        return Err(
+            UserError::invalid("schoolId", "staff of another school endorse practice").into(),
+        );
+    }
+    let now = Utc::now();
+    let created = practice_endorsement::ActiveModel {
+        practice_id: Set(found.id),
+        person_id: Set(access.person_id),
+        school_id: Set(school_id),
+        note: Set(note),
+        outcome: Set(input.outcome),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(on_unique(
+        "practiceId",
+        "you already endorsed this practice: edit your endorsement",
+    ))?;
+    super::counts::refresh(&txn, found.id).await?;
+    txn.commit().await?;
+    Ok(PracticeEndorsement(created))
+}
+
+/// The caller's own endorsement named by `id`, on a practice they still read.
+async fn own_endorsement(
+    txn: &sea_orm::DatabaseTransaction,
+    access: &crate::auth::policy::Access,
+    id: &ID,
+) -> MutationResult<practice_endorsement::Model> {
+    let not_found = || UserError::not_found("endorsementId");
+    let key = decode_as(id, NodeKind::PracticeEndorsement).ok_or_else(not_found)?;
+    let found = practice_endorsement::Entity::find_by_id(key)
+        .one(txn)
+        .await?
+        .ok_or_else(not_found)?;
+    let practice_id = NodeKind::Practice.id(found.practice_id);
+    readable_practice(txn, access, &practice_id, "endorsementId").await?;
+    allowed(
+        found.person_id == access.person_id,
+        "only its author changes an endorsement",
+    )?;
+    Ok(found)
+}
+
+async fn update(
+    ctx: &Context<'_>,
+    input: UpdatePracticeEndorsementInput,
+) -> MutationResult<PracticeEndorsement> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let found = own_endorsement(&txn, &access, &input.endorsement_id).await?;
+    let mut change: practice_endorsement::ActiveModel = found.clone().into();
+    if let Some(note) = &input.note {
+        change.note = Set(validation::required("note", note, NOTE_MAX)?);
+    }
+    if let Some(outcome) = input.outcome {
+        change.outcome = Set(outcome);
+    }
+    change.version = Set(found.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (practice_endorsement::Column::Id, found.id),
+        (
+            practice_endorsement::Column::Version,
+            input.expected_version,
+        ),
+        MutationError::from,
+    )
+    .await?;
+    let updated = practice_endorsement::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("endorsementId"))?;
+    txn.commit().await?;
+    Ok(PracticeEndorsement(updated))
+}
+
+async fn withdraw(
+    ctx: &Context<'_>,
+    input: WithdrawPracticeEndorsementInput,
+) -> MutationResult<PracticeEndorsement> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let found = own_endorsement(&txn, &access, &input.endorsement_id).await?;
+    practice_endorsement::Entity::delete_by_id(found.id)
+        .exec(&txn)
+        .await?;
+    super::counts::refresh(&txn, found.practice_id).await?;
+    txn.commit().await?;
+    Ok(PracticeEndorsement(found))
+}

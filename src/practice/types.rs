@@ -1,0 +1,497 @@
+//! The GraphQL types of practice: items, their authors, links, revisions, history and
+//! endorsements.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::enums::{
+    EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus, PracticeVisibility,
+    SchoolPhase, Subject,
+};
+use entity::{
+    alliance, discussion_post, partnership, practice, practice_author, practice_endorsement,
+    practice_event, practice_revision, school,
+};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use super::adaptation::{PracticeLineage, lineage_of};
+use super::keys::enum_values;
+use super::{reader, reader_condition, visible_practice};
+use crate::alliances::{Alliance, Partnership};
+use crate::communities::DiscussionThread;
+use crate::communities::types::{person_of, themes_of, thread_cursor};
+use crate::graphql::context::{load, load_required};
+use crate::graphql::ids::NodeKind;
+use crate::graphql::nested::{ChildList, child_count, child_page, child_rows, sorted_child_page};
+use crate::graphql::pagination::{Page, PageArgs, Sort};
+use crate::people::Person;
+use crate::schools::School;
+use crate::themes::Theme;
+
+/// A piece of practice a school shares: what was done, in which context, with what
+/// impact. An adaptation is a practice adapted from another for a new context.
+pub struct Practice(pub practice::Model);
+
+/// "We tried this here": staff of another school saying how it went.
+pub struct PracticeEndorsement(pub practice_endorsement::Model);
+
+/// An author of a practice.
+pub struct PracticeAuthor(pub practice_author::Model);
+
+/// The text of a published practice as an edit left it.
+pub struct PracticeRevision(pub practice_revision::Model);
+
+/// A step in a practice's life: submitted, approved, sent back, published, reported...
+pub struct PracticeEvent(pub practice_event::Model);
+
+crate::wraps!(
+    Practice(practice::Model),
+    PracticeEndorsement(practice_endorsement::Model),
+    PracticeAuthor(practice_author::Model),
+    PracticeRevision(practice_revision::Model),
+    PracticeEvent(practice_event::Model)
+);
+
+/// A link from a practice to a resource elsewhere.
+#[derive(SimpleObject, serde::Serialize, serde::Deserialize, Clone)]
+pub struct PracticeLink {
+    pub title: String,
+    pub url: String,
+}
+
+impl Practice {
+    /// Whether the caller is an author or an approver: they see its review, history and
+    /// take-down.
+    async fn caller_answers_for(&self, ctx: &Context<'_>) -> Result<bool> {
+        let Some(access) = reader(ctx).await? else {
+            return Ok(false);
+        };
+        if access.approves_practice_of(self.0.school_id) {
+            return Ok(true);
+        }
+        Ok(authors_of(ctx, self.0.id)
+            .await?
+            .iter()
+            .any(|author| author.person_id == access.person_id))
+    }
+}
+
+async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_author::Model>> {
+    let list = ChildList::<practice_author::Entity> {
+        parent: practice_id,
+        parent_column: practice_author::Column::PracticeId,
+        condition: Condition::all(),
+        fingerprint: "practice.authors".into(),
+    };
+    Ok(child_rows(ctx, list).await?)
+}
+
+#[Object]
+impl Practice {
+    pub async fn id(&self) -> ID {
+        NodeKind::Practice.id(self.0.id)
+    }
+    async fn kind(&self) -> PracticeKind {
+        self.0.kind
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    async fn body_markdown(&self) -> &str {
+        &self.0.body_markdown
+    }
+    /// What changed for pupils or staff, and how the school knows.
+    async fn evidence_of_impact(&self) -> Option<&str> {
+        self.0.evidence_of_impact.as_deref()
+    }
+    async fn links(&self) -> Vec<PracticeLink> {
+        serde_json::from_value(self.0.links.clone()).unwrap_or_default()
+    }
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
+        themes_of(ctx, &self.0.theme_keys).await
+    }
+    async fn phases(&self) -> Vec<SchoolPhase> {
+        enum_values(&self.0.phase_keys)
+    }
+    async fn subjects(&self) -> Vec<Subject> {
+        enum_values(&self.0.subject_keys)
+    }
+    async fn key_stages(&self) -> Vec<KeyStage> {
+        enum_values(&self.0.key_stage_keys)
+    }
+    /// The school the practice comes from.
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.school_id).await?,
+        ))
+    }
+    /// The alliance it is shared with, if the caller sees that alliance.
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        let (Some(id), Some(access)) = (self.0.alliance_id, reader(ctx).await?) else {
+            return Ok(None);
+        };
+        if !access.sees_alliance(id) {
+            return Ok(None);
+        }
+        Ok(load::<alliance::Entity>(ctx, id).await?.map(Alliance))
+    }
+    /// The partnership it is shared with, if the caller sees its alliance.
+    async fn partnership(&self, ctx: &Context<'_>) -> Result<Option<Partnership>> {
+        let (Some(id), Some(access)) = (self.0.partnership_id, reader(ctx).await?) else {
+            return Ok(None);
+        };
+        Ok(load::<partnership::Entity>(ctx, id)
+            .await?
+            .filter(|row| access.sees_alliance(row.alliance_id))
+            .map(Partnership))
+    }
+    /// Who reads it once published.
+    async fn visibility(&self) -> PracticeVisibility {
+        self.0.visibility
+    }
+    async fn status(&self) -> PracticeStatus {
+        self.0.status
+    }
+    /// The lead author first, then co-authors in the order they were added.
+    async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<PracticeAuthor>> {
+        let mut authors = authors_of(ctx, self.0.id).await?;
+        authors.sort_by_key(|author| (!author.is_lead, author.id));
+        Ok(authors.into_iter().map(PracticeAuthor).collect())
+    }
+    /// Whether this practice was adapted from another.
+    async fn is_adaptation(&self) -> bool {
+        self.0.adapted_from_id.is_some()
+    }
+    /// The practice this was adapted from; `null` when it is not an adaptation, or when
+    /// the caller may not see its origin (`isAdaptation` still says it has one).
+    async fn adapted_from(&self, ctx: &Context<'_>) -> Result<Option<Practice>> {
+        match self.0.adapted_from_id {
+            Some(id) => Ok(visible_practice(ctx, id).await?),
+            None => Ok(None),
+        }
+    }
+    /// Of an adaptation: what was changed, for which context.
+    async fn adaptation_changes(&self) -> Option<&str> {
+        self.0.adaptation_changes.as_deref()
+    }
+    /// Of an adaptation: what happened when it was tried.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    /// Adaptations of this practice that the caller may see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn adaptations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Practice>> {
+        let list = ChildList::<practice::Entity> {
+            parent: self.0.id,
+            parent_column: practice::Column::AdaptedFromId,
+            condition: reader_condition(ctx).await?,
+            fingerprint: "practice.adaptations".into(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+    /// The whole family tree this practice belongs to: its first origin and every
+    /// adaptation, each with its school and outcome. Branches the caller may not see show
+    /// only that they exist.
+    async fn lineage(&self, ctx: &Context<'_>) -> Result<PracticeLineage> {
+        Ok(lineage_of(ctx, &self.0).await?)
+    }
+    /// Staff of other schools who tried it.
+    async fn endorsement_count(&self) -> i32 {
+        self.0.endorsement_count
+    }
+    /// Comments and replies not deleted.
+    async fn comment_count(&self) -> i32 {
+        self.0.comment_count
+    }
+    /// Published adaptations of this practice that the caller may see (one statement for
+    /// a whole list).
+    async fn adaptation_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        if self.0.adaptation_count == 0 {
+            return Ok(0);
+        }
+        let list = ChildList::<practice::Entity> {
+            parent: self.0.id,
+            parent_column: practice::Column::AdaptedFromId,
+            // The reader's condition is an `any` for those signed in: `add` to it would
+            // widen it, so both go inside an `all`.
+            condition: Condition::all()
+                .add(reader_condition(ctx).await?)
+                .add(
+                    practice::Column::Status
+                        .is_in([PracticeStatus::Published, PracticeStatus::Archived]),
+                )
+                .add(practice::Column::TakenDownAt.is_null()),
+            fingerprint: "practice.adaptation_count".into(),
+        };
+        Ok(i32::try_from(child_count(ctx, list).await?).unwrap_or(i32::MAX))
+    }
+    /// Endorsements, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn endorsements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<PracticeEndorsement>> {
+        let list = ChildList::<practice_endorsement::Entity> {
+            parent: self.0.id,
+            parent_column: practice_endorsement::Column::PracticeId,
+            condition: Condition::all(),
+            fingerprint: "practice.endorsements".into(),
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+    /// The caller's own endorsement, if they made one.
+    async fn viewer_endorsement(&self, ctx: &Context<'_>) -> Result<Option<PracticeEndorsement>> {
+        let Some(access) = reader(ctx).await? else {
+            return Ok(None);
+        };
+        let list = ChildList::<practice_endorsement::Entity> {
+            parent: self.0.id,
+            parent_column: practice_endorsement::Column::PracticeId,
+            condition: Condition::all()
+                .add(practice_endorsement::Column::PersonId.eq(access.person_id)),
+            fingerprint: format!("practice.viewer_endorsement.{}", access.person_id),
+        };
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .next()
+            .map(PracticeEndorsement))
+    }
+    /// Comment threads, pinned first, then by latest activity. Signed-in readers only.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn comment_threads(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<DiscussionThread>> {
+        let access = crate::graphql::context::access(ctx).await?;
+        let list = ChildList::<discussion_post::Entity> {
+            parent: self.0.id,
+            parent_column: discussion_post::Column::PracticeId,
+            condition: Condition::all()
+                .add(discussion_post::Column::ThreadId.is_null())
+                .add(access.post_condition()),
+            fingerprint: "practice.comment_threads".into(),
+        };
+        let sort = Sort {
+            column: Some(discussion_post::Column::ActivityKey),
+            descending: true,
+        };
+        let args = PageArgs::new(first, after, last, before);
+        Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
+    }
+    /// Earlier texts of a published practice, newest first.
+    async fn revisions(&self, ctx: &Context<'_>) -> Result<Vec<PracticeRevision>> {
+        let list = ChildList::<practice_revision::Entity> {
+            parent: self.0.id,
+            parent_column: practice_revision::Column::PracticeId,
+            condition: Condition::all(),
+            fingerprint: "practice.revisions".into(),
+        };
+        let mut rows = child_rows(ctx, list).await?;
+        rows.reverse();
+        Ok(rows.into_iter().map(PracticeRevision).collect())
+    }
+    /// Its life so far (submitted, approved, sent back, reported...), oldest first. Only
+    /// its authors and approvers read it; others get an empty list.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<PracticeEvent>> {
+        if !self.caller_answers_for(ctx).await? {
+            return Ok(Vec::new());
+        }
+        let list = ChildList::<practice_event::Entity> {
+            parent: self.0.id,
+            parent_column: practice_event::Column::PracticeId,
+            condition: Condition::all(),
+            fingerprint: "practice.history".into(),
+        };
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(PracticeEvent)
+            .collect())
+    }
+    /// The approver's comment when they last sent it back (authors and approvers only).
+    async fn review_comment(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        Ok(if self.caller_answers_for(ctx).await? {
+            self.0.review_comment.as_deref()
+        } else {
+            None
+        })
+    }
+    /// Whether it was reported as identifying a pupil and is hidden pending review. Only
+    /// its authors and approvers can read it meanwhile.
+    async fn is_taken_down(&self) -> bool {
+        self.0.taken_down_at.is_some()
+    }
+    /// Why it was reported.
+    async fn taken_down_reason(&self) -> Option<&str> {
+        self.0.taken_down_reason.as_deref()
+    }
+    /// Whether the caller may edit it (an author).
+    async fn viewer_is_author(&self, ctx: &Context<'_>) -> Result<bool> {
+        let Some(access) = reader(ctx).await? else {
+            return Ok(false);
+        };
+        Ok(authors_of(ctx, self.0.id)
+            .await?
+            .iter()
+            .any(|author| author.person_id == access.person_id))
+    }
+    /// Whether the caller approves its sharing beyond the school.
+    async fn viewer_can_approve(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(reader(ctx)
+            .await?
+            .is_some_and(|access| access.approves_practice_of(self.0.school_id)))
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    async fn approved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.approved_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+    /// Increases with every edit; pass it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[Object]
+impl PracticeAuthor {
+    /// The author, if the caller may see them (never when not signed in).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        if reader(ctx).await?.is_none() {
+            return Ok(None);
+        }
+        person_of(ctx, Some(self.0.person_id)).await
+    }
+    /// The school they wrote from.
+    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        crate::communities::types::school_of(ctx, self.0.school_id).await
+    }
+    /// The author who first wrote it (others are co-authors).
+    async fn is_lead(&self) -> bool {
+        self.0.is_lead
+    }
+}
+
+#[Object]
+impl PracticeEndorsement {
+    pub async fn id(&self) -> ID {
+        NodeKind::PracticeEndorsement.id(self.0.id)
+    }
+    async fn practice(&self, ctx: &Context<'_>) -> Result<Option<Practice>> {
+        Ok(visible_practice(ctx, self.0.practice_id).await?)
+    }
+    /// Who endorsed it, if the caller may see them.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        if reader(ctx).await?.is_none() {
+            return Ok(None);
+        }
+        person_of(ctx, Some(self.0.person_id)).await
+    }
+    /// Where it was tried.
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.school_id).await?,
+        ))
+    }
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+    async fn outcome(&self) -> EndorsementOutcome {
+        self.0.outcome
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[Object]
+impl PracticeRevision {
+    /// The practice's version this text was.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    async fn body_markdown(&self) -> &str {
+        &self.0.body_markdown
+    }
+    async fn evidence_of_impact(&self) -> Option<&str> {
+        self.0.evidence_of_impact.as_deref()
+    }
+    /// Who made the edit, if the caller may see them.
+    async fn edited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        if reader(ctx).await?.is_none() {
+            return Ok(None);
+        }
+        person_of(ctx, Some(self.0.edited_by_id)).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[Object]
+impl PracticeEvent {
+    async fn action(&self) -> PracticeAction {
+        self.0.action
+    }
+    async fn from_status(&self) -> Option<PracticeStatus> {
+        self.0.from_status
+    }
+    async fn to_status(&self) -> Option<PracticeStatus> {
+        self.0.to_status
+    }
+    /// The visibility asked for or granted, where the step concerns it.
+    async fn visibility(&self) -> Option<PracticeVisibility> {
+        self.0.visibility
+    }
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.actor_id)).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

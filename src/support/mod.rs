@@ -1,0 +1,225 @@
+//! Needs, offers and brokering: a school posts a support request, staff and schools post
+//! offers of support in their strengths, and an alliance's CPD lead, helped by ranked
+//! suggestions, brokers a request into a support arrangement.
+//!
+//! Days are given and shown as `Float`s in steps of half a day, and stored as whole half
+//! days, so that capacity arithmetic is exact on every database.
+
+pub mod arrangements;
+pub mod demo;
+pub mod node;
+pub mod offers;
+pub mod queries;
+pub mod requests;
+pub mod suggestions;
+pub mod types;
+
+pub use types::{SupportArrangement, SupportOffer, SupportRequest};
+
+use async_graphql::ID;
+use chrono::Utc;
+use entity::enums::SchoolPhase;
+use entity::{
+    support_arrangement, support_arrangement_change, support_offer, support_offer_change,
+    support_request, support_request_change,
+};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+
+use crate::audit::{self, AuditEntry};
+use crate::auth::policy::Access;
+use crate::graphql::errors::{MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+
+/// Longest title of a request or offer.
+pub const TITLE_MAX: usize = 200;
+/// Longest Markdown description.
+pub const DESCRIPTION_MAX: usize = 10_000;
+/// Longest focus of an arrangement, or note on a status change.
+pub const NOTE_MAX: usize = 2_000;
+/// Longest closing note of an arrangement.
+pub const CLOSING_NOTE_MAX: usize = 5_000;
+/// Most days a request, an offer (per term) or an arrangement may hold.
+pub const MAX_DAYS: f64 = 100.0;
+
+/// Reads a number of days given as input: positive, at most `MAX_DAYS`, in steps of half
+/// a day. Returns it in half days.
+pub fn half_days(field: &str, days: f64) -> Result<i32, UserError> {
+    if !days.is_finite() || days <= 0.0 || days > MAX_DAYS {
+        return Err(UserError::invalid(
+            field,
+            format!("must be more than 0 and at most {MAX_DAYS} days"),
+        ));
+    }
+    let half = days * 2.0;
+    if (half - half.round()).abs() > 1e-9 {
+        return Err(UserError::invalid(field, "must be in steps of half a day"));
+    }
+    Ok(half.round() as i32)
+}
+
+/// Half days as days.
+pub fn days(half_days: i32) -> f64 {
+    f64::from(half_days) / 2.0
+}
+
+/// Phases as stored: a JSON array, duplicates dropped.
+pub fn phases_json(phases: &[SchoolPhase]) -> serde_json::Value {
+    let mut unique: Vec<SchoolPhase> = Vec::new();
+    for phase in phases {
+        if !unique.contains(phase) {
+            unique.push(*phase);
+        }
+    }
+    serde_json::to_value(unique).unwrap_or_default()
+}
+
+pub fn phases_of(json: &serde_json::Value) -> Vec<SchoolPhase> {
+    serde_json::from_value(json.clone()).unwrap_or_default()
+}
+
+/// The request named by input `field`, if the caller sees it; otherwise `NOT_FOUND`.
+pub async fn visible_request(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    field: &str,
+) -> MutationResult<support_request::Model> {
+    let key = decode_as(id, NodeKind::SupportRequest).ok_or_else(|| UserError::not_found(field))?;
+    support_request::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .filter(|row| access.sees_support_request(row))
+        .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// The offer named by input `field`, if the caller sees it; otherwise `NOT_FOUND`.
+pub async fn visible_offer(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    field: &str,
+) -> MutationResult<support_offer::Model> {
+    let key = decode_as(id, NodeKind::SupportOffer).ok_or_else(|| UserError::not_found(field))?;
+    support_offer::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .filter(|row| access.sees_support_offer(row))
+        .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// The arrangement named by input `field`, if the caller sees it; otherwise `NOT_FOUND`.
+pub async fn visible_arrangement(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    field: &str,
+) -> MutationResult<support_arrangement::Model> {
+    let key =
+        decode_as(id, NodeKind::SupportArrangement).ok_or_else(|| UserError::not_found(field))?;
+    support_arrangement::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .filter(|row| access.sees_support_arrangement(row))
+        .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// A user error for a status change the life cycle does not allow.
+pub fn wrong_state(field: &str, what: &str, status: impl std::fmt::Debug) -> UserError {
+    UserError::invalid_state(
+        field,
+        format!(
+            "the {what} is {}, so this cannot be done",
+            format!("{status:?}").to_lowercase()
+        ),
+    )
+}
+
+/// Writes one row of a request's status history.
+pub async fn request_history(
+    conn: &impl ConnectionTrait,
+    request: &support_request::Model,
+    from: Option<entity::enums::SupportRequestStatus>,
+    by: i32,
+    note: Option<String>,
+) -> Result<(), DbErr> {
+    support_request_change::ActiveModel {
+        request_id: Set(request.id),
+        from_status: Set(from),
+        to_status: Set(request.status),
+        note: Set(note),
+        changed_by_id: Set(by),
+        changed_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes one row of an offer's status history.
+pub async fn offer_history(
+    conn: &impl ConnectionTrait,
+    offer: &support_offer::Model,
+    from: Option<entity::enums::SupportOfferStatus>,
+    by: i32,
+    note: Option<String>,
+) -> Result<(), DbErr> {
+    support_offer_change::ActiveModel {
+        offer_id: Set(offer.id),
+        from_status: Set(from),
+        to_status: Set(offer.status),
+        note: Set(note),
+        changed_by_id: Set(by),
+        changed_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Writes one row of an arrangement's status history.
+pub async fn arrangement_history(
+    conn: &impl ConnectionTrait,
+    arrangement: &support_arrangement::Model,
+    from: Option<entity::enums::SupportArrangementStatus>,
+    by: i32,
+    note: Option<String>,
+) -> Result<(), DbErr> {
+    support_arrangement_change::ActiveModel {
+        arrangement_id: Set(arrangement.id),
+        from_status: Set(from),
+        to_status: Set(arrangement.status),
+        note: Set(note),
+        changed_by_id: Set(by),
+        changed_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a change in the audit log, in the change's transaction.
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    action: &str,
+    subject: ID,
+    alliance: i32,
+    school: Option<i32>,
+    details: serde_json::Value,
+) -> Result<(), DbErr> {
+    audit::record(
+        conn,
+        AuditEntry {
+            actor: access.person_id,
+            action,
+            subject,
+            alliance: Some(alliance),
+            school,
+            details,
+        },
+    )
+    .await
+}

@@ -1,0 +1,463 @@
+//! The GraphQL types of support requests, offers and arrangements, and their histories.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::enums::{
+    SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus, SupportUrgency,
+};
+use entity::{
+    alliance, school, support_arrangement, support_arrangement_change, support_offer,
+    support_offer_change, support_request, support_request_change,
+};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use super::suggestions::{self, SupportSuggestion};
+use super::{days, phases_of};
+use crate::alliances::Alliance;
+use crate::communities::types::themes_of;
+use crate::graphql::context::{access, load, load_required};
+use crate::graphql::errors::{ApiError, ApiResult};
+use crate::graphql::ids::NodeKind;
+use crate::graphql::nested::{ChildList, child_page, child_rows};
+use crate::graphql::pagination::{Page, PageArgs};
+use crate::people::{Person, visible_person};
+use crate::schools::School;
+use crate::themes::Theme;
+
+/// A school's need for support, posted within one alliance.
+pub struct SupportRequest(pub support_request::Model);
+
+/// An offer of support in someone's strengths, by a person or a school.
+pub struct SupportOffer(pub support_offer::Model);
+
+/// Support brokered for a request: who supports whom, on what, for how many days.
+pub struct SupportArrangement(pub support_arrangement::Model);
+
+/// A request moving between statuses.
+pub struct SupportRequestStatusChange(pub support_request_change::Model);
+
+/// An offer moving between statuses.
+pub struct SupportOfferStatusChange(pub support_offer_change::Model);
+
+/// An arrangement moving between statuses.
+pub struct SupportArrangementStatusChange(pub support_arrangement_change::Model);
+
+crate::wraps!(
+    SupportRequest(support_request::Model),
+    SupportOffer(support_offer::Model),
+    SupportArrangement(support_arrangement::Model),
+    SupportRequestStatusChange(support_request_change::Model),
+    SupportOfferStatusChange(support_offer_change::Model),
+    SupportArrangementStatusChange(support_arrangement_change::Model)
+);
+
+async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
+    match id {
+        Some(id) => Ok(Some(School(
+            load_required::<school::Entity>(ctx, id).await?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
+    match id {
+        Some(id) => Ok(visible_person(ctx, id).await?),
+        None => Ok(None),
+    }
+}
+
+async fn alliance_of(ctx: &Context<'_>, id: i32) -> Result<Alliance> {
+    Ok(Alliance(load_required::<alliance::Entity>(ctx, id).await?))
+}
+
+/// Half days planned in arrangements of a request that were not cancelled, loaded with
+/// every other request's in one statement.
+pub(super) async fn half_days_planned(ctx: &Context<'_>, request: i32) -> ApiResult<i32> {
+    let list = ChildList::<support_arrangement::Entity> {
+        parent: request,
+        parent_column: support_arrangement::Column::RequestId,
+        condition: Condition::all()
+            .add(support_arrangement::Column::Status.ne(SupportArrangementStatus::Cancelled)),
+        fingerprint: "request.live_arrangements".into(),
+    };
+    Ok(child_rows(ctx, list)
+        .await?
+        .iter()
+        .map(|row| row.half_days_planned)
+        .sum())
+}
+
+/// Narrows a list of arrangements. All given conditions must hold.
+#[derive(InputObject, Default, Debug)]
+pub struct SupportArrangementFilter {
+    pub statuses: Option<Vec<SupportArrangementStatus>>,
+    pub alliance_id: Option<ID>,
+    /// Only arrangements in which this school gives or receives support.
+    pub school_id: Option<ID>,
+    /// Only arrangements in which this person gives support.
+    pub supporting_person_id: Option<ID>,
+}
+
+fn arrangement_list(
+    access_condition: Condition,
+    parent: i32,
+    parent_column: support_arrangement::Column,
+    filter: &SupportArrangementFilter,
+    name: &str,
+) -> ChildList<support_arrangement::Entity> {
+    ChildList {
+        parent,
+        parent_column,
+        condition: Condition::all()
+            .add(access_condition)
+            .add(super::queries::arrangement_condition(filter)),
+        fingerprint: format!("{name} {filter:?}"),
+    }
+}
+
+#[Object]
+impl SupportRequest {
+    pub async fn id(&self) -> ID {
+        NodeKind::SupportRequest.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        alliance_of(ctx, self.0.alliance_id).await
+    }
+    /// The school that needs support.
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.school_id).await?,
+        ))
+    }
+    /// A short name of the need, such as "Questioning in KS2 maths".
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description_markdown(&self) -> &str {
+        &self.0.description_markdown
+    }
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
+        themes_of(ctx, &self.0.theme_keys).await
+    }
+    async fn phases(&self) -> Vec<SchoolPhase> {
+        phases_of(&self.0.phases)
+    }
+    async fn urgency(&self) -> SupportUrgency {
+        self.0.urgency
+    }
+    /// Days of support the school hopes for.
+    async fn days_requested(&self) -> f64 {
+        days(self.0.half_days_requested)
+    }
+    /// Days planned in arrangements for this request that were not cancelled.
+    async fn days_planned(&self, ctx: &Context<'_>) -> Result<f64> {
+        Ok(days(half_days_planned(ctx, self.0.id).await?))
+    }
+    /// Days requested that no arrangement covers yet (never below 0).
+    async fn days_still_needed(&self, ctx: &Context<'_>) -> Result<f64> {
+        let planned = half_days_planned(ctx, self.0.id).await?;
+        Ok(days((self.0.half_days_requested - planned).max(0)))
+    }
+    async fn status(&self) -> SupportRequestStatus {
+        self.0.status
+    }
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.created_by_id)).await
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Whether the caller edits and withdraws this request (the school's leaders).
+    async fn viewer_can_manage(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(access(ctx).await?.manages_support_request(&self.0))
+    }
+    /// Whether the caller sees suggestions for and brokers this request (the alliance's
+    /// admins and CPD leads).
+    async fn viewer_can_broker(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(access(ctx).await?.brokers_support(self.0.alliance_id))
+    }
+    /// Every status change, oldest first, starting with the request being posted.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportRequestStatusChange>> {
+        let list = ChildList::<support_request_change::Entity> {
+            parent: self.0.id,
+            parent_column: support_request_change::Column::RequestId,
+            condition: Condition::all(),
+            fingerprint: "request.history".into(),
+        };
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(SupportRequestStatusChange)
+            .collect())
+    }
+    /// Arrangements brokered for this request that the caller may see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn arrangements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<SupportArrangementFilter>,
+    ) -> Result<Page<SupportArrangement>> {
+        let access = access(ctx).await?;
+        let list = arrangement_list(
+            access.support_arrangement_condition(),
+            self.0.id,
+            support_arrangement::Column::RequestId,
+            &filter.unwrap_or_default(),
+            "request.arrangements",
+        );
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+    /// Ranked suggestions of who or what could meet this need: matching offers with
+    /// capacity left, Specialist Leaders of Education whose expertise matches, and
+    /// communities on the same themes; other schools first. Best first, at most `first`
+    /// (default 10, at most 100). Only the alliance's admins and CPD leads see them; for
+    /// anyone else this field is `null` with a `FORBIDDEN` error.
+    #[graphql(complexity = "first.unwrap_or(10).clamp(1, 100) as usize * child_complexity + 5")]
+    async fn suggestions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> Result<Option<Vec<SupportSuggestion>>> {
+        let access = access(ctx).await?;
+        if !access.brokers_support(self.0.alliance_id) {
+            return Err(ApiError::Forbidden(
+                "only the alliance's admins and CPD leads see suggestions",
+            )
+            .into());
+        }
+        let limit = first.unwrap_or(10);
+        if !(0..=100).contains(&limit) {
+            return Err(ApiError::BadUserInput("first must be between 0 and 100".into()).into());
+        }
+        Ok(Some(
+            suggestions::suggest(ctx, &self.0, limit as usize).await?,
+        ))
+    }
+}
+
+#[Object]
+impl SupportOffer {
+    pub async fn id(&self) -> ID {
+        NodeKind::SupportOffer.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        alliance_of(ctx, self.0.alliance_id).await
+    }
+    /// The person who would give the support, if one is named (and the caller sees them).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, self.0.person_id).await
+    }
+    /// The school the support comes from, if any.
+    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.school_id).await
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn description_markdown(&self) -> &str {
+        &self.0.description_markdown
+    }
+    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
+        themes_of(ctx, &self.0.theme_keys).await
+    }
+    /// Phases the support suits; empty means any phase.
+    async fn phases(&self) -> Vec<SchoolPhase> {
+        phases_of(&self.0.phases)
+    }
+    /// Capacity in days per term.
+    async fn days_per_term(&self) -> f64 {
+        days(self.0.half_days_per_term)
+    }
+    /// Days planned in arrangements brokered from this offer that were not cancelled.
+    async fn days_committed(&self) -> f64 {
+        days(self.0.half_days_committed)
+    }
+    /// Days per term not yet committed.
+    async fn days_remaining(&self) -> f64 {
+        days((self.0.half_days_per_term - self.0.half_days_committed).max(0))
+    }
+    async fn status(&self) -> SupportOfferStatus {
+        self.0.status
+    }
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.created_by_id)).await
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Whether the caller edits, pauses and withdraws this offer.
+    async fn viewer_can_manage(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(access(ctx).await?.manages_support_offer(&self.0))
+    }
+    /// Every status change, oldest first, starting with the offer being posted.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportOfferStatusChange>> {
+        let list = ChildList::<support_offer_change::Entity> {
+            parent: self.0.id,
+            parent_column: support_offer_change::Column::OfferId,
+            condition: Condition::all(),
+            fingerprint: "offer.history".into(),
+        };
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(SupportOfferStatusChange)
+            .collect())
+    }
+    /// Arrangements brokered from this offer that the caller may see, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn arrangements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<SupportArrangementFilter>,
+    ) -> Result<Page<SupportArrangement>> {
+        let access = access(ctx).await?;
+        let list = arrangement_list(
+            access.support_arrangement_condition(),
+            self.0.id,
+            support_arrangement::Column::OfferId,
+            &filter.unwrap_or_default(),
+            "offer.arrangements",
+        );
+        let args = PageArgs::new(first, after, last, before);
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}
+
+#[Object]
+impl SupportArrangement {
+    pub async fn id(&self) -> ID {
+        NodeKind::SupportArrangement.id(self.0.id)
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
+        alliance_of(ctx, self.0.alliance_id).await
+    }
+    /// The request it meets, if the caller sees it.
+    async fn request(&self, ctx: &Context<'_>) -> Result<Option<SupportRequest>> {
+        let access = access(ctx).await?;
+        Ok(load::<support_request::Entity>(ctx, self.0.request_id)
+            .await?
+            .filter(|row| access.sees_support_request(row))
+            .map(SupportRequest))
+    }
+    /// The offer it was brokered from, if any and if the caller sees it.
+    async fn offer(&self, ctx: &Context<'_>) -> Result<Option<SupportOffer>> {
+        let Some(id) = self.0.offer_id else {
+            return Ok(None);
+        };
+        let access = access(ctx).await?;
+        Ok(load::<support_offer::Entity>(ctx, id)
+            .await?
+            .filter(|row| access.sees_support_offer(row))
+            .map(SupportOffer))
+    }
+    /// The school receiving support.
+    async fn supported_school(&self, ctx: &Context<'_>) -> Result<School> {
+        Ok(School(
+            load_required::<school::Entity>(ctx, self.0.supported_school_id).await?,
+        ))
+    }
+    /// The person giving support, if one is named (and the caller sees them).
+    async fn supporting_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, self.0.supporting_person_id).await
+    }
+    /// The school giving support, if any.
+    async fn supporting_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.supporting_school_id).await
+    }
+    /// What the support is about.
+    async fn focus(&self) -> &str {
+        &self.0.focus
+    }
+    async fn days_planned(&self) -> f64 {
+        days(self.0.half_days_planned)
+    }
+    async fn status(&self) -> SupportArrangementStatus {
+        self.0.status
+    }
+    /// What changed, written when the support was completed.
+    async fn closing_note(&self) -> Option<&str> {
+        self.0.closing_note.as_deref()
+    }
+    async fn brokered_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.brokered_by_id)).await
+    }
+    /// Increases with every change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Every status change, oldest first, starting with the brokering.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportArrangementStatusChange>> {
+        let list = ChildList::<support_arrangement_change::Entity> {
+            parent: self.0.id,
+            parent_column: support_arrangement_change::Column::ArrangementId,
+            condition: Condition::all(),
+            fingerprint: "arrangement.history".into(),
+        };
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .map(SupportArrangementStatusChange)
+            .collect())
+    }
+}
+
+macro_rules! status_change {
+    ($ty:ident, $status:ty) => {
+        #[Object]
+        #[allow(clippy::wrong_self_convention)]
+        impl $ty {
+            /// `null` for the first entry, written when the subject was created.
+            async fn from_status(&self) -> Option<$status> {
+                self.0.from_status
+            }
+            async fn to_status(&self) -> $status {
+                self.0.to_status
+            }
+            /// Why, when the person who made the change said.
+            async fn note(&self) -> Option<&str> {
+                self.0.note.as_deref()
+            }
+            async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+                person_of(ctx, Some(self.0.changed_by_id)).await
+            }
+            async fn changed_at(&self) -> DateTime<Utc> {
+                self.0.changed_at
+            }
+        }
+    };
+}
+
+status_change!(SupportRequestStatusChange, SupportRequestStatus);
+status_change!(SupportOfferStatusChange, SupportOfferStatus);
+status_change!(SupportArrangementStatusChange, SupportArrangementStatus);

@@ -1,0 +1,298 @@
+//! Starts the real server, as `main` does, on a random port over a fresh database: a
+//! SQLite file by default, or a new PostgreSQL database when `TEST_DATABASE_URL` names a
+//! server (for example `postgres://postgres@127.0.0.1:5432`).
+
+use std::net::TcpListener;
+use std::sync::{Arc, LazyLock};
+
+use chrono::Utc;
+use clap::Parser;
+use entity::enums::{
+    AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PersonStatus, SchoolPhase,
+    SchoolStatus, StaffRoleKind,
+};
+use entity::{alliance, alliance_membership, alliance_role, person, school, staff_role};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, Set};
+use serde_json::{Value, json};
+
+use trellis::config::ServerConfig;
+use trellis::http::metrics::Metrics;
+use trellis::mail::CapturingMailer;
+
+pub const PASSWORD: &str = "a-long-test-password-42";
+/// Hashed once: argon2 is slow on purpose.
+static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| trellis::auth::passwords::hash(PASSWORD));
+
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    config: ServerConfig,
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub mailer: CapturingMailer,
+    pub db: DatabaseConnection,
+    _dir: tempfile::TempDir,
+}
+
+fn init_tracing() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into()))
+            .with_test_writer()
+            .try_init();
+    });
+}
+
+/// A fresh, empty database URL for one test.
+async fn fresh_database(dir: &tempfile::TempDir) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let server = server.trim_end_matches('/');
+            let name = format!("trellis_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(format!("{server}/postgres"))
+                .await
+                .expect("connect to the PostgreSQL server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create a test database");
+            admin.close().await.ok();
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Starts a server with extra command-line flags, such as `["--max-depth", "5"]`.
+pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
+    init_tracing();
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let database_url = fresh_database(&dir).await;
+    let outbox = dir.path().join("outbox");
+    let mut argv = vec![
+        "trellis".to_owned(),
+        "--database-url".into(),
+        database_url,
+        "--jwt-secret".into(),
+        "a test secret that is long enough for HS256!".into(),
+        "--outbox-dir".into(),
+        outbox.display().to_string(),
+        "--db-max-connections".into(),
+        "5".into(),
+    ];
+    argv.extend(flags.iter().map(|flag| (*flag).to_owned()));
+    let config = Args::parse_from(argv).config;
+    let metrics = Metrics::new();
+    let db = trellis::open_database(&config.database, &metrics)
+        .await
+        .expect("open the test database");
+    let secret = trellis::signing_secret(&config).expect("a secret");
+    let mailer = CapturingMailer::default();
+    let state = trellis::app_state(
+        &config,
+        db.clone(),
+        metrics,
+        &secret,
+        Arc::new(mailer.clone()),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().unwrap().port();
+    let server = trellis::http::serve(state, listener).expect("start the server");
+    tokio::spawn(server);
+    TestApp {
+        url: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        mailer,
+        db,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    /// Runs an operation as `token` (or anonymously) and returns the whole response body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("the server answers")
+            .json()
+            .await
+            .expect("a JSON body")
+    }
+
+    /// Runs an operation that must succeed without top-level errors; returns `data`.
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.gql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let data = self
+            .ok(
+                None,
+                "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } userErrors { code message } } }",
+                json!({ "e": email, "p": PASSWORD }),
+            )
+            .await;
+        data["signIn"]["session"]["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("sign-in of {email} failed: {data:#}"))
+            .to_owned()
+    }
+
+    /// SQL statements run so far, read from `/metrics`.
+    pub async fn sql_statements(&self) -> u64 {
+        let text = self
+            .client
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|line| line.strip_prefix("trellis_sql_statements_total "))
+            .and_then(|value| value.trim().parse().ok())
+            .expect("the statement counter in /metrics")
+    }
+
+    // ---- fixtures written straight to the database ----
+
+    pub async fn person(&self, email: &str, platform_admin: bool) -> i32 {
+        let now = Utc::now();
+        let (given, family) = email.split_once('@').unwrap();
+        person::ActiveModel {
+            email: Set(email.to_lowercase()),
+            given_name: Set(given.to_owned()),
+            family_name: Set(family.to_owned()),
+            status: Set(PersonStatus::Active),
+            password_hash: Set(Some(PASSWORD_HASH.clone())),
+            is_platform_admin: Set(platform_admin),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn school(&self, name: &str) -> i32 {
+        let now = Utc::now();
+        school::ActiveModel {
+            urn: Set(None),
+            name: Set(name.to_owned()),
+            phase: Set(SchoolPhase::Primary),
+            establishment_type: Set(None),
+            local_authority: Set(None),
+            postcode: Set(None),
+            status: Set(SchoolStatus::Open),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn alliance(&self, name: &str) -> i32 {
+        let now = Utc::now();
+        alliance::ActiveModel {
+            name: Set(name.to_owned()),
+            kind: Set(AllianceKind::TeachingSchoolAlliance),
+            vision: Set(None),
+            description: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn member(&self, alliance: i32, school: i32) -> i32 {
+        let now = Utc::now();
+        alliance_membership::ActiveModel {
+            alliance_id: Set(alliance),
+            school_id: Set(school),
+            role: Set(MembershipRole::Member),
+            status: Set(MembershipStatus::Active),
+            invited_by_id: Set(None),
+            invited_at: Set(now),
+            joined_at: Set(Some(now)),
+            ended_at: Set(None),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn staff(&self, person: i32, school: i32, role: StaffRoleKind) -> i32 {
+        staff_role::ActiveModel {
+            person_id: Set(person),
+            school_id: Set(school),
+            role: Set(role),
+            job_title: Set(None),
+            subjects: Set(json!([])),
+            phases: Set(json!([])),
+            starts_on: Set(Utc::now().date_naive()),
+            ends_on: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn alliance_role(&self, person: i32, alliance: i32, role: AllianceRoleKind) -> i32 {
+        alliance_role::ActiveModel {
+            person_id: Set(person),
+            alliance_id: Set(alliance),
+            role: Set(role),
+            expertise: Set(json!([])),
+            starts_on: Set(Utc::now().date_naive()),
+            ends_on: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .unwrap()
+        .id
+    }
+}
+
+/// The global id the API gives an object of `kind` with key `id`.
+pub fn gid(kind: &str, id: i32) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}

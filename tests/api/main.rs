@@ -1,0 +1,32 @@
+//! The integration tests: each module drives a real server over HTTP on a random port,
+//! on SQLite by default or on PostgreSQL when `TEST_DATABASE_URL` is set. One binary
+//! rather than one per file: the crate and its dependencies are linked once.
+
+mod common;
+mod community_world;
+mod practice_readers;
+mod practice_world;
+mod support_world;
+mod world;
+
+mod alliance_scenario;
+mod communities_bad_input;
+mod communities_scenario;
+mod communities_visibility;
+mod http_limits;
+mod invitations;
+mod pagination;
+mod policy;
+mod practice_bad_input;
+mod practice_history;
+mod practice_scenario;
+mod practice_search;
+mod practice_visibility;
+mod schema_file;
+mod sessions;
+mod smoke;
+mod sql_count;
+mod support_bad_input;
+mod support_policy;
+mod support_scenario;
+mod support_sql_count;
