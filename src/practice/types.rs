@@ -299,8 +299,13 @@ impl Practice {
         let args = PageArgs::new(first, after, last, before);
         Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
     }
-    /// Earlier texts of a published practice, newest first.
+    /// Earlier texts of a published practice, newest first. Only its authors and
+    /// approvers read them (others get an empty list): an earlier text may hold what a
+    /// safeguarding report had removed before the item was restored.
     async fn revisions(&self, ctx: &Context<'_>) -> Result<Vec<PracticeRevision>> {
+        if !self.caller_answers_for(ctx).await? {
+            return Ok(Vec::new());
+        }
         let list = ChildList::<practice_revision::Entity> {
             parent: self.0.id,
             parent_column: practice_revision::Column::PracticeId,

@@ -226,6 +226,12 @@ async fn a_practice_keeps_its_history_revisions_audit_and_counts() {
     assert_eq!(head["history"], life["history"]);
     let reader = w.read(Some(&w.cat.token), &id, LIFE).await.unwrap();
     assert_eq!(reader["history"], json!([]));
+    assert_eq!(head["revisions"], life["revisions"]);
+    assert_eq!(
+        reader["revisions"],
+        json!([]),
+        "earlier texts are not theirs to read"
+    );
     assert_eq!(reader["reviewComment"], Value::Null);
 
     // Take-down and restoration.
