@@ -773,3 +773,84 @@ async fn a_search_page_runs_a_bounded_number_of_statements() {
         }
     }
 }
+
+#[tokio::test]
+async fn relevance_ranks_the_newest_thousand_matches() {
+    use chrono::{Duration, Utc};
+    use entity::enums::{PracticeKind, PracticeStatus, PracticeVisibility};
+    use entity::practice;
+    use sea_orm::Set;
+
+    let w = practice_world().await;
+    let now = Utc::now();
+    let author = entity::person::Entity::find()
+        .one(&w.app.db)
+        .await
+        .unwrap()
+        .expect("a person")
+        .id;
+    // 1,010 public items about phonics; the ten oldest name it in their titles, so that
+    // ranking every match would put them first.
+    let rows: Vec<practice::ActiveModel> = (0..1010)
+        .map(|i| {
+            let oldest = i >= 1000;
+            let published = now - Duration::minutes(i);
+            practice::ActiveModel {
+                kind: Set(PracticeKind::Resource),
+                title: Set(if oldest {
+                    format!("Oldest phonics item {i}")
+                } else {
+                    format!("Item {i}")
+                }),
+                summary: Set("A resource.".into()),
+                body_markdown: Set("Phonics in the early years.".into()),
+                links: Set(json!([])),
+                theme_keys: Set(String::new()),
+                phase_keys: Set(String::new()),
+                subject_keys: Set(String::new()),
+                key_stage_keys: Set(String::new()),
+                school_id: Set(w.schools[0]),
+                visibility: Set(PracticeVisibility::Public),
+                status: Set(PracticeStatus::Published),
+                created_by_id: Set(author),
+                published_at: Set(Some(published)),
+                endorsement_count: Set(0),
+                adaptation_count: Set(0),
+                comment_count: Set(0),
+                version: Set(1),
+                created_at: Set(published),
+                updated_at: Set(published),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        practice::Entity::insert_many(chunk.to_vec())
+            .exec(&w.app.db)
+            .await
+            .unwrap();
+    }
+
+    let is_oldest = |title: &String| title.starts_with("Oldest");
+    let first = w.search(None, json!({ "q": "phonics", "first": 20 })).await;
+    assert_eq!(first["totalCount"], 1010, "the count is of every match");
+    assert!(
+        !titles(&first).iter().any(is_oldest),
+        "{:?}",
+        titles(&first)
+    );
+    // The last page of the ranked list ends at the thousandth match.
+    let last = w.search(None, json!({ "q": "phonics", "last": 5 })).await;
+    assert_eq!(titles(&last).len(), 5);
+    assert!(!titles(&last).iter().any(is_oldest), "{:?}", titles(&last));
+    assert_eq!(last["pageInfo"]["hasPreviousPage"], true);
+    // Newest first reaches them all.
+    let oldest_first = w
+        .titles(
+            None,
+            json!({ "q": "phonics", "first": 10,
+                    "o": { "field": "NEWEST", "direction": "ASC" } }),
+        )
+        .await;
+    assert!(oldest_first.iter().all(is_oldest), "{oldest_first:?}");
+}
