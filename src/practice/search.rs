@@ -644,10 +644,6 @@ async fn search(
     };
 
     let newest = time_key(only_published);
-    let mut select = base(practice::Entity::find());
-    if let Some(text) = &text {
-        select = select.expr_as(text.relevance(), "relevance");
-    }
     let (hits, has_previous, has_next, cursors) = match sorting {
         Sorting::Relevance(text) => {
             let window = base(practice::Entity::find())
@@ -738,6 +734,11 @@ async fn search(
                 let at = Expr::tuple([value, Expr::val(cursor.0)]);
                 Ok(if down { row.lt(at) } else { row.gt(at) })
             };
+            let mut select = base(practice::Entity::find());
+            if let Some(text) = &text {
+                // Shown beside each hit, though not the order.
+                select = select.expr_as(text.relevance(), "relevance");
+            }
             if let Some(after) = &request.after {
                 select = select.filter(beyond(after, descending)?);
             }
