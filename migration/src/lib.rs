@@ -8,6 +8,7 @@ mod m20261123_000003_communities;
 mod m20261123_000004_practice;
 mod m20261123_000005_support;
 mod m20261123_000006_practice_search;
+mod m20261202_000007_practice_search_storage;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_practice::Migration),
             Box::new(m20261123_000005_support::Migration),
             Box::new(m20261123_000006_practice_search::Migration),
+            Box::new(m20261202_000007_practice_search_storage::Migration),
         ]
     }
 }

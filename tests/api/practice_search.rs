@@ -6,7 +6,7 @@
 use crate::common::gid;
 use crate::practice_world::{PracticeWorld, Spec, practice_world, titles};
 use crate::world::{error_code, mutate_ok};
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 
 fn strs(items: &[&str]) -> Vec<String> {
@@ -833,7 +833,9 @@ async fn relevance_ranks_the_newest_thousand_matches() {
 
     let is_oldest = |title: &String| title.starts_with("Oldest");
     let first = w.search(None, json!({ "q": "phonics", "first": 20 })).await;
-    assert_eq!(first["totalCount"], 1010, "the count is of every match");
+    // Past 1,000 matches the count stops and says so.
+    assert_eq!(first["totalCount"], 1000, "{first:#}");
+    assert_eq!(first["totalCountIsCapped"], true);
     assert!(
         !titles(&first).iter().any(is_oldest),
         "{:?}",
@@ -853,4 +855,14 @@ async fn relevance_ranks_the_newest_thousand_matches() {
         )
         .await;
     assert!(oldest_first.iter().all(is_oldest), "{oldest_first:?}");
+
+    // Exactly 1,000 matches are counted exactly, without the cap.
+    practice::Entity::delete_many()
+        .filter(practice::Column::Title.starts_with("Oldest"))
+        .exec(&w.app.db)
+        .await
+        .unwrap();
+    let all = w.search(None, json!({ "q": "phonics", "first": 1 })).await;
+    assert_eq!(all["totalCount"], 1000, "{all:#}");
+    assert_eq!(all["totalCountIsCapped"], false);
 }
