@@ -41,7 +41,6 @@ sys.path.insert(0, "bench")
 from bench import Trellis, CPD_LEAD, LUA  # the comparison benchmark's sign-in helper and wrk script
 url, duration, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 trellis = Trellis(url)
-FIELDS = "totalCount edges { cursor snippet relevance node { id title summary endorsementCount school { name } } }"
 SHAPES = [
     ("common word", {"q": "feedback"}),
     ("rare word", {"q": "etymology"}),
@@ -50,7 +49,7 @@ SHAPES = [
     ("no query, newest", {}),
     ("no query, most endorsed", {"o": {"field": "MOST_ENDORSED", "direction": "DESC"}}),
 ]
-doc = "query($q: String, $f: PracticeFilter, $o: PracticeOrder) { practices(query: $q, filter: $f, orderBy: $o, first: 20) { %s } }" % FIELDS
+doc = open("bench/queries/practice-search.trellis.graphql").read()
 print("| shape | caller | hits | conns | p50 ms | p99 ms | req/s |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
 for name, variables in SHAPES:

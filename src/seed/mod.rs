@@ -119,7 +119,7 @@ impl Profile {
         match self {
             Profile::Small => 40,
             Profile::Alliance => 400,
-            Profile::National => 2_000,
+            Profile::National => 1_000_000,
         }
     }
 
