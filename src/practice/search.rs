@@ -796,8 +796,8 @@ async fn search(
 
 /// Whether a text column holds any text (false for `NULL`). On PostgreSQL by its stored
 /// length, which is read without fetching the text: long texts live in the TOAST table
-/// (see the practice search storage migration), and fetching each to compare it with ''
-/// made a filtered search of a common word five times slower.
+/// (see the practice search storage migration), and comparing each with '' would fetch
+/// it from there for every row the filter tests.
 fn has_text(backend: DbBackend, column: practice::Column) -> Condition {
     let column = Expr::col((practice::Entity, column));
     let non_empty = match backend {
