@@ -271,7 +271,6 @@ pub async fn seed_practice(
                 _ => rng.random_range(5..=12),
             };
             let mut seen = HashSet::new();
-            let mut given = 0;
             for _ in 0..wanted {
                 let other = schools.choose(&mut rng).expect("schools");
                 if other.id == home.id {
@@ -307,12 +306,12 @@ pub async fn seed_practice(
                     updated_at: Set(at),
                 });
                 summary.endorsements += 1;
-                given += 1;
             }
-            // Counted as the rows are written: updating every row afterwards would leave
-            // a dead copy of each on PostgreSQL, doubling the table a search scans.
+            // Counted as the rows are written (each endorser in `seen` endorsed once):
+            // updating every row afterwards would leave a dead copy of each on PostgreSQL,
+            // doubling the table a search scans.
             if let Some(row) = practices.last_mut() {
-                row.endorsement_count = Set(given);
+                row.endorsement_count = Set(seen.len() as i32);
             }
         }
         if practices.len() >= CHUNK {

@@ -23,6 +23,7 @@ mod practice_scenario;
 mod practice_search;
 mod practice_visibility;
 mod schema_file;
+mod seed_practice;
 mod sessions;
 mod smoke;
 mod sql_count;
