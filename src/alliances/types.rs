@@ -10,6 +10,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use crate::graphql::context::{access, load_required};
+use crate::graphql::eager::Eager;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page};
 use crate::graphql::pagination::{Page, PageArgs};
@@ -226,10 +227,10 @@ impl AllianceMembership {
             load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
         ))
     }
-    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
-        Ok(School(
+    async fn school(&self, ctx: &Context<'_>) -> Result<Eager<School>> {
+        Ok(Eager(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
-        ))
+        )))
     }
     async fn role(&self) -> MembershipRole {
         self.0.role

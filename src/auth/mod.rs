@@ -77,7 +77,10 @@ impl Caller {
         let access = match self.memo.as_ref().and_then(|memo| memo.access(&key)) {
             Some(access) => access,
             None => {
-                let access = Arc::new(Access::load(db, person).await?);
+                // Boxed: every field that checks the policy holds this future, and loading
+                // inline would make each of them over a kilobyte (moved and allocated per
+                // field) for a path taken once per request at most.
+                let access = Arc::new(Box::pin(Access::load(db, person)).await?);
                 if let Some(memo) = &self.memo {
                     memo.store_access(person, access.clone());
                 }

@@ -13,6 +13,7 @@ macro_rules! wraps {
 }
 
 pub mod context;
+pub mod eager;
 pub mod errors;
 pub mod ids;
 pub mod limits;

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, OutputType};
+use async_graphql::Context;
+use async_graphql::resolver_utils::ContainerType;
 use sea_orm::sea_query::Condition;
 
 use crate::graphql::context::loader;
@@ -34,9 +35,9 @@ pub async fn sorted_child_page<E, N>(
 where
     E: Keyed,
     E::Model: Clone + Send + Sync,
-    N: OutputType + From<E::Model>,
+    N: ContainerType + From<E::Model>,
 {
-    page_of(ctx, list, Some(sort), args, cursor_of).await
+    Box::pin(page_of(ctx, list, Some(sort), args, cursor_of)).await
 }
 
 pub async fn child_page<E, N>(
@@ -48,11 +49,13 @@ pub async fn child_page<E, N>(
 where
     E: Keyed,
     E::Model: Clone + Send + Sync,
-    N: OutputType + From<E::Model>,
+    N: ContainerType + From<E::Model>,
 {
-    page_of(ctx, list, None, args, |row| id_cursor(id_of(row))).await
+    Box::pin(page_of(ctx, list, None, args, |row| id_cursor(id_of(row)))).await
 }
 
+/// Boxed by its callers: a page's future is large, and inline it would size the future of
+/// every field of the parent object, each allocated and moved once per row.
 async fn page_of<E, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
@@ -63,7 +66,7 @@ async fn page_of<E, N>(
 where
     E: Keyed,
     E::Model: Clone + Send + Sync,
-    N: OutputType + From<E::Model>,
+    N: ContainerType + From<E::Model>,
 {
     let request = args.validate()?;
     let loader = loader(ctx);

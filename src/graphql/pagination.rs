@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
-use async_graphql::{InputObject, Object, OutputType};
+use async_graphql::resolver_utils::ContainerType;
+use async_graphql::{InputObject, Object};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
@@ -19,6 +20,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::config::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::graphql::eager::Eager;
 use crate::graphql::errors::{ApiError, ApiResult};
 
 /// Position of a row in a list: its sort key (when the list is sorted by a text column)
@@ -158,7 +160,8 @@ impl TotalCount {
     }
 }
 
-pub type Page<N> = Connection<Cursor, N, TotalCount, EmptyFields>;
+/// A page of a list; its nodes resolve through `Eager`, which matters for long nested lists.
+pub type Page<N> = Connection<Cursor, Eager<N>, TotalCount, EmptyFields>;
 
 /// Rows of one page, in list order, with whether more lie beyond either end.
 pub struct Rows<M> {
@@ -189,7 +192,7 @@ impl<M> Rows<M> {
         }
     }
 
-    pub fn into_page<N: OutputType>(
+    pub fn into_page<N: ContainerType>(
         self,
         cursor_of: impl Fn(&M) -> Cursor,
         node_of: impl Fn(M) -> N,
@@ -199,7 +202,7 @@ impl<M> Rows<M> {
         page.edges.extend(
             self.rows
                 .into_iter()
-                .map(|row| Edge::new(cursor_of(&row), node_of(row))),
+                .map(|row| Edge::new(cursor_of(&row), Eager(node_of(row)))),
         );
         page
     }
@@ -254,7 +257,7 @@ pub async fn root_page<E, N>(
 where
     E: EntityTrait,
     E::Model: Send + Sync,
-    N: OutputType + From<E::Model>,
+    N: ContainerType + From<E::Model>,
 {
     let request = args.validate()?;
     let counting = select.clone();

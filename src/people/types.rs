@@ -9,6 +9,7 @@ use super::places::places_of;
 use super::visible_person;
 use crate::alliances::Alliance;
 use crate::graphql::context::{access, caller, load_required};
+use crate::graphql::eager::Eager;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_rows};
 use crate::schools::School;
@@ -123,13 +124,13 @@ impl StaffRole {
         NodeKind::StaffRole.id(self.0.id)
     }
     /// The person in the role, if the caller can see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        Ok(visible_person(ctx, self.0.person_id).await?)
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Eager<Person>>> {
+        Ok(visible_person(ctx, self.0.person_id).await?.map(Eager))
     }
-    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
-        Ok(School(
+    async fn school(&self, ctx: &Context<'_>) -> Result<Eager<School>> {
+        Ok(Eager(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
-        ))
+        )))
     }
     async fn role(&self) -> StaffRoleKind {
         self.0.role
