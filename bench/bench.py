@@ -202,16 +202,51 @@ def cpu_seconds(pid):
         return None
 
 
+def _stat(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        name, rest = f.read().rsplit(")", 1)
+    return name.split("(", 1)[1], rest.split()
+
+
+def database_cpu_seconds():
+    """CPU time the local PostgreSQL server has used so far: its live processes, plus the
+    backends that have exited (counted in the postmaster's reaped-children time). None
+    when no PostgreSQL process is visible."""
+    processes = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                name, fields = _stat(entry)
+            except OSError:
+                continue
+            if name == "postgres":
+                processes[entry] = fields
+    if not processes:
+        return None
+    ticks = 0
+    for fields in processes.values():
+        ticks += int(fields[11]) + int(fields[12])
+        if fields[1] not in processes:  # the postmaster: its parent is not PostgreSQL
+            ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def per_request_ms(before, after, requests):
+    if before is None or after is None or not requests:
+        return None
+    return (after - before) * 1000 / requests
+
+
 def wrk(url, body_file, token, connections, duration, pid=None):
     """One wrk run; with the server's pid, also its CPU time per request (the server
-    process alone: the database's work is not in it)."""
+    process alone), and the PostgreSQL server's CPU time per request."""
     threads = min(2, connections)
     command = ["timeout", str(duration + 30), "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
                "--latency", "-s", LUA, url]
     env = dict(os.environ, BODY=body_file, AUTH=f"Bearer {token}" if token else "")
-    cpu_before = cpu_seconds(pid)
+    cpu_before, db_before = cpu_seconds(pid), database_cpu_seconds()
     out = subprocess.run(command, env=env, capture_output=True, text=True).stdout
-    cpu_after = cpu_seconds(pid)
+    cpu_after, db_after = cpu_seconds(pid), database_cpu_seconds()
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     lat = re.search(r"p50=([\d.]+)ms p90=([\d.]+)ms p99=([\d.]+)ms", out)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -220,11 +255,10 @@ def wrk(url, body_file, token, connections, duration, pid=None):
         log(out)
         return None
     total = re.search(r"(\d+) requests in", out)
-    cpu_ms = None
-    if cpu_before is not None and cpu_after is not None and total and int(total.group(1)):
-        cpu_ms = (cpu_after - cpu_before) * 1000 / int(total.group(1))
+    requests = int(total.group(1)) if total else 0
     return {
-        "cpu_ms": cpu_ms,
+        "cpu_ms": per_request_ms(cpu_before, cpu_after, requests),
+        "db_ms": per_request_ms(db_before, db_after, requests),
         "rps": float(rps.group(1)),
         "p50": float(lat.group(1)),
         "p99": float(lat.group(3)),
@@ -243,6 +277,7 @@ def median_run(runs):
         "p99": statistics.median(r["p99"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "cpu_ms": statistics.median(r["cpu_ms"] for r in runs) if all(r.get("cpu_ms") for r in runs) else None,
+        "db_ms": statistics.median(r["db_ms"] for r in runs) if all(r.get("db_ms") for r in runs) else None,
     }
 
 
@@ -466,14 +501,14 @@ def ratio(a, b):
     return f"{a / b:.2f}×" if a and b else "–"
 
 
-def cpu(run):
-    return f"{run['cpu_ms']:.1f}" if run.get("cpu_ms") else "–"
+def cpu(run, key="cpu_ms"):
+    return f"{run[key]:.1f}" if run.get(key) else "–"
 
 
 def render(report):
     lines = []
-    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | PostgreSQL CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
+    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in report["results"]:
         for conns, runs in row["runs"].items():
             t, p = runs.get("trellis"), runs.get("postgraphile")
@@ -482,7 +517,7 @@ def render(report):
             lines.append(
                 f"| {row['title']} | {conns} | {t['rps']:.0f} | {t['p50']:.2f} | {t['p99']:.2f} | {p['rps']:.0f} | {p['p50']:.2f} | {p['p99']:.2f} "
                 f"| **{ratio(t['rps'], p['rps'])}** | {ratio(t['p50'], p['p50'])} | {ratio(t['p99'], p['p99'])} "
-                f"| {cpu(t)} / {cpu(p)} "
+                f"| {cpu(t)} / {cpu(p)} | {cpu(t, 'db_ms')} / {cpu(p, 'db_ms')} "
                 f"| {row['statements'] if row['statements'] is not None else '–'} | {row['rows']}{'' if row['same'] else ' (DIFFER)'} | {row['t_bytes']} / {row['p_bytes']} |")
     if report.get("alone"):
         lines.append("")

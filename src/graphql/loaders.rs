@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use itertools::Itertools;
-use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Func, PgFunc, Query};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IdenStatic, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use crate::graphql::pagination::{PageRequest, Sort, beyond};
@@ -116,13 +116,31 @@ where
 
     async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, Self::Error> {
         let rows = E::find()
-            .filter(E::id_column().is_in(keys.iter().map(|key| key.0)))
+            .filter(self.one_of(E::id_column(), keys.iter().map(|key| key.0)))
             .all(&self.db)
             .await?;
         Ok(rows
             .into_iter()
             .map(|row| (ById::new(value_i32(&row, E::id_column())), row))
             .collect())
+    }
+}
+
+/// `column IN (ids)`, as `column = ANY($1)` on PostgreSQL: one array parameter, so the
+/// statement's text is the same whatever the number of ids and each pooled connection
+/// prepares it once, instead of parsing and binding a list of hundreds of parameters on
+/// every request and filling sqlx's per-connection statement cache with one statement per
+/// list length. SQLite has no array parameters.
+pub fn one_of(
+    backend: DbBackend,
+    column: impl ColumnTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Expr {
+    let ids = ids.into_iter();
+    match backend {
+        DbBackend::Postgres => Expr::col((column.entity_name(), column))
+            .eq(PgFunc::any(Expr::val(ids.collect::<Vec<i32>>()))),
+        _ => column.is_in(ids),
     }
 }
 
@@ -223,7 +241,7 @@ where
                         .select_only()
                         .column(query.parent_column)
                         .expr_as(Func::count(Expr::col(Asterisk)), "n")
-                        .filter(query.parent_column.is_in(parents.clone()))
+                        .filter(self.one_of(query.parent_column, parents.iter().copied()))
                         .filter(query.condition.clone())
                         .group_by(query.parent_column)
                         .into_tuple::<(i32, i64)>()
@@ -243,6 +261,11 @@ where
 }
 
 impl SqlLoader {
+    /// `column IN (ids)` for this loader's database (see [`one_of`]).
+    pub fn one_of(&self, column: impl ColumnTrait, ids: impl IntoIterator<Item = i32>) -> Expr {
+        one_of(self.db.get_database_backend(), column, ids)
+    }
+
     /// Children of every parent in one statement. For a page, rows are numbered within
     /// each parent by a window function and only those within the page size (plus one, to
     /// learn whether more exist) are kept.
@@ -257,7 +280,7 @@ impl SqlLoader {
     {
         let id = E::id_column();
         let select = E::find()
-            .filter(query.parent_column.is_in(parents.iter().copied()))
+            .filter(self.one_of(query.parent_column, parents.iter().copied()))
             .filter(query.condition.clone());
         let ChildMode::Page(page) = &query.mode else {
             return select.order_by_asc(id).all(&self.db).await;
@@ -305,5 +328,34 @@ impl SqlLoader {
             .to_owned();
         let statement = self.db.get_database_backend().build(&outer);
         E::find().from_raw_sql(statement).all(&self.db).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people_among(backend: DbBackend, ids: std::ops::Range<i32>) -> String {
+        let select = entity::person::Entity::find()
+            .filter(one_of(backend, entity::person::Column::Id, ids))
+            .build(backend);
+        select.sql
+    }
+
+    #[test]
+    fn postgres_id_lists_are_one_array_parameter_whatever_their_length() {
+        let few = people_among(DbBackend::Postgres, 1..4);
+        let many = people_among(DbBackend::Postgres, 1..400);
+        assert_eq!(few, many);
+        assert!(few.ends_with(r#"WHERE "person"."id" = ANY($1)"#), "{few}");
+    }
+
+    #[test]
+    fn sqlite_id_lists_are_in_lists() {
+        let sql = people_among(DbBackend::Sqlite, 1..4);
+        assert!(
+            sql.ends_with(r#"WHERE "person"."id" IN (?, ?, ?)"#),
+            "{sql}"
+        );
     }
 }

@@ -40,7 +40,7 @@ impl Loader<PlacesOf> for SqlLoader {
             .column(alliance_role::Column::AllianceId)
             .expr(Expr::val(true))
             .from(alliance_role::Entity)
-            .and_where(alliance_role::Column::PersonId.is_in(people.clone()))
+            .and_where(self.one_of(alliance_role::Column::PersonId, people.iter().copied()))
             .and_where(alliance_role::Column::EndsOn.is_null())
             .to_owned();
         let query = Query::select()
@@ -48,7 +48,7 @@ impl Loader<PlacesOf> for SqlLoader {
             .column(staff_role::Column::SchoolId)
             .expr(Expr::val(false))
             .from(staff_role::Entity)
-            .and_where(staff_role::Column::PersonId.is_in(people))
+            .and_where(self.one_of(staff_role::Column::PersonId, people))
             .and_where(staff_role::Column::EndsOn.is_null())
             .union(UnionType::All, alliances)
             .to_owned();
