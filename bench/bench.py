@@ -190,22 +190,22 @@ def psql(database_url, sql):
     return subprocess.run(["psql", database_url, "-Atc", sql], check=True, capture_output=True, text=True).stdout.strip()
 
 
+def _stat(pid):
+    """A process's name and the fields of /proc/PID/stat after it."""
+    with open(f"/proc/{pid}/stat") as f:
+        name, rest = f.read().rsplit(")", 1)
+    return name.split("(", 1)[1], rest.split()
+
+
 def cpu_seconds(pid):
     """User and system CPU time of a process (all its threads) so far."""
     if not pid:
         return None
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+        fields = _stat(pid)[1]
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except OSError:
         return None
-
-
-def _stat(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        name, rest = f.read().rsplit(")", 1)
-    return name.split("(", 1)[1], rest.split()
 
 
 def database_cpu_seconds():
