@@ -10,11 +10,27 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+/// How PostgreSQL plans a pool's prepared statements (sqlx prepares every statement once
+/// per connection and reuses it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Planning {
+    /// PostgreSQL's default: after five runs a statement keeps one plan made without its
+    /// parameters' values, when that plan looks no costlier. Lists by id and nested pages
+    /// plan the same for any ids, and planning them afresh with hundreds of ids cost more
+    /// than running them (a quarter of PostgreSQL's time on the nested list).
+    Reused,
+    /// Every run planned with its parameters' values: a text search's plan depends on
+    /// whether its word is rare or in half the rows, and the reused plan cannot tell (a
+    /// common word's search went from 24 to 150 ms).
+    EachRun,
+}
+
 /// Opens the pool. SQLite runs in WAL mode with a busy timeout so that readers never block
 /// the writer and a briefly busy database waits rather than fails.
 pub async fn connect(
     url: &str,
     max_connections: u32,
+    planning: Planning,
     statements: IntCounter,
 ) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
@@ -29,11 +45,10 @@ pub async fn connect(
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         })
-        // A prepared statement's sixth run switches to a plan made without its
-        // parameters' values; for a text search that plan does not know whether a word
-        // is rare or in half the rows, and a common word's search went from 24 to 150 ms.
-        // Planning each run afresh costs a fraction of a millisecond.
-        .map_sqlx_postgres_opts(|opts| opts.options([("plan_cache_mode", "force_custom_plan")]));
+        .map_sqlx_postgres_opts(move |opts| match planning {
+            Planning::Reused => opts,
+            Planning::EachRun => opts.options([("plan_cache_mode", "force_custom_plan")]),
+        });
     let mut db = Database::connect(options).await?;
     // Counted for `/metrics`, where tests also read it to hold a query's statements to
     // a bound.

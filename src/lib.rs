@@ -79,6 +79,7 @@ pub async fn open_database(
     let db = db::connect(
         &config.database_url,
         config.db_max_connections,
+        db::Planning::Reused,
         metrics.sql_statements.clone(),
     )
     .await
@@ -89,10 +90,32 @@ pub async fn open_database(
     Ok(db)
 }
 
+/// The pool for practice search, whose statements PostgreSQL plans on every run (see
+/// [`db::Planning`]): a quarter of the main pool's connections, at least two. On SQLite,
+/// which plans every statement anyway, the main pool itself.
+pub async fn open_search_pool(
+    config: &DatabaseConfig,
+    db: &DatabaseConnection,
+    metrics: &Metrics,
+) -> anyhow::Result<DatabaseConnection> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(db.clone());
+    }
+    db::connect(
+        &config.database_url,
+        (config.db_max_connections / 4).max(2),
+        db::Planning::EachRun,
+        metrics.sql_statements.clone(),
+    )
+    .await
+    .context("could not open the search pool")
+}
+
 /// Everything the server needs, over an open database.
 pub fn app_state(
     config: &ServerConfig,
     db: DatabaseConnection,
+    search_db: DatabaseConnection,
     metrics: Metrics,
     secret: &[u8],
     mailer: Arc<dyn Mailer>,
@@ -100,6 +123,7 @@ pub fn app_state(
     metrics.watch_pool(db.clone());
     let services = Arc::new(Services {
         db: db.clone(),
+        search_db,
         keys: TokenKeys::new(secret),
         mailer,
         sign_in_limiter: SignInLimiter::new(

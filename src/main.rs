@@ -147,7 +147,8 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("could not listen on {}", config.bind))?;
     let address = listener.local_addr()?;
-    let state = trellis::app_state(&config, db, metrics, &secret, mailer);
+    let search_db = trellis::open_search_pool(&config.database, &db, &metrics).await?;
+    let state = trellis::app_state(&config, db, search_db, metrics, &secret, mailer);
     println!(
         "Trellis is serving GraphQL at http://{address}/graphql (open it in a browser for GraphiQL)"
     );

@@ -18,6 +18,8 @@ use crate::mail::Mailer;
 /// Services shared by all requests (schema data).
 pub struct Services {
     pub db: DatabaseConnection,
+    /// Practice search's pool (see `db::Planning`); the main pool on SQLite.
+    pub search_db: DatabaseConnection,
     pub keys: TokenKeys,
     pub mailer: Arc<dyn Mailer>,
     pub sign_in_limiter: SignInLimiter,
@@ -32,6 +34,10 @@ pub fn services<'a>(ctx: &Context<'a>) -> &'a Services {
 
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     &services(ctx).db
+}
+
+pub fn search_db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    &services(ctx).search_db
 }
 
 pub fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {

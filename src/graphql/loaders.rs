@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use itertools::Itertools;
-use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Func, PgFunc, Query};
+use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, PgFunc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, IdenStatic,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, Order,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::graphql::pagination::{PageRequest, Sort, beyond};
+use crate::graphql::per_parent::TopPerParent;
 
 /// Loader errors are shared by every waiting resolver; each reports it as internal.
 pub fn loader_error(error: Arc<DbErr>) -> crate::graphql::errors::ApiError {
@@ -266,9 +267,8 @@ impl SqlLoader {
         one_of(self.db.get_database_backend(), column, ids)
     }
 
-    /// Children of every parent in one statement. For a page, rows are numbered within
-    /// each parent by a window function and only those within the page size (plus one, to
-    /// learn whether more exist) are kept.
+    /// Children of every parent in one statement: all of them, or for a page the first
+    /// rows of each parent (plus one, to learn whether more exist).
     async fn load_rows<E>(
         &self,
         query: &ChildQuery<E>,
@@ -279,13 +279,14 @@ impl SqlLoader {
         E::Model: FromQueryResult,
     {
         let id = E::id_column();
-        let select = E::find()
-            .filter(self.one_of(query.parent_column, parents.iter().copied()))
-            .filter(query.condition.clone());
+        let mut select = E::find().filter(query.condition.clone());
         let ChildMode::Page(page) = &query.mode else {
-            return select.order_by_asc(id).all(&self.db).await;
+            return select
+                .filter(self.one_of(query.parent_column, parents.iter().copied()))
+                .order_by_asc(id)
+                .all(&self.db)
+                .await;
         };
-        let mut select = select;
         let sort = query.sort.unwrap_or(Sort {
             column: None,
             descending: false,
@@ -296,43 +297,26 @@ impl SqlLoader {
         if let Some(before) = &page.before {
             select = select.filter(beyond(id, &sort, before, !sort.descending));
         }
-        let direction = if sort.descending != page.backward {
-            "DESC"
-        } else {
-            "ASC"
+        let top = TopPerParent::<E> {
+            parent_column: query.parent_column,
+            parents: parents.to_vec(),
+            order: sort.column.into_iter().chain([id]).collect(),
+            direction: if sort.descending != page.backward {
+                Order::Desc
+            } else {
+                Order::Asc
+            },
+            limit: page.size + 1,
         };
-        let order = match sort.column {
-            Some(column) => format!(
-                r#""{}" {direction}, "{}" {direction}"#,
-                column.as_str(),
-                id.as_str()
-            ),
-            None => format!(r#""{}" {direction}"#, id.as_str()),
-        };
-        let window = format!(
-            r#"ROW_NUMBER() OVER (PARTITION BY "{}" ORDER BY {order})"#,
-            query.parent_column.as_str(),
-        );
-        let numbered = select
-            .expr_as(Expr::cust(window), "row_number")
-            .into_query();
-        let outer = Query::select()
-            .column(Asterisk)
-            .from_subquery(numbered, Alias::new("numbered"))
-            .and_where(Expr::col(Alias::new("row_number")).lte(page.size + 1))
-            .order_by(
-                Alias::new(query.parent_column.as_str()),
-                sea_orm::Order::Asc,
-            )
-            .order_by(Alias::new("row_number"), sea_orm::Order::Asc)
-            .to_owned();
-        let statement = self.db.get_database_backend().build(&outer);
+        let statement = top.statement(self.db.get_database_backend(), select);
         E::find().from_raw_sql(statement).all(&self.db).await
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::QueryTrait;
+
     use super::*;
 
     fn people_among(backend: DbBackend, ids: std::ops::Range<i32>) -> String {

@@ -21,6 +21,7 @@ pub mod loaders;
 pub mod nested;
 pub mod node;
 pub mod pagination;
+pub mod per_parent;
 pub mod persisted;
 pub mod versioned;
 

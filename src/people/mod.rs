@@ -8,5 +8,5 @@ pub mod queries;
 pub mod sessions;
 pub mod types;
 
-pub use places::visible_person;
+pub use places::{person_in_staff_role, visible_person};
 pub use types::{AllianceRole, Person, StaffRole};

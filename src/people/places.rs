@@ -97,3 +97,20 @@ pub async fn visible_person(ctx: &Context<'_>, person_id: i32) -> ApiResult<Opti
         .sees_person(person_id, &places.schools, &places.alliances)
         .then_some(Person(model)))
 }
+
+/// The person in a staff role, if the caller may see them. Whoever sees a school's staff
+/// sees everyone in a current role there (`Access::sees_person`), so only the people of
+/// ended roles, or of schools whose staff the caller does not see, need where else they
+/// work: a page of staff costs no look-up of places for most of its rows.
+pub async fn person_in_staff_role(
+    ctx: &Context<'_>,
+    role: &staff_role::Model,
+) -> ApiResult<Option<Person>> {
+    let current = role.ends_on.is_none();
+    if current && access(ctx).await?.sees_staff_of(role.school_id) {
+        return Ok(load::<person::Entity>(ctx, role.person_id)
+            .await?
+            .map(Person));
+    }
+    visible_person(ctx, role.person_id).await
+}

@@ -6,7 +6,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::places::places_of;
-use super::visible_person;
+use super::{person_in_staff_role, visible_person};
 use crate::alliances::Alliance;
 use crate::graphql::context::{access, caller, load_required};
 use crate::graphql::eager::Eager;
@@ -125,7 +125,7 @@ impl StaffRole {
     }
     /// The person in the role, if the caller can see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Eager<Person>>> {
-        Ok(visible_person(ctx, self.0.person_id).await?.map(Eager))
+        Ok(person_in_staff_role(ctx, &self.0).await?.map(Eager))
     }
     async fn school(&self, ctx: &Context<'_>) -> Result<Eager<School>> {
         Ok(Eager(School(

@@ -41,7 +41,7 @@ use super::Practice;
 use super::keys::{any_key, enum_key};
 use crate::auth::policy::practice::practice_condition;
 use crate::communities::theme_key;
-use crate::graphql::context::db;
+use crate::graphql::context::search_db;
 use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Cursor, OrderDirection, PageArgs, Rows};
@@ -501,7 +501,7 @@ async fn search(
     order_by: Option<PracticeOrder>,
 ) -> ApiResult<PracticeSearchConnection> {
     let request = args.validate()?;
-    let db = db(ctx);
+    let db = search_db(ctx);
     let backend = db.get_database_backend();
     let text = match query.as_deref().map(Terms::parse).transpose()? {
         // A query without any word finds nothing.

@@ -839,6 +839,65 @@ async fn school_staff_are_shown_only_within_the_network() {
     }
 }
 
+/// A school's past staff are listed to its network, but each one's person only to those
+/// who see where that person works now: someone who left for a school in the caller's
+/// network is shown, someone who left for one outside it (or for none) is not.
+#[tokio::test]
+async fn the_person_of_an_ended_staff_role_is_seen_only_where_they_work_now() {
+    let w = world().await;
+    let (_, tom_role) = w.teacher("tom@a1.example", w.a1).await;
+    let (val, val_role) = w.teacher("val@a1.example", w.a1).await;
+    let (bea, bea_role) = w.teacher("bea@a1.example", w.a1).await;
+    w.app.staff(val, w.a2, StaffRoleKind::Teacher).await;
+    w.app.staff(bea, w.b1, StaffRoleKind::Teacher).await;
+    for role in [tom_role, val_role, bea_role] {
+        mutate_ok(
+            &w.app,
+            &w.hal,
+            "endStaffRole",
+            "staffRole { endsOn }",
+            json!({ "staffRoleId": gid("StaffRole", role) }),
+        )
+        .await;
+    }
+    let query = "query($id: ID!) { node(id: $id) { ... on School {
+        staff(filter: { includeEnded: true }) { nodes { id isCurrent person { id } } } } } }";
+    let people_of = |body: Value| -> Vec<(String, bool, bool)> {
+        body["node"]["staff"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|role| {
+                (
+                    role["id"].as_str().unwrap().to_owned(),
+                    role["isCurrent"].as_bool().unwrap(),
+                    !role["person"].is_null(),
+                )
+            })
+            .collect()
+    };
+    let a1 = json!({ "id": gid("School", w.a1) });
+    let role = |id| gid("StaffRole", id);
+    let tess = (role(w.tess_role), true, true);
+    let hana = people_of(w.app.ok(Some(&w.hana), query, a1.clone()).await);
+    assert_eq!(hana.len(), 5, "{hana:?}");
+    assert!(hana.contains(&tess), "{hana:?}");
+    assert!(
+        hana.contains(&(role(tom_role), false, false)),
+        "Tom works nowhere now"
+    );
+    assert!(
+        hana.contains(&(role(val_role), false, true)),
+        "Val works at A2, Hana's school"
+    );
+    assert!(
+        hana.contains(&(role(bea_role), false, false)),
+        "Bea works at B1, outside Alder"
+    );
+    let admin = people_of(w.app.ok(Some(&w.admin), query, a1).await);
+    assert!(admin.iter().all(|(_, _, person)| *person), "{admin:?}");
+}
+
 /// A school in two alliances shows each caller only the memberships of alliances they
 /// can see.
 #[tokio::test]

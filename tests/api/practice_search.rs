@@ -3,10 +3,13 @@
 //! bounded number of SQL statements. Runs on SQLite (FTS5) and, with
 //! `TEST_DATABASE_URL`, on PostgreSQL (tsvector).
 
-use crate::common::gid;
+use crate::common::{gid, spawn_app};
 use crate::practice_world::{PracticeWorld, Spec, practice_world, titles};
 use crate::world::{error_code, mutate_ok};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, Statement,
+};
 use serde_json::{Value, json};
 
 fn strs(items: &[&str]) -> Vec<String> {
@@ -865,4 +868,22 @@ async fn relevance_ranks_the_newest_thousand_matches() {
     let all = w.search(None, json!({ "q": "phonics", "first": 1 })).await;
     assert_eq!(all["totalCount"], 1000, "{all:#}");
     assert_eq!(all["totalCountIsCapped"], false);
+}
+
+/// On PostgreSQL a search is planned with its words on every run (a plan kept from other
+/// words cannot tell a rare word from a common one), while every other statement may keep
+/// its plan. SQLite plans every statement anyway.
+#[tokio::test]
+async fn search_statements_are_planned_for_their_words_on_postgres() {
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    async fn plan_cache_mode(db: &DatabaseConnection) -> String {
+        let show = Statement::from_string(DbBackend::Postgres, "SHOW plan_cache_mode");
+        let row = db.query_one_raw(show).await.unwrap().expect("a row");
+        row.try_get_by_index(0).unwrap()
+    }
+    assert_eq!(plan_cache_mode(&app.search_db).await, "force_custom_plan");
+    assert_eq!(plan_cache_mode(&app.db).await, "auto");
 }

@@ -34,6 +34,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub mailer: CapturingMailer,
     pub db: DatabaseConnection,
+    /// Practice search's pool (the main pool on SQLite).
+    pub search_db: DatabaseConnection,
     _dir: tempfile::TempDir,
 }
 
@@ -96,9 +98,13 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
         .expect("open the test database");
     let secret = trellis::signing_secret(&config).expect("a secret");
     let mailer = CapturingMailer::default();
+    let search_db = trellis::open_search_pool(&config.database, &db, &metrics)
+        .await
+        .expect("open the search pool");
     let state = trellis::app_state(
         &config,
         db.clone(),
+        search_db.clone(),
         metrics,
         &secret,
         Arc::new(mailer.clone()),
@@ -112,6 +118,7 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
         client: reqwest::Client::new(),
         mailer,
         db,
+        search_db,
         _dir: dir,
     }
 }
