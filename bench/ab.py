@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Two Trellis builds against each other on one PostgreSQL database: what a change bought.
+
+Usage: bench/ab.py OLD_BINARY NEW_BINARY [--database-url URL] [--shape nested] [--rounds 3]
+
+Starts both binaries on free loopback ports over the same (already seeded) database, checks
+that they give the same answer, then runs wrk against each in turn, alternating which goes
+first, at each connection count. Each run reports requests/s, p50, p99 and the CPU time per
+request of the server and of PostgreSQL (bench.py's readers of /proc). The machine's speed
+drifts on shared hosts; only alternating runs of one session compare fairly.
+
+Seed the database first, for instance:
+  createdb -h 127.0.0.1 -U postgres trellis_bench
+  trellis seed --profile alliance --seed 1 --database-url postgres://postgres@127.0.0.1:5432/trellis_bench
+"""
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+from bench import CPD_LEAD, Trellis, log, post, query_text, wrk
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(binary, database_url, work):
+    """A Trellis server as bench/run.sh starts it; returns (process, GraphQL URL)."""
+    port = free_port()
+    env = dict(os.environ, TRELLIS_JWT_SECRET=os.urandom(24).hex(), TRELLIS_MAX_COMPLEXITY="50000")
+    log_file = open(os.path.join(work, f"trellis-{port}.log"), "w")
+    process = subprocess.Popen([binary, "serve", "--database-url", database_url, "--bind", f"127.0.0.1:{port}"],
+                               env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/graphql"
+    for _ in range(120):
+        try:
+            post(url, {"query": "{__typename}"}, timeout=2)
+            return process, url
+        except OSError:
+            if process.poll() is not None:
+                sys.exit(f"ab: {binary} exited; see {log_file.name}")
+            time.sleep(0.25)
+    process.kill()
+    sys.exit(f"ab: {binary} did not answer in 30 s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("old")
+    parser.add_argument("new")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/trellis_bench?sslmode=disable")
+    parser.add_argument("--shape", default="nested", help="a query of bench/queries (NAME.trellis.graphql)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--connections", default="1,16")
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="trellis-ab-")
+    servers = {}
+    try:
+        for name in ("old", "new"):
+            servers[name] = start(getattr(args, name), args.database_url, work)
+        body = {"query": query_text(args.shape, "trellis"), "variables": {}}
+        body_file = os.path.join(work, "body.json")
+        with open(body_file, "w") as f:
+            json.dump(body, f)
+        clients = {name: Trellis(url) for name, (_, url) in servers.items()}
+        answers = {name: post(client.url, body, client.token(CPD_LEAD))[0] for name, client in clients.items()}
+        if answers["old"] != answers["new"]:
+            sys.exit("ab: the two builds answer differently")
+        log(f"[{args.shape}] same answer from both ({len(answers['new'])} bytes)")
+        order = ["old", "new"]
+        for round_ in range(args.rounds):
+            for connections in [int(c) for c in args.connections.split(",")]:
+                for name in order:
+                    process, url = servers[name]
+                    token = clients[name].token(CPD_LEAD)
+                    wrk(url, body_file, token, connections, 2)  # warm-up
+                    run = wrk(url, body_file, token, connections, args.duration, process.pid)
+                    if not run:
+                        sys.exit(f"ab: wrk failed against {name}")
+                    print(f"round {round_ + 1} c={connections:<2} {name}  {run['rps']:7.1f} req/s  "
+                          f"p50 {run['p50']:7.2f} ms  p99 {run['p99']:7.2f} ms  "
+                          f"server {run['cpu_ms']:.2f} ms/req  PostgreSQL {run['db_ms']:.2f} ms/req"
+                          f"{'  ERRORS ' + str(run['errors']) if run['errors'] else ''}", flush=True)
+            order.reverse()
+    finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait()
+
+
+if __name__ == "__main__":
+    main()
