@@ -137,10 +137,9 @@ pub fn one_of(
     column: impl ColumnTrait,
     ids: impl IntoIterator<Item = i32>,
 ) -> Expr {
-    let ids = ids.into_iter();
     match backend {
         DbBackend::Postgres => Expr::col((column.entity_name(), column))
-            .eq(PgFunc::any(Expr::val(ids.collect::<Vec<i32>>()))),
+            .eq(PgFunc::any(Expr::val(Vec::from_iter(ids)))),
         _ => column.is_in(ids),
     }
 }
