@@ -98,16 +98,20 @@ pub async fn visible_person(ctx: &Context<'_>, person_id: i32) -> ApiResult<Opti
         .then_some(Person(model)))
 }
 
-/// The person in a staff role, if the caller may see them. Whoever sees a school's staff
-/// sees everyone in a current role there (`Access::sees_person`), so only the people of
-/// ended roles, or of schools whose staff the caller does not see, need where else they
-/// work: a page of staff costs no look-up of places for most of its rows.
+/// The person in a staff role, if the caller may see them. A current role's school is one
+/// of the places its person works now; when the policy lets the caller see them for that
+/// place alone, their other places need no look-up, so a page of staff looks up places
+/// only for ended roles and for schools whose staff the caller does not see.
 pub async fn person_in_staff_role(
     ctx: &Context<'_>,
     role: &staff_role::Model,
 ) -> ApiResult<Option<Person>> {
     let current = role.ends_on.is_none();
-    if current && access(ctx).await?.sees_staff_of(role.school_id) {
+    if current
+        && access(ctx)
+            .await?
+            .sees_person(role.person_id, &[role.school_id], &[])
+    {
         return Ok(load::<person::Entity>(ctx, role.person_id)
             .await?
             .map(Person));
