@@ -16,9 +16,8 @@ use sea_orm::sea_query::Condition;
 use super::discussion_host::Host;
 use super::theme_ids;
 use crate::alliances::Alliance;
-use crate::graphql::context::{access, db, load, load_required, loader};
+use crate::graphql::context::{access, db, load, load_many, load_required};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::loaders::{ById, loader_error};
 use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
 use crate::people::{Person, visible_person};
@@ -67,16 +66,8 @@ crate::wraps!(
 
 /// Themes by id, in one batch with every other theme the request loads.
 pub(crate) async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
-    let ids = theme_ids(keys);
-    let mut found = loader(ctx)
-        .load_many(ids.iter().map(|id| ById::<theme::Entity>::new(*id)))
-        .await
-        .map_err(loader_error)?;
-    Ok(ids
-        .iter()
-        .filter_map(|id| found.remove(&ById::new(*id)))
-        .map(Theme)
-        .collect())
+    let themes = load_many::<theme::Entity>(ctx, &theme_ids(keys)).await?;
+    Ok(themes.into_iter().map(Theme).collect())
 }
 
 pub(crate) async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {

@@ -171,7 +171,8 @@ async fn report(
             .iter()
             .map(|(school_id, n)| SchoolMemberCount {
                 school: school_id
-                    .and_then(|id| schools.get(&ById::new(id)).cloned())
+                    .and_then(|id| schools.get(&ById::new(id)))
+                    .map(|school| school.as_ref().clone())
                     .map(School),
                 members: *n as i32,
             })

@@ -12,7 +12,7 @@ use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, SignedIn};
 use crate::graphql::errors::{ApiError, ApiResult};
-use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error};
+use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
 use crate::mail::Mailer;
 
 /// Services shared by all requests (schema data).
@@ -66,6 +66,7 @@ where
     loader(ctx)
         .load_one(ById::<E>::new(id))
         .await
+        .map(|row| row.map(owned))
         .map_err(loader_error)
 }
 
@@ -93,5 +94,6 @@ where
     Ok(ids
         .iter()
         .filter_map(|id| found.remove(&ById::new(*id)))
+        .map(owned)
         .collect())
 }

@@ -74,6 +74,15 @@ pub struct SqlLoader {
     pub db: DatabaseConnection,
 }
 
+/// A loaded value, owned. Loaders hand out their rows in an `Arc` because the DataLoader
+/// clones each value for the resolver that asked: behind an `Arc` that is a count, not a
+/// copy of every row's strings and JSON. By the time a resolver reads its value, the loader
+/// has dropped its own copy, so the rows move out without a copy (unless two resolvers
+/// asked for the same key).
+pub fn owned<T: Clone>(value: Arc<T>) -> T {
+    Arc::unwrap_or_clone(value)
+}
+
 /// Key of a row by id.
 pub struct ById<E>(pub i32, PhantomData<fn() -> E>);
 
@@ -112,17 +121,17 @@ where
     E: Keyed,
     E::Model: Clone + Send + Sync,
 {
-    type Value = E::Model;
+    type Value = Arc<E::Model>;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, Self::Error> {
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Self::Value>, Self::Error> {
         let rows = E::find()
             .filter(self.one_of(E::id_column(), keys.iter().map(|key| key.0)))
             .all(&self.db)
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| (ById::new(value_i32(&row, E::id_column())), row))
+            .map(|row| (ById::new(value_i32(&row, E::id_column())), Arc::new(row)))
             .collect())
     }
 }
@@ -203,7 +212,7 @@ where
     E: Keyed,
     E::Model: Clone + Send + Sync,
 {
-    type Value = ChildRows<E::Model>;
+    type Value = Arc<ChildRows<E::Model>>;
     type Error = Arc<DbErr>;
 
     async fn load(
@@ -233,7 +242,7 @@ where
                     }
                     for parent in parents {
                         let rows = by_parent.remove(&parent).unwrap_or_default();
-                        found.insert(key_of(parent), ChildRows::Rows(rows));
+                        found.insert(key_of(parent), Arc::new(ChildRows::Rows(rows)));
                     }
                 }
                 ChildMode::Count => {
@@ -251,7 +260,7 @@ where
                         .collect();
                     for parent in parents {
                         let count = counts.get(&parent).copied().unwrap_or(0) as u64;
-                        found.insert(key_of(parent), ChildRows::Count(count));
+                        found.insert(key_of(parent), Arc::new(ChildRows::Count(count)));
                     }
                 }
             }

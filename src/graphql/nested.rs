@@ -10,7 +10,9 @@ use sea_orm::sea_query::Condition;
 
 use crate::graphql::context::loader;
 use crate::graphql::errors::ApiResult;
-use crate::graphql::loaders::{ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error};
+use crate::graphql::loaders::{
+    ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error, owned,
+};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Rows, Sort, TotalCount, id_cursor};
 
 /// What a nested connection lists: children of `parent` in `parent_column`, further
@@ -90,7 +92,12 @@ where
             sort: None,
         }),
     };
-    let rows = match loader.load_one(page_key).await.map_err(loader_error)? {
+    let rows = match loader
+        .load_one(page_key)
+        .await
+        .map_err(loader_error)?
+        .map(owned)
+    {
         Some(ChildRows::Rows(rows)) => rows,
         _ => Vec::new(),
     };
@@ -98,7 +105,7 @@ where
         let loader = loader.clone();
         let key = count_key.clone();
         async move {
-            match loader.load_one(key).await.map_err(loader_error)? {
+            match loader.load_one(key).await.map_err(loader_error)?.map(owned) {
                 Some(ChildRows::Count(count)) => Ok(count),
                 _ => Ok(0),
             }
@@ -123,7 +130,12 @@ where
             sort: None,
         }),
     };
-    match loader(ctx).load_one(key).await.map_err(loader_error)? {
+    match loader(ctx)
+        .load_one(key)
+        .await
+        .map_err(loader_error)?
+        .map(owned)
+    {
         Some(ChildRows::Rows(rows)) => Ok(rows),
         _ => Ok(Vec::new()),
     }
@@ -146,7 +158,12 @@ where
             sort: None,
         }),
     };
-    match loader(ctx).load_one(key).await.map_err(loader_error)? {
+    match loader(ctx)
+        .load_one(key)
+        .await
+        .map_err(loader_error)?
+        .map(owned)
+    {
         Some(ChildRows::Count(count)) => Ok(count),
         _ => Ok(0),
     }
