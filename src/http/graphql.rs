@@ -399,14 +399,19 @@ fn classify(error: &mut Value, request_id: &str) -> String {
         }
         return code;
     }
-    let from_resolver = error.get("path").is_some();
+    let message = error["message"].as_str().unwrap_or_default();
+    // async-graphql coerces a field's arguments as it runs the field, so an argument whose
+    // variable is missing or of the wrong type fails there, with the field's path; it is
+    // the client's mistake, and its message names the variable or the argument.
+    let bad_argument = message.starts_with("Invalid value for argument")
+        || (message.starts_with("Variable ") && message.ends_with(" is not defined."));
+    let from_resolver = error.get("path").is_some() && !bad_argument;
     let code = if from_resolver {
         tracing::error!(message = %error["message"], "resolver error without a code");
         error["message"] = json!(format!("internal error (request id {request_id})"));
         error["extensions"] = json!({ "requestId": request_id });
         code::INTERNAL
     } else {
-        let message = error["message"].as_str().unwrap_or_default();
         if message.contains("too complex") || message.contains("nested too deep") {
             code::QUERY_TOO_COMPLEX
         } else {

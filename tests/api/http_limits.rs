@@ -335,6 +335,45 @@ async fn complexity_limit_is_5000() {
     assert!(body.get("errors").is_none(), "{body:#}");
 }
 
+/// A required variable left out, or given a value of the wrong type, is the client's
+/// mistake: BAD_USER_INPUT naming the argument, never an internal error.
+#[tokio::test]
+async fn a_missing_or_mistyped_variable_is_bad_user_input() {
+    let app = spawn_app().await;
+    let query = "query($id: ID!) { node(id: $id) { id } }";
+    for variables in [
+        json!({}),
+        json!({ "id": null }),
+        json!({ "id": { "school": 1 } }),
+    ] {
+        let (_, body) = post(
+            &app,
+            None,
+            &json!({ "query": query, "variables": variables }),
+        )
+        .await;
+        let error = &body["errors"][0];
+        assert_eq!(
+            error["extensions"]["code"], "BAD_USER_INPUT",
+            "{variables}: {body:#}"
+        );
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.contains("id"), "{variables}: {message}");
+        assert!(body["data"]["node"].is_null(), "{body:#}");
+    }
+    // Given, it is looked up as usual.
+    let (_, body) = post(
+        &app,
+        None,
+        &json!({ "query": query, "variables": { "id": "bm9wZQ" } }),
+    )
+    .await;
+    assert_ne!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body:#}"
+    );
+}
+
 /// A batch of 10 operations runs, each answered in order; a batch of 11 (or an empty
 /// one) is refused whole with HTTP 400.
 #[tokio::test]
