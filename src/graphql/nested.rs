@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::resolver_utils::ContainerType;
+use sea_orm::EntityTrait;
 use sea_orm::sea_query::Condition;
 
-use crate::graphql::context::loader;
+use crate::graphql::context::{Loader, loader};
 use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::{
     ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error, owned,
@@ -23,6 +24,46 @@ pub struct ChildList<E: sea_orm::EntityTrait> {
     pub parent_column: E::Column,
     pub condition: Condition,
     pub fingerprint: String,
+}
+
+impl<E: EntityTrait> ChildList<E> {
+    /// The DataLoader key of this list's children, loaded as `mode` says.
+    fn into_key(self, mode: ChildMode, sort: Option<Sort<E::Column>>) -> Children<E> {
+        Children {
+            parent: self.parent,
+            query: Arc::new(ChildQuery {
+                fingerprint: self.fingerprint,
+                parent_column: self.parent_column,
+                condition: self.condition,
+                mode,
+                sort,
+            }),
+        }
+    }
+}
+
+/// The rows the loader found for `key` (none when it found none).
+async fn rows_of<E>(loader: &Loader, key: Children<E>) -> ApiResult<Vec<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    match loader.load_one(key).await.map_err(loader_error)?.map(owned) {
+        Some(ChildRows::Rows(rows)) => Ok(rows),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The count the loader found for `key`.
+async fn count_of<E>(loader: &Loader, key: Children<E>) -> ApiResult<u64>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    match loader.load_one(key).await.map_err(loader_error)?.as_deref() {
+        Some(ChildRows::Count(count)) => Ok(*count),
+        _ => Ok(0),
+    }
 }
 
 /// A nested connection sorted by a text column (then id), such as threads by latest
@@ -72,44 +113,18 @@ where
 {
     let request = args.validate()?;
     let loader = loader(ctx);
-    let page_key = Children {
-        parent: list.parent,
-        query: Arc::new(ChildQuery::<E> {
-            fingerprint: format!("{}|{:?}", list.fingerprint, request),
-            parent_column: list.parent_column,
-            condition: list.condition.clone(),
-            mode: ChildMode::Page(request.clone()),
-            sort,
-        }),
-    };
-    let count_key = Children {
-        parent: list.parent,
-        query: Arc::new(ChildQuery::<E> {
-            fingerprint: list.fingerprint,
-            parent_column: list.parent_column,
-            condition: list.condition,
-            mode: ChildMode::Count,
-            sort: None,
-        }),
-    };
-    let rows = match loader
-        .load_one(page_key)
-        .await
-        .map_err(loader_error)?
-        .map(owned)
-    {
-        Some(ChildRows::Rows(rows)) => rows,
-        _ => Vec::new(),
-    };
+    let page_key = ChildList {
+        fingerprint: format!("{}|{:?}", list.fingerprint, request),
+        condition: list.condition.clone(),
+        ..list
+    }
+    .into_key(ChildMode::Page(request.clone()), sort);
+    let count_key = list.into_key(ChildMode::Count, None);
+    let rows = rows_of(&loader, page_key).await?;
     let total = TotalCount::new(move || {
         let loader = loader.clone();
         let key = count_key.clone();
-        async move {
-            match loader.load_one(key).await.map_err(loader_error)?.map(owned) {
-                Some(ChildRows::Count(count)) => Ok(count),
-                _ => Ok(0),
-            }
-        }
+        async move { count_of(&loader, key).await }
     });
     Ok(Rows::from_fetched(rows, &request).into_page(cursor_of, N::from, total))
 }
@@ -120,25 +135,7 @@ where
     E: Keyed,
     E::Model: Clone + Send + Sync,
 {
-    let key = Children {
-        parent: list.parent,
-        query: Arc::new(ChildQuery::<E> {
-            fingerprint: list.fingerprint,
-            parent_column: list.parent_column,
-            condition: list.condition,
-            mode: ChildMode::All,
-            sort: None,
-        }),
-    };
-    match loader(ctx)
-        .load_one(key)
-        .await
-        .map_err(loader_error)?
-        .map(owned)
-    {
-        Some(ChildRows::Rows(rows)) => Ok(rows),
-        _ => Ok(Vec::new()),
-    }
+    rows_of(&loader(ctx), list.into_key(ChildMode::All, None)).await
 }
 
 /// How many children a parent has under `list`, counted in one statement with every
@@ -148,23 +145,5 @@ where
     E: Keyed,
     E::Model: Clone + Send + Sync,
 {
-    let key = Children {
-        parent: list.parent,
-        query: Arc::new(ChildQuery::<E> {
-            fingerprint: list.fingerprint,
-            parent_column: list.parent_column,
-            condition: list.condition,
-            mode: ChildMode::Count,
-            sort: None,
-        }),
-    };
-    match loader(ctx)
-        .load_one(key)
-        .await
-        .map_err(loader_error)?
-        .map(owned)
-    {
-        Some(ChildRows::Count(count)) => Ok(count),
-        _ => Ok(0),
-    }
+    count_of(&loader(ctx), list.into_key(ChildMode::Count, None)).await
 }
