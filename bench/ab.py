@@ -93,7 +93,7 @@ def main():
             sys.exit("ab: the two builds answer differently")
         log(f"[{args.shape}] same answer from both ({len(answers['new'])} bytes)")
         if args.instructions:
-            for name, (process, url) in servers.items():
+            for name, (process, _) in servers.items():
                 count = instructions_per_request(process, clients[name], body, args.instructions, work, name)
                 print(f"{name}  {count:,} instructions per request ({args.instructions} requests)", flush=True)
             return
