@@ -9,10 +9,11 @@ use entity::{
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
+use crate::graphql::companion::bring;
 use crate::graphql::context::{access, load_required};
 use crate::graphql::eager::Eager;
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{ChildList, child_page};
+use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::{AllianceRole, Person, visible_person};
 use crate::schools::School;
@@ -120,7 +121,12 @@ impl Alliance {
             fingerprint: format!("alliance.memberships {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        let schools = bring::<school::Entity, alliance_membership::Entity>(
+            ctx,
+            "school",
+            alliance_membership::Column::SchoolId,
+        );
+        Ok(child_page_bringing(ctx, list, schools, &args, |row| row.id).await?)
     }
 
     /// Partnerships of member schools, oldest first.

@@ -57,13 +57,17 @@ pub fn loader(ctx: &Context<'_>) -> Loader {
     ctx.data_unchecked::<Loader>().clone()
 }
 
-/// Loads one row by id through the request's DataLoader.
+/// Loads one row by id through the request's DataLoader, unless a page brought it.
 pub async fn load<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
 where
     E: Keyed,
     E::Model: Clone + Send + Sync,
 {
-    loader(ctx)
+    let loader = loader(ctx);
+    if let Some(row) = loader.loader().brought.get::<E>(id) {
+        return Ok(Some(row));
+    }
+    loader
         .load_one(ById::<E>::new(id))
         .await
         .map(|row| row.map(owned))

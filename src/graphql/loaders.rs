@@ -14,6 +14,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::graphql::companion::{Brought, Companion};
 use crate::graphql::pagination::{PageRequest, Sort, beyond};
 use crate::graphql::per_parent::TopPerParent;
 
@@ -72,6 +73,8 @@ keyed!(
 /// Loads rows for DataLoaders. Loader errors must be `Clone`, hence `Arc<DbErr>`.
 pub struct SqlLoader {
     pub db: DatabaseConnection,
+    /// Related rows that pages brought along (`graphql::companion`).
+    pub brought: Brought,
 }
 
 /// A loaded value, owned. Loaders hand out their rows in an `Arc` because the DataLoader
@@ -109,7 +112,10 @@ impl<E> Hash for ById<E> {
     }
 }
 
-fn value_i32<M: sea_orm::ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Column) -> i32 {
+pub fn value_i32<M: sea_orm::ModelTrait>(
+    model: &M,
+    column: <M::Entity as EntityTrait>::Column,
+) -> i32 {
     match model.get(column) {
         sea_orm::Value::Int(Some(value)) => value,
         other => unreachable!("id columns are integers, found {other:?}"),
@@ -163,6 +169,8 @@ pub struct ChildQuery<E: EntityTrait> {
     pub mode: ChildMode,
     /// Pages sorted by a text column (then id) instead of by id alone.
     pub sort: Option<Sort<E::Column>>,
+    /// A related table whose rows are loaded with the children's.
+    pub companion: Option<Arc<dyn Companion<E>>>,
 }
 
 /// What to load of the children: a page, all of them (short lists), or their count.
@@ -233,8 +241,14 @@ where
             };
             match &query.mode {
                 ChildMode::Page(_) | ChildMode::All => {
+                    let rows = self.load_rows(&query, &parents).await?;
+                    if let Some(companion) = &query.companion
+                        && self.brought.enabled()
+                    {
+                        companion.bring(self, &rows).await?;
+                    }
                     let mut by_parent: HashMap<i32, Vec<E::Model>> = HashMap::new();
-                    for row in self.load_rows(&query, &parents).await? {
+                    for row in rows {
                         by_parent
                             .entry(value_i32(&row, query.parent_column))
                             .or_default()

@@ -9,6 +9,7 @@ use async_graphql::resolver_utils::ContainerType;
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::Condition;
 
+use crate::graphql::companion::Companion;
 use crate::graphql::context::{Loader, loader};
 use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::{
@@ -29,14 +30,28 @@ pub struct ChildList<E: sea_orm::EntityTrait> {
 impl<E: EntityTrait> ChildList<E> {
     /// The DataLoader key of this list's children, loaded as `mode` says.
     fn into_key(self, mode: ChildMode, sort: Option<Sort<E::Column>>) -> Children<E> {
+        self.into_key_bringing(mode, sort, None)
+    }
+
+    fn into_key_bringing(
+        self,
+        mode: ChildMode,
+        sort: Option<Sort<E::Column>>,
+        companion: Option<Arc<dyn Companion<E>>>,
+    ) -> Children<E> {
+        let fingerprint = match &companion {
+            Some(companion) => format!("{} +{}", self.fingerprint, companion.name()),
+            None => self.fingerprint,
+        };
         Children {
             parent: self.parent,
             query: Arc::new(ChildQuery {
-                fingerprint: self.fingerprint,
+                fingerprint,
                 parent_column: self.parent_column,
                 condition: self.condition,
                 mode,
                 sort,
+                companion,
             }),
         }
     }
@@ -80,7 +95,7 @@ where
     E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
-    Box::pin(page_of(ctx, list, Some(sort), args, cursor_of)).await
+    Box::pin(page_of(ctx, list, Some(sort), None, args, cursor_of)).await
 }
 
 pub async fn child_page<E, N>(
@@ -94,7 +109,25 @@ where
     E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
-    Box::pin(page_of(ctx, list, None, args, |row| id_cursor(id_of(row)))).await
+    child_page_bringing(ctx, list, None, args, id_of).await
+}
+
+/// A nested connection whose page brings along a related row of each child, if any (see
+/// `graphql::companion::bring`): the rows' resolvers then find it without a statement.
+pub async fn child_page_bringing<E, N>(
+    ctx: &Context<'_>,
+    list: ChildList<E>,
+    companion: Option<Arc<dyn Companion<E>>>,
+    args: &PageArgs,
+    id_of: impl Fn(&E::Model) -> i32,
+) -> ApiResult<Page<N>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+    N: ContainerType + From<E::Model>,
+{
+    let cursor_of = |row: &E::Model| id_cursor(id_of(row));
+    Box::pin(page_of(ctx, list, None, companion, args, cursor_of)).await
 }
 
 /// Boxed by its callers: a page's future is large, and inline it would size the future of
@@ -103,6 +136,7 @@ async fn page_of<E, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     sort: Option<Sort<E::Column>>,
+    companion: Option<Arc<dyn Companion<E>>>,
     args: &PageArgs,
     cursor_of: impl Fn(&E::Model) -> Cursor,
 ) -> ApiResult<Page<N>>
@@ -118,7 +152,7 @@ where
         condition: list.condition.clone(),
         ..list
     }
-    .into_key(ChildMode::Page(request.clone()), sort);
+    .into_key_bringing(ChildMode::Page(request.clone()), sort, companion);
     let count_key = list.into_key(ChildMode::Count, None);
     let rows = rows_of(&loader, page_key).await?;
     let total = TotalCount::new(move || {

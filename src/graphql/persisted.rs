@@ -4,6 +4,10 @@
 //! Done before execution rather than as async-graphql's `ApolloPersistedQueries`
 //! extension: any schema extension puts every field of every answer through its
 //! `resolve` hook. The protocol and its errors are the extension's.
+//!
+//! The same cache also keeps the parsed documents of queries sent as plain text: clients
+//! send the same few operations over and over, and parsing one is about a tenth of the
+//! work of answering a nested list.
 
 use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
 use async_graphql::{Request, ServerError, ServerResult};
@@ -24,6 +28,10 @@ struct PersistedQuery {
 /// How many documents are kept.
 const CAPACITY: usize = 1024;
 
+/// The longest query text whose document is kept when it is sent as plain text: real
+/// operations are far shorter, and the bound keeps what a caller can make the cache hold.
+const KEPT_TEXT_BYTES: usize = 8 * 1024;
+
 impl Default for PersistedQueries {
     fn default() -> Self {
         Self(LruCacheStorage::new(CAPACITY))
@@ -36,6 +44,7 @@ impl PersistedQueries {
     /// they are.
     pub async fn apply(&self, mut request: Request) -> ServerResult<Request> {
         let Some(value) = request.extensions.remove("persistedQuery") else {
+            self.reuse_parsed(&mut request).await;
             return Ok(request);
         };
         let persisted: PersistedQuery = async_graphql::from_value(value).map_err(|_| {
@@ -59,7 +68,7 @@ impl PersistedQueries {
             request.set_parsed_query(document);
             return Ok(request);
         }
-        let hash = format!("{:x}", Sha256::digest(request.query.as_bytes()));
+        let hash = hash_of(&request.query);
         if persisted.sha256_hash != hash {
             return Err(ServerError::new("provided sha does not match query", None));
         }
@@ -69,6 +78,27 @@ impl PersistedQueries {
         request.set_parsed_query(document);
         Ok(request)
     }
+
+    /// Gives a plain-text request the document parsed when the same text came before,
+    /// or parses it and keeps the document. Text that does not parse is left for the
+    /// executor to refuse with its usual error.
+    async fn reuse_parsed(&self, request: &mut Request) {
+        if request.query.len() > KEPT_TEXT_BYTES {
+            return;
+        }
+        let hash = hash_of(&request.query);
+        if let Some(document) = self.0.get(hash.clone()).await {
+            request.set_parsed_query(document);
+        } else if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
+            self.0.set(hash, document.clone()).await;
+            request.set_parsed_query(document);
+        }
+    }
+}
+
+/// The key of a query's text: its sha256, in hex, as persisted queries name it.
+fn hash_of(query: &str) -> String {
+    format!("{:x}", Sha256::digest(query.as_bytes()))
 }
 
 #[cfg(test)]
@@ -99,5 +129,29 @@ mod tests {
         assert!(again.parsed_query().is_ok());
         let plain = queries.apply(Request::new("{ value }")).await.unwrap();
         assert_eq!(plain.query, "{ value }");
+    }
+
+    #[tokio::test]
+    async fn keeps_the_document_of_a_query_sent_as_text_unless_it_does_not_parse_or_is_long() {
+        let queries = PersistedQueries::default();
+        let text = "{ alliances { totalCount } }";
+        queries.apply(Request::new(text)).await.unwrap();
+        // Kept under the hash a persisted query would name it by.
+        let mut by_hash = queries.apply(with_hash("", &hash_of(text))).await.unwrap();
+        assert!(by_hash.parsed_query().is_ok());
+
+        let broken = "{ alliances { ";
+        let left = queries.apply(Request::new(broken)).await.unwrap();
+        assert_eq!(left.query, broken);
+        let unknown = queries.apply(with_hash("", &hash_of(broken))).await;
+        assert_eq!(unknown.unwrap_err().message, "PersistedQueryNotFound");
+
+        let long = format!(
+            "{{ alliances {{ totalCount }} }}{}",
+            " ".repeat(KEPT_TEXT_BYTES)
+        );
+        queries.apply(Request::new(long.clone())).await.unwrap();
+        let unknown = queries.apply(with_hash("", &hash_of(&long))).await;
+        assert_eq!(unknown.unwrap_err().message, "PersistedQueryNotFound");
     }
 }

@@ -18,6 +18,7 @@ use tracing_actix_web::RequestId;
 
 use super::AppState;
 use crate::auth::{Caller, authenticate};
+use crate::graphql::companion::Brought;
 use crate::graphql::errors::{ApiError, code};
 use crate::graphql::limits;
 use crate::graphql::loaders::SqlLoader;
@@ -279,6 +280,7 @@ async fn execute(
             DataLoader::new(
                 SqlLoader {
                     db: state.db.clone(),
+                    brought: Brought::new(!writes),
                 },
                 tokio::spawn,
             )

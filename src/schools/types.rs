@@ -1,14 +1,15 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus, StaffRoleKind};
-use entity::{alliance_membership, partnership, partnership_school, school, staff_role};
+use entity::{alliance_membership, partnership, partnership_school, person, school, staff_role};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Query};
 
 use crate::alliances::{AllianceMembership, PartnershipSchool};
+use crate::graphql::companion::bring;
 use crate::graphql::context::access;
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{ChildList, child_page};
+use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::StaffRole;
 
@@ -161,7 +162,12 @@ impl School {
             ),
         };
         let args = PageArgs::new(first, after, last, before);
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        let people = bring::<person::Entity, staff_role::Entity>(
+            ctx,
+            "person",
+            staff_role::Column::PersonId,
+        );
+        Ok(child_page_bringing(ctx, list, people, &args, |row| row.id).await?)
     }
 
     /// The school's support requests that the caller can see, oldest first.

@@ -152,6 +152,87 @@ async fn a_deep_query_runs_as_many_statements_for_ten_times_the_data() {
     );
 }
 
+/// A page of memberships that selects each school brings the schools with the page, and a
+/// page of staff that selects each person brings the people: asking for them adds one
+/// statement each, through `nodes` or `edges { node }`, and each row shows the school or
+/// person that `node` finds.
+#[tokio::test]
+async fn a_pages_schools_and_people_come_with_the_page() {
+    let set = dataset(3, 2, 3).await;
+    let count = |query: &'static str| {
+        let app = &set.app;
+        let token = &set.platform_admin;
+        async move {
+            let before = app.sql_statements().await;
+            let data = app.ok(Some(token), query, json!({})).await;
+            (data, app.sql_statements().await - before)
+        }
+    };
+    let (_, memberships) =
+        count("{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { role } } } } }")
+            .await;
+    let (with_schools, schools) = count(
+        "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { role school { name } } } } } }",
+    )
+    .await;
+    assert_eq!(schools, memberships + 1, "the schools cost one statement");
+
+    let staff = "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
+        staff(first: 5) { nodes { role } } } } } } } }";
+    let staff_people = "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
+        staff(first: 5) { nodes { role person { id displayName } } } } } } } } }";
+    let staff_edges = "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
+        staff(first: 5) { edges { node { role person { id displayName } } } } } } } } } }";
+    let (_, bare) = count(staff).await;
+    let (by_nodes, people) = count(staff_people).await;
+    let (by_edges, people_by_edges) = count(staff_edges).await;
+    assert_eq!(people, bare + 1, "the people cost one statement");
+    assert_eq!(people_by_edges, bare + 1);
+
+    // Each brought school and person is the one its row names, as `node` finds it.
+    let schools_listed: Vec<&Value> = with_schools["alliances"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|alliance| alliance["memberships"]["nodes"].as_array().unwrap())
+        .map(|membership| &membership["school"]["name"])
+        .collect();
+    assert_eq!(schools_listed.len(), 9);
+    assert!(schools_listed.iter().all(|name| name.is_string()));
+    let people_listed = |data: &Value, nested: fn(&Value) -> &Value| -> Vec<Value> {
+        data["alliances"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|alliance| alliance["memberships"]["nodes"].as_array().unwrap())
+            .flat_map(|membership| {
+                membership["school"]["staff"]
+                    .as_object()
+                    .and_then(|staff| staff.get("nodes").or_else(|| staff.get("edges")))
+                    .and_then(Value::as_array)
+                    .unwrap()
+                    .iter()
+                    .map(|row| nested(row)["person"].clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let listed = people_listed(&by_nodes, |row| row);
+    assert_eq!(listed.len(), 9 * 3);
+    assert_eq!(listed, people_listed(&by_edges, |edge| &edge["node"]));
+    for person in &listed {
+        let found = set
+            .app
+            .ok(
+                Some(&set.platform_admin),
+                "query($id: ID!) { node(id: $id) { ... on Person { id displayName } } }",
+                json!({ "id": person["id"] }),
+            )
+            .await;
+        assert_eq!(&found["node"], person);
+    }
+}
+
 /// A read within a moment of the caller's last one skips the session check and the
 /// loading of their access scope; any write through the server makes the next read
 /// check again.
