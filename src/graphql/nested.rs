@@ -113,7 +113,8 @@ where
 }
 
 /// A nested connection whose page brings along a related row of each child, if any (see
-/// `graphql::companion::bring`): the rows' resolvers then find it without a statement.
+/// `graphql::companion::bring`): the rows' resolvers then find it without waiting for a
+/// DataLoader round of their own.
 pub async fn child_page_bringing<E, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
