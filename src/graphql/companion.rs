@@ -51,11 +51,17 @@ impl Brought {
     where
         E::Model: Send + Sync,
     {
-        let mut rows = self.rows.lock().expect("no panics while holding it");
-        for model in models {
-            let id = value_i32(&model, E::id_column());
-            rows.insert((TypeId::of::<E>(), id), Arc::new(model));
-        }
+        let keyed: Vec<_> = models
+            .into_iter()
+            .map(|model| {
+                let key = (TypeId::of::<E>(), value_i32(&model, E::id_column()));
+                (key, Arc::new(model) as Arc<dyn Any + Send + Sync>)
+            })
+            .collect();
+        self.rows
+            .lock()
+            .expect("nothing panics while holding it")
+            .extend(keyed);
     }
 
     /// The row of `E` with this id, if a page brought it.
@@ -66,7 +72,7 @@ impl Brought {
         if !self.enabled {
             return None;
         }
-        let rows = self.rows.lock().expect("no panics while holding it");
+        let rows = self.rows.lock().expect("nothing panics while holding it");
         let row = rows.get(&(TypeId::of::<E>(), id))?;
         row.downcast_ref::<E::Model>().cloned()
     }
@@ -84,8 +90,8 @@ pub trait Companion<E: EntityTrait>: Send + Sync {
     ) -> BoxFuture<'a, Result<(), DbErr>>;
 }
 
-/// The row of `R` that each child's `foreign_key` names, brought under the name of the
-/// field that reads it.
+/// The row of `R` that each child's `foreign_key` (a column that is never null) names,
+/// brought under the name of the field that reads it.
 pub struct ToOne<R, E: EntityTrait> {
     name: &'static str,
     foreign_key: E::Column,
@@ -116,6 +122,9 @@ where
                 .collect();
             ids.sort_unstable();
             ids.dedup();
+            if ids.is_empty() {
+                return Ok(());
+            }
             let related = R::find()
                 .filter(loader.one_of(R::id_column(), ids))
                 .all(&loader.db)

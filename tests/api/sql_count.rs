@@ -4,9 +4,13 @@
 //! The statement counter belongs to the server, so each measured request runs alone on
 //! its own server.
 
-use crate::common::{TestApp, spawn_app_with};
+use std::collections::HashMap;
+
+use crate::common::{TestApp, gid, spawn_app_with};
 use crate::world::{bulk_staff, set_membership_status};
 use entity::enums::{AllianceRoleKind, MembershipStatus, StaffRoleKind};
+use entity::{alliance_membership, staff_role};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 const DEEP: &str = "{ alliances(first: 10) { edges { node { name
@@ -154,83 +158,98 @@ async fn a_deep_query_runs_as_many_statements_for_ten_times_the_data() {
 
 /// A page of memberships that selects each school brings the schools with the page, and a
 /// page of staff that selects each person brings the people: asking for them adds one
-/// statement each, through `nodes` or `edges { node }`, and each row shows the school or
-/// person that `node` finds.
+/// statement each, through `nodes` or `edges { node }`, for a platform admin and for an
+/// alliance admin (whose people pass the policy row by row), and each row shows the school
+/// or person the database names for it.
 #[tokio::test]
 async fn a_pages_schools_and_people_come_with_the_page() {
     let set = dataset(3, 2, 3).await;
-    let count = |query: &'static str| {
-        let app = &set.app;
-        let token = &set.platform_admin;
-        async move {
+    let school_of: HashMap<String, String> = alliance_membership::Entity::find()
+        .all(&set.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            let membership = gid("AllianceMembership", row.id);
+            (membership, gid("School", row.school_id))
+        })
+        .collect();
+    let person_of: HashMap<String, String> = staff_role::Entity::find()
+        .all(&set.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| (gid("StaffRole", row.id), gid("Person", row.person_id)))
+        .collect();
+    let app = &set.app;
+    for token in [&set.platform_admin, &set.alliance_admin] {
+        let count = |query: &'static str| async move {
             let before = app.sql_statements().await;
             let data = app.ok(Some(token), query, json!({})).await;
             (data, app.sql_statements().await - before)
+        };
+        let (_, memberships) =
+            count("{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { id } } } } }")
+                .await;
+        let (with_schools, schools) = count(
+            "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { id school { id } } } } } }",
+        )
+        .await;
+        assert_eq!(schools, memberships + 1, "the schools cost one statement");
+        let listed = memberships_of(&with_schools);
+        assert_eq!(listed.len(), 9);
+        for membership in listed {
+            let id = membership["id"].as_str().unwrap();
+            assert_eq!(membership["school"]["id"].as_str(), Some(&*school_of[id]));
         }
-    };
-    let (_, memberships) =
-        count("{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { role } } } } }")
-            .await;
-    let (with_schools, schools) = count(
-        "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { role school { name } } } } } }",
-    )
-    .await;
-    assert_eq!(schools, memberships + 1, "the schools cost one statement");
 
-    let staff = "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
-        staff(first: 5) { nodes { role } } } } } } } }";
-    let staff_people = "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
-        staff(first: 5) { nodes { role person { id displayName } } } } } } } } }";
-    let staff_edges = "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
-        staff(first: 5) { edges { node { role person { id displayName } } } } } } } } } }";
-    let (_, bare) = count(staff).await;
-    let (by_nodes, people) = count(staff_people).await;
-    let (by_edges, people_by_edges) = count(staff_edges).await;
-    assert_eq!(people, bare + 1, "the people cost one statement");
-    assert_eq!(people_by_edges, bare + 1);
+        let (_, bare) = count(
+            "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
+                staff(first: 5) { nodes { id } } } } } } } }",
+        )
+        .await;
+        let (by_nodes, people) = count(
+            "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
+                staff(first: 5) { nodes { id person { id } } } } } } } } }",
+        )
+        .await;
+        let (by_edges, people_by_edges) = count(
+            "{ alliances(first: 10) { nodes { memberships(first: 10) { nodes { school {
+                staff(first: 5) { edges { node { id person { id } } } } } } } } } }",
+        )
+        .await;
+        assert_eq!(people, bare + 1, "the people cost one statement");
+        assert_eq!(people_by_edges, bare + 1);
+        let roles: Vec<Value> = memberships_of(&by_nodes)
+            .into_iter()
+            .flat_map(|membership| membership["school"]["staff"]["nodes"].as_array().unwrap())
+            .cloned()
+            .collect();
+        let by_edges: Vec<Value> = memberships_of(&by_edges)
+            .into_iter()
+            .flat_map(|membership| membership["school"]["staff"]["edges"].as_array().unwrap())
+            .map(|edge| edge["node"].clone())
+            .collect();
+        assert_eq!(roles, by_edges);
+        // Three schools' staff for each alliance's two active members; the invited school's
+        // staff are outside the alliance admin's network.
+        let expected = if token == &set.platform_admin { 27 } else { 18 };
+        assert_eq!(roles.len(), expected);
+        for role in roles {
+            let id = role["id"].as_str().unwrap();
+            assert_eq!(role["person"]["id"].as_str(), Some(&*person_of[id]));
+        }
+    }
+}
 
-    // Each brought school and person is the one its row names, as `node` finds it.
-    let schools_listed: Vec<&Value> = with_schools["alliances"]["nodes"]
+/// The membership nodes of every alliance in an answer.
+fn memberships_of(data: &Value) -> Vec<&Value> {
+    data["alliances"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|alliance| alliance["memberships"]["nodes"].as_array().unwrap())
-        .map(|membership| &membership["school"]["name"])
-        .collect();
-    assert_eq!(schools_listed.len(), 9);
-    assert!(schools_listed.iter().all(|name| name.is_string()));
-    let people_listed = |data: &Value, nested: fn(&Value) -> &Value| -> Vec<Value> {
-        data["alliances"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|alliance| alliance["memberships"]["nodes"].as_array().unwrap())
-            .flat_map(|membership| {
-                membership["school"]["staff"]
-                    .as_object()
-                    .and_then(|staff| staff.get("nodes").or_else(|| staff.get("edges")))
-                    .and_then(Value::as_array)
-                    .unwrap()
-                    .iter()
-                    .map(|row| nested(row)["person"].clone())
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
-    let listed = people_listed(&by_nodes, |row| row);
-    assert_eq!(listed.len(), 9 * 3);
-    assert_eq!(listed, people_listed(&by_edges, |edge| &edge["node"]));
-    for person in &listed {
-        let found = set
-            .app
-            .ok(
-                Some(&set.platform_admin),
-                "query($id: ID!) { node(id: $id) { ... on Person { id displayName } } }",
-                json!({ "id": person["id"] }),
-            )
-            .await;
-        assert_eq!(&found["node"], person);
-    }
+        .collect()
 }
 
 /// A read within a moment of the caller's last one skips the session check and the
