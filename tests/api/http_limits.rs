@@ -841,3 +841,43 @@ async fn responses_are_compressed_when_accepted() {
         plain.len()
     );
 }
+
+/// Automatic persisted queries over HTTP: a hash the server does not know is
+/// `PersistedQueryNotFound`; sent with its text, the query runs and is kept, so that the hash
+/// alone runs it afterwards; a query sent as plain text is kept the same way; a text longer
+/// than 8 KiB runs but is not kept, so what anyone can make the server hold stays bounded.
+#[tokio::test]
+async fn persisted_queries_are_kept_by_hash_up_to_8_kib_of_text() {
+    use sha2::{Digest, Sha256};
+    let app = spawn_app().await;
+    let hash = |text: &str| format!("{:x}", Sha256::digest(text.as_bytes()));
+    let send = |text: &str, hash: Option<String>| {
+        let mut body = json!({ "query": text });
+        if let Some(hash) = hash {
+            body["extensions"] = json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } });
+        }
+        let request = app.client.post(format!("{}/graphql", app.url)).json(&body);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let not_found = |body: &Value| body["errors"][0]["message"] == "PersistedQueryNotFound";
+
+    let text = "{ __typename }";
+    assert!(not_found(&send("", Some(hash(text))).await));
+    let registered = send(text, Some(hash(text))).await;
+    assert_eq!(registered["data"]["__typename"], "Query", "{registered}");
+    let by_hash = send("", Some(hash(text))).await;
+    assert_eq!(by_hash["data"]["__typename"], "Query", "{by_hash}");
+
+    let plain = "{ alias: __typename }";
+    send(plain, None).await;
+    let by_hash = send("", Some(hash(plain))).await;
+    assert_eq!(by_hash["data"]["alias"], "Query", "{by_hash}");
+
+    let long = format!("{{ __typename }}{}", " ".repeat(8 * 1024));
+    let ran = send(&long, Some(hash(&long))).await;
+    assert_eq!(ran["data"]["__typename"], "Query", "{ran}");
+    assert!(not_found(&send("", Some(hash(&long))).await));
+    let mismatched = send(text, Some(hash(plain))).await;
+    assert!(mismatched["errors"][0]["message"].is_string());
+    assert!(mismatched.get("data").is_none() || mismatched["data"].is_null());
+}
