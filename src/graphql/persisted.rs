@@ -13,6 +13,8 @@
 //! client sends the text again next time, as the protocol provides.
 
 use async_graphql::extensions::apollo_persisted_queries::{CacheStorage, LruCacheStorage};
+use async_graphql::parser::Error as ParseError;
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, ServerError, ServerResult};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -75,10 +77,7 @@ impl PersistedQueries {
         if persisted.sha256_hash != hash {
             return Err(ServerError::new("provided sha does not match query", None));
         }
-        let document = async_graphql::parser::parse_query(&request.query)?;
-        if request.query.len() <= KEPT_TEXT_BYTES {
-            self.0.set(hash, document.clone()).await;
-        }
+        let document = self.parse_keeping(hash, &request.query).await?;
         request.query = String::new();
         request.set_parsed_query(document);
         Ok(request)
@@ -94,10 +93,23 @@ impl PersistedQueries {
         let hash = hash_of(&request.query);
         if let Some(document) = self.0.get(hash.clone()).await {
             request.set_parsed_query(document);
-        } else if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-            self.0.set(hash, document.clone()).await;
+        } else if let Ok(document) = self.parse_keeping(hash, &request.query).await {
             request.set_parsed_query(document);
         }
+    }
+
+    /// Parses `text` and keeps its document under `hash`, unless the text is longer than
+    /// the cache keeps: the one place that bound is applied, however the text came.
+    async fn parse_keeping(
+        &self,
+        hash: String,
+        text: &str,
+    ) -> Result<ExecutableDocument, ParseError> {
+        let document = async_graphql::parser::parse_query(text)?;
+        if text.len() <= KEPT_TEXT_BYTES {
+            self.0.set(hash, document.clone()).await;
+        }
+        Ok(document)
     }
 }
 
