@@ -15,6 +15,12 @@ macro_rules! string_enum {
         pub enum $name {
             $($(#[$vmeta])* #[sea_orm(string_value = $value)] $variant),+
         }
+
+        impl crate::rows::Field for $name {
+            fn read(row: &sea_orm::sqlx::postgres::PgRow, at: usize) -> Result<Self, DbErr> {
+                crate::rows::read_string_enum(row, at)
+            }
+        }
     };
 }
 

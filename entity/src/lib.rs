@@ -1,6 +1,7 @@
 //! Database entities of Trellis, one module a table.
 
 pub mod enums;
+pub mod rows;
 
 pub mod alliance;
 pub mod alliance_membership;

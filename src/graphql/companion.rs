@@ -125,9 +125,8 @@ where
             if ids.is_empty() {
                 return Ok(());
             }
-            let related = R::find()
-                .filter(loader.one_of(R::id_column(), ids))
-                .all(&loader.db)
+            let related = loader
+                .all(R::find().filter(loader.one_of(R::id_column(), ids)))
                 .await?;
             loader.brought.keep::<R>(related);
             Ok(())

@@ -7,68 +7,24 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
+use entity::rows::ReadRows;
 use itertools::Itertools;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, PgFunc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, Order,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
 use crate::graphql::companion::{Brought, Companion};
 use crate::graphql::pagination::{PageRequest, Sort, beyond};
 use crate::graphql::per_parent::TopPerParent;
 
+pub use entity::rows::Keyed;
+
 /// Loader errors are shared by every waiting resolver; each reports it as internal.
 pub fn loader_error(error: Arc<DbErr>) -> crate::graphql::errors::ApiError {
     crate::graphql::errors::ApiError::internal(anyhow::anyhow!("{error}"))
 }
-
-/// A table with an integer `id` primary key.
-pub trait Keyed: EntityTrait {
-    fn id_column() -> Self::Column;
-}
-
-/// Implements `Keyed` for entities whose primary key column is `Column::Id`.
-macro_rules! keyed {
-    ($($entity:ident),+) => {
-        $(impl Keyed for entity::$entity::Entity {
-            fn id_column() -> Self::Column {
-                entity::$entity::Column::Id
-            }
-        })+
-    };
-}
-
-keyed!(
-    alliance,
-    alliance_membership,
-    alliance_role,
-    community,
-    community_meeting,
-    community_member,
-    discussion_post,
-    enquiry,
-    enquiry_evidence,
-    enquiry_stage_change,
-    meeting_attendance,
-    partnership,
-    partnership_school,
-    person,
-    practice,
-    practice_author,
-    practice_endorsement,
-    practice_event,
-    practice_revision,
-    school,
-    staff_role,
-    support_arrangement,
-    support_arrangement_change,
-    support_offer,
-    support_offer_change,
-    support_request,
-    support_request_change,
-    theme
-);
 
 /// Loads rows for DataLoaders. Loader errors must be `Clone`, hence `Arc<DbErr>`.
 pub struct SqlLoader {
@@ -131,11 +87,10 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Self::Value>, Self::Error> {
-        let rows = E::find()
-            .filter(self.one_of(E::id_column(), keys.iter().map(|key| key.0)))
-            .all(&self.db)
-            .await?;
-        Ok(rows
+        let select = E::find().filter(self.one_of(E::id_column(), keys.iter().map(|key| key.0)));
+        Ok(self
+            .all(select)
+            .await?
             .into_iter()
             .map(|row| (ById::new(value_i32(&row, E::id_column())), Arc::new(row)))
             .collect())
@@ -298,16 +253,14 @@ impl SqlLoader {
     ) -> Result<Vec<E::Model>, DbErr>
     where
         E: Keyed,
-        E::Model: FromQueryResult,
     {
         let id = E::id_column();
         let mut select = E::find().filter(query.condition.clone());
         let ChildMode::Page(page) = &query.mode else {
-            return select
+            let select = select
                 .filter(self.one_of(query.parent_column, parents.iter().copied()))
-                .order_by_asc(id)
-                .all(&self.db)
-                .await;
+                .order_by_asc(id);
+            return self.all(select).await;
         };
         let sort = query.sort.unwrap_or(Sort {
             column: None,
@@ -331,7 +284,13 @@ impl SqlLoader {
             limit: page.size + 1,
         };
         let statement = top.statement(self.db.get_database_backend(), select);
-        E::find().from_raw_sql(statement).all(&self.db).await
+        E::Model::read_all(self.db.query_all_raw(statement).await?)
+    }
+
+    /// Every row that `select` finds, read as `entity::rows` reads its table.
+    pub async fn all<E: Keyed>(&self, select: Select<E>) -> Result<Vec<E::Model>, DbErr> {
+        let statement = select.build(self.db.get_database_backend());
+        E::Model::read_all(self.db.query_all_raw(statement).await?)
     }
 }
 

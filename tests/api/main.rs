@@ -22,6 +22,7 @@ mod practice_history;
 mod practice_scenario;
 mod practice_search;
 mod practice_visibility;
+mod rows;
 mod schema_file;
 mod seed_practice;
 mod sessions;
