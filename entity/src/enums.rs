@@ -17,6 +17,10 @@ macro_rules! string_enum {
         }
 
         impl crate::rows::Field for $name {
+            fn compatible(column: &sea_orm::sqlx::postgres::PgTypeInfo) -> bool {
+                <String as crate::rows::Field>::compatible(column)
+            }
+
             fn read(row: &sea_orm::sqlx::postgres::PgRow, at: usize) -> Result<Self, DbErr> {
                 crate::rows::read_string_enum(row, at)
             }

@@ -4,16 +4,17 @@
 //! sea-orm reads a model field by field, by column name, and sqlx then looks each name up
 //! in a hash map and checks the column's type before decoding it. For a list of people that
 //! was about half the cost of reading a row (BENCHMARKS.md). `ReadRows::read_all` finds each
-//! column's position once per statement, from the first row, and reads every row by
-//! position without the check (decoding still checks the value). Only PostgreSQL rows are
-//! read so; SQLite's, and the tables that `by_name!` lists, are read by name as sea-orm does.
+//! column's position and checks its type once per statement, on the first row (a statement's
+//! rows all have the same columns), and reads every row by position. Only PostgreSQL rows
+//! are read so; SQLite's, and the tables that `by_name!` lists, are read by name as sea-orm
+//! does.
 //!
 //! A model read by position lists its fields in `by_position!`. The fields are assigned
 //! in a struct literal, so the list cannot miss a field; each is found by its column name,
 //! so the order does not matter.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sqlx::postgres::PgRow;
+use sea_orm::sqlx::postgres::{PgRow, PgTypeInfo, Postgres};
 use sea_orm::sqlx::{self, Row, ValueRef};
 use sea_orm::{DbErr, EntityTrait, FromQueryResult, QueryResult};
 
@@ -37,19 +38,22 @@ fn by_name<M: FromQueryResult>(rows: &[QueryResult]) -> Result<Vec<M>, DbErr> {
 
 /// A value read from a column at a known position.
 pub trait Field: Sized {
+    /// Whether a column of type `column` holds this type: sqlx's check, which
+    /// `ReadRows::read_all` makes on a statement's first row only.
+    fn compatible(column: &PgTypeInfo) -> bool;
     fn read(row: &PgRow, at: usize) -> Result<Self, DbErr>;
-}
-
-fn decode_error(at: usize, error: sqlx::Error) -> DbErr {
-    DbErr::Type(format!("column {at}: {error}"))
 }
 
 /// Types that sqlx decodes itself.
 macro_rules! decoded {
     ($($type:ty),+) => {$(
         impl Field for $type {
+            fn compatible(column: &PgTypeInfo) -> bool {
+                <$type as sqlx::Type<Postgres>>::compatible(column)
+            }
+
             fn read(row: &PgRow, at: usize) -> Result<Self, DbErr> {
-                row.try_get_unchecked(at).map_err(|error| decode_error(at, error))
+                row.try_get_unchecked(at).map_err(|error| DbErr::Type(error.to_string()))
             }
         }
     )+};
@@ -65,10 +69,14 @@ decoded!(
 );
 
 impl<T: Field> Field for Option<T> {
+    fn compatible(column: &PgTypeInfo) -> bool {
+        T::compatible(column)
+    }
+
     fn read(row: &PgRow, at: usize) -> Result<Self, DbErr> {
         let value = row
             .try_get_raw(at)
-            .map_err(|error| decode_error(at, error))?;
+            .map_err(|error| DbErr::Type(error.to_string()))?;
         if value.is_null() {
             Ok(None)
         } else {
@@ -85,42 +93,69 @@ where
     E::try_from_value(&String::read(row, at)?)
 }
 
-/// The positions of a model's columns in a statement's rows, in the order of `names`.
-pub fn positions(first: &PgRow, names: &[&str]) -> Result<Vec<usize>, DbErr> {
+/// A model's column in a statement's rows.
+pub struct Column {
+    name: &'static str,
+    at: usize,
+}
+
+/// The model's columns (`names`, in its fields' order) in a statement's rows.
+pub fn columns(first: &PgRow, names: &[&'static str]) -> Result<Vec<Column>, DbErr> {
     names
         .iter()
-        .map(|name| {
-            first
-                .try_column(*name)
-                .map(sqlx::Column::ordinal)
-                .map_err(|error| DbErr::Type(format!("column {name}: {error}")))
+        .map(|&name| {
+            let column = first
+                .try_column(name)
+                .map_err(|error| DbErr::Type(format!("column {name}: {error}")))?;
+            Ok(Column {
+                name,
+                at: sqlx::Column::ordinal(column),
+            })
         })
         .collect()
 }
 
-/// Reads the fields of one row in the order their positions were found.
+/// Reads the fields of one row, in the order of its columns.
 pub struct Reader<'r> {
     row: &'r PgRow,
-    positions: std::slice::Iter<'r, usize>,
+    columns: std::slice::Iter<'r, Column>,
+    check_types: bool,
 }
 
 impl<'r> Reader<'r> {
-    pub fn new(row: &'r QueryResult, positions: &'r [usize]) -> Result<Self, DbErr> {
+    /// `check_types` on a statement's first row: the columns' types are the same in all.
+    pub fn new(
+        row: &'r QueryResult,
+        columns: &'r [Column],
+        check_types: bool,
+    ) -> Result<Self, DbErr> {
         let row = row
             .try_as_pg_row()
             .ok_or_else(|| DbErr::Type("a statement's rows come from one backend".into()))?;
         Ok(Self {
             row,
-            positions: positions.iter(),
+            columns: columns.iter(),
+            check_types,
         })
     }
 
     pub fn field<T: Field>(&mut self) -> Result<T, DbErr> {
-        let at = *self
-            .positions
+        let column = self
+            .columns
             .next()
-            .expect("one position for each field of the model");
-        T::read(self.row, at)
+            .expect("one column for each field of the model");
+        if self.check_types {
+            let found = sqlx::Column::type_info(&self.row.columns()[column.at]);
+            if !T::compatible(found) {
+                return Err(DbErr::Type(format!(
+                    "column {}: a {found} column does not hold {}",
+                    column.name,
+                    std::any::type_name::<T>()
+                )));
+            }
+        }
+        T::read(self.row, column.at)
+            .map_err(|error| DbErr::Type(format!("column {}: {error}", column.name)))
     }
 }
 
@@ -145,10 +180,11 @@ macro_rules! by_position {
                 let Some(first) = rows.first().and_then(QueryResult::try_as_pg_row) else {
                     return by_name(&rows);
                 };
-                let positions = positions(first, &[$(stringify!($field)),+])?;
+                let columns = columns(first, &[$(stringify!($field)),+])?;
                 rows.iter()
-                    .map(|row| {
-                        let mut fields = Reader::new(row, &positions)?;
+                    .enumerate()
+                    .map(|(n, row)| {
+                        let mut fields = Reader::new(row, &columns, n == 0)?;
                         Ok(Self { $($field: fields.field()?),+ })
                     })
                     .collect()

@@ -9,8 +9,8 @@ use entity::rows::ReadRows;
 use entity::{alliance, alliance_membership, person, school, staff_role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QueryTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    QueryFilter, QueryTrait, Statement,
 };
 use trellis::seed::{Profile, seed};
 
@@ -39,6 +39,31 @@ async fn rows_read_by_position_are_the_rows_read_by_name() {
     same_either_way::<person::Entity>(&app.db).await;
     same_either_way::<school::Entity>(&app.db).await;
     same_either_way::<staff_role::Entity>(&app.db).await;
+}
+
+/// Reading by position checks each column's type on a statement's first row, so a column
+/// the field cannot hold is an error, as it is by name, and not a value misread: a timestamp
+/// without time zone would decode into `DateTime<Utc>` all the same, read as if in UTC.
+#[tokio::test]
+async fn a_column_of_another_type_is_refused_not_misread() {
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return; // SQLite rows are read by name, with sqlx's own check on every value.
+    }
+    app.person("first@positional.example", false).await;
+    app.person("second@positional.example", false).await;
+    let statement = Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT id, email, given_name, family_name, status, password_hash, is_platform_admin, \
+         version, created_at::timestamp AS created_at, updated_at FROM person",
+    );
+    let rows = app.db.query_all_raw(statement).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    // Not `expect_err`: it would print the rows read, password hashes and all.
+    let Err(error) = person::Model::read_all(rows) else {
+        panic!("a timestamp column was read as a timestamptz");
+    };
+    assert!(error.to_string().contains("column created_at"), "{error}");
 }
 
 /// Reads one statement's rows of `E` by name and through `ReadRows`, and compares.
