@@ -25,8 +25,8 @@ pub trait Keyed: EntityTrait<Model: ReadRows> {
 
 /// How a model is read from the rows of a statement that selects all its columns.
 pub trait ReadRows: FromQueryResult + Sized {
-    fn read_all(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
-        by_name(&rows)
+    fn read_all(rows: &[QueryResult]) -> Result<Vec<Self>, DbErr> {
+        by_name(rows)
     }
 }
 
@@ -176,9 +176,9 @@ macro_rules! by_position {
         keyed!($table);
 
         impl ReadRows for crate::$table::Model {
-            fn read_all(rows: Vec<QueryResult>) -> Result<Vec<Self>, DbErr> {
+            fn read_all(rows: &[QueryResult]) -> Result<Vec<Self>, DbErr> {
                 let Some(first) = rows.first().and_then(QueryResult::try_as_pg_row) else {
-                    return by_name(&rows);
+                    return by_name(rows);
                 };
                 let columns = columns(first, &[$(stringify!($field)),+])?;
                 rows.iter()

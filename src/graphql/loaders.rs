@@ -284,13 +284,13 @@ impl SqlLoader {
             limit: page.size + 1,
         };
         let statement = top.statement(self.db.get_database_backend(), select);
-        E::Model::read_all(self.db.query_all_raw(statement).await?)
+        E::Model::read_all(&self.db.query_all_raw(statement).await?)
     }
 
     /// Every row that `select` finds, read as `entity::rows` reads its table.
     pub async fn all<E: Keyed>(&self, select: Select<E>) -> Result<Vec<E::Model>, DbErr> {
         let statement = select.build(self.db.get_database_backend());
-        E::Model::read_all(self.db.query_all_raw(statement).await?)
+        E::Model::read_all(&self.db.query_all_raw(statement).await?)
     }
 }
 

@@ -99,7 +99,8 @@ impl PersistedQueries {
     }
 
     /// Parses `text` and keeps its document under `hash`, unless the text is longer than
-    /// the cache keeps: the one place that bound is applied, however the text came.
+    /// the cache keeps: this applies the bound however the text came (`reuse_parsed` also
+    /// skips long texts before hashing them, only to save the hash and look-up).
     async fn parse_keeping(
         &self,
         hash: String,

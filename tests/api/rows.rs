@@ -60,7 +60,7 @@ async fn a_column_of_another_type_is_refused_not_misread() {
     let rows = app.db.query_all_raw(statement).await.unwrap();
     assert_eq!(rows.len(), 2);
     // Not `expect_err`: it would print the rows read, password hashes and all.
-    let Err(error) = person::Model::read_all(rows) else {
+    let Err(error) = person::Model::read_all(&rows) else {
         panic!("a timestamp column was read as a timestamptz");
     };
     assert!(error.to_string().contains("column created_at"), "{error}");
@@ -85,6 +85,6 @@ where
         .iter()
         .map(|row| E::Model::from_query_result(row, "").unwrap())
         .collect();
-    let read = E::Model::read_all(rows).unwrap();
+    let read = E::Model::read_all(&rows).unwrap();
     assert_eq!(read, by_name, "{}", E::default().table_name());
 }
