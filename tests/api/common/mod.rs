@@ -2,6 +2,8 @@
 //! SQLite file by default, or a new PostgreSQL database when `TEST_DATABASE_URL` names a
 //! server (for example `postgres://postgres@127.0.0.1:5432`).
 
+pub mod ordered;
+
 use std::net::TcpListener;
 use std::sync::{Arc, LazyLock};
 
@@ -140,6 +142,25 @@ impl TestApp {
             .json()
             .await
             .expect("a JSON body")
+    }
+
+    /// Runs an operation as `token` (or anonymously) and returns the body as text, for
+    /// what `serde_json::Value` loses (the order of keys).
+    pub async fn gql_text(&self, token: Option<&str>, query: &str, variables: Value) -> String {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("the server answers")
+            .text()
+            .await
+            .expect("a body")
     }
 
     /// Runs an operation that must succeed without top-level errors; returns `data`.
