@@ -85,6 +85,14 @@ pub struct Limits {
     pub max_aliases: usize,
     #[arg(long, env = "TRELLIS_MAX_DIRECTIVES", default_value_t = 50)]
     pub max_directives: usize,
+    /// Deepest nesting of brackets in a query's text (selection sets, arguments, lists,
+    /// input objects) and of lists and objects in its variables. Checked before parsing.
+    #[arg(long, env = "TRELLIS_MAX_NESTING", default_value_t = 32)]
+    pub max_nesting: usize,
+    /// Most selections (fields, fragment spreads, inline fragments) a document may make
+    /// once its fragments are expanded.
+    #[arg(long, env = "TRELLIS_MAX_SELECTIONS", default_value_t = 5000)]
+    pub max_selections: usize,
     #[arg(long, env = "TRELLIS_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
     #[arg(long, env = "TRELLIS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]

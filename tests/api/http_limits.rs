@@ -116,7 +116,7 @@ fn graphql_url(app: &TestApp) -> String {
 }
 
 /// POSTs a JSON body (a request or a batch) as `token`; returns status and body.
-async fn post(app: &TestApp, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
+pub(crate) async fn post(app: &TestApp, token: Option<&str>, body: &Value) -> (StatusCode, Value) {
     let mut request = app.client.post(graphql_url(app)).json(body);
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -127,12 +127,16 @@ async fn post(app: &TestApp, token: Option<&str>, body: &Value) -> (StatusCode, 
 }
 
 /// POSTs a query; returns status and body.
-async fn post_query(app: &TestApp, token: Option<&str>, query: &str) -> (StatusCode, Value) {
+pub(crate) async fn post_query(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+) -> (StatusCode, Value) {
     post(app, token, &json!({ "query": query })).await
 }
 
 /// The top-level errors of a response (or of every response of a batch).
-fn errors(body: &Value) -> Vec<&Value> {
+pub(crate) fn errors(body: &Value) -> Vec<&Value> {
     match body {
         Value::Array(responses) => responses.iter().flat_map(errors).collect(),
         _ => body["errors"]
@@ -143,7 +147,7 @@ fn errors(body: &Value) -> Vec<&Value> {
 }
 
 /// Asserts that a response has exactly one kind of error, `code`, and no data.
-fn assert_refused(body: &Value, code: &str) {
+pub(crate) fn assert_refused(body: &Value, code: &str) {
     let found = errors(body);
     assert!(!found.is_empty(), "expected {code}: {body:#}");
     for error in found {
@@ -153,7 +157,7 @@ fn assert_refused(body: &Value, code: &str) {
 }
 
 /// Asserts that every error carries a known `extensions.code` and says nothing of SQL.
-fn assert_every_error_has_a_code(body: &Value) {
+pub(crate) fn assert_every_error_has_a_code(body: &Value) {
     for error in errors(body) {
         let code = error["extensions"]["code"].as_str();
         assert!(

@@ -1,7 +1,11 @@
-//! Limits on a query's shape that async-graphql does not enforce itself: depth (without
-//! counting introspection, so the standard introspection query of GraphiQL and code
-//! generators passes), aliases and directives across the whole document; and no
-//! mutation by GET.
+//! Limits on a query's shape that async-graphql does not enforce itself: nesting of the
+//! text and of variables (before parsing), the size of the document with fragments
+//! expanded, depth (without counting introspection, so the standard introspection query
+//! of GraphiQL and code generators passes), aliases and directives across the whole
+//! document; and no mutation by GET.
+
+mod expansion;
+mod text;
 
 use std::collections::HashSet;
 
@@ -182,6 +186,32 @@ fn writes(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     operation.is_some_and(|op| op.node.ty != OperationType::Query)
 }
 
+/// Checks what can be checked of a request before its text is parsed: how deeply its
+/// text and its variables nest. Parsing, coercion and validation recurse once per level.
+pub fn check_text(limits: &Limits, request: &Request) -> ServerResult<()> {
+    if text::nests_deeper_than(&request.query, limits.max_nesting) {
+        return Err(refuse(
+            code::QUERY_TOO_COMPLEX,
+            format!(
+                "the query nests brackets more than {} deep",
+                limits.max_nesting
+            ),
+        ));
+    }
+    for (name, value) in request.variables.iter() {
+        if text::value_nests_deeper_than(value, limits.max_nesting) {
+            return Err(refuse(
+                code::BAD_USER_INPUT,
+                format!(
+                    "the variable `{name}` nests lists and objects more than {} deep",
+                    limits.max_nesting
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks one request's document before it runs, and returns whether its operation
 /// writes (a mutation). The document is parsed here and handed on to async-graphql,
 /// so its text is parsed once. A document async-graphql refuses before any check of
@@ -196,6 +226,17 @@ pub fn check(limits: &Limits, request: &mut Request, read_only: bool) -> ServerR
     let Ok(document) = request.parsed_query() else {
         return Ok(false);
     };
+    // First, as everything after it walks the document with fragments expanded.
+    let cap = limits.max_selections.saturating_add(1);
+    if expansion::expanded_selections(document, cap) > limits.max_selections {
+        return Err(refuse(
+            code::QUERY_TOO_COMPLEX,
+            format!(
+                "the query makes more than {} selections once its fragments are expanded",
+                limits.max_selections
+            ),
+        ));
+    }
     if nesting(document) > ASYNC_GRAPHQL_RECURSION_LIMIT {
         return Ok(false);
     }
