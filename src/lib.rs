@@ -132,8 +132,10 @@ pub fn app_state(
         ),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
     });
+    let schema = graphql::build(services.clone(), &config.limits, config.introspection);
     AppState {
-        schema: graphql::build(services.clone(), &config.limits, config.introspection),
+        types: Arc::new(graphql::strict::Types::from_sdl(&schema.sdl())),
+        schema,
         services,
         db,
         limits: config.limits.clone(),

@@ -19,6 +19,25 @@ pub mod code {
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const TIMEOUT: &str = "TIMEOUT";
     pub const INTERNAL: &str = "INTERNAL";
+
+    /// The code a client is told, for a code an error was given; `None` for a code this
+    /// API does not use, which is then treated as if none was given.
+    pub fn known(code: &str) -> Option<&'static str> {
+        [
+            UNAUTHENTICATED,
+            FORBIDDEN,
+            NOT_FOUND,
+            BAD_USER_INPUT,
+            CONFLICT,
+            RATE_LIMITED,
+            QUERY_TOO_COMPLEX,
+            METHOD_NOT_ALLOWED,
+            TIMEOUT,
+            INTERNAL,
+        ]
+        .into_iter()
+        .find(|known| *known == code)
+    }
 }
 
 /// Deliberately not `Display`: async-graphql converts any `Display` error into a

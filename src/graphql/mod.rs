@@ -24,6 +24,7 @@ pub mod node;
 pub mod pagination;
 pub mod per_parent;
 pub mod persisted;
+pub mod strict;
 pub mod versioned;
 
 use std::sync::Arc;

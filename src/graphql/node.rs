@@ -142,8 +142,15 @@ impl NodeQuery {
         if ids.len() > MAX_PAGE_SIZE {
             return Err(ApiError::BadUserInput(format!("pass at most {MAX_PAGE_SIZE} ids")).into());
         }
-        let found =
-            futures_util::future::try_join_all(ids.iter().map(|id| resolve(ctx, id))).await?;
+        let found = futures_util::future::try_join_all(ids.iter().map(|id| async move {
+            match resolve(ctx, id).await {
+                // Anonymous callers see public practice; anything else is, for them, an
+                // object they may not see: `null`, as for a signed-in caller.
+                Err(ApiError::Unauthenticated) => Ok(None),
+                found => found,
+            }
+        }))
+        .await?;
         Ok(found)
     }
 }

@@ -3,17 +3,19 @@
 //! the client accepts it (with 4xx for requests that could not run), else
 //! `application/json` with 200.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use futures_util::future::{self, Either};
 use futures_util::stream::{FuturesOrdered, StreamExt};
-use serde_json::{Value, json};
 use tracing_actix_web::RequestId;
 
 use super::AppState;
@@ -46,10 +48,6 @@ fn media(req: &HttpRequest) -> Media {
     }
 }
 
-fn respond(media: Media, status: StatusCode, body: &Value) -> HttpResponse {
-    respond_bytes(media, status, body.to_string().into_bytes())
-}
-
 fn respond_bytes(media: Media, status: StatusCode, body: Vec<u8>) -> HttpResponse {
     let content_type = match media {
         Media::GraphqlResponse => GRAPHQL_RESPONSE,
@@ -62,8 +60,76 @@ fn respond_bytes(media: Media, status: StatusCode, body: Vec<u8>) -> HttpRespons
 
 /// A response for a request that never reached execution.
 fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    respond(media, status, &body)
+    let mut error = ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    let response = Response::from_errors(vec![error]);
+    let body = serde_json::to_vec(&Answer::of(&response, true)).unwrap_or_default();
+    respond_bytes(media, status, body)
+}
+
+/// Whether the client takes a JSON body: it says nothing, or accepts a JSON type.
+fn accepts_json(req: &HttpRequest) -> bool {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return true;
+    };
+    accept.split(',').any(|range| {
+        let essence = range.split(';').next().unwrap_or("").trim();
+        matches!(
+            essence.to_ascii_lowercase().as_str(),
+            "*/*" | "application/*" | "application/json" | "application/graphql-response+json"
+        )
+    })
+}
+
+/// Refuses an HTTP request that is not a GraphQL request at all: a GraphQL-shaped error
+/// when the client takes JSON, plain text otherwise.
+fn refuse_http(req: &HttpRequest, status: StatusCode, code: &str, message: &str) -> HttpResponse {
+    if accepts_json(req) {
+        refuse(media(req), status, code, message)
+    } else {
+        HttpResponse::build(status)
+            .content_type(ContentType::plaintext())
+            .body(message.to_owned())
+    }
+}
+
+/// Any other method on `/graphql`: 405, naming the methods it takes.
+pub async fn other_method(req: HttpRequest) -> HttpResponse {
+    let mut response = refuse_http(
+        &req,
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::METHOD_NOT_ALLOWED,
+        "send GraphQL requests by POST, or queries by GET",
+    );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("GET, POST"));
+    response
+}
+
+/// A body past the limit, which actix refuses before the handler runs (from its
+/// `Content-Length`, or while reading), said the way every other refusal is.
+pub fn body_too_large<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let (req, _) = res.into_parts();
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(0, |state| state.limits.max_body_bytes);
+    let response = refuse_http(
+        &req,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        code::BAD_USER_INPUT,
+        &format!("the request body is over the limit of {limit} bytes"),
+    );
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }
 
 pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
@@ -190,8 +256,14 @@ async fn check_all(
     let mut writes = false;
     let mut checked = Vec::with_capacity(requests.len());
     for request in requests {
+        if let Err(error) = limits::check_text(&state.limits, &request) {
+            checked.push(Err(Response::from_errors(vec![error])));
+            continue;
+        }
         let outcome = match state.persisted_queries.apply(request).await {
-            Ok(mut request) => match limits::check(&state.limits, &mut request, read_only) {
+            Ok(mut request) => match limits::check(&state.limits, &mut request, read_only)
+                .and_then(|writing| strict_check(state, &mut request).map(|()| writing))
+            {
                 Ok(writing) => {
                     writes |= writing;
                     Ok(request)
@@ -203,6 +275,15 @@ async fn check_all(
         checked.push(outcome);
     }
     (checked, writes)
+}
+
+/// The validation async-graphql leaves out (`graphql::strict`), on a document that
+/// parsed; one that did not is left for async-graphql to refuse.
+fn strict_check(state: &AppState, request: &mut Request) -> async_graphql::ServerResult<()> {
+    match request.parsed_query() {
+        Ok(document) => state.types.check(document),
+        Err(_) => Ok(()),
+    }
 }
 
 async fn execute(
@@ -322,6 +403,36 @@ async fn execute(
     render(state, media, response, &request_id)
 }
 
+/// One answer as the GraphQL specification lays it out: `errors` first when there are
+/// any, `data` unless the request could not run at all, then `extensions`. Serialized
+/// straight from async-graphql's values, so that keys keep the order of the query.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [ServerError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<&'a async_graphql::Value>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    extensions: &'a BTreeMap<String, async_graphql::Value>,
+}
+
+impl<'a> Answer<'a> {
+    fn of(response: &'a Response, request_error: bool) -> Self {
+        Self {
+            errors: &response.errors,
+            data: (!request_error).then_some(&response.data),
+            extensions: &response.extensions,
+        }
+    }
+}
+
+/// How the HTTP response must say what the errors of its answers were.
+#[derive(Default)]
+struct Verdict {
+    status: Option<StatusCode>,
+    retry_after: Option<u64>,
+}
+
 /// Gives every error a code (masking anything unexpected as internal), and chooses the
 /// status: 405 for a mutation by GET, 429 when rate limited, and with
 /// `application/graphql-response+json`, 400 for a request that could not run.
@@ -331,98 +442,110 @@ fn render(
     response: BatchResponse,
     request_id: &str,
 ) -> HttpResponse {
-    // The common case, a single answer without errors, goes straight to bytes.
-    if let BatchResponse::Single(response) = &response
-        && response.errors.is_empty()
-        && let Ok(body) = serde_json::to_vec(response)
-    {
-        return respond_bytes(media, StatusCode::OK, body);
-    }
-    let mut status = StatusCode::OK;
-    let mut retry_after = None;
-    let mut note = |response: Response| -> Value {
+    let mut verdict = Verdict::default();
+    let mut note = |response: &mut Response| -> bool {
         let request_error = response.data == async_graphql::Value::Null
             && !response.errors.is_empty()
             && response.errors.iter().all(|error| error.path.is_empty());
-        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-        if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
-            for error in errors {
-                let code = classify(error, request_id);
-                state
-                    .metrics
-                    .graphql_errors
-                    .with_label_values(&[code.as_str()])
-                    .inc();
-                match code.as_str() {
-                    code::METHOD_NOT_ALLOWED => status = StatusCode::METHOD_NOT_ALLOWED,
-                    code::RATE_LIMITED => {
-                        status = StatusCode::TOO_MANY_REQUESTS;
-                        retry_after = error["extensions"]["retryAfter"].as_u64();
-                    }
-                    _ => {}
+        for error in &mut response.errors {
+            let code = classify(error, request_id);
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[code])
+                .inc();
+            match code {
+                code::METHOD_NOT_ALLOWED => {
+                    verdict.status = Some(StatusCode::METHOD_NOT_ALLOWED);
                 }
+                code::RATE_LIMITED => {
+                    verdict.status = Some(StatusCode::TOO_MANY_REQUESTS);
+                    verdict.retry_after = error
+                        .extensions
+                        .as_ref()
+                        .and_then(|extensions| extensions.get("retryAfter"))
+                        .and_then(|seconds| match seconds {
+                            async_graphql::Value::Number(number) => number.as_u64(),
+                            _ => None,
+                        });
+                }
+                _ => {}
             }
         }
-        if request_error {
-            if let Some(object) = body.as_object_mut() {
-                object.remove("data");
-            }
-            if media == Media::GraphqlResponse && status == StatusCode::OK {
-                status = StatusCode::BAD_REQUEST;
-            }
+        if request_error && media == Media::GraphqlResponse && verdict.status.is_none() {
+            verdict.status = Some(StatusCode::BAD_REQUEST);
         }
-        body
+        request_error
     };
     let body = match response {
-        BatchResponse::Single(response) => note(response),
-        BatchResponse::Batch(responses) => Value::Array(responses.into_iter().map(note).collect()),
+        BatchResponse::Single(mut response) => {
+            let request_error = note(&mut response);
+            serde_json::to_vec(&Answer::of(&response, request_error))
+        }
+        BatchResponse::Batch(mut responses) => {
+            let request_errors: Vec<bool> = responses.iter_mut().map(&mut note).collect();
+            let answers: Vec<Answer> = responses
+                .iter()
+                .zip(request_errors)
+                .map(|(response, request_error)| Answer::of(response, request_error))
+                .collect();
+            serde_json::to_vec(&answers)
+        }
     };
-    let mut http = respond(media, status, &body);
+    let Ok(body) = body else {
+        tracing::error!("an answer could not be serialized");
+        return refuse(
+            media,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            code::INTERNAL,
+            &format!("internal error (request id {request_id})"),
+        );
+    };
+    let status = verdict.status.unwrap_or(StatusCode::OK);
+    let mut http = respond_bytes(media, status, body);
     if status == StatusCode::METHOD_NOT_ALLOWED {
         http.headers_mut()
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
     }
-    if let Some(seconds) = retry_after
-        && let Ok(value) = header::HeaderValue::from_str(&seconds.to_string())
-    {
-        http.headers_mut().insert(header::RETRY_AFTER, value);
+    if let Some(seconds) = verdict.retry_after {
+        http.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
     }
     http
 }
 
-/// The error's code, setting one where it has none. Errors from resolvers without a code
-/// are unexpected: their message may hold internals, so it is replaced.
-fn classify(error: &mut Value, request_id: &str) -> String {
-    if let Some(code) = error["extensions"]["code"].as_str() {
-        let code = code.to_owned();
-        if code == code::INTERNAL {
-            error["message"] = json!(format!("internal error (request id {request_id})"));
-            error["extensions"]["requestId"] = json!(request_id);
-        }
-        return code;
-    }
-    let message = error["message"].as_str().unwrap_or_default();
-    // async-graphql coerces a field's arguments as it runs the field, so an argument whose
-    // variable is missing or of the wrong type fails there, with the field's path; it is
-    // the client's mistake, and its message names the variable or the argument.
-    let bad_argument = message.starts_with("Invalid value for argument")
-        || (message.starts_with("Variable ") && message.ends_with(" is not defined."));
-    let from_resolver = error.get("path").is_some() && !bad_argument;
-    let code = if from_resolver {
-        tracing::error!(message = %error["message"], "resolver error without a code");
-        error["message"] = json!(format!("internal error (request id {request_id})"));
-        error["extensions"] = json!({ "requestId": request_id });
-        code::INTERNAL
-    } else {
-        if message.contains("too complex") || message.contains("nested too deep") {
-            code::QUERY_TOO_COMPLEX
-        } else {
-            code::BAD_USER_INPUT
+/// The error's code, by the kind it was given where it was made. Errors Trellis makes
+/// carry their code (`ApiError`, the limits), and so do async-graphql's errors about
+/// argument values (patched in, vendor/async-graphql/TRELLIS.md). Of the rest, an error
+/// without a path is async-graphql refusing the request before it ran (syntax,
+/// validation): the client's mistake. One with a path came from a resolver that did not
+/// say what went wrong: unexpected, so its message, which may hold internals, is logged
+/// and replaced.
+fn classify(error: &mut ServerError, request_id: &str) -> &'static str {
+    let given = error
+        .extensions
+        .as_ref()
+        .and_then(|extensions| extensions.get("code"))
+        .and_then(|code| match code {
+            async_graphql::Value::String(code) => code::known(code),
+            _ => None,
+        });
+    let code = match given {
+        Some(code) => code,
+        None if error.path.is_empty() => code::BAD_USER_INPUT,
+        None => {
+            tracing::error!(message = %error.message, "resolver error without a code");
+            code::INTERNAL
         }
     };
-    if !error["extensions"].is_object() {
-        error["extensions"] = json!({});
+    if code == code::INTERNAL {
+        error.message = format!("internal error (request id {request_id})");
+        error.extensions = None;
     }
-    error["extensions"]["code"] = json!(code);
-    code.to_owned()
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    if code == code::INTERNAL {
+        extensions.set("requestId", request_id);
+    }
+    code
 }

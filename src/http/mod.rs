@@ -9,8 +9,9 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{Compress, Next, from_fn};
+use actix_web::middleware::{Compress, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use actix_web_prom::PrometheusMetricsBuilder;
 use sea_orm::DatabaseConnection;
@@ -21,6 +22,7 @@ use crate::config::Limits;
 use crate::graphql::TrellisSchema;
 use crate::graphql::context::Services;
 use crate::graphql::persisted::PersistedQueries;
+use crate::graphql::strict::Types;
 use metrics::Metrics;
 
 /// What every handler shares.
@@ -33,6 +35,8 @@ pub struct AppState {
     pub persisted_queries: PersistedQueries,
     /// Callers' sessions and access scopes, reused by reads for a moment.
     pub callers: Arc<CallerCache>,
+    /// The schema's types, for the validation async-graphql leaves out.
+    pub types: Arc<Types>,
 }
 
 /// Gives every response the request's id, which errors and logs also carry.
@@ -73,8 +77,13 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
             .service(health::readyz)
             .service(
                 web::resource("/graphql")
+                    .wrap(
+                        ErrorHandlers::new()
+                            .handler(StatusCode::PAYLOAD_TOO_LARGE, graphql::body_too_large),
+                    )
                     .route(web::post().to(graphql::post))
-                    .route(web::get().to(graphql::get)),
+                    .route(web::get().to(graphql::get))
+                    .default_service(web::to(graphql::other_method)),
             )
     })
     .listen(listener)?
