@@ -22,6 +22,7 @@ pub mod seed;
 pub mod support;
 pub mod themes;
 pub mod validation;
+pub mod words;
 
 use std::sync::Arc;
 

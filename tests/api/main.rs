@@ -23,6 +23,7 @@ mod practice_history;
 mod practice_scenario;
 mod practice_search;
 mod practice_visibility;
+mod practice_word_forms;
 mod rows;
 mod schema_file;
 mod seed_practice;
