@@ -4,10 +4,11 @@
 //! - Every statement is restricted by `practice_condition`: a search never returns, counts
 //!   or highlights what the caller may not read.
 //! - Words are taken from the user's text (letters and digits; everything else separates
-//!   words) and quoted, so no text is ever read as FTS5 or `tsquery` syntax; all words
-//!   must match, the last as a prefix when it has three or more letters and the text does
-//!   not end with a space. Text without any word finds nothing; text over
-//!   `QUERY_MAX_CHARS` characters is `BAD_USER_INPUT`.
+//!   words; stop words left out) and quoted, so no text is ever read as FTS5 or `tsquery`
+//!   syntax; all words must match, each in any of its forms (`crate::words`: the other
+//!   members of its family, its other spelling), the last as a prefix when it has three
+//!   or more letters and the text does not end with a space. Text without any word finds
+//!   nothing; text over `QUERY_MAX_CHARS` characters is `BAD_USER_INPUT`.
 //! - SQLite ranks with FTS5's `bm25` (title weighted 10, summary 4, body 1); PostgreSQL
 //!   with `ts_rank` over the weighted `tsvector` (title A, summary B, body C).
 //! - A page costs a bounded number of statements whatever its size: the caller's access
@@ -194,10 +195,12 @@ pub struct PracticeSearchQuery;
 #[Object]
 impl PracticeSearchQuery {
     /// Finds practice the caller reads (only public practice without signing in): by
-    /// words in the title, summary and body (`query`; every word must match, the last
-    /// also as a prefix; at most 200 characters), narrowed by `filter`. Without `query`
-    /// it lists practice, newest first. A `query` without any letter or digit finds
-    /// nothing. Each hit carries a highlighted `snippet` and its `relevance`.
+    /// words in the title, summary and body (`query`; every word must match, in any of
+    /// its forms: "fluent" also finds "fluency" and "fluently"; the last word also as a
+    /// prefix; very common words such as "the" are left out; at most 200 characters),
+    /// narrowed by `filter`. Without `query` it lists practice, newest first. A `query`
+    /// without any letter or digit, or of only very common words, finds nothing. Each
+    /// hit carries a highlighted `snippet` and its `relevance`.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn practices(

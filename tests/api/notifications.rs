@@ -106,6 +106,67 @@ impl World {
         new
     }
 
+    /// Amy's draft, shared with the alliance once approved; the global id.
+    async fn draft(&self, title: &str, co_authors: &[&Member]) -> Value {
+        let co_authors: Vec<String> = co_authors.iter().map(|m| gid("Person", m.id)).collect();
+        mutate_ok(
+            &self.app,
+            &self.amy.token,
+            "createPractice",
+            "practice { id }",
+            json!({
+                "schoolId": gid("School", self.ashby), "kind": "CASE_STUDY", "title": title,
+                "summary": "Checking understanding.", "bodyMarkdown": "One question, four answers.",
+                "coAuthorIds": co_authors,
+                "audience": { "visibility": "ALLIANCE", "allianceId": gid("Alliance", self.alliance) },
+            }),
+        )
+        .await["practice"]["id"]
+            .clone()
+    }
+
+    async fn submit(&self, practice: &Value) -> Value {
+        mutate_ok(
+            &self.app,
+            &self.amy.token,
+            "submitPracticeForReview",
+            "practice { status }",
+            json!({ "practiceId": practice }),
+        )
+        .await["practice"]["status"]
+            .clone()
+    }
+
+    /// A community Hana starts (as a CPD lead of the alliance): its first facilitator.
+    async fn community(&self, name: &str) -> Value {
+        mutate_ok(
+            &self.app,
+            &self.hana.token,
+            "createCommunity",
+            "community { id }",
+            json!({ "allianceId": gid("Alliance", self.alliance), "name": name,
+                    "kind": "COLLABORATION_NETWORK" }),
+        )
+        .await["community"]["id"]
+            .clone()
+    }
+
+    /// A meeting in a week, scheduled by Hana; the payload's meeting.
+    async fn schedule(&self, community: &Value, title: &str) -> Value {
+        let starts = Utc::now() + Duration::days(7);
+        mutate_ok(
+            &self.app,
+            &self.hana.token,
+            "scheduleCommunityMeeting",
+            "meeting { id version }",
+            json!({ "communityId": community, "title": title,
+                    "startsAt": starts, "endsAt": starts + Duration::hours(1),
+                    "place": "Ashby library" }),
+        )
+        .await["meeting"]
+            .clone()
+    }
+
     async fn disable(&self, who: &Member) {
         let mut row: person::ActiveModel = person::Entity::find_by_id(who.id)
             .one(&self.app.db)
@@ -152,33 +213,12 @@ async fn practice_review_tells_approvers_then_authors() {
     let mut seen = 0;
     // Cora, an approver, is disabled: she is never emailed.
     w.disable(&w.cora).await;
-    let practice = mutate_ok(
-        &w.app,
-        &w.amy.token,
-        "createPractice",
-        "practice { id }",
-        json!({
-            "schoolId": gid("School", w.ashby), "kind": "CASE_STUDY",
-            "title": "Hinge questions in Year 5", "summary": "Checking understanding.",
-            "bodyMarkdown": "One question, four answers.",
-            "coAuthorIds": [gid("Person", w.sam.id)],
-            "audience": { "visibility": "ALLIANCE", "allianceId": gid("Alliance", w.alliance) },
-        }),
-    )
-    .await["practice"]["id"]
-        .clone();
+    let practice = w.draft("Hinge questions in Year 5", &[&w.sam]).await;
     let practice_link = link("practice", &practice);
     assert_eq!(w.new_mail(&mut seen).await.len(), 0, "a draft tells nobody");
 
     // Submitted: the school's approvers, not the author who submitted it.
-    mutate_ok(
-        &w.app,
-        &w.amy.token,
-        "submitPracticeForReview",
-        "practice { status }",
-        json!({ "practiceId": practice }),
-    )
-    .await;
+    w.submit(&practice).await;
     let mail = w.new_mail(&mut seen).await;
     assert_eq!(
         recipients(
@@ -234,14 +274,7 @@ async fn practice_review_tells_approvers_then_authors() {
     assert_eq!(w.new_mail(&mut seen).await.len(), 0);
 
     // Approved by Sam, an approver and an author: only the other author is told.
-    mutate_ok(
-        &w.app,
-        &w.amy.token,
-        "submitPracticeForReview",
-        "practice { status }",
-        json!({ "practiceId": practice }),
-    )
-    .await;
+    w.submit(&practice).await;
     assert_eq!(
         recipients(
             &w.new_mail(&mut seen).await,
@@ -274,17 +307,7 @@ const MEMBERSHIP: &str = "membership { id status }";
 async fn community_requests_and_meetings_tell_facilitators_askers_and_members() {
     let w = world().await;
     let mut seen = 0;
-    // Hana (a CPD lead of the alliance) starts the community: its first facilitator.
-    let community = mutate_ok(
-        &w.app,
-        &w.hana.token,
-        "createCommunity",
-        "community { id }",
-        json!({ "allianceId": gid("Alliance", w.alliance), "name": "KS2 Questioning",
-                "kind": "COLLABORATION_NETWORK" }),
-    )
-    .await["community"]["id"]
-        .clone();
+    let community = w.community("KS2 Questioning").await;
     let ask = |who: &Member| {
         let (app, token, community) = (&w.app, who.token.clone(), community.clone());
         async move {
@@ -385,18 +408,7 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
     assert!(mail[0].body.contains("Full this term."), "{}", mail[0].body);
 
     // Meetings: every active member but the facilitator who acts (Col was declined).
-    let starts = Utc::now() + Duration::days(7);
-    let meeting = mutate_ok(
-        &w.app,
-        &w.hana.token,
-        "scheduleCommunityMeeting",
-        "meeting { id version }",
-        json!({ "communityId": community, "title": "Hinge questions",
-                "startsAt": starts, "endsAt": starts + Duration::hours(1),
-                "place": "Ashby library" }),
-    )
-    .await["meeting"]
-        .clone();
+    let meeting = w.schedule(&community, "Hinge questions").await;
     let meeting_link = link("community-meeting", &meeting["id"]);
     let mail = w.new_mail(&mut seen).await;
     assert_eq!(
@@ -515,16 +527,7 @@ async fn brokering_tells_the_requesting_school_and_the_supporters() {
 async fn a_recipient_who_can_no_longer_see_it_is_not_told() {
     let w = world().await;
     let mut seen = 0;
-    let community = mutate_ok(
-        &w.app,
-        &w.hana.token,
-        "createCommunity",
-        "community { id }",
-        json!({ "allianceId": gid("Alliance", w.alliance), "name": "Oracy",
-                "kind": "COLLABORATION_NETWORK" }),
-    )
-    .await["community"]["id"]
-        .clone();
+    let community = w.community("Oracy").await;
     // Sam and Amy join (Sam first: his email goes first).
     for who in [&w.sam, &w.amy] {
         let asked = mutate_ok(
@@ -547,16 +550,7 @@ async fn a_recipient_who_can_no_longer_see_it_is_not_told() {
     w.new_mail(&mut seen).await;
     // The mail server hangs on Sam's email while Amy leaves the community.
     w.app.mail_server.set_outage(Outage::Hanging);
-    let starts = Utc::now() + Duration::days(3);
-    mutate_ok(
-        &w.app,
-        &w.hana.token,
-        "scheduleCommunityMeeting",
-        "meeting { id }",
-        json!({ "communityId": community, "title": "Talk partners",
-                "startsAt": starts, "endsAt": starts + Duration::hours(1) }),
-    )
-    .await;
+    w.schedule(&community, "Talk partners").await;
     mutate_ok(
         &w.app,
         &w.amy.token,
@@ -583,42 +577,15 @@ async fn a_recipient_who_can_no_longer_see_it_is_not_told() {
 async fn a_mail_server_that_is_down_or_hangs_does_not_fail_or_hold_up_mutations() {
     let w = world().await;
     let mut seen = 0;
-    let create = |title: &str| {
-        let (app, token) = (&w.app, w.amy.token.clone());
-        let input = json!({
-            "schoolId": gid("School", w.ashby), "kind": "CASE_STUDY", "title": title,
-            "summary": "S.", "bodyMarkdown": "B.",
-            "audience": { "visibility": "ALLIANCE", "allianceId": gid("Alliance", w.alliance) },
-        });
-        async move {
-            mutate_ok(app, &token, "createPractice", "practice { id }", input).await["practice"]
-                ["id"]
-                .clone()
-        }
-    };
-    let submit = |practice: Value| {
-        let (app, token) = (&w.app, w.amy.token.clone());
-        async move {
-            mutate_ok(
-                app,
-                &token,
-                "submitPracticeForReview",
-                "practice { status }",
-                json!({ "practiceId": practice }),
-            )
-            .await["practice"]["status"]
-                .clone()
-        }
-    };
     // Refusing: the submission succeeds; the emails are lost (and logged).
     w.app.mail_server.set_outage(Outage::Refusing);
-    assert_eq!(submit(create("Refused").await).await, "IN_REVIEW");
+    assert_eq!(w.submit(&w.draft("Refused", &[]).await).await, "IN_REVIEW");
     assert_eq!(w.new_mail(&mut seen).await.len(), 0);
     // Hanging: the submission still answers (sending on the request path would hold it
     // until the request limit stops it), before any email has gone; they go once the
     // server is back.
     w.app.mail_server.set_outage(Outage::Hanging);
-    assert_eq!(submit(create("Held").await).await, "IN_REVIEW");
+    assert_eq!(w.submit(&w.draft("Held", &[]).await).await, "IN_REVIEW");
     assert_eq!(w.app.mail_server.sent().len(), 0);
     // So is an invitation, whose email holds its token.
     let invited = mutate_ok(
