@@ -147,3 +147,35 @@ async fn support_suggestions_match_word_forms() {
         "{suggestion:#}"
     );
 }
+
+/// The stop words left out of a search are PostgreSQL's English stop words, so that a
+/// search means the same on both databases.
+#[tokio::test]
+async fn stop_words_are_postgres_english_stop_words_on_postgres() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = crate::common::spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    // Every one of them is dropped by PostgreSQL's English configuration.
+    let words: Vec<String> = trellis::words::STOP_WORDS
+        .iter()
+        .map(|word| format!("('{word}')"))
+        .collect();
+    let kept = app
+        .db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT string_agg(w, ' ') FROM (VALUES {}) AS t(w) \
+                 WHERE to_tsvector('english', w) <> ''::tsvector",
+                words.join(", ")
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<Option<String>>(0)
+        .unwrap();
+    assert_eq!(kept, None, "not stop words on PostgreSQL");
+}
