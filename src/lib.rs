@@ -14,6 +14,7 @@ pub mod demo;
 pub mod graphql;
 pub mod http;
 pub mod mail;
+pub mod notifications;
 pub mod people;
 pub mod practice;
 pub mod schools;
@@ -21,6 +22,7 @@ pub mod seed;
 pub mod support;
 pub mod themes;
 pub mod validation;
+pub mod words;
 
 use std::sync::Arc;
 
@@ -111,7 +113,8 @@ pub async fn open_search_pool(
     .context("could not open the search pool")
 }
 
-/// Everything the server needs, over an open database.
+/// Everything the server needs, over an open database; starts the task that sends email
+/// (so it is called inside a Tokio runtime).
 pub fn app_state(
     config: &ServerConfig,
     db: DatabaseConnection,
@@ -121,11 +124,12 @@ pub fn app_state(
     mailer: Arc<dyn Mailer>,
 ) -> AppState {
     metrics.watch_pool(db.clone());
+    let (notifier, outbox) = notifications::sender_channel();
     let services = Arc::new(Services {
         db: db.clone(),
         search_db,
         keys: TokenKeys::new(secret),
-        mailer,
+        notifier,
         sign_in_limiter: SignInLimiter::new(
             config.limits.sign_in_per_email_per_minute,
             config.limits.sign_in_per_ip_per_minute,
@@ -133,6 +137,8 @@ pub fn app_state(
         public_url: config.public_url.trim_end_matches('/').to_owned(),
     });
     let schema = graphql::build(services.clone(), &config.limits, config.introspection);
+    // Checks each recipient through the schema, as the recipient: see `notifications`.
+    outbox.start(schema.clone(), db.clone(), mailer);
     AppState {
         types: Arc::new(graphql::strict::Types::from_sdl(&schema.sdl())),
         schema,

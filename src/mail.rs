@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::future::BoxFuture;
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use tokio::sync::watch;
 
 /// An email to send. Bodies may hold secrets (invitation links), so they are never logged.
 #[derive(Debug, Clone)]
@@ -82,21 +83,54 @@ impl Mailer for OutboxMailer {
     }
 }
 
-/// Keeps emails in memory, for tests to read.
-#[derive(Default, Clone)]
+/// Keeps emails in memory, for tests to read; it can also play a mail server that is down
+/// or that hangs.
+#[derive(Clone)]
 pub struct CapturingMailer {
     sent: Arc<Mutex<Vec<Email>>>,
+    outage: Arc<watch::Sender<Outage>>,
+}
+
+/// How the capturing mail server behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// It takes every email.
+    None,
+    /// It refuses every email with an error.
+    Refusing,
+    /// It holds every email until the outage ends.
+    Hanging,
+}
+
+impl Default for CapturingMailer {
+    fn default() -> Self {
+        Self {
+            sent: Arc::default(),
+            outage: Arc::new(watch::Sender::new(Outage::None)),
+        }
+    }
 }
 
 impl CapturingMailer {
     pub fn sent(&self) -> Vec<Email> {
         self.sent.lock().expect("mailbox lock").clone()
     }
+
+    pub fn set_outage(&self, outage: Outage) {
+        self.outage.send_replace(outage);
+    }
 }
 
 impl Mailer for CapturingMailer {
     fn send(&self, email: Email) -> BoxFuture<'_, anyhow::Result<()>> {
-        self.sent.lock().expect("mailbox lock").push(email);
-        Box::pin(async { Ok(()) })
+        Box::pin(async move {
+            let mut outage = self.outage.subscribe();
+            let outage = *outage.wait_for(|outage| *outage != Outage::Hanging).await?;
+            if outage == Outage::Refusing {
+                anyhow::bail!("the mail server refused the email");
+            }
+            self.sent.lock().expect("mailbox lock").push(email);
+            Ok(())
+        })
     }
 }

@@ -155,6 +155,17 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if config.demo {
         trellis::demo::print_accounts();
     }
+    let notifier = state.services.notifier.clone();
     trellis::http::serve(state, listener)?.await?;
+    // Emails of the last requests get a moment to go before the process ends.
+    if tokio::time::timeout(SHUTDOWN_MAIL_WAIT, notifier.settled())
+        .await
+        .is_err()
+    {
+        tracing::warn!("stopped with emails still queued");
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for queued emails.
+const SHUTDOWN_MAIL_WAIT: std::time::Duration = std::time::Duration::from_secs(10);

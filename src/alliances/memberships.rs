@@ -4,26 +4,20 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{
-    MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus, StaffRoleKind,
-};
-use entity::{
-    alliance, alliance_membership, partnership, partnership_school, person, school, staff_role,
-};
+use entity::enums::{MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus};
+use entity::{alliance, alliance_membership, partnership, partnership_school, school};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::AllianceMembership;
 use super::administered_alliance;
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::graphql::context::{access, db, services};
+use crate::graphql::context::{access, db};
 use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::mail::Email;
+use crate::notifications::Notices;
 use crate::payload;
 
 #[derive(InputObject)]
@@ -242,58 +236,12 @@ async fn invite(
         },
     )
     .await?;
-    let leaders = school_leader_emails(&txn, school_id).await?;
-    txn.commit().await?;
-    notify_leaders(ctx, leaders, &alliance, &school).await;
+    let mut notices = Notices::new(ctx, access.person_id);
+    notices
+        .alliance_invitation(&txn, &alliance, &school, &membership)
+        .await?;
+    notices.commit(txn).await?;
     Ok(AllianceMembership(membership))
-}
-
-async fn school_leader_emails(
-    txn: &DatabaseTransaction,
-    school_id: i32,
-) -> Result<Vec<String>, sea_orm::DbErr> {
-    let leaders = Query::select()
-        .column(staff_role::Column::PersonId)
-        .from(staff_role::Entity)
-        .and_where(staff_role::Column::SchoolId.eq(school_id))
-        .and_where(staff_role::Column::EndsOn.is_null())
-        .and_where(staff_role::Column::Role.is_in([
-            StaffRoleKind::Headteacher,
-            StaffRoleKind::SeniorLeader,
-            StaffRoleKind::SchoolCpdLead,
-        ]))
-        .to_owned();
-    person::Entity::find()
-        .select_only()
-        .column(person::Column::Email)
-        .filter(person::Column::Id.in_subquery(leaders))
-        .into_tuple()
-        .all(txn)
-        .await
-}
-
-/// Tells the school's leaders of the invitation. A failure to send is logged, not fatal:
-/// the invitation stands and shows in the school's memberships.
-async fn notify_leaders(
-    ctx: &Context<'_>,
-    leaders: Vec<String>,
-    alliance: &alliance::Model,
-    school: &school::Model,
-) {
-    let services = services(ctx);
-    for to in leaders {
-        let email = Email {
-            to,
-            subject: format!("{} invites {} to join", alliance.name, school.name),
-            body: format!(
-                "{} has invited {} to join the alliance.\n\nA headteacher, senior leader or school CPD lead can accept or decline the invitation in Trellis: {}\n",
-                alliance.name, school.name, services.public_url
-            ),
-        };
-        if let Err(error) = services.mailer.send(email).await {
-            tracing::error!(?error, "could not send an alliance invitation email");
-        }
-    }
 }
 
 fn may_take(access: &Access, actor: Actor, membership: &alliance_membership::Model) -> bool {

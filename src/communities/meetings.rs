@@ -18,6 +18,7 @@ use crate::graphql::context::{access, db};
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
+use crate::notifications::{MeetingChange, Notices};
 use crate::payload;
 use crate::validation;
 
@@ -188,7 +189,11 @@ async fn schedule(
         &meeting,
     )
     .await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    notices
+        .meeting(&txn, &community, &meeting, MeetingChange::Scheduled)
+        .await?;
+    notices.commit(txn).await?;
     Ok(CommunityMeeting(meeting))
 }
 
@@ -284,7 +289,11 @@ async fn update(
         &meeting,
     )
     .await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    notices
+        .meeting(&txn, &community, &meeting, MeetingChange::Changed)
+        .await?;
+    notices.commit(txn).await?;
     Ok(CommunityMeeting(meeting))
 }
 
@@ -309,7 +318,11 @@ async fn cancel(
         &meeting,
     )
     .await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    notices
+        .meeting(&txn, &community, &meeting, MeetingChange::Cancelled)
+        .await?;
+    notices.commit(txn).await?;
     Ok(CommunityMeeting(meeting))
 }
 

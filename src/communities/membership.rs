@@ -19,6 +19,7 @@ use crate::db::begin_write;
 use crate::graphql::context::{access, caller, db};
 use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
 
@@ -286,7 +287,11 @@ async fn request(
         &membership,
     )
     .await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    notices
+        .join_requested(&txn, &community, &membership)
+        .await?;
+    notices.commit(txn).await?;
     caller(ctx).forget_access();
     Ok(CommunityMembership(membership))
 }
@@ -451,7 +456,11 @@ async fn step(
         &membership,
     )
     .await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    if matches!(step, Step::Approve | Step::Decline) {
+        notices.join_answered(&community, &membership);
+    }
+    notices.commit(txn).await?;
     caller(ctx).forget_access();
     Ok(CommunityMembership(membership))
 }

@@ -13,7 +13,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, SignedIn};
 use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
-use crate::mail::Mailer;
+use crate::notifications::Notifier;
 
 /// Services shared by all requests (schema data).
 pub struct Services {
@@ -21,7 +21,8 @@ pub struct Services {
     /// Practice search's pool (see `db::Planning`); the main pool on SQLite.
     pub search_db: DatabaseConnection,
     pub keys: TokenKeys,
-    pub mailer: Arc<dyn Mailer>,
+    /// Sends email after a mutation commits, off the request path.
+    pub notifier: Notifier,
     pub sign_in_limiter: SignInLimiter,
     pub public_url: String,
 }

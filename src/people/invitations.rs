@@ -296,9 +296,7 @@ async fn send(
             invitation.expires_at.format("%-d %B %Y"),
         ),
     };
-    if let Err(error) = services.mailer.send(message).await {
-        tracing::error!(?error, "could not send an invitation email");
-    }
+    services.notifier.mail(message);
     Ok(invitation.into())
 }
 

@@ -19,6 +19,7 @@ use crate::db::begin_write;
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::NodeKind;
+use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
 
@@ -287,8 +288,13 @@ where
     let txn = begin_write(db(ctx)).await?;
     let found = readable_practice(&txn, &access, &step.id, "practiceId").await?;
     check(&txn, &access, &found).await?;
-    let updated = change_status(&txn, &access, found, step.to, step.action, comment).await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    let updated =
+        change_status(&txn, &access, found, step.to, step.action, comment.clone()).await?;
+    notices
+        .practice_step(&txn, &updated, step.action, comment.as_deref())
+        .await?;
+    notices.commit(txn).await?;
     Ok(Practice(updated))
 }
 

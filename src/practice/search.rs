@@ -4,10 +4,11 @@
 //! - Every statement is restricted by `practice_condition`: a search never returns, counts
 //!   or highlights what the caller may not read.
 //! - Words are taken from the user's text (letters and digits; everything else separates
-//!   words) and quoted, so no text is ever read as FTS5 or `tsquery` syntax; all words
-//!   must match, the last as a prefix when it has three or more letters and the text does
-//!   not end with a space. Text without any word finds nothing; text over
-//!   `QUERY_MAX_CHARS` characters is `BAD_USER_INPUT`.
+//!   words; stop words left out) and quoted, so no text is ever read as FTS5 or `tsquery`
+//!   syntax; all words must match, each in any of its forms (`crate::words`: the other
+//!   members of its family, its other spelling), the last as a prefix when it has three
+//!   or more letters and the text does not end with a space. Text without any word finds
+//!   nothing; text over `QUERY_MAX_CHARS` characters is `BAD_USER_INPUT`.
 //! - SQLite ranks with FTS5's `bm25` (title weighted 10, summary 4, body 1); PostgreSQL
 //!   with `ts_rank` over the weighted `tsvector` (title A, summary B, body C).
 //! - A page costs a bounded number of statements whatever its size: the caller's access
@@ -45,6 +46,7 @@ use crate::graphql::context::search_db;
 use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Cursor, OrderDirection, PageArgs, Rows};
+use crate::words;
 
 /// The longest search text accepted, in characters.
 pub const QUERY_MAX_CHARS: usize = 200;
@@ -193,10 +195,12 @@ pub struct PracticeSearchQuery;
 #[Object]
 impl PracticeSearchQuery {
     /// Finds practice the caller reads (only public practice without signing in): by
-    /// words in the title, summary and body (`query`; every word must match, the last
-    /// also as a prefix; at most 200 characters), narrowed by `filter`. Without `query`
-    /// it lists practice, newest first. A `query` without any letter or digit finds
-    /// nothing. Each hit carries a highlighted `snippet` and its `relevance`.
+    /// words in the title, summary and body (`query`; every word must match, in any of
+    /// its forms: "fluent" also finds "fluency" and "fluently"; the last word also as a
+    /// prefix; very common words such as "the" are left out; at most 200 characters),
+    /// narrowed by `filter`. Without `query` it lists practice, newest first. A `query`
+    /// without any letter or digit, or of only very common words, finds nothing. Each
+    /// hit carries a highlighted `snippet` and its `relevance`.
     #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn practices(
@@ -224,14 +228,15 @@ impl PracticeSearchQuery {
 /// The search text as safe terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terms {
+    /// The words searched for: lower case, stop words left out.
     pub words: Vec<String>,
     /// Whether the last word also matches as a prefix.
     pub prefix: bool,
 }
 
 impl Terms {
-    /// Words of `text`: runs of letters and digits, lower-cased. `Ok(None)` when there is
-    /// none; `BAD_USER_INPUT` when the text is too long.
+    /// Words of `text`: runs of letters and digits, lower-cased, without stop words.
+    /// `Ok(None)` when there is none; `BAD_USER_INPUT` when the text is too long.
     pub fn parse(text: &str) -> ApiResult<Option<Self>> {
         if text.chars().count() > QUERY_MAX_CHARS {
             return Err(ApiError::BadUserInput(format!(
@@ -241,8 +246,9 @@ impl Terms {
         let words: Vec<String> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|word| !word.is_empty())
-            .take(QUERY_MAX_WORDS)
             .map(str::to_lowercase)
+            .filter(|word| !words::is_stop_word(word))
+            .take(QUERY_MAX_WORDS)
             .collect();
         let Some(last) = words.last() else {
             return Ok(None);
@@ -254,33 +260,66 @@ impl Terms {
         Ok(Some(Self { words, prefix }))
     }
 
-    /// An FTS5 query: each word quoted (so never read as syntax), all required.
-    pub fn fts5(&self) -> String {
+    /// Each word with the other forms it matches (`words::other_forms`), the last
+    /// word's own form marked when it is a prefix: `(form, is_prefix)`.
+    fn alternatives(&self) -> impl Iterator<Item = Vec<(String, bool)>> + '_ {
         let last = self.words.len() - 1;
-        self.words
-            .iter()
-            .enumerate()
-            .map(|(i, word)| {
-                let star = if i == last && self.prefix { "*" } else { "" };
-                format!("\"{}\"{star}", word.replace('"', ""))
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.words.iter().enumerate().map(move |(i, word)| {
+            let mut forms = vec![(word.clone(), i == last && self.prefix)];
+            forms.extend(
+                words::other_forms(word)
+                    .into_iter()
+                    .map(|form| (form, false)),
+            );
+            forms
+        })
     }
 
-    /// A `to_tsquery` text: words (letters and digits only) joined by `&`.
+    /// An FTS5 query: each word quoted (so never read as syntax), all required; a word
+    /// with other forms is a group of alternatives, `"reading" AND ("fluency" OR "fluent")`.
+    pub fn fts5(&self) -> String {
+        self.alternatives()
+            .map(|forms| {
+                let quoted: Vec<String> = forms
+                    .iter()
+                    .map(|(form, prefix)| {
+                        let star = if *prefix { "*" } else { "" };
+                        format!("\"{}\"{star}", form.replace('"', ""))
+                    })
+                    .collect();
+                group(quoted, " OR ")
+            })
+            .collect::<Vec<_>>()
+            // Explicit: FTS5 reads juxtaposition as AND between phrases only.
+            .join(" AND ")
+    }
+
+    /// A `to_tsquery` text: words (letters and digits only) joined by `&`, a word with
+    /// other forms a group of alternatives, `('fluency' | 'fluent')`.
     pub fn tsquery(&self) -> String {
-        let last = self.words.len() - 1;
-        self.words
-            .iter()
-            .enumerate()
-            .map(|(i, word)| {
-                let word: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-                let star = if i == last && self.prefix { ":*" } else { "" };
-                format!("'{word}'{star}")
+        self.alternatives()
+            .map(|forms| {
+                let quoted: Vec<String> = forms
+                    .iter()
+                    .map(|(form, prefix)| {
+                        let form: String = form.chars().filter(|c| c.is_alphanumeric()).collect();
+                        let star = if *prefix { ":*" } else { "" };
+                        format!("'{form}'{star}")
+                    })
+                    .collect();
+                group(quoted, " | ")
             })
             .collect::<Vec<_>>()
             .join(" & ")
+    }
+}
+
+/// One term, or several in parentheses joined by `operator`.
+fn group(terms: Vec<String>, operator: &str) -> String {
+    if terms.len() == 1 {
+        terms.into_iter().next().unwrap_or_default()
+    } else {
+        format!("({})", terms.join(operator))
     }
 }
 
@@ -843,21 +882,33 @@ mod tests {
         let terms = Terms::parse("Retrieval \"practice\" AND (NEAR* OR -x)")
             .unwrap()
             .unwrap();
-        assert_eq!(
-            terms.words,
-            ["retrieval", "practice", "and", "near", "or", "x"]
-        );
+        // "and" and "or" are stop words; "practice" also matches "practise".
+        assert_eq!(terms.words, ["retrieval", "practice", "near", "x"]);
         assert_eq!(
             terms.fts5(),
-            "\"retrieval\" \"practice\" \"and\" \"near\" \"or\" \"x\""
+            "\"retrieval\" AND (\"practice\" OR \"practise\") AND \"near\" AND \"x\""
         );
         let terms = Terms::parse("phonics feedb").unwrap().unwrap();
-        assert_eq!(terms.fts5(), "\"phonics\" \"feedb\"*");
+        assert_eq!(terms.fts5(), "\"phonics\" AND \"feedb\"*");
         assert_eq!(terms.tsquery(), "'phonics' & 'feedb':*");
         assert!(!Terms::parse("phonics ").unwrap().unwrap().prefix);
         assert_eq!(Terms::parse(" !?.,;:'\"()*- ").unwrap(), None);
         assert_eq!(Terms::parse("").unwrap(), None);
+        assert_eq!(Terms::parse("the and of").unwrap(), None);
         assert!(Terms::parse(&"a".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn a_word_with_other_forms_matches_any_of_them() {
+        let terms = Terms::parse("reading fluency").unwrap().unwrap();
+        assert_eq!(
+            terms.fts5(),
+            "\"reading\" AND (\"fluency\"* OR \"fluent\" OR \"fluently\")"
+        );
+        assert_eq!(
+            terms.tsquery(),
+            "'reading' & ('fluency':* | 'fluent' | 'fluently')"
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ use crate::graphql::context::{access, db};
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
+use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
 
@@ -353,7 +354,11 @@ async fn broker(
         .await?;
     }
     audit(&txn, &access, "support.brokered", &arrangement).await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    notices
+        .support_brokered(&txn, &request, &arrangement)
+        .await?;
+    notices.commit(txn).await?;
     Ok(SupportArrangement(arrangement))
 }
 

@@ -29,7 +29,7 @@
 //! Ties are broken by kind (offers, people, practice, then communities) and then by age
 //! (most endorsed first for practice).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use async_graphql::{Context, SimpleObject, Union};
 use entity::enums::{
@@ -48,6 +48,7 @@ use crate::graphql::errors::{ApiError, ApiResult};
 use crate::people::{Person, visible_person};
 use crate::practice::Practice;
 use crate::practice::keys::{any_key, enum_values};
+use crate::words;
 
 /// How many practice items a request's suggestions consider: the most endorsed of those
 /// on its themes.
@@ -132,10 +133,10 @@ impl<'a> Need<'a> {
             half_days_planned(ctx, request.id),
         )?;
         let theme_names: HashMap<i32, String> = named.into_iter().map(|t| (t.id, t.name)).collect();
-        let mut words = words_of(&request.title);
-        words.extend(words_of(&request.description_markdown));
+        let mut words: BTreeSet<String> = words_of(&request.title).into_keys().collect();
+        words.extend(words_of(&request.description_markdown).into_keys());
         for name in theme_names.values() {
-            words.extend(words_of(name));
+            words.extend(words_of(name).into_keys());
         }
         Ok(Self {
             request,
@@ -200,17 +201,19 @@ const STOP_WORDS: &[&str] = &[
     "want", "what", "when", "where", "which", "while", "with", "within", "would", "year", "your",
 ];
 
-/// Significant words: lower case, four letters or more, common words left out, a plural
-/// `s` dropped.
-pub fn words_of(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+/// Significant words, by what they are compared by (`words::key`: "questioning" as
+/// "question", "fluency" as "fluent"), each as first written (lower case): four letters or
+/// more, common words left out.
+pub fn words_of(text: &str) -> BTreeMap<String, String> {
+    let mut found = BTreeMap::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
         .filter(|word| word.chars().count() >= 4 && !STOP_WORDS.contains(&word.as_str()))
-        .map(|word| match word.strip_suffix('s') {
-            Some(stem) if stem.chars().count() >= 4 && !stem.ends_with('s') => stem.to_owned(),
-            _ => word,
-        })
-        .collect()
+    {
+        found.entry(words::key(&word)).or_insert(word);
+    }
+    found
 }
 
 fn days_text(half_days: i32) -> String {
@@ -313,7 +316,11 @@ async fn specialist_suggestions(ctx: &Context<'_>, need: &Need<'_>) -> ApiResult
                 reasons.push(format!("Expertise in {theme}, a theme of the request"));
                 continue;
             }
-            let shared: Vec<String> = words_of(area).intersection(&need.words).cloned().collect();
+            let shared: Vec<String> = words_of(area)
+                .into_iter()
+                .filter(|(key, _)| need.words.contains(key))
+                .map(|(_, word)| word)
+                .collect();
             if !shared.is_empty() {
                 score += 1.5;
                 reasons.push(format!(
@@ -474,13 +481,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_significant_words() {
+    fn keeps_significant_words_by_their_forms() {
         let words = words_of("Questioning in KS2 maths: what would help our teachers?");
-        assert!(words.contains("questioning"));
-        assert!(words.contains("math"));
-        assert!(words.contains("teacher"));
-        assert!(!words.contains("what"));
-        assert!(!words.contains("ks2"));
+        assert_eq!(words.get(&words::key("question")).unwrap(), "questioning");
+        assert_eq!(words.get(&words::key("mathematics")).unwrap(), "maths");
+        assert_eq!(words.get(&words::key("teacher")).unwrap(), "teachers");
+        assert!(!words.values().any(|word| word == "what" || word == "ks2"));
+        // An expertise in reading fluency matches a need for fluent readers.
+        assert!(words_of("Reading fluency").contains_key(&words::key("fluent")));
     }
 
     #[test]

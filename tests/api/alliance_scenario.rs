@@ -133,7 +133,7 @@ async fn an_alliance_from_first_invitation_to_a_school_leaving() {
         invited.push(payload["membership"]["id"].clone());
     }
     let [riverside_m, willow_m, brook_m] = <[Value; 3]>::try_from(invited).unwrap();
-    let sent = app.mailer.sent();
+    let sent = app.mail().await;
     for leader in [
         "rita@riverside.example",
         "will@willow.example",
@@ -223,7 +223,7 @@ async fn an_alliance_from_first_invitation_to_a_school_leaving() {
         invitation["invitation"],
         json!({ "email": "tom@riverside.example", "staffRole": "TEACHER" })
     );
-    let token = invitation_token(&app, "tom@riverside.example");
+    let token = invitation_token(&app, "tom@riverside.example").await;
     let accepted = app
         .ok(
             None,

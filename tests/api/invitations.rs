@@ -54,8 +54,8 @@ async fn accept(app: &TestApp, token: &str, password: Option<&str>) -> Value {
 }
 
 /// The invitation token in the last email sent to `to`.
-fn token_mailed_to(app: &TestApp, to: &str) -> String {
-    let sent = app.mailer.sent();
+async fn token_mailed_to(app: &TestApp, to: &str) -> String {
+    let sent = app.mail().await;
     let email = sent
         .iter()
         .rev()
@@ -110,11 +110,11 @@ async fn headteacher_invites_a_teacher_by_email() {
         invitation["expiresAt"].as_str().unwrap().parse().unwrap();
     assert!(expires > chrono::Utc::now() + chrono::Duration::days(7));
 
-    let sent = app.mailer.sent();
+    let sent = app.mail().await;
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, "tess@example.org");
     assert!(sent[0].body.contains("Oak Primary"), "{}", sent[0].body);
-    token_mailed_to(&app, "tess@example.org");
+    token_mailed_to(&app, "tess@example.org").await;
 }
 
 /// A weak password is refused with `WEAK_PASSWORD` on the password field, and nothing
@@ -124,7 +124,7 @@ async fn weak_password_is_refused_and_creates_nothing() {
     let app = spawn_app().await;
     let (school, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
     invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let token = token_mailed_to(&app, "tess@example.org");
+    let token = token_mailed_to(&app, "tess@example.org").await;
 
     for weak in ["password1", "short", "tessteacher"] {
         let payload = accept(&app, &token, Some(weak)).await;
@@ -165,7 +165,7 @@ async fn accepting_creates_the_account_and_role_and_signs_in() {
     let app = spawn_app().await;
     let (school, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
     invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let token = token_mailed_to(&app, "tess@example.org");
+    let token = token_mailed_to(&app, "tess@example.org").await;
 
     let payload = accept(&app, &token, Some(GOOD_PASSWORD)).await;
     assert_eq!(payload["userErrors"], json!([]));
@@ -201,7 +201,7 @@ async fn a_token_works_only_once() {
     let app = spawn_app().await;
     let (school, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
     invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let token = token_mailed_to(&app, "tess@example.org");
+    let token = token_mailed_to(&app, "tess@example.org").await;
     assert!(accept(&app, &token, Some(GOOD_PASSWORD)).await["session"].is_object());
 
     for attempt in [token.as_str(), "not-a-real-invitation-token"] {
@@ -229,7 +229,7 @@ async fn a_teacher_may_not_invite() {
         "{body:#}"
     );
     assert!(body["data"].is_null(), "{body:#}");
-    assert!(app.mailer.sent().is_empty());
+    assert!(app.mail().await.is_empty());
 }
 
 /// The headteacher of another school may not invite into this one: `FORBIDDEN`.
@@ -244,7 +244,7 @@ async fn another_schools_leader_may_not_invite() {
         body["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{body:#}"
     );
-    assert!(app.mailer.sent().is_empty());
+    assert!(app.mail().await.is_empty());
 }
 
 /// Anonymous callers must sign in to invite.
@@ -312,7 +312,7 @@ async fn an_existing_account_gains_the_role_without_a_password() {
         json!([]),
         "{body:#}"
     );
-    let token = token_mailed_to(&app, "tom@elm.example");
+    let token = token_mailed_to(&app, "tom@elm.example").await;
 
     let payload = accept(&app, &token, None).await;
     assert_eq!(payload["userErrors"], json!([]), "{payload:#}");
@@ -344,7 +344,7 @@ async fn inviting_into_a_role_already_held_is_taken() {
     let body = invite(&app, &head, &gid("School", school), "tom@oak.example").await;
     let errors = &body["data"]["inviteStaffMember"]["userErrors"];
     assert_eq!(errors[0]["code"], "TAKEN", "{body:#}");
-    assert!(app.mailer.sent().is_empty());
+    assert!(app.mail().await.is_empty());
 }
 
 /// Two invitations into the same role, both accepted, leave the person with one current
@@ -354,9 +354,9 @@ async fn accepting_two_invitations_to_one_role_grants_it_once() {
     let app = spawn_app().await;
     let (school, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
     invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let first = token_mailed_to(&app, "tess@example.org");
+    let first = token_mailed_to(&app, "tess@example.org").await;
     invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let second = token_mailed_to(&app, "tess@example.org");
+    let second = token_mailed_to(&app, "tess@example.org").await;
     assert_ne!(first, second);
 
     accept(&app, &first, Some(GOOD_PASSWORD)).await;
@@ -381,9 +381,9 @@ async fn the_token_never_reaches_the_inviter() {
     let (school, head) = school_with_head(&app, "Oak Primary", "hana@oak.example").await;
 
     let invited = invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let token = token_mailed_to(&app, "tess@example.org");
+    let token = token_mailed_to(&app, "tess@example.org").await;
     let again = invite(&app, &head, &gid("School", school), "tess@example.org").await;
-    let second_token = token_mailed_to(&app, "tess@example.org");
+    let second_token = token_mailed_to(&app, "tess@example.org").await;
     let staff = app
         .gql(
             Some(&head),
@@ -430,7 +430,7 @@ async fn concurrent_acceptances_of_one_token_succeed_once() {
     let tom = app.person("tom@elm.example", false).await;
     app.staff(tom, elm, StaffRoleKind::Teacher).await;
     invite(&app, &head, &gid("School", oak), "tom@elm.example").await;
-    let token = token_mailed_to(&app, "tom@elm.example");
+    let token = token_mailed_to(&app, "tom@elm.example").await;
 
     let attempts =
         (0..6).map(|_| app.gql(None, ACCEPT, json!({ "token": token, "password": null })));

@@ -179,7 +179,7 @@ async fn look(world: &World, probe: &Probe) -> Value {
                 .ok(Some(&world.admin), query, variables.clone())
                 .await
         }
-        Probe::Emails => json!(world.app.mailer.sent().len()),
+        Probe::Emails => json!(world.app.mail().await.len()),
     }
 }
 

@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 
 use trellis::config::ServerConfig;
 use trellis::http::metrics::Metrics;
-use trellis::mail::CapturingMailer;
+use trellis::mail::{CapturingMailer, Email};
+use trellis::notifications::Notifier;
 
 pub const PASSWORD: &str = "a-long-test-password-42";
 /// Hashed once: argon2 is slow on purpose.
@@ -34,7 +35,10 @@ struct Args {
 pub struct TestApp {
     pub url: String,
     pub client: reqwest::Client,
-    pub mailer: CapturingMailer,
+    /// The mail server emails go to: see `mail` for what was sent.
+    pub mail_server: CapturingMailer,
+    /// Sends emails after mutations commit, in the background.
+    pub notifier: Notifier,
     pub db: DatabaseConnection,
     /// Practice search's pool (the main pool on SQLite).
     pub search_db: DatabaseConnection,
@@ -113,12 +117,14 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     );
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().unwrap().port();
+    let notifier = state.services.notifier.clone();
     let server = trellis::http::serve(state, listener).expect("start the server");
     tokio::spawn(server);
     TestApp {
         url: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
-        mailer,
+        mail_server: mailer,
+        notifier,
         db,
         search_db,
         _dir: dir,
@@ -185,8 +191,16 @@ impl TestApp {
             .to_owned()
     }
 
-    /// SQL statements run so far, read from `/metrics`.
+    /// Every email sent so far, once those queued by earlier mutations have gone.
+    pub async fn mail(&self) -> Vec<Email> {
+        self.notifier.settled().await;
+        self.mail_server.sent()
+    }
+
+    /// SQL statements run so far, read from `/metrics`, once the emails of earlier
+    /// mutations (whose recipients are checked in the background) have gone.
     pub async fn sql_statements(&self) -> u64 {
+        self.notifier.settled().await;
         let text = self
             .client
             .get(format!("{}/metrics", self.url))

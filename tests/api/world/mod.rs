@@ -99,10 +99,10 @@ pub fn key_of(id: &Value) -> i32 {
 }
 
 /// The invitation token in the last email sent to `to`.
-pub fn invitation_token(app: &TestApp, to: &str) -> String {
+pub async fn invitation_token(app: &TestApp, to: &str) -> String {
     let email = app
-        .mailer
-        .sent()
+        .mail()
+        .await
         .into_iter()
         .rev()
         .find(|email| email.to == to)
