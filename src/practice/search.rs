@@ -39,7 +39,7 @@ use tokio::sync::OnceCell;
 
 use super::Practice;
 use super::keys::{any_key, enum_key};
-use crate::auth::policy::practice::practice_condition;
+use crate::auth::policy::{self, practice::practice_condition};
 use crate::communities::theme_key;
 use crate::graphql::context::search_db;
 use crate::graphql::errors::{ApiError, ApiResult};
@@ -546,11 +546,18 @@ async fn search(
         condition = condition.add(practice::Column::Kind.is_in(kinds));
     }
     if let Some(themes) = filter.theme_ids {
-        let keys = themes
+        // A theme the caller may not see matches nothing.
+        let tagged = themes
             .iter()
-            .map(|id| theme_key(key_or_none(id, NodeKind::Theme)))
-            .collect();
-        condition = condition.add(any_key(practice::Column::ThemeKeys, keys));
+            .map(|id| key_or_none(id, NodeKind::Theme))
+            .fold(Condition::any(), |any, key| {
+                any.add(
+                    Condition::all()
+                        .add(practice::Column::ThemeKeys.contains(theme_key(key)))
+                        .add(policy::seen_theme_condition(reader.as_deref(), key)),
+                )
+            });
+        condition = condition.add(tagged);
     }
     if let Some(phases) = filter.phases {
         let keys = phases.into_iter().map(enum_key).collect();

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::SupportArrangementFilter;
 use super::{SupportArrangement, SupportOffer, SupportRequest};
+use crate::auth::policy::{self, Access};
 use crate::communities::theme_key;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -43,7 +44,7 @@ fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
     decode_as(id, kind).unwrap_or(0)
 }
 
-pub fn request_condition(filter: &SupportRequestFilter) -> Condition {
+pub fn request_condition(access: &Access, filter: &SupportRequestFilter) -> Condition {
     use support_request::Column;
     let mut condition = Condition::all();
     if let Some(id) = &filter.alliance_id {
@@ -59,13 +60,15 @@ pub fn request_condition(filter: &SupportRequestFilter) -> Condition {
         condition = condition.add(Column::Urgency.is_in(urgencies.clone()));
     }
     if let Some(id) = &filter.theme_id {
-        condition =
-            condition.add(Column::ThemeKeys.contains(theme_key(key_or_none(id, NodeKind::Theme))));
+        let key = key_or_none(id, NodeKind::Theme);
+        condition = condition
+            .add(Column::ThemeKeys.contains(theme_key(key)))
+            .add(policy::seen_theme_condition(Some(access), key));
     }
     condition
 }
 
-pub fn offer_condition(filter: &SupportOfferFilter) -> Condition {
+pub fn offer_condition(access: &Access, filter: &SupportOfferFilter) -> Condition {
     use support_offer::Column;
     let mut condition = Condition::all();
     if let Some(id) = &filter.alliance_id {
@@ -81,8 +84,10 @@ pub fn offer_condition(filter: &SupportOfferFilter) -> Condition {
         condition = condition.add(Column::Status.is_in(statuses.clone()));
     }
     if let Some(id) = &filter.theme_id {
-        condition =
-            condition.add(Column::ThemeKeys.contains(theme_key(key_or_none(id, NodeKind::Theme))));
+        let key = key_or_none(id, NodeKind::Theme);
+        condition = condition
+            .add(Column::ThemeKeys.contains(theme_key(key)))
+            .add(policy::seen_theme_condition(Some(access), key));
     }
     condition
 }
@@ -137,7 +142,7 @@ impl SupportQuery {
         let access = access(ctx).await?;
         let select = support_request::Entity::find()
             .filter(access.support_request_condition())
-            .filter(request_condition(&filter.unwrap_or_default()));
+            .filter(request_condition(&access, &filter.unwrap_or_default()));
         let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
@@ -164,7 +169,7 @@ impl SupportQuery {
         let access = access(ctx).await?;
         let select = support_offer::Entity::find()
             .filter(access.support_offer_condition())
-            .filter(offer_condition(&filter.unwrap_or_default()));
+            .filter(offer_condition(&access, &filter.unwrap_or_default()));
         let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
@@ -222,7 +227,7 @@ pub async fn nested_requests(
         parent_column,
         condition: Condition::all()
             .add(access.support_request_condition())
-            .add(request_condition(&filter)),
+            .add(request_condition(&access, &filter)),
         fingerprint: format!("{parent_column:?}.supportRequests {filter:?}"),
     };
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -243,7 +248,7 @@ pub async fn nested_offers(
         parent_column,
         condition: Condition::all()
             .add(access.support_offer_condition())
-            .add(offer_condition(&filter)),
+            .add(offer_condition(&access, &filter)),
         fingerprint: format!("{parent_column:?}.supportOffers {filter:?}"),
     };
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
