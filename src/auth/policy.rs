@@ -21,6 +21,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySe
 
 use super::SignedIn;
 
+pub mod audit;
 mod communities;
 pub mod practice;
 mod support;

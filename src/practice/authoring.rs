@@ -522,6 +522,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
     if shared && preview.visibility.beyond_school() {
         check_shareable(&preview)?;
     }
+    super::adaptation::check_within_origin(&txn, &preview, "audience.visibility").await?;
     update_if_version(
         &txn,
         change,

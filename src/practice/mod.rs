@@ -16,7 +16,7 @@ pub mod safeguarding;
 pub mod search;
 pub mod types;
 
-pub use types::{Practice, PracticeEndorsement};
+pub use types::{Practice, PracticeEndorsement, is_author_of};
 
 
 use async_graphql::{Context, ID};
