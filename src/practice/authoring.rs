@@ -572,6 +572,15 @@ fn apply_preview(found: &practice::Model, change: &practice::ActiveModel) -> pra
     if let sea_orm::ActiveValue::Set(value) = &change.outcome {
         preview.outcome = value.clone();
     }
+    if let sea_orm::ActiveValue::Set(value) = &change.visibility {
+        preview.visibility = *value;
+    }
+    if let sea_orm::ActiveValue::Set(value) = &change.alliance_id {
+        preview.alliance_id = *value;
+    }
+    if let sea_orm::ActiveValue::Set(value) = &change.partnership_id {
+        preview.partnership_id = *value;
+    }
     preview
 }
 
