@@ -43,10 +43,10 @@ impl AuditEvent {
         {
             let access = access(ctx).await?;
             let is_author = crate::practice::is_author_of(ctx, practice, access.person_id).await?;
-            if !reads_practice_comment(&access, self.0.school_id, is_author) {
-                if let Some(fields) = details.as_object_mut() {
-                    fields.remove("comment");
-                }
+            if !reads_practice_comment(&access, self.0.school_id, is_author)
+                && let Some(fields) = details.as_object_mut()
+            {
+                fields.remove("comment");
             }
         }
         Ok(Json(details))

@@ -7,8 +7,8 @@ use entity::enums::{
     EnquiryStage, MeetingStatus, SchoolPhase,
 };
 use entity::{
-    community, community_meeting, community_member, discussion_post, enquiry,
-    enquiry_evidence, enquiry_stage_change, meeting_attendance, school, theme,
+    community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
+    enquiry_stage_change, meeting_attendance, school, theme,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
@@ -97,7 +97,12 @@ async fn community_seen_with(ctx: &Context<'_>, id: i32) -> ApiResult<Community>
 
 /// One row of `E` by id, if `condition` (the policy's) lets the caller read it; batched
 /// with the request's other such loads.
-async fn readable_row<E>(ctx: &Context<'_>, id: i32, column: E::Column, condition: Condition) -> ApiResult<E::Model>
+async fn readable_row<E>(
+    ctx: &Context<'_>,
+    id: i32,
+    column: E::Column,
+    condition: Condition,
+) -> ApiResult<E::Model>
 where
     E: crate::graphql::loaders::Keyed,
     E::Model: Clone + Send + Sync,
@@ -108,7 +113,11 @@ where
         condition,
         fingerprint: format!("readable {}", std::any::type_name::<E>()),
     };
-    child_rows(ctx, list).await?.into_iter().next().ok_or(ApiError::NotFound)
+    child_rows(ctx, list)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound)
 }
 
 pub(crate) async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {

@@ -13,8 +13,8 @@ use entity::enums::{
 use entity::{practice, school};
 use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Set, Statement,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set, Statement,
 };
 
 use super::authoring::{

@@ -18,7 +18,6 @@ pub mod types;
 
 pub use types::{Practice, PracticeEndorsement, is_author_of};
 
-
 use async_graphql::{Context, ID};
 use entity::practice;
 use sea_orm::sea_query::Condition;

@@ -6,8 +6,8 @@ use entity::enums::{
     SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus, SupportUrgency,
 };
 use entity::{
-    school, support_arrangement, support_arrangement_change, support_offer,
-    support_offer_change, support_request, support_request_change,
+    school, support_arrangement, support_arrangement_change, support_offer, support_offer_change,
+    support_request, support_request_change,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
@@ -67,7 +67,6 @@ async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>>
         None => Ok(None),
     }
 }
-
 
 /// Half days planned in arrangements of a request that were not cancelled, loaded with
 /// every other request's in one statement.

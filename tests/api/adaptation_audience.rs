@@ -11,7 +11,12 @@ use crate::world::{mutate, mutate_ok, user_error_codes};
 
 const ADAPT_FIELDS: &str = "practice { id visibility }";
 
-fn adapt_input(w: &crate::practice_readers::PracticeWorld, origin: &Value, school: i32, visibility: &str) -> Value {
+fn adapt_input(
+    w: &crate::practice_readers::PracticeWorld,
+    origin: &Value,
+    school: i32,
+    visibility: &str,
+) -> Value {
     json!({ "practiceId": origin, "schoolId": crate::common::gid("School", school),
             "changes": "For our Year 8 classes", "audience": w.audience(school, visibility) })
 }
@@ -19,7 +24,14 @@ fn adapt_input(w: &crate::practice_readers::PracticeWorld, origin: &Value, schoo
 #[tokio::test]
 async fn a_partnership_practice_cannot_be_adapted_for_the_public() {
     let w = practice_world().await;
-    let origin = w.shared(&w.amy, w.ashby, "PARTNERSHIP", "Ashby's partnership starters").await;
+    let origin = w
+        .shared(
+            &w.amy,
+            w.ashby,
+            "PARTNERSHIP",
+            "Ashby's partnership starters",
+        )
+        .await;
 
     // Brook's teacher reads it (Brook is in the partnership) and adapts it: not for the
     // public, nor the alliance.
@@ -32,20 +44,28 @@ async fn a_partnership_practice_cannot_be_adapted_for_the_public() {
             adapt_input(&w, &origin, w.brook, wider),
         )
         .await;
-        assert_eq!(user_error_codes(&refused), ["INVALID"], "{wider}: {refused:#}");
+        assert_eq!(
+            user_error_codes(&refused),
+            ["INVALID"],
+            "{wider}: {refused:#}"
+        );
         assert_eq!(
             refused["userErrors"][0]["field"],
             json!(["input", "audience", "visibility"])
         );
     }
     // Within the partnership, or at Brook only, it is.
-    let adapted = w.shared_adaptation(&w.ben, &origin, w.brook, "PARTNERSHIP", "Brook's starters").await;
+    let adapted = w
+        .shared_adaptation(&w.ben, &origin, w.brook, "PARTNERSHIP", "Brook's starters")
+        .await;
     assert_eq!(
         w.readers(&adapted).await,
         ["amy", "col", "head_a", "cpd_a", "ben", "head_b"],
         "the partnership, as the origin"
     );
-    let school_only = w.adapt(&w.ben, &origin, w.brook, "SCHOOL", "Brook only").await;
+    let school_only = w
+        .adapt(&w.ben, &origin, w.brook, "SCHOOL", "Brook only")
+        .await;
     // Editing it wider is refused as adapting it was.
     let widened = mutate(
         &w.app,
@@ -62,9 +82,17 @@ async fn a_partnership_practice_cannot_be_adapted_for_the_public() {
 #[tokio::test]
 async fn narrowing_or_withdrawing_an_origin_narrows_its_adaptations() {
     let w = practice_world().await;
-    let origin = w.shared(&w.amy, w.ashby, "PARTNERSHIP", "Ashby's exit tickets").await;
+    let origin = w
+        .shared(&w.amy, w.ashby, "PARTNERSHIP", "Ashby's exit tickets")
+        .await;
     let adapted = w
-        .shared_adaptation(&w.ben, &origin, w.brook, "PARTNERSHIP", "Brook's exit tickets")
+        .shared_adaptation(
+            &w.ben,
+            &origin,
+            w.brook,
+            "PARTNERSHIP",
+            "Brook's exit tickets",
+        )
         .await;
     assert_eq!(w.readers(&adapted).await.len(), 6);
 
@@ -97,7 +125,10 @@ async fn narrowing_or_withdrawing_an_origin_narrows_its_adaptations() {
     )
     .await;
     w.publish(&origin, &w.amy, w.ashby, "SCHOOL").await;
-    assert_eq!(w.readers(&adapted).await, ["amy", "col", "head_a", "cpd_a", "ben"]);
+    assert_eq!(
+        w.readers(&adapted).await,
+        ["amy", "col", "head_a", "cpd_a", "ben"]
+    );
 
     // Withdrawn and sent for review again, Brook's adaptation is refused: wider than its
     // origin now is.
@@ -117,15 +148,27 @@ async fn narrowing_or_withdrawing_an_origin_narrows_its_adaptations() {
         json!({ "practiceId": adapted }),
     )
     .await;
-    assert_eq!(user_error_codes(&resubmitted), ["INVALID"], "{resubmitted:#}");
+    assert_eq!(
+        user_error_codes(&resubmitted),
+        ["INVALID"],
+        "{resubmitted:#}"
+    );
 }
 
 #[tokio::test]
 async fn taking_down_an_origin_hides_its_adaptations_down_the_family() {
     let w = practice_world().await;
-    let origin = w.shared(&w.amy, w.ashby, "PUBLIC", "Ashby's retrieval grids").await;
+    let origin = w
+        .shared(&w.amy, w.ashby, "PUBLIC", "Ashby's retrieval grids")
+        .await;
     let child = w
-        .shared_adaptation(&w.ben, &origin, w.brook, "PUBLIC", "Brook's retrieval grids")
+        .shared_adaptation(
+            &w.ben,
+            &origin,
+            w.brook,
+            "PUBLIC",
+            "Brook's retrieval grids",
+        )
         .await;
     let grandchild = w
         .shared_adaptation(&w.cat, &child, w.cedar, "PUBLIC", "Cedar's retrieval grids")

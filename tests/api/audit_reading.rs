@@ -33,7 +33,12 @@ async fn an_alliance_admin_reads_no_entry_of_practice_they_may_not_read_nor_its_
     };
     // In review, then sent back with a comment.
     let in_review = w.draft(&w.amy, w.ashby, "ALLIANCE", "Seating plans").await;
-    step("submitPracticeForReview", &w.amy.token, json!({ "practiceId": in_review })).await;
+    step(
+        "submitPracticeForReview",
+        &w.amy.token,
+        json!({ "practiceId": in_review }),
+    )
+    .await;
     step(
         "sendPracticeBack",
         &w.head_a.token,
@@ -49,8 +54,15 @@ async fn an_alliance_admin_reads_no_entry_of_practice_they_may_not_read_nor_its_
     )
     .await;
     // Published to a partnership the admin is not in, with an approval comment.
-    let partnership = w.draft(&w.amy, w.ashby, "PARTNERSHIP", "Shared marking").await;
-    step("submitPracticeForReview", &w.amy.token, json!({ "practiceId": partnership })).await;
+    let partnership = w
+        .draft(&w.amy, w.ashby, "PARTNERSHIP", "Shared marking")
+        .await;
+    step(
+        "submitPracticeForReview",
+        &w.amy.token,
+        json!({ "practiceId": partnership }),
+    )
+    .await;
     step(
         "approvePractice",
         &w.head_a.token,
@@ -58,8 +70,15 @@ async fn an_alliance_admin_reads_no_entry_of_practice_they_may_not_read_nor_its_
     )
     .await;
     // Published to the alliance, which the admin reads, with an approval comment.
-    let alliance = w.draft(&w.amy, w.ashby, "ALLIANCE", "Hinge questions").await;
-    step("submitPracticeForReview", &w.amy.token, json!({ "practiceId": alliance })).await;
+    let alliance = w
+        .draft(&w.amy, w.ashby, "ALLIANCE", "Hinge questions")
+        .await;
+    step(
+        "submitPracticeForReview",
+        &w.amy.token,
+        json!({ "practiceId": alliance }),
+    )
+    .await;
     step(
         "approvePractice",
         &w.head_a.token,
@@ -74,7 +93,10 @@ async fn an_alliance_admin_reads_no_entry_of_practice_they_may_not_read_nor_its_
         ("taken down", &taken_down),
         ("partnership", &partnership),
     ] {
-        assert!(!seen.contains(&id.as_str().unwrap().to_owned()), "{what}: {lead:#}");
+        assert!(
+            !seen.contains(&id.as_str().unwrap().to_owned()),
+            "{what}: {lead:#}"
+        );
     }
     let text = lead.to_string();
     for secret in ["pupil", "Ashby and Brook only", "conference"] {
@@ -106,7 +128,9 @@ async fn an_alliance_admin_reads_no_entry_of_practice_they_may_not_read_nor_its_
 async fn a_school_leader_reads_no_entry_of_a_community_or_enquiry_they_may_not_read() {
     let s = support_world().await;
     let w = &s.w;
-    let community = w.create("Coaching circle", "COACHING_NETWORK", "MEMBERS_ONLY").await;
+    let community = w
+        .create("Coaching circle", "COACHING_NETWORK", "MEMBERS_ONLY")
+        .await;
     let membership = w.add(&community, &w.teachers[0]).await;
     let started = mutate_ok(
         &w.app,
@@ -123,9 +147,15 @@ async fn a_school_leader_reads_no_entry_of_a_community_or_enquiry_they_may_not_r
     let head = audit(&w.app, &w.heads[0].token).await;
     let seen = subjects(&head);
     for (what, id) in [("membership", &membership), ("enquiry", &enquiry)] {
-        assert!(!seen.contains(&id.as_str().unwrap().to_owned()), "{what}: {head:#}");
+        assert!(
+            !seen.contains(&id.as_str().unwrap().to_owned()),
+            "{what}: {head:#}"
+        );
     }
-    assert!(!head.to_string().contains(community.as_str().unwrap()), "{head:#}");
+    assert!(
+        !head.to_string().contains(community.as_str().unwrap()),
+        "{head:#}"
+    );
     // The CPD lead runs the alliance and reads both.
     let lead = subjects(&audit(&w.app, &w.lead.token).await);
     assert!(lead.contains(&membership.as_str().unwrap().to_owned()));

@@ -28,7 +28,12 @@ async fn a_search_matches_an_email_only_for_those_who_may_read_it() {
     let w = practice_world().await;
     // Brook's teacher sees Ashby's staff (one alliance), not their emails.
     assert_eq!(
-        found(&w.app, &w.ben.token, json!({ "search": "amy@ashby.example" })).await,
+        found(
+            &w.app,
+            &w.ben.token,
+            json!({ "search": "amy@ashby.example" })
+        )
+        .await,
         Vec::<String>::new()
     );
     assert_eq!(
@@ -42,11 +47,32 @@ async fn a_search_matches_an_email_only_for_those_who_may_read_it() {
         ["amy ashby.example"]
     );
     // Those who read the emails find by them: Ashby's head, the alliance's admin, oneself.
-    let ashby = ["amy ashby.example", "col ashby.example", "cpd ashby.example", "head ashby.example"];
-    assert_eq!(found(&w.app, &w.head_a.token, json!({ "search": "@ashby.example" })).await, ashby);
-    assert_eq!(found(&w.app, &w.lead.token, json!({ "search": "@ashby.example" })).await, ashby);
+    let ashby = [
+        "amy ashby.example",
+        "col ashby.example",
+        "cpd ashby.example",
+        "head ashby.example",
+    ];
     assert_eq!(
-        found(&w.app, &w.ben.token, json!({ "search": "ben@brook.example" })).await,
+        found(
+            &w.app,
+            &w.head_a.token,
+            json!({ "search": "@ashby.example" })
+        )
+        .await,
+        ashby
+    );
+    assert_eq!(
+        found(&w.app, &w.lead.token, json!({ "search": "@ashby.example" })).await,
+        ashby
+    );
+    assert_eq!(
+        found(
+            &w.app,
+            &w.ben.token,
+            json!({ "search": "ben@brook.example" })
+        )
+        .await,
         ["ben brook.example"]
     );
 }
@@ -64,12 +90,21 @@ async fn a_filter_on_an_alliance_the_caller_may_not_see_matches_nobody() {
         ["dual far.example"]
     );
     assert_eq!(
-        found(&w.app, &w.oz.token, json!({ "allianceId": gid("Alliance", w.severn) })).await,
+        found(
+            &w.app,
+            &w.oz.token,
+            json!({ "allianceId": gid("Alliance", w.severn) })
+        )
+        .await,
         Vec::<String>::new()
     );
     assert!(
-        found(&w.app, &w.amy.token, json!({ "allianceId": gid("Alliance", w.severn) }))
-            .await
-            .contains(&"dual far.example".to_owned())
+        found(
+            &w.app,
+            &w.amy.token,
+            json!({ "allianceId": gid("Alliance", w.severn) })
+        )
+        .await
+        .contains(&"dual far.example".to_owned())
     );
 }

@@ -210,7 +210,10 @@ const POLICED: &[(&str, &str)] = &[
     ("ReinstateAllianceMembershipPayload.membership", PAYLOAD),
     ("RemoveCommunityMemberPayload.membership", PAYLOAD),
     ("RemovePracticeCoAuthorPayload.practice", PAYLOAD),
-    ("RemoveSchoolFromPartnershipPayload.partnershipSchool", PAYLOAD),
+    (
+        "RemoveSchoolFromPartnershipPayload.partnershipSchool",
+        PAYLOAD,
+    ),
     ("ReplyToDiscussionThreadPayload.reply", PAYLOAD),
     ("ReportPracticePayload.practice", PAYLOAD),
     ("RequestToJoinCommunityPayload.membership", PAYLOAD),
@@ -386,7 +389,10 @@ async fn an_alliance_theme_on_public_practice_shows_neither_theme_nor_alliance_t
         ("lou", Some(w.lou.token.as_str())),
     ] {
         let body = w.app.gql(token, PRACTICE_THEMES, json!({ "id": id })).await;
-        assert_eq!(body["data"]["node"]["title"], "Talk partners", "{who}: {body:#}");
+        assert_eq!(
+            body["data"]["node"]["title"], "Talk partners",
+            "{who}: {body:#}"
+        );
         assert_eq!(body["data"]["node"]["themes"], json!([]), "{who}: {body:#}");
         assert!(!body.to_string().contains("Severn"), "{who}: {body:#}");
         let found = w.app.gql(token, BY_THEME, json!({ "t": theme })).await;
@@ -401,8 +407,14 @@ async fn an_alliance_theme_on_public_practice_shows_neither_theme_nor_alliance_t
         .ok(Some(&w.amy.token), PRACTICE_THEMES, json!({ "id": id }))
         .await;
     assert_eq!(body["node"]["themes"][0]["id"], theme);
-    assert_eq!(body["node"]["themes"][0]["alliance"]["name"], "Severn Alliance");
-    let found = w.app.ok(Some(&w.amy.token), BY_THEME, json!({ "t": theme })).await;
+    assert_eq!(
+        body["node"]["themes"][0]["alliance"]["name"],
+        "Severn Alliance"
+    );
+    let found = w
+        .app
+        .ok(Some(&w.amy.token), BY_THEME, json!({ "t": theme }))
+        .await;
     assert_eq!(found["practices"]["totalCount"], 1);
 }
 
@@ -443,9 +455,17 @@ async fn a_reply_to_a_thread_hidden_by_consent_does_not_lead_to_the_thread() {
     for (who, token) in [("ben", &w.teachers[1].token), ("lead", &w.lead.token)] {
         let thread_body = w
             .app
-            .gql(Some(token), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": thread }))
+            .gql(
+                Some(token),
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": thread }),
+            )
             .await;
-        assert_eq!(error_code(&thread_body), Some("NOT_FOUND"), "{who}: {thread_body:#}");
+        assert_eq!(
+            error_code(&thread_body),
+            Some("NOT_FOUND"),
+            "{who}: {thread_body:#}"
+        );
         let body = w.app.gql(Some(token), query, json!({ "id": reply })).await;
         assert!(!body.to_string().contains("hinge"), "{who}: {body:#}");
         assert_eq!(error_code(&body), Some("NOT_FOUND"), "{who}: {body:#}");
@@ -497,9 +517,21 @@ async fn the_alliance_of_what_a_leaver_keeps_is_not_shown_once_they_have_left() 
         ... on SupportOffer { alliance { name vision } }
         ... on Enquiry { alliance { name vision } } } }";
     for (who, token, id) in [
-        ("Ashby's head, its request", &w.heads[0].token, &request["id"]),
-        ("Ashby's teacher, her offer", &w.teachers[0].token, &offer["id"]),
-        ("Ashby's teacher, her enquiry", &w.teachers[0].token, &enquiry),
+        (
+            "Ashby's head, its request",
+            &w.heads[0].token,
+            &request["id"],
+        ),
+        (
+            "Ashby's teacher, her offer",
+            &w.teachers[0].token,
+            &offer["id"],
+        ),
+        (
+            "Ashby's teacher, her enquiry",
+            &w.teachers[0].token,
+            &enquiry,
+        ),
     ] {
         let body = w.app.ok(Some(token), query, json!({ "id": id })).await;
         assert_eq!(body["node"]["alliance"], Value::Null, "{who}: {body:#}");

@@ -11,8 +11,8 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, partnership, partnership_school, person,
-    practice, staff_role, support_arrangement, support_offer, support_request, theme,
+    community_member, discussion_post, enquiry, partnership, partnership_school, person, practice,
+    staff_role, support_arrangement, support_offer, support_request, theme,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -41,7 +41,8 @@ impl Access {
         let subject = NodeKind::ALL
             .into_iter()
             .fold(Condition::any(), |any, kind| {
-                let of_kind = Condition::all().add(audit_event::Column::SubjectKind.eq(kind.name()));
+                let of_kind =
+                    Condition::all().add(audit_event::Column::SubjectKind.eq(kind.name()));
                 any.add(match self.readable_subjects(kind) {
                     Some(keys) => of_kind.add(audit_event::Column::SubjectKey.in_subquery(keys)),
                     None => of_kind,
@@ -73,14 +74,12 @@ impl Access {
             ),
             NodeKind::PartnershipSchool => ids::<partnership_school::Entity>(
                 partnership_school::Column::Id,
-                Condition::all().add(
-                    partnership_school::Column::PartnershipId.in_subquery(ids::<
-                        partnership::Entity,
-                    >(
-                        partnership::Column::Id,
-                        self.alliance_condition(partnership::Column::AllianceId),
-                    )),
-                ),
+                Condition::all().add(partnership_school::Column::PartnershipId.in_subquery(ids::<
+                    partnership::Entity,
+                >(
+                    partnership::Column::Id,
+                    self.alliance_condition(partnership::Column::AllianceId),
+                ))),
             ),
             NodeKind::Theme => ids::<theme::Entity>(
                 theme::Column::Id,
@@ -89,24 +88,21 @@ impl Access {
             NodeKind::Person => ids::<person::Entity>(person::Column::Id, self.person_condition()),
             NodeKind::StaffRole => ids::<staff_role::Entity>(
                 staff_role::Column::Id,
-                Condition::all().add(
-                    staff_role::Column::PersonId
-                        .in_subquery(ids::<person::Entity>(person::Column::Id, self.person_condition())),
-                ),
+                Condition::all().add(staff_role::Column::PersonId.in_subquery(
+                    ids::<person::Entity>(person::Column::Id, self.person_condition()),
+                )),
             ),
             NodeKind::Community => {
                 ids::<community::Entity>(community::Column::Id, self.community_condition())
             }
             NodeKind::CommunityMembership => ids::<community_member::Entity>(
                 community_member::Column::Id,
-                Condition::all()
-                    .add(self.member_list_condition())
-                    .add(community_member::Column::CommunityId.in_subquery(ids::<
-                        community::Entity,
-                    >(
+                Condition::all().add(self.member_list_condition()).add(
+                    community_member::Column::CommunityId.in_subquery(ids::<community::Entity>(
                         community::Column::Id,
                         self.community_condition(),
-                    ))),
+                    )),
+                ),
             ),
             NodeKind::CommunityMeeting => ids::<community_meeting::Entity>(
                 community_meeting::Column::Id,
@@ -121,12 +117,15 @@ impl Access {
             NodeKind::DiscussionReply => {
                 ids::<discussion_post::Entity>(discussion_post::Column::Id, self.reply_condition())
             }
-            NodeKind::Enquiry => ids::<enquiry::Entity>(enquiry::Column::Id, self.enquiry_condition()),
+            NodeKind::Enquiry => {
+                ids::<enquiry::Entity>(enquiry::Column::Id, self.enquiry_condition())
+            }
             NodeKind::EnquiryEvidence => ids::<entity::enquiry_evidence::Entity>(
                 entity::enquiry_evidence::Column::Id,
                 Condition::all().add(self.evidence_condition()).add(
-                    entity::enquiry_evidence::Column::EnquiryId
-                        .in_subquery(ids::<enquiry::Entity>(enquiry::Column::Id, self.enquiry_condition())),
+                    entity::enquiry_evidence::Column::EnquiryId.in_subquery(
+                        ids::<enquiry::Entity>(enquiry::Column::Id, self.enquiry_condition()),
+                    ),
                 ),
             ),
             // Its approvers answer for a practice in every state (they sent it back, took
@@ -140,8 +139,12 @@ impl Access {
             NodeKind::PracticeEndorsement => ids::<entity::practice_endorsement::Entity>(
                 entity::practice_endorsement::Column::Id,
                 Condition::all().add(
-                    entity::practice_endorsement::Column::PracticeId
-                        .in_subquery(ids::<practice::Entity>(practice::Column::Id, self.practice_condition())),
+                    entity::practice_endorsement::Column::PracticeId.in_subquery(ids::<
+                        practice::Entity,
+                    >(
+                        practice::Column::Id,
+                        self.practice_condition(),
+                    )),
                 ),
             ),
             NodeKind::SupportRequest => ids::<support_request::Entity>(
