@@ -27,6 +27,15 @@ pub fn administered_alliance(access: &Access, id: &ID, what: &'static str) -> Mu
     Ok(alliance_id)
 }
 
+/// The key of an alliance named in a filter (`allianceId`), or 0 (which matches nothing)
+/// when it is malformed or names an alliance `reader` may not see: what belongs to an
+/// alliance is not theirs to learn by filtering on it.
+pub fn alliance_filter_key(reader: Option<&Access>, id: &ID) -> i32 {
+    decode_as(id, NodeKind::Alliance)
+        .filter(|key| policy::sees_alliance(reader, *key))
+        .unwrap_or(0)
+}
+
 /// The alliance with this id if the caller may see it, whichever object led there (a
 /// theme, a community, a request...); `None` otherwise, and for anonymous callers.
 pub async fn visible_alliance(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Alliance>> {

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, Enquiry, theme_key};
+use crate::alliances::alliance_filter_key;
 use crate::auth::policy;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -57,7 +58,7 @@ impl CommunityQuery {
         let mut select = community::Entity::find().filter(access.community_condition());
         if let Some(id) = &filter.alliance_id {
             select = select
-                .filter(community::Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+                .filter(community::Column::AllianceId.eq(alliance_filter_key(Some(&access), id)));
         }
         if let Some(search) = filter
             .search

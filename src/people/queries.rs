@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AllianceRole, Person, StaffRole};
-use crate::alliances::Alliance;
+use crate::alliances::{Alliance, alliance_filter_key};
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -145,11 +145,7 @@ impl PeopleQuery {
             select = select.filter(person::Column::Id.in_subquery(staff));
         }
         if let Some(alliance) = filter.alliance_id {
-            // An alliance the caller may not see matches nobody: who works in it is
-            // not theirs to learn.
-            let alliance = decode_as(&alliance, NodeKind::Alliance)
-                .filter(|id| access.sees_alliance(*id))
-                .unwrap_or(0);
+            let alliance = alliance_filter_key(Some(&access), &alliance);
             let member_schools = Query::select()
                 .column(alliance_membership::Column::SchoolId)
                 .from(alliance_membership::Entity)

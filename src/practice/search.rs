@@ -39,6 +39,7 @@ use tokio::sync::OnceCell;
 
 use super::Practice;
 use super::keys::{any_key, enum_key};
+use crate::alliances::alliance_filter_key;
 use crate::auth::policy::{self, practice::practice_condition};
 use crate::communities::theme_key;
 use crate::graphql::context::search_db;
@@ -575,8 +576,8 @@ async fn search(
         condition = condition.add(practice::Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
     }
     if let Some(id) = &filter.alliance_id {
-        condition =
-            condition.add(practice::Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        let alliance = alliance_filter_key(reader.as_deref(), id);
+        condition = condition.add(practice::Column::AllianceId.eq(alliance));
     }
     if let Some(visibilities) = filter.visibilities {
         condition = condition.add(practice::Column::Visibility.is_in(visibilities));

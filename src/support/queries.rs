@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::SupportArrangementFilter;
 use super::{SupportArrangement, SupportOffer, SupportRequest};
+use crate::alliances::alliance_filter_key;
 use crate::auth::policy::{self, Access};
 use crate::communities::theme_key;
 use crate::graphql::context::{access, db};
@@ -48,7 +49,7 @@ pub fn request_condition(access: &Access, filter: &SupportRequestFilter) -> Cond
     use support_request::Column;
     let mut condition = Condition::all();
     if let Some(id) = &filter.alliance_id {
-        condition = condition.add(Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
     }
     if let Some(id) = &filter.school_id {
         condition = condition.add(Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
@@ -72,7 +73,7 @@ pub fn offer_condition(access: &Access, filter: &SupportOfferFilter) -> Conditio
     use support_offer::Column;
     let mut condition = Condition::all();
     if let Some(id) = &filter.alliance_id {
-        condition = condition.add(Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
     }
     if let Some(id) = &filter.school_id {
         condition = condition.add(Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
@@ -92,14 +93,14 @@ pub fn offer_condition(access: &Access, filter: &SupportOfferFilter) -> Conditio
     condition
 }
 
-pub fn arrangement_condition(filter: &SupportArrangementFilter) -> Condition {
+pub fn arrangement_condition(access: &Access, filter: &SupportArrangementFilter) -> Condition {
     use support_arrangement::Column;
     let mut condition = Condition::all();
     if let Some(statuses) = &filter.statuses {
         condition = condition.add(Column::Status.is_in(statuses.clone()));
     }
     if let Some(id) = &filter.alliance_id {
-        condition = condition.add(Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
     }
     if let Some(id) = &filter.school_id {
         let school = key_or_none(id, NodeKind::School);
@@ -197,7 +198,7 @@ impl SupportQuery {
         let access = access(ctx).await?;
         let select = support_arrangement::Entity::find()
             .filter(access.support_arrangement_condition())
-            .filter(arrangement_condition(&filter.unwrap_or_default()));
+            .filter(arrangement_condition(&access, &filter.unwrap_or_default()));
         let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),

@@ -15,6 +15,7 @@ use sea_orm::sea_query::Condition;
 use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
 use crate::alliances::{Alliance, visible_alliance};
+use crate::auth::policy::Access;
 use crate::communities::types::themes_of;
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::errors::{ApiError, ApiResult};
@@ -97,7 +98,7 @@ pub struct SupportArrangementFilter {
 }
 
 fn arrangement_list(
-    access_condition: Condition,
+    access: &Access,
     parent: i32,
     parent_column: support_arrangement::Column,
     filter: &SupportArrangementFilter,
@@ -107,8 +108,8 @@ fn arrangement_list(
         parent,
         parent_column,
         condition: Condition::all()
-            .add(access_condition)
-            .add(super::queries::arrangement_condition(filter)),
+            .add(access.support_arrangement_condition())
+            .add(super::queries::arrangement_condition(access, filter)),
         fingerprint: format!("{name} {filter:?}"),
     }
 }
@@ -210,7 +211,7 @@ impl SupportRequest {
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
         let list = arrangement_list(
-            access.support_arrangement_condition(),
+            &access,
             self.0.id,
             support_arrangement::Column::RequestId,
             &filter.unwrap_or_default(),
@@ -337,7 +338,7 @@ impl SupportOffer {
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
         let list = arrangement_list(
-            access.support_arrangement_condition(),
+            &access,
             self.0.id,
             support_arrangement::Column::OfferId,
             &filter.unwrap_or_default(),

@@ -108,3 +108,48 @@ async fn a_filter_on_an_alliance_the_caller_may_not_see_matches_nobody() {
         .contains(&"dual far.example".to_owned())
     );
 }
+
+#[tokio::test]
+async fn an_alliance_filter_does_not_tell_what_belongs_to_an_alliance_the_caller_may_not_see() {
+    let w = practice_world().await;
+    w.shared(&w.amy, w.ashby, "PUBLIC", "Public starters").await;
+    let query = "query($a: ID!) { practices(filter: { allianceId: $a }) { totalCount } }";
+    let severn = json!({ "a": gid("Alliance", w.severn) });
+    // `Practice.alliance` is null for those who may not see Severn: so is the filter.
+    for (who, token) in [("anonymous", None), ("oz", Some(w.oz.token.as_str()))] {
+        let data = w.app.ok(token, query, severn.clone()).await;
+        assert_eq!(data["practices"]["totalCount"], 0, "{who}");
+    }
+    let data = w.app.ok(Some(&w.amy.token), query, severn).await;
+    assert_eq!(data["practices"]["totalCount"], 1);
+}
+
+#[tokio::test]
+async fn a_school_that_left_filters_its_requests_by_the_alliance_in_vain() {
+    let s = crate::support_world::support_world().await;
+    let w = &s.w;
+    s.request(0, 2.0).await;
+    crate::world::mutate_ok(
+        &w.app,
+        &w.lead.token,
+        "endAllianceMembership",
+        "membership { status }",
+        json!({ "membershipId": gid("AllianceMembership", w.memberships[0]) }),
+    )
+    .await;
+    let query = "query($f: SupportRequestFilter) { supportRequests(filter: $f) { totalCount } }";
+    let all = w
+        .app
+        .ok(Some(&w.heads[0].token), query, json!({ "f": {} }))
+        .await;
+    assert_eq!(all["supportRequests"]["totalCount"], 1, "its own request");
+    let by_alliance = w
+        .app
+        .ok(
+            Some(&w.heads[0].token),
+            query,
+            json!({ "f": { "allianceId": s.alliance() } }),
+        )
+        .await;
+    assert_eq!(by_alliance["supportRequests"]["totalCount"], 0);
+}
