@@ -168,3 +168,17 @@ impl MigrationTrait for Migration {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_kind_and_key_of_a_global_id() {
+        // `Practice:12` as the API writes it, and what it never wrote.
+        assert_eq!(decode("UHJhY3RpY2U6MTI"), Some(("Practice".to_owned(), 12)));
+        for bad in ["", "!!", "UHJhY3RpY2U", "UHJhY3RpY2U6eA"] {
+            assert_eq!(decode(bad), None, "{bad}");
+        }
+    }
+}
