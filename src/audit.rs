@@ -5,7 +5,9 @@ use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
-/// One change, recorded in the same transaction as the change itself.
+/// One change, recorded in the same transaction as the change itself. The subject's kind
+/// and key are kept beside its global id: the policy shows an entry only to those who may
+/// read its subject (`auth::policy::audit`).
 pub struct AuditEntry<'a> {
     pub actor: i32,
     pub action: &'a str,
@@ -16,8 +18,11 @@ pub struct AuditEntry<'a> {
 }
 
 pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Result<(), DbErr> {
+    let subject = crate::graphql::ids::decode(&entry.subject);
     audit_event::ActiveModel {
         actor_id: Set(Some(entry.actor)),
+        subject_kind: Set(subject.map(|(kind, _)| kind.name().to_owned())),
+        subject_key: Set(subject.map(|(_, key)| key)),
         alliance_id: Set(entry.alliance),
         school_id: Set(entry.school),
         action: Set(entry.action.to_owned()),

@@ -1,13 +1,13 @@
 //! Reading the audit log: a school's leaders read what concerns their school, an
-//! alliance's admins and CPD leads what concerns their alliance, newest first.
+//! alliance's admins and CPD leads what concerns their alliance, newest first; each entry
+//! only where the reader may read the object it is about (`auth::policy::audit`).
 
 use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::auth::policy::Access;
+use crate::auth::policy::audit::reads_practice_comment;
 use crate::communities::types::person_of;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -33,9 +33,23 @@ impl AuditEvent {
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, self.0.actor_id).await
     }
-    /// Details of the change, as recorded (never secrets).
-    async fn details(&self) -> Json<serde_json::Value> {
-        Json(self.0.details.clone())
+    /// Details of the change, as recorded (never secrets). The comment of a practice's
+    /// step (a send-back comment, a take-down reason) only for its authors and approvers,
+    /// as in `Practice.history`.
+    async fn details(&self, ctx: &Context<'_>) -> Result<Json<serde_json::Value>> {
+        let mut details = self.0.details.clone();
+        if let (Some("Practice"), Some(practice)) =
+            (self.0.subject_kind.as_deref(), self.0.subject_key)
+        {
+            let access = access(ctx).await?;
+            let is_author = crate::practice::is_author_of(ctx, practice, access.person_id).await?;
+            if !reads_practice_comment(&access, self.0.school_id, is_author)
+                && let Some(fields) = details.as_object_mut()
+            {
+                fields.remove("comment");
+            }
+        }
+        Ok(Json(details))
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -51,19 +65,6 @@ pub struct AuditEventFilter {
     pub action_prefix: Option<String>,
     /// Only changes to this object.
     pub subject_id: Option<ID>,
-}
-
-impl Access {
-    /// What of the audit log the caller reads: their led schools' and administered
-    /// alliances' entries.
-    pub fn audit_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        Condition::any()
-            .add(audit_event::Column::SchoolId.is_in(self.led_schools()))
-            .add(audit_event::Column::AllianceId.is_in(self.administered_alliances()))
-    }
 }
 
 #[derive(Default)]

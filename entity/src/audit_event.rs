@@ -13,6 +13,10 @@ pub struct Model {
     pub action: String,
     /// Global id of the object changed.
     pub subject: String,
+    /// The kind of the object changed (`Practice`, `CommunityMembership`...).
+    pub subject_kind: Option<String>,
+    /// Its key: with the kind, what the policy checks the reader against.
+    pub subject_key: Option<i32>,
     pub details: Json,
     pub created_at: DateTimeUtc,
 }

@@ -20,6 +20,7 @@ pub mod partnership;
 pub mod partnership_school;
 pub mod person;
 pub mod practice;
+pub mod practice_ancestor;
 pub mod practice_author;
 pub mod practice_endorsement;
 pub mod practice_event;

@@ -8,10 +8,12 @@ pub mod types;
 
 pub use types::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 
-use async_graphql::ID;
+use async_graphql::{Context, ID};
+use entity::alliance;
 
-use crate::auth::policy::{Access, allowed};
-use crate::graphql::errors::{MutationResult, UserError};
+use crate::auth::policy::{self, Access, allowed};
+use crate::graphql::context::{load, reader};
+use crate::graphql::errors::{ApiError, ApiResult, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 
 /// The alliance named by input field `allianceId`, which the caller must administer:
@@ -23,4 +25,28 @@ pub fn administered_alliance(access: &Access, id: &ID, what: &'static str) -> Mu
         .ok_or_else(|| UserError::not_found("allianceId"))?;
     allowed(access.administers_alliance(alliance_id), what)?;
     Ok(alliance_id)
+}
+
+/// The key of an alliance named in a filter (`allianceId`), or 0 (which matches nothing)
+/// when it is malformed or names an alliance `reader` may not see: what belongs to an
+/// alliance is not theirs to learn by filtering on it.
+pub fn alliance_filter_key(reader: Option<&Access>, id: &ID) -> i32 {
+    decode_as(id, NodeKind::Alliance)
+        .filter(|key| policy::sees_alliance(reader, *key))
+        .unwrap_or(0)
+}
+
+/// The alliance with this id if the caller may see it, whichever object led there (a
+/// theme, a community, a request...); `None` otherwise, and for anonymous callers.
+pub async fn visible_alliance(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Alliance>> {
+    if !policy::sees_alliance(reader(ctx).await?.as_deref(), id) {
+        return Ok(None);
+    }
+    Ok(load::<alliance::Entity>(ctx, id).await?.map(Alliance))
+}
+
+/// The alliance of an object that is only seen with its alliance (a membership, a role,
+/// a partnership): checked all the same, `NOT_FOUND` should that ever not hold.
+pub async fn alliance_seen_with(ctx: &Context<'_>, id: i32) -> ApiResult<Alliance> {
+    visible_alliance(ctx, id).await?.ok_or(ApiError::NotFound)
 }

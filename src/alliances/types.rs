@@ -9,6 +9,7 @@ use entity::{
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
+use super::alliance_seen_with;
 use crate::graphql::companion::bring;
 use crate::graphql::context::{access, load_required};
 use crate::graphql::eager::Eager;
@@ -229,9 +230,7 @@ impl AllianceMembership {
         NodeKind::AllianceMembership.id(self.0.id)
     }
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(
-            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
-        ))
+        Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
     async fn school(&self, ctx: &Context<'_>) -> Result<Eager<School>> {
         Ok(Eager(School(
@@ -270,9 +269,7 @@ impl Partnership {
         NodeKind::Partnership.id(self.0.id)
     }
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(
-            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
-        ))
+        Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -332,9 +329,10 @@ impl PartnershipSchool {
         NodeKind::PartnershipSchool.id(self.0.id)
     }
     async fn partnership(&self, ctx: &Context<'_>) -> Result<Partnership> {
-        Ok(Partnership(
-            load_required::<partnership::Entity>(ctx, self.0.partnership_id).await?,
-        ))
+        let row = load_required::<partnership::Entity>(ctx, self.0.partnership_id).await?;
+        // Seen with its alliance: checked all the same.
+        alliance_seen_with(ctx, row.alliance_id).await?;
+        Ok(Partnership(row))
     }
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(

@@ -15,12 +15,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entity::enums::{AllianceRoleKind, MembershipStatus, StaffRoleKind};
-use entity::{alliance_membership, alliance_role, person, staff_role};
-use sea_orm::sea_query::{Condition, Query};
+use entity::{alliance_membership, alliance_role, person, staff_role, theme};
+use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::SignedIn;
 
+pub mod audit;
 mod communities;
 pub mod practice;
 mod support;
@@ -197,6 +198,15 @@ impl Access {
         self.administers_any_alliance() || !self.led_schools().is_empty()
     }
 
+    // ---- themes ----
+
+    /// A theme of the shared taxonomy is seen by everyone; an alliance's own theme by
+    /// those who see the alliance, wherever it is reached (a tag on a practice, a
+    /// community, a request...).
+    pub fn sees_theme(&self, alliance_id: Option<i32>) -> bool {
+        alliance_id.is_none_or(|id| self.sees_alliance(id))
+    }
+
     // ---- schools ----
 
     /// Headteachers, senior leaders and school CPD leads lead a school: they answer for it
@@ -256,6 +266,31 @@ impl Access {
             .add(person::Column::Id.in_subquery(alliance_people))
     }
 
+    /// Restricts a query on people to those whose email the caller reads (see
+    /// `administers_person`): a search matches an email only there, so that it cannot
+    /// tell who has an address the caller may not read.
+    pub fn email_condition(&self) -> Condition {
+        if self.platform_admin {
+            return Condition::all();
+        }
+        let managed_staff = Query::select()
+            .column(staff_role::Column::PersonId)
+            .from(staff_role::Entity)
+            .and_where(staff_role::Column::EndsOn.is_null())
+            .and_where(staff_role::Column::SchoolId.is_in(self.managed_schools.iter().copied()))
+            .to_owned();
+        let administered_roles = Query::select()
+            .column(alliance_role::Column::PersonId)
+            .from(alliance_role::Entity)
+            .and_where(alliance_role::Column::EndsOn.is_null())
+            .and_where(alliance_role::Column::AllianceId.is_in(self.administered_alliances()))
+            .to_owned();
+        Condition::any()
+            .add(person::Column::Id.eq(self.person_id))
+            .add(person::Column::Id.in_subquery(managed_staff))
+            .add(person::Column::Id.in_subquery(administered_roles))
+    }
+
     /// Whether the caller sees a person, given where that person works now.
     pub fn sees_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
         self.platform_admin
@@ -273,6 +308,44 @@ impl Access {
             || schools.iter().any(|school| self.manages_school(*school))
             || alliances.iter().any(|a| self.administers_alliance(*a))
     }
+}
+
+/// Whether `reader` (`None` when not signed in) sees an alliance: anonymous callers see
+/// none.
+pub fn sees_alliance(reader: Option<&Access>, alliance_id: i32) -> bool {
+    reader.is_some_and(|access| access.sees_alliance(alliance_id))
+}
+
+/// Whether `reader` (`None` when not signed in) sees a theme: anonymous callers see the
+/// shared taxonomy only.
+pub fn sees_theme(reader: Option<&Access>, alliance_id: Option<i32>) -> bool {
+    match reader {
+        Some(access) => access.sees_theme(alliance_id),
+        None => alliance_id.is_none(),
+    }
+}
+
+/// Restricts a query on themes (`column`: their alliance) to those `reader` sees.
+pub fn theme_condition(reader: Option<&Access>, column: impl ColumnTrait) -> Condition {
+    match reader {
+        Some(access) if access.platform_admin => Condition::all(),
+        Some(access) => Condition::any()
+            .add(column.is_null())
+            .add(column.is_in(access.alliances.iter().copied())),
+        None => Condition::all().add(column.is_null()),
+    }
+}
+
+/// Restricts a filter on one theme (`themeId`) to a theme `reader` sees: a hidden
+/// theme's id matches nothing, so the filter cannot tell what carries it.
+pub fn seen_theme_condition(reader: Option<&Access>, theme_id: i32) -> Condition {
+    let seen = Query::select()
+        .expr(Expr::val(1))
+        .from(theme::Entity)
+        .and_where(theme::Column::Id.eq(theme_id))
+        .cond_where(theme_condition(reader, theme::Column::AllianceId))
+        .to_owned();
+    Condition::all().add(Expr::exists(seen))
 }
 
 /// Fails with `NotFound` (never `Forbidden`) for what the caller may not see, so that

@@ -6,6 +6,7 @@ use entity::enums::CommunityMembershipStatus;
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
 };
+use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{
@@ -49,11 +50,12 @@ pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<O
         NodeKind::DiscussionThread | NodeKind::DiscussionReply => {
             let thread = kind == NodeKind::DiscussionThread;
             discussion_post::Entity::find_by_id(key)
-                .filter(access.post_condition())
                 .filter(if thread {
-                    discussion_post::Column::ThreadId.is_null()
+                    Condition::all()
+                        .add(access.post_condition())
+                        .add(discussion_post::Column::ThreadId.is_null())
                 } else {
-                    discussion_post::Column::ThreadId.is_not_null()
+                    access.reply_condition()
                 })
                 .one(db(ctx))
                 .await?

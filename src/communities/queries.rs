@@ -9,6 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, Enquiry, theme_key};
+use crate::alliances::alliance_filter_key;
+use crate::auth::policy;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
@@ -56,7 +58,7 @@ impl CommunityQuery {
         let mut select = community::Entity::find().filter(access.community_condition());
         if let Some(id) = &filter.alliance_id {
             select = select
-                .filter(community::Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+                .filter(community::Column::AllianceId.eq(alliance_filter_key(Some(&access), id)));
         }
         if let Some(search) = filter
             .search
@@ -77,10 +79,10 @@ impl CommunityQuery {
             select = select.filter(community::Column::Status.is_in(statuses));
         }
         if let Some(theme) = &filter.theme_id {
-            select = select.filter(
-                community::Column::ThemeKeys
-                    .contains(theme_key(key_or_none(theme, NodeKind::Theme))),
-            );
+            let key = key_or_none(theme, NodeKind::Theme);
+            select = select
+                .filter(community::Column::ThemeKeys.contains(theme_key(key)))
+                .filter(policy::seen_theme_condition(Some(&access), key));
         }
         match filter.viewer_is_member {
             Some(true) => {
@@ -122,9 +124,10 @@ impl CommunityQuery {
             select = select.filter(enquiry::Column::Stage.is_in(stages));
         }
         if let Some(theme) = &filter.theme_id {
-            select = select.filter(
-                enquiry::Column::ThemeKeys.contains(theme_key(key_or_none(theme, NodeKind::Theme))),
-            );
+            let key = key_or_none(theme, NodeKind::Theme);
+            select = select
+                .filter(enquiry::Column::ThemeKeys.contains(theme_key(key)))
+                .filter(policy::seen_theme_condition(Some(&access), key));
         }
         if let Some(owner) = &filter.owner_id {
             select =

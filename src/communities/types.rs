@@ -7,8 +7,8 @@ use entity::enums::{
     EnquiryStage, MeetingStatus, SchoolPhase,
 };
 use entity::{
-    alliance, community, community_meeting, community_member, discussion_post, enquiry,
-    enquiry_evidence, enquiry_stage_change, meeting_attendance, school, theme,
+    community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
+    enquiry_stage_change, meeting_attendance, school, theme,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
@@ -16,7 +16,10 @@ use sea_orm::sea_query::Condition;
 use super::discussion_host::Host;
 use super::theme_ids;
 use crate::alliances::Alliance;
-use crate::graphql::context::{access, db, load, load_many, load_required};
+use crate::alliances::visible_alliance;
+use crate::auth::policy;
+use crate::graphql::context::{access, db, load, load_many, load_required, reader};
+use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
@@ -64,10 +67,57 @@ crate::wraps!(
     EnquiryStageChange(enquiry_stage_change::Model)
 );
 
-/// Themes by id, in one batch with every other theme the request loads.
+/// Themes by id that the caller sees, in one batch with every other theme the request
+/// loads: an alliance's own theme tagging a public item is not shown to those who may
+/// not see that alliance.
 pub(crate) async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
+    let reader = reader(ctx).await?;
     let themes = load_many::<theme::Entity>(ctx, &theme_ids(keys)).await?;
-    Ok(themes.into_iter().map(Theme).collect())
+    Ok(themes
+        .into_iter()
+        .filter(|theme| policy::sees_theme(reader.as_deref(), theme.alliance_id))
+        .map(Theme)
+        .collect())
+}
+
+/// The community with this id if the caller sees it, whichever object led there.
+async fn community_if_seen(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Community>> {
+    let access = access(ctx).await?;
+    Ok(load::<community::Entity>(ctx, id)
+        .await?
+        .filter(|row| access.sees_community(row))
+        .map(Community))
+}
+
+/// The community of an object only seen with its community (a membership, a meeting):
+/// checked all the same, `NOT_FOUND` should that ever not hold.
+async fn community_seen_with(ctx: &Context<'_>, id: i32) -> ApiResult<Community> {
+    community_if_seen(ctx, id).await?.ok_or(ApiError::NotFound)
+}
+
+/// One row of `E` by id, if `condition` (the policy's) lets the caller read it; batched
+/// with the request's other such loads.
+async fn readable_row<E>(
+    ctx: &Context<'_>,
+    id: i32,
+    column: E::Column,
+    condition: Condition,
+) -> ApiResult<E::Model>
+where
+    E: crate::graphql::loaders::Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let list = ChildList::<E> {
+        parent: id,
+        parent_column: column,
+        condition,
+        fingerprint: format!("readable {}", std::any::type_name::<E>()),
+    };
+    child_rows(ctx, list)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(ApiError::NotFound)
 }
 
 pub(crate) async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
@@ -172,10 +222,10 @@ impl Community {
     pub async fn id(&self) -> ID {
         NodeKind::Community.id(self.0.id)
     }
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(
-            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
-        ))
+    /// The community's alliance; `null` when the caller may not see it (a member whose
+    /// own place in the alliance has ended).
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
     }
     async fn name(&self) -> &str {
         &self.0.name
@@ -346,9 +396,7 @@ impl CommunityMembership {
         NodeKind::CommunityMembership.id(self.0.id)
     }
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(
-            load_required::<community::Entity>(ctx, self.0.community_id).await?,
-        ))
+        Ok(community_seen_with(ctx, self.0.community_id).await?)
     }
     /// The member, if the caller can see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -389,9 +437,7 @@ impl CommunityMeeting {
         NodeKind::CommunityMeeting.id(self.0.id)
     }
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
-        Ok(Community(
-            load_required::<community::Entity>(ctx, self.0.community_id).await?,
-        ))
+        Ok(community_seen_with(ctx, self.0.community_id).await?)
     }
     async fn title(&self) -> &str {
         &self.0.title
@@ -484,9 +530,7 @@ impl DiscussionThread {
     /// The community whose discussion this is; `null` for comments on a practice.
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
         match self.0.community_id {
-            Some(id) => Ok(Some(Community(
-                load_required::<community::Entity>(ctx, id).await?,
-            ))),
+            Some(id) => Ok(community_if_seen(ctx, id).await?),
             None => Ok(None),
         }
     }
@@ -570,7 +614,13 @@ impl DiscussionReply {
     async fn thread(&self, ctx: &Context<'_>) -> Result<DiscussionThread> {
         let thread = self.0.thread_id.unwrap_or_default();
         Ok(DiscussionThread(
-            load_required::<discussion_post::Entity>(ctx, thread).await?,
+            readable_row::<discussion_post::Entity>(
+                ctx,
+                thread,
+                discussion_post::Column::Id,
+                access(ctx).await?.post_condition(),
+            )
+            .await?,
         ))
     }
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -605,17 +655,15 @@ impl Enquiry {
     pub async fn id(&self) -> ID {
         NodeKind::Enquiry.id(self.0.id)
     }
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(
-            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
-        ))
+    /// The enquiry's alliance; `null` when the caller may not see it (the owner of a
+    /// personal enquiry whose school has left).
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
     }
     /// The community running the enquiry; `null` for a personal enquiry.
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
         match self.0.community_id {
-            Some(id) => Ok(Some(Community(
-                load_required::<community::Entity>(ctx, id).await?,
-            ))),
+            Some(id) => Ok(community_if_seen(ctx, id).await?),
             None => Ok(None),
         }
     }
@@ -699,7 +747,13 @@ impl EnquiryEvidence {
     }
     async fn enquiry(&self, ctx: &Context<'_>) -> Result<Enquiry> {
         Ok(Enquiry(
-            load_required::<enquiry::Entity>(ctx, self.0.enquiry_id).await?,
+            readable_row::<enquiry::Entity>(
+                ctx,
+                self.0.enquiry_id,
+                enquiry::Column::Id,
+                access(ctx).await?.enquiry_condition(),
+            )
+            .await?,
         ))
     }
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {

@@ -54,6 +54,15 @@ pub async fn access(ctx: &Context<'_>) -> ApiResult<Arc<Access>> {
     caller(ctx).access(db(ctx)).await
 }
 
+/// The caller's access scope, or `None` when not signed in: for what anonymous callers
+/// may also read (public practice and what it reaches).
+pub async fn reader(ctx: &Context<'_>) -> ApiResult<Option<Arc<Access>>> {
+    if caller(ctx).signed_in().is_err() {
+        return Ok(None);
+    }
+    access(ctx).await.map(Some)
+}
+
 pub fn loader(ctx: &Context<'_>) -> Loader {
     ctx.data_unchecked::<Loader>().clone()
 }

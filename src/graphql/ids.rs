@@ -34,7 +34,7 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    const ALL: [NodeKind; 21] = [
+    pub const ALL: [NodeKind; 21] = [
         Self::Alliance,
         Self::AllianceMembership,
         Self::AllianceRole,

@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AllianceRole, Person, StaffRole};
-use crate::alliances::Alliance;
+use crate::alliances::{Alliance, alliance_filter_key};
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -17,7 +17,8 @@ use crate::schools::School;
 /// Narrows the list of people. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct PersonFilter {
-    /// Words in the name or email.
+    /// Words in the name, or in the email where the caller may read it (their own, and
+    /// the people they administer).
     pub search: Option<String>,
     /// Only people who work at this school now.
     pub school_id: Option<ID>,
@@ -117,11 +118,17 @@ impl PeopleQuery {
             .map(str::trim)
             .filter(|s| !s.is_empty())
         {
+            // Names are read by all who see the person; an email only by those the
+            // policy lets read it, so only there does the search look at it.
             select = select.filter(
                 Condition::any()
                     .add(contains_text(person::Column::GivenName, search))
                     .add(contains_text(person::Column::FamilyName, search))
-                    .add(contains_text(person::Column::Email, search)),
+                    .add(
+                        Condition::all()
+                            .add(contains_text(person::Column::Email, search))
+                            .add(access.email_condition()),
+                    ),
             );
         }
         if let Some(statuses) = filter.statuses {
@@ -138,7 +145,7 @@ impl PeopleQuery {
             select = select.filter(person::Column::Id.in_subquery(staff));
         }
         if let Some(alliance) = filter.alliance_id {
-            let alliance = decode_as(&alliance, NodeKind::Alliance).unwrap_or(0);
+            let alliance = alliance_filter_key(Some(&access), &alliance);
             let member_schools = Query::select()
                 .column(alliance_membership::Column::SchoolId)
                 .from(alliance_membership::Entity)

@@ -1,13 +1,13 @@
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
-use entity::{alliance, alliance_role, person, school, staff_role};
+use entity::{alliance_role, person, school, staff_role};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::places::places_of;
 use super::{person_in_staff_role, visible_person};
-use crate::alliances::Alliance;
+use crate::alliances::{Alliance, alliance_seen_with};
 use crate::graphql::context::{access, caller, load_required};
 use crate::graphql::eager::Eager;
 use crate::graphql::ids::NodeKind;
@@ -165,9 +165,7 @@ impl AllianceRole {
         Ok(visible_person(ctx, self.0.person_id).await?)
     }
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        Ok(Alliance(
-            load_required::<alliance::Entity>(ctx, self.0.alliance_id).await?,
-        ))
+        Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
     async fn role(&self) -> AllianceRoleKind {
         self.0.role

@@ -11,9 +11,10 @@ use entity::enums::{
     KeyStage, PracticeAction, PracticeStatus, PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{practice, school};
+use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Set, Statement,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set, Statement,
 };
 
 use super::authoring::{
@@ -23,6 +24,7 @@ use super::authoring::{
 use super::keys::enum_keys;
 use super::lifecycle::record;
 use super::{Practice, readable_practice, reader_condition};
+use crate::auth::policy::practice::audience_within;
 use crate::db::begin_write;
 use crate::graphql::context::{access, db, load_many};
 use crate::graphql::errors::{ApiResult, MutationResult, UserError};
@@ -139,10 +141,89 @@ async fn adapt(ctx: &Context<'_>, input: AdaptPracticeInput) -> MutationResult<P
     }
     .insert(&txn)
     .await?;
+    link_to_ancestors(&txn, created.id, origin.id).await?;
+    check_within_origin(&txn, &created, "audience.visibility").await?;
     add_author(&txn, created.id, access.person_id, Some(school_id), true).await?;
     record(&txn, &access, &created, PracticeAction::Created, None, None).await?;
     txn.commit().await?;
     Ok(Practice(created))
+}
+
+/// Records the ancestors of a new adaptation of `origin`: the origin and its own ancestors.
+pub async fn link_to_ancestors(
+    conn: &impl ConnectionTrait,
+    practice_id: i32,
+    origin_id: i32,
+) -> Result<(), DbErr> {
+    use entity::practice_ancestor::{Column, Entity};
+    let rows = Query::select()
+        .expr(Expr::val(practice_id))
+        .column(Column::AncestorId)
+        .from(Entity)
+        .and_where(Column::PracticeId.eq(origin_id))
+        .union(
+            UnionType::All,
+            Query::select()
+                .expr(Expr::val(practice_id))
+                .expr(Expr::val(origin_id))
+                .to_owned(),
+        )
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(Entity)
+        .columns([Column::PracticeId, Column::AncestorId])
+        .select_from(rows)
+        .map_err(|error| DbErr::Custom(error.to_string()))?
+        .to_owned();
+    conn.execute(&insert).await?;
+    Ok(())
+}
+
+/// Records the ancestors of every adaptation written in bulk (the seed command), walking
+/// up `adapted_from_id` in one statement.
+pub async fn link_all_ancestors(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    conn.execute_unprepared(
+        "INSERT INTO practice_ancestor (practice_id, ancestor_id)
+         WITH RECURSIVE chain (practice_id, ancestor_id) AS (
+             SELECT id, adapted_from_id FROM practice WHERE adapted_from_id IS NOT NULL
+             UNION ALL
+             SELECT chain.practice_id, origin.adapted_from_id
+             FROM chain JOIN practice origin ON origin.id = chain.ancestor_id
+             WHERE origin.adapted_from_id IS NOT NULL
+         )
+         SELECT practice_id, ancestor_id FROM chain",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Refuses an adaptation whose audience is wider than its origin's (`INVALID` on
+/// `field`): it carries the origin's text, and would not be read beyond the origin's
+/// readers anyway. Checked whenever its audience is chosen or it is about to be shared:
+/// adapting, editing, submitting, approving, publishing and restoring.
+pub async fn check_within_origin(
+    conn: &impl ConnectionTrait,
+    practice: &practice::Model,
+    field: &str,
+) -> MutationResult<()> {
+    let Some(origin_id) = practice.adapted_from_id else {
+        return Ok(());
+    };
+    let Some(origin) = practice::Entity::find_by_id(origin_id).one(conn).await? else {
+        return Ok(());
+    };
+    if audience_within(practice, &origin) {
+        return Ok(());
+    }
+    Err(UserError::invalid(
+        field,
+        format!(
+            "an adaptation carries its origin's text, so it is not shared more widely than the \
+             practice it adapts ({}): choose that audience or a narrower one",
+            origin.visibility.to_value()
+        ),
+    )
+    .into())
 }
 
 /// A practice's family tree, depth first from its first origin.

@@ -522,6 +522,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
     if shared && preview.visibility.beyond_school() {
         check_shareable(&preview)?;
     }
+    super::adaptation::check_within_origin(&txn, &preview, "audience.visibility").await?;
     update_if_version(
         &txn,
         change,
@@ -570,6 +571,15 @@ fn apply_preview(found: &practice::Model, change: &practice::ActiveModel) -> pra
     }
     if let sea_orm::ActiveValue::Set(value) = &change.outcome {
         preview.outcome = value.clone();
+    }
+    if let sea_orm::ActiveValue::Set(value) = &change.visibility {
+        preview.visibility = *value;
+    }
+    if let sea_orm::ActiveValue::Set(value) = &change.alliance_id {
+        preview.alliance_id = *value;
+    }
+    if let sea_orm::ActiveValue::Set(value) = &change.partnership_id {
+        preview.partnership_id = *value;
     }
     preview
 }

@@ -433,6 +433,9 @@ pub async fn load(
         }
         .insert(txn)
         .await?;
+        if let Some((origin, _, _)) = demo.adapts {
+            super::adaptation::link_to_ancestors(txn, row.id, ids[origin]).await?;
+        }
         ids.push(row.id);
         practice_author::ActiveModel {
             practice_id: Set(row.id),

@@ -10,6 +10,7 @@ use entity::enums::{PracticeAction, PracticeStatus};
 use entity::{practice, practice_event, practice_revision};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
+use super::adaptation::check_within_origin;
 use super::safeguarding::check_shareable;
 use super::{Practice, readable_practice};
 use crate::audit::{self, AuditEntry};
@@ -288,6 +289,10 @@ where
     let txn = begin_write(db(ctx)).await?;
     let found = readable_practice(&txn, &access, &step.id, "practiceId").await?;
     check(&txn, &access, &found).await?;
+    if step.to == PracticeStatus::Published || step.to == PracticeStatus::InReview {
+        // Sharing it (again): an origin may have narrowed since its audience was chosen.
+        check_within_origin(&txn, &found, "practiceId").await?;
+    }
     let mut notices = Notices::new(ctx, access.person_id);
     let updated =
         change_status(&txn, &access, found, step.to, step.action, comment.clone()).await?;

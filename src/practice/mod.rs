@@ -16,9 +16,7 @@ pub mod safeguarding;
 pub mod search;
 pub mod types;
 
-pub use types::{Practice, PracticeEndorsement};
-
-use std::sync::Arc;
+pub use types::{Practice, PracticeEndorsement, is_author_of};
 
 use async_graphql::{Context, ID};
 use entity::practice;
@@ -27,19 +25,12 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::auth::policy::Access;
 use crate::auth::policy::practice::practice_condition;
-use crate::graphql::context::{access, caller};
+
 use crate::graphql::errors::{ApiResult, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::nested::{ChildList, child_rows};
 
-/// The caller's access scope, or `None` when not signed in: public practice is read
-/// without signing in.
-pub async fn reader(ctx: &Context<'_>) -> ApiResult<Option<Arc<Access>>> {
-    if caller(ctx).signed_in().is_err() {
-        return Ok(None);
-    }
-    access(ctx).await.map(Some)
-}
+pub use crate::graphql::context::reader;
 
 /// What the caller reads of practice.
 pub async fn reader_condition(ctx: &Context<'_>) -> ApiResult<Condition> {

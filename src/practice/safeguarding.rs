@@ -172,6 +172,7 @@ async fn restore(ctx: &Context<'_>, input: RestorePracticeInput) -> MutationResu
     if found.visibility.beyond_school() {
         check_shareable(&found)?;
     }
+    super::adaptation::check_within_origin(&txn, &found, "practiceId").await?;
     let mut change: practice::ActiveModel = found.clone().into();
     change.taken_down_at = Set(None);
     change.taken_down_by_id = Set(None);

@@ -40,7 +40,8 @@ use tokio::sync::OnceCell;
 
 use super::Practice;
 use super::keys::{any_key, enum_key};
-use crate::auth::policy::practice::practice_condition;
+use crate::alliances::alliance_filter_key;
+use crate::auth::policy::{self, practice::practice_condition};
 use crate::communities::theme_key;
 use crate::graphql::context::search_db;
 use crate::graphql::errors::{ApiError, ApiResult};
@@ -585,11 +586,18 @@ async fn search(
         condition = condition.add(practice::Column::Kind.is_in(kinds));
     }
     if let Some(themes) = filter.theme_ids {
-        let keys = themes
+        // A theme the caller may not see matches nothing.
+        let tagged = themes
             .iter()
-            .map(|id| theme_key(key_or_none(id, NodeKind::Theme)))
-            .collect();
-        condition = condition.add(any_key(practice::Column::ThemeKeys, keys));
+            .map(|id| key_or_none(id, NodeKind::Theme))
+            .fold(Condition::any(), |any, key| {
+                any.add(
+                    Condition::all()
+                        .add(practice::Column::ThemeKeys.contains(theme_key(key)))
+                        .add(policy::seen_theme_condition(reader.as_deref(), key)),
+                )
+            });
+        condition = condition.add(tagged);
     }
     if let Some(phases) = filter.phases {
         let keys = phases.into_iter().map(enum_key).collect();
@@ -607,8 +615,8 @@ async fn search(
         condition = condition.add(practice::Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
     }
     if let Some(id) = &filter.alliance_id {
-        condition =
-            condition.add(practice::Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        let alliance = alliance_filter_key(reader.as_deref(), id);
+        condition = condition.add(practice::Column::AllianceId.eq(alliance));
     }
     if let Some(visibilities) = filter.visibilities {
         condition = condition.add(practice::Column::Visibility.is_in(visibilities));

@@ -76,6 +76,15 @@ impl Practice {
     }
 }
 
+/// Whether a person is an author of a practice (batched with the request's other author
+/// look-ups).
+pub async fn is_author_of(ctx: &Context<'_>, practice_id: i32, person_id: i32) -> Result<bool> {
+    Ok(authors_of(ctx, practice_id)
+        .await?
+        .iter()
+        .any(|author| author.person_id == person_id))
+}
+
 async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_author::Model>> {
     let list = ChildList::<practice_author::Entity> {
         parent: practice_id,

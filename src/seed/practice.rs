@@ -319,6 +319,7 @@ pub async fn seed_practice(
         }
     }
     flush(&txn, &mut practices, &mut authors, &mut endorsements).await?;
+    crate::practice::adaptation::link_all_ancestors(&txn).await?;
     // Adaptation counts, as `counts::refresh` computes them, of the few items adapted
     // (an origin is written before its adaptations, so they are counted afterwards).
     txn.execute_unprepared(

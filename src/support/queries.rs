@@ -9,6 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::SupportArrangementFilter;
 use super::{SupportArrangement, SupportOffer, SupportRequest};
+use crate::alliances::alliance_filter_key;
+use crate::auth::policy::{self, Access};
 use crate::communities::theme_key;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -43,11 +45,11 @@ fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
     decode_as(id, kind).unwrap_or(0)
 }
 
-pub fn request_condition(filter: &SupportRequestFilter) -> Condition {
+pub fn request_condition(access: &Access, filter: &SupportRequestFilter) -> Condition {
     use support_request::Column;
     let mut condition = Condition::all();
     if let Some(id) = &filter.alliance_id {
-        condition = condition.add(Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
     }
     if let Some(id) = &filter.school_id {
         condition = condition.add(Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
@@ -59,17 +61,19 @@ pub fn request_condition(filter: &SupportRequestFilter) -> Condition {
         condition = condition.add(Column::Urgency.is_in(urgencies.clone()));
     }
     if let Some(id) = &filter.theme_id {
-        condition =
-            condition.add(Column::ThemeKeys.contains(theme_key(key_or_none(id, NodeKind::Theme))));
+        let key = key_or_none(id, NodeKind::Theme);
+        condition = condition
+            .add(Column::ThemeKeys.contains(theme_key(key)))
+            .add(policy::seen_theme_condition(Some(access), key));
     }
     condition
 }
 
-pub fn offer_condition(filter: &SupportOfferFilter) -> Condition {
+pub fn offer_condition(access: &Access, filter: &SupportOfferFilter) -> Condition {
     use support_offer::Column;
     let mut condition = Condition::all();
     if let Some(id) = &filter.alliance_id {
-        condition = condition.add(Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
     }
     if let Some(id) = &filter.school_id {
         condition = condition.add(Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
@@ -81,20 +85,22 @@ pub fn offer_condition(filter: &SupportOfferFilter) -> Condition {
         condition = condition.add(Column::Status.is_in(statuses.clone()));
     }
     if let Some(id) = &filter.theme_id {
-        condition =
-            condition.add(Column::ThemeKeys.contains(theme_key(key_or_none(id, NodeKind::Theme))));
+        let key = key_or_none(id, NodeKind::Theme);
+        condition = condition
+            .add(Column::ThemeKeys.contains(theme_key(key)))
+            .add(policy::seen_theme_condition(Some(access), key));
     }
     condition
 }
 
-pub fn arrangement_condition(filter: &SupportArrangementFilter) -> Condition {
+pub fn arrangement_condition(access: &Access, filter: &SupportArrangementFilter) -> Condition {
     use support_arrangement::Column;
     let mut condition = Condition::all();
     if let Some(statuses) = &filter.statuses {
         condition = condition.add(Column::Status.is_in(statuses.clone()));
     }
     if let Some(id) = &filter.alliance_id {
-        condition = condition.add(Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
+        condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
     }
     if let Some(id) = &filter.school_id {
         let school = key_or_none(id, NodeKind::School);
@@ -137,7 +143,7 @@ impl SupportQuery {
         let access = access(ctx).await?;
         let select = support_request::Entity::find()
             .filter(access.support_request_condition())
-            .filter(request_condition(&filter.unwrap_or_default()));
+            .filter(request_condition(&access, &filter.unwrap_or_default()));
         let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
@@ -164,7 +170,7 @@ impl SupportQuery {
         let access = access(ctx).await?;
         let select = support_offer::Entity::find()
             .filter(access.support_offer_condition())
-            .filter(offer_condition(&filter.unwrap_or_default()));
+            .filter(offer_condition(&access, &filter.unwrap_or_default()));
         let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
@@ -192,7 +198,7 @@ impl SupportQuery {
         let access = access(ctx).await?;
         let select = support_arrangement::Entity::find()
             .filter(access.support_arrangement_condition())
-            .filter(arrangement_condition(&filter.unwrap_or_default()));
+            .filter(arrangement_condition(&access, &filter.unwrap_or_default()));
         let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
@@ -222,7 +228,7 @@ pub async fn nested_requests(
         parent_column,
         condition: Condition::all()
             .add(access.support_request_condition())
-            .add(request_condition(&filter)),
+            .add(request_condition(&access, &filter)),
         fingerprint: format!("{parent_column:?}.supportRequests {filter:?}"),
     };
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -243,7 +249,7 @@ pub async fn nested_offers(
         parent_column,
         condition: Condition::all()
             .add(access.support_offer_condition())
-            .add(offer_condition(&filter)),
+            .add(offer_condition(&access, &filter)),
         fingerprint: format!("{parent_column:?}.supportOffers {filter:?}"),
     };
     Ok(child_page(ctx, list, &args, |row| row.id).await?)

@@ -6,15 +6,16 @@ use entity::enums::{
     SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus, SupportUrgency,
 };
 use entity::{
-    alliance, school, support_arrangement, support_arrangement_change, support_offer,
-    support_offer_change, support_request, support_request_change,
+    school, support_arrangement, support_arrangement_change, support_offer, support_offer_change,
+    support_request, support_request_change,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
-use crate::alliances::Alliance;
+use crate::alliances::{Alliance, visible_alliance};
+use crate::auth::policy::Access;
 use crate::communities::types::themes_of;
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::errors::{ApiError, ApiResult};
@@ -68,10 +69,6 @@ async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>>
     }
 }
 
-async fn alliance_of(ctx: &Context<'_>, id: i32) -> Result<Alliance> {
-    Ok(Alliance(load_required::<alliance::Entity>(ctx, id).await?))
-}
-
 /// Half days planned in arrangements of a request that were not cancelled, loaded with
 /// every other request's in one statement.
 pub(super) async fn half_days_planned(ctx: &Context<'_>, request: i32) -> ApiResult<i32> {
@@ -101,7 +98,7 @@ pub struct SupportArrangementFilter {
 }
 
 fn arrangement_list(
-    access_condition: Condition,
+    access: &Access,
     parent: i32,
     parent_column: support_arrangement::Column,
     filter: &SupportArrangementFilter,
@@ -111,8 +108,8 @@ fn arrangement_list(
         parent,
         parent_column,
         condition: Condition::all()
-            .add(access_condition)
-            .add(super::queries::arrangement_condition(filter)),
+            .add(access.support_arrangement_condition())
+            .add(super::queries::arrangement_condition(access, filter)),
         fingerprint: format!("{name} {filter:?}"),
     }
 }
@@ -122,8 +119,10 @@ impl SupportRequest {
     pub async fn id(&self) -> ID {
         NodeKind::SupportRequest.id(self.0.id)
     }
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        alliance_of(ctx, self.0.alliance_id).await
+    /// The alliance; `null` when the caller may not see it (one whose school has left it
+    /// still sees what it asked for, offered or took part in there).
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
     }
     /// The school that needs support.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
@@ -212,7 +211,7 @@ impl SupportRequest {
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
         let list = arrangement_list(
-            access.support_arrangement_condition(),
+            &access,
             self.0.id,
             support_arrangement::Column::RequestId,
             &filter.unwrap_or_default(),
@@ -254,8 +253,10 @@ impl SupportOffer {
     pub async fn id(&self) -> ID {
         NodeKind::SupportOffer.id(self.0.id)
     }
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        alliance_of(ctx, self.0.alliance_id).await
+    /// The alliance; `null` when the caller may not see it (one whose school has left it
+    /// still sees what it asked for, offered or took part in there).
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
     }
     /// The person who would give the support, if one is named (and the caller sees them).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -337,7 +338,7 @@ impl SupportOffer {
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
         let list = arrangement_list(
-            access.support_arrangement_condition(),
+            &access,
             self.0.id,
             support_arrangement::Column::OfferId,
             &filter.unwrap_or_default(),
@@ -353,8 +354,10 @@ impl SupportArrangement {
     pub async fn id(&self) -> ID {
         NodeKind::SupportArrangement.id(self.0.id)
     }
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
-        alliance_of(ctx, self.0.alliance_id).await
+    /// The alliance; `null` when the caller may not see it (one whose school has left it
+    /// still sees what it asked for, offered or took part in there).
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
     }
     /// The request it meets, if the caller sees it.
     async fn request(&self, ctx: &Context<'_>) -> Result<Option<SupportRequest>> {

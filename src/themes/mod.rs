@@ -10,10 +10,10 @@ use sea_orm::{
 };
 
 use crate::alliances::Alliance;
-use crate::alliances::administered_alliance;
+use crate::alliances::{administered_alliance, visible_alliance};
 use crate::audit::{self, AuditEntry};
 use crate::db::begin_write;
-use crate::graphql::context::{access, db, load_required};
+use crate::graphql::context::{access, db};
 use crate::graphql::errors::{ApiError, ApiResult, MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::nested::{ChildList, child_rows};
@@ -36,12 +36,11 @@ impl Theme {
     async fn framework(&self) -> ThemeFramework {
         self.0.framework
     }
-    /// The alliance that added the theme; `null` for the shared taxonomy.
+    /// The alliance that added the theme; `null` for the shared taxonomy (and when the
+    /// caller may not see the alliance).
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
         match self.0.alliance_id {
-            Some(id) => Ok(Some(Alliance(
-                load_required::<entity::alliance::Entity>(ctx, id).await?,
-            ))),
+            Some(id) => Ok(visible_alliance(ctx, id).await?),
             None => Ok(None),
         }
     }

@@ -321,7 +321,8 @@ async fn adaptations_counts_lineage_and_origins_show_only_what_the_reader_may_se
     let w = practice_world().await;
     let origin = w.shared(&w.amy, w.ashby, "PUBLIC", "Origin (public)").await;
     // Adaptations at each level, in this order: Brook SCHOOL, Ashby PARTNERSHIP, Cedar
-    // ALLIANCE, Far PUBLIC, a Lone draft; and a public adaptation of the Brook one.
+    // ALLIANCE, Far PUBLIC, a Lone draft; and an adaptation of the Brook one, at Brook
+    // (no wider than the text it copies).
     let brook = w
         .shared_adaptation(&w.ben, &origin, w.brook, "SCHOOL", "Brook (school)")
         .await;
@@ -344,7 +345,7 @@ async fn adaptations_counts_lineage_and_origins_show_only_what_the_reader_may_se
         .adapt(&w.lou, &origin, w.lone, "SCHOOL", "Lone (draft)")
         .await;
     let grandchild = w
-        .shared_adaptation(&w.ben, &brook, w.brook, "PUBLIC", "Brook again (public)")
+        .shared_adaptation(&w.ben, &brook, w.brook, "SCHOOL", "Brook again (school)")
         .await;
     mutate_ok(
         &w.app,
@@ -409,7 +410,7 @@ async fn adaptations_counts_lineage_and_origins_show_only_what_the_reader_may_se
         [
             branch("Origin (public)", 0, None, "Ashby Primary", true),
             branch("?", 1, Some(0), "?", false),
-            branch("Brook again (public)", 2, Some(1), "Brook Academy", false),
+            branch("?", 2, Some(1), "?", false),
             branch("?", 1, Some(0), "?", false),
             branch("?", 1, Some(0), "?", false),
             branch("Far (public)", 1, Some(0), "Far School", false),
@@ -426,7 +427,7 @@ async fn adaptations_counts_lineage_and_origins_show_only_what_the_reader_may_se
         [
             branch("Origin (public)", 0, None, "Ashby Primary", false),
             branch("Brook (school)", 1, Some(0), "Brook Academy", false),
-            branch("Brook again (public)", 2, Some(1), "Brook Academy", true),
+            branch("Brook again (school)", 2, Some(1), "Brook Academy", true),
             branch("Ashby (partnership)", 1, Some(0), "Ashby Primary", false),
             branch("Cedar (alliance)", 1, Some(0), "Cedar School", false),
             branch("Far (public)", 1, Some(0), "Far School", false),
@@ -440,15 +441,25 @@ async fn adaptations_counts_lineage_and_origins_show_only_what_the_reader_may_se
     );
     assert_eq!(branches(&lou).len(), 7);
 
-    // An adaptation whose origin the reader may not see says it has one, nothing more.
-    for token in [None, Some(&w.oz.token), Some(&w.cat.token)] {
-        let seen = w
-            .read(token.map(String::as_str), &grandchild, FAMILY)
-            .await
-            .unwrap();
-        assert_eq!(seen["isAdaptation"], true);
-        assert_eq!(seen["adaptedFrom"], Value::Null);
-    }
+    // An adaptation whose origin the reader may not see (Cedar's teacher, made a
+    // co-author of Brook's second adaptation) says it has one, nothing more.
+    mutate_ok(
+        &w.app,
+        &w.ben.token,
+        "addPracticeCoAuthor",
+        "practice { id }",
+        json!({ "practiceId": grandchild, "personId": w.cat.gid() }),
+    )
+    .await;
+    let seen = w
+        .read(Some(&w.cat.token), &grandchild, FAMILY)
+        .await
+        .unwrap();
+    assert_eq!(seen["isAdaptation"], true);
+    assert_eq!(seen["adaptedFrom"], Value::Null);
+    // Others outside Brook read neither.
+    assert!(!w.sees(None, &grandchild).await);
+    assert!(!w.sees(Some(&w.oz.token), &grandchild).await);
     let seen = w
         .read(Some(&w.head_b.token), &grandchild, FAMILY)
         .await

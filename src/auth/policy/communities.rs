@@ -305,4 +305,19 @@ impl Access {
             ))
             .add(Column::PracticeId.in_subquery(readable_practice))
     }
+
+    /// Restricts replies to those the caller reads whose thread they also read: a reply
+    /// in a thread hidden from them (its author's school withdrew consent, say) is hidden
+    /// with it.
+    pub fn reply_condition(&self) -> Condition {
+        use entity::discussion_post::{Column, Entity};
+        let readable_threads = Query::select()
+            .column(Column::Id)
+            .from(Entity)
+            .cond_where(self.post_condition())
+            .to_owned();
+        Condition::all()
+            .add(self.post_condition())
+            .add(Column::ThreadId.in_subquery(readable_threads))
+    }
 }
