@@ -108,7 +108,7 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: RequestToJoinCommunityInput,
     ) -> Result<RequestToJoinCommunityPayload> {
-        RequestToJoinCommunityPayload::from_result(request(ctx, input).await)
+        RequestToJoinCommunityPayload::run(input, |input| request(ctx, input)).await
     }
 
     /// Invites someone who takes part in the alliance. Facilitators may.
@@ -117,7 +117,7 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: InviteToCommunityInput,
     ) -> Result<InviteToCommunityPayload> {
-        InviteToCommunityPayload::from_result(invite(ctx, input).await)
+        InviteToCommunityPayload::run(input, |input| invite(ctx, input)).await
     }
 
     /// Approves a request to join. Facilitators may.
@@ -126,9 +126,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: ApproveCommunityMembershipInput,
     ) -> Result<ApproveCommunityMembershipPayload> {
-        ApproveCommunityMembershipPayload::from_result(
-            step(ctx, &input.membership_id, Step::Approve, None).await,
-        )
+        ApproveCommunityMembershipPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Approve, None).await
+        })
+        .await
     }
 
     /// Declines a request to join, with a reason. Facilitators may.
@@ -137,15 +138,16 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: DeclineCommunityMembershipInput,
     ) -> Result<DeclineCommunityMembershipPayload> {
-        DeclineCommunityMembershipPayload::from_result(
+        DeclineCommunityMembershipPayload::run(input, |input| async move {
             step(
                 ctx,
                 &input.membership_id,
                 Step::Decline,
                 Some(&input.reason),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// Accepts an invitation to the caller.
@@ -154,9 +156,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: AcceptCommunityInvitationInput,
     ) -> Result<AcceptCommunityInvitationPayload> {
-        AcceptCommunityInvitationPayload::from_result(
-            step(ctx, &input.membership_id, Step::Accept, None).await,
-        )
+        AcceptCommunityInvitationPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Accept, None).await
+        })
+        .await
     }
 
     /// Declines an invitation to the caller.
@@ -165,9 +168,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: DeclineCommunityInvitationInput,
     ) -> Result<DeclineCommunityInvitationPayload> {
-        DeclineCommunityInvitationPayload::from_result(
-            step(ctx, &input.membership_id, Step::Refuse, None).await,
-        )
+        DeclineCommunityInvitationPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Refuse, None).await
+        })
+        .await
     }
 
     /// Removes a member. Facilitators may; the last facilitator cannot be removed.
@@ -176,15 +180,16 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: RemoveCommunityMemberInput,
     ) -> Result<RemoveCommunityMemberPayload> {
-        RemoveCommunityMemberPayload::from_result(
+        RemoveCommunityMemberPayload::run(input, |input| async move {
             step(
                 ctx,
                 &input.membership_id,
                 Step::Remove,
                 input.reason.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// Makes a member a facilitator. Facilitators may.
@@ -193,9 +198,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: MakeCommunityFacilitatorInput,
     ) -> Result<MakeCommunityFacilitatorPayload> {
-        MakeCommunityFacilitatorPayload::from_result(
-            step(ctx, &input.membership_id, Step::Promote, None).await,
-        )
+        MakeCommunityFacilitatorPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Promote, None).await
+        })
+        .await
     }
 
     /// Leaves a community. The last facilitator must first make another.
@@ -204,7 +210,7 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: LeaveCommunityInput,
     ) -> Result<LeaveCommunityPayload> {
-        LeaveCommunityPayload::from_result(leave(ctx, input).await)
+        LeaveCommunityPayload::run(input, |input| leave(ctx, input)).await
     }
 }
 

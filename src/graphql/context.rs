@@ -24,6 +24,8 @@ pub struct Services {
     pub mailer: Arc<dyn Mailer>,
     pub sign_in_limiter: SignInLimiter,
     pub public_url: String,
+    /// Whether links may be `http` as well as `https` (`--allow-http-links`).
+    pub allow_http_links: bool,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;
