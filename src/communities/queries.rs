@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, Enquiry, theme_key};
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
@@ -19,7 +20,7 @@ use crate::graphql::pagination::{
 #[derive(InputObject, Default)]
 pub struct CommunityFilter {
     pub alliance_id: Option<ID>,
-    /// Words in the name or purpose.
+    /// Words in the name or purpose (at most 200 characters).
     pub search: Option<String>,
     pub kinds: Option<Vec<CommunityKind>>,
     pub statuses: Option<Vec<CommunityStatus>>,
@@ -58,12 +59,7 @@ impl CommunityQuery {
             select = select
                 .filter(community::Column::AllianceId.eq(key_or_none(id, NodeKind::Alliance)));
         }
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             select = select.filter(
                 Condition::any()
                     .add(contains_text(community::Column::Name, search))

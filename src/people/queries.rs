@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::Alliance;
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -17,7 +18,7 @@ use crate::schools::School;
 /// Narrows the list of people. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct PersonFilter {
-    /// Words in the name or email.
+    /// Words in the name or email (at most 200 characters).
     pub search: Option<String>,
     /// Only people who work at this school now.
     pub school_id: Option<ID>,
@@ -111,12 +112,7 @@ impl PeopleQuery {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
         let mut select = person::Entity::find().filter(access.person_condition());
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             select = select.filter(
                 Condition::any()
                     .add(contains_text(person::Column::GivenName, search))
