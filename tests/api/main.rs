@@ -4,17 +4,21 @@
 
 mod common;
 mod community_world;
+mod input_schema;
 mod practice_readers;
 mod practice_world;
 mod support_world;
 mod world;
 
 mod alliance_scenario;
+mod canonical_ids;
 mod communities_bad_input;
 mod communities_scenario;
 mod communities_visibility;
 mod http_limits;
 mod invitations;
+mod link_input;
+mod numeric_input;
 mod pagination;
 mod policy;
 mod practice_bad_input;
@@ -32,3 +36,4 @@ mod support_bad_input;
 mod support_policy;
 mod support_scenario;
 mod support_sql_count;
+mod text_input;
