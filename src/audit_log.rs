@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::auth::policy::audit::reads_practice_comment;
 use crate::communities::types::person_of;
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, root_page};
@@ -61,7 +62,7 @@ impl AuditEvent {
 pub struct AuditEventFilter {
     pub school_id: Option<ID>,
     pub alliance_id: Option<ID>,
-    /// Only actions starting with this, such as `practice.`.
+    /// Only actions starting with this, such as `practice.` (at most 200 characters).
     pub action_prefix: Option<String>,
     /// Only changes to this object.
     pub subject_id: Option<ID>,
@@ -95,7 +96,7 @@ impl AuditQuery {
             let key = decode_as(id, NodeKind::Alliance).unwrap_or(0);
             select = select.filter(audit_event::Column::AllianceId.eq(key));
         }
-        if let Some(prefix) = filter.action_prefix.as_deref().filter(|p| !p.is_empty()) {
+        if let Some(prefix) = search_text("filter.actionPrefix", filter.action_prefix.as_deref())? {
             select = select.filter(audit_event::Column::Action.starts_with(prefix));
         }
         if let Some(subject) = &filter.subject_id {

@@ -66,6 +66,11 @@ pub struct ServerConfig {
     #[arg(long, env = "TRELLIS_OUTBOX_DIR", default_value = "outbox")]
     pub outbox_dir: PathBuf,
 
+    /// Accept `http` links (practice links, meeting addresses, enquiry evidence) as well as
+    /// `https` ones: for local testing against servers without TLS, never in production.
+    #[arg(long, env = "TRELLIS_ALLOW_HTTP_LINKS", default_value_t = false)]
+    pub allow_http_links: bool,
+
     /// Serve the schema to introspection queries.
     #[arg(long, env = "TRELLIS_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,

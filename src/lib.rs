@@ -135,6 +135,7 @@ pub fn app_state(
             config.limits.sign_in_per_ip_per_minute,
         ),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
+        allow_http_links: config.allow_http_links,
     });
     let schema = graphql::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.

@@ -115,7 +115,7 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: InviteSchoolToAllianceInput,
     ) -> Result<InviteSchoolToAlliancePayload> {
-        InviteSchoolToAlliancePayload::from_result(invite(ctx, input).await)
+        InviteSchoolToAlliancePayload::run(input, |input| invite(ctx, input)).await
     }
 
     /// Accepts an alliance's invitation on behalf of the school. The school's leaders may.
@@ -124,9 +124,10 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: AcceptAllianceInvitationInput,
     ) -> Result<AcceptAllianceInvitationPayload> {
-        AcceptAllianceInvitationPayload::from_result(
-            take_step(ctx, &input.membership_id, &ACCEPT).await,
-        )
+        AcceptAllianceInvitationPayload::run(input, |input| async move {
+            take_step(ctx, &input.membership_id, &ACCEPT).await
+        })
+        .await
     }
 
     /// Declines an alliance's invitation on behalf of the school. The school's leaders may.
@@ -135,9 +136,10 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: DeclineAllianceInvitationInput,
     ) -> Result<DeclineAllianceInvitationPayload> {
-        DeclineAllianceInvitationPayload::from_result(
-            take_step(ctx, &input.membership_id, &DECLINE).await,
-        )
+        DeclineAllianceInvitationPayload::run(input, |input| async move {
+            take_step(ctx, &input.membership_id, &DECLINE).await
+        })
+        .await
     }
 
     /// Pauses an active membership. The alliance's admins and CPD leads may.
@@ -146,9 +148,10 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: SuspendAllianceMembershipInput,
     ) -> Result<SuspendAllianceMembershipPayload> {
-        SuspendAllianceMembershipPayload::from_result(
-            take_step(ctx, &input.membership_id, &SUSPEND).await,
-        )
+        SuspendAllianceMembershipPayload::run(input, |input| async move {
+            take_step(ctx, &input.membership_id, &SUSPEND).await
+        })
+        .await
     }
 
     /// Makes a suspended membership active again. The alliance's admins and CPD leads may.
@@ -157,9 +160,10 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: ReinstateAllianceMembershipInput,
     ) -> Result<ReinstateAllianceMembershipPayload> {
-        ReinstateAllianceMembershipPayload::from_result(
-            take_step(ctx, &input.membership_id, &REINSTATE).await,
-        )
+        ReinstateAllianceMembershipPayload::run(input, |input| async move {
+            take_step(ctx, &input.membership_id, &REINSTATE).await
+        })
+        .await
     }
 
     /// Ends a membership: the school leaves the alliance and its partnerships there. The
@@ -169,7 +173,10 @@ impl MembershipMutation {
         ctx: &Context<'_>,
         input: EndAllianceMembershipInput,
     ) -> Result<EndAllianceMembershipPayload> {
-        EndAllianceMembershipPayload::from_result(take_step(ctx, &input.membership_id, &END).await)
+        EndAllianceMembershipPayload::run(input, |input| async move {
+            take_step(ctx, &input.membership_id, &END).await
+        })
+        .await
     }
 }
 

@@ -49,7 +49,7 @@ impl AllianceMutation {
         ctx: &Context<'_>,
         input: CreateAllianceInput,
     ) -> Result<CreateAlliancePayload> {
-        CreateAlliancePayload::from_result(create_alliance(ctx, input).await)
+        CreateAlliancePayload::run(input, |input| create_alliance(ctx, input)).await
     }
 
     /// Changes an alliance's name, kind, vision or description. Its admins and CPD leads
@@ -59,7 +59,7 @@ impl AllianceMutation {
         ctx: &Context<'_>,
         input: UpdateAllianceInput,
     ) -> Result<UpdateAlliancePayload> {
-        UpdateAlliancePayload::from_result(update_alliance(ctx, input).await)
+        UpdateAlliancePayload::run(input, |input| update_alliance(ctx, input)).await
     }
 }
 

@@ -78,7 +78,7 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: CreatePartnershipInput,
     ) -> Result<CreatePartnershipPayload> {
-        CreatePartnershipPayload::from_result(create(ctx, input).await)
+        CreatePartnershipPayload::run(input, |input| create(ctx, input)).await
     }
 
     /// Adds an active member school to a partnership. The alliance's admins and CPD leads
@@ -88,7 +88,7 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: AddSchoolToPartnershipInput,
     ) -> Result<AddSchoolToPartnershipPayload> {
-        AddSchoolToPartnershipPayload::from_result(add_school(ctx, input).await)
+        AddSchoolToPartnershipPayload::run(input, |input| add_school(ctx, input)).await
     }
 
     /// Records that a school left a partnership. The alliance's admins and CPD leads may.
@@ -97,7 +97,7 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: RemoveSchoolFromPartnershipInput,
     ) -> Result<RemoveSchoolFromPartnershipPayload> {
-        RemoveSchoolFromPartnershipPayload::from_result(remove_school(ctx, input).await)
+        RemoveSchoolFromPartnershipPayload::run(input, |input| remove_school(ctx, input)).await
     }
 
     /// Ends a partnership; its history stays. The alliance's admins and CPD leads may.
@@ -106,7 +106,7 @@ impl PartnershipMutation {
         ctx: &Context<'_>,
         input: EndPartnershipInput,
     ) -> Result<EndPartnershipPayload> {
-        EndPartnershipPayload::from_result(end(ctx, input).await)
+        EndPartnershipPayload::run(input, |input| end(ctx, input)).await
     }
 }
 

@@ -4,13 +4,14 @@ use entity::enums::AllianceKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::Alliance;
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
 use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
 
 /// Narrows the list of alliances. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct AllianceFilter {
-    /// Words in the name.
+    /// Words in the name (at most 200 characters).
     pub search: Option<String>,
     pub kinds: Option<Vec<AllianceKind>>,
 }
@@ -36,12 +37,7 @@ impl AllianceQuery {
         let filter = filter.unwrap_or_default();
         let mut select =
             alliance::Entity::find().filter(access.alliance_condition(alliance::Column::Id));
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             select = select.filter(contains_text(alliance::Column::Name, search));
         }
         if let Some(kinds) = filter.kinds {

@@ -101,7 +101,7 @@ impl ConsentMutation {
         ctx: &Context<'_>,
         input: SetSchoolSharingConsentInput,
     ) -> Result<SetSchoolSharingConsentPayload> {
-        SetSchoolSharingConsentPayload::from_result(set(ctx, input).await)
+        SetSchoolSharingConsentPayload::run(input, |input| set(ctx, input)).await
     }
 }
 

@@ -128,7 +128,7 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: StartDiscussionThreadInput,
     ) -> Result<StartDiscussionThreadPayload> {
-        StartDiscussionThreadPayload::from_result(start(ctx, input).await)
+        StartDiscussionThreadPayload::run(input, |input| start(ctx, input)).await
     }
 
     /// Replies to a thread. Active members may, while the community is not closed.
@@ -137,7 +137,7 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: ReplyToDiscussionThreadInput,
     ) -> Result<ReplyToDiscussionThreadPayload> {
-        ReplyToDiscussionThreadPayload::from_result(reply(ctx, input).await)
+        ReplyToDiscussionThreadPayload::run(input, |input| reply(ctx, input)).await
     }
 
     /// Edits the caller's own thread; `CONFLICT` if it changed since `expectedVersion`.
@@ -146,7 +146,7 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: UpdateDiscussionThreadInput,
     ) -> Result<UpdateDiscussionThreadPayload> {
-        UpdateDiscussionThreadPayload::from_result(
+        UpdateDiscussionThreadPayload::run(input, |input| async move {
             edit(
                 ctx,
                 Kind::Thread,
@@ -156,8 +156,9 @@ impl DiscussionMutation {
                 input.body_markdown.as_deref(),
             )
             .await
-            .map(DiscussionThread),
-        )
+            .map(DiscussionThread)
+        })
+        .await
     }
 
     /// Edits the caller's own reply; `CONFLICT` if it changed since `expectedVersion`.
@@ -166,7 +167,7 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: UpdateDiscussionReplyInput,
     ) -> Result<UpdateDiscussionReplyPayload> {
-        UpdateDiscussionReplyPayload::from_result(
+        UpdateDiscussionReplyPayload::run(input, |input| async move {
             edit(
                 ctx,
                 Kind::Reply,
@@ -176,8 +177,9 @@ impl DiscussionMutation {
                 Some(&input.body_markdown),
             )
             .await
-            .map(DiscussionReply),
-        )
+            .map(DiscussionReply)
+        })
+        .await
     }
 
     /// Deletes the caller's own thread; a placeholder stays so the discussion still reads.
@@ -186,11 +188,12 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: DeleteDiscussionThreadInput,
     ) -> Result<DeleteDiscussionThreadPayload> {
-        DeleteDiscussionThreadPayload::from_result(
+        DeleteDiscussionThreadPayload::run(input, |input| async move {
             delete(ctx, Kind::Thread, &input.thread_id)
                 .await
-                .map(DiscussionThread),
-        )
+                .map(DiscussionThread)
+        })
+        .await
     }
 
     /// Deletes the caller's own reply; a placeholder stays.
@@ -199,11 +202,12 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: DeleteDiscussionReplyInput,
     ) -> Result<DeleteDiscussionReplyPayload> {
-        DeleteDiscussionReplyPayload::from_result(
+        DeleteDiscussionReplyPayload::run(input, |input| async move {
             delete(ctx, Kind::Reply, &input.reply_id)
                 .await
-                .map(DiscussionReply),
-        )
+                .map(DiscussionReply)
+        })
+        .await
     }
 
     /// Pins (or unpins) a thread to the top. Facilitators may.
@@ -212,7 +216,10 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: PinDiscussionThreadInput,
     ) -> Result<PinDiscussionThreadPayload> {
-        PinDiscussionThreadPayload::from_result(pin(ctx, input).await.map(DiscussionThread))
+        PinDiscussionThreadPayload::run(input, |input| async move {
+            pin(ctx, input).await.map(DiscussionThread)
+        })
+        .await
     }
 
     /// Hides a thread from members, with a reason. Facilitators may.
@@ -221,11 +228,12 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: HideDiscussionThreadInput,
     ) -> Result<HideDiscussionThreadPayload> {
-        HideDiscussionThreadPayload::from_result(
+        HideDiscussionThreadPayload::run(input, |input| async move {
             hide(ctx, Kind::Thread, &input.thread_id, &input.reason)
                 .await
-                .map(DiscussionThread),
-        )
+                .map(DiscussionThread)
+        })
+        .await
     }
 
     /// Hides a reply from members, with a reason. Facilitators may.
@@ -234,11 +242,12 @@ impl DiscussionMutation {
         ctx: &Context<'_>,
         input: HideDiscussionReplyInput,
     ) -> Result<HideDiscussionReplyPayload> {
-        HideDiscussionReplyPayload::from_result(
+        HideDiscussionReplyPayload::run(input, |input| async move {
             hide(ctx, Kind::Reply, &input.reply_id, &input.reason)
                 .await
-                .map(DiscussionReply),
-        )
+                .map(DiscussionReply)
+        })
+        .await
     }
 }
 

@@ -14,7 +14,7 @@ use super::{
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, db, services};
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
@@ -60,6 +60,7 @@ pub struct MoveEnquiryStageInput {
 pub struct AddEnquiryEvidenceInput {
     pub enquiry_id: ID,
     pub note: String,
+    /// Where the evidence is: an `https` link.
     pub link: Option<String>,
     /// When it was gathered (default: today).
     pub observed_on: Option<NaiveDate>,
@@ -84,7 +85,7 @@ impl EnquiryMutation {
         ctx: &Context<'_>,
         input: StartEnquiryInput,
     ) -> Result<StartEnquiryPayload> {
-        StartEnquiryPayload::from_result(start(ctx, input).await)
+        StartEnquiryPayload::run(input, |input| start(ctx, input)).await
     }
 
     /// Changes an enquiry's question, rationale, baseline, planned actions or findings.
@@ -94,7 +95,7 @@ impl EnquiryMutation {
         ctx: &Context<'_>,
         input: UpdateEnquiryInput,
     ) -> Result<UpdateEnquiryPayload> {
-        UpdateEnquiryPayload::from_result(update(ctx, input).await)
+        UpdateEnquiryPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Moves an enquiry one stage forward or back; who and when are recorded.
@@ -103,7 +104,7 @@ impl EnquiryMutation {
         ctx: &Context<'_>,
         input: MoveEnquiryStageInput,
     ) -> Result<MoveEnquiryStagePayload> {
-        MoveEnquiryStagePayload::from_result(move_stage(ctx, input).await)
+        MoveEnquiryStagePayload::run(input, |input| move_stage(ctx, input)).await
     }
 
     /// Adds evidence to an enquiry: its owner, or any active member of its community.
@@ -112,7 +113,7 @@ impl EnquiryMutation {
         ctx: &Context<'_>,
         input: AddEnquiryEvidenceInput,
     ) -> Result<AddEnquiryEvidencePayload> {
-        AddEnquiryEvidencePayload::from_result(add_evidence(ctx, input).await)
+        AddEnquiryEvidencePayload::run(input, |input| add_evidence(ctx, input)).await
     }
 }
 
@@ -304,12 +305,11 @@ async fn add_evidence(
 ) -> MutationResult<EnquiryEvidence> {
     let access = access(ctx).await?;
     let note = validation::required("note", &input.note, TEXT_MAX)?;
-    let link = validation::optional("link", input.link.as_deref(), 1000)?;
-    if let Some(link) = &link
-        && !(link.starts_with("https://") || link.starts_with("http://"))
-    {
-        return Err(UserError::invalid("link", "must be an http(s) link").into());
-    }
+    let link = validation::optional_link(
+        "link",
+        input.link.as_deref(),
+        services(ctx).allow_http_links,
+    )?;
     let txn = begin_write(db(ctx)).await?;
     let (enquiry, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
     let school = match &community {

@@ -14,7 +14,7 @@ use super::{CommunityMeeting, open_for_content, time_key, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, db, services};
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
@@ -29,6 +29,7 @@ pub struct ScheduleCommunityMeetingInput {
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub place: Option<String>,
+    /// Where to join online: an `https` link.
     pub online_url: Option<String>,
     pub agenda_markdown: Option<String>,
 }
@@ -42,6 +43,7 @@ pub struct UpdateCommunityMeetingInput {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub place: Option<String>,
+    /// Where to join online: an `https` link.
     pub online_url: Option<String>,
     pub agenda_markdown: Option<String>,
 }
@@ -83,7 +85,7 @@ impl MeetingMutation {
         ctx: &Context<'_>,
         input: ScheduleCommunityMeetingInput,
     ) -> Result<ScheduleCommunityMeetingPayload> {
-        ScheduleCommunityMeetingPayload::from_result(schedule(ctx, input).await)
+        ScheduleCommunityMeetingPayload::run(input, |input| schedule(ctx, input)).await
     }
 
     /// Changes a meeting's title, times, place, link or agenda; members see the change.
@@ -92,7 +94,7 @@ impl MeetingMutation {
         ctx: &Context<'_>,
         input: UpdateCommunityMeetingInput,
     ) -> Result<UpdateCommunityMeetingPayload> {
-        UpdateCommunityMeetingPayload::from_result(update(ctx, input).await)
+        UpdateCommunityMeetingPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Cancels a meeting; it stays listed with `includeCancelled`.
@@ -101,7 +103,7 @@ impl MeetingMutation {
         ctx: &Context<'_>,
         input: CancelCommunityMeetingInput,
     ) -> Result<CancelCommunityMeetingPayload> {
-        CancelCommunityMeetingPayload::from_result(cancel(ctx, input).await)
+        CancelCommunityMeetingPayload::run(input, |input| cancel(ctx, input)).await
     }
 
     /// Records a meeting's notes and who attended. The community's facilitators may.
@@ -110,14 +112,12 @@ impl MeetingMutation {
         ctx: &Context<'_>,
         input: RecordCommunityMeetingInput,
     ) -> Result<RecordCommunityMeetingPayload> {
-        RecordCommunityMeetingPayload::from_result(record_meeting(ctx, input).await)
+        RecordCommunityMeetingPayload::run(input, |input| record_meeting(ctx, input)).await
     }
 }
 
-struct Details {
-    place: Option<String>,
-    online_url: Option<String>,
-}
+/// Longest place of a meeting, in characters.
+const PLACE_MAX: usize = 300;
 
 fn check_times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), UserError> {
     if ends_at <= starts_at {
@@ -132,17 +132,12 @@ fn check_times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), U
     Ok(())
 }
 
-fn details(place: Option<&str>, online_url: Option<&str>) -> Result<Details, UserError> {
-    let online_url = validation::optional("onlineUrl", online_url, 1000)?;
-    if let Some(url) = &online_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        return Err(UserError::invalid("onlineUrl", "must be an http(s) link"));
-    }
-    Ok(Details {
-        place: validation::optional("place", place, 300)?,
-        online_url,
-    })
+fn place(value: Option<&str>) -> Result<Option<String>, UserError> {
+    validation::optional("place", value, PLACE_MAX)
+}
+
+fn online_url(ctx: &Context<'_>, value: Option<&str>) -> Result<Option<String>, UserError> {
+    validation::optional_link("onlineUrl", value, services(ctx).allow_http_links)
 }
 
 async fn schedule(
@@ -159,7 +154,8 @@ async fn schedule(
     open_for_content(&community, "communityId")?;
     let title = validation::required("title", &input.title, 200)?;
     check_times(input.starts_at, input.ends_at)?;
-    let details = details(input.place.as_deref(), input.online_url.as_deref())?;
+    let place = place(input.place.as_deref())?;
+    let online_url = online_url(ctx, input.online_url.as_deref())?;
     let agenda = validation::optional("agendaMarkdown", input.agenda_markdown.as_deref(), 20_000)?;
     let now = Utc::now();
     let meeting = community_meeting::ActiveModel {
@@ -168,8 +164,8 @@ async fn schedule(
         starts_at: Set(input.starts_at),
         starts_key: Set(time_key(input.starts_at)),
         ends_at: Set(input.ends_at),
-        place: Set(details.place),
-        online_url: Set(details.online_url),
+        place: Set(place),
+        online_url: Set(online_url),
         agenda_markdown: Set(agenda),
         notes_markdown: Set(None),
         status: Set(MeetingStatus::Scheduled),
@@ -251,15 +247,13 @@ async fn update(
     change.starts_at = Set(starts_at);
     change.starts_key = Set(time_key(starts_at));
     change.ends_at = Set(ends_at);
-    let details = details(
-        input.place.as_deref().or(current.place.as_deref()),
-        input
-            .online_url
-            .as_deref()
-            .or(current.online_url.as_deref()),
-    )?;
-    change.place = Set(details.place);
-    change.online_url = Set(details.online_url);
+    // Only what is given is checked: a link stored under other rules stays as it was.
+    if input.place.is_some() {
+        change.place = Set(place(input.place.as_deref())?);
+    }
+    if input.online_url.is_some() {
+        change.online_url = Set(online_url(ctx, input.online_url.as_deref())?);
+    }
     if input.agenda_markdown.is_some() {
         change.agenda_markdown = Set(validation::optional(
             "agendaMarkdown",

@@ -109,7 +109,7 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: RequestToJoinCommunityInput,
     ) -> Result<RequestToJoinCommunityPayload> {
-        RequestToJoinCommunityPayload::from_result(request(ctx, input).await)
+        RequestToJoinCommunityPayload::run(input, |input| request(ctx, input)).await
     }
 
     /// Invites someone who takes part in the alliance. Facilitators may.
@@ -118,7 +118,7 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: InviteToCommunityInput,
     ) -> Result<InviteToCommunityPayload> {
-        InviteToCommunityPayload::from_result(invite(ctx, input).await)
+        InviteToCommunityPayload::run(input, |input| invite(ctx, input)).await
     }
 
     /// Approves a request to join. Facilitators may.
@@ -127,9 +127,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: ApproveCommunityMembershipInput,
     ) -> Result<ApproveCommunityMembershipPayload> {
-        ApproveCommunityMembershipPayload::from_result(
-            step(ctx, &input.membership_id, Step::Approve, None).await,
-        )
+        ApproveCommunityMembershipPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Approve, None).await
+        })
+        .await
     }
 
     /// Declines a request to join, with a reason. Facilitators may.
@@ -138,15 +139,16 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: DeclineCommunityMembershipInput,
     ) -> Result<DeclineCommunityMembershipPayload> {
-        DeclineCommunityMembershipPayload::from_result(
+        DeclineCommunityMembershipPayload::run(input, |input| async move {
             step(
                 ctx,
                 &input.membership_id,
                 Step::Decline,
                 Some(&input.reason),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// Accepts an invitation to the caller.
@@ -155,9 +157,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: AcceptCommunityInvitationInput,
     ) -> Result<AcceptCommunityInvitationPayload> {
-        AcceptCommunityInvitationPayload::from_result(
-            step(ctx, &input.membership_id, Step::Accept, None).await,
-        )
+        AcceptCommunityInvitationPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Accept, None).await
+        })
+        .await
     }
 
     /// Declines an invitation to the caller.
@@ -166,9 +169,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: DeclineCommunityInvitationInput,
     ) -> Result<DeclineCommunityInvitationPayload> {
-        DeclineCommunityInvitationPayload::from_result(
-            step(ctx, &input.membership_id, Step::Refuse, None).await,
-        )
+        DeclineCommunityInvitationPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Refuse, None).await
+        })
+        .await
     }
 
     /// Removes a member. Facilitators may; the last facilitator cannot be removed.
@@ -177,15 +181,16 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: RemoveCommunityMemberInput,
     ) -> Result<RemoveCommunityMemberPayload> {
-        RemoveCommunityMemberPayload::from_result(
+        RemoveCommunityMemberPayload::run(input, |input| async move {
             step(
                 ctx,
                 &input.membership_id,
                 Step::Remove,
                 input.reason.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// Makes a member a facilitator. Facilitators may.
@@ -194,9 +199,10 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: MakeCommunityFacilitatorInput,
     ) -> Result<MakeCommunityFacilitatorPayload> {
-        MakeCommunityFacilitatorPayload::from_result(
-            step(ctx, &input.membership_id, Step::Promote, None).await,
-        )
+        MakeCommunityFacilitatorPayload::run(input, |input| async move {
+            step(ctx, &input.membership_id, Step::Promote, None).await
+        })
+        .await
     }
 
     /// Leaves a community. The last facilitator must first make another.
@@ -205,7 +211,7 @@ impl CommunityMembershipMutation {
         ctx: &Context<'_>,
         input: LeaveCommunityInput,
     ) -> Result<LeaveCommunityPayload> {
-        LeaveCommunityPayload::from_result(leave(ctx, input).await)
+        LeaveCommunityPayload::run(input, |input| leave(ctx, input)).await
     }
 }
 

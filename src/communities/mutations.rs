@@ -82,7 +82,7 @@ impl CommunityMutation {
         ctx: &Context<'_>,
         input: CreateCommunityInput,
     ) -> Result<CreateCommunityPayload> {
-        CreateCommunityPayload::from_result(create(ctx, input).await)
+        CreateCommunityPayload::run(input, |input| create(ctx, input)).await
     }
 
     /// Changes a community's name, purpose, visibility, themes or phases. Its facilitators
@@ -92,7 +92,7 @@ impl CommunityMutation {
         ctx: &Context<'_>,
         input: UpdateCommunityInput,
     ) -> Result<UpdateCommunityPayload> {
-        UpdateCommunityPayload::from_result(update(ctx, input).await)
+        UpdateCommunityPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Moves a forming community to `ACTIVE`.
@@ -101,9 +101,10 @@ impl CommunityMutation {
         ctx: &Context<'_>,
         input: ActivateCommunityInput,
     ) -> Result<ActivateCommunityPayload> {
-        ActivateCommunityPayload::from_result(
-            set_status(ctx, &input.community_id, CommunityStatus::Active).await,
-        )
+        ActivateCommunityPayload::run(input, |input| async move {
+            set_status(ctx, &input.community_id, CommunityStatus::Active).await
+        })
+        .await
     }
 
     /// Closes a community: it stays readable to its members and takes no new content.
@@ -112,9 +113,10 @@ impl CommunityMutation {
         ctx: &Context<'_>,
         input: CloseCommunityInput,
     ) -> Result<CloseCommunityPayload> {
-        CloseCommunityPayload::from_result(
-            set_status(ctx, &input.community_id, CommunityStatus::Closed).await,
-        )
+        CloseCommunityPayload::run(input, |input| async move {
+            set_status(ctx, &input.community_id, CommunityStatus::Closed).await
+        })
+        .await
     }
 }
 

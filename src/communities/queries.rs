@@ -11,6 +11,7 @@ use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, Enquiry, theme_key};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy;
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
@@ -21,7 +22,7 @@ use crate::graphql::pagination::{
 #[derive(InputObject, Default)]
 pub struct CommunityFilter {
     pub alliance_id: Option<ID>,
-    /// Words in the name or purpose.
+    /// Words in the name or purpose (at most 200 characters).
     pub search: Option<String>,
     pub kinds: Option<Vec<CommunityKind>>,
     pub statuses: Option<Vec<CommunityStatus>>,
@@ -60,12 +61,7 @@ impl CommunityQuery {
             select = select
                 .filter(community::Column::AllianceId.eq(alliance_filter_key(Some(&access), id)));
         }
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             select = select.filter(
                 Condition::any()
                     .add(contains_text(community::Column::Name, search))

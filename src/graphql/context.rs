@@ -25,6 +25,8 @@ pub struct Services {
     pub notifier: Notifier,
     pub sign_in_limiter: SignInLimiter,
     pub public_url: String,
+    /// Whether links may be `http` as well as `https` (`--allow-http-links`).
+    pub allow_http_links: bool,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

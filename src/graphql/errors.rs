@@ -227,6 +227,10 @@ pub fn on_unique(
 
 /// Declares a mutation payload: the changed object (absent when nothing changed) and the
 /// problems the user can fix.
+///
+/// A mutation's resolver answers with `Payload::run(input, |input| mutation(ctx, input))`:
+/// the mutation runs only once its input passed `validation::input` (no control characters,
+/// no overlong lists), so no mutation can forget those checks.
 #[macro_export]
 macro_rules! payload {
     ($(#[$meta:meta])* $name:ident { $field:ident : $ty:ty }) => {
@@ -238,9 +242,18 @@ macro_rules! payload {
         }
 
         impl $name {
-            pub fn from_result(
-                result: $crate::graphql::errors::MutationResult<$ty>,
-            ) -> async_graphql::Result<Self> {
+            pub async fn run<I, F>(
+                input: I,
+                mutation: impl FnOnce(I) -> F,
+            ) -> async_graphql::Result<Self>
+            where
+                I: async_graphql::InputType,
+                F: std::future::Future<Output = $crate::graphql::errors::MutationResult<$ty>>,
+            {
+                let result = match $crate::validation::input(&input) {
+                    Ok(()) => mutation(input).await,
+                    Err(errors) => Err($crate::graphql::errors::MutationError::User(errors)),
+                };
                 match result {
                     Ok(value) => Ok(Self { $field: Some(value), user_errors: Vec::new() }),
                     Err($crate::graphql::errors::MutationError::User(user_errors)) => {

@@ -95,14 +95,16 @@ impl NodeKind {
     }
 }
 
-/// Reads a global id; `None` for anything malformed.
+/// Reads a global id; `None` for anything malformed, and for any id other than the one
+/// this server gives the object: `Practice:01` or `Practice:+1` name no object, as an
+/// unknown id does not, so each object has exactly one id.
 pub fn decode(id: &ID) -> Option<(NodeKind, i32)> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let (name, key) = text.split_once(':')?;
     let kind = NodeKind::ALL.into_iter().find(|kind| kind.name() == name)?;
     let key = key.parse().ok().filter(|key: &i32| *key > 0)?;
-    Some((kind, key))
+    (kind.id(key) == *id).then_some((kind, key))
 }
 
 /// Reads a global id that must be of one kind.
@@ -146,5 +148,24 @@ mod tests {
         for bad in ["", "!!", "U2Nob29s", "U2Nob29sOi0x", "Tm9wZTox"] {
             assert_eq!(decode(&ID(bad.into())), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn accepts_only_the_canonical_form() {
+        let encode = |text: &str| ID(URL_SAFE_NO_PAD.encode(text));
+        assert_eq!(decode(&encode("Practice:1")), Some((NodeKind::Practice, 1)));
+        for other in [
+            "Practice:01",
+            "Practice:+1",
+            "Practice:1 ",
+            "Practice: 1",
+            "Practice:1\0",
+            "practice:1",
+        ] {
+            assert_eq!(decode(&encode(other)), None, "{other:?}");
+        }
+        // Base64 with padding, or with other bits in the last character, is another id.
+        assert_eq!(decode(&ID("UHJhY3RpY2U6MQ==".into())), None);
+        assert_eq!(decode(&ID("UHJhY3RpY2U6MR".into())), None);
     }
 }

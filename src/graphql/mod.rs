@@ -12,6 +12,7 @@ macro_rules! wraps {
     };
 }
 
+pub mod arguments;
 pub mod companion;
 pub mod context;
 pub mod eager;

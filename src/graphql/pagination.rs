@@ -40,11 +40,21 @@ pub struct InvalidCursor;
 impl CursorType for Cursor {
     type Error = InvalidCursor;
 
+    /// Only cursors exactly as this server writes them: another spelling of the same JSON
+    /// is refused, and so is a key holding a character no text input may hold (NUL, say,
+    /// which PostgreSQL cannot compare with).
     fn decode_cursor(text: &str) -> Result<Self, Self::Error> {
         URL_SAFE_NO_PAD
             .decode(text)
             .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .and_then(|bytes| serde_json::from_slice::<Cursor>(&bytes).ok())
+            .filter(|cursor| cursor.encode_cursor() == text)
+            .filter(|cursor| {
+                cursor
+                    .key
+                    .as_deref()
+                    .is_none_or(|key| crate::validation::forbidden_character(key).is_none())
+            })
             .ok_or(InvalidCursor)
     }
 

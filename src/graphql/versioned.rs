@@ -17,6 +17,14 @@ where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E>,
 {
+    if version.1 < 1 {
+        // Versions start at 1: this one was never read from the object.
+        return Err(UserError::invalid(
+            "expectedVersion",
+            "must be the `version` read from the object (1 or more)",
+        )
+        .into());
+    }
     let updated = E::update_many()
         .set(change)
         .filter(id.0.eq(id.1))

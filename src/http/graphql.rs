@@ -22,8 +22,8 @@ use super::AppState;
 use crate::auth::{Caller, authenticate};
 use crate::graphql::companion::Brought;
 use crate::graphql::errors::{ApiError, code};
-use crate::graphql::limits;
 use crate::graphql::loaders::SqlLoader;
+use crate::graphql::{arguments, limits};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -263,6 +263,7 @@ async fn check_all(
         let outcome = match state.persisted_queries.apply(request).await {
             Ok(mut request) => match limits::check(&state.limits, &mut request, read_only)
                 .and_then(|writing| strict_check(state, &mut request).map(|()| writing))
+                .and_then(|writing| arguments::check(&mut request).map(|()| writing))
             {
                 Ok(writing) => {
                     writes |= writing;

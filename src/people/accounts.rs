@@ -66,7 +66,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: EndStaffRoleInput,
     ) -> Result<EndStaffRolePayload> {
-        EndStaffRolePayload::from_result(end_staff_role(ctx, input).await)
+        EndStaffRolePayload::run(input, |input| end_staff_role(ctx, input)).await
     }
 
     /// Ends a person's role in an alliance; the record stays as history. The alliance's
@@ -76,7 +76,7 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: EndAllianceRoleInput,
     ) -> Result<EndAllianceRolePayload> {
-        EndAllianceRolePayload::from_result(end_alliance_role(ctx, input).await)
+        EndAllianceRolePayload::run(input, |input| end_alliance_role(ctx, input)).await
     }
 
     /// Stops a person signing in, and ends their sign-ins. Those who administer the person
@@ -86,9 +86,10 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: DisablePersonInput,
     ) -> Result<DisablePersonPayload> {
-        DisablePersonPayload::from_result(
-            set_status(ctx, &input.person_id, PersonStatus::Disabled).await,
-        )
+        DisablePersonPayload::run(input, |input| async move {
+            set_status(ctx, &input.person_id, PersonStatus::Disabled).await
+        })
+        .await
     }
 
     /// Lets a disabled person sign in again.
@@ -97,9 +98,10 @@ impl AccountMutation {
         ctx: &Context<'_>,
         input: EnablePersonInput,
     ) -> Result<EnablePersonPayload> {
-        EnablePersonPayload::from_result(
-            set_status(ctx, &input.person_id, PersonStatus::Active).await,
-        )
+        EnablePersonPayload::run(input, |input| async move {
+            set_status(ctx, &input.person_id, PersonStatus::Active).await
+        })
+        .await
     }
 }
 

@@ -115,7 +115,7 @@ impl InvitationMutation {
         ctx: &Context<'_>,
         input: InviteStaffMemberInput,
     ) -> Result<InviteStaffMemberPayload> {
-        InviteStaffMemberPayload::from_result(invite_staff(ctx, input).await)
+        InviteStaffMemberPayload::run(input, |input| invite_staff(ctx, input)).await
     }
 
     /// Invites someone by email into a role in an alliance. Its admins and CPD leads may.
@@ -124,7 +124,7 @@ impl InvitationMutation {
         ctx: &Context<'_>,
         input: InvitePersonToAllianceInput,
     ) -> Result<InvitePersonToAlliancePayload> {
-        InvitePersonToAlliancePayload::from_result(invite_to_alliance(ctx, input).await)
+        InvitePersonToAlliancePayload::run(input, |input| invite_to_alliance(ctx, input)).await
     }
 
     /// Accepts an invitation: creates the account (or uses the existing one), grants the
@@ -134,7 +134,7 @@ impl InvitationMutation {
         ctx: &Context<'_>,
         input: AcceptInvitationInput,
     ) -> Result<AcceptInvitationPayload> {
-        AcceptInvitationPayload::from_result(accept(ctx, input).await)
+        AcceptInvitationPayload::run(input, |input| accept(ctx, input)).await
     }
 }
 

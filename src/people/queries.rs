@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::{Alliance, alliance_filter_key};
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -18,7 +19,7 @@ use crate::schools::School;
 #[derive(InputObject, Default)]
 pub struct PersonFilter {
     /// Words in the name, or in the email where the caller may read it (their own, and
-    /// the people they administer).
+    /// the people they administer); at most 200 characters.
     pub search: Option<String>,
     /// Only people who work at this school now.
     pub school_id: Option<ID>,
@@ -112,12 +113,7 @@ impl PeopleQuery {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
         let mut select = person::Entity::find().filter(access.person_condition());
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             // Names are read by all who see the person; an email only by those the
             // policy lets read it, so only there does the search look at it.
             select = select.filter(

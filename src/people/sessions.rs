@@ -76,7 +76,7 @@ impl SessionMutation {
     /// Signs in with email and password. A wrong email and a wrong password get the same
     /// answer; repeated attempts are limited per email and per client address.
     async fn sign_in(&self, ctx: &Context<'_>, input: SignInInput) -> Result<SignInPayload> {
-        SignInPayload::from_result(sign_in(ctx, input).await)
+        SignInPayload::run(input, |input| sign_in(ctx, input)).await
     }
 
     /// Exchanges a refresh token for new credentials. A refresh token that was already
@@ -86,7 +86,7 @@ impl SessionMutation {
         ctx: &Context<'_>,
         input: RefreshSessionInput,
     ) -> Result<RefreshSessionPayload> {
-        RefreshSessionPayload::from_result(refresh(ctx, input).await)
+        RefreshSessionPayload::run(input, |input| refresh(ctx, input)).await
     }
 
     /// Ends a sign-in: its access and refresh tokens stop working.
@@ -95,7 +95,7 @@ impl SessionMutation {
         ctx: &Context<'_>,
         input: Option<SignOutInput>,
     ) -> Result<SignOutPayload> {
-        SignOutPayload::from_result(sign_out(ctx, input.unwrap_or_default()).await)
+        SignOutPayload::run(input, |input| sign_out(ctx, input.unwrap_or_default())).await
     }
 }
 

@@ -70,7 +70,7 @@ impl AdaptationMutation {
         ctx: &Context<'_>,
         input: AdaptPracticeInput,
     ) -> Result<AdaptPracticePayload> {
-        AdaptPracticePayload::from_result(adapt(ctx, input).await)
+        AdaptPracticePayload::run(input, |input| adapt(ctx, input)).await
     }
 }
 

@@ -24,7 +24,7 @@ use super::{Practice, readable_practice};
 use crate::auth::policy::{Access, allowed};
 use crate::communities::theme_keys;
 use crate::db::begin_write;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, db, services};
 use crate::graphql::errors::{MutationError, MutationResult, UserError, on_unique};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
@@ -42,7 +42,7 @@ const CO_AUTHORS_MAX: usize = 20;
 #[derive(InputObject, Clone)]
 pub struct PracticeLinkInput {
     pub title: String,
-    /// An `http` or `https` address.
+    /// An `https` link.
     pub url: String,
 }
 
@@ -133,7 +133,7 @@ impl PracticeAuthoringMutation {
         ctx: &Context<'_>,
         input: CreatePracticeInput,
     ) -> Result<CreatePracticePayload> {
-        CreatePracticePayload::from_result(create(ctx, input).await)
+        CreatePracticePayload::run(input, |input| create(ctx, input)).await
     }
 
     /// Edits a practice; `CONFLICT` if it changed since `expectedVersion`. Its authors
@@ -144,7 +144,7 @@ impl PracticeAuthoringMutation {
         ctx: &Context<'_>,
         input: UpdatePracticeInput,
     ) -> Result<UpdatePracticePayload> {
-        UpdatePracticePayload::from_result(update(ctx, input).await)
+        UpdatePracticePayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Adds a co-author (from any school the caller sees). Its authors may.
@@ -153,9 +153,10 @@ impl PracticeAuthoringMutation {
         ctx: &Context<'_>,
         input: AddPracticeCoAuthorInput,
     ) -> Result<AddPracticeCoAuthorPayload> {
-        AddPracticeCoAuthorPayload::from_result(
-            add_co_author(ctx, input.practice_id, input.person_id).await,
-        )
+        AddPracticeCoAuthorPayload::run(input, |input| {
+            add_co_author(ctx, input.practice_id, input.person_id)
+        })
+        .await
     }
 
     /// Removes a co-author (never the lead author). Its authors may; a co-author may
@@ -165,9 +166,10 @@ impl PracticeAuthoringMutation {
         ctx: &Context<'_>,
         input: RemovePracticeCoAuthorInput,
     ) -> Result<RemovePracticeCoAuthorPayload> {
-        RemovePracticeCoAuthorPayload::from_result(
-            remove_co_author(ctx, input.practice_id, input.person_id).await,
-        )
+        RemovePracticeCoAuthorPayload::run(input, |input| {
+            remove_co_author(ctx, input.practice_id, input.person_id)
+        })
+        .await
     }
 }
 
@@ -188,7 +190,10 @@ impl PracticeText {
     }
 }
 
-pub fn checked_links(links: &[PracticeLinkInput]) -> Result<serde_json::Value, UserError> {
+pub fn checked_links(
+    links: &[PracticeLinkInput],
+    allow_http: bool,
+) -> Result<serde_json::Value, UserError> {
     if links.len() > LINKS_MAX {
         return Err(UserError::invalid(
             "links",
@@ -196,15 +201,9 @@ pub fn checked_links(links: &[PracticeLinkInput]) -> Result<serde_json::Value, U
         ));
     }
     let mut checked = Vec::new();
-    for link in links {
-        let title = validation::required("links.title", &link.title, TITLE_MAX)?;
-        let url = validation::required("links.url", &link.url, 2000)?;
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(UserError::invalid(
-                "links.url",
-                "must be an http or https address",
-            ));
-        }
+    for (index, link) in links.iter().enumerate() {
+        let title = validation::required(&format!("links.{index}.title"), &link.title, TITLE_MAX)?;
+        let url = validation::link(&format!("links.{index}.url"), &link.url, allow_http)?;
         checked.push(PracticeLink { title, url });
     }
     Ok(serde_json::to_value(checked).unwrap_or_default())
@@ -377,7 +376,7 @@ async fn create(ctx: &Context<'_>, input: CreatePracticeInput) -> MutationResult
         input.evidence_of_impact.as_deref(),
         EVIDENCE_MAX,
     )?;
-    let links = checked_links(&input.links)?;
+    let links = checked_links(&input.links, services(ctx).allow_http_links)?;
     let audience = input.audience.unwrap_or(PracticeAudienceInput {
         visibility: PracticeVisibility::School,
         alliance_id: None,
@@ -463,7 +462,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
         }
     }
     if let Some(links) = &input.links {
-        change.links = Set(checked_links(links)?);
+        change.links = Set(checked_links(links, services(ctx).allow_http_links)?);
     }
     if let Some(phases) = &input.phases {
         change.phase_keys = Set(enum_keys(phases));

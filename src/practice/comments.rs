@@ -37,7 +37,7 @@ impl PracticeCommentMutation {
         ctx: &Context<'_>,
         input: CommentOnPracticeInput,
     ) -> Result<CommentOnPracticePayload> {
-        CommentOnPracticePayload::from_result(comment(ctx, input).await)
+        CommentOnPracticePayload::run(input, |input| comment(ctx, input)).await
     }
 }
 

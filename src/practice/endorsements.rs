@@ -66,7 +66,7 @@ impl EndorsementMutation {
         ctx: &Context<'_>,
         input: EndorsePracticeInput,
     ) -> Result<EndorsePracticePayload> {
-        EndorsePracticePayload::from_result(endorse(ctx, input).await)
+        EndorsePracticePayload::run(input, |input| endorse(ctx, input)).await
     }
 
     /// Edits the caller's endorsement; `CONFLICT` if it changed since `expectedVersion`.
@@ -75,7 +75,7 @@ impl EndorsementMutation {
         ctx: &Context<'_>,
         input: UpdatePracticeEndorsementInput,
     ) -> Result<UpdatePracticeEndorsementPayload> {
-        UpdatePracticeEndorsementPayload::from_result(update(ctx, input).await)
+        UpdatePracticeEndorsementPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Withdraws the caller's endorsement.
@@ -84,7 +84,7 @@ impl EndorsementMutation {
         ctx: &Context<'_>,
         input: WithdrawPracticeEndorsementInput,
     ) -> Result<WithdrawPracticeEndorsementPayload> {
-        WithdrawPracticeEndorsementPayload::from_result(withdraw(ctx, input).await)
+        WithdrawPracticeEndorsementPayload::run(input, |input| withdraw(ctx, input)).await
     }
 }
 

@@ -72,7 +72,10 @@ impl PracticeLifecycleMutation {
         ctx: &Context<'_>,
         input: PublishPracticeInput,
     ) -> Result<PublishPracticePayload> {
-        PublishPracticePayload::from_result(publish(ctx, input.practice_id, input.comment).await)
+        PublishPracticePayload::run(input, |input| {
+            publish(ctx, input.practice_id, input.comment)
+        })
+        .await
     }
 
     /// Asks the school's leaders to approve sharing a draft beyond the school.
@@ -81,9 +84,10 @@ impl PracticeLifecycleMutation {
         ctx: &Context<'_>,
         input: SubmitPracticeForReviewInput,
     ) -> Result<SubmitPracticeForReviewPayload> {
-        SubmitPracticeForReviewPayload::from_result(
-            submit(ctx, input.practice_id, input.comment).await,
-        )
+        SubmitPracticeForReviewPayload::run(input, |input| {
+            submit(ctx, input.practice_id, input.comment)
+        })
+        .await
     }
 
     /// Approves a practice in review: it is published to the audience its authors chose.
@@ -93,7 +97,10 @@ impl PracticeLifecycleMutation {
         ctx: &Context<'_>,
         input: ApprovePracticeInput,
     ) -> Result<ApprovePracticePayload> {
-        ApprovePracticePayload::from_result(approve(ctx, input.practice_id, input.comment).await)
+        ApprovePracticePayload::run(input, |input| {
+            approve(ctx, input.practice_id, input.comment)
+        })
+        .await
     }
 
     /// Sends a practice in review back to draft, with a comment for its authors.
@@ -102,7 +109,10 @@ impl PracticeLifecycleMutation {
         ctx: &Context<'_>,
         input: SendPracticeBackInput,
     ) -> Result<SendPracticeBackPayload> {
-        SendPracticeBackPayload::from_result(send_back(ctx, input.practice_id, input.comment).await)
+        SendPracticeBackPayload::run(input, |input| {
+            send_back(ctx, input.practice_id, input.comment)
+        })
+        .await
     }
 
     /// Takes a practice in review or published back to draft. Its authors may.
@@ -111,7 +121,10 @@ impl PracticeLifecycleMutation {
         ctx: &Context<'_>,
         input: WithdrawPracticeInput,
     ) -> Result<WithdrawPracticePayload> {
-        WithdrawPracticePayload::from_result(withdraw(ctx, input.practice_id, input.comment).await)
+        WithdrawPracticePayload::run(input, |input| {
+            withdraw(ctx, input.practice_id, input.comment)
+        })
+        .await
     }
 
     /// Archives a published practice: still readable, no longer adaptable. Its authors
@@ -121,7 +134,10 @@ impl PracticeLifecycleMutation {
         ctx: &Context<'_>,
         input: ArchivePracticeInput,
     ) -> Result<ArchivePracticePayload> {
-        ArchivePracticePayload::from_result(archive(ctx, input.practice_id, input.comment).await)
+        ArchivePracticePayload::run(input, |input| {
+            archive(ctx, input.practice_id, input.comment)
+        })
+        .await
     }
 }
 

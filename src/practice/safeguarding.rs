@@ -109,7 +109,7 @@ impl SafeguardingMutation {
         ctx: &Context<'_>,
         input: ReportPracticeInput,
     ) -> Result<ReportPracticePayload> {
-        ReportPracticePayload::from_result(report(ctx, input).await)
+        ReportPracticePayload::run(input, |input| report(ctx, input)).await
     }
 
     /// Puts a reported practice back for its readers, after review. Its school's head,
@@ -120,7 +120,7 @@ impl SafeguardingMutation {
         ctx: &Context<'_>,
         input: RestorePracticeInput,
     ) -> Result<RestorePracticePayload> {
-        RestorePracticePayload::from_result(restore(ctx, input).await)
+        RestorePracticePayload::run(input, |input| restore(ctx, input)).await
     }
 }
 

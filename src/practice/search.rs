@@ -8,7 +8,7 @@
 //!   syntax; all words must match, each in any of its forms (`crate::words`: the other
 //!   members of its family, its other spelling), the last as a prefix when it has three
 //!   or more letters and the text does not end with a space. Text without any word finds
-//!   nothing; text over `QUERY_MAX_CHARS` characters is `BAD_USER_INPUT`.
+//!   nothing; text over `SEARCH_MAX_CHARS` characters is `BAD_USER_INPUT`.
 //! - SQLite ranks with FTS5's `bm25` (title weighted 10, summary 4, body 1); PostgreSQL
 //!   with `ts_rank` over the weighted `tsvector` (title A, summary B, body C).
 //! - A page costs a bounded number of statements whatever its size: the caller's access
@@ -43,14 +43,13 @@ use super::keys::{any_key, enum_key};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy::{self, practice::practice_condition};
 use crate::communities::theme_key;
+use crate::graphql::arguments::search_length;
 use crate::graphql::context::search_db;
 use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Cursor, OrderDirection, PageArgs, Rows};
 use crate::words;
 
-/// The longest search text accepted, in characters.
-pub const QUERY_MAX_CHARS: usize = 200;
 /// Words beyond this many are ignored.
 const QUERY_MAX_WORDS: usize = 16;
 /// Relevance ranks the newest this many matches (see the module's documentation).
@@ -239,11 +238,7 @@ impl Terms {
     /// Words of `text`: runs of letters and digits, lower-cased, without stop words.
     /// `Ok(None)` when there is none; `BAD_USER_INPUT` when the text is too long.
     pub fn parse(text: &str) -> ApiResult<Option<Self>> {
-        if text.chars().count() > QUERY_MAX_CHARS {
-            return Err(ApiError::BadUserInput(format!(
-                "query must be at most {QUERY_MAX_CHARS} characters"
-            )));
-        }
+        search_length("query", text)?;
         let words: Vec<String> = text
             .split(|c: char| !c.is_alphanumeric())
             .filter(|word| !word.is_empty())
@@ -495,23 +490,27 @@ impl Key {
         }
     }
 
-    /// The key's value in a cursor, typed for comparison.
+    /// The key's value in a cursor, typed for comparison; `None` unless written exactly as
+    /// `cursor` writes it (`e+5` is not `e5`).
     fn value(self, text: &str) -> Option<SimpleExpr> {
         let rest = text.strip_prefix(self.tag())?;
         match self {
             Key::Time => DateTime::parse_from_rfc3339(rest)
                 .ok()
-                .map(|at| Expr::val(at.with_timezone(&Utc))),
-            _ => rest.parse::<i32>().ok().map(Expr::val),
+                .map(|at| at.with_timezone(&Utc))
+                .filter(|at| time_text(*at) == rest)
+                .map(Expr::val),
+            _ => rest
+                .parse::<i32>()
+                .ok()
+                .filter(|count| count.to_string() == rest)
+                .map(Expr::val),
         }
     }
 
     fn cursor(self, row: &practice::Model) -> Cursor {
         let value = match self {
-            Key::Time => row
-                .published_at
-                .unwrap_or(row.created_at)
-                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            Key::Time => time_text(row.published_at.unwrap_or(row.created_at)),
             Key::Endorsements => row.endorsement_count.to_string(),
             Key::Adaptations => row.adaptation_count.to_string(),
         };
@@ -520,6 +519,11 @@ impl Key {
             key: Some(format!("{}{value}", self.tag())),
         }
     }
+}
+
+/// A time as a cursor holds it.
+fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 fn relevance_cursor(position: u64) -> Cursor {

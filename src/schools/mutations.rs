@@ -57,7 +57,7 @@ impl SchoolMutation {
         ctx: &Context<'_>,
         input: CreateSchoolInput,
     ) -> Result<CreateSchoolPayload> {
-        CreateSchoolPayload::from_result(create_school(ctx, input).await)
+        CreateSchoolPayload::run(input, |input| create_school(ctx, input)).await
     }
 
     /// Corrects a school's record. The school's leaders and the admins of alliances it is
@@ -67,7 +67,7 @@ impl SchoolMutation {
         ctx: &Context<'_>,
         input: UpdateSchoolInput,
     ) -> Result<UpdateSchoolPayload> {
-        UpdateSchoolPayload::from_result(update_school(ctx, input).await)
+        UpdateSchoolPayload::run(input, |input| update_school(ctx, input)).await
     }
 }
 

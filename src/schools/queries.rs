@@ -5,6 +5,7 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::School;
+use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -13,10 +14,11 @@ use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_
 /// Narrows the list of schools. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct SchoolFilter {
-    /// Words in the name, URN or postcode.
+    /// Words in the name, URN or postcode (at most 200 characters).
     pub search: Option<String>,
     pub phases: Option<Vec<SchoolPhase>>,
     pub statuses: Option<Vec<SchoolStatus>>,
+    /// Only schools of this local authority, named exactly (at most 200 characters).
     pub local_authority: Option<String>,
     /// Only schools that are active members of this alliance.
     pub alliance_id: Option<async_graphql::ID>,
@@ -43,12 +45,7 @@ impl SchoolQuery {
         access(ctx).await?;
         let filter = filter.unwrap_or_default();
         let mut select = school::Entity::find();
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             select = select.filter(
                 Condition::any()
                     .add(contains_text(school::Column::Name, search))
@@ -62,7 +59,9 @@ impl SchoolQuery {
         if let Some(statuses) = filter.statuses {
             select = select.filter(school::Column::Status.is_in(statuses));
         }
-        if let Some(local_authority) = filter.local_authority {
+        if let Some(local_authority) =
+            search_text("filter.localAuthority", filter.local_authority.as_deref())?
+        {
             select = select.filter(school::Column::LocalAuthority.eq(local_authority));
         }
         if let Some(alliance) = filter.alliance_id {

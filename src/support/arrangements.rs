@@ -48,7 +48,8 @@ pub struct BrokerSupportRequestInput {
     pub supporting_school_id: Option<ID>,
     /// What the support is about (at most 2,000 characters).
     pub focus: String,
-    /// Days planned, in steps of half a day; taken from the offer's remaining capacity.
+    /// Days planned, from 0.5 to 100 in steps of half a day; taken from the offer's
+    /// remaining capacity.
     pub days: f64,
     /// Kept in the arrangement's history (at most 2,000 characters).
     pub note: Option<String>,
@@ -101,7 +102,7 @@ impl SupportArrangementMutation {
         ctx: &Context<'_>,
         input: BrokerSupportRequestInput,
     ) -> Result<BrokerSupportRequestPayload> {
-        BrokerSupportRequestPayload::from_result(broker(ctx, input).await)
+        BrokerSupportRequestPayload::run(input, |input| broker(ctx, input)).await
     }
 
     /// `PLANNED` → `ACTIVE`. The parties and the alliance's admins and CPD leads may.
@@ -110,19 +111,17 @@ impl SupportArrangementMutation {
         ctx: &Context<'_>,
         input: StartSupportArrangementInput,
     ) -> Result<StartSupportArrangementPayload> {
-        let note = validation::optional("note", input.note.as_deref(), NOTE_MAX);
-        StartSupportArrangementPayload::from_result(match note {
-            Ok(note) => {
-                set_status(
-                    ctx,
-                    &input.arrangement_id,
-                    SupportArrangementStatus::Active,
-                    note,
-                )
-                .await
-            }
-            Err(error) => Err(error.into()),
+        StartSupportArrangementPayload::run(input, |input| async move {
+            let note = validation::optional("note", input.note.as_deref(), NOTE_MAX)?;
+            set_status(
+                ctx,
+                &input.arrangement_id,
+                SupportArrangementStatus::Active,
+                note,
+            )
+            .await
         })
+        .await
     }
 
     /// `ACTIVE` → `COMPLETED`, with a closing note on what changed.
@@ -131,19 +130,17 @@ impl SupportArrangementMutation {
         ctx: &Context<'_>,
         input: CompleteSupportArrangementInput,
     ) -> Result<CompleteSupportArrangementPayload> {
-        let note = validation::required("closingNote", &input.closing_note, CLOSING_NOTE_MAX);
-        CompleteSupportArrangementPayload::from_result(match note {
-            Ok(note) => {
-                set_status(
-                    ctx,
-                    &input.arrangement_id,
-                    SupportArrangementStatus::Completed,
-                    Some(note),
-                )
-                .await
-            }
-            Err(error) => Err(error.into()),
+        CompleteSupportArrangementPayload::run(input, |input| async move {
+            let note = validation::required("closingNote", &input.closing_note, CLOSING_NOTE_MAX)?;
+            set_status(
+                ctx,
+                &input.arrangement_id,
+                SupportArrangementStatus::Completed,
+                Some(note),
+            )
+            .await
         })
+        .await
     }
 
     /// `PLANNED` or `ACTIVE` → `CANCELLED`. The planned days go back to the offer; a
@@ -153,19 +150,17 @@ impl SupportArrangementMutation {
         ctx: &Context<'_>,
         input: CancelSupportArrangementInput,
     ) -> Result<CancelSupportArrangementPayload> {
-        let note = validation::optional("note", input.note.as_deref(), NOTE_MAX);
-        CancelSupportArrangementPayload::from_result(match note {
-            Ok(note) => {
-                set_status(
-                    ctx,
-                    &input.arrangement_id,
-                    SupportArrangementStatus::Cancelled,
-                    note,
-                )
-                .await
-            }
-            Err(error) => Err(error.into()),
+        CancelSupportArrangementPayload::run(input, |input| async move {
+            let note = validation::optional("note", input.note.as_deref(), NOTE_MAX)?;
+            set_status(
+                ctx,
+                &input.arrangement_id,
+                SupportArrangementStatus::Cancelled,
+                note,
+            )
+            .await
         })
+        .await
     }
 }
 

@@ -41,20 +41,22 @@ pub const CLOSING_NOTE_MAX: usize = 5_000;
 /// Most days a request, an offer (per term) or an arrangement may hold.
 pub const MAX_DAYS: f64 = 100.0;
 
-/// Reads a number of days given as input: positive, at most `MAX_DAYS`, in steps of half
-/// a day. Returns it in half days.
+/// Reads a number of days given as input: from half a day to `MAX_DAYS`, in steps of half a
+/// day, exactly (a float of whole half days doubles to a whole number without rounding, so
+/// nothing in between is silently rounded, not even `1e-300` to nothing). Returns it in half
+/// days.
 pub fn half_days(field: &str, days: f64) -> Result<i32, UserError> {
-    if !days.is_finite() || days <= 0.0 || days > MAX_DAYS {
+    if !(0.5..=MAX_DAYS).contains(&days) {
         return Err(UserError::invalid(
             field,
-            format!("must be more than 0 and at most {MAX_DAYS} days"),
+            format!("must be from 0.5 to {MAX_DAYS} days"),
         ));
     }
     let half = days * 2.0;
-    if (half - half.round()).abs() > 1e-9 {
+    if half.fract() != 0.0 {
         return Err(UserError::invalid(field, "must be in steps of half a day"));
     }
-    Ok(half.round() as i32)
+    Ok(half as i32)
 }
 
 /// Half days as days.
@@ -222,4 +224,30 @@ pub async fn record(
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_exact_half_day_steps_from_half_a_day_to_a_hundred() {
+        assert_eq!(half_days("days", 0.5).unwrap(), 1);
+        assert_eq!(half_days("days", 2.5).unwrap(), 5);
+        assert_eq!(half_days("days", MAX_DAYS).unwrap(), 200);
+        for days in [
+            1e-300,
+            0.0,
+            -0.0,
+            -0.5,
+            0.25,
+            0.5000000001,
+            99.99999999999,
+            100.5,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            assert!(half_days("days", days).is_err(), "{days}");
+        }
+    }
 }

@@ -40,7 +40,7 @@ pub struct CreateSupportOfferInput {
     /// Phases the support suits; empty means any phase.
     #[graphql(default)]
     pub phases: Vec<SchoolPhase>,
-    /// Capacity in days per term, in steps of half a day (at most 100).
+    /// Capacity in days per term, from 0.5 to 100 in steps of half a day.
     pub days_per_term: f64,
 }
 
@@ -53,7 +53,8 @@ pub struct UpdateSupportOfferInput {
     pub description_markdown: Option<String>,
     pub theme_ids: Option<Vec<ID>>,
     pub phases: Option<Vec<SchoolPhase>>,
-    /// New capacity; never below the days already committed.
+    /// New capacity, from 0.5 to 100 in steps of half a day; never below the days
+    /// already committed.
     pub days_per_term: Option<f64>,
 }
 
@@ -104,7 +105,7 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: CreateSupportOfferInput,
     ) -> Result<CreateSupportOfferPayload> {
-        CreateSupportOfferPayload::from_result(create(ctx, input).await)
+        CreateSupportOfferPayload::run(input, |input| create(ctx, input)).await
     }
 
     /// Changes an offer that is not withdrawn. The person named, whoever posted it and
@@ -114,7 +115,7 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: UpdateSupportOfferInput,
     ) -> Result<UpdateSupportOfferPayload> {
-        UpdateSupportOfferPayload::from_result(update(ctx, input).await)
+        UpdateSupportOfferPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// `OPEN` → `PAUSED`: not suggested nor brokered until resumed.
@@ -123,15 +124,16 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: PauseSupportOfferInput,
     ) -> Result<PauseSupportOfferPayload> {
-        PauseSupportOfferPayload::from_result(
+        PauseSupportOfferPayload::run(input, |input| async move {
             set_status(
                 ctx,
                 &input.offer_id,
                 SupportOfferStatus::Paused,
                 input.note.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// `PAUSED` → `OPEN`.
@@ -140,15 +142,16 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: ResumeSupportOfferInput,
     ) -> Result<ResumeSupportOfferPayload> {
-        ResumeSupportOfferPayload::from_result(
+        ResumeSupportOfferPayload::run(input, |input| async move {
             set_status(
                 ctx,
                 &input.offer_id,
                 SupportOfferStatus::Open,
                 input.note.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// `OPEN` or `PAUSED` → `WITHDRAWN`, for good. Arrangements already brokered from it
@@ -158,15 +161,16 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: WithdrawSupportOfferInput,
     ) -> Result<WithdrawSupportOfferPayload> {
-        WithdrawSupportOfferPayload::from_result(
+        WithdrawSupportOfferPayload::run(input, |input| async move {
             set_status(
                 ctx,
                 &input.offer_id,
                 SupportOfferStatus::Withdrawn,
                 input.note.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 }
 

@@ -38,7 +38,7 @@ pub struct CreateSupportRequestInput {
     pub phases: Vec<SchoolPhase>,
     #[graphql(default_with = "SupportUrgency::Medium")]
     pub urgency: SupportUrgency,
-    /// Days of support hoped for, in steps of half a day (at most 100).
+    /// Days of support hoped for, from 0.5 to 100 in steps of half a day.
     pub days: f64,
 }
 
@@ -52,6 +52,7 @@ pub struct UpdateSupportRequestInput {
     pub theme_ids: Option<Vec<ID>>,
     pub phases: Option<Vec<SchoolPhase>>,
     pub urgency: Option<SupportUrgency>,
+    /// Days of support hoped for, from 0.5 to 100 in steps of half a day.
     pub days: Option<f64>,
 }
 
@@ -95,7 +96,7 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: CreateSupportRequestInput,
     ) -> Result<CreateSupportRequestPayload> {
-        CreateSupportRequestPayload::from_result(create(ctx, input).await)
+        CreateSupportRequestPayload::run(input, |input| create(ctx, input)).await
     }
 
     /// Changes an open request. The school's leaders may.
@@ -104,7 +105,7 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: UpdateSupportRequestInput,
     ) -> Result<UpdateSupportRequestPayload> {
-        UpdateSupportRequestPayload::from_result(update(ctx, input).await)
+        UpdateSupportRequestPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Takes back an open request: `OPEN` → `WITHDRAWN`. The school's leaders may.
@@ -113,15 +114,16 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: WithdrawSupportRequestInput,
     ) -> Result<WithdrawSupportRequestPayload> {
-        WithdrawSupportRequestPayload::from_result(
+        WithdrawSupportRequestPayload::run(input, |input| async move {
             set_status(
                 ctx,
                 &input.request_id,
                 SupportRequestStatus::Withdrawn,
                 input.note.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 
     /// Closes a request, met or no longer pursued: `OPEN` or `BROKERED` → `CLOSED`. The
@@ -132,15 +134,16 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: CloseSupportRequestInput,
     ) -> Result<CloseSupportRequestPayload> {
-        CloseSupportRequestPayload::from_result(
+        CloseSupportRequestPayload::run(input, |input| async move {
             set_status(
                 ctx,
                 &input.request_id,
                 SupportRequestStatus::Closed,
                 input.note.as_deref(),
             )
-            .await,
-        )
+            .await
+        })
+        .await
     }
 }
 

@@ -106,7 +106,7 @@ impl ThemeMutation {
         ctx: &Context<'_>,
         input: AddAllianceThemeInput,
     ) -> Result<AddAllianceThemePayload> {
-        AddAllianceThemePayload::from_result(add_alliance_theme(ctx, input).await)
+        AddAllianceThemePayload::run(input, |input| add_alliance_theme(ctx, input)).await
     }
 }
 

@@ -447,11 +447,11 @@ async fn editing_refuses_stale_versions_bad_text_and_bad_links() {
         ),
         (
             json!({ "links": [{ "title": "Run me", "url": "javascript:alert(1)" }] }),
-            vec!["input", "links", "url"],
+            vec!["input", "links", "0", "url"],
         ),
         (
             json!({ "links": [{ "title": "Files", "url": "ftp://files.example/x" }] }),
-            vec!["input", "links", "url"],
+            vec!["input", "links", "0", "url"],
         ),
     ] {
         refused_on(
@@ -506,11 +506,11 @@ async fn editing_refuses_stale_versions_bad_text_and_bad_links() {
         ),
         (
             json!({ "links": [{ "title": "Mail", "url": "mailto:amy@ashby.example" }] }),
-            vec!["input", "links", "url"],
+            vec!["input", "links", "0", "url"],
         ),
         (
             json!({ "links": [{ "title": "Sneaky", "url": "data:text/html,<b>hi</b>" }] }),
-            vec!["input", "links", "url"],
+            vec!["input", "links", "0", "url"],
         ),
     ] {
         assert_eq!(

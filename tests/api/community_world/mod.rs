@@ -200,6 +200,26 @@ impl Community {
         id
     }
 
+    /// A draft practice of the first school, written by its headteacher, with `fields`
+    /// (an audience, say) added; its id.
+    pub async fn draft_practice(&self, fields: Value) -> Value {
+        let mut input = json!({ "schoolId": gid("School", self.schools[0]), "kind": "CASE_STUDY",
+            "title": "Hinge questions", "summary": "One question, four answers.",
+            "bodyMarkdown": "Every lesson." });
+        for (field, value) in fields.as_object().into_iter().flatten() {
+            input[field] = value.clone();
+        }
+        let created = mutate_ok(
+            &self.app,
+            &self.heads[0].token,
+            "createPractice",
+            "practice { id }",
+            input,
+        )
+        .await;
+        created["practice"]["id"].clone()
+    }
+
     pub async fn thread(&self, community: &Value, author: &Person, title: &str) -> Value {
         let started = mutate_ok(
             &self.app,
