@@ -256,6 +256,14 @@ async fn execute(
             );
             return response;
         }
+        Err(ApiError::Unavailable) => {
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[code::UNAVAILABLE])
+                .inc();
+            return unavailable(media);
+        }
         Err(_) => {
             return refuse(
                 media,
@@ -322,9 +330,26 @@ async fn execute(
     render(state, media, response, &request_id)
 }
 
+/// The answer to a request that found the database unreachable before anything ran.
+fn unavailable(media: Media) -> HttpResponse {
+    let error = ApiError::Unavailable;
+    let seconds = error.retry_after_secs().unwrap_or_default();
+    let body = json!({ "errors": [{
+        "message": error.message(),
+        "extensions": { "code": error.code(), "retryAfter": seconds },
+    }] });
+    let mut response = respond(media, StatusCode::SERVICE_UNAVAILABLE, &body);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    response
+}
+
 /// Gives every error a code (masking anything unexpected as internal), and chooses the
-/// status: 405 for a mutation by GET, 429 when rate limited, and with
-/// `application/graphql-response+json`, 400 for a request that could not run.
+/// status: 405 for a mutation by GET, 429 when rate limited, 503 when the database was
+/// unavailable and nothing could be answered, and with
+/// `application/graphql-response+json`, 400 for a request that could not run. Rate
+/// limited and unavailable answers say when to try again (`Retry-After`).
 fn render(
     state: &AppState,
     media: Media,
@@ -340,10 +365,23 @@ fn render(
     }
     let mut status = StatusCode::OK;
     let mut retry_after = None;
-    let mut note = |response: Response| -> Value {
+    // Whether every answer found the database unavailable and answered nothing.
+    let mut all_unavailable = true;
+    let mut note = |mut response: Response| -> Value {
         let request_error = response.data == async_graphql::Value::Null
             && !response.errors.is_empty()
             && response.errors.iter().all(|error| error.path.is_empty());
+        response
+            .errors
+            .iter_mut()
+            .for_each(crate::graphql::errors::code_unreachable_database);
+        let answered_nothing = match &response.data {
+            async_graphql::Value::Object(fields) => fields
+                .values()
+                .all(|value| *value == async_graphql::Value::Null),
+            data => *data == async_graphql::Value::Null,
+        };
+        let mut unavailable = false;
         let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
         if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
             for error in errors {
@@ -359,10 +397,15 @@ fn render(
                         status = StatusCode::TOO_MANY_REQUESTS;
                         retry_after = error["extensions"]["retryAfter"].as_u64();
                     }
+                    code::UNAVAILABLE => {
+                        unavailable = true;
+                        retry_after = retry_after.or(error["extensions"]["retryAfter"].as_u64());
+                    }
                     _ => {}
                 }
             }
         }
+        all_unavailable &= unavailable && answered_nothing;
         if request_error {
             if let Some(object) = body.as_object_mut() {
                 object.remove("data");
@@ -377,6 +420,9 @@ fn render(
         BatchResponse::Single(response) => note(response),
         BatchResponse::Batch(responses) => Value::Array(responses.into_iter().map(note).collect()),
     };
+    if all_unavailable && status == StatusCode::OK {
+        status = StatusCode::SERVICE_UNAVAILABLE;
+    }
     let mut http = respond(media, status, &body);
     if status == StatusCode::METHOD_NOT_ALLOWED {
         http.headers_mut()

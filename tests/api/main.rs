@@ -15,6 +15,7 @@ mod communities_scenario;
 mod communities_visibility;
 mod http_limits;
 mod invitations;
+mod outage;
 mod pagination;
 mod policy;
 mod practice_bad_input;
