@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use prometheus::IntCounter;
+use sea_orm::sea_query::LockType;
 use sea_orm::sqlx::postgres::PgDatabaseError;
 use sea_orm::sqlx::sqlite::{SqliteError, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    RuntimeErr, SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, RuntimeErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx,
 };
 
 /// How PostgreSQL plans a pool's prepared statements (sqlx prepares every statement once
@@ -81,6 +83,36 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// Locks the row of `E` whose `id_column` is `id` until the transaction ends, for a
+/// transaction that is about to recompute something stored on that row (or decided by
+/// it) from other rows: a count, or whether any child is still live.
+///
+/// On PostgreSQL every statement reads what was committed when it began, and an `UPDATE`
+/// that waits for another transaction's lock still computes from what it read before. Two
+/// writers that each change a child and then recompute would each miss the other's child.
+/// Locked first, in a statement of its own, the recomputation in the next statement sees
+/// every writer that locked the row before (they have committed), and any writer still to
+/// commit recomputes after it. `NO KEY UPDATE` does not wait for transactions that only
+/// reference the row (adding a child). SQLite runs one writer at a time
+/// ([`begin_write`]): nothing to lock.
+pub async fn lock_row<E: EntityTrait>(
+    txn: &impl ConnectionTrait,
+    id_column: E::Column,
+    id: i32,
+) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        E::find()
+            .select_only()
+            .column(id_column)
+            .filter(id_column.eq(id))
+            .lock(LockType::NoKeyUpdate)
+            .into_tuple::<i32>()
+            .one(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Whether `error` says that the database cannot be reached now, rather than that the

@@ -13,6 +13,8 @@ mod alliance_scenario;
 mod communities_bad_input;
 mod communities_scenario;
 mod communities_visibility;
+mod concurrent_steps;
+mod concurrent_writes;
 mod http_limits;
 mod invitations;
 mod outage;
