@@ -281,3 +281,45 @@ macro_rules! payload {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{Pos, ServerError};
+    use sea_orm::ConnAcquireErr;
+
+    use super::*;
+
+    /// A database error as a resolver's `?` would leave it: no code, the `DbErr` kept as
+    /// its source.
+    fn uncoded(error: DbErr) -> ServerError {
+        async_graphql::Error::from(error).into_server_error(Pos::default())
+    }
+
+    fn code_of(error: &ServerError) -> Option<String> {
+        let value = error.extensions.as_ref()?.get("code")?;
+        Some(value.to_string().trim_matches('"').to_owned())
+    }
+
+    #[test]
+    fn an_unreachable_database_gets_its_code_however_the_error_came() {
+        let mut error = uncoded(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        code_unreachable_database(&mut error);
+        assert_eq!(code_of(&error).as_deref(), Some(code::UNAVAILABLE));
+        assert!(error.message.contains("try again"), "{}", error.message);
+
+        let mut error = uncoded(DbErr::Custom("a statement failed".into()));
+        code_unreachable_database(&mut error);
+        assert_eq!(code_of(&error), None, "left for the HTTP layer to mask");
+    }
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_through_api_error() {
+        let error = ApiError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(error.code(), code::UNAVAILABLE);
+        assert_eq!(error.retry_after_secs(), Some(UNAVAILABLE_RETRY_AFTER_SECS));
+        let error = MutationError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert!(matches!(error, MutationError::Api(ApiError::Unavailable)));
+        let error = ApiError::from(DbErr::Custom("a statement failed".into()));
+        assert_eq!(error.code(), code::INTERNAL);
+    }
+}
