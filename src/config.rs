@@ -22,6 +22,18 @@ pub struct DatabaseConfig {
     /// Most connections the pool holds.
     #[arg(long, env = "TRELLIS_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+
+    /// How long a request waits for a database connection, in milliseconds, before it is
+    /// answered `UNAVAILABLE`: while the database is down or restarting, and when every
+    /// connection stays busy that long.
+    #[arg(long, env = "TRELLIS_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 2000)]
+    pub db_acquire_timeout_ms: u64,
+}
+
+impl DatabaseConfig {
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_acquire_timeout_ms)
+    }
 }
 
 #[derive(Debug, Clone, Args)]

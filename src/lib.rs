@@ -81,6 +81,7 @@ pub async fn open_database(
     let db = db::connect(
         &config.database_url,
         config.db_max_connections,
+        config.acquire_timeout(),
         db::Planning::Reused,
         metrics.sql_statements.clone(),
     )
@@ -106,6 +107,7 @@ pub async fn open_search_pool(
     db::connect(
         &config.database_url,
         (config.db_max_connections / 4).max(2),
+        config.acquire_timeout(),
         db::Planning::EachRun,
         metrics.sql_statements.clone(),
     )

@@ -17,8 +17,9 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
+use crate::graphql::errors::{MutationError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
 use crate::payload;
 use crate::validation;
 
@@ -347,7 +348,14 @@ async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Pa
     change.ends_on = Set(Some(ends_on));
     change.version = Set(partnership.version + 1);
     change.updated_at = Set(Utc::now());
-    let partnership = change.update(&txn).await?;
+    let partnership = update_if_version(
+        &txn,
+        change,
+        (partnership::Column::Id, partnership.id),
+        (partnership::Column::Version, partnership.version),
+        MutationError::from,
+    )
+    .await?;
     audit::record(
         &txn,
         AuditEntry {

@@ -6,7 +6,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     Set,
@@ -29,6 +29,29 @@ pub const BODY_MAX: usize = 20_000;
 /// A thread's sort key: pinned threads first, then by latest activity.
 pub fn activity_key(pinned: bool, at: DateTime<Utc>) -> String {
     format!("{}{}", u8::from(pinned), time_key(at))
+}
+
+/// `activity_key` without its pinned flag: the time of the thread's last activity.
+fn activity_time() -> SimpleExpr {
+    Func::cust("substr")
+        .arg(Expr::col(discussion_post::Column::ActivityKey))
+        .arg(2)
+        .into()
+}
+
+/// `flag` followed by `time`: a thread's sort key.
+fn concatenated(flag: impl Into<SimpleExpr>, time: SimpleExpr) -> SimpleExpr {
+    flag.into().binary(BinOper::Custom("||"), time)
+}
+
+/// A thread's sort key once a reply was posted at `at`: its pinned flag and the later of
+/// its last activity and `at`, both as the row holds them when written, so that replies
+/// whose transactions overlap, and a moderator pinning it meanwhile, are all kept.
+fn activity_since(at: DateTime<Utc>) -> SimpleExpr {
+    let at = Expr::value(time_key(at));
+    let pinned = Expr::case(Expr::col(discussion_post::Column::Pinned).eq(true), "1").finally("0");
+    let latest = Expr::case(activity_time().gt(at.clone()), activity_time()).finally(at);
+    concatenated(pinned, latest.into())
 }
 
 #[derive(InputObject)]
@@ -401,10 +424,7 @@ async fn reply(
     .insert(&txn)
     .await?;
     discussion_post::Entity::update_many()
-        .col_expr(
-            discussion_post::Column::ActivityKey,
-            Expr::value(activity_key(thread.pinned, now)),
-        )
+        .col_expr(discussion_post::Column::ActivityKey, activity_since(now))
         .filter(discussion_post::Column::Id.eq(thread.id))
         .exec(&txn)
         .await?;
@@ -484,7 +504,14 @@ async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discus
     change.deleted_at = Set(Some(now));
     change.version = Set(post.version + 1);
     change.updated_at = Set(now);
-    let post = change.update(&txn).await?;
+    let post = update_if_version(
+        &txn,
+        change,
+        (discussion_post::Column::Id, post.id),
+        (discussion_post::Column::Version, post.version),
+        MutationError::from,
+    )
+    .await?;
     record(&txn, &access, "post.deleted", &host, &post).await?;
     txn.commit().await?;
     Ok(post)
@@ -514,15 +541,26 @@ async fn pin(
         "only those who moderate the discussion pin threads",
     )
     .await?;
-    let mut change: discussion_post::ActiveModel = post.clone().into();
-    change.pinned = Set(input.pinned);
-    change.activity_key = Set(format!(
-        "{}{}",
-        u8::from(input.pinned),
-        &post.activity_key[1..]
-    ));
-    change.version = Set(post.version + 1);
-    let post = change.update(&txn).await?;
+    // The activity and version as they are when written, not as read: replies may land
+    // meanwhile.
+    let post = discussion_post::Entity::update_many()
+        .col_expr(discussion_post::Column::Pinned, Expr::value(input.pinned))
+        .col_expr(
+            discussion_post::Column::ActivityKey,
+            concatenated(
+                Expr::value(u8::from(input.pinned).to_string()),
+                activity_time(),
+            ),
+        )
+        .col_expr(
+            discussion_post::Column::Version,
+            Expr::col(discussion_post::Column::Version).add(1),
+        )
+        .filter(discussion_post::Column::Id.eq(post.id))
+        .exec_with_returning(&txn)
+        .await?
+        .pop()
+        .ok_or_else(|| UserError::not_found("threadId"))?;
     record(&txn, &access, "thread.pinned", &host, &post).await?;
     txn.commit().await?;
     Ok(post)
@@ -549,7 +587,14 @@ async fn hide(
     change.hidden_reason = Set(Some(reason));
     change.hidden_by_id = Set(Some(access.person_id));
     change.version = Set(post.version + 1);
-    let post = change.update(&txn).await?;
+    let post = update_if_version(
+        &txn,
+        change,
+        (discussion_post::Column::Id, post.id),
+        (discussion_post::Column::Version, post.version),
+        MutationError::from,
+    )
+    .await?;
     record(&txn, &access, "post.hidden", &host, &post).await?;
     txn.commit().await?;
     Ok(post)

@@ -293,7 +293,14 @@ async fn move_stage(ctx: &Context<'_>, input: MoveEnquiryStageInput) -> Mutation
     change.stage = Set(input.stage);
     change.version = Set(current.version + 1);
     change.updated_at = Set(now);
-    let enquiry = change.update(&txn).await?;
+    let enquiry = update_if_version(
+        &txn,
+        change,
+        (enquiry::Column::Id, current.id),
+        (enquiry::Column::Version, current.version),
+        MutationError::from,
+    )
+    .await?;
     record(&txn, &access, "enquiry.stage_moved", &enquiry).await?;
     txn.commit().await?;
     Ok(Enquiry(enquiry))

@@ -303,7 +303,14 @@ async fn cancel(
     change.status = Set(MeetingStatus::Cancelled);
     change.version = Set(current.version + 1);
     change.updated_at = Set(Utc::now());
-    let meeting = change.update(&txn).await?;
+    let meeting = update_if_version(
+        &txn,
+        change,
+        (community_meeting::Column::Id, current.id),
+        (community_meeting::Column::Version, current.version),
+        MutationError::from,
+    )
+    .await?;
     record(
         &txn,
         &access,
@@ -337,31 +344,23 @@ async fn record_meeting(
             50_000,
         )?);
     }
-    if let Some(ids) = &input.attendee_ids {
-        if ids.len() > 500 {
-            return Err(UserError::invalid("attendeeIds", "at most 500 people").into());
-        }
-        let mut people: Vec<i32> = Vec::new();
-        for id in ids {
-            let key = decode_as(id, NodeKind::Person)
-                .ok_or_else(|| UserError::not_found("attendeeIds"))?;
-            if !people.contains(&key) {
-                people.push(key);
-            }
-        }
-        let members = community_member::Entity::find()
-            .filter(community_member::Column::CommunityId.eq(community.id))
-            .filter(community_member::Column::PersonId.is_in(people.clone()))
-            .filter(community_member::Column::Status.eq(CommunityMembershipStatus::Active))
-            .count(&txn)
-            .await?;
-        if members != people.len() as u64 {
-            return Err(UserError::invalid(
-                "attendeeIds",
-                "attendees must be members of the community",
-            )
-            .into());
-        }
+    let attendees = match &input.attendee_ids {
+        Some(ids) => Some(attendees(&txn, community.id, ids).await?),
+        None => None,
+    };
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(now);
+    // Before the attendance is replaced: a recording at the same time waits here for this
+    // one and then conflicts, rather than clashing over the attendance rows.
+    let meeting = update_if_version(
+        &txn,
+        change,
+        (community_meeting::Column::Id, current.id),
+        (community_meeting::Column::Version, current.version),
+        MutationError::from,
+    )
+    .await?;
+    if let Some(people) = attendees {
         meeting_attendance::Entity::delete_many()
             .filter(meeting_attendance::Column::MeetingId.eq(current.id))
             .exec(&txn)
@@ -379,9 +378,6 @@ async fn record_meeting(
             .await?;
         }
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
-    let meeting = change.update(&txn).await?;
     record(
         &txn,
         &access,
@@ -392,6 +388,39 @@ async fn record_meeting(
     .await?;
     txn.commit().await?;
     Ok(CommunityMeeting(meeting))
+}
+
+/// The people `ids` names, each once, who must all be active members of the community.
+async fn attendees(
+    txn: &DatabaseTransaction,
+    community_id: i32,
+    ids: &[ID],
+) -> MutationResult<Vec<i32>> {
+    if ids.len() > 500 {
+        return Err(UserError::invalid("attendeeIds", "at most 500 people").into());
+    }
+    let mut people: Vec<i32> = Vec::new();
+    for id in ids {
+        let key =
+            decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found("attendeeIds"))?;
+        if !people.contains(&key) {
+            people.push(key);
+        }
+    }
+    let members = community_member::Entity::find()
+        .filter(community_member::Column::CommunityId.eq(community_id))
+        .filter(community_member::Column::PersonId.is_in(people.clone()))
+        .filter(community_member::Column::Status.eq(CommunityMembershipStatus::Active))
+        .count(txn)
+        .await?;
+    if members != people.len() as u64 {
+        return Err(UserError::invalid(
+            "attendeeIds",
+            "attendees must be members of the community",
+        )
+        .into());
+    }
+    Ok(people)
 }
 
 async fn record(

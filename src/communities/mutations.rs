@@ -291,7 +291,14 @@ async fn set_status(
     if status == CommunityStatus::Closed {
         change.closed_at = Set(Some(now));
     }
-    let community = change.update(&txn).await?;
+    let community = update_if_version(
+        &txn,
+        change,
+        (community::Column::Id, current.id),
+        (community::Column::Version, current.version),
+        MutationError::from,
+    )
+    .await?;
     record(
         &txn,
         &access,

@@ -18,6 +18,7 @@ pub mod code {
     pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const TIMEOUT: &str = "TIMEOUT";
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
 
     /// The code a client is told, for a code an error was given; `None` for a code this
@@ -33,6 +34,7 @@ pub mod code {
             QUERY_TOO_COMPLEX,
             METHOD_NOT_ALLOWED,
             TIMEOUT,
+            UNAVAILABLE,
             INTERNAL,
         ]
         .into_iter()
@@ -48,9 +50,18 @@ pub enum ApiError {
     NotFound,
     Forbidden(&'static str),
     BadUserInput(String),
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// The database cannot be reached now (down, restarting, every connection busy): the
+    /// same request may succeed when sent again.
+    Unavailable,
     Internal(anyhow::Error),
 }
+
+/// How long a client is told to wait before sending again a request that found the
+/// database unavailable: about as long as a database restart or failover takes.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -65,6 +76,9 @@ impl ApiError {
             Self::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} seconds")
             }
+            Self::Unavailable => format!(
+                "the database is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds"
+            ),
             Self::Internal(_) => "internal error".into(),
         }
     }
@@ -76,7 +90,17 @@ impl ApiError {
             Self::Forbidden(_) => code::FORBIDDEN,
             Self::BadUserInput(_) => code::BAD_USER_INPUT,
             Self::RateLimited { .. } => code::RATE_LIMITED,
+            Self::Unavailable => code::UNAVAILABLE,
             Self::Internal(_) => code::INTERNAL,
+        }
+    }
+
+    /// Seconds after which the same request may succeed, for errors that say so.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Self::Unavailable => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
         }
     }
 
@@ -89,26 +113,51 @@ impl ApiError {
     }
 }
 
+/// A database error is `Unavailable` when the database could not be reached (see
+/// [`crate::db::is_unreachable`]), and internal otherwise.
 impl From<DbErr> for ApiError {
     #[track_caller]
     fn from(error: DbErr) -> Self {
-        Self::internal(error)
+        if crate::db::is_unreachable(&error) {
+            tracing::warn!(%error, "database unavailable");
+            Self::Unavailable
+        } else {
+            Self::internal(error)
+        }
     }
 }
 
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
         let code = error.code();
-        let retry_after = match &error {
-            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry_after = error.retry_after_secs();
         async_graphql::Error::new(error.message()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(seconds) = retry_after {
                 ext.set("retryAfter", seconds);
             }
         })
+    }
+}
+
+/// Gives a database error that reached a response as it was (a resolver's `?` on a
+/// `DbErr` rather than through `ApiError`) the code it would have had through `ApiError`
+/// when the database was unreachable. Other errors without a code are left for the HTTP
+/// layer, which masks them as internal.
+pub fn code_unreachable_database(error: &mut async_graphql::ServerError) {
+    let coded = error
+        .extensions
+        .as_ref()
+        .is_some_and(|extensions| extensions.get("code").is_some());
+    if !coded
+        && error
+            .source::<DbErr>()
+            .is_some_and(crate::db::is_unreachable)
+    {
+        tracing::warn!(message = %error.message, "database unavailable");
+        let unavailable = async_graphql::Error::from(ApiError::Unavailable);
+        error.message = unavailable.message;
+        error.extensions = unavailable.extensions;
     }
 }
 
@@ -207,12 +256,12 @@ impl From<ApiError> for MutationError {
 impl From<DbErr> for MutationError {
     #[track_caller]
     fn from(error: DbErr) -> Self {
-        Self::Api(ApiError::internal(error))
+        Self::Api(ApiError::from(error))
     }
 }
 
 /// Turns a unique-key violation into a `Taken` user error on `field`; other database
-/// errors stay internal.
+/// errors convert as any other does.
 pub fn on_unique(
     field: &'static str,
     message: &'static str,
@@ -264,4 +313,46 @@ macro_rules! payload {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{Pos, ServerError};
+    use sea_orm::ConnAcquireErr;
+
+    use super::*;
+
+    /// A database error as a resolver's `?` would leave it: no code, the `DbErr` kept as
+    /// its source.
+    fn uncoded(error: DbErr) -> ServerError {
+        async_graphql::Error::from(error).into_server_error(Pos::default())
+    }
+
+    fn code_of(error: &ServerError) -> Option<String> {
+        let value = error.extensions.as_ref()?.get("code")?;
+        Some(value.to_string().trim_matches('"').to_owned())
+    }
+
+    #[test]
+    fn an_unreachable_database_gets_its_code_however_the_error_came() {
+        let mut error = uncoded(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        code_unreachable_database(&mut error);
+        assert_eq!(code_of(&error).as_deref(), Some(code::UNAVAILABLE));
+        assert!(error.message.contains("try again"), "{}", error.message);
+
+        let mut error = uncoded(DbErr::Custom("a statement failed".into()));
+        code_unreachable_database(&mut error);
+        assert_eq!(code_of(&error), None, "left for the HTTP layer to mask");
+    }
+
+    #[test]
+    fn an_unreachable_database_is_unavailable_through_api_error() {
+        let error = ApiError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(error.code(), code::UNAVAILABLE);
+        assert_eq!(error.retry_after_secs(), Some(UNAVAILABLE_RETRY_AFTER_SECS));
+        let error = MutationError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert!(matches!(error, MutationError::Api(ApiError::Unavailable)));
+        let error = ApiError::from(DbErr::Custom("a statement failed".into()));
+        assert_eq!(error.code(), code::INTERNAL);
+    }
 }

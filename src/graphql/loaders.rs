@@ -21,9 +21,11 @@ use crate::graphql::per_parent::TopPerParent;
 
 pub use entity::rows::Keyed;
 
-/// Loader errors are shared by every waiting resolver; each reports it as internal.
+/// Loader errors are shared by every waiting resolver; each reports it as any database
+/// error (unavailable, or internal).
+#[track_caller]
 pub fn loader_error(error: Arc<DbErr>) -> crate::graphql::errors::ApiError {
-    crate::graphql::errors::ApiError::internal(anyhow::anyhow!("{error}"))
+    Arc::unwrap_or_clone(error).into()
 }
 
 /// Loads rows for DataLoaders. Loader errors must be `Clone`, hence `Arc<DbErr>`.

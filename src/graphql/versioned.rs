@@ -1,18 +1,24 @@
-//! Optimistic concurrency: an update applies only to the version the client read.
+//! Optimistic concurrency: an update applies only to the version the client read, or to
+//! the row as the server read it before checking that the change is allowed.
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 
-/// Writes `change` to the row `id` if its version is still `expected`; otherwise nothing
-/// is written and the client gets a `Conflict` error. `change` sets the next version.
+/// Writes `change` to the row `id` if its version is still `expected`, and returns the row
+/// as written; otherwise nothing is written and the client gets a `Conflict` error.
+/// `change` sets the next version.
+///
+/// A change checked against the row as read (a status step, moderation) passes the
+/// version read as `expected`: two such changes at once would otherwise both pass the
+/// check, both be written, and move the version on by one between them.
 pub async fn update_if_version<E, A>(
     conn: &impl ConnectionTrait,
     change: A,
     id: (E::Column, i32),
     version: (E::Column, i32),
     on_error: impl FnOnce(sea_orm::DbErr) -> MutationError,
-) -> MutationResult<()>
+) -> MutationResult<E::Model>
 where
     E: EntityTrait,
     A: ActiveModelTrait<Entity = E>,
@@ -25,15 +31,13 @@ where
         )
         .into());
     }
-    let updated = E::update_many()
+    E::update_many()
         .set(change)
         .filter(id.0.eq(id.1))
         .filter(version.0.eq(version.1))
-        .exec(conn)
+        .exec_with_returning(conn)
         .await
-        .map_err(on_error)?;
-    if updated.rows_affected == 0 {
-        return Err(UserError::conflict().into());
-    }
-    Ok(())
+        .map_err(on_error)?
+        .pop()
+        .ok_or_else(|| UserError::conflict().into())
 }

@@ -338,6 +338,14 @@ async fn execute(
             );
             return response;
         }
+        Err(ApiError::Unavailable) => {
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[code::UNAVAILABLE])
+                .inc();
+            return unavailable(media);
+        }
         Err(_) => {
             return refuse(
                 media,
@@ -427,52 +435,96 @@ impl<'a> Answer<'a> {
     }
 }
 
+/// The answer to a request that found the database unreachable before anything ran.
+fn unavailable(media: Media) -> HttpResponse {
+    let error = ApiError::Unavailable;
+    let seconds = error.retry_after_secs().unwrap_or_default();
+    let mut response = refuse(
+        media,
+        StatusCode::SERVICE_UNAVAILABLE,
+        error.code(),
+        &error.message(),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    response
+}
+
 /// How the HTTP response must say what the errors of its answers were.
 #[derive(Default)]
 struct Verdict {
     status: Option<StatusCode>,
     retry_after: Option<u64>,
+    /// Whether every answer so far found the database unavailable and answered nothing.
+    all_unavailable: bool,
+}
+
+impl Verdict {
+    /// Takes in one error's code, and the `retryAfter` it carries.
+    fn note(&mut self, code: &str, error: &ServerError) -> bool {
+        let retry_after = || {
+            error
+                .extensions
+                .as_ref()
+                .and_then(|extensions| extensions.get("retryAfter"))
+                .and_then(|seconds| match seconds {
+                    async_graphql::Value::Number(number) => number.as_u64(),
+                    _ => None,
+                })
+        };
+        match code {
+            code::METHOD_NOT_ALLOWED => self.status = Some(StatusCode::METHOD_NOT_ALLOWED),
+            code::RATE_LIMITED => {
+                self.status = Some(StatusCode::TOO_MANY_REQUESTS);
+                self.retry_after = retry_after();
+            }
+            code::UNAVAILABLE => {
+                self.retry_after = self.retry_after.or_else(retry_after);
+                return true;
+            }
+            _ => {}
+        }
+        false
+    }
 }
 
 /// Gives every error a code (masking anything unexpected as internal), and chooses the
-/// status: 405 for a mutation by GET, 429 when rate limited, and with
-/// `application/graphql-response+json`, 400 for a request that could not run.
+/// status: 405 for a mutation by GET, 429 when rate limited, 503 when the database could
+/// not be reached and nothing was answered, and with `application/graphql-response+json`,
+/// 400 for a request that could not run.
 fn render(
     state: &AppState,
     media: Media,
     response: BatchResponse,
     request_id: &str,
 ) -> HttpResponse {
-    let mut verdict = Verdict::default();
+    let mut verdict = Verdict {
+        all_unavailable: true,
+        ..Verdict::default()
+    };
     let mut note = |response: &mut Response| -> bool {
         let request_error = response.data == async_graphql::Value::Null
             && !response.errors.is_empty()
             && response.errors.iter().all(|error| error.path.is_empty());
+        let answered_nothing = match &response.data {
+            async_graphql::Value::Object(fields) => fields
+                .values()
+                .all(|value| *value == async_graphql::Value::Null),
+            data => *data == async_graphql::Value::Null,
+        };
+        let mut unavailable = false;
         for error in &mut response.errors {
+            crate::graphql::errors::code_unreachable_database(error);
             let code = classify(error, request_id);
             state
                 .metrics
                 .graphql_errors
                 .with_label_values(&[code])
                 .inc();
-            match code {
-                code::METHOD_NOT_ALLOWED => {
-                    verdict.status = Some(StatusCode::METHOD_NOT_ALLOWED);
-                }
-                code::RATE_LIMITED => {
-                    verdict.status = Some(StatusCode::TOO_MANY_REQUESTS);
-                    verdict.retry_after = error
-                        .extensions
-                        .as_ref()
-                        .and_then(|extensions| extensions.get("retryAfter"))
-                        .and_then(|seconds| match seconds {
-                            async_graphql::Value::Number(number) => number.as_u64(),
-                            _ => None,
-                        });
-                }
-                _ => {}
-            }
+            unavailable |= verdict.note(code, error);
         }
+        verdict.all_unavailable &= unavailable && answered_nothing;
         if request_error && media == Media::GraphqlResponse && verdict.status.is_none() {
             verdict.status = Some(StatusCode::BAD_REQUEST);
         }
@@ -502,7 +554,11 @@ fn render(
             &format!("internal error (request id {request_id})"),
         );
     };
-    let status = verdict.status.unwrap_or(StatusCode::OK);
+    let status = match verdict.status {
+        Some(status) => status,
+        None if verdict.all_unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        None => StatusCode::OK,
+    };
     let mut http = respond_bytes(media, status, body);
     if status == StatusCode::METHOD_NOT_ALLOWED {
         http.headers_mut()

@@ -16,8 +16,9 @@ use crate::auth::policy::allowed;
 use crate::auth::sessions;
 use crate::db::begin_write;
 use crate::graphql::context::{access, caller, db};
-use crate::graphql::errors::{MutationResult, UserError};
+use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
 use crate::payload;
 use crate::validation;
 
@@ -261,7 +262,14 @@ async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> Mutatio
     change.status = Set(status);
     change.version = Set(person.version + 1);
     change.updated_at = Set(Utc::now());
-    let person = change.update(&txn).await?;
+    let person = update_if_version(
+        &txn,
+        change,
+        (person::Column::Id, person.id),
+        (person::Column::Version, person.version),
+        MutationError::from,
+    )
+    .await?;
     if status == PersonStatus::Disabled {
         sessions::end_all(&txn, id).await?;
     }

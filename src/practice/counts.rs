@@ -1,11 +1,16 @@
 //! A practice's counts of endorsements, published adaptations and comments, stored on the
 //! row so that lists show and order by them without a query per item. Recomputed (not
 //! incremented) whenever one of them may have changed, so they cannot drift.
+//!
+//! Exact however writers overlap: every writer changes its endorsement, comment or
+//! adaptation first, then locks the practice's row and recounts (see `db::lock_row`).
 
 use entity::enums::PracticeStatus;
 use entity::{discussion_post, practice, practice_endorsement};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use crate::db::lock_row;
 
 fn count_of(statement: sea_orm::sea_query::SelectStatement) -> SimpleExpr {
     SimpleExpr::SubQuery(
@@ -16,7 +21,10 @@ fn count_of(statement: sea_orm::sea_query::SelectStatement) -> SimpleExpr {
     )
 }
 
+/// Recounts the practice's endorsements, published adaptations and comments. Call it in
+/// the transaction that changed one of them, after the change.
 pub async fn refresh(conn: &impl ConnectionTrait, practice_id: i32) -> Result<(), DbErr> {
+    lock_row::<practice::Entity>(conn, practice::Column::Id, practice_id).await?;
     let endorsements = Query::select()
         .expr(Func::count(Expr::col(practice_endorsement::Column::Id)))
         .from(practice_endorsement::Entity)

@@ -18,8 +18,9 @@ use crate::auth::policy::practice::is_author;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
+use crate::graphql::errors::{MutationError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::NodeKind;
+use crate::graphql::versioned::update_if_version;
 use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
@@ -278,7 +279,14 @@ async fn change_status(
     if action == PracticeAction::SentBack {
         change.review_comment = Set(comment.clone());
     }
-    let updated = change.update(txn).await?;
+    let updated = update_if_version(
+        txn,
+        change,
+        (practice::Column::Id, found.id),
+        (practice::Column::Version, found.version),
+        MutationError::from,
+    )
+    .await?;
     if to == PracticeStatus::Published {
         keep_revision(txn, access, &updated).await?;
     }

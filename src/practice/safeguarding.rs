@@ -10,14 +10,15 @@ use chrono::Utc;
 use entity::enums::{PracticeAction, PracticeStatus};
 use entity::practice;
 use regex::Regex;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::Set;
 
 use super::Practice;
 use super::lifecycle::{record, require_approver};
 use super::readable_practice;
 use crate::db::begin_write;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
+use crate::graphql::errors::{MutationError, MutationResult, UserError, UserErrorCode};
+use crate::graphql::versioned::update_if_version;
 use crate::payload;
 use crate::validation;
 
@@ -145,7 +146,14 @@ async fn report(ctx: &Context<'_>, input: ReportPracticeInput) -> MutationResult
     change.taken_down_by_id = Set(Some(access.person_id));
     change.taken_down_reason = Set(Some(reason.clone()));
     change.version = Set(found.version + 1);
-    let updated = change.update(&txn).await?;
+    let updated = update_if_version(
+        &txn,
+        change,
+        (practice::Column::Id, found.id),
+        (practice::Column::Version, found.version),
+        MutationError::from,
+    )
+    .await?;
     record(
         &txn,
         &access,
@@ -178,7 +186,14 @@ async fn restore(ctx: &Context<'_>, input: RestorePracticeInput) -> MutationResu
     change.taken_down_by_id = Set(None);
     change.taken_down_reason = Set(None);
     change.version = Set(found.version + 1);
-    let updated = change.update(&txn).await?;
+    let updated = update_if_version(
+        &txn,
+        change,
+        (practice::Column::Id, found.id),
+        (practice::Column::Version, found.version),
+        MutationError::from,
+    )
+    .await?;
     record(
         &txn,
         &access,

@@ -136,7 +136,7 @@ struct Counter {
 }
 
 impl PracticeSearchInfo {
-    async fn counted(&self) -> async_graphql::Result<u64> {
+    async fn counted(&self) -> ApiResult<u64> {
         let Some(counter) = &self.count else {
             return Ok(0);
         };
@@ -722,12 +722,7 @@ async fn search(
             // Rows at positions lower+1 ..= upper (1-based).
             let upper = match position(&request.before)? {
                 Some(before) => Some(before - 1),
-                None if request.backward => Some(Ord::min(
-                    info.counted().await.map_err(|_| {
-                        ApiError::internal(anyhow::anyhow!("counting search hits failed"))
-                    })?,
-                    RELEVANCE_WINDOW,
-                )),
+                None if request.backward => Some(Ord::min(info.counted().await?, RELEVANCE_WINDOW)),
                 None => None,
             };
             // Forward: from `lower`, one row more than the page when the range allows,

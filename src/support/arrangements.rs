@@ -8,7 +8,7 @@
 //! its days back to the offer; completing it keeps them spent.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::enums::{
     MembershipStatus, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus,
 };
@@ -16,7 +16,10 @@ use entity::{
     alliance_membership, staff_role, support_arrangement, support_offer, support_request,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Set,
+};
 
 use super::requests::change_status as change_request_status;
 use super::{
@@ -25,7 +28,7 @@ use super::{
 };
 use crate::auth::policy::{Access, allowed};
 use crate::communities::member_school;
-use crate::db::begin_write;
+use crate::db::{begin_write, lock_row};
 use crate::graphql::context::{access, db};
 use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -234,18 +237,7 @@ async fn supporters(
             }
             (None, given, _) => given,
         };
-        let remaining = offer.half_days_per_term - offer.half_days_committed;
-        if half_days > remaining {
-            return Err(UserError::invalid(
-                "days",
-                format!(
-                    "the offer has {} days left this term, fewer than the {} planned",
-                    days(Ord::max(remaining, 0)),
-                    days(half_days)
-                ),
-            )
-            .into());
-        }
+        check_room(&offer, half_days)?;
         let school = offer.school_id;
         return Ok((Some(offer), person, school));
     }
@@ -276,6 +268,64 @@ async fn supporters(
     Ok((None, person, school))
 }
 
+/// Refuses more days than the offer has left this term.
+fn check_room(offer: &support_offer::Model, half_days: i32) -> Result<(), UserError> {
+    let remaining = offer.half_days_per_term - offer.half_days_committed;
+    if half_days > remaining {
+        return Err(UserError::invalid(
+            "days",
+            format!(
+                "the offer has {} days left this term, fewer than the {} planned",
+                days(Ord::max(remaining, 0)),
+                days(half_days)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Commits `half_days` of `offer`, in one statement that checks the offer as it is when
+/// written (still open, with the room): brokerings at once each take their days, and
+/// none overdraws it. If it changed since it was read, says why it no longer fits.
+async fn commit_days(
+    txn: &DatabaseTransaction,
+    offer: &support_offer::Model,
+    half_days: i32,
+    now: DateTime<Utc>,
+) -> MutationResult<()> {
+    let committed = support_offer::Entity::update_many()
+        .col_expr(
+            support_offer::Column::HalfDaysCommitted,
+            Expr::col(support_offer::Column::HalfDaysCommitted).add(half_days),
+        )
+        .col_expr(
+            support_offer::Column::Version,
+            Expr::col(support_offer::Column::Version).add(1),
+        )
+        .col_expr(support_offer::Column::UpdatedAt, Expr::value(now))
+        .filter(support_offer::Column::Id.eq(offer.id))
+        .filter(support_offer::Column::Status.eq(SupportOfferStatus::Open))
+        .filter(
+            Expr::col(support_offer::Column::HalfDaysCommitted)
+                .add(half_days)
+                .lte(Expr::col(support_offer::Column::HalfDaysPerTerm)),
+        )
+        .exec(txn)
+        .await?;
+    if committed.rows_affected == 1 {
+        return Ok(());
+    }
+    let current = support_offer::Entity::find_by_id(offer.id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("offerId"))?;
+    if current.status != SupportOfferStatus::Open {
+        return Err(wrong_state("offerId", "offer", current.status).into());
+    }
+    check_room(&current, half_days)?;
+    Err(UserError::conflict().into())
+}
+
 async fn broker(
     ctx: &Context<'_>,
     input: BrokerSupportRequestInput,
@@ -299,24 +349,7 @@ async fn broker(
     let (offer, person, school) = supporters(&txn, &access, &input, &request, half_days).await?;
     let now = Utc::now();
     if let Some(offer) = &offer {
-        // Guarded: a concurrent brokering of the same offer cannot overdraw it.
-        let committed = support_offer::Entity::update_many()
-            .col_expr(
-                support_offer::Column::HalfDaysCommitted,
-                Expr::col(support_offer::Column::HalfDaysCommitted).add(half_days),
-            )
-            .col_expr(
-                support_offer::Column::Version,
-                Expr::col(support_offer::Column::Version).add(1),
-            )
-            .col_expr(support_offer::Column::UpdatedAt, Expr::value(now))
-            .filter(support_offer::Column::Id.eq(offer.id))
-            .filter(support_offer::Column::Version.eq(offer.version))
-            .exec(&txn)
-            .await?;
-        if committed.rows_affected == 0 {
-            return Err(UserError::conflict().into());
-        }
+        commit_days(&txn, offer, half_days, now).await?;
     }
     let arrangement = support_arrangement::ActiveModel {
         alliance_id: Set(request.alliance_id),
@@ -470,6 +503,11 @@ async fn release(
             .exec(txn)
             .await?;
     }
+    // Whether the request has another live arrangement, counting those cancelled at the
+    // same time (`lock_row`): otherwise two cancelled at once would each see the other
+    // live, and the request would stay brokered with none.
+    lock_row::<support_request::Entity>(txn, support_request::Column::Id, arrangement.request_id)
+        .await?;
     let others = support_arrangement::Entity::find()
         .filter(support_arrangement::Column::RequestId.eq(arrangement.request_id))
         .filter(support_arrangement::Column::Id.ne(arrangement.id))

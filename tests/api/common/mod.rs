@@ -34,6 +34,8 @@ struct Args {
 
 pub struct TestApp {
     pub url: String,
+    /// The test database, reached directly (the server may reach it through a proxy).
+    pub database_url: String,
     pub client: reqwest::Client,
     /// The mail server emails go to: see `mail` for what was sent.
     pub mail_server: CapturingMailer,
@@ -81,6 +83,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server with extra command-line flags, such as `["--max-depth", "5"]`.
 pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
+    spawn_app_routed(flags, str::to_owned).await
+}
+
+/// Starts a server that reaches its fresh database at `route(url)` rather than at the
+/// database's own URL: through a proxy the test controls, for example.
+pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String) -> TestApp {
     init_tracing();
     let dir = tempfile::tempdir().expect("a temporary folder");
     let database_url = fresh_database(&dir).await;
@@ -88,14 +96,15 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     let mut argv = vec![
         "trellis".to_owned(),
         "--database-url".into(),
-        database_url,
+        route(&database_url),
         "--jwt-secret".into(),
         "a test secret that is long enough for HS256!".into(),
         "--outbox-dir".into(),
         outbox.display().to_string(),
-        "--db-max-connections".into(),
-        "5".into(),
     ];
+    if !flags.contains(&"--db-max-connections") {
+        argv.extend(["--db-max-connections".into(), "5".into()]);
+    }
     argv.extend(flags.iter().map(|flag| (*flag).to_owned()));
     let config = Args::parse_from(argv).config;
     let metrics = Metrics::new();
@@ -122,6 +131,7 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     tokio::spawn(server);
     TestApp {
         url: format!("http://127.0.0.1:{port}"),
+        database_url,
         client: reqwest::Client::new(),
         mail_server: mailer,
         notifier,
