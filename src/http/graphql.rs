@@ -437,14 +437,13 @@ impl<'a> Answer<'a> {
 
 /// The answer to a request that found the database unreachable before anything ran.
 fn unavailable(media: Media) -> HttpResponse {
-    let error = ApiError::Unavailable;
-    let seconds = error.retry_after_secs().unwrap_or_default();
-    let mut response = refuse(
-        media,
-        StatusCode::SERVICE_UNAVAILABLE,
-        error.code(),
-        &error.message(),
-    );
+    let seconds = ApiError::Unavailable.retry_after_secs().unwrap_or_default();
+    let coded = async_graphql::Error::from(ApiError::Unavailable);
+    let mut error = ServerError::new(coded.message, None);
+    error.extensions = coded.extensions;
+    let body = serde_json::to_vec(&Answer::of(&Response::from_errors(vec![error]), true))
+        .unwrap_or_default();
+    let mut response = respond_bytes(media, StatusCode::SERVICE_UNAVAILABLE, body);
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
