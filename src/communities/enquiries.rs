@@ -61,7 +61,7 @@ pub struct AddEnquiryEvidenceInput {
     pub enquiry_id: ID,
     pub note: String,
     pub link: Option<String>,
-    /// When it was gathered (default: today).
+    /// When it was gathered (default: today); not in the future.
     pub observed_on: Option<NaiveDate>,
 }
 
@@ -310,6 +310,10 @@ async fn add_evidence(
     {
         return Err(UserError::invalid("link", "must be an http(s) link").into());
     }
+    let observed_on = match input.observed_on {
+        Some(day) => validation::happened_on("observedOn", day)?,
+        None => Utc::now().date_naive(),
+    };
     let txn = begin_write(db(ctx)).await?;
     let (enquiry, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
     let school = match &community {
@@ -333,7 +337,7 @@ async fn add_evidence(
         author_school_id: Set(school),
         note: Set(note),
         link: Set(link),
-        observed_on: Set(input.observed_on.unwrap_or_else(|| Utc::now().date_naive())),
+        observed_on: Set(observed_on),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

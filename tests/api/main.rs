@@ -10,11 +10,16 @@ mod support_world;
 mod world;
 
 mod alliance_scenario;
+mod awaiting_approval;
 mod communities_bad_input;
 mod communities_scenario;
 mod communities_visibility;
+mod declines;
+mod editing;
 mod http_limits;
+mod invitation_upkeep;
 mod invitations;
+mod meeting_records;
 mod pagination;
 mod policy;
 mod practice_bad_input;

@@ -5,7 +5,8 @@
 use base64::Engine;
 use chrono::Utc;
 use entity::enums::{MembershipStatus, PersonStatus, StaffRoleKind};
-use entity::{alliance_membership, person, staff_role};
+use entity::{alliance_membership, invitation, person, staff_role};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
@@ -115,6 +116,23 @@ pub fn invitation_token(app: &TestApp, to: &str) -> String {
                 .map(|(_, token)| token.trim().to_owned())
         })
         .unwrap_or_else(|| panic!("no invitation token in: {}", email.body))
+}
+
+/// Moves every invitation's sending back in time, past the wait between two sendings, so
+/// that it may be sent again now.
+pub async fn let_resending_wait_pass(app: &TestApp) {
+    let earlier = Utc::now() - chrono::Duration::minutes(11);
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::CreatedAt, Expr::value(earlier))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::ResentAt, Expr::value(earlier))
+        .filter(invitation::Column::ResentAt.is_not_null())
+        .exec(&app.db)
+        .await
+        .unwrap();
 }
 
 /// A person and a headteacher role at `school`: the school's leader, signed in.
