@@ -19,7 +19,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Invitation {
     Table,
     Id,
@@ -80,29 +80,47 @@ async fn mark_declined(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// The columns added, each with its table.
+fn added_columns() -> Vec<(DynIden, ColumnDef)> {
+    vec![
+        (
+            Invitation::Table.into_iden(),
+            timestamp_with_time_zone_null(Invitation::RevokedAt),
+        ),
+        (
+            Invitation::Table.into_iden(),
+            integer_null(Invitation::RevokedById),
+        ),
+        (
+            Invitation::Table.into_iden(),
+            timestamp_with_time_zone_null(Invitation::ResentAt),
+        ),
+        (
+            AllianceMembership::Table.into_iden(),
+            integer(AllianceMembership::Version).default(1).to_owned(),
+        ),
+        (
+            StaffRole::Table.into_iden(),
+            integer(StaffRole::Version).default(1).to_owned(),
+        ),
+    ]
+}
+
+const INDEXES: [(&str, Invitation); 2] = [
+    ("ix_invitation_school", Invitation::SchoolId),
+    ("ix_invitation_alliance", Invitation::AllianceId),
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite alters a table one column at a time.
-        let columns = [
-            timestamp_with_time_zone_null(Invitation::RevokedAt),
-            integer_null(Invitation::RevokedById),
-            timestamp_with_time_zone_null(Invitation::ResentAt),
-        ];
-        for column in columns {
+        for (table, column) in added_columns() {
             manager
-                .alter_table(
-                    Table::alter()
-                        .table(Invitation::Table)
-                        .add_column(column)
-                        .to_owned(),
-                )
+                .alter_table(Table::alter().table(table).add_column(column).to_owned())
                 .await?;
         }
-        for (name, column) in [
-            ("ix_invitation_school", Invitation::SchoolId),
-            ("ix_invitation_alliance", Invitation::AllianceId),
-        ] {
+        for (name, column) in INDEXES {
             manager
                 .create_index(
                     Index::create()
@@ -114,22 +132,6 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(AllianceMembership::Table)
-                    .add_column(integer(AllianceMembership::Version).default(1))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(StaffRole::Table)
-                    .add_column(integer(StaffRole::Version).default(1))
-                    .to_owned(),
-            )
-            .await?;
         mark_declined(manager).await
     }
 
@@ -140,39 +142,15 @@ impl MigrationTrait for Migration {
                 "UPDATE alliance_membership SET status = 'LEFT' WHERE status = 'DECLINED'",
             )
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(StaffRole::Table)
-                    .drop_column(StaffRole::Version)
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(AllianceMembership::Table)
-                    .drop_column(AllianceMembership::Version)
-                    .to_owned(),
-            )
-            .await?;
-        for name in ["ix_invitation_alliance", "ix_invitation_school"] {
+        for (name, _) in INDEXES {
             manager
                 .drop_index(Index::drop().name(name).table(Invitation::Table).to_owned())
                 .await?;
         }
-        for column in [
-            Invitation::ResentAt,
-            Invitation::RevokedById,
-            Invitation::RevokedAt,
-        ] {
+        for (table, column) in added_columns().into_iter().rev() {
+            let column = Alias::new(column.get_column_name());
             manager
-                .alter_table(
-                    Table::alter()
-                        .table(Invitation::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
+                .alter_table(Table::alter().table(table).drop_column(column).to_owned())
                 .await?;
         }
         Ok(())

@@ -206,24 +206,26 @@ async fn migrating_marks_declined_what_the_audit_log_says_was_declined() {
     }
 
     Migrator::up(&db, Some(1)).await.unwrap();
-    let rows = db
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT id, status FROM alliance_membership ORDER BY id",
-        ))
-        .await
-        .unwrap();
-    let statuses: Vec<(i32, String)> = rows
-        .iter()
-        .map(|row| {
-            (
-                row.try_get_by_index(0).unwrap(),
-                row.try_get_by_index(1).unwrap(),
-            )
-        })
-        .collect();
+    let statuses = || async {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT id, status FROM alliance_membership ORDER BY id",
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|row| {
+                (
+                    row.try_get_by_index(0).unwrap(),
+                    row.try_get_by_index(1).unwrap(),
+                )
+            })
+            .collect::<Vec<(i32, String)>>()
+    };
+    let migrated = statuses().await;
     assert_eq!(
-        statuses,
+        migrated,
         [
             (1, "DECLINED".to_owned()),
             (2, "LEFT".to_owned()),
@@ -232,6 +234,11 @@ async fn migrating_marks_declined_what_the_audit_log_says_was_declined() {
             (5, "LEFT".to_owned()),
         ]
     );
+    // Undone, declined rows read LEFT as before; done again, DECLINED.
+    Migrator::down(&db, Some(1)).await.unwrap();
+    assert_eq!(statuses().await[0], (1, "LEFT".to_owned()));
+    Migrator::up(&db, Some(1)).await.unwrap();
+    assert_eq!(statuses().await, migrated);
 }
 
 const MY_MEMBERSHIPS: &str = "query($statuses: [CommunityMembershipStatus!]) {

@@ -5,19 +5,9 @@
 
 use crate::common::{TestApp, gid};
 use crate::community_world::community_world;
-use crate::world::{mutate, mutate_ok, user_error_codes};
-use entity::audit_event;
+use crate::world::{audited, mutate, mutate_ok, user_error_codes};
 use entity::enums::StaffRoleKind;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-
-async fn audited(app: &TestApp, action: &str) -> u64 {
-    audit_event::Entity::find()
-        .filter(audit_event::Column::Action.eq(action))
-        .count(&app.db)
-        .await
-        .unwrap()
-}
 
 async fn node(app: &TestApp, token: &str, id: &Value, selection: &str) -> Value {
     let data = app

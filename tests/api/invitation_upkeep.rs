@@ -5,13 +5,13 @@
 
 use crate::common::{TestApp, gid, spawn_app};
 use crate::world::{
-    error_code, headteacher, invitation_token, key_of, let_resending_wait_pass, mutate, mutate_ok,
-    mutate_raw, user_error_codes,
+    audited, error_code, headteacher, invitation_token, key_of, let_resending_wait_pass, mutate,
+    mutate_ok, mutate_raw, user_error_codes,
 };
 use entity::enums::{AllianceRoleKind, StaffRoleKind};
-use entity::{audit_event, invitation};
+use entity::invitation;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 const GOOD_PASSWORD: &str = "mossy-lantern-orbit-42";
@@ -118,13 +118,17 @@ fn emails(list: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// What the audit log holds of an action.
-async fn audited(app: &TestApp, action: &str) -> u64 {
-    audit_event::Entity::find()
-        .filter(audit_event::Column::Action.eq(action))
-        .count(&app.db)
+/// Lets the invitations sent to `email` expire, as if a day had passed after their end.
+async fn expire(app: &TestApp, email: &str) {
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(1)),
+        )
+        .filter(invitation::Column::Email.eq(email))
+        .exec(&app.db)
         .await
-        .unwrap()
+        .unwrap();
 }
 
 /// The CPD lead registers a school, invites it into the alliance and invites its first
@@ -256,15 +260,7 @@ async fn waiting_invitations_are_listed_to_those_who_may_send_them() {
         json!({ "invitationId": fay["invitation"]["id"] }),
     )
     .await;
-    invitation::Entity::update_many()
-        .col_expr(
-            invitation::Column::ExpiresAt,
-            Expr::value(chrono::Utc::now() - chrono::Duration::days(1)),
-        )
-        .filter(invitation::Column::Email.eq("noor@a1.example"))
-        .exec(&w.app.db)
-        .await
-        .unwrap();
+    expire(&w.app, "noor@a1.example").await;
     let list = w.waiting(&w.hal, &a1).await;
     assert_eq!(emails(&list), ["noor@a1.example"]);
     assert_eq!(list["nodes"][0]["status"], "EXPIRED");
@@ -318,14 +314,7 @@ async fn sending_again_mails_a_new_link_and_the_old_one_stops_working() {
 
     // Past the wait, and past its expiry: sent again.
     let_resending_wait_pass(&w.app).await;
-    invitation::Entity::update_many()
-        .col_expr(
-            invitation::Column::ExpiresAt,
-            Expr::value(chrono::Utc::now() - chrono::Duration::hours(1)),
-        )
-        .exec(&w.app.db)
-        .await
-        .unwrap();
+    expire(&w.app, "nia@a1.example").await;
     let expired = w
         .app
         .ok(
@@ -511,14 +500,7 @@ async fn revoking_stops_the_link_and_answered_invitations_stay_as_they_are() {
 async fn one_invitation_of_an_email_into_a_role_waits_at_a_time() {
     let w = world().await;
     let nia = w.invite_teacher(&w.hal, w.a1, "nia@a1.example").await;
-    invitation::Entity::update_many()
-        .col_expr(
-            invitation::Column::ExpiresAt,
-            Expr::value(chrono::Utc::now() - chrono::Duration::days(1)),
-        )
-        .exec(&w.app.db)
-        .await
-        .unwrap();
+    expire(&w.app, "nia@a1.example").await;
     let input = json!({ "schoolId": gid("School", w.a1), "email": "NIA@a1.example",
                         "givenName": "Nia", "familyName": "New", "role": "TEACHER" });
     for token in [&w.hal, &w.ada] {

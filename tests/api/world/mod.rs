@@ -5,9 +5,9 @@
 use base64::Engine;
 use chrono::Utc;
 use entity::enums::{MembershipStatus, PersonStatus, StaffRoleKind};
-use entity::{alliance_membership, invitation, person, staff_role};
+use entity::{alliance_membership, audit_event, invitation, person, staff_role};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
@@ -116,6 +116,15 @@ pub fn invitation_token(app: &TestApp, to: &str) -> String {
                 .map(|(_, token)| token.trim().to_owned())
         })
         .unwrap_or_else(|| panic!("no invitation token in: {}", email.body))
+}
+
+/// How many entries of `action` the audit log holds.
+pub async fn audited(app: &TestApp, action: &str) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .count(&app.db)
+        .await
+        .unwrap()
 }
 
 /// Moves every invitation's sending back in time, past the wait between two sendings, so
