@@ -91,6 +91,7 @@ pub struct AwaitingApproval {
 
 #[Object]
 impl AwaitingApproval {
+    /// What kind of decision it awaits.
     async fn kind(&self) -> AwaitingApprovalKind {
         self.kind
     }
@@ -103,6 +104,7 @@ impl AwaitingApproval {
     async fn since(&self) -> DateTime<Utc> {
         self.since
     }
+    /// What awaits the decision.
     async fn subject(&self) -> &AwaitingApprovalSubject {
         &self.subject
     }

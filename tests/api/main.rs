@@ -15,6 +15,7 @@ mod communities_bad_input;
 mod communities_scenario;
 mod communities_visibility;
 mod declines;
+mod demo_data;
 mod editing;
 mod http_limits;
 mod invitation_upkeep;
