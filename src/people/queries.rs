@@ -101,9 +101,9 @@ impl Viewer {
         Ok(crate::approvals::awaiting(ctx, args).await?)
     }
 
-    /// The viewer's own memberships of communities they can see, in the order they asked
-    /// or were invited, in every state unless filtered: a request shows as `REQUESTED`,
-    /// then `ACTIVE`, or `DECLINED` with the facilitator's `reason` and `endedAt`.
+    /// The viewer's own memberships of communities they can see, oldest first, in every
+    /// state unless filtered: a request shows as `REQUESTED`, then `ACTIVE`, or `DECLINED`
+    /// with the facilitator's `reason` and `endedAt` (asking again reopens it).
     #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn community_memberships(
         &self,
