@@ -150,6 +150,9 @@ impl Limits {
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 pub const REFRESH_FAMILY_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const INVITATION_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+/// How long after an invitation was last sent it may be sent again: long enough for a
+/// slow email to arrive, short enough for someone waiting.
+pub const INVITATION_RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
 
 /// Pages of connections.
 pub const DEFAULT_PAGE_SIZE: usize = 20;

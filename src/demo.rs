@@ -8,14 +8,15 @@ use entity::enums::{
     PersonStatus, SchoolPhase, SchoolStatus, StaffRoleKind,
 };
 use entity::{
-    alliance, alliance_membership, alliance_role, partnership, partnership_school, person, school,
-    staff_role,
+    alliance, alliance_membership, alliance_role, invitation, partnership, partnership_school,
+    person, school, staff_role,
 };
 use sea_orm::{
     ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
 
-use crate::auth::passwords;
+use crate::auth::{passwords, tokens};
+use crate::config::INVITATION_TTL;
 
 pub const DEMO_PASSWORD: &str = "demo-trellis-2026";
 
@@ -244,6 +245,10 @@ const ACCOUNTS: &[(&str, &str)] = &[
         "headteacher of Oakwood Nursery School (invited, not yet a member)",
     ),
     (
+        "headteacher@staidans.example",
+        "headteacher of St Aidan's CofE Primary School (a practice awaits approval)",
+    ),
+    (
         "teacher@ashcroft.example",
         "teacher at Ashcroft All-Through School (in both alliances)",
     ),
@@ -466,11 +471,88 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             .await?;
         }
     }
+    newcomers(&txn, alliance_ids[0], school_ids["kingsmead"], now).await?;
     crate::communities::demo::load(&txn, &alliance_ids).await?;
     crate::practice::demo::load(&txn, &alliance_ids, partnership_ids[0]).await?;
     crate::support::demo::load(&txn, &alliance_ids).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
+    Ok(())
+}
+
+/// A school the Severn Valley CPD lead has just registered and invited, with no staff yet:
+/// she has invited its first headteacher. And a teacher the head of Kingsmead has invited.
+/// Both invitations wait for an answer (`pendingInvitations`); their links were never
+/// mailed, and they were sent long enough ago to be sent again at once.
+async fn newcomers(
+    txn: &sea_orm::DatabaseTransaction,
+    severn_valley: i32,
+    kingsmead: i32,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let person = |email| crate::communities::demo::person_id(txn, email);
+    let lead = person("cpd.lead@severnvalley.example").await?;
+    let elmstead = school::ActiveModel {
+        urn: Set(Some("141211".into())),
+        name: Set("Elmstead Primary School".into()),
+        phase: Set(SchoolPhase::Primary),
+        establishment_type: Set(Some("Academy converter".into())),
+        local_authority: Set(Some("Worcestershire".into())),
+        postcode: Set(Some("WR7 4XY".into())),
+        status: Set(SchoolStatus::Open),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    alliance_membership::ActiveModel {
+        alliance_id: Set(severn_valley),
+        school_id: Set(elmstead.id),
+        role: Set(MembershipRole::Member),
+        status: Set(MembershipStatus::Invited),
+        invited_by_id: Set(Some(lead)),
+        invited_at: Set(now),
+        joined_at: Set(None),
+        ended_at: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let head = person("headteacher@kingsmead.example").await?;
+    let sent = now - chrono::Duration::days(2);
+    for (school, role, (email, given, family), inviter) in [
+        (
+            elmstead.id,
+            StaffRoleKind::Headteacher,
+            ("headteacher@elmstead.example", "Ruth", "Adeyemi"),
+            lead,
+        ),
+        (
+            kingsmead,
+            StaffRoleKind::Teacher,
+            ("new.teacher@kingsmead.example", "Leo", "Marsh"),
+            head,
+        ),
+    ] {
+        invitation::ActiveModel {
+            email: Set(email.into()),
+            given_name: Set(given.into()),
+            family_name: Set(family.into()),
+            token_hash: Set(tokens::digest(&tokens::new_secret_token())),
+            school_id: Set(Some(school)),
+            staff_role: Set(Some(role)),
+            role_details: Set(serde_json::json!({})),
+            invited_by_id: Set(inviter),
+            created_at: Set(sent),
+            expires_at: Set(sent + INVITATION_TTL),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
     Ok(())
 }
 

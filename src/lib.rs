@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod alliances;
+pub mod approvals;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
@@ -78,6 +79,24 @@ pub async fn open_database(
     config: &DatabaseConfig,
     metrics: &Metrics,
 ) -> anyhow::Result<DatabaseConnection> {
+    // Migrations run on a connection of their own, closed before the pool that serves
+    // opens: a connection that read the schema before a migration changed it can misread
+    // the changed tables (on SQLite, until it notices, `RETURNING "version"` of a column
+    // just added names no column but a string literal; PostgreSQL refuses a statement
+    // prepared before).
+    let migrating = db::connect(
+        &config.database_url,
+        1,
+        config.acquire_timeout(),
+        db::Planning::Reused,
+        metrics.sql_statements.clone(),
+    )
+    .await
+    .context("could not open the database")?;
+    db::migrate(&migrating)
+        .await
+        .context("could not migrate the database")?;
+    migrating.close().await?;
     let db = db::connect(
         &config.database_url,
         config.db_max_connections,
@@ -87,9 +106,6 @@ pub async fn open_database(
     )
     .await
     .context("could not open the database")?;
-    db::migrate(&db)
-        .await
-        .context("could not migrate the database")?;
     Ok(db)
 }
 

@@ -250,9 +250,33 @@ pub fn end_date(
     Ok(ends_on)
 }
 
+/// The day something happened (evidence observed, say): not after today anywhere on
+/// earth, so that a date someone gives as today is never refused for their time zone.
+pub fn happened_on(field: &str, day: chrono::NaiveDate) -> Result<chrono::NaiveDate, UserError> {
+    // The last time zone to reach a date is UTC+14.
+    let latest_today = (chrono::Utc::now() + chrono::Duration::hours(14)).date_naive();
+    if day > latest_today {
+        return Err(UserError::invalid(
+            field,
+            "cannot be in the future: record what has happened",
+        ));
+    }
+    Ok(day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_that_happened_is_today_at_the_latest() {
+        let today = chrono::Utc::now().date_naive();
+        assert_eq!(happened_on("observedOn", today).unwrap(), today);
+        let yesterday = today - chrono::Duration::days(1);
+        assert_eq!(happened_on("observedOn", yesterday).unwrap(), yesterday);
+        // Somewhere it may already be tomorrow; the day after is the future everywhere.
+        assert!(happened_on("observedOn", today + chrono::Duration::days(2)).is_err());
+    }
 
     #[test]
     fn trims_and_bounds_text() {

@@ -90,10 +90,17 @@ string_enum!(
         Active = "ACTIVE",
         /// Paused by the alliance; the school may be reinstated.
         Suspended = "SUSPENDED",
-        /// The school has left, or declined the invitation; history stays.
+        /// The school has left (or the invitation was withdrawn); history stays.
         Left = "LEFT",
+        /// The school's leaders declined the invitation; history stays.
+        Declined = "DECLINED",
     }
 );
+
+impl MembershipStatus {
+    /// Memberships that have ended: the school takes no part, and the row is history.
+    pub const ENDED: [MembershipStatus; 2] = [Self::Left, Self::Declined];
+}
 
 string_enum!(
     /// Where a partnership stands.
@@ -118,11 +125,11 @@ string_enum!(
 
 impl StaffRoleKind {
     /// Roles that lead a school: they manage its staff and answer for it in alliances.
+    pub const LEADERS: [StaffRoleKind; 3] =
+        [Self::Headteacher, Self::SeniorLeader, Self::SchoolCpdLead];
+
     pub fn leads_school(self) -> bool {
-        matches!(
-            self,
-            Self::Headteacher | Self::SeniorLeader | Self::SchoolCpdLead
-        )
+        Self::LEADERS.contains(&self)
     }
 }
 

@@ -24,6 +24,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
+    /// When it was withdrawn, and by whom: its link no longer works.
+    pub revoked_at: Option<DateTimeUtc>,
+    pub revoked_by_id: Option<i32>,
+    /// When it was last sent again (with a new token); `None` if only sent once.
+    pub resent_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -205,7 +205,7 @@ by_position! {
     alliance { id, name, kind, vision, description, version, created_at, updated_at }
     alliance_membership {
         id, alliance_id, school_id, role, status, invited_by_id, invited_at, joined_at,
-        ended_at, updated_at
+        ended_at, updated_at, version
     }
     person {
         id, email, given_name, family_name, status, password_hash, is_platform_admin, version,
@@ -215,7 +215,9 @@ by_position! {
         id, urn, name, phase, establishment_type, local_authority, postcode, status, version,
         created_at, updated_at
     }
-    staff_role { id, person_id, school_id, role, job_title, subjects, phases, starts_on, ends_on }
+    staff_role {
+        id, person_id, school_id, role, job_title, subjects, phases, starts_on, ends_on, version
+    }
 }
 
 by_name!(
@@ -227,6 +229,7 @@ by_name!(
     enquiry,
     enquiry_evidence,
     enquiry_stage_change,
+    invitation,
     meeting_attendance,
     partnership,
     partnership_school,

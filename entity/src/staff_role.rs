@@ -17,6 +17,8 @@ pub struct Model {
     pub phases: Json,
     pub starts_on: Date,
     pub ends_on: Option<Date>,
+    /// Increases with every change of the job title, subjects or phases.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m20261123_000005_support;
 mod m20261123_000006_practice_search;
 mod m20261202_000007_practice_search_storage;
 mod m20261206_000010_adaptation_ancestors_audit_subjects;
+mod m20261206_000013_invitation_upkeep_versions_declined;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_practice_search::Migration),
             Box::new(m20261202_000007_practice_search_storage::Migration),
             Box::new(m20261206_000010_adaptation_ancestors_audit_subjects::Migration),
+            Box::new(m20261206_000013_invitation_upkeep_versions_declined::Migration),
         ]
     }
 }

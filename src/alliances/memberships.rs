@@ -1,5 +1,6 @@
 //! A school's membership of an alliance: invited by the alliance, accepted (or declined)
-//! by the school's leaders, suspended and reinstated by the alliance, ended by either.
+//! by the school's leaders, suspended and reinstated by the alliance, ended by either;
+//! its role (lead school, strategic partner, member, associate) changed by the alliance.
 //! Rows are never deleted, so the alliance's history stays readable.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -15,8 +16,9 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationResult, UserError, UserErrorCode};
+use crate::graphql::errors::{MutationError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::update_if_version;
 use crate::notifications::Notices;
 use crate::payload;
 
@@ -41,7 +43,18 @@ macro_rules! membership_step {
     };
 }
 
+#[derive(InputObject)]
+pub struct ChangeAllianceMembershipRoleInput {
+    pub membership_id: ID,
+    /// The `version` the change was made from (see `AllianceMembership.version`).
+    pub expected_version: i32,
+    pub role: MembershipRole,
+}
+
 payload!(InviteSchoolToAlliancePayload {
+    membership: AllianceMembership
+});
+payload!(ChangeAllianceMembershipRolePayload {
     membership: AllianceMembership
 });
 membership_step!(
@@ -77,7 +90,7 @@ const ACCEPT: Step = Step {
 const DECLINE: Step = Step {
     actor: Actor::SchoolLeader,
     from: &[MembershipStatus::Invited],
-    to: MembershipStatus::Left,
+    to: MembershipStatus::Declined,
     action: "alliance_membership.declined",
 };
 const SUSPEND: Step = Step {
@@ -178,6 +191,17 @@ impl MembershipMutation {
         })
         .await
     }
+
+    /// Changes a member school's role in the alliance (lead school, strategic partner,
+    /// member, associate), while the membership has not ended. The alliance's admins and
+    /// CPD leads may.
+    async fn change_alliance_membership_role(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeAllianceMembershipRoleInput,
+    ) -> Result<ChangeAllianceMembershipRolePayload> {
+        ChangeAllianceMembershipRolePayload::run(input, |input| change_role(ctx, input)).await
+    }
 }
 
 async fn invite(
@@ -207,7 +231,7 @@ async fn invite(
     let existing = alliance_membership::Entity::find()
         .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
         .filter(alliance_membership::Column::SchoolId.eq(school_id))
-        .filter(alliance_membership::Column::Status.ne(MembershipStatus::Left))
+        .filter(alliance_membership::Column::Status.is_not_in(MembershipStatus::ENDED))
         .one(&txn)
         .await?;
     if existing.is_some() {
@@ -261,16 +285,46 @@ fn may_take(access: &Access, actor: Actor, membership: &alliance_membership::Mod
     }
 }
 
-async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<AllianceMembership> {
-    let access = access(ctx).await?;
+/// The membership named by `membershipId`, if the caller sees its alliance; otherwise a
+/// `NOT_FOUND` user error, as if it did not exist.
+async fn visible_membership(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    id: &ID,
+) -> MutationResult<alliance_membership::Model> {
     let not_found = || UserError::not_found("membershipId");
     let id = decode_as(id, NodeKind::AllianceMembership).ok_or_else(not_found)?;
-    let txn = begin_write(db(ctx)).await?;
-    let membership = alliance_membership::Entity::find_by_id(id)
-        .one(&txn)
+    Ok(alliance_membership::Entity::find_by_id(id)
+        .one(txn)
         .await?
         .filter(|m| access.sees_alliance(m.alliance_id))
-        .ok_or_else(not_found)?;
+        .ok_or_else(not_found)?)
+}
+
+/// Why nothing can be done to a membership in `status`.
+fn refused_in(status: MembershipStatus) -> MutationError {
+    UserError::invalid_state(
+        "membershipId",
+        format!(
+            "the membership is {}, so this cannot be done",
+            format!("{status:?}").to_lowercase()
+        ),
+    )
+    .into()
+}
+
+/// Refuses a change to a membership that has ended.
+fn not_ended(membership: &alliance_membership::Model) -> MutationResult<()> {
+    if MembershipStatus::ENDED.contains(&membership.status) {
+        return Err(refused_in(membership.status));
+    }
+    Ok(())
+}
+
+async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<AllianceMembership> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let membership = visible_membership(&txn, &access, id).await?;
     allowed(
         may_take(&access, step.actor, &membership),
         match step.actor {
@@ -282,24 +336,21 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
         },
     )?;
     if !step.from.contains(&membership.status) {
-        return Err(UserError::invalid_state(
-            "membershipId",
-            format!(
-                "the membership is {}, so this cannot be done",
-                format!("{:?}", membership.status).to_lowercase()
-            ),
-        )
-        .into());
+        return Err(refused_in(membership.status));
     }
     let now = Utc::now();
     let mut change: alliance_membership::ActiveModel = membership.clone().into();
     change.status = Set(step.to);
+    change.version = Set(membership.version + 1);
     change.updated_at = Set(now);
     if step.to == MembershipStatus::Active && membership.joined_at.is_none() {
         change.joined_at = Set(Some(now));
     }
-    if step.to == MembershipStatus::Left {
+    if MembershipStatus::ENDED.contains(&step.to) {
         change.ended_at = Set(Some(now));
+    }
+    // A school that declines was in no partnership or community: only leaving ends those.
+    if step.to == MembershipStatus::Left {
         leave_partnerships(&txn, &membership, now.date_naive()).await?;
         crate::communities::membership::end_for_school(
             &txn,
@@ -318,6 +369,50 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
             alliance: Some(membership.alliance_id),
             school: Some(membership.school_id),
             details: serde_json::json!({ "status": membership.status }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(AllianceMembership(membership))
+}
+
+async fn change_role(
+    ctx: &Context<'_>,
+    input: ChangeAllianceMembershipRoleInput,
+) -> MutationResult<AllianceMembership> {
+    let access = access(ctx).await?;
+    let txn = begin_write(db(ctx)).await?;
+    let current = visible_membership(&txn, &access, &input.membership_id).await?;
+    allowed(
+        access.administers_alliance(current.alliance_id),
+        "only the alliance's admins and CPD leads change a member school's role",
+    )?;
+    not_ended(&current)?;
+    let mut change: alliance_membership::ActiveModel = current.clone().into();
+    change.role = Set(input.role);
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (alliance_membership::Column::Id, current.id),
+        (alliance_membership::Column::Version, input.expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let membership = alliance_membership::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("membershipId"))?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "alliance_membership.role_changed",
+            subject: NodeKind::AllianceMembership.id(membership.id),
+            alliance: Some(membership.alliance_id),
+            school: Some(membership.school_id),
+            details: serde_json::json!({ "from": current.role, "to": membership.role }),
         },
     )
     .await?;

@@ -1,5 +1,6 @@
 //! Partnerships: named collaborations between two or more active member schools of one
-//! alliance. Schools join and leave; the rows stay as history.
+//! alliance. Schools join and leave; the rows stay as history. The name, purpose and lead
+//! school change with `updatePartnership`.
 
 use std::collections::BTreeSet;
 
@@ -37,6 +38,18 @@ pub struct CreatePartnershipInput {
 }
 
 #[derive(InputObject)]
+pub struct UpdatePartnershipInput {
+    pub partnership_id: ID,
+    /// The `version` the change was made from (see `Partnership.version`).
+    pub expected_version: i32,
+    pub name: Option<String>,
+    /// An empty text clears it.
+    pub purpose: Option<String>,
+    /// One of the partnership's current schools.
+    pub lead_school_id: Option<ID>,
+}
+
+#[derive(InputObject)]
 pub struct AddSchoolToPartnershipInput {
     pub partnership_id: ID,
     pub school_id: ID,
@@ -56,6 +69,9 @@ pub struct EndPartnershipInput {
 }
 
 payload!(CreatePartnershipPayload {
+    partnership: Partnership
+});
+payload!(UpdatePartnershipPayload {
     partnership: Partnership
 });
 payload!(AddSchoolToPartnershipPayload {
@@ -80,6 +96,16 @@ impl PartnershipMutation {
         input: CreatePartnershipInput,
     ) -> Result<CreatePartnershipPayload> {
         CreatePartnershipPayload::run(input, |input| create(ctx, input)).await
+    }
+
+    /// Renames a partnership, restates its purpose or changes its lead school (one of its
+    /// current schools), while it has not ended. The alliance's admins and CPD leads may.
+    async fn update_partnership(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdatePartnershipInput,
+    ) -> Result<UpdatePartnershipPayload> {
+        UpdatePartnershipPayload::run(input, |input| update(ctx, input)).await
     }
 
     /// Adds an active member school to a partnership. The alliance's admins and CPD leads
@@ -245,6 +271,71 @@ async fn current_place(
         .filter(partnership_school::Column::LeftOn.is_null())
         .one(txn)
         .await
+}
+
+async fn update(ctx: &Context<'_>, input: UpdatePartnershipInput) -> MutationResult<Partnership> {
+    let access = access(ctx).await?;
+    let lead = match &input.lead_school_id {
+        Some(id) => Some(
+            decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("leadSchoolId"))?,
+        ),
+        None => None,
+    };
+    let txn = begin_write(db(ctx)).await?;
+    let current = administered_partnership(&txn, &access, &input.partnership_id).await?;
+    let mut change: partnership::ActiveModel = current.clone().into();
+    if let Some(name) = &input.name {
+        change.name = Set(validation::required("name", name, 200)?);
+    }
+    if input.purpose.is_some() {
+        change.purpose = Set(validation::optional(
+            "purpose",
+            input.purpose.as_deref(),
+            5000,
+        )?);
+    }
+    if let Some(lead) = lead {
+        if current_place(&txn, current.id, lead).await?.is_none() {
+            return Err(UserError::invalid(
+                "leadSchoolId",
+                "the lead school must be one of the partnership's current schools",
+            )
+            .into());
+        }
+        change.lead_school_id = Set(lead);
+    }
+    change.version = Set(current.version + 1);
+    change.updated_at = Set(Utc::now());
+    update_if_version(
+        &txn,
+        change,
+        (partnership::Column::Id, current.id),
+        (partnership::Column::Version, input.expected_version),
+        MutationError::from,
+    )
+    .await?;
+    let partnership = partnership::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| UserError::not_found("partnershipId"))?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor: access.person_id,
+            action: "partnership.updated",
+            subject: NodeKind::Partnership.id(partnership.id),
+            alliance: Some(partnership.alliance_id),
+            school: Some(partnership.lead_school_id),
+            details: serde_json::json!({
+                "version": partnership.version,
+                "name": partnership.name,
+                "leadSchool": NodeKind::School.id(partnership.lead_school_id).to_string(),
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Partnership(partnership))
 }
 
 async fn add_school(

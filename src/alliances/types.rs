@@ -16,7 +16,8 @@ use crate::graphql::eager::Eager;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
-use crate::people::{AllianceRole, Person, visible_person};
+use crate::people::invitation_upkeep::waiting_invitations;
+use crate::people::{AllianceRole, Invitation, Person, visible_person};
 use crate::schools::School;
 use crate::themes::Theme;
 
@@ -186,6 +187,24 @@ impl Alliance {
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
+    /// Invitations into the alliance's roles that wait for an answer (expired ones
+    /// included, to send again), in the order sent. Listed to its admins and CPD leads;
+    /// empty for everyone else. Invitations into its schools' staff are listed by each
+    /// school (`School.pendingInvitations`).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn pending_invitations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Invitation>> {
+        let args = PageArgs::new(first, after, last, before);
+        let column = entity::invitation::Column::AllianceId;
+        Ok(waiting_invitations(ctx, self.0.id, column, args).await?)
+    }
+
     /// Themes this alliance added to the shared taxonomy.
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         Ok(crate::themes::alliance_themes(ctx, self.0.id).await?)
@@ -260,6 +279,11 @@ impl AllianceMembership {
     /// When the school left, or declined the invitation.
     async fn ended_at(&self) -> Option<DateTime<Utc>> {
         self.0.ended_at
+    }
+    /// Increases with every change; pass it back as `expectedVersion` to change the role
+    /// safely.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
 }
 

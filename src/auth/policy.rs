@@ -3,7 +3,8 @@
 //! Visibility, in the words of DOMAIN.md:
 //! - Schools are public register data (GIAS): any signed-in caller sees them.
 //! - An alliance is seen by its admins, CPD leads, facilitators and SLEs, and by the staff
-//!   of schools that are members of it (or invited, or suspended; not after leaving).
+//!   of schools that are members of it (or invited, or suspended; not after leaving or
+//!   declining).
 //! - Memberships and partnerships are seen with their alliance.
 //! - A person is seen by themself, and by those who share an active alliance network or a
 //!   school with them: their colleagues, and the people of schools active in an alliance
@@ -23,6 +24,7 @@ use super::SignedIn;
 
 pub mod audit;
 mod communities;
+mod invitations;
 pub mod practice;
 mod support;
 use crate::graphql::errors::{ApiError, ApiResult};
@@ -93,7 +95,7 @@ impl Access {
                     alliance_membership::Column::Status,
                 ])
                 .filter(alliance_membership::Column::SchoolId.is_in(school_roles.keys().copied()))
-                .filter(alliance_membership::Column::Status.ne(MembershipStatus::Left))
+                .filter(alliance_membership::Column::Status.is_not_in(MembershipStatus::ENDED))
                 .into_tuple::<(i32, MembershipStatus)>()
                 .all(db)
                 .await?

@@ -1,4 +1,5 @@
-//! Demo communities: three across schools, with members, meetings, threads and enquiries.
+//! Demo communities: three across schools, with members, requests to join (one waiting,
+//! one declined), meetings, threads and enquiries.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{
@@ -26,6 +27,9 @@ struct Demo<'a> {
     phases: &'a [SchoolPhase],
     facilitator: &'a str,
     members: &'a [&'a str],
+    /// People who asked to join: still waiting for a facilitator, or declined (with the
+    /// reason).
+    asking: &'a [(&'a str, Option<&'a str>)],
     thread: (&'a str, &'a str, &'a [&'a str]),
     enquiry: Option<(&'a str, EnquiryStage, &'a [&'a str])>,
 }
@@ -48,6 +52,7 @@ const COMMUNITIES: &[Demo] = &[
             "teacher@staidans.example",
             "teacher@hollybrook.example",
         ],
+        asking: &[("teacher@severnvale.example", None)],
         thread: (
             "Wait time in Year 5",
             "We tried **five seconds** of wait time after every hinge question. Answers got longer; what did you see?",
@@ -76,6 +81,7 @@ const COMMUNITIES: &[Demo] = &[
             "teacher@brookfield.example",
             "teacher@ashcroft.example",
         ],
+        asking: &[],
         thread: (
             "My focus this half term",
             "Routines for the start of lessons: entry, do-now, register.",
@@ -97,6 +103,12 @@ const COMMUNITIES: &[Demo] = &[
             "teacher@riverside.example",
             "teacher@westfield.example",
         ],
+        asking: &[(
+            "teacher@ashcroft.example",
+            Some(
+                "This network is for Year 6 and Year 7 teachers; the Early Career Coaching Circle suits your focus better.",
+            ),
+        )],
         thread: (
             "Shared writing moderation",
             "Could we moderate a Year 6 and a Year 7 piece side by side next term?",
@@ -132,25 +144,59 @@ pub(crate) async fn school_of(
         .map(|r| r.school_id))
 }
 
+/// How a demo person stands in a community.
+enum Standing<'a> {
+    Member(CommunityRole),
+    /// Asked to join; a facilitator has not answered.
+    Asking,
+    /// Asked to join and was declined, for this reason.
+    Declined(&'a str),
+}
+
+/// A person's membership of a community; the school they take part from.
 async fn member(
     txn: &DatabaseTransaction,
     community: i32,
     person: i32,
-    role: CommunityRole,
+    standing: Standing<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>, DbErr> {
     let school = school_of(txn, person).await?;
+    let asked = now - Duration::days(3);
+    let (role, status, reason, joined_at, ended_at) = match standing {
+        Standing::Member(role) => (
+            role,
+            CommunityMembershipStatus::Active,
+            None,
+            Some(now),
+            None,
+        ),
+        Standing::Asking => (
+            CommunityRole::Member,
+            CommunityMembershipStatus::Requested,
+            None,
+            None,
+            None,
+        ),
+        Standing::Declined(reason) => (
+            CommunityRole::Member,
+            CommunityMembershipStatus::Declined,
+            Some(reason.to_owned()),
+            None,
+            Some(asked + Duration::days(1)),
+        ),
+    };
     community_member::ActiveModel {
         community_id: Set(community),
         person_id: Set(person),
         school_id: Set(school),
         role: Set(role),
-        status: Set(CommunityMembershipStatus::Active),
-        reason: Set(None),
+        status: Set(status),
+        reason: Set(reason),
         invited_by_id: Set(None),
-        created_at: Set(now),
-        joined_at: Set(Some(now)),
-        ended_at: Set(None),
+        created_at: Set(if joined_at.is_some() { now } else { asked }),
+        joined_at: Set(joined_at),
+        ended_at: Set(ended_at),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -258,12 +304,21 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
         .insert(txn)
         .await?
         .id;
-        member(txn, community, facilitator, CommunityRole::Facilitator, now).await?;
+        let facilitating = Standing::Member(CommunityRole::Facilitator);
+        member(txn, community, facilitator, facilitating, now).await?;
         let mut members = Vec::new();
         for email in demo.members {
             let id = person_id(txn, email).await?;
-            let school = member(txn, community, id, CommunityRole::Member, now).await?;
+            let standing = Standing::Member(CommunityRole::Member);
+            let school = member(txn, community, id, standing, now).await?;
             members.push((id, school));
+        }
+        for (email, declined) in demo.asking {
+            let standing = match declined {
+                Some(reason) => Standing::Declined(reason),
+                None => Standing::Asking,
+            };
+            member(txn, community, person_id(txn, email).await?, standing, now).await?;
         }
 
         let held = meeting(

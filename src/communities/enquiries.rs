@@ -62,7 +62,7 @@ pub struct AddEnquiryEvidenceInput {
     pub note: String,
     /// Where the evidence is: an `https` link.
     pub link: Option<String>,
-    /// When it was gathered (default: today).
+    /// When it was gathered (default: today); not in the future.
     pub observed_on: Option<NaiveDate>,
 }
 
@@ -317,6 +317,10 @@ async fn add_evidence(
         input.link.as_deref(),
         services(ctx).allow_http_links,
     )?;
+    let observed_on = match input.observed_on {
+        Some(day) => validation::happened_on("observedOn", day)?,
+        None => Utc::now().date_naive(),
+    };
     let txn = begin_write(db(ctx)).await?;
     let (enquiry, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
     let school = match &community {
@@ -340,7 +344,7 @@ async fn add_evidence(
         author_school_id: Set(school),
         note: Set(note),
         link: Set(link),
-        observed_on: Set(input.observed_on.unwrap_or_else(|| Utc::now().date_naive())),
+        observed_on: Set(observed_on),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

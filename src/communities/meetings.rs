@@ -88,7 +88,8 @@ impl MeetingMutation {
         ScheduleCommunityMeetingPayload::run(input, |input| schedule(ctx, input)).await
     }
 
-    /// Changes a meeting's title, times, place, link or agenda; members see the change.
+    /// Changes a meeting's title, times, place, link or agenda; members see the change. A
+    /// meeting recorded as held (notes or attendance) cannot move to the future.
     async fn update_community_meeting(
         &self,
         ctx: &Context<'_>,
@@ -106,7 +107,8 @@ impl MeetingMutation {
         CancelCommunityMeetingPayload::run(input, |input| cancel(ctx, input)).await
     }
 
-    /// Records a meeting's notes and who attended. The community's facilitators may.
+    /// Records a meeting's notes and who attended, once it has started (`INVALID_STATE`
+    /// before). The community's facilitators may.
     async fn record_community_meeting(
         &self,
         ctx: &Context<'_>,
@@ -218,6 +220,21 @@ async fn run_meeting(
     Ok((meeting, community))
 }
 
+/// Whether notes or attendance were recorded: the meeting has been held.
+async fn was_recorded(
+    txn: &DatabaseTransaction,
+    meeting: &community_meeting::Model,
+) -> Result<bool, sea_orm::DbErr> {
+    if meeting.notes_markdown.is_some() {
+        return Ok(true);
+    }
+    let attended = meeting_attendance::Entity::find()
+        .filter(meeting_attendance::Column::MeetingId.eq(meeting.id))
+        .count(txn)
+        .await?;
+    Ok(attended > 0)
+}
+
 fn not_cancelled(meeting: &community_meeting::Model) -> Result<(), UserError> {
     if meeting.status == MeetingStatus::Cancelled {
         return Err(UserError::invalid_state(
@@ -244,6 +261,13 @@ async fn update(
     let starts_at = input.starts_at.unwrap_or(current.starts_at);
     let ends_at = input.ends_at.unwrap_or(current.ends_at);
     check_times(starts_at, ends_at)?;
+    if starts_at > Utc::now() && was_recorded(&txn, &current).await? {
+        return Err(UserError::invalid_state(
+            "startsAt",
+            "the meeting was recorded as held, so it cannot move to the future",
+        )
+        .into());
+    }
     change.starts_at = Set(starts_at);
     change.starts_key = Set(time_key(starts_at));
     change.ends_at = Set(ends_at);
@@ -336,6 +360,13 @@ async fn record_meeting(
     let (current, community) = run_meeting(&txn, &access, &input.meeting_id).await?;
     not_cancelled(&current)?;
     let now = Utc::now();
+    if now < current.starts_at {
+        return Err(UserError::invalid_state(
+            "meetingId",
+            "the meeting has not started yet: record its notes and attendance once it has",
+        )
+        .into());
+    }
     let mut change: community_meeting::ActiveModel = current.clone().into();
     if input.notes_markdown.is_some() {
         change.notes_markdown = Set(validation::optional(

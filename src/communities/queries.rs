@@ -2,17 +2,20 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{CommunityKind, CommunityStatus, EnquiryStage, MeetingStatus};
-use entity::{community, community_meeting, enquiry};
-use sea_orm::sea_query::Condition;
+use entity::enums::{
+    CommunityKind, CommunityMembershipStatus, CommunityStatus, EnquiryStage, MeetingStatus,
+};
+use entity::{community, community_meeting, community_member, enquiry};
+use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::types::{EnquiryFilter, meeting_cursor};
-use super::{Community, CommunityMeeting, Enquiry, theme_key};
+use super::{Community, CommunityMeeting, CommunityMembership, Enquiry, theme_key};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy;
 use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
+use crate::graphql::errors::ApiResult;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
     NameOrder, Page, PageArgs, Sort, contains_text, id_cursor, root_page,
@@ -29,6 +32,13 @@ pub struct CommunityFilter {
     pub theme_id: Option<ID>,
     /// Only communities the caller is an active member of (`true`) or is not (`false`).
     pub viewer_is_member: Option<bool>,
+}
+
+/// Narrows the viewer's own community memberships.
+#[derive(InputObject, Default)]
+pub struct OwnCommunityMembershipFilter {
+    /// Only memberships in these states (default: all).
+    pub statuses: Option<Vec<CommunityMembershipStatus>>,
 }
 
 /// An id filter that matches nothing when the id is malformed or of another kind.
@@ -178,6 +188,38 @@ impl CommunityQuery {
         )
         .await?)
     }
+}
+
+/// The caller's own memberships of communities they see, in creation order.
+pub async fn own_memberships(
+    ctx: &Context<'_>,
+    args: PageArgs,
+    filter: Option<OwnCommunityMembershipFilter>,
+) -> ApiResult<Page<CommunityMembership>> {
+    let access = access(ctx).await?;
+    let seen = Query::select()
+        .column(community::Column::Id)
+        .from(community::Entity)
+        .cond_where(access.community_condition())
+        .to_owned();
+    let mut select = community_member::Entity::find()
+        .filter(community_member::Column::PersonId.eq(access.person_id))
+        .filter(community_member::Column::CommunityId.in_subquery(seen));
+    if let Some(statuses) = filter.and_then(|filter| filter.statuses) {
+        select = select.filter(community_member::Column::Status.is_in(statuses));
+    }
+    root_page(
+        db(ctx),
+        select,
+        community_member::Column::Id,
+        Sort {
+            column: None,
+            descending: false,
+        },
+        &args,
+        |row: &community_member::Model| id_cursor(row.id),
+    )
+    .await
 }
 
 /// Stages in order, for reports.

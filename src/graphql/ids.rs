@@ -20,6 +20,7 @@ pub enum NodeKind {
     DiscussionThread,
     Enquiry,
     EnquiryEvidence,
+    Invitation,
     Partnership,
     PartnershipSchool,
     Person,
@@ -34,7 +35,7 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 21] = [
+    pub const ALL: [NodeKind; 22] = [
         Self::Alliance,
         Self::AllianceMembership,
         Self::AllianceRole,
@@ -45,6 +46,7 @@ impl NodeKind {
         Self::DiscussionThread,
         Self::Enquiry,
         Self::EnquiryEvidence,
+        Self::Invitation,
         Self::Partnership,
         Self::PartnershipSchool,
         Self::Person,
@@ -70,6 +72,7 @@ impl NodeKind {
             Self::DiscussionThread => "DiscussionThread",
             Self::Enquiry => "Enquiry",
             Self::EnquiryEvidence => "EnquiryEvidence",
+            Self::Invitation => "Invitation",
             Self::Partnership => "Partnership",
             Self::PartnershipSchool => "PartnershipSchool",
             Self::Person => "Person",

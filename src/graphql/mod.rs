@@ -47,9 +47,11 @@ use crate::communities::queries::CommunityQuery;
 use crate::communities::views::CommunityViewQuery;
 use crate::config::Limits;
 use crate::people::accounts::AccountMutation;
+use crate::people::invitation_upkeep::InvitationUpkeepMutation;
 use crate::people::invitations::InvitationMutation;
 use crate::people::queries::PeopleQuery;
 use crate::people::sessions::SessionMutation;
+use crate::people::staff_roles::StaffRoleMutation;
 use crate::practice::adaptation::AdaptationMutation;
 use crate::practice::authoring::PracticeAuthoringMutation;
 use crate::practice::comments::PracticeCommentMutation;
@@ -87,7 +89,9 @@ type NodeQueryRoot = node::NodeQuery;
 pub struct Mutation(
     SessionMutation,
     InvitationMutation,
+    InvitationUpkeepMutation,
     AccountMutation,
+    StaffRoleMutation,
     AllianceMutation,
     MembershipMutation,
     PartnershipMutation,

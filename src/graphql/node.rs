@@ -16,7 +16,8 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::graphql::context::{access, load};
 use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode};
-use crate::people::{AllianceRole, Person, StaffRole, visible_person};
+use crate::people::invitation_upkeep::managed_invitation;
+use crate::people::{AllianceRole, Invitation, Person, StaffRole, visible_person};
 use crate::practice::{Practice, PracticeEndorsement};
 use crate::schools::School;
 use crate::support::{SupportArrangement, SupportOffer, SupportRequest};
@@ -42,6 +43,7 @@ pub enum Node {
     DiscussionThread(DiscussionThread),
     Enquiry(Enquiry),
     EnquiryEvidence(EnquiryEvidence),
+    Invitation(Invitation),
     Partnership(Partnership),
     PartnershipSchool(PartnershipSchool),
     Person(Person),
@@ -84,6 +86,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
         | NodeKind::DiscussionThread
         | NodeKind::Enquiry
         | NodeKind::EnquiryEvidence => crate::communities::node::resolve(ctx, kind, key).await?,
+        NodeKind::Invitation => managed_invitation(ctx, key).await?.map(Node::Invitation),
         NodeKind::Partnership => load::<partnership::Entity>(ctx, key)
             .await?
             .filter(|row| access.sees_alliance(row.alliance_id))

@@ -1,20 +1,24 @@
-//! Inviting people by email into a role, and accepting an invitation.
+//! Inviting people by email into a role, and accepting an invitation. Who may invite is
+//! decided in `auth::policy::invitations`; sending again and revoking are in
+//! `invitation_upkeep`.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
 use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
 use entity::{alliance, alliance_role, invitation, person, school, staff_role};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
 
+use super::Invitation;
+use super::invitation_upkeep::unanswered;
 use super::sessions::Session;
 use crate::alliances::administered_alliance;
 use crate::audit::{self, AuditEntry};
-use crate::auth::policy::allowed;
+use crate::auth::policy::{Access, allowed};
 use crate::auth::{passwords, sessions, tokens};
 use crate::config::INVITATION_TTL;
 use crate::db::begin_write;
@@ -71,30 +75,6 @@ pub struct AcceptInvitationInput {
     pub password: Option<String>,
 }
 
-/// An invitation sent. The token travels only in the email.
-#[derive(SimpleObject)]
-pub struct Invitation {
-    pub email: String,
-    pub given_name: String,
-    pub family_name: String,
-    pub staff_role: Option<StaffRoleKind>,
-    pub alliance_role: Option<AllianceRoleKind>,
-    pub expires_at: DateTime<Utc>,
-}
-
-impl From<invitation::Model> for Invitation {
-    fn from(model: invitation::Model) -> Self {
-        Self {
-            email: model.email,
-            given_name: model.given_name,
-            family_name: model.family_name,
-            staff_role: model.staff_role,
-            alliance_role: model.alliance_role,
-            expires_at: model.expires_at,
-        }
-    }
-}
-
 payload!(InviteStaffMemberPayload {
     invitation: Invitation
 });
@@ -109,7 +89,11 @@ pub struct InvitationMutation;
 #[Object]
 impl InvitationMutation {
     /// Invites someone by email into a role at a school. The school's leaders and the
-    /// admins of alliances it is an active member of may.
+    /// admins and CPD leads of alliances it is an active member of may. So that a new
+    /// school can get going, the admins and CPD leads of an alliance it is a member of, or
+    /// invited to, may invite its first leader (headteacher, senior leader or school CPD
+    /// lead) while it has none. An email is invited into a role once at a time: while
+    /// that invitation waits for an answer, send it again or revoke it instead.
     async fn invite_staff_member(
         &self,
         ctx: &Context<'_>,
@@ -118,7 +102,8 @@ impl InvitationMutation {
         InviteStaffMemberPayload::run(input, |input| invite_staff(ctx, input)).await
     }
 
-    /// Invites someone by email into a role in an alliance. Its admins and CPD leads may.
+    /// Invites someone by email into a role in an alliance. Its admins and CPD leads may;
+    /// an email is invited into a role once at a time.
     async fn invite_person_to_alliance(
         &self,
         ctx: &Context<'_>,
@@ -156,13 +141,14 @@ async fn invite_staff(
         .ok_or_else(|| UserError::not_found("schoolId"))?;
     let txn = begin_write(db(ctx)).await?;
     // Schools are public: an unknown one is reported as such before asking who may invite.
-    let school = school::Entity::find_by_id(school_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let exists = school::Entity::find_by_id(school_id).count(&txn).await? > 0;
+    if !exists {
+        return Err(UserError::not_found("schoolId").into());
+    }
     allowed(
-        access.manages_school(school_id),
-        "only the school's leaders and its alliances' admins invite its staff",
+        access.manages_school(school_id)
+            || (input.role.leads_school() && first_leader_wanted(&txn, &access, school_id).await?),
+        "only the school's leaders and its alliances' admins invite its staff (an alliance's admins and CPD leads may invite the first leader of a school in or invited to the alliance)",
     )?;
     let (email, given, family) = invitee(&input.email, &input.given_name, &input.family_name)?;
     let job_title = validation::optional("jobTitle", input.job_title.as_deref(), 200)?;
@@ -191,13 +177,16 @@ async fn invite_staff(
         )
         .into());
     }
+    let same_place = Condition::all()
+        .add(invitation::Column::SchoolId.eq(school_id))
+        .add(invitation::Column::StaffRole.eq(input.role));
+    refuse_second_invitation(&txn, &email, same_place).await?;
     let draft = invitation::ActiveModel {
         school_id: Set(Some(school_id)),
         staff_role: Set(Some(input.role)),
         job_title: Set(job_title),
         ..Default::default()
     };
-    let place = format!("{:?} at {}", input.role, school.name);
     send(
         ctx,
         txn,
@@ -205,9 +194,47 @@ async fn invite_staff(
         draft,
         (email, given, family),
         details,
-        place,
     )
     .await
+}
+
+/// Whether the caller may invite the first leader of a school that has none: see
+/// `auth::policy::invitations`.
+async fn first_leader_wanted(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    school_id: i32,
+) -> Result<bool, sea_orm::DbErr> {
+    Ok(school::Entity::find_by_id(school_id)
+        .filter(access.first_leader_condition(school::Column::Id))
+        .count(txn)
+        .await?
+        > 0)
+}
+
+/// Refuses a second invitation of the same email into the same role while one waits for
+/// an answer (even past its expiry): that one is sent again or revoked instead, so that
+/// inviting anew cannot get round the spacing of `resendInvitation`.
+async fn refuse_second_invitation(
+    txn: &DatabaseTransaction,
+    email: &str,
+    same_place: Condition,
+) -> MutationResult<()> {
+    let waiting = invitation::Entity::find()
+        .filter(invitation::Column::Email.eq(email))
+        .filter(same_place)
+        .filter(unanswered())
+        .count(txn)
+        .await?;
+    if waiting > 0 {
+        return Err(UserError::new(
+            "email",
+            UserErrorCode::Taken,
+            "an invitation of this person into this role is waiting for an answer; send it again or revoke it",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 async fn invite_to_alliance(
@@ -226,16 +253,22 @@ async fn invite_to_alliance(
         ..Default::default()
     };
     let txn = begin_write(db(ctx)).await?;
-    let alliance = alliance::Entity::find_by_id(alliance_id)
-        .one(&txn)
+    let exists = alliance::Entity::find_by_id(alliance_id)
+        .count(&txn)
         .await?
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+        > 0;
+    if !exists {
+        return Err(UserError::not_found("allianceId").into());
+    }
+    let same_place = Condition::all()
+        .add(invitation::Column::AllianceId.eq(alliance_id))
+        .add(invitation::Column::AllianceRole.eq(input.role));
+    refuse_second_invitation(&txn, &email, same_place).await?;
     let draft = invitation::ActiveModel {
         alliance_id: Set(Some(alliance_id)),
         alliance_role: Set(Some(input.role)),
         ..Default::default()
     };
-    let place = format!("{:?} in {}", input.role, alliance.name);
     send(
         ctx,
         txn,
@@ -243,7 +276,6 @@ async fn invite_to_alliance(
         draft,
         (email, given, family),
         details,
-        place,
     )
     .await
 }
@@ -256,12 +288,11 @@ async fn send(
     mut draft: invitation::ActiveModel,
     (email, given, family): (String, String, String),
     details: RoleDetails,
-    place: String,
 ) -> MutationResult<Invitation> {
     let token = tokens::new_secret_token();
     let now = Utc::now();
-    draft.email = Set(email.clone());
-    draft.given_name = Set(given.clone());
+    draft.email = Set(email);
+    draft.given_name = Set(given);
     draft.family_name = Set(family);
     draft.token_hash = Set(tokens::digest(&token));
     draft.role_details = Set(serde_json::to_value(details).map_err(ApiError::internal)?);
@@ -278,26 +309,64 @@ async fn send(
             alliance: invitation.alliance_id,
             school: invitation.school_id,
             details: serde_json::json!({
+                "invitation": NodeKind::Invitation.id(invitation.id).to_string(),
                 "staffRole": invitation.staff_role,
                 "allianceRole": invitation.alliance_role,
             }),
         },
     )
     .await?;
+    let place = place_of(&txn, &invitation).await?;
     txn.commit().await?;
+    email_invitation(ctx, &invitation, &token, &place);
+    Ok(Invitation(invitation))
+}
 
+/// The role and the school or alliance an invitation is into, in words for its email.
+pub(super) async fn place_of(
+    conn: &impl ConnectionTrait,
+    invitation: &invitation::Model,
+) -> Result<String, sea_orm::DbErr> {
+    let school = match invitation.school_id {
+        Some(id) => school::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    let alliance = match invitation.alliance_id {
+        Some(id) => alliance::Entity::find_by_id(id).one(conn).await?,
+        None => None,
+    };
+    Ok(match (invitation.staff_role, invitation.alliance_role) {
+        (Some(role), _) => format!("{role:?} at {}", school.map(|s| s.name).unwrap_or_default()),
+        (None, Some(role)) => {
+            format!(
+                "{role:?} in {}",
+                alliance.map(|a| a.name).unwrap_or_default()
+            )
+        }
+        (None, None) => unreachable!("an invitation is into a role"),
+    })
+}
+
+/// Queues the email of an invitation's link and token, once it has committed. A failure to
+/// send is logged, not fatal: the invitation stands, and can be sent again.
+pub(super) fn email_invitation(
+    ctx: &Context<'_>,
+    invitation: &invitation::Model,
+    token: &str,
+    place: &str,
+) {
     let services = services(ctx);
     let message = Email {
-        to: email,
+        to: invitation.email.clone(),
         subject: "You are invited to Trellis".into(),
         body: format!(
-            "Hello {given},\n\nYou are invited to join Trellis as {place}.\n\nAccept the invitation: {}/accept-invitation?token={token}\n\nOr use this invitation token with the acceptInvitation mutation: {token}\n\nThe invitation expires on {}.\n",
+            "Hello {},\n\nYou are invited to join Trellis as {place}.\n\nAccept the invitation: {}/accept-invitation?token={token}\n\nOr use this invitation token with the acceptInvitation mutation: {token}\n\nThe invitation expires on {}.\n",
+            invitation.given_name,
             services.public_url,
             invitation.expires_at.format("%-d %B %Y"),
         ),
     };
     services.notifier.mail(message);
-    Ok(invitation.into())
 }
 
 async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResult<Session> {
@@ -313,14 +382,15 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
         .filter(invitation::Column::TokenHash.eq(tokens::digest(input.token.trim())))
         .one(&txn)
         .await?
-        .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
+        .filter(|i| i.accepted_at.is_none() && i.revoked_at.is_none() && i.expires_at > Utc::now())
         .ok_or_else(invalid)?;
-    // Claim the invitation before anything else: of two acceptances racing, the second
-    // finds it taken (on PostgreSQL it waits for the first to commit, then matches no row).
+    // Claim the invitation before anything else: of two acceptances racing (or an
+    // acceptance and a revocation), the second finds it taken (on PostgreSQL it waits for
+    // the first to commit, then matches no row).
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(Utc::now()))
         .filter(invitation::Column::Id.eq(invitation.id))
-        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(unanswered())
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {

@@ -2,11 +2,13 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod invitation_upkeep;
 pub mod invitations;
 pub mod places;
 pub mod queries;
 pub mod sessions;
+pub mod staff_roles;
 pub mod types;
 
 pub use places::{person_in_staff_role, visible_person};
-pub use types::{AllianceRole, Person, StaffRole};
+pub use types::{AllianceRole, Invitation, Person, StaffRole};

@@ -6,6 +6,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::{Alliance, alliance_filter_key};
+use crate::approvals::AwaitingApproval;
+use crate::communities::CommunityMembership;
+use crate::communities::queries::OwnCommunityMembershipFilter;
 use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::errors::ApiError;
@@ -81,6 +84,40 @@ impl Viewer {
     /// Whether the viewer may start an alliance.
     async fn can_create_alliance(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(access(ctx).await?.may_create_alliance())
+    }
+
+    /// What awaits the viewer's decision, newest first: practice submitted for review at
+    /// the schools they lead, requests to join the communities they run (as facilitator,
+    /// or as the alliance's admin or CPD lead), and alliances' invitations of the schools
+    /// they lead. Each says what is needed and since when.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn awaiting_my_approval(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<AwaitingApproval>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(crate::approvals::awaiting(ctx, args).await?)
+    }
+
+    /// The viewer's own memberships of communities they can see, oldest first, in every
+    /// state unless filtered: a request shows as `REQUESTED`, then `ACTIVE`, or `DECLINED`
+    /// with the facilitator's `reason` and `endedAt` (asking again reopens it).
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn community_memberships(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<OwnCommunityMembershipFilter>,
+    ) -> Result<Page<CommunityMembership>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(crate::communities::queries::own_memberships(ctx, args, filter).await?)
     }
 }
 

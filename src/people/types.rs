@@ -1,7 +1,7 @@
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
-use entity::{alliance_role, person, school, staff_role};
+use entity::{alliance, alliance_role, invitation, person, school, staff_role};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
@@ -23,11 +23,44 @@ pub struct StaffRole(pub staff_role::Model);
 /// A person's role in an alliance.
 pub struct AllianceRole(pub alliance_role::Model);
 
+/// An invitation of someone, by email, into a staff role at a school or a role in an
+/// alliance. Seen only by those who manage it (who may send it): the school's leaders,
+/// its alliances' admins, or the alliance's admins. The token travels only in the email.
+pub struct Invitation(pub invitation::Model);
+
 crate::wraps!(
     Person(person::Model),
     StaffRole(staff_role::Model),
     AllianceRole(alliance_role::Model),
+    Invitation(invitation::Model),
 );
+
+/// Where an invitation stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InvitationStatus {
+    /// Sent, not yet answered; its link works.
+    Pending,
+    /// Not answered in time; its link no longer works. It can be sent again.
+    Expired,
+    /// Accepted: the person holds the role.
+    Accepted,
+    /// Withdrawn; its link no longer works.
+    Revoked,
+}
+
+impl Invitation {
+    pub fn status_at(&self, now: DateTime<Utc>) -> InvitationStatus {
+        if self.0.accepted_at.is_some() {
+            InvitationStatus::Accepted
+        } else if self.0.revoked_at.is_some() {
+            InvitationStatus::Revoked
+        } else if self.0.expires_at <= now {
+            InvitationStatus::Expired
+        } else {
+            InvitationStatus::Pending
+        }
+    }
+}
 
 fn strings(value: &serde_json::Value) -> Vec<String> {
     serde_json::from_value(value.clone()).unwrap_or_default()
@@ -152,6 +185,81 @@ impl StaffRole {
     }
     async fn is_current(&self) -> bool {
         self.0.ends_on.is_none()
+    }
+    /// Increases with every change of the job title, subjects or phases; pass it back as
+    /// `expectedVersion` to update safely.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+#[Object]
+impl Invitation {
+    pub async fn id(&self) -> ID {
+        NodeKind::Invitation.id(self.0.id)
+    }
+    /// Where the invitation was sent.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn given_name(&self) -> &str {
+        &self.0.given_name
+    }
+    async fn family_name(&self) -> &str {
+        &self.0.family_name
+    }
+    /// The role at `school` it invites into, if it is into a school.
+    async fn staff_role(&self) -> Option<StaffRoleKind> {
+        self.0.staff_role
+    }
+    async fn job_title(&self) -> Option<&str> {
+        self.0.job_title.as_deref()
+    }
+    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        match self.0.school_id {
+            Some(id) => Ok(Some(School(
+                load_required::<school::Entity>(ctx, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+    /// The role in `alliance` it invites into, if it is into an alliance.
+    async fn alliance_role(&self) -> Option<AllianceRoleKind> {
+        self.0.alliance_role
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
+        let access = access(ctx).await?;
+        match self.0.alliance_id.filter(|id| access.sees_alliance(*id)) {
+            Some(id) => Ok(Some(Alliance(
+                load_required::<alliance::Entity>(ctx, id).await?,
+            ))),
+            None => Ok(None),
+        }
+    }
+    /// Who sent it, if the caller can see them.
+    async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        Ok(visible_person(ctx, self.0.invited_by_id).await?)
+    }
+    async fn status(&self) -> InvitationStatus {
+        self.status_at(Utc::now())
+    }
+    /// When it was first sent.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it was last sent (with `resendInvitation`, a new link).
+    async fn last_sent_at(&self) -> DateTime<Utc> {
+        self.0.resent_at.unwrap_or(self.0.created_at)
+    }
+    /// When its link stops working, unless it is sent again.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
+        self.0.accepted_at
+    }
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
     }
 }
 

@@ -11,7 +11,8 @@ use crate::graphql::context::access;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
-use crate::people::StaffRole;
+use crate::people::invitation_upkeep::waiting_invitations;
+use crate::people::{Invitation, StaffRole};
 
 /// A school. In England, identified by its URN from Get Information About Schools.
 pub struct School(pub school::Model);
@@ -168,6 +169,25 @@ impl School {
             staff_role::Column::PersonId,
         );
         Ok(child_page_bringing(ctx, list, people, &args, |row| row.id).await?)
+    }
+
+    /// Invitations into staff roles at the school that wait for an answer (expired ones
+    /// included, to send again), in the order sent. Listed to those who may send them:
+    /// the school's leaders, its alliances' admins and CPD leads (and, while the school
+    /// has no leader, invitations of its first leader to the admins and CPD leads of an
+    /// alliance it is invited to); empty for everyone else.
+    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
+    async fn pending_invitations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Invitation>> {
+        let args = PageArgs::new(first, after, last, before);
+        let column = entity::invitation::Column::SchoolId;
+        Ok(waiting_invitations(ctx, self.0.id, column, args).await?)
     }
 
     /// The school's support requests that the caller can see, oldest first.

@@ -713,6 +713,7 @@ impl Generator {
             phases: Set(serde_json::json!([phase])),
             starts_on: Set(starts_on),
             ends_on: Set(ends_on),
+            version: Set(1),
         });
         self.summary.staff_roles += 1;
     }
@@ -1005,6 +1006,7 @@ impl Generator {
                     joined_at: Set(joined_at),
                     ended_at: Set(ended_at),
                     updated_at: Set(updated_at),
+                    version: Set(1),
                 });
             self.summary.memberships += 1;
             if status == MembershipStatus::Active {

@@ -171,7 +171,7 @@ async fn an_alliance_from_first_invitation_to_a_school_leaving() {
         json!({ "membershipId": brook_m }),
     )
     .await;
-    assert_eq!(declined["membership"]["status"], "LEFT");
+    assert_eq!(declined["membership"]["status"], "DECLINED");
     assert!(declined["membership"]["endedAt"].is_string());
 
     // A partnership of the two active schools is formed; one with Brook Lane is not.
@@ -307,7 +307,7 @@ async fn an_alliance_from_first_invitation_to_a_school_leaving() {
         [
             ("Riverside Academy".to_owned(), "ACTIVE".to_owned()),
             ("Willow Park School".to_owned(), "LEFT".to_owned()),
-            ("Brook Lane Primary".to_owned(), "LEFT".to_owned()),
+            ("Brook Lane Primary".to_owned(), "DECLINED".to_owned()),
         ]
     );
     let partnership = &after["partnerships"]["nodes"][0];

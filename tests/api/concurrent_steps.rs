@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::common::{TestApp, gid};
 use crate::community_world::{Community, community_world};
-use crate::world::{mutate, mutate_ok};
+use crate::world::{key_of, mutate, mutate_ok};
 
 const WRITERS: usize = 30;
 
@@ -255,6 +255,21 @@ async fn a_community_step_asked_for_at_once_is_taken_once() {
         .run(cancel, &meeting, json!({ "meetingId": meeting }))
         .await;
     let meeting = schedule("Review").await;
+    // A meeting is recorded once it has started: move this one's start to the past.
+    let started = chrono::Utc::now() - chrono::Duration::hours(1);
+    entity::community_meeting::Entity::update_many()
+        .col_expr(
+            entity::community_meeting::Column::StartsAt,
+            sea_orm::sea_query::Expr::value(started),
+        )
+        .col_expr(
+            entity::community_meeting::Column::EndsAt,
+            sea_orm::sea_query::Expr::value(started + chrono::Duration::minutes(30)),
+        )
+        .filter(entity::community_meeting::Column::Id.eq(key_of(&meeting)))
+        .exec(&w.app.db)
+        .await
+        .unwrap();
     let record = json!({ "meetingId": meeting, "notesMarkdown": "We agreed on hinge questions.",
                          "attendeeIds": [amy.gid()] });
     let recording = each(lead, lead, "recordCommunityMeeting", ".meeting.recorded");

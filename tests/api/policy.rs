@@ -1045,3 +1045,226 @@ async fn anonymous_callers_must_sign_in() {
     );
     assert_eq!(count["alliances"]["nodes"][0]["name"], "Alder Alliance");
 }
+
+/// What the editing mutations change, read by the platform admin.
+const EDITED: &str = "query($id: ID!) { node(id: $id) {
+    ... on Partnership { name purpose leadSchool { name } version }
+    ... on AllianceMembership { role version }
+    ... on StaffRole { jobTitle subjects phases version }
+    ... on Invitation { status lastSentAt revokedAt } } }";
+
+fn edited(id: impl Into<String>) -> Probe {
+    Probe::Query(EDITED, json!({ "id": id.into() }))
+}
+
+/// Editing what was set up: a partnership's name, purpose and lead school and a member
+/// school's role are changed by the alliance's admins and CPD leads; a staff role's job
+/// title, subjects and phases by the school's leaders, and by the person in the role.
+#[tokio::test]
+async fn editing_mutations_follow_the_policy() {
+    let w = world().await;
+    let partnership = w.partnership("Maths hub").await;
+    let cases = [
+        Case {
+            field: "updatePartnership",
+            input: json!({ "partnershipId": partnership, "expectedVersion": 1,
+                           "name": "Maths mastery hub", "leadSchoolId": gid("School", w.a2) }),
+            probe: edited(partnership.as_str().unwrap()),
+            allowed: ("the alliance's lead", &w.ada),
+            refused: vec![
+                ("the lead school's head", &w.hal, Forbidden),
+                ("another alliance's lead", &w.bo, NotFound),
+            ],
+        },
+        Case {
+            field: "changeAllianceMembershipRole",
+            input: json!({ "membershipId": gid("AllianceMembership", w.a1_membership),
+                           "expectedVersion": 1, "role": "LEAD_SCHOOL" }),
+            probe: edited(gid("AllianceMembership", w.a1_membership)),
+            allowed: ("the alliance's lead", &w.ada),
+            refused: vec![
+                ("the school's own head", &w.hal, Forbidden),
+                ("another member school's head", &w.hana, Forbidden),
+                ("another alliance's school head", &w.ben, NotFound),
+            ],
+        },
+        Case {
+            field: "updateStaffRole",
+            input: json!({ "staffRoleId": gid("StaffRole", w.tess_role), "expectedVersion": 1,
+                           "jobTitle": "Year 4 teacher and maths lead" }),
+            probe: edited(gid("StaffRole", w.tess_role)),
+            allowed: ("the school's head", &w.hal),
+            refused: vec![
+                ("another member school's head", &w.hana, Forbidden),
+                ("another alliance's lead", &w.bo, NotFound),
+            ],
+        },
+        Case {
+            field: "updateStaffRole",
+            input: json!({ "staffRoleId": gid("StaffRole", w.tess_role), "expectedVersion": 2,
+                           "subjects": ["Mathematics"], "phases": ["PRIMARY"] }),
+            probe: edited(gid("StaffRole", w.tess_role)),
+            allowed: ("the person in the role", &w.tess),
+            refused: vec![("another alliance's school head", &w.ben, NotFound)],
+        },
+    ];
+    for case in cases {
+        check(&w, case).await;
+    }
+    // A colleague may not change someone else's role, though she sees it.
+    let (_, colleague_role) = w.teacher("colin@a1.example", w.a1).await;
+    let body = mutate_raw(
+        &w.app,
+        &w.tess,
+        "updateStaffRole",
+        "__typename",
+        json!({ "staffRoleId": gid("StaffRole", colleague_role), "expectedVersion": 1,
+                "jobTitle": "Not his title" }),
+    )
+    .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body:#}");
+}
+
+/// Those who may send an invitation see it, send it again and revoke it: the school's
+/// leaders and its alliance's CPD lead for a staff invitation, the alliance's CPD lead for
+/// an alliance role. To anyone else it does not exist.
+#[tokio::test]
+async fn invitation_mutations_follow_the_policy() {
+    let w = world().await;
+    let invite = |token: String, input: Value, field: &'static str| {
+        let app = &w.app;
+        async move {
+            let payload = mutate_ok(app, &token, field, "invitation { id }", input).await;
+            payload["invitation"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let staff = |email: &str| {
+        json!({ "schoolId": gid("School", w.a1), "email": email, "givenName": "Nia",
+                "familyName": "New", "role": "TEACHER" })
+    };
+    let resent = invite(
+        w.hal.clone(),
+        staff("resent@a1.example"),
+        "inviteStaffMember",
+    )
+    .await;
+    let revoked = invite(
+        w.hal.clone(),
+        staff("revoked@a1.example"),
+        "inviteStaffMember",
+    )
+    .await;
+    let facilitator = invite(
+        w.ada.clone(),
+        json!({ "allianceId": gid("Alliance", w.alder), "email": "fay@alder.example",
+                "givenName": "Fay", "familyName": "Facilitator", "role": "FACILITATOR" }),
+        "invitePersonToAlliance",
+    )
+    .await;
+    crate::world::let_resending_wait_pass(&w.app).await;
+    let outsiders = || {
+        vec![
+            ("a colleague", w.tess.as_str(), NotFound),
+            ("another member school's head", w.hana.as_str(), NotFound),
+            ("another alliance's lead", w.bo.as_str(), NotFound),
+            ("another alliance's school head", w.ben.as_str(), NotFound),
+        ]
+    };
+    let cases = [
+        Case {
+            field: "resendInvitation",
+            input: json!({ "invitationId": resent }),
+            probe: edited(resent.clone()),
+            allowed: ("the school's head", &w.hal),
+            refused: outsiders(),
+        },
+        Case {
+            field: "revokeInvitation",
+            input: json!({ "invitationId": revoked }),
+            probe: edited(revoked.clone()),
+            allowed: ("the alliance's lead", &w.ada),
+            refused: outsiders(),
+        },
+        Case {
+            field: "revokeInvitation",
+            input: json!({ "invitationId": facilitator }),
+            probe: edited(facilitator.clone()),
+            allowed: ("the alliance's lead", &w.ada),
+            refused: vec![
+                ("a member school's head", &w.hal, NotFound),
+                ("another alliance's lead", &w.bo, NotFound),
+            ],
+        },
+    ];
+    for case in cases {
+        check(&w, case).await;
+    }
+}
+
+/// A school registered for an alliance gets its first leader from the alliance: its
+/// admins and CPD leads may invite a headteacher, senior leader or school CPD lead to a
+/// school that is a member of, or invited to, their alliance, while it has no current
+/// leader. Not other staff, not once it has a leader, not for other schools.
+#[tokio::test]
+async fn an_alliance_invites_the_first_leader_of_its_new_school() {
+    let w = world().await;
+    let newcomer = w.app.school("Newcomer Primary").await;
+    let invited = w.app.member(w.alder, newcomer).await;
+    set_membership_status(&w.app, invited, MembershipStatus::Invited).await;
+    let leader = |school: i32, email: &str, role: &str| {
+        json!({ "schoolId": gid("School", school), "email": email, "givenName": "Lee",
+                "familyName": "Leader", "role": role })
+    };
+    check(
+        &w,
+        Case {
+            field: "inviteStaffMember",
+            input: leader(newcomer, "head@newcomer.example", "HEADTEACHER"),
+            probe: Probe::Emails,
+            allowed: ("the alliance's lead", &w.ada),
+            refused: vec![
+                ("another alliance's lead", &w.bo, Forbidden),
+                ("a member school's head", &w.hal, Forbidden),
+                ("a teacher", &w.tess, Forbidden),
+            ],
+        },
+    )
+    .await;
+    // Until the school has a leader, other leaders may be invited too; other staff not.
+    mutate_ok(
+        &w.app,
+        &w.ada,
+        "inviteStaffMember",
+        "__typename",
+        leader(newcomer, "deputy@newcomer.example", "SENIOR_LEADER"),
+    )
+    .await;
+    let refused = |school: i32, email: &'static str, role: &'static str| {
+        let input = leader(school, email, role);
+        let app = &w.app;
+        let ada = w.ada.clone();
+        async move {
+            let emails = app.mail().await.len();
+            let body = mutate_raw(app, &ada, "inviteStaffMember", "__typename", input).await;
+            assert_eq!(error_code(&body), Some("FORBIDDEN"), "{email}: {body:#}");
+            assert_eq!(app.mail().await.len(), emails, "{email}");
+        }
+    };
+    refused(newcomer, "teacher@newcomer.example", "TEACHER").await;
+    // A school outside the alliance, and one that left it or declined, are not its to
+    // staff.
+    let outside = w.app.school("Outside Primary").await;
+    refused(outside, "head@outside.example", "HEADTEACHER").await;
+    for (name, status) in [
+        ("Leaving Primary", MembershipStatus::Left),
+        ("Declining Primary", MembershipStatus::Declined),
+    ] {
+        let school = w.app.school(name).await;
+        let membership = w.app.member(w.alder, school).await;
+        set_membership_status(&w.app, membership, status).await;
+        refused(school, "head@gone.example", "HEADTEACHER").await;
+    }
+    // Once the school has a leader, its staff are its leaders' to invite.
+    headteacher(&w.app, "first@newcomer.example", newcomer).await;
+    refused(newcomer, "second@newcomer.example", "SENIOR_LEADER").await;
+}

@@ -52,10 +52,29 @@ const OWN: &str = "the caller's own";
 /// Reports for an alliance's admins or a school's leaders, checked before they are built.
 const REPORT: &str = "report: administers_alliance / leads_school";
 
+/// Invitations under `Access::invitation_condition`: those the caller may send.
+const INVITATIONS: &str = "invitation_condition";
+/// What awaits the viewer's decision: each source under its own condition (schools they
+/// lead, communities they facilitate), each subject through its kind's policy.
+const AWAITING: &str = "approvals::sources; each subject policed";
+
 /// Every object-valued field of the schema, and how it is policed. Connections' `edges`,
 /// `nodes` and `pageInfo`, edges' `node` and payloads' `userErrors` carry nothing of their
 /// own (the field returning the connection or payload is listed) and are left out.
 const POLICED: &[(&str, &str)] = &[
+    ("Alliance.pendingInvitations", INVITATIONS),
+    ("School.pendingInvitations", INVITATIONS),
+    ("Invitation.alliance", VISIBLE_ALLIANCE),
+    ("Invitation.invitedBy", PERSON),
+    ("Invitation.school", SCHOOL),
+    ("AwaitingApproval.subject", AWAITING),
+    ("Viewer.awaitingMyApproval", AWAITING),
+    ("Viewer.communityMemberships", OWN),
+    ("ChangeAllianceMembershipRolePayload.membership", PAYLOAD),
+    ("ResendInvitationPayload.invitation", PAYLOAD),
+    ("RevokeInvitationPayload.invitation", PAYLOAD),
+    ("UpdatePartnershipPayload.partnership", PAYLOAD),
+    ("UpdateStaffRolePayload.staffRole", PAYLOAD),
     ("AcceptAllianceInvitationPayload.membership", PAYLOAD),
     ("AcceptCommunityInvitationPayload.membership", PAYLOAD),
     ("AcceptInvitationPayload.session", PAYLOAD),

@@ -11,8 +11,8 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, partnership, partnership_school, person, practice,
-    staff_role, support_arrangement, support_offer, support_request, theme,
+    community_member, discussion_post, enquiry, invitation, partnership, partnership_school,
+    person, practice, staff_role, support_arrangement, support_offer, support_request, theme,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -86,6 +86,9 @@ impl Access {
                 theme_condition(Some(self), theme::Column::AllianceId),
             ),
             NodeKind::Person => ids::<person::Entity>(person::Column::Id, self.person_condition()),
+            NodeKind::Invitation => {
+                ids::<invitation::Entity>(invitation::Column::Id, self.invitation_condition())
+            }
             NodeKind::StaffRole => ids::<staff_role::Entity>(
                 staff_role::Column::Id,
                 Condition::all().add(staff_role::Column::PersonId.in_subquery(

@@ -58,7 +58,7 @@ fn init_tracing() {
 }
 
 /// A fresh, empty database URL for one test.
-async fn fresh_database(dir: &tempfile::TempDir) -> String {
+pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {
             let server = server.trim_end_matches('/');

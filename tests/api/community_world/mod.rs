@@ -4,7 +4,7 @@
 use entity::enums::{AllianceRoleKind, StaffRoleKind};
 use serde_json::{Value, json};
 
-use crate::common::{TestApp, gid, spawn_app};
+use crate::common::{TestApp, gid, spawn_app_with};
 use crate::world::{mutate, mutate_ok};
 
 pub struct Person {
@@ -49,7 +49,12 @@ async fn person(app: &TestApp, email: &str, school: Option<(i32, StaffRoleKind)>
 }
 
 pub async fn community_world() -> Community {
-    let app = spawn_app().await;
+    community_world_with(&[]).await
+}
+
+/// The same world on a server started with extra flags.
+pub async fn community_world_with(flags: &[&str]) -> Community {
+    let app = spawn_app_with(flags).await;
     let alliance = app.alliance("Severn Alliance").await;
     let mut schools = [0; 3];
     let mut memberships = [0; 3];

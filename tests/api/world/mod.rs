@@ -5,8 +5,9 @@
 use base64::Engine;
 use chrono::Utc;
 use entity::enums::{MembershipStatus, PersonStatus, StaffRoleKind};
-use entity::{alliance_membership, person, staff_role};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use entity::{alliance_membership, audit_event, invitation, person, staff_role};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
@@ -115,6 +116,32 @@ pub async fn invitation_token(app: &TestApp, to: &str) -> String {
                 .map(|(_, token)| token.trim().to_owned())
         })
         .unwrap_or_else(|| panic!("no invitation token in: {}", email.body))
+}
+
+/// How many entries of `action` the audit log holds.
+pub async fn audited(app: &TestApp, action: &str) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq(action))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Moves every invitation's sending back in time, past the wait between two sendings, so
+/// that it may be sent again now.
+pub async fn let_resending_wait_pass(app: &TestApp) {
+    let earlier = Utc::now() - chrono::Duration::minutes(11);
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::CreatedAt, Expr::value(earlier))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::ResentAt, Expr::value(earlier))
+        .filter(invitation::Column::ResentAt.is_not_null())
+        .exec(&app.db)
+        .await
+        .unwrap();
 }
 
 /// A person and a headteacher role at `school`: the school's leader, signed in.
