@@ -136,8 +136,8 @@ async fn a_declined_invitation_reads_declined_and_ends_the_schools_view() {
 #[tokio::test]
 async fn migrating_marks_declined_what_the_audit_log_says_was_declined() {
     let dir = tempfile::tempdir().unwrap();
-    let url = crate::common::fresh_database(&dir).await;
-    let db = Database::connect(&url).await.unwrap();
+    let database = crate::common::fresh_database(&dir).await;
+    let db = Database::connect(&database.url).await.unwrap();
     let ours = Migrator::migrations()
         .iter()
         .position(|m| m.name() == "m20261206_000013_invitation_upkeep_versions_declined")

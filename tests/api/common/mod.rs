@@ -44,6 +44,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// Practice search's pool (the main pool on SQLite).
     pub search_db: DatabaseConnection,
+    /// Dropped after the server's pools stop being needed, before the folder.
+    _database: TestDatabase,
     _dir: tempfile::TempDir,
 }
 
@@ -57,11 +59,18 @@ fn init_tracing() {
     });
 }
 
-/// A fresh, empty database URL for one test.
-pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
+/// A fresh, empty database for one test: a SQLite file in the test's folder, or a new
+/// PostgreSQL database that is dropped again when this is.
+pub struct TestDatabase {
+    pub url: String,
+    /// The PostgreSQL server's URL and the database's name.
+    postgres: Option<(String, String)>,
+}
+
+pub async fn fresh_database(dir: &tempfile::TempDir) -> TestDatabase {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {
-            let server = server.trim_end_matches('/');
+            let server = server.trim_end_matches('/').to_owned();
             let name = format!("trellis_test_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(format!("{server}/postgres"))
                 .await
@@ -71,9 +80,42 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> String {
                 .await
                 .expect("create a test database");
             admin.close().await.ok();
-            format!("{server}/{name}")
+            TestDatabase {
+                url: format!("{server}/{name}"),
+                postgres: Some((server, name)),
+            }
         }
-        _ => format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+        _ => TestDatabase {
+            url: format!("sqlite://{}/test.db?mode=rwc", dir.path().display()),
+            postgres: None,
+        },
+    }
+}
+
+impl Drop for TestDatabase {
+    /// Drops the PostgreSQL database, closing the connections the test's server still
+    /// holds: a suite run would otherwise leave hundreds behind. On a thread of its own,
+    /// as `drop` cannot wait on the test's runtime.
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async {
+                let admin = Database::connect(format!("{server}/postgres")).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        });
+        // A database left behind is only clutter (`.ci/run` drops leftovers).
+        let _ = dropped.join();
     }
 }
 
@@ -91,12 +133,12 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
 pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String) -> TestApp {
     init_tracing();
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let database_url = fresh_database(&dir).await;
+    let database = fresh_database(&dir).await;
     let outbox = dir.path().join("outbox");
     let mut argv = vec![
         "trellis".to_owned(),
         "--database-url".into(),
-        route(&database_url),
+        route(&database.url),
         "--jwt-secret".into(),
         "a test secret that is long enough for HS256!".into(),
         "--outbox-dir".into(),
@@ -131,12 +173,13 @@ pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String
     tokio::spawn(server);
     TestApp {
         url: format!("http://127.0.0.1:{port}"),
-        database_url,
+        database_url: database.url.clone(),
         client: reqwest::Client::new(),
         mail_server: mailer,
         notifier,
         db,
         search_db,
+        _database: database,
         _dir: dir,
     }
 }
