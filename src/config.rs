@@ -5,6 +5,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
+use secrecy::SecretString;
+
+/// Reads a secret setting into a type that prints as `[REDACTED]`: the configuration is
+/// `Debug`, and a secret must not reach a log by accident.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(value.into())
+}
 
 /// The signing secret the README shows; refused outside demo mode.
 pub const EXAMPLE_JWT_SECRET: &str = "change-me";
@@ -50,8 +57,8 @@ pub struct ServerConfig {
     pub demo: bool,
 
     /// HMAC secret for access tokens (at least 32 bytes). Required outside demo mode.
-    #[arg(long, env = "TRELLIS_JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
+    #[arg(long, env = "TRELLIS_JWT_SECRET", hide_env_values = true, value_parser = secret)]
+    pub jwt_secret: Option<SecretString>,
 
     /// Base URL people reach the platform at, used in links sent by email.
     #[arg(
@@ -63,8 +70,8 @@ pub struct ServerConfig {
 
     /// SMTP server URL (for example `smtps://user:pass@smtp.example.org`). Without it,
     /// each email is written as a file into the outbox folder.
-    #[arg(long, env = "TRELLIS_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    #[arg(long, env = "TRELLIS_SMTP_URL", hide_env_values = true, value_parser = secret)]
+    pub smtp_url: Option<SecretString>,
 
     /// Sender address of emails.
     #[arg(
@@ -157,3 +164,28 @@ pub const INVITATION_RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);
 /// Pages of connections.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 pub const MAX_PAGE_SIZE: usize = 100;
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        config: ServerConfig,
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let signing = "a-signing-secret-nobody-may-read-in-a-log";
+        let smtp = "smtps://mailer:a-mail-password@smtp.example.org";
+        let config =
+            Flags::parse_from(["trellis", "--jwt-secret", signing, "--smtp-url", smtp]).config;
+        let printed = format!("{config:?}");
+        assert!(!printed.contains(signing), "{printed}");
+        assert!(!printed.contains("a-mail-password"), "{printed}");
+        assert!(printed.contains("REDACTED"), "{printed}");
+    }
+}

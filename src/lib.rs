@@ -11,13 +11,15 @@ pub mod auth;
 pub mod communities;
 pub mod config;
 pub mod db;
-pub mod demo;
+pub mod errors;
 pub mod graphql;
 pub mod http;
 pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod practice;
+pub mod request;
+pub mod schema;
 pub mod schools;
 pub mod seed;
 pub mod support;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use sea_orm::DatabaseConnection;
+use secrecy::{ExposeSecret, SecretString};
 
 use auth::rate_limit::SignInLimiter;
 use auth::tokens::TokenKeys;
@@ -43,16 +46,17 @@ const MIN_SECRET_BYTES: usize = 32;
 
 /// The secret that signs access tokens. Outside demo mode a missing, example or short
 /// secret stops the server; in demo mode one is generated for this run.
-pub fn signing_secret(config: &ServerConfig) -> anyhow::Result<Vec<u8>> {
-    match config.jwt_secret.as_deref() {
+pub fn signing_secret(config: &ServerConfig) -> anyhow::Result<SecretString> {
+    let given = config.jwt_secret.as_ref().map(ExposeSecret::expose_secret);
+    match given {
         Some(secret) if secret != EXAMPLE_JWT_SECRET && secret.len() >= MIN_SECRET_BYTES => {
-            Ok(secret.as_bytes().to_vec())
+            Ok(secret.into())
         }
         _ if config.demo => {
             tracing::warn!(
                 "demo mode: generated a signing secret for this run; tokens end when the server stops"
             );
-            Ok(auth::tokens::new_secret_token().into_bytes())
+            Ok(auth::tokens::new_secret_token().into())
         }
         Some(_) => bail!(
             "TRELLIS_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes and not the example value"
@@ -66,7 +70,9 @@ pub fn signing_secret(config: &ServerConfig) -> anyhow::Result<Vec<u8>> {
 /// SMTP when configured, otherwise `.eml` files in the outbox folder.
 pub fn mailer(config: &ServerConfig) -> anyhow::Result<Arc<dyn Mailer>> {
     Ok(match &config.smtp_url {
-        Some(url) => Arc::new(SmtpMailer::new(url, &config.mail_from).context("TRELLIS_SMTP_URL")?),
+        Some(url) => Arc::new(
+            SmtpMailer::new(url.expose_secret(), &config.mail_from).context("TRELLIS_SMTP_URL")?,
+        ),
         None => Arc::new(OutboxMailer::new(
             config.outbox_dir.clone(),
             &config.mail_from,
@@ -138,7 +144,7 @@ pub fn app_state(
     db: DatabaseConnection,
     search_db: DatabaseConnection,
     metrics: Metrics,
-    secret: &[u8],
+    secret: &SecretString,
     mailer: Arc<dyn Mailer>,
 ) -> AppState {
     metrics.watch_pool(db.clone());
@@ -146,7 +152,7 @@ pub fn app_state(
     let services = Arc::new(Services {
         db: db.clone(),
         search_db,
-        keys: TokenKeys::new(secret),
+        keys: TokenKeys::new(secret.expose_secret().as_bytes()),
         notifier,
         sign_in_limiter: SignInLimiter::new(
             config.limits.sign_in_per_email_per_minute,
@@ -155,11 +161,11 @@ pub fn app_state(
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         allow_http_links: config.allow_http_links,
     });
-    let schema = graphql::build(services.clone(), &config.limits, config.introspection);
+    let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.
     outbox.start(schema.clone(), db.clone(), mailer);
     AppState {
-        types: Arc::new(graphql::strict::Types::from_sdl(&schema.sdl())),
+        types: Arc::new(request::strict::Types::from_sdl(&schema.sdl())),
         schema,
         services,
         db,

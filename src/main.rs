@@ -52,7 +52,7 @@ enum Command {
         /// small: 2 alliances, 10 schools; alliance: 12 alliances, 60 schools, about 600
         /// people; national: 24,000 schools, 1,000 alliances, about 500,000 people.
         #[arg(long, value_enum, default_value = "small")]
-        profile: trellis::seed::Profile,
+        profile: trellis::seed::generated::Profile,
         /// Seed of the random generator: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -84,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::ExportSchema => {
-            print!("{}", trellis::graphql::sdl());
+            print!("{}", trellis::schema::sdl());
             Ok(())
         }
         Command::CreateAdmin {
@@ -110,11 +110,12 @@ async fn main() -> anyhow::Result<()> {
             database,
         } => {
             let db = trellis::open_database(&database, &Metrics::new()).await?;
-            let summary = trellis::seed::seed(&db, profile, seed).await?;
+            let summary = trellis::seed::generated::seed(&db, profile, seed).await?;
             println!("seeded profile {} (seed {seed}): {summary}", profile.name());
             let started = std::time::Instant::now();
             let items = practice.unwrap_or_else(|| profile.practice_items());
-            let written = trellis::seed::practice::seed_practice(&db, items, seed).await?;
+            let written =
+                trellis::seed::generated::practice::seed_practice(&db, items, seed).await?;
             println!(
                 "practice: {} items ({} adaptations), {} endorsements in {:.1} s",
                 written.practices,
@@ -124,10 +125,10 @@ async fn main() -> anyhow::Result<()> {
             );
             println!(
                 "accounts (password \"{}\"): {} (platform admin), {} (CPD lead of the first {} alliances); every generated person has the same password",
-                trellis::seed::BENCH_PASSWORD,
-                trellis::seed::BENCH_ADMIN_EMAIL,
-                trellis::seed::BENCH_CPD_LEAD_EMAIL,
-                trellis::seed::BENCH_LEAD_ALLIANCES,
+                trellis::seed::generated::BENCH_PASSWORD,
+                trellis::seed::generated::BENCH_ADMIN_EMAIL,
+                trellis::seed::generated::BENCH_CPD_LEAD_EMAIL,
+                trellis::seed::generated::BENCH_LEAD_ALLIANCES,
             );
             Ok(())
         }
@@ -139,7 +140,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let metrics = Metrics::new();
     let db = trellis::open_database(&config.database, &metrics).await?;
     if config.demo {
-        trellis::demo::load(&db)
+        trellis::seed::demo::load(&db)
             .await
             .context("could not load the demo data")?;
     }
@@ -153,7 +154,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         "Trellis is serving GraphQL at http://{address}/graphql (open it in a browser for GraphiQL)"
     );
     if config.demo {
-        trellis::demo::print_accounts();
+        trellis::seed::demo::print_accounts();
     }
     let notifier = state.services.notifier.clone();
     trellis::http::serve(state, listener)?.await?;

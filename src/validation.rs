@@ -8,7 +8,7 @@
 
 use async_graphql::{InputType, Value};
 
-use crate::graphql::errors::UserError;
+use crate::errors::{ApiError, ApiResult, UserError};
 
 /// The first character text input may not hold, if any: a control character (Unicode
 /// category Cc: U+0000 to U+001F and U+007F to U+009F) other than tab and line feed. A
@@ -264,6 +264,29 @@ pub fn happened_on(field: &str, day: chrono::NaiveDate) -> Result<chrono::NaiveD
     Ok(day)
 }
 
+/// The longest text a search or a text filter takes, in characters. Longer ones are
+/// `BAD_USER_INPUT`: no name or word is that long, and SQLite refuses a `LIKE` pattern of
+/// tens of thousands of characters as too complex.
+pub const SEARCH_MAX_CHARS: usize = 200;
+
+/// Refuses a search or text filter longer than `SEARCH_MAX_CHARS`, naming its argument.
+pub fn search_length(argument: &str, text: &str) -> ApiResult<()> {
+    if text.chars().count() > SEARCH_MAX_CHARS {
+        return Err(ApiError::BadUserInput(format!(
+            "{argument} must be at most {SEARCH_MAX_CHARS} characters"
+        )));
+    }
+    Ok(())
+}
+
+/// A search or text filter: trimmed, `None` when blank, refused past `SEARCH_MAX_CHARS`.
+pub fn search_text<'a>(argument: &str, text: Option<&'a str>) -> ApiResult<Option<&'a str>> {
+    match text.map(str::trim).filter(|text| !text.is_empty()) {
+        Some(text) => search_length(argument, text).map(|()| Some(text)),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,5 +414,16 @@ mod tests {
             Some("SW1A 1AA")
         );
         assert!(postcode("postcode", Some("12345")).is_err());
+    }
+
+    #[test]
+    fn bounds_searches() {
+        let longest = "x".repeat(SEARCH_MAX_CHARS);
+        assert_eq!(
+            search_text("search", Some(&longest)).unwrap(),
+            Some(longest.as_str())
+        );
+        assert_eq!(search_text("search", Some("  ")).unwrap(), None);
+        assert!(search_text("search", Some(&format!("{longest}x"))).is_err());
     }
 }

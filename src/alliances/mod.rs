@@ -12,8 +12,8 @@ use async_graphql::{Context, ID};
 use entity::alliance;
 
 use crate::auth::policy::{self, Access, allowed};
+use crate::errors::{ApiError, ApiResult, MutationResult, UserError};
 use crate::graphql::context::{load, reader};
-use crate::graphql::errors::{ApiError, ApiResult, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 
 /// The alliance named by input field `allianceId`, which the caller must administer:

@@ -4,9 +4,9 @@ use entity::enums::AllianceKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::Alliance;
-use crate::graphql::arguments::search_text;
 use crate::graphql::context::{access, db};
 use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
+use crate::validation::search_text;
 
 /// Narrows the list of alliances. All given conditions must hold.
 #[derive(InputObject, Default)]

@@ -23,8 +23,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use crate::alliances::AllianceMembership;
 use crate::auth::policy::Access;
 use crate::communities::CommunityMembership;
+use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db, load};
-use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::pagination::{
     Cursor, CursorKey, Page, PageArgs, PageRequest, Rows, TotalCount,
 };

@@ -14,7 +14,7 @@ use entity::{person, refresh_session};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::graphql::errors::{ApiError, ApiResult};
+use crate::errors::{ApiError, ApiResult};
 use cache::Memo;
 use policy::Access;
 use tokens::{TokenKeys, TokenSubject};

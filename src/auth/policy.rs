@@ -27,7 +27,7 @@ mod communities;
 mod invitations;
 pub mod practice;
 mod support;
-use crate::graphql::errors::{ApiError, ApiResult};
+use crate::errors::{ApiError, ApiResult};
 pub use communities::CommunityPlace;
 
 /// A signed-in caller's roles and the alliances and schools they reach.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::graphql::errors::ApiError;
+use crate::errors::ApiError;
 
 #[derive(Clone)]
 pub struct SignInLimiter {

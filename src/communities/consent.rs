@@ -11,8 +11,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TryI
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
+use crate::errors::{ApiError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{ApiError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::payload;
 use crate::people::{Person, visible_person};

@@ -17,8 +17,8 @@ use super::{DiscussionReply, DiscussionThread, open_for_content, time_key, visib
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
+use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;

@@ -10,7 +10,7 @@ use super::discussion::author_school;
 use super::{open_for_content, require_member};
 use crate::auth::policy::Access;
 use crate::auth::policy::practice::is_author;
-use crate::graphql::errors::{MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::NodeKind;
 
 pub enum Host {

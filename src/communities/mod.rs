@@ -3,7 +3,6 @@
 //! enquiry cycles, and the views a CPD lead watches them through.
 
 pub mod consent;
-pub mod demo;
 pub mod discussion;
 pub mod discussion_host;
 pub mod enquiries;
@@ -28,7 +27,7 @@ use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::auth::policy::Access;
-use crate::graphql::errors::{MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 
 /// A time as fixed-width RFC 3339 (microseconds, `Z`), which sorts as text in time order.

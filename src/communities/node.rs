@@ -13,10 +13,10 @@ use super::{
     Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
     EnquiryEvidence,
 };
+use crate::errors::ApiResult;
 use crate::graphql::context::{access, db, load};
-use crate::graphql::errors::ApiResult;
 use crate::graphql::ids::NodeKind;
-use crate::graphql::node::Node;
+use crate::schema::node::Node;
 
 pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
     let access = access(ctx).await?;

@@ -13,13 +13,13 @@ use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, CommunityMembership, Enquiry, theme_key};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy;
-use crate::graphql::arguments::search_text;
+use crate::errors::ApiResult;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::ApiResult;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
     NameOrder, Page, PageArgs, Sort, contains_text, id_cursor, root_page,
 };
+use crate::validation::search_text;
 
 /// Narrows the list of communities. All given conditions must hold.
 #[derive(InputObject, Default)]

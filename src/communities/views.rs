@@ -16,8 +16,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use super::Community;
 use super::types::SchoolMemberCount;
 use crate::auth::policy::allowed;
+use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db, loader};
-use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::loaders::{ById, loader_error};
 use crate::schools::School;

@@ -11,7 +11,7 @@ use crate::auth::policy::Access;
 use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, SignedIn};
-use crate::graphql::errors::{ApiError, ApiResult};
+use crate::errors::{ApiError, ApiResult};
 use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
 use crate::notifications::Notifier;
 

@@ -24,7 +24,7 @@ pub use entity::rows::Keyed;
 /// Loader errors are shared by every waiting resolver; each reports it as any database
 /// error (unavailable, or internal).
 #[track_caller]
-pub fn loader_error(error: Arc<DbErr>) -> crate::graphql::errors::ApiError {
+pub fn loader_error(error: Arc<DbErr>) -> crate::errors::ApiError {
     Arc::unwrap_or_clone(error).into()
 }
 

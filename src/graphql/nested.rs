@@ -9,9 +9,9 @@ use async_graphql::resolver_utils::ContainerType;
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::Condition;
 
+use crate::errors::ApiResult;
 use crate::graphql::companion::Companion;
 use crate::graphql::context::{Loader, loader};
-use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::{
     ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error, owned,
 };

@@ -20,8 +20,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::config::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::errors::{ApiError, ApiResult};
 use crate::graphql::eager::Eager;
-use crate::graphql::errors::{ApiError, ApiResult};
 
 /// Position of a row in a list: its sort key (when the list is sorted by a text column)
 /// and its id, which breaks ties.

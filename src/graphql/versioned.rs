@@ -3,7 +3,7 @@
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::graphql::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationError, MutationResult, UserError};
 
 /// Writes `change` to the row `id` if its version is still `expected`, and returns the row
 /// as written; otherwise nothing is written and the client gets a `Conflict` error.

@@ -20,10 +20,10 @@ use tracing_actix_web::RequestId;
 
 use super::AppState;
 use crate::auth::{Caller, authenticate};
+use crate::errors::{ApiError, code};
 use crate::graphql::companion::Brought;
-use crate::graphql::errors::{ApiError, code};
 use crate::graphql::loaders::SqlLoader;
-use crate::graphql::{arguments, limits};
+use crate::request::{arguments, limits};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -514,7 +514,7 @@ fn render(
         };
         let mut unavailable = false;
         for error in &mut response.errors {
-            crate::graphql::errors::code_unreachable_database(error);
+            crate::errors::code_unreachable_database(error);
             let code = classify(error, request_id);
             state
                 .metrics

@@ -19,10 +19,10 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::cache::CallerCache;
 use crate::config::Limits;
-use crate::graphql::TrellisSchema;
 use crate::graphql::context::Services;
-use crate::graphql::persisted::PersistedQueries;
-use crate::graphql::strict::Types;
+use crate::request::persisted::PersistedQueries;
+use crate::request::strict::Types;
+use crate::schema::TrellisSchema;
 use metrics::Metrics;
 
 /// What every handler shares.

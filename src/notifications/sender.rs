@@ -15,10 +15,10 @@ use tokio::sync::{mpsc, watch};
 
 use super::Notification;
 use crate::auth::{Caller, Principal, SignedIn};
-use crate::graphql::TrellisSchema;
 use crate::graphql::companion::Brought;
 use crate::graphql::loaders::SqlLoader;
 use crate::mail::{Email, Mailer};
+use crate::schema::TrellisSchema;
 
 /// Emails waiting to be sent, at most; past it, new ones are dropped (and logged) rather
 /// than held in memory while the mail server is down.

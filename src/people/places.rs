@@ -11,8 +11,8 @@ use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 
 use super::Person;
+use crate::errors::ApiResult;
 use crate::graphql::context::{access, load, loader};
-use crate::graphql::errors::ApiResult;
 use crate::graphql::loaders::{SqlLoader, loader_error};
 
 /// Key: a person id. Value: the schools and alliances they hold current roles in.

@@ -9,14 +9,14 @@ use crate::alliances::{Alliance, alliance_filter_key};
 use crate::approvals::AwaitingApproval;
 use crate::communities::CommunityMembership;
 use crate::communities::queries::OwnCommunityMembershipFilter;
-use crate::graphql::arguments::search_text;
+use crate::errors::ApiError;
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
-use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
     Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
 };
 use crate::schools::School;
+use crate::validation::search_text;
 
 /// Narrows the list of people. All given conditions must hold.
 #[derive(InputObject, Default)]

@@ -9,8 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::Person;
 use crate::auth::passwords;
 use crate::auth::sessions::{self, Issued};
+use crate::errors::{ApiError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{caller, db, load_required, services};
-use crate::graphql::errors::{ApiError, MutationResult, UserError, UserErrorCode};
 use crate::payload;
 
 /// Credentials of a sign-in. Send the access token as `Authorization: Bearer <token>`;

@@ -8,8 +8,8 @@ use crate::communities::DiscussionThread;
 use crate::communities::discussion::{BODY_MAX, start_thread};
 use crate::communities::discussion_host::Host;
 use crate::db::begin_write;
+use crate::errors::MutationResult;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::MutationResult;
 use crate::payload;
 use crate::validation;
 

@@ -7,7 +7,6 @@ pub mod adaptation;
 pub mod authoring;
 pub mod comments;
 pub mod counts;
-pub mod demo;
 pub mod endorsements;
 pub mod keys;
 pub mod lifecycle;
@@ -26,7 +25,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 use crate::auth::policy::Access;
 use crate::auth::policy::practice::practice_condition;
 
-use crate::graphql::errors::{ApiResult, MutationResult, UserError};
+use crate::errors::{ApiResult, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::nested::{ChildList, child_rows};
 

@@ -5,10 +5,10 @@ use async_graphql::Context;
 use entity::practice_endorsement;
 
 use super::{Practice, PracticeEndorsement, visible_practice};
+use crate::errors::ApiResult;
 use crate::graphql::context::load;
-use crate::graphql::errors::ApiResult;
 use crate::graphql::ids::NodeKind;
-use crate::graphql::node::Node;
+use crate::schema::node::Node;
 
 pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
     Ok(match kind {

@@ -16,8 +16,8 @@ use super::Practice;
 use super::lifecycle::{record, require_approver};
 use super::readable_practice;
 use crate::db::begin_write;
+use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;
 use crate::validation;
@@ -76,7 +76,7 @@ pub fn check_shareable(practice: &practice::Model) -> MutationResult<()> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(crate::graphql::errors::MutationError::User(errors))
+        Err(crate::errors::MutationError::User(errors))
     }
 }
 

@@ -5,11 +5,11 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::School;
-use crate::graphql::arguments::search_text;
+use crate::errors::ApiError;
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::ApiError;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
+use crate::validation::search_text;
 
 /// Narrows the list of schools. All given conditions must hold.
 #[derive(InputObject, Default)]

@@ -29,8 +29,8 @@ use super::{
 use crate::auth::policy::{Access, allowed};
 use crate::communities::member_school;
 use crate::db::{begin_write, lock_row};
+use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::notifications::Notices;

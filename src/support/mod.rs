@@ -6,7 +6,6 @@
 //! days, so that capacity arithmetic is exact on every database.
 
 pub mod arrangements;
-pub mod demo;
 pub mod node;
 pub mod offers;
 pub mod queries;
@@ -27,7 +26,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::Access;
-use crate::graphql::errors::{MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 
 /// Longest title of a request or offer.

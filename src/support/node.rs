@@ -5,10 +5,10 @@ use async_graphql::Context;
 use entity::{support_arrangement, support_offer, support_request};
 
 use super::{SupportArrangement, SupportOffer, SupportRequest};
+use crate::errors::ApiResult;
 use crate::graphql::context::{access, load};
-use crate::graphql::errors::ApiResult;
 use crate::graphql::ids::NodeKind;
-use crate::graphql::node::Node;
+use crate::schema::node::Node;
 
 pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
     let access = access(ctx).await?;

@@ -13,8 +13,8 @@ use super::{
 use crate::auth::policy::{Access, allowed};
 use crate::communities::{member_school, theme_keys};
 use crate::db::begin_write;
+use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;
@@ -242,11 +242,9 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
             }
             let school = member_school(&txn, access.person_id, alliance_id).await?;
             let Ok(school) = school else {
-                return Err(MutationError::Api(
-                    crate::graphql::errors::ApiError::Forbidden(
-                        "only people taking part in the alliance offer support in it",
-                    ),
-                ));
+                return Err(MutationError::Api(crate::errors::ApiError::Forbidden(
+                    "only people taking part in the alliance offer support in it",
+                )));
             };
             (Some(access.person_id), school)
         }

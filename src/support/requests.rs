@@ -13,8 +13,8 @@ use super::{
 use crate::auth::policy::{Access, allowed};
 use crate::communities::theme_keys;
 use crate::db::begin_write;
+use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;

@@ -10,7 +10,7 @@ async fn demo_sign_in(app: &TestApp, email: &str) -> String {
         .ok(
             None,
             "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } } }",
-            json!({ "e": email, "p": trellis::demo::DEMO_PASSWORD }),
+            json!({ "e": email, "p": trellis::seed::demo::DEMO_PASSWORD }),
         )
         .await;
     data["signIn"]["session"]["accessToken"]
@@ -57,7 +57,7 @@ async fn waiting_invitations(app: &TestApp, email: &str, school: &str) -> Vec<Va
 #[tokio::test]
 async fn the_demo_shows_the_weeks_work() {
     let app = spawn_app().await;
-    trellis::demo::load(&app.db).await.unwrap();
+    trellis::seed::demo::load(&app.db).await.unwrap();
 
     assert_eq!(
         waiting_invitations(&app, "cpd.lead@severnvalley.example", "Elmstead").await,

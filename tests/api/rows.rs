@@ -12,7 +12,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
     QueryFilter, QueryTrait, Statement,
 };
-use trellis::seed::{Profile, seed};
+use trellis::seed::generated::{Profile, seed};
 
 use crate::common::spawn_app;
 

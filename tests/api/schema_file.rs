@@ -6,7 +6,7 @@
 fn schema_file_is_up_to_date() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-    let served = trellis::graphql::sdl();
+    let served = trellis::schema::sdl();
     if on_disk != served {
         let first_difference = on_disk
             .lines()

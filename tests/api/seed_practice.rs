@@ -12,7 +12,7 @@ use crate::practice_world::practice_world;
 #[tokio::test]
 async fn seeded_practice_stores_its_true_counts() {
     let w = practice_world().await;
-    let summary = trellis::seed::practice::seed_practice(&w.app.db, 600, 3)
+    let summary = trellis::seed::generated::practice::seed_practice(&w.app.db, 600, 3)
         .await
         .expect("seeding practice");
     assert!(

@@ -16,7 +16,7 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Positioned, Request, ServerError, ServerResult};
 
 use crate::config::Limits;
-use crate::graphql::errors::code;
+use crate::errors::code;
 
 fn refuse(code: &str, message: String) -> ServerError {
     let mut error = ServerError::new(message, None);

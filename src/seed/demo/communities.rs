@@ -14,8 +14,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
 
-use super::discussion::activity_key;
-use super::time_key;
+use crate::communities::discussion::activity_key;
+use crate::communities::time_key;
 
 struct Demo<'a> {
     name: &'a str,

@@ -287,7 +287,7 @@ macro_rules! payload {
         #[derive(async_graphql::SimpleObject)]
         pub struct $name {
             pub $field: Option<$ty>,
-            pub user_errors: Vec<$crate::graphql::errors::UserError>,
+            pub user_errors: Vec<$crate::errors::UserError>,
         }
 
         impl $name {
@@ -297,18 +297,18 @@ macro_rules! payload {
             ) -> async_graphql::Result<Self>
             where
                 I: async_graphql::InputType,
-                F: std::future::Future<Output = $crate::graphql::errors::MutationResult<$ty>>,
+                F: std::future::Future<Output = $crate::errors::MutationResult<$ty>>,
             {
                 let result = match $crate::validation::input(&input) {
                     Ok(()) => mutation(input).await,
-                    Err(errors) => Err($crate::graphql::errors::MutationError::User(errors)),
+                    Err(errors) => Err($crate::errors::MutationError::User(errors)),
                 };
                 match result {
                     Ok(value) => Ok(Self { $field: Some(value), user_errors: Vec::new() }),
-                    Err($crate::graphql::errors::MutationError::User(user_errors)) => {
+                    Err($crate::errors::MutationError::User(user_errors)) => {
                         Ok(Self { $field: None, user_errors })
                     }
-                    Err($crate::graphql::errors::MutationError::Api(error)) => Err(error.into()),
+                    Err($crate::errors::MutationError::Api(error)) => Err(error.into()),
                 }
             }
         }

@@ -15,6 +15,10 @@ use sea_orm::{
     ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
 
+mod communities;
+mod practice;
+mod support;
+
 use crate::auth::{passwords, tokens};
 use crate::config::INVITATION_TTL;
 
@@ -472,9 +476,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
     }
     newcomers(&txn, alliance_ids[0], school_ids["kingsmead"], now).await?;
-    crate::communities::demo::load(&txn, &alliance_ids).await?;
-    crate::practice::demo::load(&txn, &alliance_ids, partnership_ids[0]).await?;
-    crate::support::demo::load(&txn, &alliance_ids).await?;
+    communities::load(&txn, &alliance_ids).await?;
+    practice::load(&txn, &alliance_ids, partnership_ids[0]).await?;
+    support::load(&txn, &alliance_ids).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
@@ -490,7 +494,7 @@ async fn newcomers(
     kingsmead: i32,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    let person = |email| crate::communities::demo::person_id(txn, email);
+    let person = |email| communities::person_id(txn, email);
     let lead = person("cpd.lead@severnvalley.example").await?;
     let elmstead = school::ActiveModel {
         urn: Set(Some("141211".into())),

@@ -1,5 +1,4 @@
-//! The arguments of queries: one check of every argument before a request runs, and the
-//! one bound on search strings.
+//! The arguments of queries: one check of every argument before a request runs.
 //!
 //! A query's text (searches, filters, cursors, ids, a URN looked up) may hold no control
 //! character other than tab and line breaks (`validation::forbidden_character`): PostgreSQL
@@ -16,33 +15,10 @@ use std::collections::HashSet;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Name, Pos, Request, ServerError, ServerResult, Value, Variables};
 
-use crate::graphql::errors::{ApiError, ApiResult};
+use crate::errors::ApiError;
 use crate::validation::{
     MAX_LIST_ITEMS, forbidden_character, forbidden_character_message, too_many_items_message,
 };
-
-/// The longest text a search or a text filter takes, in characters. Longer ones are
-/// `BAD_USER_INPUT`: no name or word is that long, and SQLite refuses a `LIKE` pattern of
-/// tens of thousands of characters as too complex.
-pub const SEARCH_MAX_CHARS: usize = 200;
-
-/// Refuses a search or text filter longer than `SEARCH_MAX_CHARS`, naming its argument.
-pub fn search_length(argument: &str, text: &str) -> ApiResult<()> {
-    if text.chars().count() > SEARCH_MAX_CHARS {
-        return Err(ApiError::BadUserInput(format!(
-            "{argument} must be at most {SEARCH_MAX_CHARS} characters"
-        )));
-    }
-    Ok(())
-}
-
-/// A search or text filter: trimmed, `None` when blank, refused past `SEARCH_MAX_CHARS`.
-pub fn search_text<'a>(argument: &str, text: Option<&'a str>) -> ApiResult<Option<&'a str>> {
-    match text.map(str::trim).filter(|text| !text.is_empty()) {
-        Some(text) => search_length(argument, text).map(|()| Some(text)),
-        None => Ok(None),
-    }
-}
 
 /// Refuses a request whose arguments hold a forbidden character or an overlong list
 /// anywhere (mutations' `input` aside). A document that does not parse is left to
@@ -324,16 +300,5 @@ mod tests {
             )
             .is_some()
         );
-    }
-
-    #[test]
-    fn bounds_searches() {
-        let longest = "x".repeat(SEARCH_MAX_CHARS);
-        assert_eq!(
-            search_text("search", Some(&longest)).unwrap(),
-            Some(longest.as_str())
-        );
-        assert_eq!(search_text("search", Some("  ")).unwrap(), None);
-        assert!(search_text("search", Some(&format!("{longest}x"))).is_err());
     }
 }

@@ -12,13 +12,13 @@ use entity::{
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
-use super::keys::enum_keys;
-use crate::communities::demo::person_id;
+use super::communities::person_id;
 use crate::communities::discussion::activity_key;
+use crate::practice::keys::enum_keys;
 
 /// The school a demo author works at: every practice author works at one.
 async fn school_of(txn: &DatabaseTransaction, person: i32) -> Result<i32, DbErr> {
-    crate::communities::demo::school_of(txn, person)
+    super::communities::school_of(txn, person)
         .await?
         .ok_or_else(|| DbErr::Custom(format!("demo person {person} works nowhere")))
 }
@@ -400,7 +400,7 @@ pub async fn load(
             body_markdown: Set(demo.body.into()),
             evidence_of_impact: Set(demo.evidence.map(Into::into)),
             links: Set(serde_json::json!([])),
-            theme_keys: Set(super::keys::join(&theme_keys)),
+            theme_keys: Set(crate::practice::keys::join(&theme_keys)),
             phase_keys: Set(enum_keys(demo.phases)),
             subject_keys: Set(enum_keys(demo.subjects)),
             key_stage_keys: Set(enum_keys(demo.key_stages)),
@@ -434,7 +434,7 @@ pub async fn load(
         .insert(txn)
         .await?;
         if let Some((origin, _, _)) = demo.adapts {
-            super::adaptation::link_to_ancestors(txn, row.id, ids[origin]).await?;
+            crate::practice::adaptation::link_to_ancestors(txn, row.id, ids[origin]).await?;
         }
         ids.push(row.id);
         practice_author::ActiveModel {
@@ -517,7 +517,7 @@ pub async fn load(
     )
     .await?;
     for id in ids {
-        super::counts::refresh(txn, id).await?;
+        crate::practice::counts::refresh(txn, id).await?;
     }
     Ok(())
 }

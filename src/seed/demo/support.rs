@@ -1,7 +1,7 @@
 //! Demo needs and offers: requests from schools of both alliances, offers by a teacher and
 //! by schools, and one request brokered to an offer (the support under way).
 
-use crate::communities::demo::person_id;
+use super::communities::person_id;
 use chrono::{Duration, Utc};
 use entity::enums::{
     SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus, SupportUrgency,

@@ -13,8 +13,8 @@ use crate::communities::{
     EnquiryEvidence,
 };
 use crate::config::MAX_PAGE_SIZE;
+use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load};
-use crate::graphql::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, decode};
 use crate::people::invitation_upkeep::managed_invitation;
 use crate::people::{AllianceRole, Invitation, Person, StaffRole, visible_person};
