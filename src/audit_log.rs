@@ -6,6 +6,7 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
 
 use crate::auth::policy::audit::reads_practice_comment;
 use crate::communities::types::person_of;
@@ -71,18 +72,15 @@ pub struct AuditEventFilter {
 #[derive(Default)]
 pub struct AuditQuery;
 
+#[connections]
 #[Object]
 impl AuditQuery {
     /// The audit log, newest first: entries of schools the caller leads (head, senior
     /// leader, school CPD lead) and of alliances they administer.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<AuditEventFilter>,
     ) -> Result<Page<AuditEvent>> {
         let access = access(ctx).await?;
@@ -102,7 +100,6 @@ impl AuditQuery {
         if let Some(subject) = &filter.subject_id {
             select = select.filter(audit_event::Column::Subject.eq(subject.as_str()));
         }
-        let args = PageArgs::new(first, after, last, before);
         let newest_first = Sort {
             column: None,
             descending: true,

@@ -2,6 +2,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use entity::alliance;
 use entity::enums::AllianceKind;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
 
 use super::Alliance;
 use crate::graphql::context::{access, db};
@@ -19,17 +20,14 @@ pub struct AllianceFilter {
 #[derive(Default)]
 pub struct AllianceQuery;
 
+#[connections]
 #[Object]
 impl AllianceQuery {
     /// Alliances the caller can see, alphabetical unless ordered otherwise.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn alliances(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<AllianceFilter>,
         order_by: Option<NameOrder>,
     ) -> Result<Page<Alliance>> {
@@ -44,7 +42,6 @@ impl AllianceQuery {
             select = select.filter(alliance::Column::Kind.is_in(kinds));
         }
         let order = order_by.unwrap_or_default();
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,

@@ -8,6 +8,7 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use trellis_macros::connections;
 
 use super::alliance_seen_with;
 use crate::graphql::companion::bring;
@@ -63,6 +64,7 @@ pub struct AllianceRoleFilter {
     pub include_ended: bool,
 }
 
+#[connections]
 #[Object]
 impl Alliance {
     pub async fn id(&self) -> ID {
@@ -98,14 +100,10 @@ impl Alliance {
     }
 
     /// Member schools, in the order they were invited; history included unless filtered.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<MembershipFilter>,
     ) -> Result<Page<AllianceMembership>> {
         let filter = filter.unwrap_or_default();
@@ -121,7 +119,6 @@ impl Alliance {
             parent_column: alliance_membership::Column::AllianceId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         let schools = bring::<school::Entity, alliance_membership::Entity>(
             ctx,
             "school",
@@ -131,14 +128,10 @@ impl Alliance {
     }
 
     /// Partnerships of member schools, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<PartnershipFilter>,
     ) -> Result<Page<Partnership>> {
         let filter = filter.unwrap_or_default();
@@ -151,20 +144,15 @@ impl Alliance {
             parent_column: partnership::Column::AllianceId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
     /// People in alliance roles: admins, CPD leads, facilitators, Specialist Leaders of
     /// Education.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn roles(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<AllianceRoleFilter>,
     ) -> Result<Page<AllianceRole>> {
         let filter = filter.unwrap_or_default();
@@ -180,7 +168,6 @@ impl Alliance {
             parent_column: alliance_role::Column::AllianceId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
@@ -188,16 +175,11 @@ impl Alliance {
     /// included, to send again), in the order sent. Listed to its admins and CPD leads;
     /// empty for everyone else. Invitations into its schools' staff are listed by each
     /// school (`School.pendingInvitations`).
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn pending_invitations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<Invitation>> {
-        let args = PageArgs::new(first, after, last, before);
         let column = entity::invitation::Column::AllianceId;
         Ok(waiting_invitations(ctx, self.0.id, column, args).await?)
     }
@@ -208,33 +190,23 @@ impl Alliance {
     }
 
     /// Support requests of the alliance's schools that the caller can see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_requests(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<crate::support::queries::SupportRequestFilter>,
     ) -> Result<Page<crate::support::SupportRequest>> {
-        let args = PageArgs::new(first, after, last, before);
         let column = entity::support_request::Column::AllianceId;
         crate::support::queries::nested_requests(ctx, self.0.id, column, args, filter).await
     }
 
     /// Offers of support in the alliance that the caller can see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_offers(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<crate::support::queries::SupportOfferFilter>,
     ) -> Result<Page<crate::support::SupportOffer>> {
-        let args = PageArgs::new(first, after, last, before);
         let column = entity::support_offer::Column::AllianceId;
         crate::support::queries::nested_offers(ctx, self.0.id, column, args, filter).await
     }
@@ -284,6 +256,7 @@ impl AllianceMembership {
     }
 }
 
+#[connections]
 #[Object]
 impl Partnership {
     pub async fn id(&self) -> ID {
@@ -319,14 +292,10 @@ impl Partnership {
 
     /// Schools in the partnership, in the order they joined; those that left are listed
     /// only with `includeLeft`.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn schools(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         #[graphql(default)] include_left: bool,
     ) -> Result<Page<PartnershipSchool>> {
         let mut condition = Condition::all();
@@ -338,7 +307,6 @@ impl Partnership {
             parent_column: partnership_school::Column::PartnershipId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }

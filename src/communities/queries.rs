@@ -8,6 +8,7 @@ use entity::enums::{
 use entity::{community, community_meeting, community_member, enquiry};
 use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
 
 use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, CommunityMembership, Enquiry, theme_key};
@@ -49,18 +50,14 @@ fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
 #[derive(Default)]
 pub struct CommunityQuery;
 
+#[connections]
 #[Object]
 impl CommunityQuery {
     /// Communities the caller can see, alphabetical unless ordered otherwise.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn communities(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<CommunityFilter>,
         order_by: Option<NameOrder>,
     ) -> Result<Page<Community>> {
@@ -100,7 +97,6 @@ impl CommunityQuery {
             None => {}
         }
         let order = order_by.unwrap_or_default();
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,
@@ -113,14 +109,10 @@ impl CommunityQuery {
     }
 
     /// Enquiries the caller can read, oldest first: by community, owner, theme or stage.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn enquiries(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<EnquiryFilter>,
     ) -> Result<Page<Enquiry>> {
         let access = access(ctx).await?;
@@ -144,7 +136,6 @@ impl CommunityQuery {
                 enquiry::Column::CommunityId.eq(key_or_none(community, NodeKind::Community)),
             );
         }
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,
@@ -160,21 +151,16 @@ impl CommunityQuery {
     }
 
     /// The caller's upcoming meetings across all their communities, soonest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn upcoming_meetings(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<CommunityMeeting>> {
         let access = access(ctx).await?;
         let select = community_meeting::Entity::find()
             .filter(community_meeting::Column::CommunityId.is_in(access.member_communities()))
             .filter(community_meeting::Column::Status.eq(MeetingStatus::Scheduled))
             .filter(community_meeting::Column::EndsAt.gt(Utc::now()));
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,

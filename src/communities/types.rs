@@ -12,6 +12,7 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use trellis_macros::connections;
 
 use super::discussion_host::Host;
 use super::theme_ids;
@@ -216,6 +217,7 @@ pub(crate) fn thread_cursor(row: &discussion_post::Model) -> Cursor {
     }
 }
 
+#[connections]
 #[Object]
 impl Community {
     pub async fn id(&self) -> ID {
@@ -275,14 +277,10 @@ impl Community {
 
     /// Members, in the order they were asked or invited. Active members by default;
     /// requests, invitations and past members are listed to those who run the community.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<CommunityMembershipFilter>,
     ) -> Result<Page<CommunityMembership>> {
         let access = access(ctx).await?;
@@ -302,20 +300,15 @@ impl Community {
             parent_column: community_member::Column::CommunityId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
     /// Meetings: upcoming (soonest first) by default, or past (latest first). Seen by
     /// members and the alliance's admins.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn meetings(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<MeetingFilter>,
     ) -> Result<Page<CommunityMeeting>> {
         let access = access(ctx).await?;
@@ -327,20 +320,11 @@ impl Community {
             condition: condition
                 .add(access.readable_condition(community_meeting::Column::CommunityId)),
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(sorted_child_page(ctx, list, sort, &args, meeting_cursor).await?)
     }
 
     /// Discussion threads: pinned first, then by latest activity.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
-    async fn threads(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<DiscussionThread>> {
+    async fn threads(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionThread>> {
         let access = access(ctx).await?;
         let list = ChildList::<discussion_post::Entity> {
             parent: self.0.id,
@@ -353,19 +337,14 @@ impl Community {
             column: Some(discussion_post::Column::ActivityKey),
             descending: true,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
     }
 
     /// The community's enquiries, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn enquiries(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         stages: Option<Vec<EnquiryStage>>,
     ) -> Result<Page<Enquiry>> {
         let access = access(ctx).await?;
@@ -380,7 +359,6 @@ impl Community {
             parent_column: enquiry::Column::CommunityId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }
@@ -426,6 +404,7 @@ impl CommunityMembership {
     }
 }
 
+#[connections]
 #[Object]
 impl CommunityMeeting {
     pub async fn id(&self) -> ID {
@@ -463,21 +442,16 @@ impl CommunityMeeting {
         self.0.version
     }
     /// Who attended, as recorded by a facilitator.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn attendance(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<MeetingAttendance>> {
         let list = ChildList::<meeting_attendance::Entity> {
             parent: self.0.id,
             parent_column: meeting_attendance::Column::MeetingId,
             condition: Condition::all(),
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }
@@ -516,6 +490,7 @@ async fn readable_body<'a>(
     Ok(Some(&post.body_markdown))
 }
 
+#[connections]
 #[Object]
 impl DiscussionThread {
     pub async fn id(&self) -> ID {
@@ -579,22 +554,13 @@ impl DiscussionThread {
         super::key_time(&self.0.activity_key[1..]).unwrap_or(self.0.updated_at)
     }
     /// Replies, in the order they were posted.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
-    async fn replies(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<DiscussionReply>> {
+    async fn replies(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionReply>> {
         let access = access(ctx).await?;
         let list = ChildList::<discussion_post::Entity> {
             parent: self.0.id,
             parent_column: discussion_post::Column::ThreadId,
             condition: access.post_condition(),
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }
@@ -643,6 +609,7 @@ impl DiscussionReply {
     }
 }
 
+#[connections]
 #[Object]
 impl Enquiry {
     pub async fn id(&self) -> ID {
@@ -698,22 +665,13 @@ impl Enquiry {
         self.0.updated_at
     }
     /// Evidence gathered, in the order it was added.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
-    async fn evidence(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<EnquiryEvidence>> {
+    async fn evidence(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<EnquiryEvidence>> {
         let access = access(ctx).await?;
         let list = ChildList::<enquiry_evidence::Entity> {
             parent: self.0.id,
             parent_column: enquiry_evidence::Column::EnquiryId,
             condition: access.evidence_condition(),
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// Every move between stages: who moved it and when, oldest first.

@@ -3,6 +3,7 @@ use entity::enums::{MembershipStatus, PersonStatus};
 use entity::{alliance, alliance_membership, alliance_role, person, school, staff_role};
 use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
 
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::{Alliance, alliance_filter_key};
@@ -53,6 +54,7 @@ pub struct Viewer {
     person: Person,
 }
 
+#[connections]
 #[Object]
 impl Viewer {
     async fn person(&self) -> &Person {
@@ -90,33 +92,23 @@ impl Viewer {
     /// the schools they lead, requests to join the communities they run (as facilitator,
     /// or as the alliance's admin or CPD lead), and alliances' invitations of the schools
     /// they lead. Each says what is needed and since when.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn awaiting_my_approval(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<AwaitingApproval>> {
-        let args = PageArgs::new(first, after, last, before);
         Ok(crate::approvals::awaiting(ctx, args).await?)
     }
 
     /// The viewer's own memberships of communities they can see, oldest first, in every
     /// state unless filtered: a request shows as `REQUESTED`, then `ACTIVE`, or `DECLINED`
     /// with the facilitator's `reason` and `endedAt` (asking again reopens it).
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn community_memberships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<OwnCommunityMembershipFilter>,
     ) -> Result<Page<CommunityMembership>> {
-        let args = PageArgs::new(first, after, last, before);
         Ok(crate::communities::queries::own_memberships(ctx, args, filter).await?)
     }
 }
@@ -124,6 +116,7 @@ impl Viewer {
 #[derive(Default)]
 pub struct PeopleQuery;
 
+#[connections]
 #[Object]
 impl PeopleQuery {
     /// The signed-in person; `UNAUTHENTICATED` without a valid access token.
@@ -136,14 +129,10 @@ impl PeopleQuery {
     }
 
     /// People the caller can see: colleagues, and people of their alliances.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<PersonFilter>,
         order_by: Option<PersonOrder>,
     ) -> Result<Page<Person>> {
@@ -209,7 +198,6 @@ impl PeopleQuery {
             column: by_name.then_some(person::Column::FamilyName),
             descending: order.direction == OrderDirection::Desc,
         };
-        let args = PageArgs::new(first, after, last, before);
         root_page(
             db(ctx),
             select,

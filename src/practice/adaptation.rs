@@ -331,16 +331,13 @@ pub async fn lineage_of(
         .map(|m| m.id);
     let mut branches = Vec::new();
     if let Some(root) = root {
-        walk(
-            root,
-            0,
-            None,
-            &children,
-            &visible,
-            &shared,
-            current.id,
-            &mut branches,
-        );
+        let family = Family {
+            children: &children,
+            visible: &visible,
+            shared: &shared,
+            current: current.id,
+        };
+        family.walk(root, 0, None, &mut branches);
     }
     let school_ids: Vec<i32> = visible.values().map(|row| row.school_id).collect();
     let schools: HashMap<i32, school::Model> = load_many::<school::Entity>(ctx, &school_ids)
@@ -368,45 +365,42 @@ pub async fn lineage_of(
     Ok(PracticeLineage { branches: lineage })
 }
 
-/// Whether a branch (or one below it) is to be listed.
-fn listed(
-    id: i32,
-    children: &BTreeMap<Option<i32>, Vec<i32>>,
-    visible: &HashMap<i32, practice::Model>,
-    shared: &BTreeSet<i32>,
-) -> bool {
-    visible.contains_key(&id)
-        || shared.contains(&id)
-        || children
-            .get(&Some(id))
-            .is_some_and(|below| below.iter().any(|c| listed(*c, children, visible, shared)))
+/// A practice's family as its lineage lists it: who adapted what, which branches the
+/// caller reads, which are shared (read by someone), and the practice asked about.
+struct Family<'a> {
+    children: &'a BTreeMap<Option<i32>, Vec<i32>>,
+    visible: &'a HashMap<i32, practice::Model>,
+    shared: &'a BTreeSet<i32>,
+    current: i32,
 }
 
-fn walk(
-    id: i32,
-    depth: i32,
-    parent_index: Option<i32>,
-    children: &BTreeMap<Option<i32>, Vec<i32>>,
-    visible: &HashMap<i32, practice::Model>,
-    shared: &BTreeSet<i32>,
-    current: i32,
-    out: &mut Vec<(i32, i32, Option<i32>)>,
-) {
-    if !listed(id, children, visible, shared) && id != current {
-        return;
+impl Family<'_> {
+    /// Whether a branch (or one below it) is to be listed.
+    fn listed(&self, id: i32) -> bool {
+        self.visible.contains_key(&id)
+            || self.shared.contains(&id)
+            || self.below(id).any(|child| self.listed(child))
     }
-    let index = i32::try_from(out.len()).unwrap_or(i32::MAX);
-    out.push((id, depth, parent_index));
-    for child in children.get(&Some(id)).into_iter().flatten() {
-        walk(
-            *child,
-            depth + 1,
-            Some(index),
-            children,
-            visible,
-            shared,
-            current,
-            out,
-        );
+
+    fn below(&self, id: i32) -> impl Iterator<Item = i32> + '_ {
+        self.children.get(&Some(id)).into_iter().flatten().copied()
+    }
+
+    /// Lists `id` and the branches below it, depth first, as (id, depth, parent's index).
+    fn walk(
+        &self,
+        id: i32,
+        depth: i32,
+        parent_index: Option<i32>,
+        out: &mut Vec<(i32, i32, Option<i32>)>,
+    ) {
+        if !self.listed(id) && id != self.current {
+            return;
+        }
+        let index = i32::try_from(out.len()).unwrap_or(i32::MAX);
+        out.push((id, depth, parent_index));
+        for child in self.below(id) {
+            self.walk(child, depth + 1, Some(index), out);
+        }
     }
 }

@@ -37,6 +37,7 @@ use sea_orm::{
     FromQueryResult, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
 };
 use tokio::sync::OnceCell;
+use trellis_macros::connections;
 
 use super::Practice;
 use super::keys::{any_key, enum_key};
@@ -192,6 +193,7 @@ pub type PracticeSearchConnection = Connection<
 #[derive(Default)]
 pub struct PracticeSearchQuery;
 
+#[connections]
 #[Object]
 impl PracticeSearchQuery {
     /// Finds practice the caller reads (only public practice without signing in): by
@@ -201,27 +203,15 @@ impl PracticeSearchQuery {
     /// narrowed by `filter`. Without `query` it lists practice, newest first. A `query`
     /// without any letter or digit, or of only very common words, finds nothing. Each
     /// hit carries a highlighted `snippet` and its `relevance`.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
     async fn practices(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         query: Option<String>,
         filter: Option<PracticeFilter>,
         order_by: Option<PracticeOrder>,
     ) -> async_graphql::Result<PracticeSearchConnection> {
-        Ok(search(
-            ctx,
-            PageArgs::new(first, after, last, before),
-            query,
-            filter,
-            order_by,
-        )
-        .await?)
+        Ok(search(ctx, args, query, filter, order_by).await?)
     }
 }
 

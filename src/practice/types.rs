@@ -13,6 +13,7 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use trellis_macros::connections;
 
 use super::adaptation::{PracticeLineage, lineage_of};
 use super::keys::enum_values;
@@ -94,6 +95,7 @@ async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_
     Ok(child_rows(ctx, list).await?)
 }
 
+#[connections]
 #[Object]
 impl Practice {
     pub async fn id(&self) -> ID {
@@ -190,21 +192,12 @@ impl Practice {
         self.0.outcome.as_deref()
     }
     /// Adaptations of this practice that the caller may see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
-    async fn adaptations(
-        &self,
-        ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Practice>> {
+    async fn adaptations(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<Practice>> {
         let list = ChildList::<practice::Entity> {
             parent: self.0.id,
             parent_column: practice::Column::AdaptedFromId,
             condition: reader_condition(ctx).await?,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// The whole family tree this practice belongs to: its first origin and every
@@ -243,21 +236,16 @@ impl Practice {
         Ok(i32::try_from(child_count(ctx, list).await?).unwrap_or(i32::MAX))
     }
     /// Endorsements, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn endorsements(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<PracticeEndorsement>> {
         let list = ChildList::<practice_endorsement::Entity> {
             parent: self.0.id,
             parent_column: practice_endorsement::Column::PracticeId,
             condition: Condition::all(),
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// The caller's own endorsement, if they made one.
@@ -278,14 +266,10 @@ impl Practice {
             .map(PracticeEndorsement))
     }
     /// Comment threads, pinned first, then by latest activity. Signed-in readers only.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn comment_threads(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<DiscussionThread>> {
         let access = crate::graphql::context::access(ctx).await?;
         let list = ChildList::<discussion_post::Entity> {
@@ -299,7 +283,6 @@ impl Practice {
             column: Some(discussion_post::Column::ActivityKey),
             descending: true,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
     }
     /// Earlier texts of a published practice, newest first. Only its authors and

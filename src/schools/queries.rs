@@ -3,6 +3,7 @@ use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus};
 use entity::{alliance_membership, school};
 use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
 
 use super::School;
 use crate::errors::ApiError;
@@ -27,18 +28,15 @@ pub struct SchoolFilter {
 #[derive(Default)]
 pub struct SchoolQuery;
 
+#[connections]
 #[Object]
 impl SchoolQuery {
     /// Schools on the platform (public register data), alphabetical unless ordered
     /// otherwise.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn schools(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SchoolFilter>,
         order_by: Option<NameOrder>,
     ) -> Result<Page<School>> {
@@ -82,7 +80,6 @@ impl SchoolQuery {
             select = select.filter(school::Column::Id.in_subquery(members));
         }
         let order = order_by.unwrap_or_default();
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,

@@ -4,6 +4,7 @@ use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus, StaffRoleKind};
 use entity::{alliance_membership, partnership, partnership_school, person, school, staff_role};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Query};
+use trellis_macros::connections;
 
 use crate::alliances::{AllianceMembership, PartnershipSchool};
 use crate::graphql::companion::bring;
@@ -36,6 +37,7 @@ pub struct StaffFilter {
     pub include_ended: bool,
 }
 
+#[connections]
 #[Object]
 impl School {
     pub async fn id(&self) -> ID {
@@ -77,14 +79,10 @@ impl School {
 
     /// The school's memberships of alliances the caller can see, oldest first; history
     /// included unless filtered.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn memberships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SchoolMembershipFilter>,
     ) -> Result<Page<AllianceMembership>> {
         let access = access(ctx).await?;
@@ -98,19 +96,14 @@ impl School {
             parent_column: alliance_membership::Column::SchoolId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
     /// The partnerships the school takes or took part in, in alliances the caller can see.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn partnerships(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<PartnershipSchool>> {
         let access = access(ctx).await?;
         let visible_partnerships = Query::select()
@@ -124,19 +117,14 @@ impl School {
             condition: Condition::all()
                 .add(partnership_school::Column::PartnershipId.in_subquery(visible_partnerships)),
         };
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
     /// People who work at the school, to callers in the school's network.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn staff(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<StaffFilter>,
     ) -> Result<Page<StaffRole>> {
         let access = access(ctx).await?;
@@ -156,7 +144,6 @@ impl School {
             parent_column: staff_role::Column::SchoolId,
             condition,
         };
-        let args = PageArgs::new(first, after, last, before);
         let people = bring::<person::Entity, staff_role::Entity>(
             ctx,
             "person",
@@ -170,48 +157,33 @@ impl School {
     /// the school's leaders, its alliances' admins and CPD leads (and, while the school
     /// has no leader, invitations of its first leader to the admins and CPD leads of an
     /// alliance it is invited to); empty for everyone else.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn pending_invitations(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
     ) -> Result<Page<Invitation>> {
-        let args = PageArgs::new(first, after, last, before);
         let column = entity::invitation::Column::SchoolId;
         Ok(waiting_invitations(ctx, self.0.id, column, args).await?)
     }
 
     /// The school's support requests that the caller can see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_requests(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<crate::support::queries::SupportRequestFilter>,
     ) -> Result<Page<crate::support::SupportRequest>> {
-        let args = PageArgs::new(first, after, last, before);
         let column = entity::support_request::Column::SchoolId;
         crate::support::queries::nested_requests(ctx, self.0.id, column, args, filter).await
     }
 
     /// Offers of support from the school that the caller can see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_offers(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<crate::support::queries::SupportOfferFilter>,
     ) -> Result<Page<crate::support::SupportOffer>> {
-        let args = PageArgs::new(first, after, last, before);
         let column = entity::support_offer::Column::SchoolId;
         crate::support::queries::nested_offers(ctx, self.0.id, column, args, filter).await
     }

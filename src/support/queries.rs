@@ -6,6 +6,7 @@ use entity::enums::{SupportOfferStatus, SupportRequestStatus, SupportUrgency};
 use entity::{support_arrangement, support_offer, support_request};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
 
 use super::types::SupportArrangementFilter;
 use super::{SupportArrangement, SupportOffer, SupportRequest};
@@ -127,24 +128,20 @@ fn by_id<C>() -> Sort<C> {
 #[derive(Default)]
 pub struct SupportQuery;
 
+#[connections]
 #[Object]
 impl SupportQuery {
     /// Support requests the caller can see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_requests(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SupportRequestFilter>,
     ) -> Result<Page<SupportRequest>> {
         let access = access(ctx).await?;
         let select = support_request::Entity::find()
             .filter(access.support_request_condition())
             .filter(request_condition(&access, &filter.unwrap_or_default()));
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,
@@ -157,21 +154,16 @@ impl SupportQuery {
     }
 
     /// Offers of support the caller can see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_offers(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SupportOfferFilter>,
     ) -> Result<Page<SupportOffer>> {
         let access = access(ctx).await?;
         let select = support_offer::Entity::find()
             .filter(access.support_offer_condition())
             .filter(offer_condition(&access, &filter.unwrap_or_default()));
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,
@@ -185,21 +177,16 @@ impl SupportQuery {
 
     /// Support arrangements the caller can see (as a party, or as an admin or CPD lead of
     /// the alliance), oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn support_arrangements(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
         let select = support_arrangement::Entity::find()
             .filter(access.support_arrangement_condition())
             .filter(arrangement_condition(&access, &filter.unwrap_or_default()));
-        let args = PageArgs::new(first, after, last, before);
         Ok(root_page(
             db(ctx),
             select,

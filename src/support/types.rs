@@ -11,6 +11,7 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use trellis_macros::connections;
 
 use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
@@ -111,6 +112,7 @@ fn arrangement_list(
     }
 }
 
+#[connections]
 #[Object]
 impl SupportRequest {
     pub async fn id(&self) -> ID {
@@ -195,14 +197,10 @@ impl SupportRequest {
             .collect())
     }
     /// Arrangements brokered for this request that the caller may see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn arrangements(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
@@ -212,7 +210,6 @@ impl SupportRequest {
             support_arrangement::Column::RequestId,
             &filter.unwrap_or_default(),
         );
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// Ranked suggestions of who or what could meet this need: matching offers with
@@ -243,6 +240,7 @@ impl SupportRequest {
     }
 }
 
+#[connections]
 #[Object]
 impl SupportOffer {
     pub async fn id(&self) -> ID {
@@ -320,14 +318,10 @@ impl SupportOffer {
             .collect())
     }
     /// Arrangements brokered from this offer that the caller may see, oldest first.
-    #[graphql(complexity = "crate::graphql::pagination::cost(first, last, child_complexity)")]
     async fn arrangements(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        args: PageArgs,
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
         let access = access(ctx).await?;
@@ -337,7 +331,6 @@ impl SupportOffer {
             support_arrangement::Column::OfferId,
             &filter.unwrap_or_default(),
         );
-        let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }
