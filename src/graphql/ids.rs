@@ -1,15 +1,44 @@
 //! Opaque global ids, as Relay expects: the type and the key, base64url-encoded.
 //! Clients must treat them as opaque; they are stable across releases.
+//!
+//! A new type that implements `Node` takes three lines, and the compiler asks for each:
+//! its name in `node_kinds!` below, an `impl NodeType` in its domain (`<domain>/node.rs`)
+//! that reads it as the policy lets the caller see it, and its name in `node_types!`
+//! (`schema::node`), which builds the `Node` interface and `node(id:)` from that list.
 
+use std::future::Future;
 use std::io::Write;
 
-use async_graphql::ID;
+use async_graphql::{Context, ID};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// Every type that implements `Node`, with the name used in its ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NodeKind {
+use crate::errors::ApiResult;
+
+/// Declares `NodeKind` from one list of names: its variants, `ALL` and `name` cannot
+/// disagree.
+macro_rules! node_kinds {
+    ($($kind:ident),+ $(,)?) => {
+        /// Every type that implements `Node`, named as in the schema and in its ids. Each
+        /// is also listed in `schema::node`, where the compiler checks both lists agree.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum NodeKind {
+            $($kind),+
+        }
+
+        impl NodeKind {
+            pub const ALL: [NodeKind; [$(stringify!($kind)),+].len()] = [$(Self::$kind),+];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$kind => stringify!($kind)),+
+                }
+            }
+        }
+    };
+}
+
+node_kinds![
     Alliance,
     AllianceMembership,
     AllianceRole,
@@ -32,61 +61,9 @@ pub enum NodeKind {
     SupportOffer,
     SupportRequest,
     Theme,
-}
+];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 22] = [
-        Self::Alliance,
-        Self::AllianceMembership,
-        Self::AllianceRole,
-        Self::Community,
-        Self::CommunityMeeting,
-        Self::CommunityMembership,
-        Self::DiscussionReply,
-        Self::DiscussionThread,
-        Self::Enquiry,
-        Self::EnquiryEvidence,
-        Self::Invitation,
-        Self::Partnership,
-        Self::PartnershipSchool,
-        Self::Person,
-        Self::Practice,
-        Self::PracticeEndorsement,
-        Self::School,
-        Self::StaffRole,
-        Self::SupportArrangement,
-        Self::SupportOffer,
-        Self::SupportRequest,
-        Self::Theme,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Alliance => "Alliance",
-            Self::AllianceMembership => "AllianceMembership",
-            Self::AllianceRole => "AllianceRole",
-            Self::Community => "Community",
-            Self::CommunityMeeting => "CommunityMeeting",
-            Self::CommunityMembership => "CommunityMembership",
-            Self::DiscussionReply => "DiscussionReply",
-            Self::DiscussionThread => "DiscussionThread",
-            Self::Enquiry => "Enquiry",
-            Self::EnquiryEvidence => "EnquiryEvidence",
-            Self::Invitation => "Invitation",
-            Self::Partnership => "Partnership",
-            Self::PartnershipSchool => "PartnershipSchool",
-            Self::Person => "Person",
-            Self::Practice => "Practice",
-            Self::PracticeEndorsement => "PracticeEndorsement",
-            Self::School => "School",
-            Self::StaffRole => "StaffRole",
-            Self::SupportArrangement => "SupportArrangement",
-            Self::SupportOffer => "SupportOffer",
-            Self::SupportRequest => "SupportRequest",
-            Self::Theme => "Theme",
-        }
-    }
-
     pub fn id(self, key: i32) -> ID {
         // "Name:key" is written on the stack: every node of a list gets an id, and `format!`
         // would allocate a string only to encode it. The longest name and key fit in 64 bytes.
@@ -96,6 +73,14 @@ impl NodeKind {
         let written = 64 - rest.len();
         ID(URL_SAFE_NO_PAD.encode(&text[..written]))
     }
+}
+
+/// A type that implements `Node`: how `node(id:)` and `nodes(ids:)` read one.
+pub trait NodeType: Sized {
+    /// The object with this key, if there is one the caller may see: `None` otherwise, so
+    /// that what they may not see answers as what does not exist.
+    fn visible(ctx: &Context<'_>, key: i32)
+    -> impl Future<Output = ApiResult<Option<Self>>> + Send;
 }
 
 /// Reads a global id; `None` for anything malformed, and for any id other than the one
