@@ -6,48 +6,45 @@ use entity::{alliance, alliance_membership, partnership, partnership_school};
 
 use super::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, load};
+use crate::graphql::context::{access, load, load_visible};
 use crate::graphql::ids::NodeType;
 
 impl NodeType for Alliance {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        Ok(load::<alliance::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.id))
-            .map(Alliance))
+        let row =
+            load_visible::<alliance::Entity>(ctx, key, |access, row| access.sees_alliance(row.id));
+        Ok(row.await?.map(Alliance))
     }
 }
 
 impl NodeType for AllianceMembership {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        Ok(load::<alliance_membership::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
-            .map(AllianceMembership))
+        let row = load_visible::<alliance_membership::Entity>(ctx, key, |access, row| {
+            access.sees_alliance(row.alliance_id)
+        });
+        Ok(row.await?.map(AllianceMembership))
     }
 }
 
 impl NodeType for Partnership {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        Ok(load::<partnership::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
-            .map(Partnership))
+        let row = load_visible::<partnership::Entity>(ctx, key, |access, row| {
+            access.sees_alliance(row.alliance_id)
+        });
+        Ok(row.await?.map(Partnership))
     }
 }
 
 impl NodeType for PartnershipSchool {
+    /// Seen with its partnership.
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
+        // Anonymous callers are refused before anything is read, as for other kinds.
+        access(ctx).await?;
         let Some(place) = load::<partnership_school::Entity>(ctx, key).await? else {
             return Ok(None);
         };
-        Ok(load::<partnership::Entity>(ctx, place.partnership_id)
+        Ok(Partnership::visible(ctx, place.partnership_id)
             .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
             .map(|_| PartnershipSchool(place)))
     }
 }

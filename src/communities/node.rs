@@ -14,16 +14,13 @@ use super::{
     EnquiryEvidence,
 };
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, db, load};
+use crate::graphql::context::{access, db, load, load_visible};
 use crate::graphql::ids::NodeType;
 
 impl NodeType for Community {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        Ok(load::<community::Entity>(ctx, key)
-            .await?
-            .filter(|c| access.sees_community(c))
-            .map(Community))
+        let row = load_visible::<community::Entity>(ctx, key, |access, c| access.sees_community(c));
+        Ok(row.await?.map(Community))
     }
 }
 

@@ -86,6 +86,21 @@ where
         .map_err(loader_error)
 }
 
+/// Loads one row by id, as `load` does, if the signed-in caller sees it by `sees` (a rule
+/// of the policy); `Unauthenticated` for anonymous callers, before anything is read.
+pub async fn load_visible<E>(
+    ctx: &Context<'_>,
+    id: i32,
+    sees: impl FnOnce(&Access, &E::Model) -> bool + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let access = access(ctx).await?;
+    Ok(load::<E>(ctx, id).await?.filter(|row| sees(&access, row)))
+}
+
 /// Loads a row that must exist (a foreign key's target).
 pub async fn load_required<E>(ctx: &Context<'_>, id: i32) -> ApiResult<E::Model>
 where

@@ -1,10 +1,10 @@
 //! Opaque global ids, as Relay expects: the type and the key, base64url-encoded.
 //! Clients must treat them as opaque; they are stable across releases.
 //!
-//! A new type that implements `Node` takes three lines, and the compiler asks for each:
-//! its name in `node_kinds!` below, an `impl NodeType` in its domain (`<domain>/node.rs`)
-//! that reads it as the policy lets the caller see it, and its name in `node_types!`
-//! (`schema::node`), which builds the `Node` interface and `node(id:)` from that list.
+//! A new type that implements `Node` is declared once: its name in `node_kinds!` below,
+//! and an `impl NodeType` in its domain (`<domain>/node.rs`) that reads it as the policy
+//! lets the caller see it. Its kind, its id's name and the `node(id:)` dispatch follow
+//! from the list; the compiler asks for the `impl`.
 
 use std::future::Future;
 use std::io::Write;
@@ -15,12 +15,43 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use crate::errors::ApiResult;
 
-/// Declares `NodeKind` from one list of names: its variants, `ALL` and `name` cannot
-/// disagree.
+/// Every type that implements `Node`, named as in the schema and in its ids: the one list
+/// that `NodeKind` (below) and the `Node` interface with `node(id:)` (`schema::node`) are
+/// built from, by the macro named in `$build`.
 macro_rules! node_kinds {
+    ($build:ident) => {
+        $build![
+            Alliance,
+            AllianceMembership,
+            AllianceRole,
+            Community,
+            CommunityMeeting,
+            CommunityMembership,
+            DiscussionReply,
+            DiscussionThread,
+            Enquiry,
+            EnquiryEvidence,
+            Invitation,
+            Partnership,
+            PartnershipSchool,
+            Person,
+            Practice,
+            PracticeEndorsement,
+            School,
+            StaffRole,
+            SupportArrangement,
+            SupportOffer,
+            SupportRequest,
+            Theme,
+        ];
+    };
+}
+pub(crate) use node_kinds;
+
+/// Builds `NodeKind` from the list: its variants, `ALL` and `name` cannot disagree.
+macro_rules! node_kind_enum {
     ($($kind:ident),+ $(,)?) => {
-        /// Every type that implements `Node`, named as in the schema and in its ids. Each
-        /// is also listed in `schema::node`, where the compiler checks both lists agree.
+        /// Every type that implements `Node`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum NodeKind {
             $($kind),+
@@ -38,30 +69,7 @@ macro_rules! node_kinds {
     };
 }
 
-node_kinds![
-    Alliance,
-    AllianceMembership,
-    AllianceRole,
-    Community,
-    CommunityMeeting,
-    CommunityMembership,
-    DiscussionReply,
-    DiscussionThread,
-    Enquiry,
-    EnquiryEvidence,
-    Invitation,
-    Partnership,
-    PartnershipSchool,
-    Person,
-    Practice,
-    PracticeEndorsement,
-    School,
-    StaffRole,
-    SupportArrangement,
-    SupportOffer,
-    SupportRequest,
-    Theme,
-];
+node_kinds!(node_kind_enum);
 
 impl NodeKind {
     pub fn id(self, key: i32) -> ID {

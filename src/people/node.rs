@@ -6,7 +6,7 @@ use entity::{alliance_role, staff_role};
 use super::invitation_upkeep::managed_invitation;
 use super::{AllianceRole, Invitation, Person, StaffRole, visible_person};
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, load};
+use crate::graphql::context::{access, load, load_visible};
 use crate::graphql::ids::NodeType;
 
 impl NodeType for Person {
@@ -16,6 +16,7 @@ impl NodeType for Person {
 }
 
 impl NodeType for StaffRole {
+    /// Seen with its person.
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
         // Anonymous callers are refused before the role is read, as for other kinds.
         access(ctx).await?;
@@ -30,11 +31,10 @@ impl NodeType for StaffRole {
 
 impl NodeType for AllianceRole {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        Ok(load::<alliance_role::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
-            .map(AllianceRole))
+        let row = load_visible::<alliance_role::Entity>(ctx, key, |access, row| {
+            access.sees_alliance(row.alliance_id)
+        });
+        Ok(row.await?.map(AllianceRole))
     }
 }
 

@@ -10,17 +10,16 @@ use crate::communities::{
 };
 use crate::config::MAX_PAGE_SIZE;
 use crate::errors::{ApiError, ApiResult};
-use crate::graphql::ids::{NodeKind, NodeType, decode};
+use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};
 use crate::practice::{Practice, PracticeEndorsement};
 use crate::schools::School;
 use crate::support::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::themes::Theme;
 
-/// Builds the `Node` interface and the reading of a decoded id from one list of the types
-/// that implement it, each named as its `NodeKind`. The `match` must cover every kind, and
-/// each type must implement `NodeType`: a kind or a type left out does not compile.
-macro_rules! node_types {
+/// Builds the `Node` interface and the reading of a decoded id from the list of node kinds
+/// (`ids::node_kinds!`): each type is named as its kind and must implement `NodeType`.
+macro_rules! node_interface {
     ($($kind:ident),+ $(,)?) => {
         /// An object with a global id.
         // Built once per `node` answer and handed to the executor: boxing variants buys
@@ -45,30 +44,7 @@ macro_rules! node_types {
     };
 }
 
-node_types![
-    Alliance,
-    AllianceMembership,
-    AllianceRole,
-    Community,
-    CommunityMeeting,
-    CommunityMembership,
-    DiscussionReply,
-    DiscussionThread,
-    Enquiry,
-    EnquiryEvidence,
-    Invitation,
-    Partnership,
-    PartnershipSchool,
-    Person,
-    Practice,
-    PracticeEndorsement,
-    School,
-    StaffRole,
-    SupportArrangement,
-    SupportOffer,
-    SupportRequest,
-    Theme,
-];
+node_kinds!(node_interface);
 
 async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
     match decode(id) {
