@@ -6,7 +6,7 @@ use entity::{alliance, alliance_membership, partnership, partnership_school};
 
 use super::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, load, load_visible};
+use crate::graphql::context::{load_seen_with, load_visible};
 use crate::graphql::ids::NodeType;
 
 impl NodeType for Alliance {
@@ -38,13 +38,9 @@ impl NodeType for Partnership {
 impl NodeType for PartnershipSchool {
     /// Seen with its partnership.
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        // Anonymous callers are refused before anything is read, as for other kinds.
-        access(ctx).await?;
-        let Some(place) = load::<partnership_school::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        Ok(Partnership::visible(ctx, place.partnership_id)
-            .await?
-            .map(|_| PartnershipSchool(place)))
+        let row = load_seen_with::<partnership_school::Entity, Partnership>(ctx, key, |row| {
+            row.partnership_id
+        });
+        Ok(row.await?.map(PartnershipSchool))
     }
 }

@@ -13,9 +13,11 @@ use super::{
     Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
     EnquiryEvidence,
 };
+use crate::auth::policy::Access;
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, db, load, load_visible};
 use crate::graphql::ids::NodeType;
+use crate::graphql::loaders::Keyed;
 
 impl NodeType for Community {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
@@ -24,34 +26,54 @@ impl NodeType for Community {
     }
 }
 
+/// The row of `E` with this key, held by the community `community_of` names, if the
+/// caller sees it by `sees`, given that community.
+async fn held_by_community<E>(
+    ctx: &Context<'_>,
+    key: i32,
+    community_of: impl FnOnce(&E::Model) -> i32 + Send,
+    sees: impl FnOnce(&Access, &community::Model, &E::Model) -> bool + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let access = access(ctx).await?;
+    let Some(row) = load::<E>(ctx, key).await? else {
+        return Ok(None);
+    };
+    let visible = load::<community::Entity>(ctx, community_of(&row))
+        .await?
+        .is_some_and(|c| sees(&access, &c, &row));
+    Ok(visible.then_some(row))
+}
+
 impl NodeType for CommunityMembership {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        let Some(row) = load::<community_member::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        let visible = load::<community::Entity>(ctx, row.community_id)
-            .await?
-            .is_some_and(|c| {
-                access.sees_community(&c)
+        let row = held_by_community::<community_member::Entity>(
+            ctx,
+            key,
+            |row| row.community_id,
+            |access, c, row| {
+                access.sees_community(c)
                     && (row.status == CommunityMembershipStatus::Active
                         || row.person_id == access.person_id
-                        || access.runs_community(&c))
-            });
-        Ok(visible.then_some(CommunityMembership(row)))
+                        || access.runs_community(c))
+            },
+        );
+        Ok(row.await?.map(CommunityMembership))
     }
 }
 
 impl NodeType for CommunityMeeting {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        let Some(row) = load::<community_meeting::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        let visible = load::<community::Entity>(ctx, row.community_id)
-            .await?
-            .is_some_and(|c| access.sees_community(&c) && access.reads_community(&c));
-        Ok(visible.then_some(CommunityMeeting(row)))
+        let row = held_by_community::<community_meeting::Entity>(
+            ctx,
+            key,
+            |row| row.community_id,
+            |access, c, _| access.sees_community(c) && access.reads_community(c),
+        );
+        Ok(row.await?.map(CommunityMeeting))
     }
 }
 

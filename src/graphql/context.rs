@@ -12,6 +12,7 @@ use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, SignedIn};
 use crate::errors::{ApiError, ApiResult};
+use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
 use crate::notifications::Notifier;
 
@@ -99,6 +100,24 @@ where
 {
     let access = access(ctx).await?;
     Ok(load::<E>(ctx, id).await?.filter(|row| sees(&access, row)))
+}
+
+/// Loads one row by id if the caller sees `P`, the object it is seen with (a staff role
+/// with its person); `Unauthenticated` for anonymous callers, before anything is read.
+pub async fn load_seen_with<E, P: NodeType>(
+    ctx: &Context<'_>,
+    id: i32,
+    parent: impl FnOnce(&E::Model) -> i32 + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    access(ctx).await?;
+    let Some(row) = load::<E>(ctx, id).await? else {
+        return Ok(None);
+    };
+    Ok(P::visible(ctx, parent(&row)).await?.map(|_| row))
 }
 
 /// Loads a row that must exist (a foreign key's target).

@@ -6,7 +6,7 @@ use entity::{alliance_role, staff_role};
 use super::invitation_upkeep::managed_invitation;
 use super::{AllianceRole, Invitation, Person, StaffRole, visible_person};
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, load, load_visible};
+use crate::graphql::context::{load_seen_with, load_visible};
 use crate::graphql::ids::NodeType;
 
 impl NodeType for Person {
@@ -18,14 +18,8 @@ impl NodeType for Person {
 impl NodeType for StaffRole {
     /// Seen with its person.
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        // Anonymous callers are refused before the role is read, as for other kinds.
-        access(ctx).await?;
-        let Some(role) = load::<staff_role::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        Ok(visible_person(ctx, role.person_id)
-            .await?
-            .map(|_| StaffRole(role)))
+        let row = load_seen_with::<staff_role::Entity, Person>(ctx, key, |row| row.person_id);
+        Ok(row.await?.map(StaffRole))
     }
 }
 
