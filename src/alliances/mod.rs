@@ -2,6 +2,7 @@
 
 pub mod memberships;
 pub mod mutations;
+mod node;
 pub mod partnerships;
 pub mod queries;
 pub mod types;

@@ -9,7 +9,7 @@ pub mod enquiries;
 pub mod meetings;
 pub mod membership;
 pub mod mutations;
-pub mod node;
+mod node;
 pub mod queries;
 pub mod types;
 pub mod views;

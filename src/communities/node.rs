@@ -13,80 +13,127 @@ use super::{
     Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
     EnquiryEvidence,
 };
+use crate::auth::policy::Access;
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, db, load};
-use crate::graphql::ids::NodeKind;
-use crate::schema::node::Node;
+use crate::graphql::context::{access, db, load, load_visible};
+use crate::graphql::ids::NodeType;
+use crate::graphql::loaders::Keyed;
 
-pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
+impl NodeType for Community {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let row = load_visible::<community::Entity>(ctx, key, |access, c| access.sees_community(c));
+        Ok(row.await?.map(Community))
+    }
+}
+
+/// The row of `E` with this key, held by the community `community_of` names, if the
+/// caller sees it by `sees`, given that community.
+async fn held_by_community<E>(
+    ctx: &Context<'_>,
+    key: i32,
+    community_of: impl FnOnce(&E::Model) -> i32 + Send,
+    sees: impl FnOnce(&Access, &community::Model, &E::Model) -> bool + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
     let access = access(ctx).await?;
-    let community_of = |id: i32| async move { load::<community::Entity>(ctx, id).await };
-    Ok(match kind {
-        NodeKind::Community => load::<community::Entity>(ctx, key)
-            .await?
-            .filter(|c| access.sees_community(c))
-            .map(|c| Node::Community(Community(c))),
-        NodeKind::CommunityMembership => {
-            let Some(row) = load::<community_member::Entity>(ctx, key).await? else {
-                return Ok(None);
-            };
-            let visible = community_of(row.community_id).await?.is_some_and(|c| {
-                access.sees_community(&c)
+    let Some(row) = load::<E>(ctx, key).await? else {
+        return Ok(None);
+    };
+    let visible = load::<community::Entity>(ctx, community_of(&row))
+        .await?
+        .is_some_and(|c| sees(&access, &c, &row));
+    Ok(visible.then_some(row))
+}
+
+impl NodeType for CommunityMembership {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let row = held_by_community::<community_member::Entity>(
+            ctx,
+            key,
+            |row| row.community_id,
+            |access, c, row| {
+                access.sees_community(c)
                     && (row.status == CommunityMembershipStatus::Active
                         || row.person_id == access.person_id
-                        || access.runs_community(&c))
-            });
-            visible.then_some(Node::CommunityMembership(CommunityMembership(row)))
-        }
-        NodeKind::CommunityMeeting => {
-            let Some(row) = load::<community_meeting::Entity>(ctx, key).await? else {
-                return Ok(None);
-            };
-            let visible = community_of(row.community_id)
-                .await?
-                .is_some_and(|c| access.sees_community(&c) && access.reads_community(&c));
-            visible.then_some(Node::CommunityMeeting(CommunityMeeting(row)))
-        }
-        NodeKind::DiscussionThread | NodeKind::DiscussionReply => {
-            let thread = kind == NodeKind::DiscussionThread;
-            discussion_post::Entity::find_by_id(key)
-                .filter(if thread {
-                    Condition::all()
-                        .add(access.post_condition())
-                        .add(discussion_post::Column::ThreadId.is_null())
-                } else {
-                    access.reply_condition()
-                })
-                .one(db(ctx))
-                .await?
-                .map(|row| {
-                    if thread {
-                        Node::DiscussionThread(DiscussionThread(row))
-                    } else {
-                        Node::DiscussionReply(DiscussionReply(row))
-                    }
-                })
-        }
-        NodeKind::Enquiry => enquiry::Entity::find_by_id(key)
+                        || access.runs_community(c))
+            },
+        );
+        Ok(row.await?.map(CommunityMembership))
+    }
+}
+
+impl NodeType for CommunityMeeting {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let row = held_by_community::<community_meeting::Entity>(
+            ctx,
+            key,
+            |row| row.community_id,
+            |access, c, _| access.sees_community(c) && access.reads_community(c),
+        );
+        Ok(row.await?.map(CommunityMeeting))
+    }
+}
+
+/// The discussion post with this key that meets `condition`.
+async fn post(
+    ctx: &Context<'_>,
+    key: i32,
+    condition: Condition,
+) -> ApiResult<Option<discussion_post::Model>> {
+    Ok(discussion_post::Entity::find_by_id(key)
+        .filter(condition)
+        .one(db(ctx))
+        .await?)
+}
+
+impl NodeType for DiscussionThread {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let access = access(ctx).await?;
+        let condition = Condition::all()
+            .add(access.post_condition())
+            .add(discussion_post::Column::ThreadId.is_null());
+        Ok(post(ctx, key, condition).await?.map(DiscussionThread))
+    }
+}
+
+impl NodeType for DiscussionReply {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let access = access(ctx).await?;
+        Ok(post(ctx, key, access.reply_condition())
+            .await?
+            .map(DiscussionReply))
+    }
+}
+
+impl NodeType for Enquiry {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let access = access(ctx).await?;
+        Ok(enquiry::Entity::find_by_id(key)
             .filter(access.enquiry_condition())
             .one(db(ctx))
             .await?
-            .map(|row| Node::Enquiry(Enquiry(row))),
-        NodeKind::EnquiryEvidence => {
-            let Some(row) = enquiry_evidence::Entity::find_by_id(key)
-                .filter(access.evidence_condition())
-                .one(db(ctx))
-                .await?
-            else {
-                return Ok(None);
-            };
-            let enquiry_visible = enquiry::Entity::find_by_id(row.enquiry_id)
-                .filter(access.enquiry_condition())
-                .one(db(ctx))
-                .await?
-                .is_some();
-            enquiry_visible.then_some(Node::EnquiryEvidence(EnquiryEvidence(row)))
-        }
-        _ => None,
-    })
+            .map(Enquiry))
+    }
+}
+
+impl NodeType for EnquiryEvidence {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let access = access(ctx).await?;
+        let Some(row) = enquiry_evidence::Entity::find_by_id(key)
+            .filter(access.evidence_condition())
+            .one(db(ctx))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let enquiry_visible = enquiry::Entity::find_by_id(row.enquiry_id)
+            .filter(access.enquiry_condition())
+            .one(db(ctx))
+            .await?
+            .is_some();
+        Ok(enquiry_visible.then_some(EnquiryEvidence(row)))
+    }
 }

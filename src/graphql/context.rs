@@ -12,6 +12,7 @@ use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, SignedIn};
 use crate::errors::{ApiError, ApiResult};
+use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
 use crate::notifications::Notifier;
 
@@ -84,6 +85,39 @@ where
         .await
         .map(|row| row.map(owned))
         .map_err(loader_error)
+}
+
+/// Loads one row by id, as `load` does, if the signed-in caller sees it by `sees` (a rule
+/// of the policy); `Unauthenticated` for anonymous callers, before anything is read.
+pub async fn load_visible<E>(
+    ctx: &Context<'_>,
+    id: i32,
+    sees: impl FnOnce(&Access, &E::Model) -> bool + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    let access = access(ctx).await?;
+    Ok(load::<E>(ctx, id).await?.filter(|row| sees(&access, row)))
+}
+
+/// Loads one row by id if the caller sees `P`, the object it is seen with (a staff role
+/// with its person); `Unauthenticated` for anonymous callers, before anything is read.
+pub async fn load_seen_with<E, P: NodeType>(
+    ctx: &Context<'_>,
+    id: i32,
+    parent: impl FnOnce(&E::Model) -> i32 + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    access(ctx).await?;
+    let Some(row) = load::<E>(ctx, id).await? else {
+        return Ok(None);
+    };
+    Ok(P::visible(ctx, parent(&row)).await?.map(|_| row))
 }
 
 /// Loads a row that must exist (a foreign key's target).

@@ -1,92 +1,77 @@
 //! Opaque global ids, as Relay expects: the type and the key, base64url-encoded.
 //! Clients must treat them as opaque; they are stable across releases.
+//!
+//! A new type that implements `Node` is declared once: its name in `node_kinds!` below,
+//! and an `impl NodeType` in its domain (`<domain>/node.rs`) that reads it as the policy
+//! lets the caller see it. Its kind, its id's name and the `node(id:)` dispatch follow
+//! from the list; the compiler asks for the `impl`.
 
+use std::future::Future;
 use std::io::Write;
 
-use async_graphql::ID;
+use async_graphql::{Context, ID};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// Every type that implements `Node`, with the name used in its ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NodeKind {
-    Alliance,
-    AllianceMembership,
-    AllianceRole,
-    Community,
-    CommunityMeeting,
-    CommunityMembership,
-    DiscussionReply,
-    DiscussionThread,
-    Enquiry,
-    EnquiryEvidence,
-    Invitation,
-    Partnership,
-    PartnershipSchool,
-    Person,
-    Practice,
-    PracticeEndorsement,
-    School,
-    StaffRole,
-    SupportArrangement,
-    SupportOffer,
-    SupportRequest,
-    Theme,
+use crate::errors::ApiResult;
+
+/// Every type that implements `Node`, named as in the schema and in its ids: the one list
+/// that `NodeKind` (below) and the `Node` interface with `node(id:)` (`schema::node`) are
+/// built from, by the macro named in `$build`.
+macro_rules! node_kinds {
+    ($build:ident) => {
+        $build![
+            Alliance,
+            AllianceMembership,
+            AllianceRole,
+            Community,
+            CommunityMeeting,
+            CommunityMembership,
+            DiscussionReply,
+            DiscussionThread,
+            Enquiry,
+            EnquiryEvidence,
+            Invitation,
+            Partnership,
+            PartnershipSchool,
+            Person,
+            Practice,
+            PracticeEndorsement,
+            School,
+            StaffRole,
+            SupportArrangement,
+            SupportOffer,
+            SupportRequest,
+            Theme,
+        ];
+    };
+}
+pub(crate) use node_kinds;
+
+/// Builds `NodeKind` from the list: its variants, `ALL` and `name` cannot disagree.
+macro_rules! node_kind_enum {
+    ($($kind:ident),+ $(,)?) => {
+        /// Every type that implements `Node`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum NodeKind {
+            $($kind),+
+        }
+
+        impl NodeKind {
+            pub const ALL: [NodeKind; [$(stringify!($kind)),+].len()] = [$(Self::$kind),+];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$kind => stringify!($kind)),+
+                }
+            }
+        }
+    };
 }
 
+node_kinds!(node_kind_enum);
+
 impl NodeKind {
-    pub const ALL: [NodeKind; 22] = [
-        Self::Alliance,
-        Self::AllianceMembership,
-        Self::AllianceRole,
-        Self::Community,
-        Self::CommunityMeeting,
-        Self::CommunityMembership,
-        Self::DiscussionReply,
-        Self::DiscussionThread,
-        Self::Enquiry,
-        Self::EnquiryEvidence,
-        Self::Invitation,
-        Self::Partnership,
-        Self::PartnershipSchool,
-        Self::Person,
-        Self::Practice,
-        Self::PracticeEndorsement,
-        Self::School,
-        Self::StaffRole,
-        Self::SupportArrangement,
-        Self::SupportOffer,
-        Self::SupportRequest,
-        Self::Theme,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Alliance => "Alliance",
-            Self::AllianceMembership => "AllianceMembership",
-            Self::AllianceRole => "AllianceRole",
-            Self::Community => "Community",
-            Self::CommunityMeeting => "CommunityMeeting",
-            Self::CommunityMembership => "CommunityMembership",
-            Self::DiscussionReply => "DiscussionReply",
-            Self::DiscussionThread => "DiscussionThread",
-            Self::Enquiry => "Enquiry",
-            Self::EnquiryEvidence => "EnquiryEvidence",
-            Self::Invitation => "Invitation",
-            Self::Partnership => "Partnership",
-            Self::PartnershipSchool => "PartnershipSchool",
-            Self::Person => "Person",
-            Self::Practice => "Practice",
-            Self::PracticeEndorsement => "PracticeEndorsement",
-            Self::School => "School",
-            Self::StaffRole => "StaffRole",
-            Self::SupportArrangement => "SupportArrangement",
-            Self::SupportOffer => "SupportOffer",
-            Self::SupportRequest => "SupportRequest",
-            Self::Theme => "Theme",
-        }
-    }
-
     pub fn id(self, key: i32) -> ID {
         // "Name:key" is written on the stack: every node of a list gets an id, and `format!`
         // would allocate a string only to encode it. The longest name and key fit in 64 bytes.
@@ -96,6 +81,14 @@ impl NodeKind {
         let written = 64 - rest.len();
         ID(URL_SAFE_NO_PAD.encode(&text[..written]))
     }
+}
+
+/// A type that implements `Node`: how `node(id:)` and `nodes(ids:)` read one.
+pub trait NodeType: Sized {
+    /// The object with this key, if there is one the caller may see: `None` otherwise, so
+    /// that what they may not see answers as what does not exist.
+    fn visible(ctx: &Context<'_>, key: i32)
+    -> impl Future<Output = ApiResult<Option<Self>>> + Send;
 }
 
 /// Reads a global id; `None` for anything malformed, and for any id other than the one

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod invitation_upkeep;
 pub mod invitations;
+mod node;
 pub mod places;
 pub mod queries;
 pub mod sessions;

@@ -10,7 +10,7 @@ pub mod counts;
 pub mod endorsements;
 pub mod keys;
 pub mod lifecycle;
-pub mod node;
+mod node;
 pub mod safeguarding;
 pub mod search;
 pub mod types;

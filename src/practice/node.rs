@@ -7,21 +7,21 @@ use entity::practice_endorsement;
 use super::{Practice, PracticeEndorsement, visible_practice};
 use crate::errors::ApiResult;
 use crate::graphql::context::load;
-use crate::graphql::ids::NodeKind;
-use crate::schema::node::Node;
+use crate::graphql::ids::NodeType;
 
-pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
-    Ok(match kind {
-        NodeKind::PracticeEndorsement => {
-            let Some(row) = load::<practice_endorsement::Entity>(ctx, key).await? else {
-                return Ok(None);
-            };
-            visible_practice(ctx, row.practice_id)
-                .await?
-                .map(|_| Node::PracticeEndorsement(PracticeEndorsement(row)))
-        }
-        _ => visible_practice(ctx, key)
+impl NodeType for Practice {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        visible_practice(ctx, key).await
+    }
+}
+
+impl NodeType for PracticeEndorsement {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let Some(row) = load::<practice_endorsement::Entity>(ctx, key).await? else {
+            return Ok(None);
+        };
+        Ok(visible_practice(ctx, row.practice_id)
             .await?
-            .map(|p: Practice| Node::Practice(p)),
-    })
+            .map(|_| PracticeEndorsement(row)))
+    }
 }

@@ -2,10 +2,6 @@
 //! caller may see. What they may not see answers exactly as what does not exist.
 
 use async_graphql::{Context, ID, Interface, Object, Result};
-use entity::{
-    alliance, alliance_membership, alliance_role, partnership, partnership_school, school,
-    staff_role, theme,
-};
 
 use crate::alliances::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 use crate::communities::{
@@ -14,114 +10,47 @@ use crate::communities::{
 };
 use crate::config::MAX_PAGE_SIZE;
 use crate::errors::{ApiError, ApiResult};
-use crate::graphql::context::{access, load};
-use crate::graphql::ids::{NodeKind, decode};
-use crate::people::invitation_upkeep::managed_invitation;
-use crate::people::{AllianceRole, Invitation, Person, StaffRole, visible_person};
+use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
+use crate::people::{AllianceRole, Invitation, Person, StaffRole};
 use crate::practice::{Practice, PracticeEndorsement};
 use crate::schools::School;
 use crate::support::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::themes::Theme;
 
-/// An object with a global id.
-// Built once per `node` answer and handed to the executor: boxing variants buys nothing.
-#[allow(clippy::large_enum_variant)]
-#[derive(Interface)]
-#[graphql(field(
-    name = "id",
-    ty = "ID",
-    desc = "Opaque global id; stable across releases."
-))]
-pub enum Node {
-    Alliance(Alliance),
-    AllianceMembership(AllianceMembership),
-    AllianceRole(AllianceRole),
-    Community(Community),
-    CommunityMeeting(CommunityMeeting),
-    CommunityMembership(CommunityMembership),
-    DiscussionReply(DiscussionReply),
-    DiscussionThread(DiscussionThread),
-    Enquiry(Enquiry),
-    EnquiryEvidence(EnquiryEvidence),
-    Invitation(Invitation),
-    Partnership(Partnership),
-    PartnershipSchool(PartnershipSchool),
-    Person(Person),
-    Practice(Practice),
-    PracticeEndorsement(PracticeEndorsement),
-    School(School),
-    StaffRole(StaffRole),
-    SupportArrangement(SupportArrangement),
-    SupportOffer(SupportOffer),
-    SupportRequest(SupportRequest),
-    Theme(Theme),
+/// Builds the `Node` interface and the reading of a decoded id from the list of node kinds
+/// (`ids::node_kinds!`): each type is named as its kind and must implement `NodeType`.
+macro_rules! node_interface {
+    ($($kind:ident),+ $(,)?) => {
+        /// An object with a global id.
+        // Built once per `node` answer and handed to the executor: boxing variants buys
+        // nothing.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Interface)]
+        #[graphql(field(
+            name = "id",
+            ty = "ID",
+            desc = "Opaque global id; stable across releases."
+        ))]
+        pub enum Node {
+            $($kind($kind)),+
+        }
+
+        /// The object of `kind` with this key, if the caller may see it.
+        async fn visible(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
+            Ok(match kind {
+                $(NodeKind::$kind => $kind::visible(ctx, key).await?.map(Node::$kind)),+
+            })
+        }
+    };
 }
 
+node_kinds!(node_interface);
+
 async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
-    let Some((kind, key)) = decode(id) else {
-        return Ok(None);
-    };
-    // Public practice is read without signing in.
-    if matches!(kind, NodeKind::Practice | NodeKind::PracticeEndorsement) {
-        return crate::practice::node::resolve(ctx, kind, key).await;
+    match decode(id) {
+        Some((kind, key)) => visible(ctx, kind, key).await,
+        None => Ok(None),
     }
-    let access = access(ctx).await?;
-    let node = match kind {
-        NodeKind::Alliance => load::<alliance::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.id))
-            .map(|row| Node::Alliance(Alliance(row))),
-        NodeKind::AllianceMembership => load::<alliance_membership::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
-            .map(|row| Node::AllianceMembership(AllianceMembership(row))),
-        NodeKind::AllianceRole => load::<alliance_role::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
-            .map(|row| Node::AllianceRole(AllianceRole(row))),
-        NodeKind::Community
-        | NodeKind::CommunityMeeting
-        | NodeKind::CommunityMembership
-        | NodeKind::DiscussionReply
-        | NodeKind::DiscussionThread
-        | NodeKind::Enquiry
-        | NodeKind::EnquiryEvidence => crate::communities::node::resolve(ctx, kind, key).await?,
-        NodeKind::Invitation => managed_invitation(ctx, key).await?.map(Node::Invitation),
-        NodeKind::Partnership => load::<partnership::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_alliance(row.alliance_id))
-            .map(|row| Node::Partnership(Partnership(row))),
-        NodeKind::PartnershipSchool => {
-            let Some(place) = load::<partnership_school::Entity>(ctx, key).await? else {
-                return Ok(None);
-            };
-            load::<partnership::Entity>(ctx, place.partnership_id)
-                .await?
-                .filter(|row| access.sees_alliance(row.alliance_id))
-                .map(|_| Node::PartnershipSchool(PartnershipSchool(place)))
-        }
-        NodeKind::Person => visible_person(ctx, key).await?.map(Node::Person),
-        NodeKind::Practice | NodeKind::PracticeEndorsement => unreachable!("resolved above"),
-        NodeKind::School => load::<school::Entity>(ctx, key)
-            .await?
-            .map(|row| Node::School(School(row))),
-        NodeKind::StaffRole => {
-            let Some(role) = load::<staff_role::Entity>(ctx, key).await? else {
-                return Ok(None);
-            };
-            visible_person(ctx, role.person_id)
-                .await?
-                .map(|_| Node::StaffRole(StaffRole(role)))
-        }
-        NodeKind::SupportArrangement | NodeKind::SupportOffer | NodeKind::SupportRequest => {
-            crate::support::node::resolve(ctx, kind, key).await?
-        }
-        NodeKind::Theme => load::<theme::Entity>(ctx, key)
-            .await?
-            .filter(|row| row.alliance_id.is_none_or(|id| access.sees_alliance(id)))
-            .map(|row| Node::Theme(Theme(row))),
-    };
-    Ok(node)
 }
 
 #[derive(Default)]

@@ -6,7 +6,7 @@
 //! days, so that capacity arithmetic is exact on every database.
 
 pub mod arrangements;
-pub mod node;
+mod node;
 pub mod offers;
 pub mod queries;
 pub mod requests;

@@ -6,25 +6,32 @@ use entity::{support_arrangement, support_offer, support_request};
 
 use super::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::errors::ApiResult;
-use crate::graphql::context::{access, load};
-use crate::graphql::ids::NodeKind;
-use crate::schema::node::Node;
+use crate::graphql::context::load_visible;
+use crate::graphql::ids::NodeType;
 
-pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<Option<Node>> {
-    let access = access(ctx).await?;
-    Ok(match kind {
-        NodeKind::SupportRequest => load::<support_request::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_support_request(row))
-            .map(|row| Node::SupportRequest(SupportRequest(row))),
-        NodeKind::SupportOffer => load::<support_offer::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_support_offer(row))
-            .map(|row| Node::SupportOffer(SupportOffer(row))),
-        NodeKind::SupportArrangement => load::<support_arrangement::Entity>(ctx, key)
-            .await?
-            .filter(|row| access.sees_support_arrangement(row))
-            .map(|row| Node::SupportArrangement(SupportArrangement(row))),
-        _ => None,
-    })
+impl NodeType for SupportRequest {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let row = load_visible::<support_request::Entity>(ctx, key, |access, row| {
+            access.sees_support_request(row)
+        });
+        Ok(row.await?.map(SupportRequest))
+    }
+}
+
+impl NodeType for SupportOffer {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let row = load_visible::<support_offer::Entity>(ctx, key, |access, row| {
+            access.sees_support_offer(row)
+        });
+        Ok(row.await?.map(SupportOffer))
+    }
+}
+
+impl NodeType for SupportArrangement {
+    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
+        let row = load_visible::<support_arrangement::Entity>(ctx, key, |access, row| {
+            access.sees_support_arrangement(row)
+        });
+        Ok(row.await?.map(SupportArrangement))
+    }
 }

@@ -1,5 +1,7 @@
 //! The shared themes taxonomy, and themes alliances add for themselves.
 
+mod node;
+
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::ThemeFramework;

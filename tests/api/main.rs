@@ -31,6 +31,7 @@ mod invitation_upkeep;
 mod invitations;
 mod link_input;
 mod meeting_records;
+mod node_round_trip;
 mod notifications;
 mod numeric_input;
 mod outage;
