@@ -23,16 +23,16 @@ use sea_orm::{
 
 use super::requests::change_status as change_request_status;
 use super::{
-    CLOSING_NOTE_MAX, NOTE_MAX, SupportArrangement, arrangement_history, days, half_days, record,
-    visible_arrangement, visible_offer, visible_request, wrong_state,
+    CLOSING_NOTE_MAX, NOTE_MAX, SupportArrangement, days, half_days, record, visible_arrangement,
+    visible_offer, visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::communities::member_school;
 use crate::db::{begin_write, lock_row};
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::{Change, LifeCycle};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
@@ -370,7 +370,14 @@ async fn broker(
     }
     .insert(&txn)
     .await?;
-    arrangement_history(&txn, &arrangement, None, access.person_id, note.clone()).await?;
+    support_arrangement::Entity::keep_history(
+        &txn,
+        &arrangement,
+        None,
+        access.person_id,
+        note.clone(),
+    )
+    .await?;
     if request.status == SupportRequestStatus::Open {
         change_request_status(
             &txn,
@@ -440,34 +447,11 @@ async fn set_status(
     if !from.contains(&current.status) {
         return Err(wrong_state("arrangementId", "arrangement", current.status).into());
     }
-    let now = Utc::now();
-    let mut change: support_arrangement::ActiveModel = current.clone().into();
-    change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
+    let mut change = Change::step(&current, status, Utc::now());
     if status == SupportArrangementStatus::Completed {
         change.closing_note = Set(note.clone());
     }
-    update_if_version(
-        &txn,
-        change,
-        (support_arrangement::Column::Id, current.id),
-        (support_arrangement::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
-    let arrangement = support_arrangement::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("arrangementId"))?;
-    arrangement_history(
-        &txn,
-        &arrangement,
-        Some(current.status),
-        access.person_id,
-        note,
-    )
-    .await?;
+    let arrangement = change.save_step(&txn, access.person_id, note).await?;
     if status == SupportArrangementStatus::Cancelled {
         release(&txn, &access, &arrangement).await?;
     }

@@ -7,8 +7,8 @@ use entity::{alliance_membership, staff_role, support_offer};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
-    DESCRIPTION_MAX, NOTE_MAX, SupportOffer, TITLE_MAX, days, half_days, offer_history,
-    phases_json, record, visible_offer, wrong_state,
+    DESCRIPTION_MAX, NOTE_MAX, SupportOffer, TITLE_MAX, days, half_days, phases_json, record,
+    visible_offer, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::communities::{member_school, theme_keys};
@@ -16,7 +16,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::{Change, LifeCycle};
 use crate::payload;
 use crate::validation;
 
@@ -270,7 +270,7 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
     }
     .insert(&txn)
     .await?;
-    offer_history(&txn, &offer, None, access.person_id, None).await?;
+    support_offer::Entity::keep_history(&txn, &offer, None, access.person_id, None).await?;
     audit(&txn, &access, "support_offer.created", &offer).await?;
     txn.commit().await?;
     Ok(SupportOffer(offer))
@@ -310,7 +310,7 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
     if current.status == SupportOfferStatus::Withdrawn {
         return Err(wrong_state("offerId", "offer", current.status).into());
     }
-    let mut change: support_offer::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(title) = &input.title {
         change.title = Set(validation::required("title", title, TITLE_MAX)?);
     }
@@ -341,20 +341,7 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
         }
         change.half_days_per_term = Set(capacity);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (support_offer::Column::Id, current.id),
-        (support_offer::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let offer = support_offer::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("offerId"))?;
+    let offer = change.save(&txn, input.expected_version).await?;
     audit(&txn, &access, "support_offer.updated", &offer).await?;
     txn.commit().await?;
     Ok(SupportOffer(offer))
@@ -382,26 +369,9 @@ async fn set_status(
     if !from.contains(&current.status) {
         return Err(wrong_state("offerId", "offer", current.status).into());
     }
-    let now = Utc::now();
-    let mut change: support_offer::ActiveModel = current.clone().into();
-    change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
-    update_if_version(
-        &txn,
-        change,
-        (support_offer::Column::Id, current.id),
-        (support_offer::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
-    let offer = support_offer::Model {
-        status,
-        version: current.version + 1,
-        updated_at: now,
-        ..current.clone()
-    };
-    offer_history(&txn, &offer, Some(current.status), access.person_id, note).await?;
+    let offer = Change::step(&current, status, Utc::now())
+        .save_step(&txn, access.person_id, note)
+        .await?;
     let action = match status {
         SupportOfferStatus::Paused => "support_offer.paused",
         SupportOfferStatus::Open => "support_offer.resumed",

@@ -8,15 +8,15 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::{
     DESCRIPTION_MAX, NOTE_MAX, SupportRequest, TITLE_MAX, half_days, phases_json, record,
-    request_history, visible_request, wrong_state,
+    visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::communities::theme_keys;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::{Change, LifeCycle};
 use crate::payload;
 use crate::validation;
 
@@ -202,7 +202,7 @@ async fn create(
     }
     .insert(&txn)
     .await?;
-    request_history(&txn, &request, None, access.person_id, None).await?;
+    support_request::Entity::keep_history(&txn, &request, None, access.person_id, None).await?;
     audit(&txn, &access, "support_request.created", &request).await?;
     txn.commit().await?;
     Ok(SupportRequest(request))
@@ -240,7 +240,7 @@ async fn update(
     if current.status != SupportRequestStatus::Open {
         return Err(wrong_state("requestId", "request", current.status).into());
     }
-    let mut change: support_request::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(title) = &input.title {
         change.title = Set(validation::required("title", title, TITLE_MAX)?);
     }
@@ -263,20 +263,7 @@ async fn update(
     if let Some(days) = input.days {
         change.half_days_requested = Set(half_days("days", days)?);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (support_request::Column::Id, current.id),
-        (support_request::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let request = support_request::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("requestId"))?;
+    let request = change.save(&txn, input.expected_version).await?;
     audit(&txn, &access, "support_request.updated", &request).await?;
     txn.commit().await?;
     Ok(SupportRequest(request))
@@ -323,26 +310,9 @@ pub(super) async fn change_status(
     status: SupportRequestStatus,
     note: Option<String>,
 ) -> MutationResult<support_request::Model> {
-    let now = Utc::now();
-    let mut change: support_request::ActiveModel = current.clone().into();
-    change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
-    update_if_version(
-        txn,
-        change,
-        (support_request::Column::Id, current.id),
-        (support_request::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
-    let request = support_request::Model {
-        status,
-        version: current.version + 1,
-        updated_at: now,
-        ..current.clone()
-    };
-    request_history(txn, &request, Some(current.status), access.person_id, note).await?;
+    let request = Change::step(current, status, Utc::now())
+        .save_step(txn, access.person_id, note)
+        .await?;
     let action = match status {
         SupportRequestStatus::Open => "support_request.reopened",
         SupportRequestStatus::Brokered => "support_request.brokered",
