@@ -6,6 +6,7 @@
 //! days, so that capacity arithmetic is exact on every database.
 
 pub mod arrangements;
+pub mod listing;
 pub mod node;
 pub mod offers;
 pub mod queries;

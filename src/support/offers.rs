@@ -2,10 +2,11 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{MembershipStatus, SchoolPhase, SupportOfferStatus};
-use entity::{alliance_membership, staff_role, support_offer};
+use entity::enums::{SchoolPhase, SupportOfferStatus};
+use entity::{staff_role, support_offer};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use super::listing::{Listed, ListingChange, require_active_member};
 use super::{
     DESCRIPTION_MAX, NOTE_MAX, SupportOffer, TITLE_MAX, days, half_days, phases_json, record,
     visible_offer, wrong_state,
@@ -49,10 +50,8 @@ pub struct UpdateSupportOfferInput {
     pub offer_id: ID,
     /// The `version` the change was made from (see `SupportOffer.version`).
     pub expected_version: i32,
-    pub title: Option<String>,
-    pub description_markdown: Option<String>,
-    pub theme_ids: Option<Vec<ID>>,
-    pub phases: Option<Vec<SchoolPhase>>,
+    #[graphql(flatten)]
+    pub listing: ListingChange,
     /// New capacity, from 0.5 to 100 in steps of half a day; never below the days
     /// already committed.
     pub days_per_term: Option<f64>,
@@ -124,14 +123,8 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: PauseSupportOfferInput,
     ) -> Result<PauseSupportOfferPayload> {
-        PauseSupportOfferPayload::run(input, |input| async move {
-            set_status(
-                ctx,
-                &input.offer_id,
-                SupportOfferStatus::Paused,
-                input.note.as_deref(),
-            )
-            .await
+        PauseSupportOfferPayload::run(input, |input| {
+            set_status(ctx, input.offer_id, SupportOfferStatus::Paused, input.note)
         })
         .await
     }
@@ -142,14 +135,8 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: ResumeSupportOfferInput,
     ) -> Result<ResumeSupportOfferPayload> {
-        ResumeSupportOfferPayload::run(input, |input| async move {
-            set_status(
-                ctx,
-                &input.offer_id,
-                SupportOfferStatus::Open,
-                input.note.as_deref(),
-            )
-            .await
+        ResumeSupportOfferPayload::run(input, |input| {
+            set_status(ctx, input.offer_id, SupportOfferStatus::Open, input.note)
         })
         .await
     }
@@ -161,14 +148,13 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: WithdrawSupportOfferInput,
     ) -> Result<WithdrawSupportOfferPayload> {
-        WithdrawSupportOfferPayload::run(input, |input| async move {
+        WithdrawSupportOfferPayload::run(input, |input| {
             set_status(
                 ctx,
-                &input.offer_id,
+                input.offer_id,
                 SupportOfferStatus::Withdrawn,
-                input.note.as_deref(),
+                input.note,
             )
-            .await
         })
         .await
     }
@@ -195,19 +181,7 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
                 access.leads_school(school_id),
                 "only the school's leaders offer support on its behalf",
             )?;
-            let member = alliance_membership::Entity::find()
-                .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
-                .filter(alliance_membership::Column::SchoolId.eq(school_id))
-                .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
-                .one(&txn)
-                .await?;
-            if member.is_none() {
-                return Err(UserError::invalid_state(
-                    "schoolId",
-                    "the school is not an active member of the alliance",
-                )
-                .into());
-            }
+            require_active_member(&txn, alliance_id, school_id).await?;
             let person_id = match &input.person_id {
                 Some(person) => {
                     let person_id = decode_as(person, NodeKind::Person)
@@ -311,22 +285,7 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
         return Err(wrong_state("offerId", "offer", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(title) = &input.title {
-        change.title = Set(validation::required("title", title, TITLE_MAX)?);
-    }
-    if let Some(description) = &input.description_markdown {
-        change.description_markdown = Set(validation::required(
-            "descriptionMarkdown",
-            description,
-            DESCRIPTION_MAX,
-        )?);
-    }
-    if let Some(ids) = &input.theme_ids {
-        change.theme_keys = Set(theme_keys(&txn, "themeIds", ids, current.alliance_id).await?);
-    }
-    if let Some(phases) = &input.phases {
-        change.phases = Set(phases_json(phases));
-    }
+    change.list(input.listing.check(&txn, current.alliance_id).await?);
     if let Some(days_per_term) = input.days_per_term {
         let capacity = half_days("daysPerTerm", days_per_term)?;
         if capacity < current.half_days_committed {
@@ -349,14 +308,14 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
 
 async fn set_status(
     ctx: &Context<'_>,
-    id: &ID,
+    id: ID,
     status: SupportOfferStatus,
-    note: Option<&str>,
+    note: Option<String>,
 ) -> MutationResult<SupportOffer> {
     let access = access(ctx).await?;
-    let note = validation::optional("note", note, NOTE_MAX)?;
+    let note = validation::optional("note", note.as_deref(), NOTE_MAX)?;
     let txn = begin_write(db(ctx)).await?;
-    let current = visible_offer(&txn, &access, id, "offerId").await?;
+    let current = visible_offer(&txn, &access, &id, "offerId").await?;
     allowed(
         access.manages_support_offer(&current),
         "only those who made the offer change its status",

@@ -2,10 +2,11 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{MembershipStatus, SchoolPhase, SupportRequestStatus, SupportUrgency};
-use entity::{alliance_membership, support_request};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::enums::{SchoolPhase, SupportRequestStatus, SupportUrgency};
+use entity::support_request;
+use sea_orm::{ActiveModelTrait, Set};
 
+use super::listing::{Listed, ListingChange, require_active_member};
 use super::{
     DESCRIPTION_MAX, NOTE_MAX, SupportRequest, TITLE_MAX, half_days, phases_json, record,
     visible_request, wrong_state,
@@ -47,10 +48,8 @@ pub struct UpdateSupportRequestInput {
     pub request_id: ID,
     /// The `version` the change was made from (see `SupportRequest.version`).
     pub expected_version: i32,
-    pub title: Option<String>,
-    pub description_markdown: Option<String>,
-    pub theme_ids: Option<Vec<ID>>,
-    pub phases: Option<Vec<SchoolPhase>>,
+    #[graphql(flatten)]
+    pub listing: ListingChange,
     pub urgency: Option<SupportUrgency>,
     /// Days of support hoped for, from 0.5 to 100 in steps of half a day.
     pub days: Option<f64>,
@@ -114,14 +113,13 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: WithdrawSupportRequestInput,
     ) -> Result<WithdrawSupportRequestPayload> {
-        WithdrawSupportRequestPayload::run(input, |input| async move {
+        WithdrawSupportRequestPayload::run(input, |input| {
             set_status(
                 ctx,
-                &input.request_id,
+                input.request_id,
                 SupportRequestStatus::Withdrawn,
-                input.note.as_deref(),
+                input.note,
             )
-            .await
         })
         .await
     }
@@ -134,14 +132,13 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: CloseSupportRequestInput,
     ) -> Result<CloseSupportRequestPayload> {
-        CloseSupportRequestPayload::run(input, |input| async move {
+        CloseSupportRequestPayload::run(input, |input| {
             set_status(
                 ctx,
-                &input.request_id,
+                input.request_id,
                 SupportRequestStatus::Closed,
-                input.note.as_deref(),
+                input.note,
             )
-            .await
         })
         .await
     }
@@ -169,19 +166,7 @@ async fn create(
     )?;
     let half_days = half_days("days", input.days)?;
     let txn = begin_write(db(ctx)).await?;
-    let member = alliance_membership::Entity::find()
-        .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
-        .filter(alliance_membership::Column::SchoolId.eq(school_id))
-        .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
-        .await?;
-    if member.is_none() {
-        return Err(UserError::invalid_state(
-            "schoolId",
-            "the school is not an active member of the alliance",
-        )
-        .into());
-    }
+    require_active_member(&txn, alliance_id, school_id).await?;
     let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
     let now = Utc::now();
     let request = support_request::ActiveModel {
@@ -241,22 +226,7 @@ async fn update(
         return Err(wrong_state("requestId", "request", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(title) = &input.title {
-        change.title = Set(validation::required("title", title, TITLE_MAX)?);
-    }
-    if let Some(description) = &input.description_markdown {
-        change.description_markdown = Set(validation::required(
-            "descriptionMarkdown",
-            description,
-            DESCRIPTION_MAX,
-        )?);
-    }
-    if let Some(ids) = &input.theme_ids {
-        change.theme_keys = Set(theme_keys(&txn, "themeIds", ids, current.alliance_id).await?);
-    }
-    if let Some(phases) = &input.phases {
-        change.phases = Set(phases_json(phases));
-    }
+    change.list(input.listing.check(&txn, current.alliance_id).await?);
     if let Some(urgency) = input.urgency {
         change.urgency = Set(urgency);
     }
@@ -271,14 +241,14 @@ async fn update(
 
 async fn set_status(
     ctx: &Context<'_>,
-    id: &ID,
+    id: ID,
     status: SupportRequestStatus,
-    note: Option<&str>,
+    note: Option<String>,
 ) -> MutationResult<SupportRequest> {
     let access = access(ctx).await?;
-    let note = validation::optional("note", note, NOTE_MAX)?;
+    let note = validation::optional("note", note.as_deref(), NOTE_MAX)?;
     let txn = begin_write(db(ctx)).await?;
-    let current = visible_request(&txn, &access, id, "requestId").await?;
+    let current = visible_request(&txn, &access, &id, "requestId").await?;
     let (may, from): (bool, &[SupportRequestStatus]) = match status {
         SupportRequestStatus::Withdrawn => (
             access.manages_support_request(&current),
