@@ -23,8 +23,8 @@ use sea_orm::{
 
 use super::requests::change_status as change_request_status;
 use super::{
-    CLOSING_NOTE_MAX, NOTE_MAX, SupportArrangement, days, half_days, record, visible_arrangement,
-    visible_offer, visible_request, wrong_state,
+    Audited, CLOSING_NOTE_MAX, NOTE_MAX, Subject, SupportArrangement, audit, days, half_days,
+    visible_arrangement, visible_offer, visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::communities::member_school;
@@ -397,29 +397,22 @@ async fn broker(
     Ok(SupportArrangement(arrangement))
 }
 
-async fn audit(
-    conn: &impl ConnectionTrait,
-    access: &Access,
-    action: &str,
-    arrangement: &support_arrangement::Model,
-) -> Result<(), sea_orm::DbErr> {
-    record(
-        conn,
-        access,
-        action,
-        NodeKind::SupportArrangement.id(arrangement.id),
-        arrangement.alliance_id,
-        Some(arrangement.supported_school_id),
-        serde_json::json!({
-            "request": NodeKind::SupportRequest.id(arrangement.request_id).to_string(),
-            "offer": arrangement.offer_id.map(|id| NodeKind::SupportOffer.id(id).to_string()),
-            "supportingPerson": arrangement.supporting_person_id.map(|id| NodeKind::Person.id(id).to_string()),
-            "supportingSchool": arrangement.supporting_school_id.map(|id| NodeKind::School.id(id).to_string()),
-            "days": days(arrangement.half_days_planned),
-            "status": arrangement.status,
-        }),
-    )
-    .await
+impl Audited for support_arrangement::Model {
+    fn audited(&self) -> Subject {
+        Subject {
+            id: NodeKind::SupportArrangement.id(self.id),
+            alliance: self.alliance_id,
+            school: Some(self.supported_school_id),
+            details: serde_json::json!({
+                "request": NodeKind::SupportRequest.id(self.request_id).to_string(),
+                "offer": self.offer_id.map(|id| NodeKind::SupportOffer.id(id).to_string()),
+                "supportingPerson": self.supporting_person_id.map(|id| NodeKind::Person.id(id).to_string()),
+                "supportingSchool": self.supporting_school_id.map(|id| NodeKind::School.id(id).to_string()),
+                "days": days(self.half_days_planned),
+                "status": self.status,
+            }),
+        }
+    }
 }
 
 async fn set_status(

@@ -3,13 +3,19 @@
 //! Each keeps its own table and life cycle; what they share is checked and written here.
 
 use async_graphql::{ID, InputObject};
+use chrono::{DateTime, Utc};
 use entity::enums::{MembershipStatus, SchoolPhase};
 use entity::{alliance_membership, support_offer, support_request};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
+};
 
-use super::{DESCRIPTION_MAX, TITLE_MAX, phases_json};
+use super::{Audited, DESCRIPTION_MAX, TITLE_MAX, audit, phases_json};
+use crate::auth::policy::Access;
 use crate::communities::theme_keys;
 use crate::errors::{MutationResult, UserError};
+use crate::graphql::versioned::LifeCycle;
 use crate::validation;
 
 /// A change to what a request or an offer says; what is left out stays as it is. Its
@@ -20,6 +26,38 @@ pub struct ListingChange {
     pub description_markdown: Option<String>,
     pub theme_ids: Option<Vec<ID>>,
     pub phases: Option<Vec<SchoolPhase>>,
+}
+
+/// A new request's or offer's listing in `alliance_id`: its title and description
+/// checked; its themes are read when it is posted.
+pub struct NewListing<'a> {
+    alliance_id: i32,
+    title: String,
+    description_markdown: String,
+    theme_ids: &'a [ID],
+    phases: &'a [SchoolPhase],
+}
+
+impl<'a> NewListing<'a> {
+    pub fn check(
+        alliance_id: i32,
+        title: &str,
+        description_markdown: &str,
+        theme_ids: &'a [ID],
+        phases: &'a [SchoolPhase],
+    ) -> Result<Self, UserError> {
+        Ok(Self {
+            alliance_id,
+            title: validation::required("title", title, TITLE_MAX)?,
+            description_markdown: validation::required(
+                "descriptionMarkdown",
+                description_markdown,
+                DESCRIPTION_MAX,
+            )?,
+            theme_ids,
+            phases,
+        })
+    }
 }
 
 /// A `ListingChange` checked, as it is stored.
@@ -66,6 +104,9 @@ impl ListingChange {
 pub trait Listed {
     /// Sets what `listing` changes.
     fn list(&mut self, listing: Listing);
+
+    /// Makes a new row the first version, created by the person `by` at `at`.
+    fn first_version(&mut self, by: i32, at: DateTime<Utc>);
 }
 
 macro_rules! listed {
@@ -85,11 +126,45 @@ macro_rules! listed {
                     self.phases = Set(phases);
                 }
             }
+
+            fn first_version(&mut self, by: i32, at: DateTime<Utc>) {
+                self.created_by_id = Set(by);
+                self.version = Set(1);
+                self.created_at = Set(at);
+                self.updated_at = Set(at);
+            }
         }
     )+};
 }
 
 listed!(support_request, support_offer);
+
+/// Posts a new request or offer: `row` with `listing`, created by the caller now, with its
+/// first history row and its audit entry `action`.
+pub async fn post<A>(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    listing: NewListing<'_>,
+    mut row: A,
+    action: &str,
+) -> MutationResult<<A::Entity as EntityTrait>::Model>
+where
+    A: Listed + ActiveModelTrait<Entity: LifeCycle> + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Audited + Sync,
+{
+    let themes = theme_keys(conn, "themeIds", listing.theme_ids, listing.alliance_id).await?;
+    row.list(Listing {
+        title: Some(listing.title),
+        description_markdown: Some(listing.description_markdown),
+        theme_keys: Some(themes),
+        phases: Some(phases_json(listing.phases)),
+    });
+    row.first_version(access.person_id, Utc::now());
+    let row = row.insert(conn).await?;
+    A::Entity::keep_history(conn, &row, None, access.person_id, None).await?;
+    audit(conn, access, action, &row).await?;
+    Ok(row)
+}
 
 /// Refuses a listing for a school that is not an active member of the alliance.
 pub async fn require_active_member(

@@ -27,7 +27,7 @@ use entity::{
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -184,25 +184,36 @@ life_cycle! {
     support_arrangement: SupportArrangementStatus, history support_arrangement_change.arrangement_id;
 }
 
-/// Records a change in the audit log, in the change's transaction.
-pub async fn record(
+/// A request, an offer or an arrangement, as the audit log keeps it.
+pub trait Audited {
+    fn audited(&self) -> Subject;
+}
+
+/// What an audit entry says of the row changed.
+pub struct Subject {
+    pub id: ID,
+    pub alliance: i32,
+    pub school: Option<i32>,
+    pub details: serde_json::Value,
+}
+
+/// Records a change to `row` in the audit log, in the change's transaction.
+pub async fn audit(
     conn: &impl ConnectionTrait,
     access: &Access,
     action: &str,
-    subject: ID,
-    alliance: i32,
-    school: Option<i32>,
-    details: serde_json::Value,
+    row: &impl Audited,
 ) -> Result<(), DbErr> {
-    audit::record(
+    let subject = row.audited();
+    crate::audit::record(
         conn,
         AuditEntry {
             actor: access.person_id,
             action,
-            subject,
-            alliance: Some(alliance),
-            school,
-            details,
+            subject: subject.id,
+            alliance: Some(subject.alliance),
+            school: subject.school,
+            details: subject.details,
         },
     )
     .await

@@ -4,20 +4,19 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SupportOfferStatus};
 use entity::{staff_role, support_offer};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::listing::{Listed, ListingChange, require_active_member};
+use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
-    DESCRIPTION_MAX, NOTE_MAX, SupportOffer, TITLE_MAX, days, half_days, phases_json, record,
-    visible_offer, wrong_state,
+    Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, visible_offer, wrong_state,
 };
-use crate::auth::policy::{Access, allowed};
-use crate::communities::{member_school, theme_keys};
+use crate::auth::policy::allowed;
+use crate::communities::member_school;
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::{Change, LifeCycle};
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -165,11 +164,12 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
     let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
         .filter(|id| access.sees_alliance(*id))
         .ok_or_else(|| UserError::not_found("allianceId"))?;
-    let title = validation::required("title", &input.title, TITLE_MAX)?;
-    let description = validation::required(
-        "descriptionMarkdown",
+    let listing = NewListing::check(
+        alliance_id,
+        &input.title,
         &input.description_markdown,
-        DESCRIPTION_MAX,
+        &input.theme_ids,
+        &input.phases,
     )?;
     let capacity = half_days("daysPerTerm", input.days_per_term)?;
     let txn = begin_write(db(ctx)).await?;
@@ -223,54 +223,34 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
             (Some(access.person_id), school)
         }
     };
-    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
-    let now = Utc::now();
     let offer = support_offer::ActiveModel {
         alliance_id: Set(alliance_id),
         person_id: Set(person_id),
         school_id: Set(school_id),
-        title: Set(title),
-        description_markdown: Set(description),
-        theme_keys: Set(themes),
-        phases: Set(phases_json(&input.phases)),
         half_days_per_term: Set(capacity),
         half_days_committed: Set(0),
         status: Set(SupportOfferStatus::Open),
-        created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    support_offer::Entity::keep_history(&txn, &offer, None, access.person_id, None).await?;
-    audit(&txn, &access, "support_offer.created", &offer).await?;
+    };
+    let offer = post(&txn, &access, listing, offer, "support_offer.created").await?;
     txn.commit().await?;
     Ok(SupportOffer(offer))
 }
 
-pub(super) async fn audit(
-    conn: &impl sea_orm::ConnectionTrait,
-    access: &Access,
-    action: &str,
-    offer: &support_offer::Model,
-) -> Result<(), sea_orm::DbErr> {
-    record(
-        conn,
-        access,
-        action,
-        NodeKind::SupportOffer.id(offer.id),
-        offer.alliance_id,
-        offer.school_id,
-        serde_json::json!({
-            "title": offer.title,
-            "status": offer.status,
-            "daysPerTerm": days(offer.half_days_per_term),
-            "daysCommitted": days(offer.half_days_committed),
-        }),
-    )
-    .await
+impl Audited for support_offer::Model {
+    fn audited(&self) -> Subject {
+        Subject {
+            id: NodeKind::SupportOffer.id(self.id),
+            alliance: self.alliance_id,
+            school: self.school_id,
+            details: serde_json::json!({
+                "title": self.title,
+                "status": self.status,
+                "daysPerTerm": days(self.half_days_per_term),
+                "daysCommitted": days(self.half_days_committed),
+            }),
+        }
+    }
 }
 
 async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationResult<SupportOffer> {

@@ -4,20 +4,18 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SupportRequestStatus, SupportUrgency};
 use entity::support_request;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::Set;
 
-use super::listing::{Listed, ListingChange, require_active_member};
+use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
-    DESCRIPTION_MAX, NOTE_MAX, SupportRequest, TITLE_MAX, half_days, phases_json, record,
-    visible_request, wrong_state,
+    Audited, NOTE_MAX, Subject, SupportRequest, audit, half_days, visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
-use crate::communities::theme_keys;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::{Change, LifeCycle};
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -158,57 +156,38 @@ async fn create(
         access.may_post_support_request(school_id),
         "only the school's leaders post its support requests",
     )?;
-    let title = validation::required("title", &input.title, TITLE_MAX)?;
-    let description = validation::required(
-        "descriptionMarkdown",
+    let listing = NewListing::check(
+        alliance_id,
+        &input.title,
         &input.description_markdown,
-        DESCRIPTION_MAX,
+        &input.theme_ids,
+        &input.phases,
     )?;
     let half_days = half_days("days", input.days)?;
     let txn = begin_write(db(ctx)).await?;
     require_active_member(&txn, alliance_id, school_id).await?;
-    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
-    let now = Utc::now();
     let request = support_request::ActiveModel {
         alliance_id: Set(alliance_id),
         school_id: Set(school_id),
-        title: Set(title),
-        description_markdown: Set(description),
-        theme_keys: Set(themes),
-        phases: Set(phases_json(&input.phases)),
         urgency: Set(input.urgency),
         half_days_requested: Set(half_days),
         status: Set(SupportRequestStatus::Open),
-        created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    support_request::Entity::keep_history(&txn, &request, None, access.person_id, None).await?;
-    audit(&txn, &access, "support_request.created", &request).await?;
+    };
+    let request = post(&txn, &access, listing, request, "support_request.created").await?;
     txn.commit().await?;
     Ok(SupportRequest(request))
 }
 
-pub(super) async fn audit(
-    conn: &impl sea_orm::ConnectionTrait,
-    access: &Access,
-    action: &str,
-    request: &support_request::Model,
-) -> Result<(), sea_orm::DbErr> {
-    record(
-        conn,
-        access,
-        action,
-        NodeKind::SupportRequest.id(request.id),
-        request.alliance_id,
-        Some(request.school_id),
-        serde_json::json!({ "title": request.title, "status": request.status }),
-    )
-    .await
+impl Audited for support_request::Model {
+    fn audited(&self) -> Subject {
+        Subject {
+            id: NodeKind::SupportRequest.id(self.id),
+            alliance: self.alliance_id,
+            school: Some(self.school_id),
+            details: serde_json::json!({ "title": self.title, "status": self.status }),
+        }
+    }
 }
 
 async fn update(
