@@ -13,8 +13,11 @@
 //! audit(&txn, &access, "thing.updated", &thing).await?;                         // audit the row as written
 //! ```
 //!
-//! A step of a life cycle (`LifeCycle`) is a `Change::step`, saved with its history row by
-//! `save_step`.
+//! A change the server checks against the row as read (a status step, moderation) is
+//! saved with `save_as_read`; a step of a life cycle (`LifeCycle`) is a `Change::step`,
+//! saved with its history row by `save_step`. Only arithmetic on a stored count, which must
+//! add up whatever the version, is written otherwise: as one `UPDATE` that computes it
+//! (the days committed to a support offer).
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
