@@ -5,6 +5,20 @@
 //! Days are given and shown as `Float`s in steps of half a day, and stored as whole half
 //! days, so that capacity arithmetic is exact on every database.
 
+/// Declares the inputs of status steps of one kind of object: its id in `$id`, and a note
+/// on why, kept in its history.
+macro_rules! step_inputs {
+    ($id:ident $(#[$note:meta])*; $($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $name {
+            pub $id: async_graphql::ID,
+            $(#[$note])*
+            pub note: Option<String>,
+        }
+    )+};
+}
+
 pub mod arrangements;
 pub mod listing;
 pub mod node;

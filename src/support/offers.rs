@@ -56,24 +56,12 @@ pub struct UpdateSupportOfferInput {
     pub days_per_term: Option<f64>,
 }
 
-/// Names an offer whose status changes, and why.
-#[derive(InputObject)]
-pub struct PauseSupportOfferInput {
-    pub offer_id: ID,
-    pub note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct ResumeSupportOfferInput {
-    pub offer_id: ID,
-    pub note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct WithdrawSupportOfferInput {
-    pub offer_id: ID,
-    pub note: Option<String>,
-}
+step_inputs!(offer_id;
+    /// Names an offer whose status changes, and why.
+    PauseSupportOfferInput,
+    ResumeSupportOfferInput,
+    WithdrawSupportOfferInput,
+);
 
 payload!(CreateSupportOfferPayload {
     offer: SupportOffer

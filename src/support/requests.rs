@@ -53,19 +53,12 @@ pub struct UpdateSupportRequestInput {
     pub days: Option<f64>,
 }
 
-#[derive(InputObject)]
-pub struct WithdrawSupportRequestInput {
-    pub request_id: ID,
+step_inputs!(request_id
     /// Why, kept in the request's history (at most 2,000 characters).
-    pub note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct CloseSupportRequestInput {
-    pub request_id: ID,
-    /// Why, kept in the request's history (at most 2,000 characters).
-    pub note: Option<String>,
-}
+    ;
+    WithdrawSupportRequestInput,
+    CloseSupportRequestInput,
+);
 
 payload!(CreateSupportRequestPayload {
     request: SupportRequest
