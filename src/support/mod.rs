@@ -6,9 +6,12 @@
 //! days, so that capacity arithmetic is exact on every database.
 
 /// Declares the inputs of status steps of one kind of object: its id in `$id`, and a note
-/// on why, kept in its history.
+/// on why, kept in its history (documented by the attributes in brackets).
 macro_rules! step_inputs {
-    ($id:ident $(#[$note:meta])*; $($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
+    ($id:ident $note:tt; $($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
+        step_inputs!(@input $id $note $(#[$doc])* $name);
+    )+};
+    (@input $id:ident [$(#[$note:meta])*] $(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(async_graphql::InputObject)]
         pub struct $name {
@@ -16,7 +19,7 @@ macro_rules! step_inputs {
             $(#[$note])*
             pub note: Option<String>,
         }
-    )+};
+    };
 }
 
 pub mod arrangements;

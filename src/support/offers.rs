@@ -56,7 +56,7 @@ pub struct UpdateSupportOfferInput {
     pub days_per_term: Option<f64>,
 }
 
-step_inputs!(offer_id;
+step_inputs!(offer_id [];
     /// Names an offer whose status changes, and why.
     PauseSupportOfferInput,
     ResumeSupportOfferInput,

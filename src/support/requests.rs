@@ -53,9 +53,9 @@ pub struct UpdateSupportRequestInput {
     pub days: Option<f64>,
 }
 
-step_inputs!(request_id
+step_inputs!(request_id [
     /// Why, kept in the request's history (at most 2,000 characters).
-    ;
+];
     WithdrawSupportRequestInput,
     CloseSupportRequestInput,
 );
