@@ -34,25 +34,25 @@ use crate::errors::{MutationError, MutationResult, UserError};
 /// A change to one row of a versioned table: the row as read, and the row as it will be,
 /// at the next version. Patch it as its `ActiveModel` (`change.title = Set(..)`), then
 /// `save` it.
-pub struct Change<'a, M: Row> {
+pub struct Change<'a, M: VersionedRow> {
     current: &'a M,
     next: ActiveModelOf<M>,
 }
 
 /// A model of a versioned table.
-pub trait Row:
+pub trait VersionedRow:
     ModelTrait<Entity: Versioned<Model = Self>> + IntoActiveModel<ActiveModelOf<Self>> + Sync
 {
 }
 
-impl<M> Row for M where
+impl<M> VersionedRow for M where
     M: ModelTrait<Entity: Versioned<Model = M>> + IntoActiveModel<ActiveModelOf<M>> + Sync
 {
 }
 
 type ActiveModelOf<M> = <<M as ModelTrait>::Entity as EntityTrait>::ActiveModel;
 
-impl<'a, M: Row> Change<'a, M> {
+impl<'a, M: VersionedRow> Change<'a, M> {
     /// A change to `current` that is not an edit of it: a moderator hiding it, a
     /// take-down, or a change to a table that keeps no time of its last edit. Only the
     /// version moves on.
@@ -113,11 +113,11 @@ impl<'a, M: Row> Change<'a, M> {
     }
 }
 
-fn version<M: Row>(row: &M) -> i32 {
+fn version<M: VersionedRow>(row: &M) -> i32 {
     M::Entity::id_and_version(row).1
 }
 
-impl<M: Row> Deref for Change<'_, M> {
+impl<M: VersionedRow> Deref for Change<'_, M> {
     type Target = ActiveModelOf<M>;
 
     fn deref(&self) -> &Self::Target {
@@ -125,7 +125,7 @@ impl<M: Row> Deref for Change<'_, M> {
     }
 }
 
-impl<M: Row> DerefMut for Change<'_, M> {
+impl<M: VersionedRow> DerefMut for Change<'_, M> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.next
     }
@@ -153,7 +153,7 @@ pub trait LifeCycle: Touched {
 
 impl<'a, M> Change<'a, M>
 where
-    M: Row<Entity: LifeCycle>,
+    M: VersionedRow<Entity: LifeCycle>,
 {
     /// A step of `current`'s life cycle to `status`, made `at`. Patch what else the step
     /// changes, then `save_step`.
