@@ -2,6 +2,7 @@
 
 pub mod enums;
 pub mod rows;
+pub mod versioned;
 
 pub mod alliance;
 pub mod alliance_membership;

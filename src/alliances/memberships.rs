@@ -18,7 +18,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
 
@@ -339,10 +339,8 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
         return Err(refused_in(membership.status));
     }
     let now = Utc::now();
-    let mut change: alliance_membership::ActiveModel = membership.clone().into();
+    let mut change = Change::edit(&membership, now);
     change.status = Set(step.to);
-    change.version = Set(membership.version + 1);
-    change.updated_at = Set(now);
     if step.to == MembershipStatus::Active && membership.joined_at.is_none() {
         change.joined_at = Set(Some(now));
     }
@@ -359,7 +357,7 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
         )
         .await?;
     }
-    let membership = change.update(&txn).await?;
+    let membership = change.save_as_read(&txn).await?;
     audit::record(
         &txn,
         AuditEntry {
@@ -388,22 +386,9 @@ async fn change_role(
         "only the alliance's admins and CPD leads change a member school's role",
     )?;
     not_ended(&current)?;
-    let mut change: alliance_membership::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     change.role = Set(input.role);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (alliance_membership::Column::Id, current.id),
-        (alliance_membership::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let membership = alliance_membership::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("membershipId"))?;
+    let membership = change.save(&txn, input.expected_version).await?;
     audit::record(
         &txn,
         AuditEntry {

@@ -8,10 +8,10 @@ use super::Alliance;
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{allowed, visible};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -138,7 +138,7 @@ async fn update_alliance(
         access.administers_alliance(id),
         "only the alliance's admins and CPD leads change it",
     )?;
-    let mut change: alliance::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(name) = &input.name {
         change.name = Set(validation::required("name", name, 200)?);
     }
@@ -159,20 +159,7 @@ async fn update_alliance(
             5000,
         )?);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (alliance::Column::Id, id),
-        (alliance::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let alliance = alliance::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(not_found)?;
+    let alliance = change.save(&txn, input.expected_version).await?;
     audit::record(
         &txn,
         AuditEntry {

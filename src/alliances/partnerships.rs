@@ -17,10 +17,10 @@ use super::{Partnership, PartnershipSchool};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode};
+use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -283,7 +283,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePartnershipInput) -> MutationRes
     };
     let txn = begin_write(db(ctx)).await?;
     let current = administered_partnership(&txn, &access, &input.partnership_id).await?;
-    let mut change: partnership::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(name) = &input.name {
         change.name = Set(validation::required("name", name, 200)?);
     }
@@ -304,20 +304,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePartnershipInput) -> MutationRes
         }
         change.lead_school_id = Set(lead);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (partnership::Column::Id, current.id),
-        (partnership::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let partnership = partnership::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("partnershipId"))?;
+    let partnership = change.save(&txn, input.expected_version).await?;
     audit::record(
         &txn,
         AuditEntry {
@@ -434,19 +421,10 @@ async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Pa
     let txn = begin_write(db(ctx)).await?;
     let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
     let ends_on = validation::end_date("endsOn", input.ends_on, partnership.starts_on)?;
-    let mut change: partnership::ActiveModel = partnership.clone().into();
+    let mut change = Change::edit(&partnership, Utc::now());
     change.status = Set(PartnershipStatus::Ended);
     change.ends_on = Set(Some(ends_on));
-    change.version = Set(partnership.version + 1);
-    change.updated_at = Set(Utc::now());
-    let partnership = update_if_version(
-        &txn,
-        change,
-        (partnership::Column::Id, partnership.id),
-        (partnership::Column::Version, partnership.version),
-        MutationError::from,
-    )
-    .await?;
+    let partnership = change.save_as_read(&txn).await?;
     audit::record(
         &txn,
         AuditEntry {

@@ -14,10 +14,10 @@ use super::{
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -227,38 +227,26 @@ async fn update(ctx: &Context<'_>, input: UpdateEnquiryInput) -> MutationResult<
     let txn = begin_write(db(ctx)).await?;
     let (current, community) = readable_enquiry(&txn, &access, &input.enquiry_id).await?;
     steers(&access, &current, &community)?;
-    let mut change: enquiry::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(question) = &input.question {
         change.question = Set(validation::required("question", question, 2000)?);
     }
+    let texts: &mut enquiry::ActiveModel = &mut change;
     for (field, value, column) in [
-        ("rationale", &input.rationale, &mut change.rationale),
-        ("baseline", &input.baseline, &mut change.baseline),
+        ("rationale", &input.rationale, &mut texts.rationale),
+        ("baseline", &input.baseline, &mut texts.baseline),
         (
             "plannedActions",
             &input.planned_actions,
-            &mut change.planned_actions,
+            &mut texts.planned_actions,
         ),
-        ("findings", &input.findings, &mut change.findings),
+        ("findings", &input.findings, &mut texts.findings),
     ] {
         if value.is_some() {
             *column = Set(validation::optional(field, value.as_deref(), TEXT_MAX)?);
         }
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (enquiry::Column::Id, current.id),
-        (enquiry::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let enquiry = enquiry::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("enquiryId"))?;
+    let enquiry = change.save(&txn, input.expected_version).await?;
     record(&txn, &access, "enquiry.updated", &enquiry).await?;
     txn.commit().await?;
     Ok(Enquiry(enquiry))
@@ -289,18 +277,9 @@ async fn move_stage(ctx: &Context<'_>, input: MoveEnquiryStageInput) -> Mutation
     }
     .insert(&txn)
     .await?;
-    let mut change: enquiry::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, now);
     change.stage = Set(input.stage);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
-    let enquiry = update_if_version(
-        &txn,
-        change,
-        (enquiry::Column::Id, current.id),
-        (enquiry::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
+    let enquiry = change.save_as_read(&txn).await?;
     record(&txn, &access, "enquiry.stage_moved", &enquiry).await?;
     txn.commit().await?;
     Ok(Enquiry(enquiry))

@@ -14,10 +14,10 @@ use super::{CommunityMeeting, open_for_content, time_key, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::notifications::{MeetingChange, Notices};
 use crate::payload;
 use crate::validation;
@@ -254,7 +254,7 @@ async fn update(
     let (current, community) = run_meeting(&txn, &access, &input.meeting_id).await?;
     not_cancelled(&current)?;
     open_for_content(&community, "meetingId")?;
-    let mut change: community_meeting::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(title) = &input.title {
         change.title = Set(validation::required("title", title, 200)?);
     }
@@ -285,20 +285,7 @@ async fn update(
             20_000,
         )?);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (community_meeting::Column::Id, current.id),
-        (community_meeting::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let meeting = community_meeting::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("meetingId"))?;
+    let meeting = change.save(&txn, input.expected_version).await?;
     record(
         &txn,
         &access,
@@ -323,18 +310,9 @@ async fn cancel(
     let txn = begin_write(db(ctx)).await?;
     let (current, community) = run_meeting(&txn, &access, &input.meeting_id).await?;
     not_cancelled(&current)?;
-    let mut change: community_meeting::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     change.status = Set(MeetingStatus::Cancelled);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    let meeting = update_if_version(
-        &txn,
-        change,
-        (community_meeting::Column::Id, current.id),
-        (community_meeting::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
+    let meeting = change.save_as_read(&txn).await?;
     record(
         &txn,
         &access,
@@ -367,7 +345,7 @@ async fn record_meeting(
         )
         .into());
     }
-    let mut change: community_meeting::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, now);
     if input.notes_markdown.is_some() {
         change.notes_markdown = Set(validation::optional(
             "notesMarkdown",
@@ -379,18 +357,9 @@ async fn record_meeting(
         Some(ids) => Some(attendees(&txn, community.id, ids).await?),
         None => None,
     };
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
     // Before the attendance is replaced: a recording at the same time waits here for this
     // one and then conflicts, rather than clashing over the attendance rows.
-    let meeting = update_if_version(
-        &txn,
-        change,
-        (community_meeting::Column::Id, current.id),
-        (community_meeting::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
+    let meeting = change.save_as_read(&txn).await?;
     if let Some(people) = attendees {
         meeting_attendance::Entity::delete_many()
             .filter(meeting_attendance::Column::MeetingId.eq(current.id))

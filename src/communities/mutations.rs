@@ -7,16 +7,16 @@ use entity::enums::{
     SchoolPhase,
 };
 use entity::{community, community_member};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, Set};
 
 use super::{Community, member_school, theme_keys, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -217,7 +217,7 @@ async fn update(ctx: &Context<'_>, input: UpdateCommunityInput) -> MutationResul
         access.runs_community(&current),
         "only the community's facilitators change it",
     )?;
-    let mut change: community::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if let Some(name) = &input.name {
         change.name = Set(validation::required("name", name, 200)?);
     }
@@ -237,20 +237,7 @@ async fn update(ctx: &Context<'_>, input: UpdateCommunityInput) -> MutationResul
     if let Some(phases) = &input.phases {
         change.phases = Set(phases_json(phases));
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (community::Column::Id, current.id),
-        (community::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let community = community::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("communityId"))?;
+    let community = change.save(&txn, input.expected_version).await?;
     record(&txn, &access, "community.updated", &community).await?;
     txn.commit().await?;
     Ok(Community(community))
@@ -284,21 +271,12 @@ async fn set_status(
         .into());
     }
     let now = Utc::now();
-    let mut change: community::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, now);
     change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
     if status == CommunityStatus::Closed {
         change.closed_at = Set(Some(now));
     }
-    let community = update_if_version(
-        &txn,
-        change,
-        (community::Column::Id, current.id),
-        (community::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
+    let community = change.save_as_read(&txn).await?;
     record(
         &txn,
         &access,

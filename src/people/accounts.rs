@@ -15,10 +15,10 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::policy::allowed;
 use crate::auth::sessions;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -258,18 +258,9 @@ async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> Mutatio
     if person.status == status {
         return Ok(Person(person));
     }
-    let mut change: person::ActiveModel = person.clone().into();
+    let mut change = Change::edit(&person, Utc::now());
     change.status = Set(status);
-    change.version = Set(person.version + 1);
-    change.updated_at = Set(Utc::now());
-    let person = update_if_version(
-        &txn,
-        change,
-        (person::Column::Id, person.id),
-        (person::Column::Version, person.version),
-        MutationError::from,
-    )
-    .await?;
+    let person = change.save_as_read(&txn).await?;
     if status == PersonStatus::Disabled {
         sessions::end_all(&txn, id).await?;
     }

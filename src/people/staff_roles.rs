@@ -14,10 +14,10 @@ use super::StaffRole;
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -82,7 +82,7 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
     if current.ends_on.is_some() {
         return Err(UserError::invalid_state("staffRoleId", "this role has ended").into());
     }
-    let mut change: staff_role::ActiveModel = current.clone().into();
+    let mut change = Change::new(&current);
     if input.job_title.is_some() {
         change.job_title = Set(validation::optional(
             "jobTitle",
@@ -96,19 +96,7 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
     if let Some(phases) = input.phases {
         change.phases = Set(serde_json::json!(distinct(phases)));
     }
-    change.version = Set(current.version + 1);
-    update_if_version(
-        &txn,
-        change,
-        (staff_role::Column::Id, current.id),
-        (staff_role::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let role = staff_role::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(not_found)?;
+    let role = change.save(&txn, input.expected_version).await?;
     audit::record(
         &txn,
         AuditEntry {

@@ -24,10 +24,10 @@ use super::{Practice, readable_practice};
 use crate::auth::policy::{Access, allowed};
 use crate::communities::theme_keys;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError, on_unique};
+use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -437,7 +437,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
             UserError::invalid_state("practiceId", "an archived practice is not edited").into(),
         );
     }
-    let mut change: practice::ActiveModel = found.clone().into();
+    let mut change = Change::edit(&found, Utc::now());
     if let Some(kind) = input.kind {
         change.kind = Set(kind);
     }
@@ -511,8 +511,6 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
             change.outcome = Set(validation::optional("outcome", Some(text), NOTE_MAX)?)
         }
     }
-    change.version = Set(found.version + 1);
-    change.updated_at = Set(Utc::now());
     let preview = apply_preview(&found, &change);
     let shared = matches!(
         found.status,
@@ -522,18 +520,7 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
         check_shareable(&preview)?;
     }
     super::adaptation::check_within_origin(&txn, &preview, "audience.visibility").await?;
-    update_if_version(
-        &txn,
-        change,
-        (practice::Column::Id, found.id),
-        (practice::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let updated = practice::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("practiceId"))?;
+    let updated = change.save(&txn, input.expected_version).await?;
     if updated.status == PracticeStatus::Published {
         keep_revision(&txn, &access, &updated).await?;
     }

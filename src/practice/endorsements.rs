@@ -11,10 +11,10 @@ use super::{PracticeEndorsement, readable_practice};
 use crate::auth::policy::allowed;
 use crate::auth::policy::practice::is_author;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError, on_unique};
+use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -185,30 +185,14 @@ async fn update(
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
     let found = own_endorsement(&txn, &access, &input.endorsement_id).await?;
-    let mut change: practice_endorsement::ActiveModel = found.clone().into();
+    let mut change = Change::edit(&found, Utc::now());
     if let Some(note) = &input.note {
         change.note = Set(validation::required("note", note, NOTE_MAX)?);
     }
     if let Some(outcome) = input.outcome {
         change.outcome = Set(outcome);
     }
-    change.version = Set(found.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (practice_endorsement::Column::Id, found.id),
-        (
-            practice_endorsement::Column::Version,
-            input.expected_version,
-        ),
-        MutationError::from,
-    )
-    .await?;
-    let updated = practice_endorsement::Entity::find_by_id(found.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("endorsementId"))?;
+    let updated = change.save(&txn, input.expected_version).await?;
     txn.commit().await?;
     Ok(PracticeEndorsement(updated))
 }

@@ -17,10 +17,10 @@ use crate::audit::{self, AuditEntry};
 use crate::auth::policy::practice::is_author;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode};
+use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
@@ -259,10 +259,8 @@ async fn change_status(
     comment: Option<String>,
 ) -> MutationResult<practice::Model> {
     let now = Utc::now();
-    let mut change: practice::ActiveModel = found.clone().into();
+    let mut change = Change::edit(&found, now);
     change.status = Set(to);
-    change.version = Set(found.version + 1);
-    change.updated_at = Set(now);
     match to {
         PracticeStatus::Published => {
             change.published_at = Set(Some(now));
@@ -279,14 +277,7 @@ async fn change_status(
     if action == PracticeAction::SentBack {
         change.review_comment = Set(comment.clone());
     }
-    let updated = update_if_version(
-        txn,
-        change,
-        (practice::Column::Id, found.id),
-        (practice::Column::Version, found.version),
-        MutationError::from,
-    )
-    .await?;
+    let updated = change.save_as_read(txn).await?;
     if to == PracticeStatus::Published {
         keep_revision(txn, access, &updated).await?;
     }

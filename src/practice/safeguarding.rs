@@ -16,9 +16,9 @@ use super::Practice;
 use super::lifecycle::{record, require_approver};
 use super::readable_practice;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode};
+use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -141,19 +141,12 @@ async fn report(ctx: &Context<'_>, input: ReportPracticeInput) -> MutationResult
     if found.taken_down_at.is_some() {
         return Err(UserError::invalid_state("practiceId", "already taken down for review").into());
     }
-    let mut change: practice::ActiveModel = found.clone().into();
+    // Not an edit by its authors: its time of last edit stays.
+    let mut change = Change::new(&found);
     change.taken_down_at = Set(Some(Utc::now()));
     change.taken_down_by_id = Set(Some(access.person_id));
     change.taken_down_reason = Set(Some(reason.clone()));
-    change.version = Set(found.version + 1);
-    let updated = update_if_version(
-        &txn,
-        change,
-        (practice::Column::Id, found.id),
-        (practice::Column::Version, found.version),
-        MutationError::from,
-    )
-    .await?;
+    let updated = change.save_as_read(&txn).await?;
     record(
         &txn,
         &access,
@@ -181,19 +174,11 @@ async fn restore(ctx: &Context<'_>, input: RestorePracticeInput) -> MutationResu
         check_shareable(&found)?;
     }
     super::adaptation::check_within_origin(&txn, &found, "practiceId").await?;
-    let mut change: practice::ActiveModel = found.clone().into();
+    let mut change = Change::new(&found);
     change.taken_down_at = Set(None);
     change.taken_down_by_id = Set(None);
     change.taken_down_reason = Set(None);
-    change.version = Set(found.version + 1);
-    let updated = update_if_version(
-        &txn,
-        change,
-        (practice::Column::Id, found.id),
-        (practice::Column::Version, found.version),
-        MutationError::from,
-    )
-    .await?;
+    let updated = change.save_as_read(&txn).await?;
     record(
         &txn,
         &access,

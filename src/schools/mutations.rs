@@ -11,7 +11,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -133,7 +133,7 @@ async fn update_school(ctx: &Context<'_>, input: UpdateSchoolInput) -> MutationR
         access.manages_school(id),
         "only the school's leaders and its alliances' admins change its record",
     )?;
-    let mut change: school::ActiveModel = current.clone().into();
+    let mut change = Change::edit(&current, Utc::now());
     if input.urn.is_some() {
         change.urn = Set(validation::urn("urn", input.urn.as_deref())?);
     }
@@ -163,20 +163,9 @@ async fn update_school(ctx: &Context<'_>, input: UpdateSchoolInput) -> MutationR
     if let Some(status) = input.status {
         change.status = Set(status);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (school::Column::Id, id),
-        (school::Column::Version, input.expected_version),
-        on_unique("urn", URN_TAKEN),
-    )
-    .await?;
-    let school = school::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("schoolId"))?;
+    let school = change
+        .save_or(&txn, input.expected_version, on_unique("urn", URN_TAKEN))
+        .await?;
     audit::record(
         &txn,
         AuditEntry {

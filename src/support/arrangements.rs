@@ -23,16 +23,16 @@ use sea_orm::{
 
 use super::requests::change_status as change_request_status;
 use super::{
-    CLOSING_NOTE_MAX, NOTE_MAX, SupportArrangement, arrangement_history, days, half_days, record,
+    Audited, CLOSING_NOTE_MAX, NOTE_MAX, Subject, SupportArrangement, audit, days, half_days,
     visible_arrangement, visible_offer, visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::communities::member_school;
 use crate::db::{begin_write, lock_row};
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::{Change, LifeCycle};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
@@ -370,7 +370,14 @@ async fn broker(
     }
     .insert(&txn)
     .await?;
-    arrangement_history(&txn, &arrangement, None, access.person_id, note.clone()).await?;
+    support_arrangement::Entity::keep_history(
+        &txn,
+        &arrangement,
+        None,
+        access.person_id,
+        note.clone(),
+    )
+    .await?;
     if request.status == SupportRequestStatus::Open {
         change_request_status(
             &txn,
@@ -390,29 +397,22 @@ async fn broker(
     Ok(SupportArrangement(arrangement))
 }
 
-async fn audit(
-    conn: &impl ConnectionTrait,
-    access: &Access,
-    action: &str,
-    arrangement: &support_arrangement::Model,
-) -> Result<(), sea_orm::DbErr> {
-    record(
-        conn,
-        access,
-        action,
-        NodeKind::SupportArrangement.id(arrangement.id),
-        arrangement.alliance_id,
-        Some(arrangement.supported_school_id),
-        serde_json::json!({
-            "request": NodeKind::SupportRequest.id(arrangement.request_id).to_string(),
-            "offer": arrangement.offer_id.map(|id| NodeKind::SupportOffer.id(id).to_string()),
-            "supportingPerson": arrangement.supporting_person_id.map(|id| NodeKind::Person.id(id).to_string()),
-            "supportingSchool": arrangement.supporting_school_id.map(|id| NodeKind::School.id(id).to_string()),
-            "days": days(arrangement.half_days_planned),
-            "status": arrangement.status,
-        }),
-    )
-    .await
+impl Audited for support_arrangement::Model {
+    fn audited(&self) -> Subject {
+        Subject {
+            id: NodeKind::SupportArrangement.id(self.id),
+            alliance: self.alliance_id,
+            school: Some(self.supported_school_id),
+            details: serde_json::json!({
+                "request": NodeKind::SupportRequest.id(self.request_id).to_string(),
+                "offer": self.offer_id.map(|id| NodeKind::SupportOffer.id(id).to_string()),
+                "supportingPerson": self.supporting_person_id.map(|id| NodeKind::Person.id(id).to_string()),
+                "supportingSchool": self.supporting_school_id.map(|id| NodeKind::School.id(id).to_string()),
+                "days": days(self.half_days_planned),
+                "status": self.status,
+            }),
+        }
+    }
 }
 
 async fn set_status(
@@ -440,34 +440,11 @@ async fn set_status(
     if !from.contains(&current.status) {
         return Err(wrong_state("arrangementId", "arrangement", current.status).into());
     }
-    let now = Utc::now();
-    let mut change: support_arrangement::ActiveModel = current.clone().into();
-    change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
+    let mut change = Change::step(&current, status, Utc::now());
     if status == SupportArrangementStatus::Completed {
         change.closing_note = Set(note.clone());
     }
-    update_if_version(
-        &txn,
-        change,
-        (support_arrangement::Column::Id, current.id),
-        (support_arrangement::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
-    let arrangement = support_arrangement::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("arrangementId"))?;
-    arrangement_history(
-        &txn,
-        &arrangement,
-        Some(current.status),
-        access.person_id,
-        note,
-    )
-    .await?;
+    let arrangement = change.save_step(&txn, access.person_id, note).await?;
     if status == SupportArrangementStatus::Cancelled {
         release(&txn, &access, &arrangement).await?;
     }

@@ -5,7 +5,25 @@
 //! Days are given and shown as `Float`s in steps of half a day, and stored as whole half
 //! days, so that capacity arithmetic is exact on every database.
 
+/// Declares the inputs of status steps of one kind of object: its id in `$id`, and a note
+/// on why, kept in its history (documented by the attributes in brackets).
+macro_rules! step_inputs {
+    ($id:ident $note:tt; $($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
+        step_inputs!(@input $id $note $(#[$doc])* $name);
+    )+};
+    (@input $id:ident [$(#[$note:meta])*] $(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(async_graphql::InputObject)]
+        pub struct $name {
+            pub $id: async_graphql::ID,
+            $(#[$note])*
+            pub note: Option<String>,
+        }
+    };
+}
+
 pub mod arrangements;
+pub mod listing;
 mod node;
 pub mod offers;
 pub mod queries;
@@ -17,17 +35,20 @@ pub use types::{SupportArrangement, SupportOffer, SupportRequest};
 
 use async_graphql::ID;
 use chrono::Utc;
-use entity::enums::SchoolPhase;
+use entity::enums::{
+    SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus,
+};
 use entity::{
     support_arrangement, support_arrangement_change, support_offer, support_offer_change,
     support_request, support_request_change,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::LifeCycle;
 
 /// Longest title of a request or offer.
 pub const TITLE_MAX: usize = 200;
@@ -135,91 +156,81 @@ pub fn wrong_state(field: &str, what: &str, status: impl std::fmt::Debug) -> Use
     )
 }
 
-/// Writes one row of a request's status history.
-pub async fn request_history(
-    conn: &impl ConnectionTrait,
-    request: &support_request::Model,
-    from: Option<entity::enums::SupportRequestStatus>,
-    by: i32,
-    note: Option<String>,
-) -> Result<(), DbErr> {
-    support_request_change::ActiveModel {
-        request_id: Set(request.id),
-        from_status: Set(from),
-        to_status: Set(request.status),
-        note: Set(note),
-        changed_by_id: Set(by),
-        changed_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
+/// Requests, offers and arrangements each keep the history of their status in a table of
+/// the same shape, keyed by the row's id in `$key`.
+macro_rules! life_cycle {
+    ($($table:ident: $status:ty, history $history:ident.$key:ident;)+) => {$(
+        impl LifeCycle for $table::Entity {
+            type Status = $status;
+
+            fn status(row: &Self::Model) -> $status {
+                row.status
+            }
+
+            fn set_status(change: &mut Self::ActiveModel, status: $status) {
+                change.status = Set(status);
+            }
+
+            async fn keep_history(
+                conn: &impl ConnectionTrait,
+                row: &Self::Model,
+                from: Option<$status>,
+                by: i32,
+                note: Option<String>,
+            ) -> Result<(), DbErr> {
+                $history::ActiveModel {
+                    $key: Set(row.id),
+                    from_status: Set(from),
+                    to_status: Set(row.status),
+                    note: Set(note),
+                    changed_by_id: Set(by),
+                    changed_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .insert(conn)
+                .await?;
+                Ok(())
+            }
+        }
+    )+};
 }
 
-/// Writes one row of an offer's status history.
-pub async fn offer_history(
-    conn: &impl ConnectionTrait,
-    offer: &support_offer::Model,
-    from: Option<entity::enums::SupportOfferStatus>,
-    by: i32,
-    note: Option<String>,
-) -> Result<(), DbErr> {
-    support_offer_change::ActiveModel {
-        offer_id: Set(offer.id),
-        from_status: Set(from),
-        to_status: Set(offer.status),
-        note: Set(note),
-        changed_by_id: Set(by),
-        changed_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
+life_cycle! {
+    support_request: SupportRequestStatus, history support_request_change.request_id;
+    support_offer: SupportOfferStatus, history support_offer_change.offer_id;
+    support_arrangement: SupportArrangementStatus, history support_arrangement_change.arrangement_id;
 }
 
-/// Writes one row of an arrangement's status history.
-pub async fn arrangement_history(
-    conn: &impl ConnectionTrait,
-    arrangement: &support_arrangement::Model,
-    from: Option<entity::enums::SupportArrangementStatus>,
-    by: i32,
-    note: Option<String>,
-) -> Result<(), DbErr> {
-    support_arrangement_change::ActiveModel {
-        arrangement_id: Set(arrangement.id),
-        from_status: Set(from),
-        to_status: Set(arrangement.status),
-        note: Set(note),
-        changed_by_id: Set(by),
-        changed_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
+/// A request, an offer or an arrangement, as the audit log keeps it.
+pub trait Audited {
+    fn audited(&self) -> Subject;
 }
 
-/// Records a change in the audit log, in the change's transaction.
-pub async fn record(
+/// What an audit entry says of the row changed.
+pub struct Subject {
+    pub id: ID,
+    pub alliance: i32,
+    pub school: Option<i32>,
+    pub details: serde_json::Value,
+}
+
+/// Records a change to `row` in the audit log, in the change's transaction.
+pub async fn audit(
     conn: &impl ConnectionTrait,
     access: &Access,
     action: &str,
-    subject: ID,
-    alliance: i32,
-    school: Option<i32>,
-    details: serde_json::Value,
+    row: &impl Audited,
 ) -> Result<(), DbErr> {
-    audit::record(
+    let subject = row.audited();
+    crate::audit::record(
         conn,
         AuditEntry {
             actor: access.person_id,
             action,
-            subject,
-            alliance: Some(alliance),
-            school,
-            details,
+            subject: subject.id,
+            alliance: Some(subject.alliance),
+            school: subject.school,
+            details: subject.details,
         },
     )
     .await

@@ -2,21 +2,21 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{MembershipStatus, SchoolPhase, SupportOfferStatus};
-use entity::{alliance_membership, staff_role, support_offer};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::enums::{SchoolPhase, SupportOfferStatus};
+use entity::{staff_role, support_offer};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
-    DESCRIPTION_MAX, NOTE_MAX, SupportOffer, TITLE_MAX, days, half_days, offer_history,
-    phases_json, record, visible_offer, wrong_state,
+    Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, visible_offer, wrong_state,
 };
-use crate::auth::policy::{Access, allowed};
-use crate::communities::{member_school, theme_keys};
+use crate::auth::policy::allowed;
+use crate::communities::member_school;
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -49,33 +49,19 @@ pub struct UpdateSupportOfferInput {
     pub offer_id: ID,
     /// The `version` the change was made from (see `SupportOffer.version`).
     pub expected_version: i32,
-    pub title: Option<String>,
-    pub description_markdown: Option<String>,
-    pub theme_ids: Option<Vec<ID>>,
-    pub phases: Option<Vec<SchoolPhase>>,
+    #[graphql(flatten)]
+    pub listing: ListingChange,
     /// New capacity, from 0.5 to 100 in steps of half a day; never below the days
     /// already committed.
     pub days_per_term: Option<f64>,
 }
 
-/// Names an offer whose status changes, and why.
-#[derive(InputObject)]
-pub struct PauseSupportOfferInput {
-    pub offer_id: ID,
-    pub note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct ResumeSupportOfferInput {
-    pub offer_id: ID,
-    pub note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct WithdrawSupportOfferInput {
-    pub offer_id: ID,
-    pub note: Option<String>,
-}
+step_inputs!(offer_id [];
+    /// Names an offer whose status changes, and why.
+    PauseSupportOfferInput,
+    ResumeSupportOfferInput,
+    WithdrawSupportOfferInput,
+);
 
 payload!(CreateSupportOfferPayload {
     offer: SupportOffer
@@ -124,14 +110,8 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: PauseSupportOfferInput,
     ) -> Result<PauseSupportOfferPayload> {
-        PauseSupportOfferPayload::run(input, |input| async move {
-            set_status(
-                ctx,
-                &input.offer_id,
-                SupportOfferStatus::Paused,
-                input.note.as_deref(),
-            )
-            .await
+        PauseSupportOfferPayload::run(input, |input| {
+            set_status(ctx, input.offer_id, SupportOfferStatus::Paused, input.note)
         })
         .await
     }
@@ -142,14 +122,8 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: ResumeSupportOfferInput,
     ) -> Result<ResumeSupportOfferPayload> {
-        ResumeSupportOfferPayload::run(input, |input| async move {
-            set_status(
-                ctx,
-                &input.offer_id,
-                SupportOfferStatus::Open,
-                input.note.as_deref(),
-            )
-            .await
+        ResumeSupportOfferPayload::run(input, |input| {
+            set_status(ctx, input.offer_id, SupportOfferStatus::Open, input.note)
         })
         .await
     }
@@ -161,14 +135,13 @@ impl SupportOfferMutation {
         ctx: &Context<'_>,
         input: WithdrawSupportOfferInput,
     ) -> Result<WithdrawSupportOfferPayload> {
-        WithdrawSupportOfferPayload::run(input, |input| async move {
+        WithdrawSupportOfferPayload::run(input, |input| {
             set_status(
                 ctx,
-                &input.offer_id,
+                input.offer_id,
                 SupportOfferStatus::Withdrawn,
-                input.note.as_deref(),
+                input.note,
             )
-            .await
         })
         .await
     }
@@ -179,11 +152,12 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
     let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
         .filter(|id| access.sees_alliance(*id))
         .ok_or_else(|| UserError::not_found("allianceId"))?;
-    let title = validation::required("title", &input.title, TITLE_MAX)?;
-    let description = validation::required(
-        "descriptionMarkdown",
+    let listing = NewListing::check(
+        alliance_id,
+        &input.title,
         &input.description_markdown,
-        DESCRIPTION_MAX,
+        &input.theme_ids,
+        &input.phases,
     )?;
     let capacity = half_days("daysPerTerm", input.days_per_term)?;
     let txn = begin_write(db(ctx)).await?;
@@ -195,19 +169,7 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
                 access.leads_school(school_id),
                 "only the school's leaders offer support on its behalf",
             )?;
-            let member = alliance_membership::Entity::find()
-                .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
-                .filter(alliance_membership::Column::SchoolId.eq(school_id))
-                .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
-                .one(&txn)
-                .await?;
-            if member.is_none() {
-                return Err(UserError::invalid_state(
-                    "schoolId",
-                    "the school is not an active member of the alliance",
-                )
-                .into());
-            }
+            require_active_member(&txn, alliance_id, school_id).await?;
             let person_id = match &input.person_id {
                 Some(person) => {
                     let person_id = decode_as(person, NodeKind::Person)
@@ -249,54 +211,34 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
             (Some(access.person_id), school)
         }
     };
-    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
-    let now = Utc::now();
     let offer = support_offer::ActiveModel {
         alliance_id: Set(alliance_id),
         person_id: Set(person_id),
         school_id: Set(school_id),
-        title: Set(title),
-        description_markdown: Set(description),
-        theme_keys: Set(themes),
-        phases: Set(phases_json(&input.phases)),
         half_days_per_term: Set(capacity),
         half_days_committed: Set(0),
         status: Set(SupportOfferStatus::Open),
-        created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    offer_history(&txn, &offer, None, access.person_id, None).await?;
-    audit(&txn, &access, "support_offer.created", &offer).await?;
+    };
+    let offer = post(&txn, &access, listing, offer, "support_offer.created").await?;
     txn.commit().await?;
     Ok(SupportOffer(offer))
 }
 
-pub(super) async fn audit(
-    conn: &impl sea_orm::ConnectionTrait,
-    access: &Access,
-    action: &str,
-    offer: &support_offer::Model,
-) -> Result<(), sea_orm::DbErr> {
-    record(
-        conn,
-        access,
-        action,
-        NodeKind::SupportOffer.id(offer.id),
-        offer.alliance_id,
-        offer.school_id,
-        serde_json::json!({
-            "title": offer.title,
-            "status": offer.status,
-            "daysPerTerm": days(offer.half_days_per_term),
-            "daysCommitted": days(offer.half_days_committed),
-        }),
-    )
-    .await
+impl Audited for support_offer::Model {
+    fn audited(&self) -> Subject {
+        Subject {
+            id: NodeKind::SupportOffer.id(self.id),
+            alliance: self.alliance_id,
+            school: self.school_id,
+            details: serde_json::json!({
+                "title": self.title,
+                "status": self.status,
+                "daysPerTerm": days(self.half_days_per_term),
+                "daysCommitted": days(self.half_days_committed),
+            }),
+        }
+    }
 }
 
 async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationResult<SupportOffer> {
@@ -310,23 +252,8 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
     if current.status == SupportOfferStatus::Withdrawn {
         return Err(wrong_state("offerId", "offer", current.status).into());
     }
-    let mut change: support_offer::ActiveModel = current.clone().into();
-    if let Some(title) = &input.title {
-        change.title = Set(validation::required("title", title, TITLE_MAX)?);
-    }
-    if let Some(description) = &input.description_markdown {
-        change.description_markdown = Set(validation::required(
-            "descriptionMarkdown",
-            description,
-            DESCRIPTION_MAX,
-        )?);
-    }
-    if let Some(ids) = &input.theme_ids {
-        change.theme_keys = Set(theme_keys(&txn, "themeIds", ids, current.alliance_id).await?);
-    }
-    if let Some(phases) = &input.phases {
-        change.phases = Set(phases_json(phases));
-    }
+    let mut change = Change::edit(&current, Utc::now());
+    change.list(input.listing.check(&txn, current.alliance_id).await?);
     if let Some(days_per_term) = input.days_per_term {
         let capacity = half_days("daysPerTerm", days_per_term)?;
         if capacity < current.half_days_committed {
@@ -341,20 +268,7 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
         }
         change.half_days_per_term = Set(capacity);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (support_offer::Column::Id, current.id),
-        (support_offer::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let offer = support_offer::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("offerId"))?;
+    let offer = change.save(&txn, input.expected_version).await?;
     audit(&txn, &access, "support_offer.updated", &offer).await?;
     txn.commit().await?;
     Ok(SupportOffer(offer))
@@ -362,14 +276,14 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
 
 async fn set_status(
     ctx: &Context<'_>,
-    id: &ID,
+    id: ID,
     status: SupportOfferStatus,
-    note: Option<&str>,
+    note: Option<String>,
 ) -> MutationResult<SupportOffer> {
     let access = access(ctx).await?;
-    let note = validation::optional("note", note, NOTE_MAX)?;
+    let note = validation::optional("note", note.as_deref(), NOTE_MAX)?;
     let txn = begin_write(db(ctx)).await?;
-    let current = visible_offer(&txn, &access, id, "offerId").await?;
+    let current = visible_offer(&txn, &access, &id, "offerId").await?;
     allowed(
         access.manages_support_offer(&current),
         "only those who made the offer change its status",
@@ -382,26 +296,9 @@ async fn set_status(
     if !from.contains(&current.status) {
         return Err(wrong_state("offerId", "offer", current.status).into());
     }
-    let now = Utc::now();
-    let mut change: support_offer::ActiveModel = current.clone().into();
-    change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
-    update_if_version(
-        &txn,
-        change,
-        (support_offer::Column::Id, current.id),
-        (support_offer::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
-    let offer = support_offer::Model {
-        status,
-        version: current.version + 1,
-        updated_at: now,
-        ..current.clone()
-    };
-    offer_history(&txn, &offer, Some(current.status), access.person_id, note).await?;
+    let offer = Change::step(&current, status, Utc::now())
+        .save_step(&txn, access.person_id, note)
+        .await?;
     let action = match status {
         SupportOfferStatus::Paused => "support_offer.paused",
         SupportOfferStatus::Open => "support_offer.resumed",

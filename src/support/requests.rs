@@ -2,21 +2,20 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
-use entity::enums::{MembershipStatus, SchoolPhase, SupportRequestStatus, SupportUrgency};
-use entity::{alliance_membership, support_request};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::enums::{SchoolPhase, SupportRequestStatus, SupportUrgency};
+use entity::support_request;
+use sea_orm::Set;
 
+use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
-    DESCRIPTION_MAX, NOTE_MAX, SupportRequest, TITLE_MAX, half_days, phases_json, record,
-    request_history, visible_request, wrong_state,
+    Audited, NOTE_MAX, Subject, SupportRequest, audit, half_days, visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
-use crate::communities::theme_keys;
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
@@ -47,28 +46,19 @@ pub struct UpdateSupportRequestInput {
     pub request_id: ID,
     /// The `version` the change was made from (see `SupportRequest.version`).
     pub expected_version: i32,
-    pub title: Option<String>,
-    pub description_markdown: Option<String>,
-    pub theme_ids: Option<Vec<ID>>,
-    pub phases: Option<Vec<SchoolPhase>>,
+    #[graphql(flatten)]
+    pub listing: ListingChange,
     pub urgency: Option<SupportUrgency>,
     /// Days of support hoped for, from 0.5 to 100 in steps of half a day.
     pub days: Option<f64>,
 }
 
-#[derive(InputObject)]
-pub struct WithdrawSupportRequestInput {
-    pub request_id: ID,
+step_inputs!(request_id [
     /// Why, kept in the request's history (at most 2,000 characters).
-    pub note: Option<String>,
-}
-
-#[derive(InputObject)]
-pub struct CloseSupportRequestInput {
-    pub request_id: ID,
-    /// Why, kept in the request's history (at most 2,000 characters).
-    pub note: Option<String>,
-}
+];
+    WithdrawSupportRequestInput,
+    CloseSupportRequestInput,
+);
 
 payload!(CreateSupportRequestPayload {
     request: SupportRequest
@@ -114,14 +104,13 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: WithdrawSupportRequestInput,
     ) -> Result<WithdrawSupportRequestPayload> {
-        WithdrawSupportRequestPayload::run(input, |input| async move {
+        WithdrawSupportRequestPayload::run(input, |input| {
             set_status(
                 ctx,
-                &input.request_id,
+                input.request_id,
                 SupportRequestStatus::Withdrawn,
-                input.note.as_deref(),
+                input.note,
             )
-            .await
         })
         .await
     }
@@ -134,14 +123,13 @@ impl SupportRequestMutation {
         ctx: &Context<'_>,
         input: CloseSupportRequestInput,
     ) -> Result<CloseSupportRequestPayload> {
-        CloseSupportRequestPayload::run(input, |input| async move {
+        CloseSupportRequestPayload::run(input, |input| {
             set_status(
                 ctx,
-                &input.request_id,
+                input.request_id,
                 SupportRequestStatus::Closed,
-                input.note.as_deref(),
+                input.note,
             )
-            .await
         })
         .await
     }
@@ -161,69 +149,38 @@ async fn create(
         access.may_post_support_request(school_id),
         "only the school's leaders post its support requests",
     )?;
-    let title = validation::required("title", &input.title, TITLE_MAX)?;
-    let description = validation::required(
-        "descriptionMarkdown",
+    let listing = NewListing::check(
+        alliance_id,
+        &input.title,
         &input.description_markdown,
-        DESCRIPTION_MAX,
+        &input.theme_ids,
+        &input.phases,
     )?;
     let half_days = half_days("days", input.days)?;
     let txn = begin_write(db(ctx)).await?;
-    let member = alliance_membership::Entity::find()
-        .filter(alliance_membership::Column::AllianceId.eq(alliance_id))
-        .filter(alliance_membership::Column::SchoolId.eq(school_id))
-        .filter(alliance_membership::Column::Status.eq(MembershipStatus::Active))
-        .one(&txn)
-        .await?;
-    if member.is_none() {
-        return Err(UserError::invalid_state(
-            "schoolId",
-            "the school is not an active member of the alliance",
-        )
-        .into());
-    }
-    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;
-    let now = Utc::now();
+    require_active_member(&txn, alliance_id, school_id).await?;
     let request = support_request::ActiveModel {
         alliance_id: Set(alliance_id),
         school_id: Set(school_id),
-        title: Set(title),
-        description_markdown: Set(description),
-        theme_keys: Set(themes),
-        phases: Set(phases_json(&input.phases)),
         urgency: Set(input.urgency),
         half_days_requested: Set(half_days),
         status: Set(SupportRequestStatus::Open),
-        created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    request_history(&txn, &request, None, access.person_id, None).await?;
-    audit(&txn, &access, "support_request.created", &request).await?;
+    };
+    let request = post(&txn, &access, listing, request, "support_request.created").await?;
     txn.commit().await?;
     Ok(SupportRequest(request))
 }
 
-pub(super) async fn audit(
-    conn: &impl sea_orm::ConnectionTrait,
-    access: &Access,
-    action: &str,
-    request: &support_request::Model,
-) -> Result<(), sea_orm::DbErr> {
-    record(
-        conn,
-        access,
-        action,
-        NodeKind::SupportRequest.id(request.id),
-        request.alliance_id,
-        Some(request.school_id),
-        serde_json::json!({ "title": request.title, "status": request.status }),
-    )
-    .await
+impl Audited for support_request::Model {
+    fn audited(&self) -> Subject {
+        Subject {
+            id: NodeKind::SupportRequest.id(self.id),
+            alliance: self.alliance_id,
+            school: Some(self.school_id),
+            details: serde_json::json!({ "title": self.title, "status": self.status }),
+        }
+    }
 }
 
 async fn update(
@@ -240,43 +197,15 @@ async fn update(
     if current.status != SupportRequestStatus::Open {
         return Err(wrong_state("requestId", "request", current.status).into());
     }
-    let mut change: support_request::ActiveModel = current.clone().into();
-    if let Some(title) = &input.title {
-        change.title = Set(validation::required("title", title, TITLE_MAX)?);
-    }
-    if let Some(description) = &input.description_markdown {
-        change.description_markdown = Set(validation::required(
-            "descriptionMarkdown",
-            description,
-            DESCRIPTION_MAX,
-        )?);
-    }
-    if let Some(ids) = &input.theme_ids {
-        change.theme_keys = Set(theme_keys(&txn, "themeIds", ids, current.alliance_id).await?);
-    }
-    if let Some(phases) = &input.phases {
-        change.phases = Set(phases_json(phases));
-    }
+    let mut change = Change::edit(&current, Utc::now());
+    change.list(input.listing.check(&txn, current.alliance_id).await?);
     if let Some(urgency) = input.urgency {
         change.urgency = Set(urgency);
     }
     if let Some(days) = input.days {
         change.half_days_requested = Set(half_days("days", days)?);
     }
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (support_request::Column::Id, current.id),
-        (support_request::Column::Version, input.expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let request = support_request::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("requestId"))?;
+    let request = change.save(&txn, input.expected_version).await?;
     audit(&txn, &access, "support_request.updated", &request).await?;
     txn.commit().await?;
     Ok(SupportRequest(request))
@@ -284,14 +213,14 @@ async fn update(
 
 async fn set_status(
     ctx: &Context<'_>,
-    id: &ID,
+    id: ID,
     status: SupportRequestStatus,
-    note: Option<&str>,
+    note: Option<String>,
 ) -> MutationResult<SupportRequest> {
     let access = access(ctx).await?;
-    let note = validation::optional("note", note, NOTE_MAX)?;
+    let note = validation::optional("note", note.as_deref(), NOTE_MAX)?;
     let txn = begin_write(db(ctx)).await?;
-    let current = visible_request(&txn, &access, id, "requestId").await?;
+    let current = visible_request(&txn, &access, &id, "requestId").await?;
     let (may, from): (bool, &[SupportRequestStatus]) = match status {
         SupportRequestStatus::Withdrawn => (
             access.manages_support_request(&current),
@@ -323,26 +252,9 @@ pub(super) async fn change_status(
     status: SupportRequestStatus,
     note: Option<String>,
 ) -> MutationResult<support_request::Model> {
-    let now = Utc::now();
-    let mut change: support_request::ActiveModel = current.clone().into();
-    change.status = Set(status);
-    change.version = Set(current.version + 1);
-    change.updated_at = Set(now);
-    update_if_version(
-        txn,
-        change,
-        (support_request::Column::Id, current.id),
-        (support_request::Column::Version, current.version),
-        MutationError::from,
-    )
-    .await?;
-    let request = support_request::Model {
-        status,
-        version: current.version + 1,
-        updated_at: now,
-        ..current.clone()
-    };
-    request_history(txn, &request, Some(current.status), access.person_id, note).await?;
+    let request = Change::step(current, status, Utc::now())
+        .save_step(txn, access.person_id, note)
+        .await?;
     let action = match status {
         SupportRequestStatus::Open => "support_request.reopened",
         SupportRequestStatus::Brokered => "support_request.brokered",

@@ -369,3 +369,18 @@ async fn ending_a_partnership_or_disabling_a_person_at_once_happens_once() {
     }
     steps.check();
 }
+
+/// A membership's steps were once written whatever its version: on PostgreSQL, requests at
+/// once each checked the row as they read it, and each suspended it again.
+#[tokio::test]
+async fn suspending_a_membership_at_once_happens_once() {
+    let w = community_world().await;
+    let membership = w.memberships[2];
+    let row = || entity::alliance_membership::Entity::find_by_id(membership).one(&w.app.db);
+    let before = row().await.unwrap().unwrap().version;
+    let input = json!({ "membershipId": gid("AllianceMembership", membership) });
+    let applied = at_once(&w.app, &w.lead.token, "suspendAllianceMembership", input).await;
+    let moved = row().await.unwrap().unwrap().version - before;
+    let entries = audited(&w.app, "alliance_membership.suspended").await;
+    assert_eq!((applied, moved, entries), (1, 1, 1));
+}

@@ -1,0 +1,71 @@
+//! The tables whose rows carry a `version`, which every change moves on by one, so that a
+//! change made from a version that is no longer current can be refused. The API writes
+//! them through `graphql::versioned::Change`; a table listed here can be written so.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{EntityTrait, Set};
+
+/// A table whose rows have an integer `id` and a `version`.
+pub trait Versioned: EntityTrait {
+    const ID: Self::Column;
+    const VERSION: Self::Column;
+
+    /// The row's id and version.
+    fn id_and_version(row: &Self::Model) -> (i32, i32);
+
+    fn set_version(change: &mut Self::ActiveModel, version: i32);
+}
+
+/// A versioned table that also keeps when a row was last edited (`updated_at`).
+pub trait Touched: Versioned {
+    fn set_updated_at(change: &mut Self::ActiveModel, at: DateTime<Utc>);
+}
+
+macro_rules! versioned {
+    ($($table:ident),+ $(,)?) => {$(
+        impl Versioned for crate::$table::Entity {
+            const ID: Self::Column = crate::$table::Column::Id;
+            const VERSION: Self::Column = crate::$table::Column::Version;
+
+            fn id_and_version(row: &Self::Model) -> (i32, i32) {
+                (row.id, row.version)
+            }
+
+            fn set_version(change: &mut Self::ActiveModel, version: i32) {
+                change.version = Set(version);
+            }
+        }
+    )+};
+}
+
+macro_rules! touched {
+    ($($table:ident),+ $(,)?) => {$(
+        versioned!($table);
+
+        impl Touched for crate::$table::Entity {
+            fn set_updated_at(change: &mut Self::ActiveModel, at: DateTime<Utc>) {
+                change.updated_at = Set(at);
+            }
+        }
+    )+};
+}
+
+touched!(
+    alliance,
+    alliance_membership,
+    community,
+    community_meeting,
+    discussion_post,
+    enquiry,
+    partnership,
+    person,
+    practice,
+    practice_endorsement,
+    school,
+    support_arrangement,
+    support_offer,
+    support_request,
+);
+
+// A staff role keeps no time of its last edit.
+versioned!(staff_role);
