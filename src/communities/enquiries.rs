@@ -8,8 +8,7 @@ use entity::{enquiry, enquiry_evidence, enquiry_stage_change};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
 use super::{
-    Enquiry, EnquiryEvidence, member_school, open_for_content, require_member, theme_keys,
-    visible_community,
+    Enquiry, EnquiryEvidence, member_school, open_for_content, require_member, visible_community,
 };
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
@@ -19,6 +18,7 @@ use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;
+use crate::themes::theme_keys;
 use crate::validation;
 
 const TEXT_MAX: usize = 20_000;

@@ -41,59 +41,6 @@ pub fn key_time(key: &str) -> Option<DateTime<Utc>> {
         .map(|time| time.with_timezone(&Utc))
 }
 
-/// Theme ids stored as `,3,14,`.
-pub fn theme_ids(keys: &str) -> Vec<i32> {
-    keys.split(',').filter_map(|key| key.parse().ok()).collect()
-}
-
-pub fn theme_key(id: i32) -> String {
-    format!(",{id},")
-}
-
-/// Reads theme ids given as input: each must be a theme of the shared taxonomy or of
-/// `alliance_id`. Returns them as stored.
-pub async fn theme_keys(
-    conn: &impl ConnectionTrait,
-    field: &str,
-    ids: &[ID],
-    alliance_id: i32,
-) -> MutationResult<String> {
-    if ids.len() > 20 {
-        return Err(UserError::invalid(field, "at most 20 themes").into());
-    }
-    let mut keys: Vec<i32> = Vec::new();
-    for id in ids {
-        let key = decode_as(id, NodeKind::Theme).ok_or_else(|| UserError::not_found(field))?;
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    }
-    if !keys.is_empty() {
-        let found = theme::Entity::find()
-            .filter(theme::Column::Id.is_in(keys.clone()))
-            .all(conn)
-            .await?;
-        let usable = found
-            .iter()
-            .filter(|t| t.alliance_id.is_none_or(|a| a == alliance_id))
-            .count();
-        if usable != keys.len() {
-            return Err(UserError::not_found(field).into());
-        }
-    }
-    Ok(if keys.is_empty() {
-        ",".into()
-    } else {
-        format!(
-            ",{},",
-            keys.iter()
-                .map(i32::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        )
-    })
-}
-
 /// The community named by input `field`, if the caller sees it; otherwise a `NOT_FOUND`
 /// user error, as if it did not exist.
 pub async fn visible_community(

@@ -14,7 +14,6 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::discussion_host::Host;
-use super::theme_ids;
 use crate::alliances::Alliance;
 use crate::alliances::visible_alliance;
 use crate::auth::policy;
@@ -25,7 +24,7 @@ use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_pag
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
 use crate::people::{Person, visible_person};
 use crate::schools::School;
-use crate::themes::Theme;
+use crate::themes::{Theme, themes_of};
 
 /// A professional learning community: staff from different schools of an alliance who
 /// learn together over time around one enquiry.
@@ -66,19 +65,6 @@ crate::wraps!(
     EnquiryEvidence(enquiry_evidence::Model),
     EnquiryStageChange(enquiry_stage_change::Model)
 );
-
-/// Themes by id that the caller sees, in one batch with every other theme the request
-/// loads: an alliance's own theme tagging a public item is not shown to those who may
-/// not see that alliance.
-pub(crate) async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
-    let reader = reader(ctx).await?;
-    let themes = load_many::<theme::Entity>(ctx, &theme_ids(keys)).await?;
-    Ok(themes
-        .into_iter()
-        .filter(|theme| policy::sees_theme(reader.as_deref(), theme.alliance_id))
-        .map(Theme)
-        .collect())
-}
 
 /// The community with this id if the caller sees it, whichever object led there.
 async fn community_if_seen(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Community>> {

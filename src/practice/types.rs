@@ -19,7 +19,7 @@ use super::keys::enum_values;
 use super::{reader, reader_condition, visible_practice};
 use crate::alliances::{Alliance, Partnership};
 use crate::communities::DiscussionThread;
-use crate::communities::types::{person_of, themes_of, thread_cursor};
+use crate::communities::types::{person_of, thread_cursor};
 use crate::graphql::context::{load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_count, child_page, child_rows, sorted_child_page};
@@ -27,6 +27,7 @@ use crate::graphql::pagination::{Page, PageArgs, Sort};
 use crate::people::Person;
 use crate::schools::School;
 use crate::themes::Theme;
+use crate::themes::themes_of;
 
 /// A piece of practice a school shares: what was done, in which context, with what
 /// impact. An adaptation is a practice adapted from another for a new context.

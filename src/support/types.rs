@@ -16,7 +16,6 @@ use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
 use crate::alliances::{Alliance, visible_alliance};
 use crate::auth::policy::Access;
-use crate::communities::types::themes_of;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::ids::NodeKind;
@@ -24,7 +23,7 @@ use crate::graphql::nested::{ChildList, child_page, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::{Person, visible_person};
 use crate::schools::School;
-use crate::themes::Theme;
+use crate::themes::{Theme, themes_of};
 
 /// A school's need for support, posted within one alliance.
 pub struct SupportRequest(pub support_request::Model);
