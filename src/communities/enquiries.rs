@@ -7,9 +7,7 @@ use entity::enums::EnquiryStage;
 use entity::{enquiry, enquiry_evidence, enquiry_stage_change};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
-use super::{
-    Enquiry, EnquiryEvidence, member_school, open_for_content, require_member, visible_community,
-};
+use super::{Enquiry, EnquiryEvidence, open_for_content, require_member, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -18,6 +16,7 @@ use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;
+use crate::people::member_school;
 use crate::themes::theme_keys;
 use crate::validation;
 

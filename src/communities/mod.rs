@@ -21,10 +21,9 @@ pub use types::{
 
 use async_graphql::ID;
 use chrono::{DateTime, SecondsFormat, Utc};
-use entity::enums::{CommunityMembershipStatus, CommunityStatus, MembershipStatus};
-use entity::{alliance_membership, alliance_role, community, staff_role, theme};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::community;
+use entity::enums::{CommunityMembershipStatus, CommunityStatus};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
@@ -64,43 +63,6 @@ pub fn open_for_content(community: &community::Model, field: &str) -> MutationRe
         return Err(UserError::invalid_state(field, "the community is closed").into());
     }
     Ok(())
-}
-
-/// The school a person takes part from in an alliance's communities: the first of their
-/// current schools that is an active member. `Ok(None)` when they take part through an
-/// alliance role alone; `Err(())` when they do not take part in the alliance at all.
-pub async fn member_school(
-    conn: &impl ConnectionTrait,
-    person_id: i32,
-    alliance_id: i32,
-) -> Result<Result<Option<i32>, ()>, sea_orm::DbErr> {
-    let active_schools = Query::select()
-        .column(alliance_membership::Column::SchoolId)
-        .from(alliance_membership::Entity)
-        .and_where(alliance_membership::Column::AllianceId.eq(alliance_id))
-        .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
-        .to_owned();
-    let school = staff_role::Entity::find()
-        .select_only()
-        .column(staff_role::Column::SchoolId)
-        .filter(staff_role::Column::PersonId.eq(person_id))
-        .filter(staff_role::Column::EndsOn.is_null())
-        .filter(staff_role::Column::SchoolId.in_subquery(active_schools))
-        .order_by_asc(staff_role::Column::SchoolId)
-        .into_tuple::<i32>()
-        .one(conn)
-        .await?;
-    if school.is_some() {
-        return Ok(Ok(school));
-    }
-    let in_role = alliance_role::Entity::find()
-        .filter(alliance_role::Column::PersonId.eq(person_id))
-        .filter(alliance_role::Column::AllianceId.eq(alliance_id))
-        .filter(alliance_role::Column::EndsOn.is_null())
-        .one(conn)
-        .await?
-        .is_some();
-    Ok(if in_role { Ok(None) } else { Err(()) })
 }
 
 /// The caller's active membership of a community, needed to contribute to it.

@@ -8,7 +8,7 @@ use entity::enums::{
 };
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
-    enquiry_stage_change, meeting_attendance, school, theme,
+    enquiry_stage_change, meeting_attendance,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
@@ -16,14 +16,13 @@ use sea_orm::sea_query::Condition;
 use super::discussion_host::Host;
 use crate::alliances::Alliance;
 use crate::alliances::visible_alliance;
-use crate::auth::policy;
 use crate::errors::{ApiError, ApiResult};
-use crate::graphql::context::{access, db, load, load_many, load_required, reader};
+use crate::graphql::context::{access, db, load};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
-use crate::people::{Person, visible_person};
-use crate::schools::School;
+use crate::people::{Person, person_of};
+use crate::schools::{School, school_of};
 use crate::themes::{Theme, themes_of};
 
 /// A professional learning community: staff from different schools of an alliance who
@@ -104,22 +103,6 @@ where
         .into_iter()
         .next()
         .ok_or(ApiError::NotFound)
-}
-
-pub(crate) async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
-    match id {
-        Some(id) => Ok(Some(School(
-            load_required::<school::Entity>(ctx, id).await?,
-        ))),
-        None => Ok(None),
-    }
-}
-
-pub(crate) async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
-    match id {
-        Some(id) => Ok(visible_person(ctx, id).await?),
-        None => Ok(None),
-    }
 }
 
 /// Narrows a community's members.

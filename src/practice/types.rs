@@ -19,12 +19,13 @@ use super::keys::enum_values;
 use super::{reader, reader_condition, visible_practice};
 use crate::alliances::{Alliance, Partnership};
 use crate::communities::DiscussionThread;
-use crate::communities::types::{person_of, thread_cursor};
+use crate::communities::types::thread_cursor;
 use crate::graphql::context::{load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_count, child_page, child_rows, sorted_child_page};
 use crate::graphql::pagination::{Page, PageArgs, Sort};
 use crate::people::Person;
+use crate::people::person_of;
 use crate::schools::School;
 use crate::themes::Theme;
 use crate::themes::themes_of;
@@ -409,7 +410,7 @@ impl PracticeAuthor {
     }
     /// The school they wrote from.
     async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        crate::communities::types::school_of(ctx, self.0.school_id).await
+        crate::schools::school_of(ctx, self.0.school_id).await
     }
     /// The author who first wrote it (others are co-authors).
     async fn is_lead(&self) -> bool {

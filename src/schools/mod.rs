@@ -4,4 +4,4 @@ pub mod mutations;
 pub mod queries;
 pub mod types;
 
-pub use types::School;
+pub use types::{School, school_of};

@@ -11,13 +11,13 @@ use super::{
     phases_json, record, visible_offer, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
-use crate::communities::member_school;
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;
+use crate::people::member_school;
 use crate::themes::theme_keys;
 use crate::validation;
 
