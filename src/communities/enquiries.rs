@@ -129,7 +129,7 @@ async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<En
             let community = visible_community(&txn, &access, id, "communityId").await?;
             require_member(&access, &community)?;
             open_for_content(&community, "communityId")?;
-            let school = super::discussion::author_school(&txn, &access, community.id).await?;
+            let school = super::sharing_school(&txn, &access, community.id).await?;
             (community.alliance_id, Some(community.id), school)
         }
         (None, Some(id)) => {
@@ -326,7 +326,7 @@ async fn add_evidence(
         Some(community) => {
             require_member(&access, community)?;
             open_for_content(community, "enquiryId")?;
-            super::discussion::author_school(&txn, &access, community.id).await?
+            super::sharing_school(&txn, &access, community.id).await?
         }
         None => {
             allowed(

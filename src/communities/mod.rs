@@ -1,9 +1,9 @@
 //! Professional learning communities: staff from different schools of an alliance who
-//! learn together over time. Members, school consent to share, meetings, discussion,
-//! enquiry cycles, and the views a CPD lead watches them through.
+//! learn together over time. Members, school consent to share, meetings, discussion (the
+//! community hosts one: `discussion_host`), enquiry cycles, and the views a CPD lead
+//! watches them through.
 
 pub mod consent;
-pub mod discussion;
 pub mod discussion_host;
 pub mod enquiries;
 pub mod meetings;
@@ -14,31 +14,16 @@ pub mod queries;
 pub mod types;
 pub mod views;
 
-pub use types::{
-    Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
-    EnquiryEvidence,
-};
+pub use types::{Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence};
 
 use async_graphql::ID;
-use chrono::{DateTime, SecondsFormat, Utc};
-use entity::community;
 use entity::enums::{CommunityMembershipStatus, CommunityStatus};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use entity::{community, community_member};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
-
-/// A time as fixed-width RFC 3339 (microseconds, `Z`), which sorts as text in time order.
-pub fn time_key(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-pub fn key_time(key: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(key)
-        .ok()
-        .map(|time| time.with_timezone(&Utc))
-}
 
 /// The community named by input `field`, if the caller sees it; otherwise a `NOT_FOUND`
 /// user error, as if it did not exist.
@@ -63,6 +48,21 @@ pub fn open_for_content(community: &community::Model, field: &str) -> MutationRe
         return Err(UserError::invalid_state(field, "the community is closed").into());
     }
     Ok(())
+}
+
+/// The school a member shares from (in discussion, in enquiries): the one recorded on
+/// their membership.
+pub async fn sharing_school(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    community_id: i32,
+) -> Result<Option<i32>, DbErr> {
+    Ok(community_member::Entity::find()
+        .filter(community_member::Column::CommunityId.eq(community_id))
+        .filter(community_member::Column::PersonId.eq(access.person_id))
+        .one(conn)
+        .await?
+        .and_then(|m| m.school_id))
 }
 
 /// The caller's active membership of a community, needed to contribute to it.

@@ -3,16 +3,10 @@
 
 use async_graphql::Context;
 use entity::enums::CommunityMembershipStatus;
-use entity::{
-    community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
-};
-use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{community, community_meeting, community_member, enquiry, enquiry_evidence};
+use sea_orm::{EntityTrait, QueryFilter};
 
-use super::{
-    Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
-    EnquiryEvidence,
-};
+use super::{Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence};
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, db, load};
 use crate::graphql::ids::NodeKind;
@@ -46,26 +40,6 @@ pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<O
                 .await?
                 .is_some_and(|c| access.sees_community(&c) && access.reads_community(&c));
             visible.then_some(Node::CommunityMeeting(CommunityMeeting(row)))
-        }
-        NodeKind::DiscussionThread | NodeKind::DiscussionReply => {
-            let thread = kind == NodeKind::DiscussionThread;
-            discussion_post::Entity::find_by_id(key)
-                .filter(if thread {
-                    Condition::all()
-                        .add(access.post_condition())
-                        .add(discussion_post::Column::ThreadId.is_null())
-                } else {
-                    access.reply_condition()
-                })
-                .one(db(ctx))
-                .await?
-                .map(|row| {
-                    if thread {
-                        Node::DiscussionThread(DiscussionThread(row))
-                    } else {
-                        Node::DiscussionReply(DiscussionReply(row))
-                    }
-                })
         }
         NodeKind::Enquiry => enquiry::Entity::find_by_id(key)
             .filter(access.enquiry_condition())

@@ -4,8 +4,8 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::{
-    EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus, PracticeVisibility,
-    SchoolPhase, Subject,
+    DiscussionHostKind, EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus,
+    PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
     alliance, discussion_post, partnership, practice, practice_author, practice_endorsement,
@@ -18,8 +18,7 @@ use super::adaptation::{PracticeLineage, lineage_of};
 use super::keys::enum_values;
 use super::{reader, reader_condition, visible_practice};
 use crate::alliances::{Alliance, Partnership};
-use crate::communities::DiscussionThread;
-use crate::communities::types::thread_cursor;
+use crate::discussion::{DiscussionThread, thread_cursor};
 use crate::graphql::context::{load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_count, child_page, child_rows, sorted_child_page};
@@ -297,8 +296,9 @@ impl Practice {
         let access = crate::graphql::context::access(ctx).await?;
         let list = ChildList::<discussion_post::Entity> {
             parent: self.0.id,
-            parent_column: discussion_post::Column::PracticeId,
+            parent_column: discussion_post::Column::HostId,
             condition: Condition::all()
+                .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Practice))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
             fingerprint: "practice.comment_threads".into(),

@@ -9,10 +9,10 @@ use entity::{
 
 use crate::alliances::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 use crate::communities::{
-    Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
-    EnquiryEvidence,
+    Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence,
 };
 use crate::config::MAX_PAGE_SIZE;
+use crate::discussion::{DiscussionReply, DiscussionThread};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load};
 use crate::graphql::ids::{NodeKind, decode};
@@ -79,11 +79,12 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
             .await?
             .filter(|row| access.sees_alliance(row.alliance_id))
             .map(|row| Node::AllianceRole(AllianceRole(row))),
+        NodeKind::DiscussionReply | NodeKind::DiscussionThread => {
+            crate::discussion::node::resolve(ctx, kind, key).await?
+        }
         NodeKind::Community
         | NodeKind::CommunityMeeting
         | NodeKind::CommunityMembership
-        | NodeKind::DiscussionReply
-        | NodeKind::DiscussionThread
         | NodeKind::Enquiry
         | NodeKind::EnquiryEvidence => crate::communities::node::resolve(ctx, kind, key).await?,
         NodeKind::Invitation => managed_invitation(ctx, key).await?.map(Node::Invitation),
