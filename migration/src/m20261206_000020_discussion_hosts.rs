@@ -141,6 +141,11 @@ async fn up_sqlite(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
     // schema and refuse the new table's indexes as existing.
     let backend = DbBackend::Sqlite;
     let batch = [
+        // Dropping the old table deletes its rows first, which SQLite refuses while its
+        // replies name their threads; the copy keeps every reference, and checks are
+        // back on as soon as the old table is gone (as SQLite's guide to altering a
+        // table says).
+        "PRAGMA foreign_keys = OFF".into(),
         backend
             .build(&discussion_table(DiscussionPostNew::Table))
             .sql,
@@ -155,6 +160,7 @@ async fn up_sqlite(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         ),
         "DROP TABLE discussion_post".into(),
         "ALTER TABLE discussion_post_new RENAME TO discussion_post".into(),
+        "PRAGMA foreign_keys = ON".into(),
         backend.build(&thread_index()).sql,
         backend.build(&host_index()).sql,
     ];
