@@ -232,7 +232,6 @@ impl Community {
             parent: self.0.id,
             parent_column: community_member::Column::CommunityId,
             condition,
-            fingerprint: format!("community.memberships {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -258,7 +257,6 @@ impl Community {
             parent_column: community_meeting::Column::CommunityId,
             condition: condition
                 .add(access.readable_condition(community_meeting::Column::CommunityId)),
-            fingerprint: format!("community.meetings {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(sorted_child_page(ctx, list, sort, &args, meeting_cursor).await?)
@@ -282,7 +280,6 @@ impl Community {
                 .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Community))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
-            fingerprint: "community.threads".into(),
         };
         let sort = Sort {
             column: Some(discussion_post::Column::ActivityKey),
@@ -314,7 +311,6 @@ impl Community {
             parent: self.0.id,
             parent_column: enquiry::Column::CommunityId,
             condition,
-            fingerprint: format!("community.enquiries {stages:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -412,7 +408,6 @@ impl CommunityMeeting {
             parent: self.0.id,
             parent_column: meeting_attendance::Column::MeetingId,
             condition: Condition::all(),
-            fingerprint: "meeting.attendance".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -498,7 +493,6 @@ impl Enquiry {
             parent: self.0.id,
             parent_column: enquiry_evidence::Column::EnquiryId,
             condition: access.evidence_condition(),
-            fingerprint: "enquiry.evidence".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -509,7 +503,6 @@ impl Enquiry {
             parent: self.0.id,
             parent_column: enquiry_stage_change::Column::EnquiryId,
             condition: Condition::all(),
-            fingerprint: "enquiry.stages".into(),
         };
         Ok(child_rows(ctx, list)
             .await?

@@ -138,7 +138,6 @@ impl DiscussionThread {
             parent: self.0.id,
             parent_column: discussion_post::Column::ThreadId,
             condition: access.post_condition(),
-            fingerprint: "thread.replies".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)

@@ -23,7 +23,6 @@ where
         parent: id,
         parent_column: column,
         condition,
-        fingerprint: format!("readable {}", std::any::type_name::<E>()),
     };
     child_rows(ctx, list)
         .await?

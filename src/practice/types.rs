@@ -91,7 +91,6 @@ async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_
         parent: practice_id,
         parent_column: practice_author::Column::PracticeId,
         condition: Condition::all(),
-        fingerprint: "practice.authors".into(),
     };
     Ok(child_rows(ctx, list).await?)
 }
@@ -205,7 +204,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice::Column::AdaptedFromId,
             condition: reader_condition(ctx).await?,
-            fingerprint: "practice.adaptations".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -242,7 +240,6 @@ impl Practice {
                         .is_in([PracticeStatus::Published, PracticeStatus::Archived]),
                 )
                 .add(practice::Column::TakenDownAt.is_null()),
-            fingerprint: "practice.adaptation_count".into(),
         };
         Ok(i32::try_from(child_count(ctx, list).await?).unwrap_or(i32::MAX))
     }
@@ -260,7 +257,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice_endorsement::Column::PracticeId,
             condition: Condition::all(),
-            fingerprint: "practice.endorsements".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -275,7 +271,6 @@ impl Practice {
             parent_column: practice_endorsement::Column::PracticeId,
             condition: Condition::all()
                 .add(practice_endorsement::Column::PersonId.eq(access.person_id)),
-            fingerprint: format!("practice.viewer_endorsement.{}", access.person_id),
         };
         Ok(child_rows(ctx, list)
             .await?
@@ -301,7 +296,6 @@ impl Practice {
                 .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Practice))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
-            fingerprint: "practice.comment_threads".into(),
         };
         let sort = Sort {
             column: Some(discussion_post::Column::ActivityKey),
@@ -321,7 +315,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice_revision::Column::PracticeId,
             condition: Condition::all(),
-            fingerprint: "practice.revisions".into(),
         };
         let mut rows = child_rows(ctx, list).await?;
         rows.reverse();
@@ -337,7 +330,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice_event::Column::PracticeId,
             condition: Condition::all(),
-            fingerprint: "practice.history".into(),
         };
         Ok(child_rows(ctx, list)
             .await?

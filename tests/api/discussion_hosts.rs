@@ -115,5 +115,8 @@ async fn migrating_keeps_each_posts_host() {
             "DELETE FROM discussion_post WHERE id = 10",
         ))
         .await;
-    assert!(deleting_a_thread.is_err(), "a reply still refers to its thread");
+    assert!(
+        deleting_a_thread.is_err(),
+        "a reply still refers to its thread"
+    );
 }
