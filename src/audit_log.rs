@@ -9,11 +9,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use trellis_macros::connections;
 
 use crate::auth::policy::audit::reads_practice_comment;
-use crate::communities::types::person_of;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, root_page};
 use crate::people::Person;
+use crate::people::person_of;
 use crate::validation::search_text;
 
 /// One recorded change of access or of shared content.

@@ -1,14 +1,17 @@
 use sea_orm::entity::prelude::*;
 
-/// A thread (no `thread_id`) or a reply in a discussion: a community's, or the comments
-/// on a practice. Exactly one of `community_id` and `practice_id` is set.
+use crate::enums::DiscussionHostKind;
+
+/// A thread (no `thread_id`) or a reply in a discussion: a community's, the comments on a
+/// practice, or another host's, named by `host_kind` and `host_id`.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "discussion_post")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub community_id: Option<i32>,
-    pub practice_id: Option<i32>,
+    pub host_kind: DiscussionHostKind,
+    /// The id of the host (a community, a practice), of the kind `host_kind` says.
+    pub host_id: i32,
     /// The thread a reply belongs to; `None` for a thread.
     pub thread_id: Option<i32>,
     pub author_id: i32,

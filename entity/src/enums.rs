@@ -414,3 +414,15 @@ string_enum!(
         Cancelled = "CANCELLED",
     }
 );
+
+string_enum!(
+    /// What a discussion lives on: the kind of its host, whose id is `host_id`. Each
+    /// domain that hosts discussion adds its kind here and declares its rules in its own
+    /// `discussion_host` (see `src/discussion/host.rs`).
+    DiscussionHostKind {
+        /// A community's discussion.
+        Community = "COMMUNITY",
+        /// The comment threads on a practice.
+        Practice = "PRACTICE",
+    }
+);

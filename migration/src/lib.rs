@@ -11,6 +11,7 @@ mod m20261123_000006_practice_search;
 mod m20261202_000007_practice_search_storage;
 mod m20261206_000010_adaptation_ancestors_audit_subjects;
 mod m20261206_000013_invitation_upkeep_versions_declined;
+mod m20261206_000020_discussion_hosts;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_practice_search_storage::Migration),
             Box::new(m20261206_000010_adaptation_ancestors_audit_subjects::Migration),
             Box::new(m20261206_000013_invitation_upkeep_versions_declined::Migration),
+            Box::new(m20261206_000020_discussion_hosts::Migration),
         ]
     }
 }

@@ -24,6 +24,7 @@ use super::SignedIn;
 
 pub mod audit;
 mod communities;
+pub mod discussion;
 mod invitations;
 pub mod practice;
 mod support;

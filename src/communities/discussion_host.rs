@@ -1,134 +1,131 @@
-//! Where a discussion lives: a community, or a practice (its comment threads). The
-//! discussion mechanism is the same for both; the host decides who posts, who moderates,
-//! and which school a post speaks for.
+//! A community hosts a discussion: its active members post while it is open, each post
+//! speaks for the school on the author's membership, and its facilitators moderate.
+//! Threads start here (`startDiscussionThread`); everything after is the discussion's.
 
-use entity::enums::PracticeStatus;
-use entity::{community, discussion_post, practice};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_trait::async_trait;
+use entity::community;
+use entity::enums::DiscussionHostKind;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait};
 
-use super::discussion::author_school;
-use super::{open_for_content, require_member};
+use super::{open_for_content, require_member, sharing_school, visible_community};
 use crate::auth::policy::Access;
-use crate::auth::policy::practice::is_author;
-use crate::errors::{MutationResult, UserError};
+use crate::auth::policy::discussion::Moderators;
+use crate::db::begin_write;
+use crate::discussion::DiscussionThread;
+use crate::discussion::host::Host;
+use crate::discussion::mutations::{BODY_MAX, start_thread};
+use crate::errors::MutationResult;
+use crate::graphql::context::{access, db};
 use crate::graphql::ids::NodeKind;
+use crate::payload;
+use crate::validation;
 
-pub enum Host {
-    Community(community::Model),
-    Practice(Box<practice::Model>),
+pub struct CommunityHost(pub community::Model);
+
+/// The community with this id as a host, if the caller sees it.
+pub async fn seen_host(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: i32,
+) -> Result<Option<Box<dyn Host>>, DbErr> {
+    Ok(community::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .filter(|c| access.sees_community(c))
+        .map(|c| Box::new(CommunityHost(c)) as Box<dyn Host>))
 }
 
-impl Host {
-    /// The host of a post, if the caller sees it.
-    pub async fn of_post(
-        conn: &impl ConnectionTrait,
-        access: &Access,
-        post: &discussion_post::Model,
-    ) -> Result<Option<Self>, DbErr> {
-        if let Some(id) = post.community_id {
-            return Ok(community::Entity::find_by_id(id)
-                .one(conn)
-                .await?
-                .filter(|c| access.sees_community(c))
-                .map(Self::Community));
-        }
-        let Some(id) = post.practice_id else {
-            return Ok(None);
-        };
-        Ok(practice::Entity::find_by_id(id)
-            .filter(access.practice_condition())
-            .one(conn)
-            .await?
-            .map(|p| Self::Practice(Box::new(p))))
+#[async_trait]
+impl Host for CommunityHost {
+    fn kind(&self) -> DiscussionHostKind {
+        DiscussionHostKind::Community
     }
 
-    /// Refuses a post from someone who may not contribute here now: a community takes
-    /// posts from active members while open; a practice takes comments from its readers
-    /// while it is published.
-    pub fn check_may_post(&self, access: &Access, field: &str) -> MutationResult<()> {
-        match self {
-            Self::Community(community) => {
-                require_member(access, community)?;
-                open_for_content(community, field)
-            }
-            Self::Practice(practice) => {
-                if practice.status != PracticeStatus::Published || practice.taken_down_at.is_some()
-                {
-                    return Err(UserError::invalid_state(
-                        field,
-                        "only a published practice takes comments",
-                    )
-                    .into());
-                }
-                Ok(())
-            }
+    fn id(&self) -> i32 {
+        self.0.id
+    }
+
+    fn global_id(&self) -> ID {
+        NodeKind::Community.id(self.0.id)
+    }
+
+    fn alliance_id(&self) -> Option<i32> {
+        Some(self.0.alliance_id)
+    }
+
+    /// Active members, while the community is open.
+    fn check_may_post(&self, access: &Access, field: &str) -> MutationResult<()> {
+        require_member(access, &self.0)?;
+        open_for_content(&self.0, field)
+    }
+
+    /// A closed community's discussion stays as it was.
+    fn check_may_edit(&self, field: &str) -> MutationResult<()> {
+        open_for_content(&self.0, field)
+    }
+
+    fn moderators(&self) -> Moderators {
+        Moderators::Community {
+            community_id: self.0.id,
+            alliance_id: self.0.alliance_id,
         }
     }
 
-    /// Who pins and hides posts: a community's facilitators (and its alliance's admins);
-    /// a practice's approvers, and its authors.
-    pub async fn moderated_by(
+    /// The school recorded on the author's membership.
+    async fn author_school(
         &self,
-        conn: &impl ConnectionTrait,
-        access: &Access,
-    ) -> Result<bool, DbErr> {
-        Ok(match self {
-            Self::Community(community) => access.runs_community(community),
-            Self::Practice(practice) => {
-                access.approves_practice_of(practice.school_id)
-                    || is_author(conn, practice.id, access.person_id).await?
-            }
-        })
-    }
-
-    /// The school a new post speaks for: the one on the caller's community membership,
-    /// or, commenting on practice, the first school they work at.
-    pub async fn author_school(
-        &self,
-        conn: &impl ConnectionTrait,
+        txn: &DatabaseTransaction,
         access: &Access,
     ) -> Result<Option<i32>, DbErr> {
-        match self {
-            Self::Community(community) => author_school(conn, access, community.id).await,
-            Self::Practice(_) => Ok(access.own_schools().first().copied()),
-        }
+        sharing_school(txn, access, self.0.id).await
     }
+}
 
-    pub fn community_id(&self) -> Option<i32> {
-        match self {
-            Self::Community(community) => Some(community.id),
-            Self::Practice(_) => None,
-        }
-    }
+#[derive(InputObject)]
+pub struct StartDiscussionThreadInput {
+    pub community_id: ID,
+    pub title: String,
+    pub body_markdown: String,
+}
 
-    pub fn practice_id(&self) -> Option<i32> {
-        match self {
-            Self::Community(_) => None,
-            Self::Practice(practice) => Some(practice.id),
-        }
-    }
+payload!(StartDiscussionThreadPayload {
+    thread: DiscussionThread
+});
 
-    /// The alliance an audit entry belongs to.
-    pub fn alliance_id(&self) -> Option<i32> {
-        match self {
-            Self::Community(community) => Some(community.alliance_id),
-            Self::Practice(practice) => practice.alliance_id,
-        }
-    }
+#[derive(Default)]
+pub struct CommunityDiscussionMutation;
 
-    /// The host's global id, for audit details.
-    pub fn global_id(&self) -> String {
-        match self {
-            Self::Community(community) => NodeKind::Community.id(community.id).to_string(),
-            Self::Practice(practice) => NodeKind::Practice.id(practice.id).to_string(),
-        }
+#[Object]
+impl CommunityDiscussionMutation {
+    /// Starts a thread. Active members may, while the community is not closed.
+    async fn start_discussion_thread(
+        &self,
+        ctx: &Context<'_>,
+        input: StartDiscussionThreadInput,
+    ) -> Result<StartDiscussionThreadPayload> {
+        StartDiscussionThreadPayload::run(input, |input| start(ctx, input)).await
     }
+}
 
-    /// The prefix of audit actions: `community` or `practice`.
-    pub fn audit_prefix(&self) -> &'static str {
-        match self {
-            Self::Community(_) => "community",
-            Self::Practice(_) => "practice",
-        }
-    }
+async fn start(
+    ctx: &Context<'_>,
+    input: StartDiscussionThreadInput,
+) -> MutationResult<DiscussionThread> {
+    let access = access(ctx).await?;
+    let title = validation::required("title", &input.title, 200)?;
+    let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
+    let txn = begin_write(db(ctx)).await?;
+    let community = visible_community(&txn, &access, &input.community_id, "communityId").await?;
+    let thread = start_thread(
+        &txn,
+        &access,
+        &CommunityHost(community),
+        "communityId",
+        Some(title),
+        body,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(DiscussionThread(thread))
 }

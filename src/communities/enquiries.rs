@@ -7,10 +7,7 @@ use entity::enums::EnquiryStage;
 use entity::{enquiry, enquiry_evidence, enquiry_stage_change};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
-use super::{
-    Enquiry, EnquiryEvidence, member_school, open_for_content, require_member, theme_keys,
-    visible_community,
-};
+use super::{Enquiry, EnquiryEvidence, open_for_content, require_member, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -19,6 +16,8 @@ use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::people::member_school;
+use crate::themes::theme_keys;
 use crate::validation;
 
 const TEXT_MAX: usize = 20_000;
@@ -130,7 +129,7 @@ async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<En
             let community = visible_community(&txn, &access, id, "communityId").await?;
             require_member(&access, &community)?;
             open_for_content(&community, "communityId")?;
-            let school = super::discussion::author_school(&txn, &access, community.id).await?;
+            let school = super::sharing_school(&txn, &access, community.id).await?;
             (community.alliance_id, Some(community.id), school)
         }
         (None, Some(id)) => {
@@ -306,7 +305,7 @@ async fn add_evidence(
         Some(community) => {
             require_member(&access, community)?;
             open_for_content(community, "enquiryId")?;
-            super::discussion::author_school(&txn, &access, community.id).await?
+            super::sharing_school(&txn, &access, community.id).await?
         }
         None => {
             allowed(

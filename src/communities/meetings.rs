@@ -10,7 +10,7 @@ use sea_orm::{
     Set,
 };
 
-use super::{CommunityMeeting, open_for_content, time_key, visible_community};
+use super::{CommunityMeeting, open_for_content, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -20,6 +20,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::notifications::{MeetingChange, Notices};
 use crate::payload;
+use crate::sort_keys::time_key;
 use crate::validation;
 
 #[derive(InputObject)]

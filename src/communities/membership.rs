@@ -12,7 +12,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, Set, TryIntoModel,
 };
 
-use super::{CommunityMembership, LIVE, member_school, visible_community};
+use super::{CommunityMembership, LIVE, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -21,6 +21,7 @@ use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::notifications::Notices;
 use crate::payload;
+use crate::people::member_school;
 use crate::validation;
 
 #[derive(InputObject)]

@@ -9,7 +9,7 @@ use entity::enums::{
 use entity::{community, community_member};
 use sea_orm::{ActiveModelTrait, Set};
 
-use super::{Community, member_school, theme_keys, visible_community};
+use super::{Community, visible_community};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -18,6 +18,8 @@ use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::people::member_school;
+use crate::themes::theme_keys;
 use crate::validation;
 
 #[derive(InputObject)]

@@ -3,16 +3,10 @@
 
 use async_graphql::Context;
 use entity::enums::CommunityMembershipStatus;
-use entity::{
-    community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
-};
-use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::{community, community_meeting, community_member, enquiry, enquiry_evidence};
+use sea_orm::{EntityTrait, QueryFilter};
 
-use super::{
-    Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
-    EnquiryEvidence,
-};
+use super::{Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence};
 use crate::auth::policy::Access;
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, db, load, load_visible};
@@ -74,37 +68,6 @@ impl NodeType for CommunityMeeting {
             |access, c, _| access.sees_community(c) && access.reads_community(c),
         );
         Ok(row.await?.map(CommunityMeeting))
-    }
-}
-
-/// The discussion post with this key that meets `condition`.
-async fn post(
-    ctx: &Context<'_>,
-    key: i32,
-    condition: Condition,
-) -> ApiResult<Option<discussion_post::Model>> {
-    Ok(discussion_post::Entity::find_by_id(key)
-        .filter(condition)
-        .one(db(ctx))
-        .await?)
-}
-
-impl NodeType for DiscussionThread {
-    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        let condition = Condition::all()
-            .add(access.post_condition())
-            .add(discussion_post::Column::ThreadId.is_null());
-        Ok(post(ctx, key, condition).await?.map(DiscussionThread))
-    }
-}
-
-impl NodeType for DiscussionReply {
-    async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        let access = access(ctx).await?;
-        Ok(post(ctx, key, access.reply_condition())
-            .await?
-            .map(DiscussionReply))
     }
 }
 

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use trellis_macros::connections;
 
 use super::types::{EnquiryFilter, meeting_cursor};
-use super::{Community, CommunityMeeting, CommunityMembership, Enquiry, theme_key};
+use super::{Community, CommunityMeeting, CommunityMembership, Enquiry};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy;
 use crate::errors::ApiResult;
@@ -20,6 +20,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
     NameOrder, Page, PageArgs, Sort, contains_text, id_cursor, root_page,
 };
+use crate::themes::theme_key;
 use crate::validation::search_text;
 
 /// Narrows the list of communities. All given conditions must hold.

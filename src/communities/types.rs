@@ -4,29 +4,28 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
-    EnquiryStage, MeetingStatus, SchoolPhase,
+    DiscussionHostKind, EnquiryStage, MeetingStatus, SchoolPhase,
 };
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
-    enquiry_stage_change, meeting_attendance, school, theme,
+    enquiry_stage_change, meeting_attendance,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 use trellis_macros::connections;
 
-use super::discussion_host::Host;
-use super::theme_ids;
 use crate::alliances::Alliance;
 use crate::alliances::visible_alliance;
-use crate::auth::policy;
+use crate::discussion::{DiscussionThread, thread_cursor};
 use crate::errors::{ApiError, ApiResult};
-use crate::graphql::context::{access, db, load, load_many, load_required, reader};
+use crate::graphql::context::{access, load};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
-use crate::people::{Person, visible_person};
-use crate::schools::School;
-use crate::themes::Theme;
+use crate::graphql::readable::readable_row;
+use crate::people::{Person, person_of};
+use crate::schools::{School, school_of};
+use crate::themes::{Theme, themes_of};
 
 /// A professional learning community: staff from different schools of an alliance who
 /// learn together over time around one enquiry.
@@ -40,12 +39,6 @@ pub struct CommunityMeeting(pub community_meeting::Model);
 
 /// Someone who attended a meeting.
 pub struct MeetingAttendance(pub meeting_attendance::Model);
-
-/// A thread of a community's discussion.
-pub struct DiscussionThread(pub discussion_post::Model);
-
-/// A reply in a discussion thread.
-pub struct DiscussionReply(pub discussion_post::Model);
 
 /// A practitioner enquiry, run by a community or by one person.
 pub struct Enquiry(pub enquiry::Model);
@@ -61,28 +54,13 @@ crate::wraps!(
     CommunityMembership(community_member::Model),
     CommunityMeeting(community_meeting::Model),
     MeetingAttendance(meeting_attendance::Model),
-    DiscussionThread(discussion_post::Model),
-    DiscussionReply(discussion_post::Model),
     Enquiry(enquiry::Model),
     EnquiryEvidence(enquiry_evidence::Model),
     EnquiryStageChange(enquiry_stage_change::Model)
 );
 
-/// Themes by id that the caller sees, in one batch with every other theme the request
-/// loads: an alliance's own theme tagging a public item is not shown to those who may
-/// not see that alliance.
-pub(crate) async fn themes_of(ctx: &Context<'_>, keys: &str) -> Result<Vec<Theme>> {
-    let reader = reader(ctx).await?;
-    let themes = load_many::<theme::Entity>(ctx, &theme_ids(keys)).await?;
-    Ok(themes
-        .into_iter()
-        .filter(|theme| policy::sees_theme(reader.as_deref(), theme.alliance_id))
-        .map(Theme)
-        .collect())
-}
-
 /// The community with this id if the caller sees it, whichever object led there.
-async fn community_if_seen(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Community>> {
+pub(crate) async fn community_if_seen(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Community>> {
     let access = access(ctx).await?;
     Ok(load::<community::Entity>(ctx, id)
         .await?
@@ -94,46 +72,6 @@ async fn community_if_seen(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Commu
 /// checked all the same, `NOT_FOUND` should that ever not hold.
 async fn community_seen_with(ctx: &Context<'_>, id: i32) -> ApiResult<Community> {
     community_if_seen(ctx, id).await?.ok_or(ApiError::NotFound)
-}
-
-/// One row of `E` by id, if `condition` (the policy's) lets the caller read it; batched
-/// with the request's other such loads.
-async fn readable_row<E>(
-    ctx: &Context<'_>,
-    id: i32,
-    column: E::Column,
-    condition: Condition,
-) -> ApiResult<E::Model>
-where
-    E: crate::graphql::loaders::Keyed,
-    E::Model: Clone + Send + Sync,
-{
-    let list = ChildList::<E> {
-        parent: id,
-        parent_column: column,
-        condition,
-    };
-    child_rows(ctx, list)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ApiError::NotFound)
-}
-
-pub(crate) async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
-    match id {
-        Some(id) => Ok(Some(School(
-            load_required::<school::Entity>(ctx, id).await?,
-        ))),
-        None => Ok(None),
-    }
-}
-
-pub(crate) async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
-    match id {
-        Some(id) => Ok(visible_person(ctx, id).await?),
-        None => Ok(None),
-    }
 }
 
 /// Narrows a community's members.
@@ -179,7 +117,7 @@ pub struct EnquiryFilter {
 pub(super) fn meeting_condition(
     filter: &MeetingFilter,
 ) -> (Condition, Sort<community_meeting::Column>) {
-    let now = super::time_key(Utc::now());
+    let now = crate::sort_keys::time_key(Utc::now());
     let mut condition = Condition::all();
     if !filter.include_cancelled {
         condition = condition.add(community_meeting::Column::Status.eq(MeetingStatus::Scheduled));
@@ -207,13 +145,6 @@ pub(super) fn meeting_cursor(row: &community_meeting::Model) -> Cursor {
     Cursor {
         id: row.id,
         key: Some(row.starts_key.clone()),
-    }
-}
-
-pub(crate) fn thread_cursor(row: &discussion_post::Model) -> Cursor {
-    Cursor {
-        id: row.id,
-        key: Some(row.activity_key.clone()),
     }
 }
 
@@ -328,8 +259,9 @@ impl Community {
         let access = access(ctx).await?;
         let list = ChildList::<discussion_post::Entity> {
             parent: self.0.id,
-            parent_column: discussion_post::Column::CommunityId,
+            parent_column: discussion_post::Column::HostId,
             condition: Condition::all()
+                .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Community))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
         };
@@ -463,149 +395,6 @@ impl MeetingAttendance {
     }
     async fn recorded_at(&self) -> DateTime<Utc> {
         self.0.recorded_at
-    }
-}
-
-/// What a reader may read of a post: nothing of a deleted one; of a hidden one, only the
-/// author and those who moderate the discussion.
-async fn readable_body<'a>(
-    ctx: &Context<'_>,
-    post: &'a discussion_post::Model,
-) -> Result<Option<&'a str>> {
-    if post.deleted_at.is_some() {
-        return Ok(None);
-    }
-    if post.hidden_reason.is_some() {
-        let access = access(ctx).await?;
-        if post.author_id != access.person_id {
-            let moderates = match Host::of_post(db(ctx), &access, post).await? {
-                Some(host) => host.moderated_by(db(ctx), &access).await?,
-                None => false,
-            };
-            if !moderates {
-                return Ok(None);
-            }
-        }
-    }
-    Ok(Some(&post.body_markdown))
-}
-
-#[connections]
-#[Object]
-impl DiscussionThread {
-    pub async fn id(&self) -> ID {
-        NodeKind::DiscussionThread.id(self.0.id)
-    }
-    /// The community whose discussion this is; `null` for comments on a practice.
-    async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
-        match self.0.community_id {
-            Some(id) => Ok(community_if_seen(ctx, id).await?),
-            None => Ok(None),
-        }
-    }
-    /// The practice these comments are on; `null` in a community's discussion.
-    async fn practice(&self, ctx: &Context<'_>) -> Result<Option<crate::practice::Practice>> {
-        match self.0.practice_id {
-            Some(id) => Ok(crate::practice::visible_practice(ctx, id).await?),
-            None => Ok(None),
-        }
-    }
-    /// The author, if the caller can see them.
-    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.author_id)).await
-    }
-    /// The school the author shared from.
-    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.author_school_id).await
-    }
-    /// `null` once deleted.
-    async fn title(&self) -> Option<&str> {
-        self.0
-            .deleted_at
-            .is_none()
-            .then_some(self.0.title.as_deref().unwrap_or_default())
-    }
-    /// `null` once deleted, or when hidden (except for its author and facilitators).
-    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        readable_body(ctx, &self.0).await
-    }
-    async fn is_deleted(&self) -> bool {
-        self.0.deleted_at.is_some()
-    }
-    /// Why a facilitator hid the post, if they did.
-    async fn hidden_reason(&self) -> Option<&str> {
-        self.0.hidden_reason.as_deref()
-    }
-    async fn pinned(&self) -> bool {
-        self.0.pinned
-    }
-    /// Increases with every edit; pass it back as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-    /// When the thread or a reply to it was last posted.
-    async fn last_activity_at(&self) -> DateTime<Utc> {
-        super::key_time(&self.0.activity_key[1..]).unwrap_or(self.0.updated_at)
-    }
-    /// Replies, in the order they were posted.
-    async fn replies(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionReply>> {
-        let access = access(ctx).await?;
-        let list = ChildList::<discussion_post::Entity> {
-            parent: self.0.id,
-            parent_column: discussion_post::Column::ThreadId,
-            condition: access.post_condition(),
-        };
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
-    }
-}
-
-#[Object]
-impl DiscussionReply {
-    pub async fn id(&self) -> ID {
-        NodeKind::DiscussionReply.id(self.0.id)
-    }
-    async fn thread(&self, ctx: &Context<'_>) -> Result<DiscussionThread> {
-        let thread = self.0.thread_id.unwrap_or_default();
-        Ok(DiscussionThread(
-            readable_row::<discussion_post::Entity>(
-                ctx,
-                thread,
-                discussion_post::Column::Id,
-                access(ctx).await?.post_condition(),
-            )
-            .await?,
-        ))
-    }
-    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.author_id)).await
-    }
-    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.author_school_id).await
-    }
-    /// `null` once deleted, or when hidden (except for its author and facilitators).
-    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        readable_body(ctx, &self.0).await
-    }
-    async fn is_deleted(&self) -> bool {
-        self.0.deleted_at.is_some()
-    }
-    async fn hidden_reason(&self) -> Option<&str> {
-        self.0.hidden_reason.as_deref()
-    }
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
 }
 

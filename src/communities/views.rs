@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{Days, NaiveDate, NaiveTime, TimeZone, Utc};
-use entity::enums::{CommunityMembershipStatus, EnquiryStage, MeetingStatus};
+use entity::enums::{CommunityMembershipStatus, DiscussionHostKind, EnquiryStage, MeetingStatus};
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, school, staff_role,
 };
@@ -198,7 +198,8 @@ async fn report(
         .select_only()
         .column(discussion_post::Column::Id)
         .column(discussion_post::Column::ThreadId)
-        .filter(discussion_post::Column::CommunityId.in_subquery(of_alliance()))
+        .filter(discussion_post::Column::HostKind.eq(DiscussionHostKind::Community))
+        .filter(discussion_post::Column::HostId.in_subquery(of_alliance()))
         .filter(discussion_post::Column::CreatedAt.gte(start))
         .filter(discussion_post::Column::CreatedAt.lt(end))
         .into_tuple::<(i32, Option<i32>)>()

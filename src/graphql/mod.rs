@@ -22,4 +22,5 @@ pub mod loaders;
 pub mod nested;
 pub mod pagination;
 pub mod per_parent;
+pub mod readable;
 pub mod versioned;

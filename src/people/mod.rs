@@ -11,5 +11,5 @@ pub mod sessions;
 pub mod staff_roles;
 pub mod types;
 
-pub use places::{person_in_staff_role, visible_person};
+pub use places::{member_school, person_in_staff_role, person_of, visible_person};
 pub use types::{AllianceRole, Invitation, Person, StaffRole};

@@ -1,14 +1,18 @@
 //! Where people work now, loaded in batches: what the policy needs to decide whether a
-//! caller sees a person or their email.
+//! caller sees a person or their email; and the school a person takes part from in an
+//! alliance.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::Context;
 use async_graphql::dataloader::Loader;
-use entity::{alliance_role, person, staff_role};
+use entity::enums::MembershipStatus;
+use entity::{alliance_membership, alliance_role, person, staff_role};
 use sea_orm::sea_query::{Expr, Query, UnionType};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::Person;
 use crate::errors::ApiResult;
@@ -96,6 +100,55 @@ pub async fn visible_person(ctx: &Context<'_>, person_id: i32) -> ApiResult<Opti
     Ok(access
         .sees_person(person_id, &places.schools, &places.alliances)
         .then_some(Person(model)))
+}
+
+/// The person an optional reference names (an author, who invited, who changed), if the
+/// caller may see them.
+pub async fn person_of(
+    ctx: &Context<'_>,
+    id: Option<i32>,
+) -> async_graphql::Result<Option<Person>> {
+    match id {
+        Some(id) => Ok(visible_person(ctx, id).await?),
+        None => Ok(None),
+    }
+}
+
+/// The school a person takes part from in an alliance (its communities, its support):
+/// the first of their current schools that is an active member. `Ok(None)` when they take part through an
+/// alliance role alone; `Err(())` when they do not take part in the alliance at all.
+pub async fn member_school(
+    conn: &impl ConnectionTrait,
+    person_id: i32,
+    alliance_id: i32,
+) -> Result<Result<Option<i32>, ()>, sea_orm::DbErr> {
+    let active_schools = Query::select()
+        .column(alliance_membership::Column::SchoolId)
+        .from(alliance_membership::Entity)
+        .and_where(alliance_membership::Column::AllianceId.eq(alliance_id))
+        .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
+        .to_owned();
+    let school = staff_role::Entity::find()
+        .select_only()
+        .column(staff_role::Column::SchoolId)
+        .filter(staff_role::Column::PersonId.eq(person_id))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .filter(staff_role::Column::SchoolId.in_subquery(active_schools))
+        .order_by_asc(staff_role::Column::SchoolId)
+        .into_tuple::<i32>()
+        .one(conn)
+        .await?;
+    if school.is_some() {
+        return Ok(Ok(school));
+    }
+    let in_role = alliance_role::Entity::find()
+        .filter(alliance_role::Column::PersonId.eq(person_id))
+        .filter(alliance_role::Column::AllianceId.eq(alliance_id))
+        .filter(alliance_role::Column::EndsOn.is_null())
+        .one(conn)
+        .await?
+        .is_some();
+    Ok(if in_role { Ok(None) } else { Err(()) })
 }
 
 /// The person in a staff role, if the caller may see them. A current role's school is one

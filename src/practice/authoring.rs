@@ -22,13 +22,13 @@ use super::safeguarding::check_shareable;
 use super::types::PracticeLink;
 use super::{Practice, readable_practice};
 use crate::auth::policy::{Access, allowed};
-use crate::communities::theme_keys;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::themes::theme_keys;
 use crate::validation;
 
 pub const TITLE_MAX: usize = 200;

@@ -1,13 +1,12 @@
-//! Comments on practice are threads of the communities' discussion, hosted by the
-//! practice: replies, edits, deletion, pinning and hiding use the discussion mutations.
+//! Comments on practice are discussion threads hosted by the practice: replies, edits, deletion, pinning and hiding use the discussion mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
+use super::discussion_host::PracticeHost;
 use super::readable_practice;
-use crate::communities::DiscussionThread;
-use crate::communities::discussion::{BODY_MAX, start_thread};
-use crate::communities::discussion_host::Host;
 use crate::db::begin_write;
+use crate::discussion::DiscussionThread;
+use crate::discussion::mutations::{BODY_MAX, start_thread};
 use crate::errors::MutationResult;
 use crate::graphql::context::{access, db};
 use crate::payload;
@@ -53,7 +52,7 @@ async fn comment(
     let thread = start_thread(
         &txn,
         &access,
-        &Host::Practice(Box::new(practice)),
+        &PracticeHost(practice),
         "practiceId",
         title,
         body,

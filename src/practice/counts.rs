@@ -5,7 +5,7 @@
 //! Exact however writers overlap: every writer changes its endorsement, comment or
 //! adaptation first, then locks the practice's row and recounts (see `db::lock_row`).
 
-use entity::enums::PracticeStatus;
+use entity::enums::{DiscussionHostKind, PracticeStatus};
 use entity::{discussion_post, practice, practice_endorsement};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
@@ -47,7 +47,8 @@ pub async fn refresh(conn: &impl ConnectionTrait, practice_id: i32) -> Result<()
     let comments = Query::select()
         .expr(Func::count(Expr::col(discussion_post::Column::Id)))
         .from(discussion_post::Entity)
-        .and_where(discussion_post::Column::PracticeId.eq(practice_id))
+        .and_where(discussion_post::Column::HostKind.eq(DiscussionHostKind::Practice))
+        .and_where(discussion_post::Column::HostId.eq(practice_id))
         .and_where(discussion_post::Column::DeletedAt.is_null())
         .to_owned();
     practice::Entity::update_many()

@@ -7,6 +7,7 @@ pub mod adaptation;
 pub mod authoring;
 pub mod comments;
 pub mod counts;
+pub mod discussion_host;
 pub mod endorsements;
 pub mod keys;
 pub mod lifecycle;

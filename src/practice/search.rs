@@ -43,11 +43,11 @@ use super::Practice;
 use super::keys::{any_key, enum_key};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy::{self, practice::practice_condition};
-use crate::communities::theme_key;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::search_db;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Cursor, OrderDirection, PageArgs, Rows};
+use crate::themes::theme_key;
 use crate::validation::search_length;
 use crate::words;
 

@@ -4,8 +4,8 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::{
-    EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus, PracticeVisibility,
-    SchoolPhase, Subject,
+    DiscussionHostKind, EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus,
+    PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
     alliance, discussion_post, partnership, practice, practice_author, practice_endorsement,
@@ -19,15 +19,16 @@ use super::adaptation::{PracticeLineage, lineage_of};
 use super::keys::enum_values;
 use super::{reader, reader_condition, visible_practice};
 use crate::alliances::{Alliance, Partnership};
-use crate::communities::DiscussionThread;
-use crate::communities::types::{person_of, themes_of, thread_cursor};
+use crate::discussion::{DiscussionThread, thread_cursor};
 use crate::graphql::context::{load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_count, child_page, child_rows, sorted_child_page};
 use crate::graphql::pagination::{Page, PageArgs, Sort};
 use crate::people::Person;
+use crate::people::person_of;
 use crate::schools::School;
 use crate::themes::Theme;
+use crate::themes::themes_of;
 
 /// A piece of practice a school shares: what was done, in which context, with what
 /// impact. An adaptation is a practice adapted from another for a new context.
@@ -274,8 +275,9 @@ impl Practice {
         let access = crate::graphql::context::access(ctx).await?;
         let list = ChildList::<discussion_post::Entity> {
             parent: self.0.id,
-            parent_column: discussion_post::Column::PracticeId,
+            parent_column: discussion_post::Column::HostId,
             condition: Condition::all()
+                .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Practice))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
         };
@@ -383,7 +385,7 @@ impl PracticeAuthor {
     }
     /// The school they wrote from.
     async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        crate::communities::types::school_of(ctx, self.0.school_id).await
+        crate::schools::school_of(ctx, self.0.school_id).await
     }
     /// The author who first wrote it (others are co-authors).
     async fn is_lead(&self) -> bool {

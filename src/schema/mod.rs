@@ -14,7 +14,7 @@ use crate::alliances::partnerships::PartnershipMutation;
 use crate::alliances::queries::AllianceQuery;
 use crate::audit_log::AuditQuery;
 use crate::communities::consent::{ConsentMutation, ConsentQuery};
-use crate::communities::discussion::DiscussionMutation;
+use crate::communities::discussion_host::CommunityDiscussionMutation;
 use crate::communities::enquiries::EnquiryMutation;
 use crate::communities::meetings::MeetingMutation;
 use crate::communities::membership::CommunityMembershipMutation;
@@ -22,6 +22,7 @@ use crate::communities::mutations::CommunityMutation;
 use crate::communities::queries::CommunityQuery;
 use crate::communities::views::CommunityViewQuery;
 use crate::config::Limits;
+use crate::discussion::mutations::DiscussionMutation;
 use crate::graphql::context::Services;
 use crate::people::accounts::AccountMutation;
 use crate::people::invitation_upkeep::InvitationUpkeepMutation;
@@ -77,6 +78,7 @@ pub struct Mutation(
     CommunityMembershipMutation,
     ConsentMutation,
     MeetingMutation,
+    CommunityDiscussionMutation,
     DiscussionMutation,
     EnquiryMutation,
     PracticeAuthoringMutation,

@@ -5,10 +5,10 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::alliances::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 use crate::communities::{
-    Community, CommunityMeeting, CommunityMembership, DiscussionReply, DiscussionThread, Enquiry,
-    EnquiryEvidence,
+    Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence,
 };
 use crate::config::MAX_PAGE_SIZE;
+use crate::discussion::{DiscussionReply, DiscussionThread};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};

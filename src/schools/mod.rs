@@ -5,4 +5,4 @@ mod node;
 pub mod queries;
 pub mod types;
 
-pub use types::School;
+pub use types::{School, school_of};

@@ -8,7 +8,7 @@ use trellis_macros::connections;
 
 use crate::alliances::{AllianceMembership, PartnershipSchool};
 use crate::graphql::companion::bring;
-use crate::graphql::context::access;
+use crate::graphql::context::{access, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
@@ -19,6 +19,17 @@ use crate::people::{Invitation, StaffRole};
 pub struct School(pub school::Model);
 
 crate::wraps!(School(school::Model));
+
+/// The school an optional reference names (where an author shared from, where support
+/// comes from): schools are public register data, seen by every caller.
+pub async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
+    match id {
+        Some(id) => Ok(Some(School(
+            load_required::<school::Entity>(ctx, id).await?,
+        ))),
+        None => Ok(None),
+    }
+}
 
 /// Narrows a school's alliance memberships.
 #[derive(InputObject, Default, Debug)]

@@ -27,7 +27,6 @@ use super::{
     visible_arrangement, visible_offer, visible_request, wrong_state,
 };
 use crate::auth::policy::{Access, allowed};
-use crate::communities::member_school;
 use crate::db::{begin_write, lock_row};
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
@@ -35,6 +34,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::{Change, LifeCycle};
 use crate::notifications::Notices;
 use crate::payload;
+use crate::people::member_school;
 use crate::validation;
 
 #[derive(InputObject)]

@@ -13,9 +13,9 @@ use sea_orm::{
 
 use super::{Audited, DESCRIPTION_MAX, TITLE_MAX, audit, phases_json};
 use crate::auth::policy::Access;
-use crate::communities::theme_keys;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::versioned::LifeCycle;
+use crate::themes::theme_keys;
 use crate::validation;
 
 /// A change to what a request or an offer says; what is left out stays as it is. Its

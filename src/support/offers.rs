@@ -11,13 +11,13 @@ use super::{
     Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, visible_offer, wrong_state,
 };
 use crate::auth::policy::allowed;
-use crate::communities::member_school;
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::people::member_school;
 use crate::validation;
 
 #[derive(InputObject)]

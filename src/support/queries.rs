@@ -12,11 +12,11 @@ use super::types::SupportArrangementFilter;
 use super::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::alliances::alliance_filter_key;
 use crate::auth::policy::{self, Access};
-use crate::communities::theme_key;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::nested::{ChildList, child_page};
 use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, root_page};
+use crate::themes::theme_key;
 
 /// Narrows a list of support requests. All given conditions must hold.
 #[derive(InputObject, Default, Debug)]

@@ -42,12 +42,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::types::half_days_planned;
 use super::{SupportOffer, days, phases_of};
-use crate::communities::{Community, theme_ids, theme_key};
+use crate::communities::Community;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db, load_many};
 use crate::people::{Person, visible_person};
 use crate::practice::Practice;
 use crate::practice::keys::{any_key, enum_values};
+use crate::themes::{theme_ids, theme_key};
 use crate::words;
 
 /// How many practice items a request's suggestions consider: the most endorsed of those

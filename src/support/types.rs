@@ -17,15 +17,14 @@ use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
 use crate::alliances::{Alliance, visible_alliance};
 use crate::auth::policy::Access;
-use crate::communities::types::themes_of;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
-use crate::people::{Person, visible_person};
-use crate::schools::School;
-use crate::themes::Theme;
+use crate::people::{Person, person_of};
+use crate::schools::{School, school_of};
+use crate::themes::{Theme, themes_of};
 
 /// A school's need for support, posted within one alliance.
 pub struct SupportRequest(pub support_request::Model);
@@ -53,22 +52,6 @@ crate::wraps!(
     SupportOfferStatusChange(support_offer_change::Model),
     SupportArrangementStatusChange(support_arrangement_change::Model)
 );
-
-async fn school_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<School>> {
-    match id {
-        Some(id) => Ok(Some(School(
-            load_required::<school::Entity>(ctx, id).await?,
-        ))),
-        None => Ok(None),
-    }
-}
-
-async fn person_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Person>> {
-    match id {
-        Some(id) => Ok(visible_person(ctx, id).await?),
-        None => Ok(None),
-    }
-}
 
 /// Half days planned in arrangements of a request that were not cancelled, loaded with
 /// every other request's in one statement.

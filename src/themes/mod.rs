@@ -1,6 +1,9 @@
 //! The shared themes taxonomy, and themes alliances add for themselves.
 
+pub mod keys;
 mod node;
+
+pub use keys::{theme_ids, theme_key, theme_keys, themes_of};
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;

@@ -23,6 +23,7 @@ mod concurrent_steps;
 mod concurrent_writes;
 mod declines;
 mod demo_data;
+mod discussion_hosts;
 mod editing;
 mod hidden_filters;
 mod hostile_input;

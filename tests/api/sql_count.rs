@@ -309,7 +309,7 @@ async fn community_dataset(
     use chrono::{Duration, Utc};
     use entity::enums::{
         CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus,
-        CommunityVisibility, EnquiryStage, MeetingStatus,
+        CommunityVisibility, DiscussionHostKind, EnquiryStage, MeetingStatus,
     };
     use entity::{
         community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
@@ -421,8 +421,8 @@ async fn community_dataset(
         for t in 0..threads {
             let (author, school) = staff[t % staff.len()];
             let thread = discussion_post::ActiveModel {
-                community_id: Set(Some(community.id)),
-                practice_id: Set(None),
+                host_kind: Set(DiscussionHostKind::Community),
+                host_id: Set(community.id),
                 thread_id: Set(None),
                 author_id: Set(author),
                 author_school_id: Set(Some(school)),
@@ -444,8 +444,8 @@ async fn community_dataset(
             discussion_post::Entity::insert_many((0..replies).map(|r| {
                 let (author, school) = staff[r % staff.len()];
                 discussion_post::ActiveModel {
-                    community_id: Set(Some(community.id)),
-                    practice_id: Set(None),
+                    host_kind: Set(DiscussionHostKind::Community),
+                    host_id: Set(community.id),
                     thread_id: Set(Some(thread.id)),
                     author_id: Set(author),
                     author_school_id: Set(Some(school)),

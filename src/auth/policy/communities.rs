@@ -285,39 +285,4 @@ impl Access {
                 Column::AuthorSchoolId,
             ))
     }
-
-    /// Restricts discussion posts to those the caller reads: in a community, as its
-    /// shared contributions; on a practice, as the practice.
-    pub fn post_condition(&self) -> Condition {
-        use entity::discussion_post::Column;
-        let readable_practice = Query::select()
-            .column(entity::practice::Column::Id)
-            .from(entity::practice::Entity)
-            .cond_where(self.practice_condition())
-            .to_owned();
-        Condition::any()
-            .add(Condition::all().add(Column::CommunityId.is_not_null()).add(
-                self.shared_condition(
-                    Column::CommunityId,
-                    Column::AuthorId,
-                    Column::AuthorSchoolId,
-                ),
-            ))
-            .add(Column::PracticeId.in_subquery(readable_practice))
-    }
-
-    /// Restricts replies to those the caller reads whose thread they also read: a reply
-    /// in a thread hidden from them (its author's school withdrew consent, say) is hidden
-    /// with it.
-    pub fn reply_condition(&self) -> Condition {
-        use entity::discussion_post::{Column, Entity};
-        let readable_threads = Query::select()
-            .column(Column::Id)
-            .from(Entity)
-            .cond_where(self.post_condition())
-            .to_owned();
-        Condition::all()
-            .add(self.post_condition())
-            .add(Column::ThreadId.in_subquery(readable_threads))
-    }
 }

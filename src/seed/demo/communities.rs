@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
-    EnquiryStage, MeetingStatus, SchoolPhase,
+    DiscussionHostKind, EnquiryStage, MeetingStatus, SchoolPhase,
 };
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
@@ -14,8 +14,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
 
-use crate::communities::discussion::activity_key;
-use crate::communities::time_key;
+use crate::discussion::mutations::activity_key;
+use crate::sort_keys::time_key;
 
 struct Demo<'a> {
     name: &'a str,
@@ -217,8 +217,8 @@ async fn post(
     at: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
     Ok(discussion_post::ActiveModel {
-        community_id: Set(Some(community)),
-        practice_id: Set(None),
+        host_kind: Set(DiscussionHostKind::Community),
+        host_id: Set(community),
         thread_id: Set(thread),
         author_id: Set(author),
         author_school_id: Set(school),

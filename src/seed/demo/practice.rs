@@ -3,8 +3,8 @@
 
 use chrono::{Duration, Utc};
 use entity::enums::{
-    EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus, PracticeVisibility,
-    SchoolPhase, Subject,
+    DiscussionHostKind, EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus,
+    PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
     discussion_post, practice, practice_author, practice_endorsement, practice_event,
@@ -13,7 +13,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
 use super::communities::person_id;
-use crate::communities::discussion::activity_key;
+use crate::discussion::mutations::activity_key;
 use crate::practice::keys::enum_keys;
 
 /// The school a demo author works at: every practice author works at one.
@@ -531,8 +531,8 @@ async fn comment(
 ) -> Result<(), DbErr> {
     let author = person_id(txn, author).await?;
     discussion_post::ActiveModel {
-        community_id: Set(None),
-        practice_id: Set(Some(practice)),
+        host_kind: Set(DiscussionHostKind::Practice),
+        host_id: Set(practice),
         thread_id: Set(None),
         author_id: Set(author),
         author_school_id: Set(Some(school_of(txn, author).await?)),

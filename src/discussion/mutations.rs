@@ -1,19 +1,18 @@
-//! Discussion: threads and replies in Markdown, in a community or on a practice (its
-//! comments; see `discussion_host`). Authors edit (with a version check) and delete their
-//! own posts (a placeholder stays); moderators pin threads and hide posts with a reason.
-//! In a community only active members post, and not once it is closed.
+//! The discussion mutations every host shares: replies, edits (with a version check) and
+//! deletion of one's own posts (a placeholder stays), pinning threads and hiding posts
+//! with a reason. Each host starts its threads with a mutation of its own
+//! (`startDiscussionThread` in a community, `commentOnPractice`), through [`start_thread`].
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
 };
 
-use super::discussion_host::Host;
-use super::{DiscussionReply, DiscussionThread, open_for_content, time_key, visible_community};
+use super::host::{Host, host_of_post};
+use super::{DiscussionReply, DiscussionThread};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -22,6 +21,7 @@ use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::update_if_version;
 use crate::payload;
+use crate::sort_keys::time_key;
 use crate::validation;
 
 pub const BODY_MAX: usize = 20_000;
@@ -52,13 +52,6 @@ fn activity_since(at: DateTime<Utc>) -> SimpleExpr {
     let pinned = Expr::case(Expr::col(discussion_post::Column::Pinned).eq(true), "1").finally("0");
     let latest = Expr::case(activity_time().gt(at.clone()), activity_time()).finally(at);
     concatenated(pinned, latest.into())
-}
-
-#[derive(InputObject)]
-pub struct StartDiscussionThreadInput {
-    pub community_id: ID,
-    pub title: String,
-    pub body_markdown: String,
 }
 
 #[derive(InputObject)]
@@ -112,9 +105,6 @@ pub struct HideDiscussionReplyInput {
     pub reason: String,
 }
 
-payload!(StartDiscussionThreadPayload {
-    thread: DiscussionThread
-});
 payload!(ReplyToDiscussionThreadPayload {
     reply: DiscussionReply
 });
@@ -145,15 +135,6 @@ pub struct DiscussionMutation;
 
 #[Object]
 impl DiscussionMutation {
-    /// Starts a thread. Active members may, while the community is not closed.
-    async fn start_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: StartDiscussionThreadInput,
-    ) -> Result<StartDiscussionThreadPayload> {
-        StartDiscussionThreadPayload::run(input, |input| start(ctx, input)).await
-    }
-
     /// Replies to a thread. Active members may, while the community is not closed.
     async fn reply_to_discussion_thread(
         &self,
@@ -295,7 +276,7 @@ async fn readable_post(
     access: &Access,
     kind: Kind,
     id: &ID,
-) -> MutationResult<(discussion_post::Model, Host)> {
+) -> MutationResult<(discussion_post::Model, Box<dyn Host>)> {
     let field = kind.field();
     let node_kind = match kind {
         Kind::Thread => NodeKind::DiscussionThread,
@@ -311,39 +292,17 @@ async fn readable_post(
         .one(txn)
         .await?
         .ok_or_else(|| UserError::not_found(field))?;
-    let host = Host::of_post(txn, access, &post)
+    let host = host_of_post(txn, access, &post)
         .await?
         .ok_or_else(|| UserError::not_found(field))?;
     Ok((post, host))
-}
-
-async fn start(
-    ctx: &Context<'_>,
-    input: StartDiscussionThreadInput,
-) -> MutationResult<DiscussionThread> {
-    let access = access(ctx).await?;
-    let title = validation::required("title", &input.title, 200)?;
-    let body = validation::required("bodyMarkdown", &input.body_markdown, BODY_MAX)?;
-    let txn = begin_write(db(ctx)).await?;
-    let community = visible_community(&txn, &access, &input.community_id, "communityId").await?;
-    let thread = start_thread(
-        &txn,
-        &access,
-        &Host::Community(community),
-        "communityId",
-        Some(title),
-        body,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(DiscussionThread(thread))
 }
 
 /// Starts a thread in a host's discussion, as the caller.
 pub async fn start_thread(
     txn: &DatabaseTransaction,
     access: &Access,
-    host: &Host,
+    host: &dyn Host,
     field: &str,
     title: Option<String>,
     body: String,
@@ -352,8 +311,8 @@ pub async fn start_thread(
     let school = host.author_school(txn, access).await?;
     let now = Utc::now();
     let thread = discussion_post::ActiveModel {
-        community_id: Set(host.community_id()),
-        practice_id: Set(host.practice_id()),
+        host_kind: Set(host.kind()),
+        host_id: Set(host.id()),
         thread_id: Set(None),
         author_id: Set(access.person_id),
         author_school_id: Set(school),
@@ -375,20 +334,6 @@ pub async fn start_thread(
     Ok(thread)
 }
 
-/// The school a member shares from: the one recorded on their membership.
-pub(super) async fn author_school(
-    conn: &impl ConnectionTrait,
-    access: &Access,
-    community_id: i32,
-) -> Result<Option<i32>, sea_orm::DbErr> {
-    Ok(entity::community_member::Entity::find()
-        .filter(entity::community_member::Column::CommunityId.eq(community_id))
-        .filter(entity::community_member::Column::PersonId.eq(access.person_id))
-        .one(conn)
-        .await?
-        .and_then(|m| m.school_id))
-}
-
 async fn reply(
     ctx: &Context<'_>,
     input: ReplyToDiscussionThreadInput,
@@ -404,8 +349,8 @@ async fn reply(
     let school = host.author_school(&txn, &access).await?;
     let now = Utc::now();
     let reply = discussion_post::ActiveModel {
-        community_id: Set(host.community_id()),
-        practice_id: Set(host.practice_id()),
+        host_kind: Set(host.kind()),
+        host_id: Set(host.id()),
         thread_id: Set(Some(thread.id)),
         author_id: Set(access.person_id),
         author_school_id: Set(school),
@@ -428,7 +373,7 @@ async fn reply(
         .filter(discussion_post::Column::Id.eq(thread.id))
         .exec(&txn)
         .await?;
-    record(&txn, &access, "thread.replied", &host, &reply).await?;
+    record(&txn, &access, "thread.replied", host.as_ref(), &reply).await?;
     txn.commit().await?;
     Ok(DiscussionReply(reply))
 }
@@ -448,9 +393,7 @@ async fn edit(
         post.author_id == access.person_id,
         "only the author edits a post",
     )?;
-    if let Host::Community(community) = &host {
-        open_for_content(community, kind.field())?;
-    }
+    host.check_may_edit(kind.field())?;
     if post.deleted_at.is_some() {
         return Err(UserError::invalid_state(kind.field(), "the post was deleted").into());
     }
@@ -472,7 +415,7 @@ async fn edit(
     )
     .await?;
     let post = reload(&txn, post.id, kind).await?;
-    record(&txn, &access, "post.edited", &host, &post).await?;
+    record(&txn, &access, "post.edited", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)
 }
@@ -512,7 +455,7 @@ async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discus
         MutationError::from,
     )
     .await?;
-    record(&txn, &access, "post.deleted", &host, &post).await?;
+    record(&txn, &access, "post.deleted", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)
 }
@@ -520,10 +463,10 @@ async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discus
 async fn require_moderator(
     txn: &DatabaseTransaction,
     access: &Access,
-    host: &Host,
+    host: &dyn Host,
     what: &'static str,
 ) -> MutationResult<()> {
-    allowed(host.moderated_by(txn, access).await?, what)?;
+    allowed(access.moderates(txn, host.moderators()).await?, what)?;
     Ok(())
 }
 
@@ -537,7 +480,7 @@ async fn pin(
     require_moderator(
         &txn,
         &access,
-        &host,
+        host.as_ref(),
         "only those who moderate the discussion pin threads",
     )
     .await?;
@@ -561,7 +504,7 @@ async fn pin(
         .await?
         .pop()
         .ok_or_else(|| UserError::not_found("threadId"))?;
-    record(&txn, &access, "thread.pinned", &host, &post).await?;
+    record(&txn, &access, "thread.pinned", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)
 }
@@ -579,7 +522,7 @@ async fn hide(
     require_moderator(
         &txn,
         &access,
-        &host,
+        host.as_ref(),
         "only those who moderate the discussion hide posts",
     )
     .await?;
@@ -595,28 +538,26 @@ async fn hide(
         MutationError::from,
     )
     .await?;
-    record(&txn, &access, "post.hidden", &host, &post).await?;
+    record(&txn, &access, "post.hidden", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)
 }
 
-/// Audits a change to a post (`action` without its host's prefix), and keeps a
-/// practice's comment count in step.
+/// Audits a change to a post (`action` without its host's prefix: `community.`,
+/// `practice.`), and lets the host keep what it derives from its posts in step.
 async fn record(
     txn: &DatabaseTransaction,
     access: &Access,
     action: &str,
-    host: &Host,
+    host: &dyn Host,
     post: &discussion_post::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    if let Some(practice) = host.practice_id() {
-        crate::practice::counts::refresh(txn, practice).await?;
-    }
+    host.posts_changed(txn).await?;
     let subject = match post.thread_id {
         None => NodeKind::DiscussionThread.id(post.id),
         Some(_) => NodeKind::DiscussionReply.id(post.id),
     };
-    let action = format!("{}.{action}", host.audit_prefix());
+    let action = format!("{}.{action}", host.kind().to_value().to_lowercase());
     audit::record(
         txn,
         AuditEntry {
@@ -626,7 +567,7 @@ async fn record(
             alliance: host.alliance_id(),
             school: post.author_school_id,
             details: serde_json::json!({
-                "host": host.global_id(),
+                "host": host.global_id().to_string(),
                 "version": post.version,
             }),
         },

@@ -1,0 +1,182 @@
+//! The GraphQL types of discussion: threads and their replies, wherever they are hosted.
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::discussion_post;
+use entity::enums::DiscussionHostKind;
+use trellis_macros::connections;
+
+use super::host::host_of_post;
+use crate::communities::Community;
+use crate::communities::types::community_if_seen;
+use crate::graphql::context::{access, db};
+use crate::graphql::ids::NodeKind;
+use crate::graphql::nested::{ChildList, child_page};
+use crate::graphql::pagination::{Cursor, Page, PageArgs};
+use crate::graphql::readable::readable_row;
+use crate::people::{Person, person_of};
+use crate::practice::{Practice, visible_practice};
+use crate::schools::{School, school_of};
+use crate::sort_keys::key_time;
+
+/// A thread of a discussion: a community's, or comments on a practice.
+pub struct DiscussionThread(pub discussion_post::Model);
+
+/// A reply in a discussion thread.
+pub struct DiscussionReply(pub discussion_post::Model);
+
+crate::wraps!(
+    DiscussionThread(discussion_post::Model),
+    DiscussionReply(discussion_post::Model)
+);
+
+/// Where a thread stands in its host's list: pinned first, then by latest activity.
+pub fn thread_cursor(row: &discussion_post::Model) -> Cursor {
+    Cursor {
+        id: row.id,
+        key: Some(row.activity_key.clone()),
+    }
+}
+
+/// What a reader may read of a post: nothing of a deleted one; of a hidden one, only the
+/// author and those who moderate the discussion.
+async fn readable_body<'a>(
+    ctx: &Context<'_>,
+    post: &'a discussion_post::Model,
+) -> Result<Option<&'a str>> {
+    if post.deleted_at.is_some() {
+        return Ok(None);
+    }
+    if post.hidden_reason.is_some() {
+        let access = access(ctx).await?;
+        if post.author_id != access.person_id {
+            let moderates = match host_of_post(db(ctx), &access, post).await? {
+                Some(host) => access.moderates(db(ctx), host.moderators()).await?,
+                None => false,
+            };
+            if !moderates {
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(&post.body_markdown))
+}
+
+#[connections]
+#[Object]
+impl DiscussionThread {
+    pub async fn id(&self) -> ID {
+        NodeKind::DiscussionThread.id(self.0.id)
+    }
+    /// The community whose discussion this is; `null` for comments on a practice.
+    async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
+        match self.0.host_kind {
+            DiscussionHostKind::Community => Ok(community_if_seen(ctx, self.0.host_id).await?),
+            _ => Ok(None),
+        }
+    }
+    /// The practice these comments are on; `null` in a community's discussion.
+    async fn practice(&self, ctx: &Context<'_>) -> Result<Option<Practice>> {
+        match self.0.host_kind {
+            DiscussionHostKind::Practice => Ok(visible_practice(ctx, self.0.host_id).await?),
+            _ => Ok(None),
+        }
+    }
+    /// The author, if the caller can see them.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.author_id)).await
+    }
+    /// The school the author shared from.
+    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.author_school_id).await
+    }
+    /// `null` once deleted.
+    async fn title(&self) -> Option<&str> {
+        self.0
+            .deleted_at
+            .is_none()
+            .then_some(self.0.title.as_deref().unwrap_or_default())
+    }
+    /// `null` once deleted, or when hidden (except for its author and facilitators).
+    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        readable_body(ctx, &self.0).await
+    }
+    async fn is_deleted(&self) -> bool {
+        self.0.deleted_at.is_some()
+    }
+    /// Why a facilitator hid the post, if they did.
+    async fn hidden_reason(&self) -> Option<&str> {
+        self.0.hidden_reason.as_deref()
+    }
+    async fn pinned(&self) -> bool {
+        self.0.pinned
+    }
+    /// Increases with every edit; pass it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// When the thread or a reply to it was last posted.
+    async fn last_activity_at(&self) -> DateTime<Utc> {
+        key_time(&self.0.activity_key[1..]).unwrap_or(self.0.updated_at)
+    }
+    /// Replies, in the order they were posted.
+    async fn replies(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionReply>> {
+        let access = access(ctx).await?;
+        let list = ChildList::<discussion_post::Entity> {
+            parent: self.0.id,
+            parent_column: discussion_post::Column::ThreadId,
+            condition: access.post_condition(),
+        };
+        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+    }
+}
+
+#[Object]
+impl DiscussionReply {
+    pub async fn id(&self) -> ID {
+        NodeKind::DiscussionReply.id(self.0.id)
+    }
+    async fn thread(&self, ctx: &Context<'_>) -> Result<DiscussionThread> {
+        let thread = self.0.thread_id.unwrap_or_default();
+        Ok(DiscussionThread(
+            readable_row::<discussion_post::Entity>(
+                ctx,
+                thread,
+                discussion_post::Column::Id,
+                access(ctx).await?.post_condition(),
+            )
+            .await?,
+        ))
+    }
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        person_of(ctx, Some(self.0.author_id)).await
+    }
+    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        school_of(ctx, self.0.author_school_id).await
+    }
+    /// `null` once deleted, or when hidden (except for its author and facilitators).
+    async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        readable_body(ctx, &self.0).await
+    }
+    async fn is_deleted(&self) -> bool {
+        self.0.deleted_at.is_some()
+    }
+    async fn hidden_reason(&self) -> Option<&str> {
+        self.0.hidden_reason.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
