@@ -23,6 +23,7 @@ mod concurrent_writes;
 mod declines;
 mod demo_data;
 mod editing;
+mod golden;
 mod hidden_filters;
 mod hostile_input;
 mod http_limits;
