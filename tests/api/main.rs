@@ -25,6 +25,7 @@ mod declines;
 mod demo_data;
 mod discussion_hosts;
 mod editing;
+mod golden;
 mod hidden_filters;
 mod hostile_input;
 mod http_limits;

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::common::{PASSWORD, TestApp, gid, spawn_app_routed};
+use crate::common::{PASSWORD, TestApp, gid, skipped_unless_postgres, spawn_app_routed};
 use crate::world::headteacher;
 
 /// Longest any answer may take before the test calls it a hang. Not a measure of speed.
@@ -33,11 +33,12 @@ struct Proxy {
 
 impl Proxy {
     /// A proxy to the server `TEST_DATABASE_URL` names; `None` when the tests run on
-    /// SQLite.
-    async fn to_test_server() -> Option<Arc<Self>> {
-        let server = std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|url| !url.is_empty())?;
+    /// SQLite, where `test` is skipped (and says so).
+    async fn to_test_server(test: &str) -> Option<Arc<Self>> {
+        if skipped_unless_postgres(test) {
+            return None;
+        }
+        let server = std::env::var("TEST_DATABASE_URL").expect("a PostgreSQL server");
         let url = reqwest::Url::parse(&server).expect("a database URL");
         let target = format!(
             "{}:{}",
@@ -168,7 +169,8 @@ const SIGN_IN: &str = "mutation($e: String!, $p: String!) { signIn(input: {email
 
 #[tokio::test]
 async fn postgres_only_an_unreachable_database_answers_unavailable_then_recovers() {
-    let Some(proxy) = Proxy::to_test_server().await else {
+    let test = "postgres_only_an_unreachable_database_answers_unavailable_then_recovers";
+    let Some(proxy) = Proxy::to_test_server(test).await else {
         return;
     };
     let app = spawn_app_routed(&[], |url| proxy.route(url)).await;
@@ -229,7 +231,8 @@ async fn postgres_only_an_unreachable_database_answers_unavailable_then_recovers
 /// wait ten minutes, it still answers (`HANG` only guards against a hang).
 #[tokio::test]
 async fn postgres_only_readiness_answers_without_waiting_for_a_connection() {
-    let Some(proxy) = Proxy::to_test_server().await else {
+    let test = "postgres_only_readiness_answers_without_waiting_for_a_connection";
+    let Some(proxy) = Proxy::to_test_server(test).await else {
         return;
     };
     let app = spawn_app_routed(&["--db-acquire-timeout-ms", "600000"], |url| {
@@ -283,7 +286,8 @@ async fn backend_waiting_for_lock(admin: &DatabaseConnection) -> i32 {
 /// the server (`pg_terminate_backend`, SQLSTATE 57P01) or cut on the way.
 #[tokio::test]
 async fn postgres_only_a_connection_ended_under_a_statement_answers_unavailable() {
-    let Some(proxy) = Proxy::to_test_server().await else {
+    let test = "postgres_only_a_connection_ended_under_a_statement_answers_unavailable";
+    let Some(proxy) = Proxy::to_test_server(test).await else {
         return;
     };
     let app = Arc::new(spawn_app_routed(&[], |url| proxy.route(url)).await);

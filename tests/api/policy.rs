@@ -606,10 +606,11 @@ async fn an_alliance_lead_may_disable_a_facilitator_of_the_alliance() {
     );
 }
 
-/// A staff role ended with a date still to come stays current until then: the teacher
-/// keeps working (and seeing their alliance) until their last day.
+/// A staff role cannot be ended on a date still to come (a leader ends it on the day):
+/// the date is refused as invalid, and the role stays as it was, current, so the teacher
+/// keeps working and seeing her alliance.
 #[tokio::test]
-async fn a_role_ending_in_the_future_stays_current_until_then() {
+async fn a_staff_role_cannot_be_ended_on_a_future_date() {
     let w = world().await;
     let last_day = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string();
     let body = mutate_raw(
@@ -621,24 +622,31 @@ async fn a_role_ending_in_the_future_stays_current_until_then() {
     )
     .await;
     let payload = &body["data"]["endStaffRole"];
-    if payload["userErrors"] != json!([]) {
-        // Refusing a future date is also an honest answer.
-        assert_eq!(user_error_codes(payload), ["INVALID"], "{body:#}");
-        return;
-    }
-    assert_eq!(payload["staffRole"]["endsOn"], json!(last_day));
+    assert_eq!(user_error_codes(payload), ["INVALID"], "{body:#}");
     assert_eq!(
-        payload["staffRole"]["isCurrent"], true,
-        "a role ending next month is still current"
+        payload["userErrors"][0]["field"],
+        json!(["input", "endsOn"]),
+        "{body:#}"
+    );
+    assert_eq!(payload["staffRole"], Value::Null, "{body:#}");
+    let role = w
+        .app
+        .ok(
+            Some(&w.hal),
+            "query($id: ID!) { node(id: $id) { ... on StaffRole { endsOn isCurrent } } }",
+            json!({ "id": gid("StaffRole", w.tess_role) }),
+        )
+        .await;
+    assert_eq!(
+        role["node"],
+        json!({ "endsOn": null, "isCurrent": true }),
+        "the refused change left the role as it was"
     );
     let tess = w
         .app
         .ok(Some(&w.tess), "{ alliances { totalCount } }", json!({}))
         .await;
-    assert_eq!(
-        tess["alliances"]["totalCount"], 1,
-        "Tess still works at A1 until her last day"
-    );
+    assert_eq!(tess["alliances"]["totalCount"], 1, "Tess still works at A1");
 }
 
 // ---- reads ----

@@ -67,6 +67,21 @@ pub struct TestDatabase {
     postgres: Option<(String, String)>,
 }
 
+/// Whether a `postgres_only_` test is skipped, because the tests run on SQLite
+/// (`TEST_DATABASE_URL` names no server). A skip is said on the test run's stderr, past
+/// the harness's capture, so that a run on SQLite shows what it did not test.
+pub fn skipped_unless_postgres(test: &str) -> bool {
+    let postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|server| !server.is_empty());
+    if !postgres {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped {test}: it runs on PostgreSQL only (set TEST_DATABASE_URL)"
+        );
+    }
+    !postgres
+}
+
 pub async fn fresh_database(dir: &tempfile::TempDir) -> TestDatabase {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {
