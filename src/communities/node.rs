@@ -2,7 +2,6 @@
 //! the caller see it, exactly as the lists do.
 
 use async_graphql::Context;
-use entity::enums::CommunityMembershipStatus;
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
 };
@@ -30,12 +29,9 @@ pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<O
             let Some(row) = load::<community_member::Entity>(ctx, key).await? else {
                 return Ok(None);
             };
-            let visible = community_of(row.community_id).await?.is_some_and(|c| {
-                access.sees_community(&c)
-                    && (row.status == CommunityMembershipStatus::Active
-                        || row.person_id == access.person_id
-                        || access.runs_community(&c))
-            });
+            let visible = community_of(row.community_id)
+                .await?
+                .is_some_and(|c| access.sees_community_membership(&c, &row));
             visible.then_some(Node::CommunityMembership(CommunityMembership(row)))
         }
         NodeKind::CommunityMeeting => {
@@ -44,7 +40,7 @@ pub async fn resolve(ctx: &Context<'_>, kind: NodeKind, key: i32) -> ApiResult<O
             };
             let visible = community_of(row.community_id)
                 .await?
-                .is_some_and(|c| access.sees_community(&c) && access.reads_community(&c));
+                .is_some_and(|c| access.reads_community(&c));
             visible.then_some(Node::CommunityMeeting(CommunityMeeting(row)))
         }
         NodeKind::DiscussionThread | NodeKind::DiscussionReply => {

@@ -118,7 +118,7 @@ async fn resolve(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<Node>> {
         }
         NodeKind::Theme => load::<theme::Entity>(ctx, key)
             .await?
-            .filter(|row| row.alliance_id.is_none_or(|id| access.sees_alliance(id)))
+            .filter(|row| access.sees_theme(row.alliance_id))
             .map(|row| Node::Theme(Theme(row))),
     };
     Ok(node)
