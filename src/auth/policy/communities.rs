@@ -148,6 +148,19 @@ impl Access {
                 || self.runs_community(community))
     }
 
+    /// Restricts community memberships to those the caller sees (see
+    /// `sees_community_membership`).
+    pub fn community_membership_condition(&self) -> Condition {
+        let seen_communities = Query::select()
+            .column(community::Column::Id)
+            .from(community::Entity)
+            .cond_where(self.community_condition())
+            .to_owned();
+        Condition::all()
+            .add(self.member_list_condition())
+            .add(community_member::Column::CommunityId.in_subquery(seen_communities))
+    }
+
     /// Only active members contribute (post, start an enquiry, add evidence); platform
     /// admins too.
     pub fn contributes_to(&self, community: &community::Model) -> bool {
