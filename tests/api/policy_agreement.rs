@@ -7,7 +7,8 @@
 //! invited, communities of every kind and visibility with members in every state,
 //! support in every state) with the cases the demo lacks added: a suspended and a left
 //! membership, an ended staff role and an ended alliance role, a theme of each
-//! alliance's own, support arranged from a person alone.
+//! alliance's own, support asked and offered by a suspended school's staff and arranged
+//! from a person alone.
 //! The viewers are everyone in it (a platform admin, alliance admins and CPD leads,
 //! facilitators, the staff of every school) and, for the rules that answer anonymous
 //! callers, nobody signed in.
@@ -15,7 +16,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveDate, Utc};
-use entity::enums::{AllianceRoleKind, MembershipStatus, SupportArrangementStatus, ThemeFramework};
+use entity::enums::{
+    AllianceRoleKind, MembershipStatus, SupportArrangementStatus, SupportOfferStatus,
+    SupportRequestStatus, SupportUrgency, ThemeFramework,
+};
 use entity::{
     alliance, alliance_membership, alliance_role, community, community_meeting, community_member,
     person, school, staff_role, support_arrangement, support_offer, support_request, theme,
@@ -72,22 +76,16 @@ async fn world() -> World {
 /// A suspended membership (Westfield in Riverside) and a left one (Brookfield in Severn
 /// Valley); an ended staff role (Hollybrook's teacher, who then works nowhere) and an
 /// ended alliance role (Kingsmead's maths lead stops facilitating, stays an SLE); a theme
-/// of each alliance's own; support arranged in Riverside from a person alone (Ashcroft's
-/// teacher), no school.
+/// of each alliance's own; in Riverside, a request of suspended Westfield's and an offer
+/// of its teacher's, and support arranged from a person alone (Ashcroft's teacher).
 async fn add_cases_the_demo_lacks(db: &DatabaseConnection) {
     let ended = NaiveDate::from_ymd_opt(2025, 7, 31).expect("a date");
     for (school_name, status) in [
         ("Westfield", MembershipStatus::Suspended),
         ("Brookfield", MembershipStatus::Left),
     ] {
-        let school = school::Entity::find()
-            .filter(school::Column::Name.starts_with(school_name))
-            .one(db)
-            .await
-            .expect("schools")
-            .expect("a demo school");
         let membership = alliance_membership::Entity::find()
-            .filter(alliance_membership::Column::SchoolId.eq(school.id))
+            .filter(alliance_membership::Column::SchoolId.eq(school_named(db, school_name).await))
             .one(db)
             .await
             .expect("memberships")
@@ -145,6 +143,48 @@ async fn add_cases_the_demo_lacks(db: &DatabaseConnection) {
         .expect("support requests")
         .expect("a request in Riverside");
     let now = Utc::now();
+    let westfield = school_named(db, "Westfield").await;
+    let westfield_head = person_named(db, "headteacher@westfield.example").await;
+    support_request::ActiveModel {
+        alliance_id: Set(riverside.id),
+        school_id: Set(westfield),
+        title: Set("Back on our feet".into()),
+        description_markdown: Set("While suspended, we still ask.".into()),
+        theme_keys: Set(",,".into()),
+        phases: Set(serde_json::json!([])),
+        urgency: Set(SupportUrgency::Low),
+        half_days_requested: Set(1),
+        status: Set(SupportRequestStatus::Open),
+        created_by_id: Set(westfield_head),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("a request");
+    let westfield_teacher = person_named(db, "teacher@westfield.example").await;
+    support_offer::ActiveModel {
+        alliance_id: Set(riverside.id),
+        person_id: Set(Some(westfield_teacher)),
+        school_id: Set(None),
+        title: Set("Phonics coaching".into()),
+        description_markdown: Set("Offered while my school is suspended.".into()),
+        theme_keys: Set(",,".into()),
+        phases: Set(serde_json::json!([])),
+        half_days_per_term: Set(1),
+        half_days_committed: Set(0),
+        status: Set(SupportOfferStatus::Open),
+        created_by_id: Set(westfield_teacher),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("an offer");
     support_arrangement::ActiveModel {
         alliance_id: Set(riverside.id),
         request_id: Set(request.id),
@@ -165,6 +205,16 @@ async fn add_cases_the_demo_lacks(db: &DatabaseConnection) {
     .insert(db)
     .await
     .expect("an arrangement");
+}
+
+async fn school_named(db: &DatabaseConnection, name: &str) -> i32 {
+    school::Entity::find()
+        .filter(school::Column::Name.starts_with(name))
+        .one(db)
+        .await
+        .expect("schools")
+        .expect("a demo school")
+        .id
 }
 
 async fn person_named(db: &DatabaseConnection, email: &str) -> i32 {
