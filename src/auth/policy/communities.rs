@@ -279,11 +279,16 @@ impl Access {
         Condition::any()
             .add(community_member::Column::Status.eq(CommunityMembershipStatus::Active))
             .add(community_member::Column::PersonId.eq(self.person_id))
-            .add(community_member::Column::CommunityId.is_in(self.facilitated_communities()))
-            .add(
-                community_member::Column::CommunityId
-                    .in_subquery(communities_of_alliances(self.administered_alliances())),
-            )
+            .add(self.run_by_role_condition(community_member::Column::CommunityId))
+    }
+
+    /// Restricts `community` (a column holding a community id) to communities the caller
+    /// runs by a role of theirs: facilitates, or administers the alliance of. Platform
+    /// admins are not counted in: requests to join do not await their approval.
+    pub fn run_by_role_condition(&self, community: impl ColumnTrait) -> Condition {
+        Condition::any()
+            .add(community.is_in(self.facilitated_communities()))
+            .add(community.in_subquery(communities_of_alliances(self.administered_alliances())))
     }
 }
 
