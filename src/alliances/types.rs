@@ -120,7 +120,6 @@ impl Alliance {
             parent: self.0.id,
             parent_column: alliance_membership::Column::AllianceId,
             condition,
-            fingerprint: format!("alliance.memberships {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         let schools = bring::<school::Entity, alliance_membership::Entity>(
@@ -151,7 +150,6 @@ impl Alliance {
             parent: self.0.id,
             parent_column: partnership::Column::AllianceId,
             condition,
-            fingerprint: format!("alliance.partnerships {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -181,7 +179,6 @@ impl Alliance {
             parent: self.0.id,
             parent_column: alliance_role::Column::AllianceId,
             condition,
-            fingerprint: format!("alliance.roles {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -340,7 +337,6 @@ impl Partnership {
             parent: self.0.id,
             parent_column: partnership_school::Column::PartnershipId,
             condition,
-            fingerprint: format!("partnership.schools left={include_left}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)

@@ -111,7 +111,6 @@ where
         parent: id,
         parent_column: column,
         condition,
-        fingerprint: format!("readable {}", std::any::type_name::<E>()),
     };
     child_rows(ctx, list)
         .await?
@@ -302,7 +301,6 @@ impl Community {
             parent: self.0.id,
             parent_column: community_member::Column::CommunityId,
             condition,
-            fingerprint: format!("community.memberships {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -328,7 +326,6 @@ impl Community {
             parent_column: community_meeting::Column::CommunityId,
             condition: condition
                 .add(access.readable_condition(community_meeting::Column::CommunityId)),
-            fingerprint: format!("community.meetings {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(sorted_child_page(ctx, list, sort, &args, meeting_cursor).await?)
@@ -351,7 +348,6 @@ impl Community {
             condition: Condition::all()
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
-            fingerprint: "community.threads".into(),
         };
         let sort = Sort {
             column: Some(discussion_post::Column::ActivityKey),
@@ -383,7 +379,6 @@ impl Community {
             parent: self.0.id,
             parent_column: enquiry::Column::CommunityId,
             condition,
-            fingerprint: format!("community.enquiries {stages:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -481,7 +476,6 @@ impl CommunityMeeting {
             parent: self.0.id,
             parent_column: meeting_attendance::Column::MeetingId,
             condition: Condition::all(),
-            fingerprint: "meeting.attendance".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -599,7 +593,6 @@ impl DiscussionThread {
             parent: self.0.id,
             parent_column: discussion_post::Column::ThreadId,
             condition: access.post_condition(),
-            fingerprint: "thread.replies".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -719,7 +712,6 @@ impl Enquiry {
             parent: self.0.id,
             parent_column: enquiry_evidence::Column::EnquiryId,
             condition: access.evidence_condition(),
-            fingerprint: "enquiry.evidence".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -730,7 +722,6 @@ impl Enquiry {
             parent: self.0.id,
             parent_column: enquiry_stage_change::Column::EnquiryId,
             condition: Condition::all(),
-            fingerprint: "enquiry.stages".into(),
         };
         Ok(child_rows(ctx, list)
             .await?

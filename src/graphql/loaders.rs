@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use entity::rows::ReadRows;
-use itertools::Itertools;
 use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, PgFunc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, Order,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IdenStatic,
+    Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
 use crate::graphql::companion::{Brought, Companion};
@@ -118,9 +117,12 @@ pub fn one_of(
 
 /// Which children of a parent a nested connection lists: the parent column, the policy's
 /// and the client's filters, and the page. Ordered by id (creation order).
+///
+/// Keys whose queries are equal load in one statement. Equality compares the condition
+/// itself, so two parents asked under different conditions (one whose staff the caller
+/// may see and one whose staff they may not, say) can never be answered by one
+/// statement under either's condition.
 pub struct ChildQuery<E: EntityTrait> {
-    /// Equal for equal queries; keys with the same fingerprint load in one statement.
-    pub fingerprint: String,
     pub parent_column: E::Column,
     pub condition: Condition,
     pub mode: ChildMode,
@@ -130,8 +132,25 @@ pub struct ChildQuery<E: EntityTrait> {
     pub companion: Option<Arc<dyn Companion<E>>>,
 }
 
+impl<E: EntityTrait> ChildQuery<E> {
+    /// Whether one statement answers both: every part of the query is compared.
+    fn same_as(&self, other: &Self) -> bool {
+        let column = |column: &E::Column| column.as_str();
+        let sort = |sort: &Option<Sort<E::Column>>| {
+            sort.as_ref()
+                .map(|sort| (sort.column.as_ref().map(column), sort.descending))
+        };
+        column(&self.parent_column) == column(&other.parent_column)
+            && self.mode == other.mode
+            && sort(&self.sort) == sort(&other.sort)
+            && self.companion.as_ref().map(|c| c.name())
+                == other.companion.as_ref().map(|c| c.name())
+            && self.condition == other.condition
+    }
+}
+
 /// What to load of the children: a page, all of them (short lists), or their count.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ChildMode {
     Page(PageRequest),
     All,
@@ -154,14 +173,16 @@ impl<E: EntityTrait> Clone for Children<E> {
 }
 impl<E: EntityTrait> PartialEq for Children<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.parent == other.parent && self.query.fingerprint == other.query.fingerprint
+        self.parent == other.parent
+            && (Arc::ptr_eq(&self.query, &other.query) || self.query.same_as(&other.query))
     }
 }
 impl<E: EntityTrait> Eq for Children<E> {}
 impl<E: EntityTrait> Hash for Children<E> {
+    /// Equal keys hash equally: the condition, which has no hash, is left to `eq`.
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.parent.hash(state);
-        self.query.fingerprint.hash(state);
+        self.query.mode.hash(state);
     }
 }
 
@@ -185,13 +206,7 @@ where
         keys: &[Children<E>],
     ) -> Result<HashMap<Children<E>, Self::Value>, Self::Error> {
         let mut found = HashMap::new();
-        // A batch normally holds one query shape; each shape is one statement.
-        let groups = keys
-            .iter()
-            .into_group_map_by(|key| key.query.fingerprint.clone());
-        for group in groups.into_values() {
-            let query = group[0].query.clone();
-            let parents: Vec<i32> = group.iter().map(|key| key.parent).collect();
+        for (query, parents) in by_query(keys) {
             let key_of = |parent: i32| Children {
                 parent,
                 query: query.clone(),
@@ -238,6 +253,22 @@ where
         }
         Ok(found)
     }
+}
+
+/// The batch's keys grouped by query, each query with its parents: one statement each. A
+/// batch normally holds one query, so finding a key's group is one comparison.
+fn by_query<E: EntityTrait>(keys: &[Children<E>]) -> Vec<(Arc<ChildQuery<E>>, Vec<i32>)> {
+    let mut groups: Vec<(Arc<ChildQuery<E>>, Vec<i32>)> = Vec::new();
+    for key in keys {
+        let group = groups
+            .iter_mut()
+            .find(|(query, _)| Arc::ptr_eq(query, &key.query) || query.same_as(&key.query));
+        match group {
+            Some((_, parents)) => parents.push(key.parent),
+            None => groups.push((key.query.clone(), vec![key.parent])),
+        }
+    }
+    groups
 }
 
 impl SqlLoader {

@@ -18,13 +18,12 @@ use crate::graphql::loaders::{
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Rows, Sort, TotalCount, id_cursor};
 
 /// What a nested connection lists: children of `parent` in `parent_column`, further
-/// narrowed by `condition` (the policy's and the client's filters), which `fingerprint`
-/// names uniquely among the request's queries of this entity.
+/// narrowed by `condition` (the policy's and the client's filters). Parents whose lists
+/// have equal conditions load together, in one statement.
 pub struct ChildList<E: sea_orm::EntityTrait> {
     pub parent: i32,
     pub parent_column: E::Column,
     pub condition: Condition,
-    pub fingerprint: String,
 }
 
 impl<E: EntityTrait> ChildList<E> {
@@ -39,14 +38,9 @@ impl<E: EntityTrait> ChildList<E> {
         sort: Option<Sort<E::Column>>,
         companion: Option<Arc<dyn Companion<E>>>,
     ) -> Children<E> {
-        let fingerprint = match &companion {
-            Some(companion) => format!("{} +{}", self.fingerprint, companion.name()),
-            None => self.fingerprint,
-        };
         Children {
             parent: self.parent,
             query: Arc::new(ChildQuery {
-                fingerprint,
                 parent_column: self.parent_column,
                 condition: self.condition,
                 mode,
@@ -149,7 +143,6 @@ where
     let request = args.validate()?;
     let loader = loader(ctx);
     let page_key = ChildList {
-        fingerprint: format!("{}|{:?}", list.fingerprint, request),
         condition: list.condition.clone(),
         ..list
     }

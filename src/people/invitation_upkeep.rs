@@ -91,7 +91,6 @@ pub async fn waiting_invitations(
         condition: Condition::all()
             .add(access.invitation_condition())
             .add(unanswered()),
-        fingerprint: format!("pendingInvitations by {column:?}"),
     };
     child_page(ctx, list, &args, |row| row.id).await
 }
@@ -104,7 +103,6 @@ pub async fn managed_invitation(ctx: &Context<'_>, id: i32) -> ApiResult<Option<
         parent: id,
         parent_column: invitation::Column::Id,
         condition: access.invitation_condition(),
-        fingerprint: "invitation.managed".into(),
     };
     Ok(child_rows(ctx, list)
         .await?

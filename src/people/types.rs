@@ -110,7 +110,6 @@ impl Person {
             parent: self.0.id,
             parent_column: staff_role::Column::PersonId,
             condition,
-            fingerprint: format!("person.staffRoles ended={include_ended}"),
         };
         Ok(child_rows(ctx, list)
             .await?
@@ -132,7 +131,6 @@ impl Person {
             parent: self.0.id,
             parent_column: alliance_role::Column::PersonId,
             condition,
-            fingerprint: format!("person.allianceRoles ended={include_ended}"),
         };
         Ok(child_rows(ctx, list)
             .await?

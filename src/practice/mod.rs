@@ -42,7 +42,6 @@ pub async fn visible_practice(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Pr
         parent: id,
         parent_column: practice::Column::Id,
         condition: reader_condition(ctx).await?,
-        fingerprint: "practice.visible".into(),
     };
     Ok(child_rows(ctx, list)
         .await?

@@ -90,7 +90,6 @@ async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_
         parent: practice_id,
         parent_column: practice_author::Column::PracticeId,
         condition: Condition::all(),
-        fingerprint: "practice.authors".into(),
     };
     Ok(child_rows(ctx, list).await?)
 }
@@ -204,7 +203,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice::Column::AdaptedFromId,
             condition: reader_condition(ctx).await?,
-            fingerprint: "practice.adaptations".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -241,7 +239,6 @@ impl Practice {
                         .is_in([PracticeStatus::Published, PracticeStatus::Archived]),
                 )
                 .add(practice::Column::TakenDownAt.is_null()),
-            fingerprint: "practice.adaptation_count".into(),
         };
         Ok(i32::try_from(child_count(ctx, list).await?).unwrap_or(i32::MAX))
     }
@@ -259,7 +256,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice_endorsement::Column::PracticeId,
             condition: Condition::all(),
-            fingerprint: "practice.endorsements".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -274,7 +270,6 @@ impl Practice {
             parent_column: practice_endorsement::Column::PracticeId,
             condition: Condition::all()
                 .add(practice_endorsement::Column::PersonId.eq(access.person_id)),
-            fingerprint: format!("practice.viewer_endorsement.{}", access.person_id),
         };
         Ok(child_rows(ctx, list)
             .await?
@@ -299,7 +294,6 @@ impl Practice {
             condition: Condition::all()
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
-            fingerprint: "practice.comment_threads".into(),
         };
         let sort = Sort {
             column: Some(discussion_post::Column::ActivityKey),
@@ -319,7 +313,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice_revision::Column::PracticeId,
             condition: Condition::all(),
-            fingerprint: "practice.revisions".into(),
         };
         let mut rows = child_rows(ctx, list).await?;
         rows.reverse();
@@ -335,7 +328,6 @@ impl Practice {
             parent: self.0.id,
             parent_column: practice_event::Column::PracticeId,
             condition: Condition::all(),
-            fingerprint: "practice.history".into(),
         };
         Ok(child_rows(ctx, list)
             .await?

@@ -97,7 +97,6 @@ impl School {
             parent: self.0.id,
             parent_column: alliance_membership::Column::SchoolId,
             condition,
-            fingerprint: format!("school.memberships {filter:?}"),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -124,7 +123,6 @@ impl School {
             parent_column: partnership_school::Column::SchoolId,
             condition: Condition::all()
                 .add(partnership_school::Column::PartnershipId.in_subquery(visible_partnerships)),
-            fingerprint: "school.partnerships".into(),
         };
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -157,10 +155,6 @@ impl School {
             parent: self.0.id,
             parent_column: staff_role::Column::SchoolId,
             condition,
-            fingerprint: format!(
-                "school.staff {filter:?} visible={}",
-                access.sees_staff_of(self.0.id)
-            ),
         };
         let args = PageArgs::new(first, after, last, before);
         let people = bring::<person::Entity, staff_role::Entity>(

@@ -229,7 +229,6 @@ pub async fn nested_requests(
         condition: Condition::all()
             .add(access.support_request_condition())
             .add(request_condition(&access, &filter)),
-        fingerprint: format!("{parent_column:?}.supportRequests {filter:?}"),
     };
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
 }
@@ -250,7 +249,6 @@ pub async fn nested_offers(
         condition: Condition::all()
             .add(access.support_offer_condition())
             .add(offer_condition(&access, &filter)),
-        fingerprint: format!("{parent_column:?}.supportOffers {filter:?}"),
     };
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
 }

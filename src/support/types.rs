@@ -77,7 +77,6 @@ pub(super) async fn half_days_planned(ctx: &Context<'_>, request: i32) -> ApiRes
         parent_column: support_arrangement::Column::RequestId,
         condition: Condition::all()
             .add(support_arrangement::Column::Status.ne(SupportArrangementStatus::Cancelled)),
-        fingerprint: "request.live_arrangements".into(),
     };
     Ok(child_rows(ctx, list)
         .await?
@@ -102,7 +101,6 @@ fn arrangement_list(
     parent: i32,
     parent_column: support_arrangement::Column,
     filter: &SupportArrangementFilter,
-    name: &str,
 ) -> ChildList<support_arrangement::Entity> {
     ChildList {
         parent,
@@ -110,7 +108,6 @@ fn arrangement_list(
         condition: Condition::all()
             .add(access.support_arrangement_condition())
             .add(super::queries::arrangement_condition(access, filter)),
-        fingerprint: format!("{name} {filter:?}"),
     }
 }
 
@@ -190,7 +187,6 @@ impl SupportRequest {
             parent: self.0.id,
             parent_column: support_request_change::Column::RequestId,
             condition: Condition::all(),
-            fingerprint: "request.history".into(),
         };
         Ok(child_rows(ctx, list)
             .await?
@@ -215,7 +211,6 @@ impl SupportRequest {
             self.0.id,
             support_arrangement::Column::RequestId,
             &filter.unwrap_or_default(),
-            "request.arrangements",
         );
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -317,7 +312,6 @@ impl SupportOffer {
             parent: self.0.id,
             parent_column: support_offer_change::Column::OfferId,
             condition: Condition::all(),
-            fingerprint: "offer.history".into(),
         };
         Ok(child_rows(ctx, list)
             .await?
@@ -342,7 +336,6 @@ impl SupportOffer {
             self.0.id,
             support_arrangement::Column::OfferId,
             &filter.unwrap_or_default(),
-            "offer.arrangements",
         );
         let args = PageArgs::new(first, after, last, before);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
@@ -425,7 +418,6 @@ impl SupportArrangement {
             parent: self.0.id,
             parent_column: support_arrangement_change::Column::ArrangementId,
             condition: Condition::all(),
-            fingerprint: "arrangement.history".into(),
         };
         Ok(child_rows(ctx, list)
             .await?

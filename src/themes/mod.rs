@@ -52,7 +52,6 @@ pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<V
         parent: alliance_id,
         parent_column: theme::Column::AllianceId,
         condition: Condition::all(),
-        fingerprint: "alliance.themes".into(),
     };
     Ok(child_rows(ctx, list)
         .await?

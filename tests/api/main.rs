@@ -14,6 +14,7 @@ mod adaptation_audience;
 mod alliance_scenario;
 mod audit_reading;
 mod awaiting_approval;
+mod batched_conditions;
 mod canonical_ids;
 mod communities_bad_input;
 mod communities_scenario;
