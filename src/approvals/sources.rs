@@ -4,7 +4,7 @@
 //! mutations that decide it: whoever may decide sees what waits.
 
 use entity::enums::{CommunityMembershipStatus, MembershipStatus, PracticeAction, PracticeStatus};
-use entity::{alliance_membership, community, community_member, practice, practice_event};
+use entity::{alliance_membership, community_member, practice, practice_event};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 
@@ -77,16 +77,9 @@ fn practice_in_review(access: &Access) -> Option<SelectStatement> {
 /// Requests to join the communities the viewer runs (facilitates, or administers the
 /// alliance of), since they were made.
 fn requests_to_join(access: &Access) -> Option<SelectStatement> {
-    let facilitated = access.facilitated_communities();
-    let administered = access.administered_alliances();
-    if facilitated.is_empty() && administered.is_empty() {
+    if access.facilitated_communities().is_empty() && access.administered_alliances().is_empty() {
         return None;
     }
-    let of_administered = Query::select()
-        .column(community::Column::Id)
-        .from(community::Entity)
-        .and_where(community::Column::AllianceId.is_in(administered))
-        .to_owned();
     Some(waiting(
         AwaitingApprovalKind::CommunityJoinRequest,
         community_member::Entity,
@@ -99,11 +92,7 @@ fn requests_to_join(access: &Access) -> Option<SelectStatement> {
         ),
         Condition::all()
             .add(community_member::Column::Status.eq(CommunityMembershipStatus::Requested))
-            .add(
-                Condition::any()
-                    .add(community_member::Column::CommunityId.is_in(facilitated))
-                    .add(community_member::Column::CommunityId.in_subquery(of_administered)),
-            ),
+            .add(access.run_by_role_condition(community_member::Column::CommunityId)),
     ))
 }
 

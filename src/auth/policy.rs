@@ -16,7 +16,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use entity::enums::{AllianceRoleKind, MembershipStatus, StaffRoleKind};
-use entity::{alliance_membership, alliance_role, person, staff_role, theme};
+use entity::{alliance_membership, alliance_role, staff_role, theme};
 use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
@@ -25,7 +25,9 @@ use super::SignedIn;
 pub mod audit;
 mod communities;
 pub mod discussion;
+mod enquiries;
 mod invitations;
+mod people;
 pub mod practice;
 mod support;
 use crate::errors::{ApiError, ApiResult};
@@ -233,6 +235,11 @@ impl Access {
         ids
     }
 
+    /// Whether the caller holds a current staff role at a school.
+    pub fn works_at(&self, school_id: i32) -> bool {
+        self.school_roles.contains_key(&school_id)
+    }
+
     /// Whether the caller manages a school's staff and record: leads it, or administers an
     /// alliance it is an active member of.
     pub fn manages_school(&self, school_id: i32) -> bool {
@@ -242,74 +249,6 @@ impl Access {
     /// Whether the caller sees who works at a school.
     pub fn sees_staff_of(&self, school_id: i32) -> bool {
         self.platform_admin || self.network_schools.contains(&school_id)
-    }
-
-    // ---- people ----
-
-    /// Restricts a query on people to those the caller sees.
-    pub fn person_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        let colleagues = Query::select()
-            .column(staff_role::Column::PersonId)
-            .from(staff_role::Entity)
-            .and_where(staff_role::Column::EndsOn.is_null())
-            .and_where(staff_role::Column::SchoolId.is_in(self.network_schools.iter().copied()))
-            .to_owned();
-        let alliance_people = Query::select()
-            .column(alliance_role::Column::PersonId)
-            .from(alliance_role::Entity)
-            .and_where(alliance_role::Column::EndsOn.is_null())
-            .and_where(alliance_role::Column::AllianceId.is_in(self.alliances.iter().copied()))
-            .to_owned();
-        Condition::any()
-            .add(person::Column::Id.eq(self.person_id))
-            .add(person::Column::Id.in_subquery(colleagues))
-            .add(person::Column::Id.in_subquery(alliance_people))
-    }
-
-    /// Restricts a query on people to those whose email the caller reads (see
-    /// `administers_person`): a search matches an email only there, so that it cannot
-    /// tell who has an address the caller may not read.
-    pub fn email_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        let managed_staff = Query::select()
-            .column(staff_role::Column::PersonId)
-            .from(staff_role::Entity)
-            .and_where(staff_role::Column::EndsOn.is_null())
-            .and_where(staff_role::Column::SchoolId.is_in(self.managed_schools.iter().copied()))
-            .to_owned();
-        let administered_roles = Query::select()
-            .column(alliance_role::Column::PersonId)
-            .from(alliance_role::Entity)
-            .and_where(alliance_role::Column::EndsOn.is_null())
-            .and_where(alliance_role::Column::AllianceId.is_in(self.administered_alliances()))
-            .to_owned();
-        Condition::any()
-            .add(person::Column::Id.eq(self.person_id))
-            .add(person::Column::Id.in_subquery(managed_staff))
-            .add(person::Column::Id.in_subquery(administered_roles))
-    }
-
-    /// Whether the caller sees a person, given where that person works now.
-    pub fn sees_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
-        self.platform_admin
-            || person_id == self.person_id
-            || schools.iter().any(|s| self.network_schools.contains(s))
-            || alliances.iter().any(|a| self.alliances.contains(a))
-    }
-
-    /// Whether the caller administers a person (sees their email, manages their roles and
-    /// account): manages a school they work at, or administers an alliance they hold a
-    /// role in.
-    pub fn administers_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
-        self.platform_admin
-            || person_id == self.person_id
-            || schools.iter().any(|school| self.manages_school(*school))
-            || alliances.iter().any(|a| self.administers_alliance(*a))
     }
 }
 

@@ -211,10 +211,10 @@ fn steers(
     enquiry: &enquiry::Model,
     community: &Option<entity::community::Model>,
 ) -> MutationResult<()> {
-    let may = enquiry.owner_id == access.person_id
-        || access.platform_admin
-        || community.as_ref().is_some_and(|c| access.runs_community(c));
-    allowed(may, "only the enquiry's owner and facilitators change it")?;
+    allowed(
+        access.steers_enquiry(enquiry, community.as_ref()),
+        "only the enquiry's owner and facilitators change it",
+    )?;
     if let Some(community) = community {
         open_for_content(community, "enquiryId")?;
     }
@@ -309,7 +309,7 @@ async fn add_evidence(
         }
         None => {
             allowed(
-                enquiry.owner_id == access.person_id,
+                access.adds_evidence_to_personal_enquiry(&enquiry),
                 "only the owner adds evidence to a personal enquiry",
             )?;
             enquiry.owner_school_id

@@ -390,13 +390,10 @@ async fn step(
     let community = community::Entity::find_by_id(membership.community_id)
         .one(&txn)
         .await?
-        .filter(|c| access.sees_community(c))
+        .filter(|c| access.sees_community_membership(c, &membership))
         .ok_or_else(not_found)?;
     let own = membership.person_id == access.person_id;
     let runs = access.runs_community(&community);
-    if !own && !runs && membership.status != Status::Active {
-        return Err(not_found().into());
-    }
     let (from, to, action) = match step {
         Step::Approve => (Status::Requested, Status::Active, "approved"),
         Step::Decline => (Status::Requested, Status::Declined, "declined"),

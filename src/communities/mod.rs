@@ -68,7 +68,7 @@ pub async fn sharing_school(
 /// The caller's active membership of a community, needed to contribute to it.
 pub fn require_member(access: &Access, community: &community::Model) -> MutationResult<()> {
     crate::auth::policy::allowed(
-        access.platform_admin || access.is_community_member(community.id),
+        access.contributes_to(community),
         "only members of the community may do this",
     )?;
     Ok(())

@@ -2,7 +2,6 @@
 //! the caller see it, exactly as the lists do.
 
 use async_graphql::Context;
-use entity::enums::CommunityMembershipStatus;
 use entity::{community, community_meeting, community_member, enquiry, enquiry_evidence};
 use sea_orm::{EntityTrait, QueryFilter};
 
@@ -48,12 +47,7 @@ impl NodeType for CommunityMembership {
             ctx,
             key,
             |row| row.community_id,
-            |access, c, row| {
-                access.sees_community(c)
-                    && (row.status == CommunityMembershipStatus::Active
-                        || row.person_id == access.person_id
-                        || access.runs_community(c))
-            },
+            |access, c, row| access.sees_community_membership(c, row),
         );
         Ok(row.await?.map(CommunityMembership))
     }
@@ -65,7 +59,7 @@ impl NodeType for CommunityMeeting {
             ctx,
             key,
             |row| row.community_id,
-            |access, c, _| access.sees_community(c) && access.reads_community(c),
+            |access, c, _| access.reads_community(c),
         );
         Ok(row.await?.map(CommunityMeeting))
     }

@@ -132,7 +132,7 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     let role = staff_role::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .filter(|role| access.sees_staff_of(role.school_id) || role.person_id == access.person_id)
+        .filter(|role| access.finds_staff_role(role))
         .ok_or_else(not_found)?;
     allowed(
         access.manages_school(role.school_id),
@@ -252,7 +252,7 @@ async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> Mutatio
         .all(&txn)
         .await?;
     allowed(
-        id != access.person_id && access.administers_person(id, &schools, &alliances),
+        access.sets_account_status_of(id, &schools, &alliances),
         "only those who administer the person (leaders of their school, admins of their alliance) may do this, and not for themselves",
     )?;
     if person.status == status {

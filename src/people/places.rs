@@ -82,7 +82,7 @@ pub async fn places_of(ctx: &Context<'_>, person_id: i32) -> ApiResult<Places> {
 /// The person with this id if the caller may see them; `None` otherwise.
 pub async fn visible_person(ctx: &Context<'_>, person_id: i32) -> ApiResult<Option<Person>> {
     let access = access(ctx).await?;
-    let needs_no_places = access.platform_admin || person_id == access.person_id;
+    let needs_no_places = access.sees_person_wherever_they_work(person_id);
     // The person and where they work load in the same DataLoader round.
     let (model, places) = futures_util::try_join!(load::<person::Entity>(ctx, person_id), async {
         if needs_no_places {

@@ -73,10 +73,10 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
     let current = staff_role::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .filter(|role| access.sees_staff_of(role.school_id) || role.person_id == access.person_id)
+        .filter(|role| access.finds_staff_role(role))
         .ok_or_else(not_found)?;
     allowed(
-        access.manages_school(current.school_id) || current.person_id == access.person_id,
+        access.changes_staff_role(&current),
         "only the school's leaders, its alliances' admins and the person in the role change it",
     )?;
     if current.ends_on.is_some() {

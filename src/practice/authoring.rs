@@ -223,7 +223,7 @@ pub async fn own_school(
         return Err(UserError::not_found(field).into());
     }
     allowed(
-        access.school_roles.contains_key(&key) || access.platform_admin,
+        access.shares_practice_of(key),
         "only staff of the school share its practice",
     )?;
     Ok(key)

@@ -114,7 +114,7 @@ async fn endorse(
         Some(id) => {
             let key =
                 decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("schoolId"))?;
-            if !access.school_roles.contains_key(&key) {
+            if !access.endorses_from(key) {
                 return Err(
                     UserError::invalid("schoolId", "endorse from a school you work at").into(),
                 );
@@ -172,7 +172,7 @@ async fn own_endorsement(
     let practice_id = NodeKind::Practice.id(found.practice_id);
     readable_practice(txn, access, &practice_id, "endorsementId").await?;
     allowed(
-        found.person_id == access.person_id,
+        access.changes_endorsement(&found),
         "only its author changes an endorsement",
     )?;
     Ok(found)

@@ -11,7 +11,7 @@ use crate::graphql::ids::NodeType;
 impl NodeType for Theme {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
         let row = load_visible::<theme::Entity>(ctx, key, |access, row| {
-            row.alliance_id.is_none_or(|id| access.sees_alliance(id))
+            access.sees_theme(row.alliance_id)
         });
         Ok(row.await?.map(Theme))
     }

@@ -39,6 +39,7 @@ mod numeric_input;
 mod outage;
 mod pagination;
 mod policy;
+mod policy_agreement;
 mod practice_bad_input;
 mod practice_history;
 mod practice_scenario;

@@ -100,12 +100,7 @@ impl Access {
             }
             NodeKind::CommunityMembership => ids::<community_member::Entity>(
                 community_member::Column::Id,
-                Condition::all().add(self.member_list_condition()).add(
-                    community_member::Column::CommunityId.in_subquery(ids::<community::Entity>(
-                        community::Column::Id,
-                        self.community_condition(),
-                    )),
-                ),
+                self.community_membership_condition(),
             ),
             NodeKind::CommunityMeeting => ids::<community_meeting::Entity>(
                 community_meeting::Column::Id,

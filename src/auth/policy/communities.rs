@@ -134,6 +134,39 @@ impl Access {
                 && self.active_alliances.contains(&community.alliance_id))
     }
 
+    /// Whether the caller sees a membership of a community: in a community they see, an
+    /// active one, their own, and any if they run the community (see
+    /// `member_list_condition`).
+    pub fn sees_community_membership(
+        &self,
+        community: &community::Model,
+        membership: &community_member::Model,
+    ) -> bool {
+        self.sees_community(community)
+            && (membership.status == CommunityMembershipStatus::Active
+                || membership.person_id == self.person_id
+                || self.runs_community(community))
+    }
+
+    /// Restricts community memberships to those the caller sees (see
+    /// `sees_community_membership`).
+    pub fn community_membership_condition(&self) -> Condition {
+        let seen_communities = Query::select()
+            .column(community::Column::Id)
+            .from(community::Entity)
+            .cond_where(self.community_condition())
+            .to_owned();
+        Condition::all()
+            .add(self.member_list_condition())
+            .add(community_member::Column::CommunityId.in_subquery(seen_communities))
+    }
+
+    /// Only active members contribute (post, start an enquiry, add evidence); platform
+    /// admins too.
+    pub fn contributes_to(&self, community: &community::Model) -> bool {
+        self.platform_admin || self.is_community_member(community.id)
+    }
+
     /// Restricts a query on communities to those the caller sees.
     pub fn community_condition(&self) -> Condition {
         if self.platform_admin {
@@ -151,7 +184,9 @@ impl Access {
             )
     }
 
-    /// Whether the caller reads what happens inside a community.
+    /// Whether the caller reads what happens inside a community (meetings, discussion,
+    /// enquiries): its active members and the alliance's admins and CPD leads, who all
+    /// see the community too.
     pub fn reads_community(&self, community: &community::Model) -> bool {
         self.platform_admin
             || self.is_community_member(community.id)
@@ -244,45 +279,15 @@ impl Access {
         Condition::any()
             .add(community_member::Column::Status.eq(CommunityMembershipStatus::Active))
             .add(community_member::Column::PersonId.eq(self.person_id))
-            .add(community_member::Column::CommunityId.is_in(self.facilitated_communities()))
-            .add(
-                community_member::Column::CommunityId
-                    .in_subquery(communities_of_alliances(self.administered_alliances())),
-            )
-    }
-}
-
-impl Access {
-    /// Restricts a query on enquiries to those the caller reads: a personal enquiry by its
-    /// owner and the alliance's admins; a community's like any shared contribution.
-    pub fn enquiry_condition(&self) -> Condition {
-        use entity::enquiry::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        Condition::any()
-            .add(
-                Condition::all().add(Column::CommunityId.is_null()).add(
-                    Condition::any()
-                        .add(Column::OwnerId.eq(self.person_id))
-                        .add(Column::AllianceId.is_in(self.administered_alliances())),
-                ),
-            )
-            .add(Condition::all().add(Column::CommunityId.is_not_null()).add(
-                self.shared_condition(Column::CommunityId, Column::OwnerId, Column::OwnerSchoolId),
-            ))
+            .add(self.run_by_role_condition(community_member::Column::CommunityId))
     }
 
-    /// Restricts evidence of enquiries the caller reads: all of a personal enquiry's, and
-    /// in a community what its consent and kind allow.
-    pub fn evidence_condition(&self) -> Condition {
-        use entity::enquiry_evidence::Column;
+    /// Restricts `community` (a column holding a community id) to communities the caller
+    /// runs by a role of theirs: facilitates, or administers the alliance of. Platform
+    /// admins are not counted in: requests to join do not await their approval.
+    pub fn run_by_role_condition(&self, community: impl ColumnTrait) -> Condition {
         Condition::any()
-            .add(Column::CommunityId.is_null())
-            .add(self.shared_condition(
-                Column::CommunityId,
-                Column::AuthorId,
-                Column::AuthorSchoolId,
-            ))
+            .add(community.is_in(self.facilitated_communities()))
+            .add(community.in_subquery(communities_of_alliances(self.administered_alliances())))
     }
 }

@@ -16,7 +16,9 @@
 //! - Platform admins read everything.
 
 use entity::enums::{PracticeStatus, PracticeVisibility};
-use entity::{partnership_school, practice, practice_ancestor, practice_author};
+use entity::{
+    partnership_school, practice, practice_ancestor, practice_author, practice_endorsement,
+};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
@@ -142,6 +144,21 @@ impl Access {
                     .add(Condition::any().add(approves).add(live().add(audience)))
                     .add(ancestors_read(by_own_rule)),
             )
+    }
+
+    /// Staff of a school share its practice (platform admins too).
+    pub fn shares_practice_of(&self, school_id: i32) -> bool {
+        self.platform_admin || self.works_at(school_id)
+    }
+
+    /// Staff endorse from a school they work at.
+    pub fn endorses_from(&self, school_id: i32) -> bool {
+        self.works_at(school_id)
+    }
+
+    /// Only its author changes or withdraws an endorsement.
+    pub fn changes_endorsement(&self, endorsement: &practice_endorsement::Model) -> bool {
+        endorsement.person_id == self.person_id
     }
 
     /// Approvers of a school's practice: its head, senior leaders and school CPD lead.
