@@ -51,3 +51,11 @@ pub async fn visible_alliance(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Al
 pub async fn alliance_seen_with(ctx: &Context<'_>, id: i32) -> ApiResult<Alliance> {
     visible_alliance(ctx, id).await?.ok_or(ApiError::NotFound)
 }
+
+// The domain's mutations, merged into the schema's `Mutation` (`schema`).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct AlliancesMutations(
+    mutations::AllianceMutation,
+    memberships::MembershipMutation,
+    partnerships::PartnershipMutation,
+);

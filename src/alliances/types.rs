@@ -114,11 +114,11 @@ impl Alliance {
         if let Some(roles) = &filter.roles {
             condition = condition.add(alliance_membership::Column::Role.is_in(roles.clone()));
         }
-        let list = ChildList::<alliance_membership::Entity> {
-            parent: self.0.id,
-            parent_column: alliance_membership::Column::AllianceId,
+        let list = ChildList::<alliance_membership::Entity>::new(
+            self.0.id,
+            alliance_membership::Column::AllianceId,
             condition,
-        };
+        );
         let schools = bring::<school::Entity, alliance_membership::Entity>(
             ctx,
             "school",
@@ -139,11 +139,11 @@ impl Alliance {
         if let Some(statuses) = &filter.statuses {
             condition = condition.add(partnership::Column::Status.is_in(statuses.clone()));
         }
-        let list = ChildList::<partnership::Entity> {
-            parent: self.0.id,
-            parent_column: partnership::Column::AllianceId,
+        let list = ChildList::<partnership::Entity>::new(
+            self.0.id,
+            partnership::Column::AllianceId,
             condition,
-        };
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
@@ -163,11 +163,11 @@ impl Alliance {
         if let Some(roles) = &filter.roles {
             condition = condition.add(alliance_role::Column::Role.is_in(roles.clone()));
         }
-        let list = ChildList::<alliance_role::Entity> {
-            parent: self.0.id,
-            parent_column: alliance_role::Column::AllianceId,
+        let list = ChildList::<alliance_role::Entity>::new(
+            self.0.id,
+            alliance_role::Column::AllianceId,
             condition,
-        };
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
@@ -302,11 +302,11 @@ impl Partnership {
         if !include_left {
             condition = condition.add(partnership_school::Column::LeftOn.is_null());
         }
-        let list = ChildList::<partnership_school::Entity> {
-            parent: self.0.id,
-            parent_column: partnership_school::Column::PartnershipId,
+        let list = ChildList::<partnership_school::Entity>::new(
+            self.0.id,
+            partnership_school::Column::PartnershipId,
             condition,
-        };
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }

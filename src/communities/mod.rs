@@ -80,3 +80,22 @@ pub const LIVE: [CommunityMembershipStatus; 3] = [
     CommunityMembershipStatus::Invited,
     CommunityMembershipStatus::Active,
 ];
+
+// The domain's mutations, merged into the schema's `Mutation` (`schema`).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct CommunitiesMutations(
+    mutations::CommunityMutation,
+    membership::CommunityMembershipMutation,
+    consent::ConsentMutation,
+    meetings::MeetingMutation,
+    discussion_host::CommunityDiscussionMutation,
+    enquiries::EnquiryMutation,
+);
+
+// The domain's queries, merged into the schema's `Query` (`schema`).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct CommunitiesQueries(
+    queries::CommunityQuery,
+    views::CommunityViewQuery,
+    consent::ConsentQuery,
+);

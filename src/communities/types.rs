@@ -226,11 +226,11 @@ impl Community {
         if let Some(roles) = &filter.roles {
             condition = condition.add(community_member::Column::Role.is_in(roles.clone()));
         }
-        let list = ChildList::<community_member::Entity> {
-            parent: self.0.id,
-            parent_column: community_member::Column::CommunityId,
+        let list = ChildList::<community_member::Entity>::new(
+            self.0.id,
+            community_member::Column::CommunityId,
             condition,
-        };
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
@@ -245,26 +245,25 @@ impl Community {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
         let (condition, sort) = meeting_condition(&filter);
-        let list = ChildList::<community_meeting::Entity> {
-            parent: self.0.id,
-            parent_column: community_meeting::Column::CommunityId,
-            condition: condition
-                .add(access.readable_condition(community_meeting::Column::CommunityId)),
-        };
+        let list = ChildList::<community_meeting::Entity>::new(
+            self.0.id,
+            community_meeting::Column::CommunityId,
+            condition.add(access.readable_condition(community_meeting::Column::CommunityId)),
+        );
         Ok(sorted_child_page(ctx, list, sort, &args, meeting_cursor).await?)
     }
 
     /// Discussion threads: pinned first, then by latest activity.
     async fn threads(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionThread>> {
         let access = access(ctx).await?;
-        let list = ChildList::<discussion_post::Entity> {
-            parent: self.0.id,
-            parent_column: discussion_post::Column::HostId,
-            condition: Condition::all()
+        let list = ChildList::<discussion_post::Entity>::new(
+            self.0.id,
+            discussion_post::Column::HostId,
+            Condition::all()
                 .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Community))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
-        };
+        );
         let sort = Sort {
             column: Some(discussion_post::Column::ActivityKey),
             descending: true,
@@ -286,11 +285,8 @@ impl Community {
                 .add(condition)
                 .add(enquiry::Column::Stage.is_in(stages.clone()));
         }
-        let list = ChildList::<enquiry::Entity> {
-            parent: self.0.id,
-            parent_column: enquiry::Column::CommunityId,
-            condition,
-        };
+        let list =
+            ChildList::<enquiry::Entity>::new(self.0.id, enquiry::Column::CommunityId, condition);
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }
@@ -379,11 +375,11 @@ impl CommunityMeeting {
         ctx: &Context<'_>,
         args: PageArgs,
     ) -> Result<Page<MeetingAttendance>> {
-        let list = ChildList::<meeting_attendance::Entity> {
-            parent: self.0.id,
-            parent_column: meeting_attendance::Column::MeetingId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<meeting_attendance::Entity>::new(
+            self.0.id,
+            meeting_attendance::Column::MeetingId,
+            Condition::all(),
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }
@@ -456,20 +452,20 @@ impl Enquiry {
     /// Evidence gathered, in the order it was added.
     async fn evidence(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<EnquiryEvidence>> {
         let access = access(ctx).await?;
-        let list = ChildList::<enquiry_evidence::Entity> {
-            parent: self.0.id,
-            parent_column: enquiry_evidence::Column::EnquiryId,
-            condition: access.evidence_condition(),
-        };
+        let list = ChildList::<enquiry_evidence::Entity>::new(
+            self.0.id,
+            enquiry_evidence::Column::EnquiryId,
+            access.evidence_condition(),
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// Every move between stages: who moved it and when, oldest first.
     async fn stage_history(&self, ctx: &Context<'_>) -> Result<Vec<EnquiryStageChange>> {
-        let list = ChildList::<enquiry_stage_change::Entity> {
-            parent: self.0.id,
-            parent_column: enquiry_stage_change::Column::EnquiryId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<enquiry_stage_change::Entity>::new(
+            self.0.id,
+            enquiry_stage_change::Column::EnquiryId,
+            Condition::all(),
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()

@@ -16,10 +16,10 @@ use super::{DiscussionReply, DiscussionThread};
 use crate::audit::{self, AuditEntry};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationError, MutationResult, UserError};
+use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::update_if_version;
+use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::sort_keys::time_key;
 use crate::validation;
@@ -397,38 +397,17 @@ async fn edit(
     if post.deleted_at.is_some() {
         return Err(UserError::invalid_state(kind.field(), "the post was deleted").into());
     }
-    let mut change: discussion_post::ActiveModel = post.clone().into();
+    let mut change = Change::edit(&post, Utc::now());
     if let Some(title) = title {
         change.title = Set(Some(validation::required("title", title, 200)?));
     }
     if let Some(body) = body {
         change.body_markdown = Set(validation::required("bodyMarkdown", body, BODY_MAX)?);
     }
-    change.version = Set(post.version + 1);
-    change.updated_at = Set(Utc::now());
-    update_if_version(
-        &txn,
-        change,
-        (discussion_post::Column::Id, post.id),
-        (discussion_post::Column::Version, expected_version),
-        MutationError::from,
-    )
-    .await?;
-    let post = reload(&txn, post.id, kind).await?;
+    let post = change.save(&txn, expected_version).await?;
     record(&txn, &access, "post.edited", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)
-}
-
-async fn reload(
-    txn: &DatabaseTransaction,
-    id: i32,
-    kind: Kind,
-) -> MutationResult<discussion_post::Model> {
-    Ok(discussion_post::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| UserError::not_found(kind.field()))?)
 }
 
 async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discussion_post::Model> {
@@ -443,18 +422,9 @@ async fn delete(ctx: &Context<'_>, kind: Kind, id: &ID) -> MutationResult<discus
         return Err(UserError::invalid_state(kind.field(), "already deleted").into());
     }
     let now = Utc::now();
-    let mut change: discussion_post::ActiveModel = post.clone().into();
+    let mut change = Change::edit(&post, now);
     change.deleted_at = Set(Some(now));
-    change.version = Set(post.version + 1);
-    change.updated_at = Set(now);
-    let post = update_if_version(
-        &txn,
-        change,
-        (discussion_post::Column::Id, post.id),
-        (discussion_post::Column::Version, post.version),
-        MutationError::from,
-    )
-    .await?;
+    let post = change.save_as_read(&txn).await?;
     record(&txn, &access, "post.deleted", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)
@@ -526,18 +496,11 @@ async fn hide(
         "only those who moderate the discussion hide posts",
     )
     .await?;
-    let mut change: discussion_post::ActiveModel = post.clone().into();
+    // Moderation is not an edit: `updatedAt` stays the author's.
+    let mut change = Change::new(&post);
     change.hidden_reason = Set(Some(reason));
     change.hidden_by_id = Set(Some(access.person_id));
-    change.version = Set(post.version + 1);
-    let post = update_if_version(
-        &txn,
-        change,
-        (discussion_post::Column::Id, post.id),
-        (discussion_post::Column::Version, post.version),
-        MutationError::from,
-    )
-    .await?;
+    let post = change.save_as_read(&txn).await?;
     record(&txn, &access, "post.hidden", host.as_ref(), &post).await?;
     txn.commit().await?;
     Ok(post)

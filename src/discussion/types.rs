@@ -128,11 +128,11 @@ impl DiscussionThread {
     /// Replies, in the order they were posted.
     async fn replies(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionReply>> {
         let access = access(ctx).await?;
-        let list = ChildList::<discussion_post::Entity> {
-            parent: self.0.id,
-            parent_column: discussion_post::Column::ThreadId,
-            condition: access.post_condition(),
-        };
+        let list = ChildList::<discussion_post::Entity>::new(
+            self.0.id,
+            discussion_post::Column::ThreadId,
+            access.post_condition(),
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 }

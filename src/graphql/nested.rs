@@ -27,6 +27,14 @@ pub struct ChildList<E: sea_orm::EntityTrait> {
 }
 
 impl<E: EntityTrait> ChildList<E> {
+    pub fn new(parent: i32, parent_column: E::Column, condition: Condition) -> Self {
+        Self {
+            parent,
+            parent_column,
+            condition,
+        }
+    }
+
     /// The DataLoader key of this list's children, loaded as `mode` says.
     fn into_key(self, mode: ChildMode, sort: Option<Sort<E::Column>>) -> Children<E> {
         self.into_key_bringing(mode, sort, None)

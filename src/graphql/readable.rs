@@ -19,11 +19,7 @@ where
     E: crate::graphql::loaders::Keyed,
     E::Model: Clone + Send + Sync,
 {
-    let list = ChildList::<E> {
-        parent: id,
-        parent_column: column,
-        condition,
-    };
+    let list = ChildList::<E>::new(id, column, condition);
     child_rows(ctx, list)
         .await?
         .into_iter()

@@ -185,7 +185,7 @@ where
 /// Writes `change` to the row `id` if its version is still `expected`, and returns the row
 /// as written; otherwise nothing is written and the client gets a `Conflict` error.
 /// `change` sets the next version. Prefer `Change`, which sets it.
-pub async fn update_if_version<E, A>(
+async fn update_if_version<E, A>(
     conn: &impl ConnectionTrait,
     change: A,
     id: (E::Column, i32),

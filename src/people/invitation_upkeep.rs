@@ -85,13 +85,13 @@ pub async fn waiting_invitations(
     args: PageArgs,
 ) -> ApiResult<Page<Invitation>> {
     let access = access(ctx).await?;
-    let list = ChildList::<invitation::Entity> {
+    let list = ChildList::<invitation::Entity>::new(
         parent,
-        parent_column: column,
-        condition: Condition::all()
+        column,
+        Condition::all()
             .add(access.invitation_condition())
             .add(unanswered()),
-    };
+    );
     child_page(ctx, list, &args, |row| row.id).await
 }
 
@@ -99,11 +99,11 @@ pub async fn waiting_invitations(
 /// request's other such loads (`node`, `nodes`).
 pub async fn managed_invitation(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Invitation>> {
     let access = access(ctx).await?;
-    let list = ChildList::<invitation::Entity> {
-        parent: id,
-        parent_column: invitation::Column::Id,
-        condition: access.invitation_condition(),
-    };
+    let list = ChildList::<invitation::Entity>::new(
+        id,
+        invitation::Column::Id,
+        access.invitation_condition(),
+    );
     Ok(child_rows(ctx, list)
         .await?
         .into_iter()

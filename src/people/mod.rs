@@ -13,3 +13,13 @@ pub mod types;
 
 pub use places::{member_school, person_in_staff_role, person_of, visible_person};
 pub use types::{AllianceRole, Invitation, Person, StaffRole};
+
+// The domain's mutations, merged into the schema's `Mutation` (`schema`).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct PeopleMutations(
+    sessions::SessionMutation,
+    invitations::InvitationMutation,
+    invitation_upkeep::InvitationUpkeepMutation,
+    accounts::AccountMutation,
+    staff_roles::StaffRoleMutation,
+);

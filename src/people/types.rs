@@ -106,11 +106,11 @@ impl Person {
         #[graphql(default)] include_ended: bool,
     ) -> Result<Vec<StaffRole>> {
         let condition = current_only(include_ended, staff_role::Column::EndsOn);
-        let list = ChildList::<staff_role::Entity> {
-            parent: self.0.id,
-            parent_column: staff_role::Column::PersonId,
+        let list = ChildList::<staff_role::Entity>::new(
+            self.0.id,
+            staff_role::Column::PersonId,
             condition,
-        };
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()
@@ -127,11 +127,11 @@ impl Person {
         let access = access(ctx).await?;
         let condition = current_only(include_ended, alliance_role::Column::EndsOn)
             .add(access.alliance_condition(alliance_role::Column::AllianceId));
-        let list = ChildList::<alliance_role::Entity> {
-            parent: self.0.id,
-            parent_column: alliance_role::Column::PersonId,
+        let list = ChildList::<alliance_role::Entity>::new(
+            self.0.id,
+            alliance_role::Column::PersonId,
             condition,
-        };
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()

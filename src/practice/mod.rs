@@ -39,11 +39,8 @@ pub async fn reader_condition(ctx: &Context<'_>) -> ApiResult<Condition> {
 
 /// A practice the caller reads, loaded in one batch with the request's other such loads.
 pub async fn visible_practice(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Practice>> {
-    let list = ChildList::<practice::Entity> {
-        parent: id,
-        parent_column: practice::Column::Id,
-        condition: reader_condition(ctx).await?,
-    };
+    let list =
+        ChildList::<practice::Entity>::new(id, practice::Column::Id, reader_condition(ctx).await?);
     Ok(child_rows(ctx, list)
         .await?
         .into_iter()
@@ -65,3 +62,14 @@ pub async fn readable_practice(
         .await?
         .ok_or_else(|| UserError::not_found(field))?)
 }
+
+// The domain's mutations, merged into the schema's `Mutation` (`schema`).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct PracticeMutations(
+    authoring::PracticeAuthoringMutation,
+    lifecycle::PracticeLifecycleMutation,
+    adaptation::AdaptationMutation,
+    endorsements::EndorsementMutation,
+    comments::PracticeCommentMutation,
+    safeguarding::SafeguardingMutation,
+);

@@ -88,11 +88,11 @@ pub async fn is_author_of(ctx: &Context<'_>, practice_id: i32, person_id: i32) -
 }
 
 async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_author::Model>> {
-    let list = ChildList::<practice_author::Entity> {
-        parent: practice_id,
-        parent_column: practice_author::Column::PracticeId,
-        condition: Condition::all(),
-    };
+    let list = ChildList::<practice_author::Entity>::new(
+        practice_id,
+        practice_author::Column::PracticeId,
+        Condition::all(),
+    );
     Ok(child_rows(ctx, list).await?)
 }
 
@@ -194,11 +194,11 @@ impl Practice {
     }
     /// Adaptations of this practice that the caller may see, oldest first.
     async fn adaptations(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<Practice>> {
-        let list = ChildList::<practice::Entity> {
-            parent: self.0.id,
-            parent_column: practice::Column::AdaptedFromId,
-            condition: reader_condition(ctx).await?,
-        };
+        let list = ChildList::<practice::Entity>::new(
+            self.0.id,
+            practice::Column::AdaptedFromId,
+            reader_condition(ctx).await?,
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// The whole family tree this practice belongs to: its first origin and every
@@ -221,19 +221,20 @@ impl Practice {
         if self.0.adaptation_count == 0 {
             return Ok(0);
         }
-        let list = ChildList::<practice::Entity> {
-            parent: self.0.id,
-            parent_column: practice::Column::AdaptedFromId,
-            // The reader's condition is an `any` for those signed in: `add` to it would
-            // widen it, so both go inside an `all`.
-            condition: Condition::all()
-                .add(reader_condition(ctx).await?)
-                .add(
-                    practice::Column::Status
-                        .is_in([PracticeStatus::Published, PracticeStatus::Archived]),
-                )
-                .add(practice::Column::TakenDownAt.is_null()),
-        };
+        // The reader's condition is an `any` for those signed in: `add` to it would
+        // widen it, so both go inside an `all`.
+        let condition = Condition::all()
+            .add(reader_condition(ctx).await?)
+            .add(
+                practice::Column::Status
+                    .is_in([PracticeStatus::Published, PracticeStatus::Archived]),
+            )
+            .add(practice::Column::TakenDownAt.is_null());
+        let list = ChildList::<practice::Entity>::new(
+            self.0.id,
+            practice::Column::AdaptedFromId,
+            condition,
+        );
         Ok(i32::try_from(child_count(ctx, list).await?).unwrap_or(i32::MAX))
     }
     /// Endorsements, oldest first.
@@ -242,11 +243,11 @@ impl Practice {
         ctx: &Context<'_>,
         args: PageArgs,
     ) -> Result<Page<PracticeEndorsement>> {
-        let list = ChildList::<practice_endorsement::Entity> {
-            parent: self.0.id,
-            parent_column: practice_endorsement::Column::PracticeId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<practice_endorsement::Entity>::new(
+            self.0.id,
+            practice_endorsement::Column::PracticeId,
+            Condition::all(),
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
     /// The caller's own endorsement, if they made one.
@@ -254,12 +255,11 @@ impl Practice {
         let Some(access) = reader(ctx).await? else {
             return Ok(None);
         };
-        let list = ChildList::<practice_endorsement::Entity> {
-            parent: self.0.id,
-            parent_column: practice_endorsement::Column::PracticeId,
-            condition: Condition::all()
-                .add(practice_endorsement::Column::PersonId.eq(access.person_id)),
-        };
+        let list = ChildList::<practice_endorsement::Entity>::new(
+            self.0.id,
+            practice_endorsement::Column::PracticeId,
+            Condition::all().add(practice_endorsement::Column::PersonId.eq(access.person_id)),
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()
@@ -273,14 +273,14 @@ impl Practice {
         args: PageArgs,
     ) -> Result<Page<DiscussionThread>> {
         let access = crate::graphql::context::access(ctx).await?;
-        let list = ChildList::<discussion_post::Entity> {
-            parent: self.0.id,
-            parent_column: discussion_post::Column::HostId,
-            condition: Condition::all()
+        let list = ChildList::<discussion_post::Entity>::new(
+            self.0.id,
+            discussion_post::Column::HostId,
+            Condition::all()
                 .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Practice))
                 .add(discussion_post::Column::ThreadId.is_null())
                 .add(access.post_condition()),
-        };
+        );
         let sort = Sort {
             column: Some(discussion_post::Column::ActivityKey),
             descending: true,
@@ -294,11 +294,11 @@ impl Practice {
         if !self.caller_answers_for(ctx).await? {
             return Ok(Vec::new());
         }
-        let list = ChildList::<practice_revision::Entity> {
-            parent: self.0.id,
-            parent_column: practice_revision::Column::PracticeId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<practice_revision::Entity>::new(
+            self.0.id,
+            practice_revision::Column::PracticeId,
+            Condition::all(),
+        );
         let mut rows = child_rows(ctx, list).await?;
         rows.reverse();
         Ok(rows.into_iter().map(PracticeRevision).collect())
@@ -309,11 +309,11 @@ impl Practice {
         if !self.caller_answers_for(ctx).await? {
             return Ok(Vec::new());
         }
-        let list = ChildList::<practice_event::Entity> {
-            parent: self.0.id,
-            parent_column: practice_event::Column::PracticeId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<practice_event::Entity>::new(
+            self.0.id,
+            practice_event::Column::PracticeId,
+            Condition::all(),
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()

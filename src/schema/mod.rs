@@ -8,88 +8,40 @@ use std::sync::Arc;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-use crate::alliances::memberships::MembershipMutation;
-use crate::alliances::mutations::AllianceMutation;
-use crate::alliances::partnerships::PartnershipMutation;
-use crate::alliances::queries::AllianceQuery;
 use crate::audit_log::AuditQuery;
-use crate::communities::consent::{ConsentMutation, ConsentQuery};
-use crate::communities::discussion_host::CommunityDiscussionMutation;
-use crate::communities::enquiries::EnquiryMutation;
-use crate::communities::meetings::MeetingMutation;
-use crate::communities::membership::CommunityMembershipMutation;
-use crate::communities::mutations::CommunityMutation;
-use crate::communities::queries::CommunityQuery;
-use crate::communities::views::CommunityViewQuery;
 use crate::config::Limits;
-use crate::discussion::mutations::DiscussionMutation;
 use crate::graphql::context::Services;
-use crate::people::accounts::AccountMutation;
-use crate::people::invitation_upkeep::InvitationUpkeepMutation;
-use crate::people::invitations::InvitationMutation;
-use crate::people::queries::PeopleQuery;
-use crate::people::sessions::SessionMutation;
-use crate::people::staff_roles::StaffRoleMutation;
-use crate::practice::adaptation::AdaptationMutation;
-use crate::practice::authoring::PracticeAuthoringMutation;
-use crate::practice::comments::PracticeCommentMutation;
-use crate::practice::endorsements::EndorsementMutation;
-use crate::practice::lifecycle::PracticeLifecycleMutation;
-use crate::practice::safeguarding::SafeguardingMutation;
 use crate::practice::search::PracticeSearchQuery;
-use crate::schools::mutations::SchoolMutation;
-use crate::schools::queries::SchoolQuery;
-use crate::support::arrangements::SupportArrangementMutation;
-use crate::support::offers::SupportOfferMutation;
-use crate::support::queries::SupportQuery;
-use crate::support::requests::SupportRequestMutation;
 use crate::themes::{ThemeMutation, ThemeQuery};
+use crate::{alliances, communities, discussion, people, practice, schools, support};
 
+// Every domain's queries: one line each.
 #[derive(MergedObject, Default)]
 pub struct Query(
     NodeQueryRoot,
-    PeopleQuery,
-    AllianceQuery,
-    SchoolQuery,
+    people::queries::PeopleQuery,
+    alliances::queries::AllianceQuery,
+    schools::queries::SchoolQuery,
     ThemeQuery,
-    CommunityQuery,
-    CommunityViewQuery,
-    ConsentQuery,
+    communities::CommunitiesQueries,
     AuditQuery,
-    SupportQuery,
+    support::queries::SupportQuery,
     PracticeSearchQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
 
+// Every domain's mutations: one line each.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
-    SessionMutation,
-    InvitationMutation,
-    InvitationUpkeepMutation,
-    AccountMutation,
-    StaffRoleMutation,
-    AllianceMutation,
-    MembershipMutation,
-    PartnershipMutation,
-    SchoolMutation,
+    people::PeopleMutations,
+    alliances::AlliancesMutations,
+    schools::mutations::SchoolMutation,
     ThemeMutation,
-    CommunityMutation,
-    CommunityMembershipMutation,
-    ConsentMutation,
-    MeetingMutation,
-    CommunityDiscussionMutation,
-    DiscussionMutation,
-    EnquiryMutation,
-    PracticeAuthoringMutation,
-    PracticeLifecycleMutation,
-    AdaptationMutation,
-    EndorsementMutation,
-    PracticeCommentMutation,
-    SafeguardingMutation,
-    SupportRequestMutation,
-    SupportOfferMutation,
-    SupportArrangementMutation,
+    communities::CommunitiesMutations,
+    discussion::mutations::DiscussionMutation,
+    practice::PracticeMutations,
+    support::SupportMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

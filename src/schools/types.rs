@@ -102,11 +102,11 @@ impl School {
         if let Some(statuses) = &filter.statuses {
             condition = condition.add(alliance_membership::Column::Status.is_in(statuses.clone()));
         }
-        let list = ChildList::<alliance_membership::Entity> {
-            parent: self.0.id,
-            parent_column: alliance_membership::Column::SchoolId,
+        let list = ChildList::<alliance_membership::Entity>::new(
+            self.0.id,
+            alliance_membership::Column::SchoolId,
             condition,
-        };
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
@@ -122,12 +122,12 @@ impl School {
             .from(partnership::Entity)
             .cond_where(access.alliance_condition(partnership::Column::AllianceId))
             .to_owned();
-        let list = ChildList::<partnership_school::Entity> {
-            parent: self.0.id,
-            parent_column: partnership_school::Column::SchoolId,
-            condition: Condition::all()
+        let list = ChildList::<partnership_school::Entity>::new(
+            self.0.id,
+            partnership_school::Column::SchoolId,
+            Condition::all()
                 .add(partnership_school::Column::PartnershipId.in_subquery(visible_partnerships)),
-        };
+        );
         Ok(child_page(ctx, list, &args, |row| row.id).await?)
     }
 
@@ -150,11 +150,11 @@ impl School {
         if let Some(roles) = &filter.roles {
             condition = condition.add(staff_role::Column::Role.is_in(roles.clone()));
         }
-        let list = ChildList::<staff_role::Entity> {
-            parent: self.0.id,
-            parent_column: staff_role::Column::SchoolId,
+        let list = ChildList::<staff_role::Entity>::new(
+            self.0.id,
+            staff_role::Column::SchoolId,
             condition,
-        };
+        );
         let people = bring::<person::Entity, staff_role::Entity>(
             ctx,
             "person",

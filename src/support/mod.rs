@@ -261,3 +261,11 @@ mod tests {
         }
     }
 }
+
+// The domain's mutations, merged into the schema's `Mutation` (`schema`).
+#[derive(async_graphql::MergedObject, Default)]
+pub struct SupportMutations(
+    requests::SupportRequestMutation,
+    offers::SupportOfferMutation,
+    arrangements::SupportArrangementMutation,
+);

@@ -210,13 +210,13 @@ pub async fn nested_requests(
 ) -> Result<Page<SupportRequest>> {
     let access = access(ctx).await?;
     let filter = filter.unwrap_or_default();
-    let list = ChildList::<support_request::Entity> {
+    let list = ChildList::<support_request::Entity>::new(
         parent,
         parent_column,
-        condition: Condition::all()
+        Condition::all()
             .add(access.support_request_condition())
             .add(request_condition(&access, &filter)),
-    };
+    );
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
 }
 
@@ -230,12 +230,12 @@ pub async fn nested_offers(
 ) -> Result<Page<SupportOffer>> {
     let access = access(ctx).await?;
     let filter = filter.unwrap_or_default();
-    let list = ChildList::<support_offer::Entity> {
+    let list = ChildList::<support_offer::Entity>::new(
         parent,
         parent_column,
-        condition: Condition::all()
+        Condition::all()
             .add(access.support_offer_condition())
             .add(offer_condition(&access, &filter)),
-    };
+    );
     Ok(child_page(ctx, list, &args, |row| row.id).await?)
 }

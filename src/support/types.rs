@@ -56,12 +56,12 @@ crate::wraps!(
 /// Half days planned in arrangements of a request that were not cancelled, loaded with
 /// every other request's in one statement.
 pub(super) async fn half_days_planned(ctx: &Context<'_>, request: i32) -> ApiResult<i32> {
-    let list = ChildList::<support_arrangement::Entity> {
-        parent: request,
-        parent_column: support_arrangement::Column::RequestId,
-        condition: Condition::all()
+    let list = ChildList::<support_arrangement::Entity>::new(
+        request,
+        support_arrangement::Column::RequestId,
+        Condition::all()
             .add(support_arrangement::Column::Status.ne(SupportArrangementStatus::Cancelled)),
-    };
+    );
     Ok(child_rows(ctx, list)
         .await?
         .iter()
@@ -86,13 +86,13 @@ fn arrangement_list(
     parent_column: support_arrangement::Column,
     filter: &SupportArrangementFilter,
 ) -> ChildList<support_arrangement::Entity> {
-    ChildList {
+    ChildList::new(
         parent,
         parent_column,
-        condition: Condition::all()
+        Condition::all()
             .add(access.support_arrangement_condition())
             .add(super::queries::arrangement_condition(access, filter)),
-    }
+    )
 }
 
 #[connections]
@@ -168,11 +168,11 @@ impl SupportRequest {
     }
     /// Every status change, oldest first, starting with the request being posted.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportRequestStatusChange>> {
-        let list = ChildList::<support_request_change::Entity> {
-            parent: self.0.id,
-            parent_column: support_request_change::Column::RequestId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<support_request_change::Entity>::new(
+            self.0.id,
+            support_request_change::Column::RequestId,
+            Condition::all(),
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()
@@ -289,11 +289,11 @@ impl SupportOffer {
     }
     /// Every status change, oldest first, starting with the offer being posted.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportOfferStatusChange>> {
-        let list = ChildList::<support_offer_change::Entity> {
-            parent: self.0.id,
-            parent_column: support_offer_change::Column::OfferId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<support_offer_change::Entity>::new(
+            self.0.id,
+            support_offer_change::Column::OfferId,
+            Condition::all(),
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()
@@ -390,11 +390,11 @@ impl SupportArrangement {
     }
     /// Every status change, oldest first, starting with the brokering.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportArrangementStatusChange>> {
-        let list = ChildList::<support_arrangement_change::Entity> {
-            parent: self.0.id,
-            parent_column: support_arrangement_change::Column::ArrangementId,
-            condition: Condition::all(),
-        };
+        let list = ChildList::<support_arrangement_change::Entity>::new(
+            self.0.id,
+            support_arrangement_change::Column::ArrangementId,
+            Condition::all(),
+        );
         Ok(child_rows(ctx, list)
             .await?
             .into_iter()

@@ -53,11 +53,8 @@ impl Theme {
 
 /// Themes one alliance added.
 pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<Vec<Theme>> {
-    let list = ChildList::<theme::Entity> {
-        parent: alliance_id,
-        parent_column: theme::Column::AllianceId,
-        condition: Condition::all(),
-    };
+    let list =
+        ChildList::<theme::Entity>::new(alliance_id, theme::Column::AllianceId, Condition::all());
     Ok(child_rows(ctx, list)
         .await?
         .into_iter()

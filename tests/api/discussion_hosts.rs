@@ -6,6 +6,9 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 
+/// A post as migrated: id, host kind, host id, thread, body, activity key, version.
+type MigratedPost = (i32, String, i32, Option<i32>, String, String, i32);
+
 #[tokio::test]
 async fn migrating_keeps_each_posts_host() {
     let dir = tempfile::tempdir().unwrap();
@@ -74,7 +77,7 @@ async fn migrating_keeps_each_posts_host() {
         ))
         .await
         .unwrap();
-    let posts: Vec<(i32, String, i32, Option<i32>, String, String, i32)> = rows
+    let posts: Vec<MigratedPost> = rows
         .iter()
         .map(|row| {
             (
