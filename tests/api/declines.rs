@@ -4,13 +4,13 @@
 //! request to join a community stays visible, with its reason and date, to the person
 //! who asked and to the facilitators.
 
-use crate::common::{gid, spawn_app};
+use crate::common::{BeforeMigration, gid, spawn_app};
 use crate::community_world::community_world;
 use crate::world::{error_code, headteacher, mutate_ok, mutate_raw, user_error_codes};
 use base64::Engine;
 use entity::enums::AllianceRoleKind;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 /// A school's head declines the alliance's invitation: the membership reads `DECLINED`
@@ -136,27 +136,10 @@ async fn a_declined_invitation_reads_declined_and_ends_the_schools_view() {
 #[tokio::test]
 async fn migrating_marks_declined_what_the_audit_log_says_was_declined() {
     let dir = tempfile::tempdir().unwrap();
-    let database = crate::common::fresh_database(&dir).await;
-    let db = Database::connect(&database.url).await.unwrap();
-    let ours = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == "m20261206_000013_invitation_upkeep_versions_declined")
-        .expect("the migration is registered");
-    Migrator::up(&db, Some(ours as u32)).await.unwrap();
-
-    let backend = db.get_database_backend();
-    let run = |sql: String| {
-        let db = &db;
-        async move {
-            db.execute_raw(Statement::from_string(backend, sql))
-                .await
-                .unwrap();
-        }
-    };
-    let now = match backend {
-        DbBackend::Postgres => "now()",
-        _ => "CURRENT_TIMESTAMP",
-    };
+    let before =
+        BeforeMigration::new(&dir, "m20261206_000013_invitation_upkeep_versions_declined").await;
+    let (db, backend, now) = (&before.db, before.backend, before.now());
+    let run = |sql: String| before.run(sql);
     run(
         "INSERT INTO alliance (id, name, kind, version, created_at, updated_at)
          VALUES (1, 'Alder', 'OTHER', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
@@ -205,7 +188,7 @@ async fn migrating_marks_declined_what_the_audit_log_says_was_declined() {
         .await;
     }
 
-    Migrator::up(&db, Some(1)).await.unwrap();
+    Migrator::up(db, Some(1)).await.unwrap();
     let statuses = || async {
         let rows = db
             .query_all_raw(Statement::from_string(
@@ -235,9 +218,9 @@ async fn migrating_marks_declined_what_the_audit_log_says_was_declined() {
         ]
     );
     // Undone, declined rows read LEFT as before; done again, DECLINED.
-    Migrator::down(&db, Some(1)).await.unwrap();
+    Migrator::down(db, Some(1)).await.unwrap();
     assert_eq!(statuses().await[0], (1, "LEFT".to_owned()));
-    Migrator::up(&db, Some(1)).await.unwrap();
+    Migrator::up(db, Some(1)).await.unwrap();
     assert_eq!(statuses().await, migrated);
 }
 

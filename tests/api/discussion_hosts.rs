@@ -3,8 +3,9 @@
 //! community's, a practice's comments stay the practice's. Runs the migrations on a
 //! database of its own.
 
+use crate::common::BeforeMigration;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 /// A post as migrated: id, host kind, host id, thread, body, activity key, version.
 type MigratedPost = (i32, String, i32, Option<i32>, String, String, i32);
@@ -12,27 +13,9 @@ type MigratedPost = (i32, String, i32, Option<i32>, String, String, i32);
 #[tokio::test]
 async fn migrating_keeps_each_posts_host() {
     let dir = tempfile::tempdir().unwrap();
-    let database = crate::common::fresh_database(&dir).await;
-    let db = Database::connect(&database.url).await.unwrap();
-    let ours = Migrator::migrations()
-        .iter()
-        .position(|m| m.name() == "m20261206_000020_discussion_hosts")
-        .expect("the migration is registered");
-    Migrator::up(&db, Some(ours as u32)).await.unwrap();
-
-    let backend = db.get_database_backend();
-    let run = |sql: String| {
-        let db = &db;
-        async move {
-            db.execute_raw(Statement::from_string(backend, sql))
-                .await
-                .unwrap();
-        }
-    };
-    let now = match backend {
-        DbBackend::Postgres => "now()",
-        _ => "CURRENT_TIMESTAMP",
-    };
+    let before = BeforeMigration::new(&dir, "m20261206_000020_discussion_hosts").await;
+    let (db, backend, now) = (&before.db, before.backend, before.now());
+    let run = |sql: String| before.run(sql);
     for sql in [
         "INSERT INTO alliance (id, name, kind, version, created_at, updated_at)
          VALUES (1, 'Alder', 'OTHER', 1, {now}, {now})",
@@ -68,7 +51,7 @@ async fn migrating_keeps_each_posts_host() {
         .await;
     }
 
-    Migrator::up(&db, Some(1)).await.unwrap();
+    Migrator::up(db, Some(1)).await.unwrap();
     let rows = db
         .query_all_raw(Statement::from_string(
             backend,

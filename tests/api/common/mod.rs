@@ -107,6 +107,49 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> TestDatabase {
     }
 }
 
+/// A database of its own, migrated up to (not including) the migration `name`: for a
+/// test of what that migration does to rows written before it.
+pub struct BeforeMigration {
+    pub db: DatabaseConnection,
+    pub backend: sea_orm::DbBackend,
+    /// Dropped after `db`, which closes first.
+    _database: TestDatabase,
+}
+
+impl BeforeMigration {
+    pub async fn new(dir: &tempfile::TempDir, name: &str) -> Self {
+        use migration::{Migrator, MigratorTrait};
+        let database = fresh_database(dir).await;
+        let db = Database::connect(&database.url).await.unwrap();
+        let before = Migrator::migrations()
+            .iter()
+            .position(|m| m.name() == name)
+            .expect("the migration is registered");
+        Migrator::up(&db, Some(before as u32)).await.unwrap();
+        Self {
+            backend: db.get_database_backend(),
+            db,
+            _database: database,
+        }
+    }
+
+    /// Runs one statement, which must succeed.
+    pub async fn run(&self, sql: String) {
+        self.db
+            .execute_raw(sea_orm::Statement::from_string(self.backend, sql))
+            .await
+            .unwrap();
+    }
+
+    /// The current time, in this database's SQL.
+    pub fn now(&self) -> &'static str {
+        match self.backend {
+            sea_orm::DbBackend::Postgres => "now()",
+            _ => "CURRENT_TIMESTAMP",
+        }
+    }
+}
+
 impl Drop for TestDatabase {
     /// Drops the PostgreSQL database, closing the connections the test's server still
     /// holds: a suite run would otherwise leave hundreds behind. On a thread of its own,
