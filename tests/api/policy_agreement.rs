@@ -31,6 +31,7 @@ use sea_orm::{
 };
 use trellis::auth::SignedIn;
 use trellis::auth::policy::{Access, sees_theme, theme_condition};
+use trellis::graphql::loaders::{Keyed, value_i32};
 
 use crate::common::{TestDatabase, fresh_database};
 
@@ -233,14 +234,12 @@ impl World {
     }
 
     /// Checks a rule that answers signed-in callers only.
-    async fn agree<E: EntityTrait>(
+    async fn agree<E: Keyed>(
         &self,
-        id: fn(&E::Model) -> i32,
         condition: impl Fn(&Access) -> Condition,
         predicate: impl Fn(&Access, &E::Model) -> bool,
     ) {
         self.agree_for_readers::<E>(
-            id,
             |reader| reader.map(&condition),
             |reader, row| reader.map(|access| predicate(access, row)),
         )
@@ -251,12 +250,12 @@ impl World {
     /// `Some`): the ids `condition` keeps are those `predicate` keeps. And checks that
     /// the world puts the rule to work: viewers keep at least three different sets of
     /// rows (say all, some, none).
-    async fn agree_for_readers<E: EntityTrait>(
+    async fn agree_for_readers<E: Keyed>(
         &self,
-        id: fn(&E::Model) -> i32,
         condition: impl Fn(Option<&Access>) -> Option<Condition>,
         predicate: impl Fn(Option<&Access>, &E::Model) -> Option<bool>,
     ) {
+        let id = |row: &E::Model| value_i32(row, E::id_column());
         let rows = self.rows::<E>().await;
         let mut kept = BTreeSet::new();
         for (viewer, access) in &self.viewers {
@@ -328,14 +327,12 @@ async fn alliances_seen_agree() {
     let world = world().await;
     world
         .agree::<alliance::Entity>(
-            |row| row.id,
             |access| access.alliance_condition(alliance::Column::Id),
             |access, row| access.sees_alliance(row.id),
         )
         .await;
     world
         .agree::<alliance_membership::Entity>(
-            |row| row.id,
             |access| access.alliance_condition(alliance_membership::Column::AllianceId),
             |access, row| access.sees_alliance(row.alliance_id),
         )
@@ -347,7 +344,6 @@ async fn themes_seen_agree_signed_in_or_not() {
     let world = world().await;
     world
         .agree_for_readers::<theme::Entity>(
-            |row| row.id,
             |reader| Some(theme_condition(reader, theme::Column::AllianceId)),
             |reader, row| Some(sees_theme(reader, row.alliance_id)),
         )
@@ -360,24 +356,16 @@ async fn people_seen_and_administered_agree() {
     let places = places(&world).await;
     let at = |id: i32| places.get(&id).cloned().unwrap_or_default();
     world
-        .agree::<person::Entity>(
-            |row| row.id,
-            Access::person_condition,
-            |access, row| {
-                let (schools, alliances) = at(row.id);
-                access.sees_person(row.id, &schools, &alliances)
-            },
-        )
+        .agree::<person::Entity>(Access::person_condition, |access, row| {
+            let (schools, alliances) = at(row.id);
+            access.sees_person(row.id, &schools, &alliances)
+        })
         .await;
     world
-        .agree::<person::Entity>(
-            |row| row.id,
-            Access::email_condition,
-            |access, row| {
-                let (schools, alliances) = at(row.id);
-                access.administers_person(row.id, &schools, &alliances)
-            },
-        )
+        .agree::<person::Entity>(Access::email_condition, |access, row| {
+            let (schools, alliances) = at(row.id);
+            access.administers_person(row.id, &schools, &alliances)
+        })
         .await;
 }
 
@@ -385,11 +373,7 @@ async fn people_seen_and_administered_agree() {
 async fn communities_seen_agree() {
     let world = world().await;
     world
-        .agree::<community::Entity>(
-            |row| row.id,
-            Access::community_condition,
-            Access::sees_community,
-        )
+        .agree::<community::Entity>(Access::community_condition, Access::sees_community)
         .await;
 }
 
@@ -398,11 +382,9 @@ async fn community_memberships_seen_agree() {
     let world = world().await;
     let communities = communities(&world).await;
     world
-        .agree::<community_member::Entity>(
-            |row| row.id,
-            Access::community_membership_condition,
-            |access, row| access.sees_community_membership(&communities[&row.community_id], row),
-        )
+        .agree::<community_member::Entity>(Access::community_membership_condition, |access, row| {
+            access.sees_community_membership(&communities[&row.community_id], row)
+        })
         .await;
 }
 
@@ -412,7 +394,6 @@ async fn community_content_read_agrees() {
     let communities = communities(&world).await;
     world
         .agree::<community_meeting::Entity>(
-            |row| row.id,
             |access| access.readable_condition(community_meeting::Column::CommunityId),
             |access, row| access.reads_community(&communities[&row.community_id]),
         )
@@ -424,21 +405,15 @@ async fn support_seen_agrees() {
     let world = world().await;
     world
         .agree::<support_request::Entity>(
-            |row| row.id,
             Access::support_request_condition,
             Access::sees_support_request,
         )
         .await;
     world
-        .agree::<support_offer::Entity>(
-            |row| row.id,
-            Access::support_offer_condition,
-            Access::sees_support_offer,
-        )
+        .agree::<support_offer::Entity>(Access::support_offer_condition, Access::sees_support_offer)
         .await;
     world
         .agree::<support_arrangement::Entity>(
-            |row| row.id,
             Access::support_arrangement_condition,
             Access::sees_support_arrangement,
         )
