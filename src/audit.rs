@@ -9,29 +9,59 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 /// and key are kept beside its global id: the policy shows an entry only to those who may
 /// read its subject (`auth::policy::audit`).
 pub struct AuditEntry<'a> {
-    pub actor: i32,
-    pub action: &'a str,
-    pub subject: ID,
-    pub alliance: Option<i32>,
-    pub school: Option<i32>,
-    pub details: serde_json::Value,
+    actor: i32,
+    action: &'a str,
+    subject: ID,
+    alliance: Option<i32>,
+    school: Option<i32>,
+    details: serde_json::Value,
 }
 
-pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Result<(), DbErr> {
-    let subject = crate::graphql::ids::decode(&entry.subject);
-    audit_event::ActiveModel {
-        actor_id: Set(Some(entry.actor)),
-        subject_kind: Set(subject.map(|(kind, _)| kind.name().to_owned())),
-        subject_key: Set(subject.map(|(_, key)| key)),
-        alliance_id: Set(entry.alliance),
-        school_id: Set(entry.school),
-        action: Set(entry.action.to_owned()),
-        subject: Set(entry.subject.to_string()),
-        details: Set(entry.details),
-        created_at: Set(Utc::now()),
-        ..Default::default()
+impl<'a> AuditEntry<'a> {
+    /// `actor` doing `action` to `subject`, in no alliance or school until said, with no
+    /// details.
+    pub fn by(actor: i32, action: &'a str, subject: ID) -> Self {
+        Self {
+            actor,
+            action,
+            subject,
+            alliance: None,
+            school: None,
+            details: serde_json::Value::Null,
+        }
     }
-    .insert(conn)
-    .await?;
-    Ok(())
+
+    /// The alliance whose admins and CPD leads read the entry.
+    pub fn alliance(self, alliance: Option<i32>) -> Self {
+        Self { alliance, ..self }
+    }
+
+    /// The school whose leaders read the entry.
+    pub fn school(self, school: Option<i32>) -> Self {
+        Self { school, ..self }
+    }
+
+    pub fn details(self, details: serde_json::Value) -> Self {
+        Self { details, ..self }
+    }
+
+    /// Writes the entry, in the transaction of the change it records.
+    pub async fn record(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let subject = crate::graphql::ids::decode(&self.subject);
+        audit_event::ActiveModel {
+            actor_id: Set(Some(self.actor)),
+            subject_kind: Set(subject.map(|(kind, _)| kind.name().to_owned())),
+            subject_key: Set(subject.map(|(_, key)| key)),
+            alliance_id: Set(self.alliance),
+            school_id: Set(self.school),
+            action: Set(self.action.to_owned()),
+            subject: Set(self.subject.to_string()),
+            details: Set(self.details),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        Ok(())
+    }
 }

@@ -16,10 +16,10 @@ use crate::people::Person;
 use crate::people::person_of;
 use crate::validation::search_text;
 
-/// One recorded change of access or of shared content.
-pub struct AuditEvent(pub audit_event::Model);
-
-crate::wraps!(AuditEvent(audit_event::Model));
+crate::wraps! {
+    /// One recorded change of access or of shared content.
+    AuditEvent(audit_event::Model),
+}
 
 #[Object]
 impl AuditEvent {

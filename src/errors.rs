@@ -16,6 +16,9 @@ pub mod code {
     pub const CONFLICT: &str = "CONFLICT";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    /// An automatic persisted query's hash the server does not hold: the client sends the
+    /// query's text with it (Apollo's and urql's code and message).
+    pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const TIMEOUT: &str = "TIMEOUT";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
@@ -32,6 +35,7 @@ pub mod code {
             CONFLICT,
             RATE_LIMITED,
             QUERY_TOO_COMPLEX,
+            PERSISTED_QUERY_NOT_FOUND,
             METHOD_NOT_ALLOWED,
             TIMEOUT,
             UNAVAILABLE,
@@ -40,6 +44,15 @@ pub mod code {
         .into_iter()
         .find(|known| *known == code)
     }
+}
+
+/// A top-level error with a code, for a request refused before it runs.
+pub fn refusal(code: &str, message: String) -> async_graphql::ServerError {
+    let mut error = async_graphql::ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    error
 }
 
 /// Deliberately not `Display`: async-graphql converts any `Display` error into a
@@ -272,47 +285,6 @@ pub fn on_unique(
         }
         _ => MutationError::from(error),
     }
-}
-
-/// Declares a mutation payload: the changed object (absent when nothing changed) and the
-/// problems the user can fix.
-///
-/// A mutation's resolver answers with `Payload::run(input, |input| mutation(ctx, input))`:
-/// the mutation runs only once its input passed `validation::input` (no control characters,
-/// no overlong lists), so no mutation can forget those checks.
-#[macro_export]
-macro_rules! payload {
-    ($(#[$meta:meta])* $name:ident { $field:ident : $ty:ty }) => {
-        $(#[$meta])*
-        #[derive(async_graphql::SimpleObject)]
-        pub struct $name {
-            pub $field: Option<$ty>,
-            pub user_errors: Vec<$crate::errors::UserError>,
-        }
-
-        impl $name {
-            pub async fn run<I, F>(
-                input: I,
-                mutation: impl FnOnce(I) -> F,
-            ) -> async_graphql::Result<Self>
-            where
-                I: async_graphql::InputType,
-                F: std::future::Future<Output = $crate::errors::MutationResult<$ty>>,
-            {
-                let result = match $crate::validation::input(&input) {
-                    Ok(()) => mutation(input).await,
-                    Err(errors) => Err($crate::errors::MutationError::User(errors)),
-                };
-                match result {
-                    Ok(value) => Ok(Self { $field: Some(value), user_errors: Vec::new() }),
-                    Err($crate::errors::MutationError::User(user_errors)) => {
-                        Ok(Self { $field: None, user_errors })
-                    }
-                    Err($crate::errors::MutationError::Api(error)) => Err(error.into()),
-                }
-            }
-        }
-    };
 }
 
 #[cfg(test)]

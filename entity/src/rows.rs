@@ -21,6 +21,7 @@ use sea_orm::{DbErr, EntityTrait, FromQueryResult, QueryResult};
 /// A table with an integer `id` primary key, whose rows the API's loaders read.
 pub trait Keyed: EntityTrait<Model: ReadRows> {
     fn id_column() -> Self::Column;
+    fn id_of(model: &Self::Model) -> i32;
 }
 
 /// How a model is read from the rows of a statement that selects all its columns.
@@ -165,6 +166,10 @@ macro_rules! keyed {
         impl Keyed for crate::$table::Entity {
             fn id_column() -> Self::Column {
                 crate::$table::Column::Id
+            }
+
+            fn id_of(model: &crate::$table::Model) -> i32 {
+                model.id
             }
         }
     };

@@ -3,16 +3,17 @@
 //! its role (lead school, strategic partner, member, associate) changed by the alliance.
 //! Rows are never deleted, so the alliance's history stays readable.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
 use entity::enums::{MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus};
 use entity::{alliance, alliance_membership, partnership, partnership_school, school};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use trellis_macros::mutations;
 
 use super::AllianceMembership;
 use super::administered_alliance;
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode};
@@ -119,88 +120,32 @@ const END: Step = Step {
 #[derive(Default)]
 pub struct MembershipMutation;
 
-#[Object]
-impl MembershipMutation {
-    /// Invites a school into an alliance; the school's leaders are emailed and accept or
-    /// decline. The alliance's admins and CPD leads may.
-    async fn invite_school_to_alliance(
-        &self,
-        ctx: &Context<'_>,
-        input: InviteSchoolToAllianceInput,
-    ) -> Result<InviteSchoolToAlliancePayload> {
-        InviteSchoolToAlliancePayload::run(input, |input| invite(ctx, input)).await
-    }
+mutations! {
+    impl MembershipMutation {
+        /// Invites a school into an alliance; the school's leaders are emailed and accept or
+        /// decline. The alliance's admins and CPD leads may.
+        fn invite_school_to_alliance { invite(ctx, input).await }
 
-    /// Accepts an alliance's invitation on behalf of the school. The school's leaders may.
-    async fn accept_alliance_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: AcceptAllianceInvitationInput,
-    ) -> Result<AcceptAllianceInvitationPayload> {
-        AcceptAllianceInvitationPayload::run(input, |input| async move {
-            take_step(ctx, &input.membership_id, &ACCEPT).await
-        })
-        .await
-    }
+        /// Accepts an alliance's invitation on behalf of the school. The school's leaders may.
+        fn accept_alliance_invitation { take_step(ctx, &input.membership_id, &ACCEPT).await }
 
-    /// Declines an alliance's invitation on behalf of the school. The school's leaders may.
-    async fn decline_alliance_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: DeclineAllianceInvitationInput,
-    ) -> Result<DeclineAllianceInvitationPayload> {
-        DeclineAllianceInvitationPayload::run(input, |input| async move {
-            take_step(ctx, &input.membership_id, &DECLINE).await
-        })
-        .await
-    }
+        /// Declines an alliance's invitation on behalf of the school. The school's leaders may.
+        fn decline_alliance_invitation { take_step(ctx, &input.membership_id, &DECLINE).await }
 
-    /// Pauses an active membership. The alliance's admins and CPD leads may.
-    async fn suspend_alliance_membership(
-        &self,
-        ctx: &Context<'_>,
-        input: SuspendAllianceMembershipInput,
-    ) -> Result<SuspendAllianceMembershipPayload> {
-        SuspendAllianceMembershipPayload::run(input, |input| async move {
-            take_step(ctx, &input.membership_id, &SUSPEND).await
-        })
-        .await
-    }
+        /// Pauses an active membership. The alliance's admins and CPD leads may.
+        fn suspend_alliance_membership { take_step(ctx, &input.membership_id, &SUSPEND).await }
 
-    /// Makes a suspended membership active again. The alliance's admins and CPD leads may.
-    async fn reinstate_alliance_membership(
-        &self,
-        ctx: &Context<'_>,
-        input: ReinstateAllianceMembershipInput,
-    ) -> Result<ReinstateAllianceMembershipPayload> {
-        ReinstateAllianceMembershipPayload::run(input, |input| async move {
-            take_step(ctx, &input.membership_id, &REINSTATE).await
-        })
-        .await
-    }
+        /// Makes a suspended membership active again. The alliance's admins and CPD leads may.
+        fn reinstate_alliance_membership { take_step(ctx, &input.membership_id, &REINSTATE).await }
 
-    /// Ends a membership: the school leaves the alliance and its partnerships there. The
-    /// history stays. The alliance's admins and the school's leaders may.
-    async fn end_alliance_membership(
-        &self,
-        ctx: &Context<'_>,
-        input: EndAllianceMembershipInput,
-    ) -> Result<EndAllianceMembershipPayload> {
-        EndAllianceMembershipPayload::run(input, |input| async move {
-            take_step(ctx, &input.membership_id, &END).await
-        })
-        .await
-    }
+        /// Ends a membership: the school leaves the alliance and its partnerships there. The
+        /// history stays. The alliance's admins and the school's leaders may.
+        fn end_alliance_membership { take_step(ctx, &input.membership_id, &END).await }
 
-    /// Changes a member school's role in the alliance (lead school, strategic partner,
-    /// member, associate), while the membership has not ended. The alliance's admins and
-    /// CPD leads may.
-    async fn change_alliance_membership_role(
-        &self,
-        ctx: &Context<'_>,
-        input: ChangeAllianceMembershipRoleInput,
-    ) -> Result<ChangeAllianceMembershipRolePayload> {
-        ChangeAllianceMembershipRolePayload::run(input, |input| change_role(ctx, input)).await
+        /// Changes a member school's role in the alliance (lead school, strategic partner,
+        /// member, associate), while the membership has not ended. The alliance's admins and
+        /// CPD leads may.
+        fn change_alliance_membership_role { change_role(ctx, input).await }
     }
 }
 
@@ -255,17 +200,15 @@ async fn invite(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "alliance_membership.invited",
-            subject: NodeKind::AllianceMembership.id(membership.id),
-            alliance: Some(alliance_id),
-            school: Some(school_id),
-            details: serde_json::json!({ "role": membership.role }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "alliance_membership.invited",
+        NodeKind::AllianceMembership.id(membership.id),
     )
+    .alliance(Some(alliance_id))
+    .school(Some(school_id))
+    .details(serde_json::json!({ "role": membership.role }))
+    .record(&txn)
     .await?;
     let mut notices = Notices::new(ctx, access.person_id);
     notices
@@ -358,17 +301,15 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
         .await?;
     }
     let membership = change.save_as_read(&txn).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: step.action,
-            subject: NodeKind::AllianceMembership.id(membership.id),
-            alliance: Some(membership.alliance_id),
-            school: Some(membership.school_id),
-            details: serde_json::json!({ "status": membership.status }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        step.action,
+        NodeKind::AllianceMembership.id(membership.id),
     )
+    .alliance(Some(membership.alliance_id))
+    .school(Some(membership.school_id))
+    .details(serde_json::json!({ "status": membership.status }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(AllianceMembership(membership))
@@ -389,17 +330,15 @@ async fn change_role(
     let mut change = Change::edit(&current, Utc::now());
     change.role = Set(input.role);
     let membership = change.save(&txn, input.expected_version).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "alliance_membership.role_changed",
-            subject: NodeKind::AllianceMembership.id(membership.id),
-            alliance: Some(membership.alliance_id),
-            school: Some(membership.school_id),
-            details: serde_json::json!({ "from": current.role, "to": membership.role }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "alliance_membership.role_changed",
+        NodeKind::AllianceMembership.id(membership.id),
     )
+    .alliance(Some(membership.alliance_id))
+    .school(Some(membership.school_id))
+    .details(serde_json::json!({ "from": current.role, "to": membership.role }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(AllianceMembership(membership))

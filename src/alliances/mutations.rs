@@ -1,11 +1,12 @@
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{AllianceKind, AllianceRoleKind};
 use entity::{alliance, alliance_role};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use trellis_macros::mutations;
 
 use super::Alliance;
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{allowed, visible};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -40,26 +41,15 @@ payload!(UpdateAlliancePayload { alliance: Alliance });
 #[derive(Default)]
 pub struct AllianceMutation;
 
-#[Object]
-impl AllianceMutation {
-    /// Starts an alliance. School leaders, alliance admins and CPD leads may; the creator
-    /// becomes its CPD lead (platform admins excepted).
-    async fn create_alliance(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateAllianceInput,
-    ) -> Result<CreateAlliancePayload> {
-        CreateAlliancePayload::run(input, |input| create_alliance(ctx, input)).await
-    }
+mutations! {
+    impl AllianceMutation {
+        /// Starts an alliance. School leaders, alliance admins and CPD leads may; the creator
+        /// becomes its CPD lead (platform admins excepted).
+        fn create_alliance { create_alliance(ctx, input).await }
 
-    /// Changes an alliance's name, kind, vision or description. Its admins and CPD leads
-    /// may.
-    async fn update_alliance(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateAllianceInput,
-    ) -> Result<UpdateAlliancePayload> {
-        UpdateAlliancePayload::run(input, |input| update_alliance(ctx, input)).await
+        /// Changes an alliance's name, kind, vision or description. Its admins and CPD leads
+        /// may.
+        fn update_alliance { update_alliance(ctx, input).await }
     }
 }
 
@@ -105,17 +95,14 @@ async fn create_alliance(
         .insert(&txn)
         .await?;
     }
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "alliance.created",
-            subject: NodeKind::Alliance.id(alliance.id),
-            alliance: Some(alliance.id),
-            school: None,
-            details: serde_json::json!({ "name": alliance.name }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "alliance.created",
+        NodeKind::Alliance.id(alliance.id),
     )
+    .alliance(Some(alliance.id))
+    .details(serde_json::json!({ "name": alliance.name }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     caller(ctx).forget_access();
@@ -160,17 +147,14 @@ async fn update_alliance(
         )?);
     }
     let alliance = change.save(&txn, input.expected_version).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "alliance.updated",
-            subject: NodeKind::Alliance.id(id),
-            alliance: Some(id),
-            school: None,
-            details: serde_json::json!({ "version": alliance.version }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "alliance.updated",
+        NodeKind::Alliance.id(id),
     )
+    .alliance(Some(id))
+    .details(serde_json::json!({ "version": alliance.version }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(Alliance(alliance))

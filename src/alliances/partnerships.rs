@@ -3,8 +3,9 @@
 //! school change with `updatePartnership`.
 
 use std::collections::BTreeSet;
+use trellis_macros::mutations;
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{MembershipStatus, PartnershipStatus};
 use entity::{alliance_membership, partnership, partnership_school};
@@ -14,7 +15,7 @@ use sea_orm::{
 
 use super::administered_alliance;
 use super::{Partnership, PartnershipSchool};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, UserErrorCode};
@@ -87,53 +88,24 @@ payload!(EndPartnershipPayload {
 #[derive(Default)]
 pub struct PartnershipMutation;
 
-#[Object]
-impl PartnershipMutation {
-    /// Forms a partnership of member schools. The alliance's admins and CPD leads may.
-    async fn create_partnership(
-        &self,
-        ctx: &Context<'_>,
-        input: CreatePartnershipInput,
-    ) -> Result<CreatePartnershipPayload> {
-        CreatePartnershipPayload::run(input, |input| create(ctx, input)).await
-    }
+mutations! {
+    impl PartnershipMutation {
+        /// Forms a partnership of member schools. The alliance's admins and CPD leads may.
+        fn create_partnership { create(ctx, input).await }
 
-    /// Renames a partnership, restates its purpose or changes its lead school (one of its
-    /// current schools), while it has not ended. The alliance's admins and CPD leads may.
-    async fn update_partnership(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdatePartnershipInput,
-    ) -> Result<UpdatePartnershipPayload> {
-        UpdatePartnershipPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Renames a partnership, restates its purpose or changes its lead school (one of its
+        /// current schools), while it has not ended. The alliance's admins and CPD leads may.
+        fn update_partnership { update(ctx, input).await }
 
-    /// Adds an active member school to a partnership. The alliance's admins and CPD leads
-    /// may.
-    async fn add_school_to_partnership(
-        &self,
-        ctx: &Context<'_>,
-        input: AddSchoolToPartnershipInput,
-    ) -> Result<AddSchoolToPartnershipPayload> {
-        AddSchoolToPartnershipPayload::run(input, |input| add_school(ctx, input)).await
-    }
+        /// Adds an active member school to a partnership. The alliance's admins and CPD leads
+        /// may.
+        fn add_school_to_partnership { add_school(ctx, input).await }
 
-    /// Records that a school left a partnership. The alliance's admins and CPD leads may.
-    async fn remove_school_from_partnership(
-        &self,
-        ctx: &Context<'_>,
-        input: RemoveSchoolFromPartnershipInput,
-    ) -> Result<RemoveSchoolFromPartnershipPayload> {
-        RemoveSchoolFromPartnershipPayload::run(input, |input| remove_school(ctx, input)).await
-    }
+        /// Records that a school left a partnership. The alliance's admins and CPD leads may.
+        fn remove_school_from_partnership { remove_school(ctx, input).await }
 
-    /// Ends a partnership; its history stays. The alliance's admins and CPD leads may.
-    async fn end_partnership(
-        &self,
-        ctx: &Context<'_>,
-        input: EndPartnershipInput,
-    ) -> Result<EndPartnershipPayload> {
-        EndPartnershipPayload::run(input, |input| end(ctx, input)).await
+        /// Ends a partnership; its history stays. The alliance's admins and CPD leads may.
+        fn end_partnership { end(ctx, input).await }
     }
 }
 
@@ -221,17 +193,15 @@ async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationRes
     partnership_school::Entity::insert_many(rows)
         .exec(&txn)
         .await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "partnership.created",
-            subject: NodeKind::Partnership.id(partnership.id),
-            alliance: Some(alliance_id),
-            school: Some(lead),
-            details: serde_json::json!({ "name": partnership.name, "schools": schools }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "partnership.created",
+        NodeKind::Partnership.id(partnership.id),
     )
+    .alliance(Some(alliance_id))
+    .school(Some(lead))
+    .details(serde_json::json!({ "name": partnership.name, "schools": schools }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(Partnership(partnership))
@@ -305,21 +275,19 @@ async fn update(ctx: &Context<'_>, input: UpdatePartnershipInput) -> MutationRes
         change.lead_school_id = Set(lead);
     }
     let partnership = change.save(&txn, input.expected_version).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "partnership.updated",
-            subject: NodeKind::Partnership.id(partnership.id),
-            alliance: Some(partnership.alliance_id),
-            school: Some(partnership.lead_school_id),
-            details: serde_json::json!({
-                "version": partnership.version,
-                "name": partnership.name,
-                "leadSchool": NodeKind::School.id(partnership.lead_school_id).to_string(),
-            }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "partnership.updated",
+        NodeKind::Partnership.id(partnership.id),
     )
+    .alliance(Some(partnership.alliance_id))
+    .school(Some(partnership.lead_school_id))
+    .details(serde_json::json!({
+        "version": partnership.version,
+        "name": partnership.name,
+        "leadSchool": NodeKind::School.id(partnership.lead_school_id).to_string(),
+    }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(Partnership(partnership))
@@ -360,17 +328,15 @@ async fn add_school(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "partnership.school_added",
-            subject: NodeKind::Partnership.id(partnership.id),
-            alliance: Some(partnership.alliance_id),
-            school: Some(school_id),
-            details: serde_json::json!({}),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "partnership.school_added",
+        NodeKind::Partnership.id(partnership.id),
     )
+    .alliance(Some(partnership.alliance_id))
+    .school(Some(school_id))
+    .details(serde_json::json!({}))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(PartnershipSchool(place))
@@ -400,17 +366,15 @@ async fn remove_school(
     let mut change: partnership_school::ActiveModel = place.into();
     change.left_on = Set(Some(Utc::now().date_naive()));
     let place = change.update(&txn).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "partnership.school_removed",
-            subject: NodeKind::Partnership.id(partnership.id),
-            alliance: Some(partnership.alliance_id),
-            school: Some(school_id),
-            details: serde_json::json!({}),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "partnership.school_removed",
+        NodeKind::Partnership.id(partnership.id),
     )
+    .alliance(Some(partnership.alliance_id))
+    .school(Some(school_id))
+    .details(serde_json::json!({}))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(PartnershipSchool(place))
@@ -425,17 +389,14 @@ async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Pa
     change.status = Set(PartnershipStatus::Ended);
     change.ends_on = Set(Some(ends_on));
     let partnership = change.save_as_read(&txn).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "partnership.ended",
-            subject: NodeKind::Partnership.id(partnership.id),
-            alliance: Some(partnership.alliance_id),
-            school: None,
-            details: serde_json::json!({ "endsOn": ends_on }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "partnership.ended",
+        NodeKind::Partnership.id(partnership.id),
     )
+    .alliance(Some(partnership.alliance_id))
+    .details(serde_json::json!({ "endsOn": ends_on }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(Partnership(partnership))

@@ -22,24 +22,16 @@ use crate::people::{AllianceRole, Invitation, Person, visible_person};
 use crate::schools::School;
 use crate::themes::Theme;
 
-/// A network of schools that work together.
-pub struct Alliance(pub alliance::Model);
-
-/// A school in an alliance, with its role and where the membership stands.
-pub struct AllianceMembership(pub alliance_membership::Model);
-
-/// A named collaboration between member schools of one alliance.
-pub struct Partnership(pub partnership::Model);
-
-/// A school's part in a partnership.
-pub struct PartnershipSchool(pub partnership_school::Model);
-
-crate::wraps!(
+crate::wraps! {
+    /// A network of schools that work together.
     Alliance(alliance::Model),
+    /// A school in an alliance, with its role and where the membership stands.
     AllianceMembership(alliance_membership::Model),
+    /// A named collaboration between member schools of one alliance.
     Partnership(partnership::Model),
-    PartnershipSchool(partnership_school::Model)
-);
+    /// A school's part in a partnership.
+    PartnershipSchool(partnership_school::Model),
+}
 
 /// Narrows an alliance's memberships.
 #[derive(InputObject, Default, Debug)]
@@ -124,7 +116,7 @@ impl Alliance {
             "school",
             alliance_membership::Column::SchoolId,
         );
-        Ok(child_page_bringing(ctx, list, schools, &args, |row| row.id).await?)
+        Ok(child_page_bringing(ctx, list, schools, &args).await?)
     }
 
     /// Partnerships of member schools, oldest first.
@@ -144,7 +136,7 @@ impl Alliance {
             partnership::Column::AllianceId,
             condition,
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 
     /// People in alliance roles: admins, CPD leads, facilitators, Specialist Leaders of
@@ -168,7 +160,7 @@ impl Alliance {
             alliance_role::Column::AllianceId,
             condition,
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 
     /// Invitations into the alliance's roles that wait for an answer (expired ones
@@ -197,7 +189,7 @@ impl Alliance {
         filter: Option<crate::support::queries::SupportRequestFilter>,
     ) -> Result<Page<crate::support::SupportRequest>> {
         let column = entity::support_request::Column::AllianceId;
-        crate::support::queries::nested_requests(ctx, self.0.id, column, args, filter).await
+        crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 
     /// Offers of support in the alliance that the caller can see, oldest first.
@@ -208,7 +200,7 @@ impl Alliance {
         filter: Option<crate::support::queries::SupportOfferFilter>,
     ) -> Result<Page<crate::support::SupportOffer>> {
         let column = entity::support_offer::Column::AllianceId;
-        crate::support::queries::nested_offers(ctx, self.0.id, column, args, filter).await
+        crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 }
 
@@ -307,7 +299,7 @@ impl Partnership {
             partnership_school::Column::PartnershipId,
             condition,
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 }
 

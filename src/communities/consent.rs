@@ -7,8 +7,9 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{school, sharing_consent};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TryIntoModel};
+use trellis_macros::mutations;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError};
@@ -92,16 +93,11 @@ impl ConsentQuery {
 #[derive(Default)]
 pub struct ConsentMutation;
 
-#[Object]
-impl ConsentMutation {
-    /// Gives or withdraws a school's consent for its staff to share into communities that
-    /// include other schools. The school's headteacher, senior leaders and CPD lead may.
-    async fn set_school_sharing_consent(
-        &self,
-        ctx: &Context<'_>,
-        input: SetSchoolSharingConsentInput,
-    ) -> Result<SetSchoolSharingConsentPayload> {
-        SetSchoolSharingConsentPayload::run(input, |input| set(ctx, input)).await
+mutations! {
+    impl ConsentMutation {
+        /// Gives or withdraws a school's consent for its staff to share into communities that
+        /// include other schools. The school's headteacher, senior leaders and CPD lead may.
+        fn set_school_sharing_consent { set(ctx, input).await }
     }
 }
 
@@ -137,21 +133,18 @@ async fn set(
     row.changed_by_id = Set(access.person_id);
     row.changed_at = Set(now);
     let row = row.save(&txn).await?.try_into_model()?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: if input.consents {
-                "school.sharing_consent.given"
-            } else {
-                "school.sharing_consent.withdrawn"
-            },
-            subject: NodeKind::School.id(id),
-            alliance: None,
-            school: Some(id),
-            details: serde_json::json!({ "consents": input.consents }),
+    AuditEntry::by(
+        access.person_id,
+        if input.consents {
+            "school.sharing_consent.given"
+        } else {
+            "school.sharing_consent.withdrawn"
         },
+        NodeKind::School.id(id),
     )
+    .school(Some(id))
+    .details(serde_json::json!({ "consents": input.consents }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(consent_of(school, Some(row)))

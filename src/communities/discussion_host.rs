@@ -2,11 +2,12 @@
 //! speaks for the school on the author's membership, and its facilitators moderate.
 //! Threads start here (`startDiscussionThread`); everything after is the discussion's.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use async_trait::async_trait;
 use entity::community;
 use entity::enums::DiscussionHostKind;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait};
+use trellis_macros::mutations;
 
 use super::{open_for_content, require_member, sharing_school, visible_community};
 use crate::auth::policy::Access;
@@ -96,15 +97,10 @@ payload!(StartDiscussionThreadPayload {
 #[derive(Default)]
 pub struct CommunityDiscussionMutation;
 
-#[Object]
-impl CommunityDiscussionMutation {
-    /// Starts a thread. Active members may, while the community is not closed.
-    async fn start_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: StartDiscussionThreadInput,
-    ) -> Result<StartDiscussionThreadPayload> {
-        StartDiscussionThreadPayload::run(input, |input| start(ctx, input)).await
+mutations! {
+    impl CommunityDiscussionMutation {
+        /// Starts a thread. Active members may, while the community is not closed.
+        fn start_discussion_thread { start(ctx, input).await }
     }
 }
 

@@ -1,14 +1,15 @@
 //! Enquiry cycles: a community's or one person's practitioner enquiry, from question to
 //! sharing, with evidence added over time and every move between stages recorded.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{NaiveDate, Utc};
 use entity::enums::EnquiryStage;
 use entity::{enquiry, enquiry_evidence, enquiry_stage_change};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use trellis_macros::mutations;
 
 use super::{Enquiry, EnquiryEvidence, open_for_content, require_member, visible_community};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -75,44 +76,21 @@ payload!(AddEnquiryEvidencePayload {
 #[derive(Default)]
 pub struct EnquiryMutation;
 
-#[Object]
-impl EnquiryMutation {
-    /// Starts an enquiry at the `QUESTION` stage: a community's (its active members may)
-    /// or the caller's own in an alliance they take part in.
-    async fn start_enquiry(
-        &self,
-        ctx: &Context<'_>,
-        input: StartEnquiryInput,
-    ) -> Result<StartEnquiryPayload> {
-        StartEnquiryPayload::run(input, |input| start(ctx, input)).await
-    }
+mutations! {
+    impl EnquiryMutation {
+        /// Starts an enquiry at the `QUESTION` stage: a community's (its active members may)
+        /// or the caller's own in an alliance they take part in.
+        fn start_enquiry { start(ctx, input).await }
 
-    /// Changes an enquiry's question, rationale, baseline, planned actions or findings.
-    /// Its owner and the community's facilitators may.
-    async fn update_enquiry(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateEnquiryInput,
-    ) -> Result<UpdateEnquiryPayload> {
-        UpdateEnquiryPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Changes an enquiry's question, rationale, baseline, planned actions or findings.
+        /// Its owner and the community's facilitators may.
+        fn update_enquiry { update(ctx, input).await }
 
-    /// Moves an enquiry one stage forward or back; who and when are recorded.
-    async fn move_enquiry_stage(
-        &self,
-        ctx: &Context<'_>,
-        input: MoveEnquiryStageInput,
-    ) -> Result<MoveEnquiryStagePayload> {
-        MoveEnquiryStagePayload::run(input, |input| move_stage(ctx, input)).await
-    }
+        /// Moves an enquiry one stage forward or back; who and when are recorded.
+        fn move_enquiry_stage { move_stage(ctx, input).await }
 
-    /// Adds evidence to an enquiry: its owner, or any active member of its community.
-    async fn add_enquiry_evidence(
-        &self,
-        ctx: &Context<'_>,
-        input: AddEnquiryEvidenceInput,
-    ) -> Result<AddEnquiryEvidencePayload> {
-        AddEnquiryEvidencePayload::run(input, |input| add_evidence(ctx, input)).await
+        /// Adds evidence to an enquiry: its owner, or any active member of its community.
+        fn add_enquiry_evidence { add_evidence(ctx, input).await }
     }
 }
 
@@ -339,16 +317,10 @@ async fn record(
     action: &str,
     enquiry: &enquiry::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action,
-            subject: NodeKind::Enquiry.id(enquiry.id),
-            alliance: Some(enquiry.alliance_id),
-            school: enquiry.owner_school_id,
-            details: serde_json::json!({ "stage": enquiry.stage, "version": enquiry.version }),
-        },
-    )
-    .await
+    AuditEntry::by(access.person_id, action, NodeKind::Enquiry.id(enquiry.id))
+        .alliance(Some(enquiry.alliance_id))
+        .school(enquiry.owner_school_id)
+        .details(serde_json::json!({ "stage": enquiry.stage, "version": enquiry.version }))
+        .record(txn)
+        .await
 }

@@ -1,7 +1,7 @@
 //! Meetings of a community: scheduled, edited or cancelled by facilitators, with notes
 //! and attendance recorded afterwards.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{DateTime, Utc};
 use entity::enums::{CommunityMembershipStatus, MeetingStatus};
 use entity::{community, community_meeting, community_member, meeting_attendance};
@@ -9,9 +9,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
 };
+use trellis_macros::mutations;
 
 use super::{CommunityMeeting, open_for_content, visible_community};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -78,44 +79,21 @@ payload!(RecordCommunityMeetingPayload {
 #[derive(Default)]
 pub struct MeetingMutation;
 
-#[Object]
-impl MeetingMutation {
-    /// Schedules a meeting. The community's facilitators may.
-    async fn schedule_community_meeting(
-        &self,
-        ctx: &Context<'_>,
-        input: ScheduleCommunityMeetingInput,
-    ) -> Result<ScheduleCommunityMeetingPayload> {
-        ScheduleCommunityMeetingPayload::run(input, |input| schedule(ctx, input)).await
-    }
+mutations! {
+    impl MeetingMutation {
+        /// Schedules a meeting. The community's facilitators may.
+        fn schedule_community_meeting { schedule(ctx, input).await }
 
-    /// Changes a meeting's title, times, place, link or agenda; members see the change. A
-    /// meeting recorded as held (notes or attendance) cannot move to the future.
-    async fn update_community_meeting(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateCommunityMeetingInput,
-    ) -> Result<UpdateCommunityMeetingPayload> {
-        UpdateCommunityMeetingPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Changes a meeting's title, times, place, link or agenda; members see the change. A
+        /// meeting recorded as held (notes or attendance) cannot move to the future.
+        fn update_community_meeting { update(ctx, input).await }
 
-    /// Cancels a meeting; it stays listed with `includeCancelled`.
-    async fn cancel_community_meeting(
-        &self,
-        ctx: &Context<'_>,
-        input: CancelCommunityMeetingInput,
-    ) -> Result<CancelCommunityMeetingPayload> {
-        CancelCommunityMeetingPayload::run(input, |input| cancel(ctx, input)).await
-    }
+        /// Cancels a meeting; it stays listed with `includeCancelled`.
+        fn cancel_community_meeting { cancel(ctx, input).await }
 
-    /// Records a meeting's notes and who attended, once it has started (`INVALID_STATE`
-    /// before). The community's facilitators may.
-    async fn record_community_meeting(
-        &self,
-        ctx: &Context<'_>,
-        input: RecordCommunityMeetingInput,
-    ) -> Result<RecordCommunityMeetingPayload> {
-        RecordCommunityMeetingPayload::run(input, |input| record_meeting(ctx, input)).await
+        /// Records a meeting's notes and who attended, once it has started (`INVALID_STATE`
+        /// before). The community's facilitators may.
+        fn record_community_meeting { record_meeting(ctx, input).await }
     }
 }
 
@@ -431,16 +409,13 @@ async fn record(
     community: &community::Model,
     meeting: &community_meeting::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action,
-            subject: NodeKind::CommunityMeeting.id(meeting.id),
-            alliance: Some(community.alliance_id),
-            school: None,
-            details: serde_json::json!({ "title": meeting.title, "status": meeting.status }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        action,
+        NodeKind::CommunityMeeting.id(meeting.id),
     )
+    .alliance(Some(community.alliance_id))
+    .details(serde_json::json!({ "title": meeting.title, "status": meeting.status }))
+    .record(txn)
     .await
 }

@@ -2,7 +2,7 @@
 //! invitations that people accept or decline, leaving, removal, facilitators. A community
 //! always keeps at least one facilitator.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
 use entity::enums::{CommunityMembershipStatus as Status, CommunityRole};
 use entity::{community, community_member};
@@ -11,9 +11,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
     PaginatorTrait, QueryFilter, Set, TryIntoModel,
 };
+use trellis_macros::mutations;
 
 use super::{CommunityMembership, LIVE, visible_community};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, UserErrorCode};
@@ -101,46 +102,22 @@ payload!(LeaveCommunityPayload {
 #[derive(Default)]
 pub struct CommunityMembershipMutation;
 
-#[Object]
-impl CommunityMembershipMutation {
-    /// Asks to join a community the caller can see. Staff of the alliance's active member
-    /// schools (and people in its roles) may; a facilitator approves or declines.
-    async fn request_to_join_community(
-        &self,
-        ctx: &Context<'_>,
-        input: RequestToJoinCommunityInput,
-    ) -> Result<RequestToJoinCommunityPayload> {
-        RequestToJoinCommunityPayload::run(input, |input| request(ctx, input)).await
-    }
+mutations! {
+    impl CommunityMembershipMutation {
+        /// Asks to join a community the caller can see. Staff of the alliance's active member
+        /// schools (and people in its roles) may; a facilitator approves or declines.
+        fn request_to_join_community { request(ctx, input).await }
 
-    /// Invites someone who takes part in the alliance. Facilitators may.
-    async fn invite_to_community(
-        &self,
-        ctx: &Context<'_>,
-        input: InviteToCommunityInput,
-    ) -> Result<InviteToCommunityPayload> {
-        InviteToCommunityPayload::run(input, |input| invite(ctx, input)).await
-    }
+        /// Invites someone who takes part in the alliance. Facilitators may.
+        fn invite_to_community { invite(ctx, input).await }
 
-    /// Approves a request to join. Facilitators may.
-    async fn approve_community_membership(
-        &self,
-        ctx: &Context<'_>,
-        input: ApproveCommunityMembershipInput,
-    ) -> Result<ApproveCommunityMembershipPayload> {
-        ApproveCommunityMembershipPayload::run(input, |input| async move {
+        /// Approves a request to join. Facilitators may.
+        fn approve_community_membership {
             step(ctx, &input.membership_id, Step::Approve, None).await
-        })
-        .await
-    }
+        }
 
-    /// Declines a request to join, with a reason. Facilitators may.
-    async fn decline_community_membership(
-        &self,
-        ctx: &Context<'_>,
-        input: DeclineCommunityMembershipInput,
-    ) -> Result<DeclineCommunityMembershipPayload> {
-        DeclineCommunityMembershipPayload::run(input, |input| async move {
+        /// Declines a request to join, with a reason. Facilitators may.
+        fn decline_community_membership {
             step(
                 ctx,
                 &input.membership_id,
@@ -148,41 +125,18 @@ impl CommunityMembershipMutation {
                 Some(&input.reason),
             )
             .await
-        })
-        .await
-    }
+        }
 
-    /// Accepts an invitation to the caller.
-    async fn accept_community_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: AcceptCommunityInvitationInput,
-    ) -> Result<AcceptCommunityInvitationPayload> {
-        AcceptCommunityInvitationPayload::run(input, |input| async move {
-            step(ctx, &input.membership_id, Step::Accept, None).await
-        })
-        .await
-    }
+        /// Accepts an invitation to the caller.
+        fn accept_community_invitation { step(ctx, &input.membership_id, Step::Accept, None).await }
 
-    /// Declines an invitation to the caller.
-    async fn decline_community_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: DeclineCommunityInvitationInput,
-    ) -> Result<DeclineCommunityInvitationPayload> {
-        DeclineCommunityInvitationPayload::run(input, |input| async move {
+        /// Declines an invitation to the caller.
+        fn decline_community_invitation {
             step(ctx, &input.membership_id, Step::Refuse, None).await
-        })
-        .await
-    }
+        }
 
-    /// Removes a member. Facilitators may; the last facilitator cannot be removed.
-    async fn remove_community_member(
-        &self,
-        ctx: &Context<'_>,
-        input: RemoveCommunityMemberInput,
-    ) -> Result<RemoveCommunityMemberPayload> {
-        RemoveCommunityMemberPayload::run(input, |input| async move {
+        /// Removes a member. Facilitators may; the last facilitator cannot be removed.
+        fn remove_community_member {
             step(
                 ctx,
                 &input.membership_id,
@@ -190,29 +144,13 @@ impl CommunityMembershipMutation {
                 input.reason.as_deref(),
             )
             .await
-        })
-        .await
-    }
+        }
 
-    /// Makes a member a facilitator. Facilitators may.
-    async fn make_community_facilitator(
-        &self,
-        ctx: &Context<'_>,
-        input: MakeCommunityFacilitatorInput,
-    ) -> Result<MakeCommunityFacilitatorPayload> {
-        MakeCommunityFacilitatorPayload::run(input, |input| async move {
-            step(ctx, &input.membership_id, Step::Promote, None).await
-        })
-        .await
-    }
+        /// Makes a member a facilitator. Facilitators may.
+        fn make_community_facilitator { step(ctx, &input.membership_id, Step::Promote, None).await }
 
-    /// Leaves a community. The last facilitator must first make another.
-    async fn leave_community(
-        &self,
-        ctx: &Context<'_>,
-        input: LeaveCommunityInput,
-    ) -> Result<LeaveCommunityPayload> {
-        LeaveCommunityPayload::run(input, |input| leave(ctx, input)).await
+        /// Leaves a community. The last facilitator must first make another.
+        fn leave_community { leave(ctx, input).await }
     }
 }
 
@@ -518,22 +456,20 @@ async fn record(
     community: &community::Model,
     membership: &community_member::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action,
-            subject: NodeKind::CommunityMembership.id(membership.id),
-            alliance: Some(community.alliance_id),
-            school: membership.school_id,
-            details: serde_json::json!({
-                "community": NodeKind::Community.id(community.id).to_string(),
-                "person": NodeKind::Person.id(membership.person_id).to_string(),
-                "status": membership.status,
-                "role": membership.role,
-            }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        action,
+        NodeKind::CommunityMembership.id(membership.id),
     )
+    .alliance(Some(community.alliance_id))
+    .school(membership.school_id)
+    .details(serde_json::json!({
+        "community": NodeKind::Community.id(community.id).to_string(),
+        "person": NodeKind::Person.id(membership.person_id).to_string(),
+        "status": membership.status,
+        "role": membership.role,
+    }))
+    .record(txn)
     .await
 }
 

@@ -1,6 +1,6 @@
 //! Starting, changing, activating and closing communities.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
 use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
@@ -8,9 +8,10 @@ use entity::enums::{
 };
 use entity::{community, community_member};
 use sea_orm::{ActiveModelTrait, Set};
+use trellis_macros::mutations;
 
 use super::{Community, visible_community};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -75,50 +76,23 @@ payload!(CloseCommunityPayload {
 #[derive(Default)]
 pub struct CommunityMutation;
 
-#[Object]
-impl CommunityMutation {
-    /// Starts a community in an alliance; it begins `FORMING`. The alliance's admins, CPD
-    /// leads and facilitators may; the creator becomes its first facilitator.
-    async fn create_community(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateCommunityInput,
-    ) -> Result<CreateCommunityPayload> {
-        CreateCommunityPayload::run(input, |input| create(ctx, input)).await
-    }
+mutations! {
+    impl CommunityMutation {
+        /// Starts a community in an alliance; it begins `FORMING`. The alliance's admins, CPD
+        /// leads and facilitators may; the creator becomes its first facilitator.
+        fn create_community { create(ctx, input).await }
 
-    /// Changes a community's name, purpose, visibility, themes or phases. Its facilitators
-    /// and the alliance's admins may.
-    async fn update_community(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateCommunityInput,
-    ) -> Result<UpdateCommunityPayload> {
-        UpdateCommunityPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Changes a community's name, purpose, visibility, themes or phases. Its facilitators
+        /// and the alliance's admins may.
+        fn update_community { update(ctx, input).await }
 
-    /// Moves a forming community to `ACTIVE`.
-    async fn activate_community(
-        &self,
-        ctx: &Context<'_>,
-        input: ActivateCommunityInput,
-    ) -> Result<ActivateCommunityPayload> {
-        ActivateCommunityPayload::run(input, |input| async move {
+        /// Moves a forming community to `ACTIVE`.
+        fn activate_community {
             set_status(ctx, &input.community_id, CommunityStatus::Active).await
-        })
-        .await
-    }
+        }
 
-    /// Closes a community: it stays readable to its members and takes no new content.
-    async fn close_community(
-        &self,
-        ctx: &Context<'_>,
-        input: CloseCommunityInput,
-    ) -> Result<CloseCommunityPayload> {
-        CloseCommunityPayload::run(input, |input| async move {
-            set_status(ctx, &input.community_id, CommunityStatus::Closed).await
-        })
-        .await
+        /// Closes a community: it stays readable to its members and takes no new content.
+        fn close_community { set_status(ctx, &input.community_id, CommunityStatus::Closed).await }
     }
 }
 
@@ -197,17 +171,14 @@ pub(super) async fn record(
     action: &str,
     community: &community::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action,
-            subject: NodeKind::Community.id(community.id),
-            alliance: Some(community.alliance_id),
-            school: None,
-            details: serde_json::json!({ "name": community.name, "status": community.status }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        action,
+        NodeKind::Community.id(community.id),
     )
+    .alliance(Some(community.alliance_id))
+    .details(serde_json::json!({ "name": community.name, "status": community.status }))
+    .record(txn)
     .await
 }
 

@@ -18,7 +18,7 @@ use crate::errors::ApiResult;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
-    NameOrder, Page, PageArgs, Sort, contains_text, id_cursor, root_page,
+    NameOrder, Page, PageArgs, Sort, contains_text, oldest_first_page, root_page,
 };
 use crate::themes::theme_key;
 use crate::validation::search_text;
@@ -137,18 +137,7 @@ impl CommunityQuery {
                 enquiry::Column::CommunityId.eq(key_or_none(community, NodeKind::Community)),
             );
         }
-        Ok(root_page(
-            db(ctx),
-            select,
-            enquiry::Column::Id,
-            Sort {
-                column: None,
-                descending: false,
-            },
-            &args,
-            |row: &enquiry::Model| id_cursor(row.id),
-        )
-        .await?)
+        Ok(oldest_first_page(db(ctx), select, &args).await?)
     }
 
     /// The caller's upcoming meetings across all their communities, soonest first.
@@ -195,18 +184,7 @@ pub async fn own_memberships(
     if let Some(statuses) = filter.and_then(|filter| filter.statuses) {
         select = select.filter(community_member::Column::Status.is_in(statuses));
     }
-    root_page(
-        db(ctx),
-        select,
-        community_member::Column::Id,
-        Sort {
-            column: None,
-            descending: false,
-        },
-        &args,
-        |row: &community_member::Model| id_cursor(row.id),
-    )
-    .await
+    oldest_first_page(db(ctx), select, &args).await
 }
 
 /// Stages in order, for reports.

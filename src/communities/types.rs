@@ -20,44 +20,30 @@ use crate::discussion::{DiscussionThread, thread_cursor};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{ChildList, child_page, child_rows, sorted_child_page};
+use crate::graphql::nested::{ChildList, all_children, child_page, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
 use crate::graphql::readable::readable_row;
 use crate::people::{Person, person_of};
 use crate::schools::{School, school_of};
 use crate::themes::{Theme, themes_of};
 
-/// A professional learning community: staff from different schools of an alliance who
-/// learn together over time around one enquiry.
-pub struct Community(pub community::Model);
-
-/// A person's membership of a community, from request or invitation to its end.
-pub struct CommunityMembership(pub community_member::Model);
-
-/// A scheduled session of a community.
-pub struct CommunityMeeting(pub community_meeting::Model);
-
-/// Someone who attended a meeting.
-pub struct MeetingAttendance(pub meeting_attendance::Model);
-
-/// A practitioner enquiry, run by a community or by one person.
-pub struct Enquiry(pub enquiry::Model);
-
-/// Evidence gathered in an enquiry.
-pub struct EnquiryEvidence(pub enquiry_evidence::Model);
-
-/// An enquiry moving between stages.
-pub struct EnquiryStageChange(pub enquiry_stage_change::Model);
-
-crate::wraps!(
+crate::wraps! {
+    /// A professional learning community: staff from different schools of an alliance who
+    /// learn together over time around one enquiry.
     Community(community::Model),
+    /// A person's membership of a community, from request or invitation to its end.
     CommunityMembership(community_member::Model),
+    /// A scheduled session of a community.
     CommunityMeeting(community_meeting::Model),
+    /// Someone who attended a meeting.
     MeetingAttendance(meeting_attendance::Model),
+    /// A practitioner enquiry, run by a community or by one person.
     Enquiry(enquiry::Model),
+    /// Evidence gathered in an enquiry.
     EnquiryEvidence(enquiry_evidence::Model),
-    EnquiryStageChange(enquiry_stage_change::Model)
-);
+    /// An enquiry moving between stages.
+    EnquiryStageChange(enquiry_stage_change::Model),
+}
 
 /// The community with this id if the caller sees it, whichever object led there.
 pub(crate) async fn community_if_seen(ctx: &Context<'_>, id: i32) -> ApiResult<Option<Community>> {
@@ -231,7 +217,7 @@ impl Community {
             community_member::Column::CommunityId,
             condition,
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 
     /// Meetings: upcoming (soonest first) by default, or past (latest first). Seen by
@@ -287,7 +273,7 @@ impl Community {
         }
         let list =
             ChildList::<enquiry::Entity>::new(self.0.id, enquiry::Column::CommunityId, condition);
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 }
 
@@ -380,7 +366,7 @@ impl CommunityMeeting {
             meeting_attendance::Column::MeetingId,
             Condition::all(),
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 }
 
@@ -457,20 +443,16 @@ impl Enquiry {
             enquiry_evidence::Column::EnquiryId,
             access.evidence_condition(),
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
     /// Every move between stages: who moved it and when, oldest first.
     async fn stage_history(&self, ctx: &Context<'_>) -> Result<Vec<EnquiryStageChange>> {
-        let list = ChildList::<enquiry_stage_change::Entity>::new(
+        Ok(all_children::<enquiry_stage_change::Entity, _>(
+            ctx,
             self.0.id,
             enquiry_stage_change::Column::EnquiryId,
-            Condition::all(),
-        );
-        Ok(child_rows(ctx, list)
-            .await?
-            .into_iter()
-            .map(EnquiryStageChange)
-            .collect())
+        )
+        .await?)
     }
 }
 

@@ -3,17 +3,18 @@
 //! with a reason. Each host starts its threads with a mutation of its own
 //! (`startDiscussionThread` in a community, `commentOnPractice`), through [`start_thread`].
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
 };
+use trellis_macros::mutations;
 
 use super::host::{Host, host_of_post};
 use super::{DiscussionReply, DiscussionThread};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -133,24 +134,13 @@ payload!(HideDiscussionReplyPayload {
 #[derive(Default)]
 pub struct DiscussionMutation;
 
-#[Object]
-impl DiscussionMutation {
-    /// Replies to a thread. Active members may, while the community is not closed.
-    async fn reply_to_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: ReplyToDiscussionThreadInput,
-    ) -> Result<ReplyToDiscussionThreadPayload> {
-        ReplyToDiscussionThreadPayload::run(input, |input| reply(ctx, input)).await
-    }
+mutations! {
+    impl DiscussionMutation {
+        /// Replies to a thread. Active members may, while the community is not closed.
+        fn reply_to_discussion_thread { reply(ctx, input).await }
 
-    /// Edits the caller's own thread; `CONFLICT` if it changed since `expectedVersion`.
-    async fn update_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateDiscussionThreadInput,
-    ) -> Result<UpdateDiscussionThreadPayload> {
-        UpdateDiscussionThreadPayload::run(input, |input| async move {
+        /// Edits the caller's own thread; `CONFLICT` if it changed since `expectedVersion`.
+        fn update_discussion_thread {
             edit(
                 ctx,
                 Kind::Thread,
@@ -161,17 +151,10 @@ impl DiscussionMutation {
             )
             .await
             .map(DiscussionThread)
-        })
-        .await
-    }
+        }
 
-    /// Edits the caller's own reply; `CONFLICT` if it changed since `expectedVersion`.
-    async fn update_discussion_reply(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateDiscussionReplyInput,
-    ) -> Result<UpdateDiscussionReplyPayload> {
-        UpdateDiscussionReplyPayload::run(input, |input| async move {
+        /// Edits the caller's own reply; `CONFLICT` if it changed since `expectedVersion`.
+        fn update_discussion_reply {
             edit(
                 ctx,
                 Kind::Reply,
@@ -182,76 +165,38 @@ impl DiscussionMutation {
             )
             .await
             .map(DiscussionReply)
-        })
-        .await
-    }
+        }
 
-    /// Deletes the caller's own thread; a placeholder stays so the discussion still reads.
-    async fn delete_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: DeleteDiscussionThreadInput,
-    ) -> Result<DeleteDiscussionThreadPayload> {
-        DeleteDiscussionThreadPayload::run(input, |input| async move {
+        /// Deletes the caller's own thread; a placeholder stays so the discussion still reads.
+        fn delete_discussion_thread {
             delete(ctx, Kind::Thread, &input.thread_id)
                 .await
                 .map(DiscussionThread)
-        })
-        .await
-    }
+        }
 
-    /// Deletes the caller's own reply; a placeholder stays.
-    async fn delete_discussion_reply(
-        &self,
-        ctx: &Context<'_>,
-        input: DeleteDiscussionReplyInput,
-    ) -> Result<DeleteDiscussionReplyPayload> {
-        DeleteDiscussionReplyPayload::run(input, |input| async move {
+        /// Deletes the caller's own reply; a placeholder stays.
+        fn delete_discussion_reply {
             delete(ctx, Kind::Reply, &input.reply_id)
                 .await
                 .map(DiscussionReply)
-        })
-        .await
-    }
+        }
 
-    /// Pins (or unpins) a thread to the top. Facilitators may.
-    async fn pin_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: PinDiscussionThreadInput,
-    ) -> Result<PinDiscussionThreadPayload> {
-        PinDiscussionThreadPayload::run(input, |input| async move {
-            pin(ctx, input).await.map(DiscussionThread)
-        })
-        .await
-    }
+        /// Pins (or unpins) a thread to the top. Facilitators may.
+        fn pin_discussion_thread { pin(ctx, input).await.map(DiscussionThread) }
 
-    /// Hides a thread from members, with a reason. Facilitators may.
-    async fn hide_discussion_thread(
-        &self,
-        ctx: &Context<'_>,
-        input: HideDiscussionThreadInput,
-    ) -> Result<HideDiscussionThreadPayload> {
-        HideDiscussionThreadPayload::run(input, |input| async move {
+        /// Hides a thread from members, with a reason. Facilitators may.
+        fn hide_discussion_thread {
             hide(ctx, Kind::Thread, &input.thread_id, &input.reason)
                 .await
                 .map(DiscussionThread)
-        })
-        .await
-    }
+        }
 
-    /// Hides a reply from members, with a reason. Facilitators may.
-    async fn hide_discussion_reply(
-        &self,
-        ctx: &Context<'_>,
-        input: HideDiscussionReplyInput,
-    ) -> Result<HideDiscussionReplyPayload> {
-        HideDiscussionReplyPayload::run(input, |input| async move {
+        /// Hides a reply from members, with a reason. Facilitators may.
+        fn hide_discussion_reply {
             hide(ctx, Kind::Reply, &input.reply_id, &input.reason)
                 .await
                 .map(DiscussionReply)
-        })
-        .await
+        }
     }
 }
 
@@ -521,19 +466,13 @@ async fn record(
         Some(_) => NodeKind::DiscussionReply.id(post.id),
     };
     let action = format!("{}.{action}", host.kind().to_value().to_lowercase());
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: &action,
-            subject,
-            alliance: host.alliance_id(),
-            school: post.author_school_id,
-            details: serde_json::json!({
-                "host": host.global_id().to_string(),
-                "version": post.version,
-            }),
-        },
-    )
-    .await
+    AuditEntry::by(access.person_id, &action, subject)
+        .alliance(host.alliance_id())
+        .school(post.author_school_id)
+        .details(serde_json::json!({
+            "host": host.global_id().to_string(),
+            "version": post.version,
+        }))
+        .record(txn)
+        .await
 }

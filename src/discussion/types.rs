@@ -19,16 +19,12 @@ use crate::practice::{Practice, visible_practice};
 use crate::schools::{School, school_of};
 use crate::sort_keys::key_time;
 
-/// A thread of a discussion: a community's, or comments on a practice.
-pub struct DiscussionThread(pub discussion_post::Model);
-
-/// A reply in a discussion thread.
-pub struct DiscussionReply(pub discussion_post::Model);
-
-crate::wraps!(
+crate::wraps! {
+    /// A thread of a discussion: a community's, or comments on a practice.
     DiscussionThread(discussion_post::Model),
-    DiscussionReply(discussion_post::Model)
-);
+    /// A reply in a discussion thread.
+    DiscussionReply(discussion_post::Model),
+}
 
 /// Where a thread stands in its host's list: pinned first, then by latest activity.
 pub fn thread_cursor(row: &discussion_post::Model) -> Cursor {
@@ -133,7 +129,7 @@ impl DiscussionThread {
             discussion_post::Column::ThreadId,
             access.post_condition(),
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 }
 

@@ -2,15 +2,20 @@
 //! context, pagination, DataLoaders and nested pages, versioned updates. It knows no
 //! domain; the schema that merges the domains is assembled in `crate::schema`.
 
-/// Implements `From<Model>` for GraphQL types that wrap an entity model.
+/// Declares GraphQL types that wrap an entity model, each with `From<Model>`.
 #[macro_export]
 macro_rules! wraps {
-    ($($ty:ident($model:path)),+ $(,)?) => {
-        $(impl From<$model> for $ty {
-            fn from(model: $model) -> Self {
-                Self(model)
+    ($($(#[$meta:meta])* $ty:ident($model:path)),+ $(,)?) => {
+        $(
+            $(#[$meta])*
+            pub struct $ty(pub $model);
+
+            impl From<$model> for $ty {
+                fn from(model: $model) -> Self {
+                    Self(model)
+                }
             }
-        })+
+        )+
     };
 }
 
@@ -21,6 +26,7 @@ pub mod ids;
 pub mod loaders;
 pub mod nested;
 pub mod pagination;
+pub mod payload;
 pub mod per_parent;
 pub mod readable;
 pub mod versioned;

@@ -104,14 +104,13 @@ pub async fn child_page<E, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     args: &PageArgs,
-    id_of: impl Fn(&E::Model) -> i32,
 ) -> ApiResult<Page<N>>
 where
     E: Keyed,
     E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
-    child_page_bringing(ctx, list, None, args, id_of).await
+    child_page_bringing(ctx, list, None, args).await
 }
 
 /// A nested connection whose page brings along a related row of each child, if any (see
@@ -122,14 +121,13 @@ pub async fn child_page_bringing<E, N>(
     list: ChildList<E>,
     companion: Option<Arc<dyn Companion<E>>>,
     args: &PageArgs,
-    id_of: impl Fn(&E::Model) -> i32,
 ) -> ApiResult<Page<N>>
 where
     E: Keyed,
     E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
-    let cursor_of = |row: &E::Model| id_cursor(id_of(row));
+    let cursor_of = |row: &E::Model| id_cursor(E::id_of(row));
     Box::pin(page_of(ctx, list, None, companion, args, cursor_of)).await
 }
 
@@ -172,6 +170,25 @@ where
     E::Model: Clone + Send + Sync,
 {
     rows_of(&loader(ctx), list.into_key(ChildMode::All, None)).await
+}
+
+/// Every child of a parent (a history, a practice's authors), as `N`.
+pub async fn all_children<E, N>(
+    ctx: &Context<'_>,
+    parent: i32,
+    column: E::Column,
+) -> ApiResult<Vec<N>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+    N: From<E::Model>,
+{
+    let list = ChildList::<E>::new(parent, column, Condition::all());
+    Ok(child_rows(ctx, list)
+        .await?
+        .into_iter()
+        .map(N::from)
+        .collect())
 }
 
 /// How many children a parent has under `list`, counted in one statement with every

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::eager::Eager;
+use entity::rows::Keyed;
 
 /// Position of a row in a list: its sort key (when the list is sorted by a text column)
 /// and its id, which breaks ties.
@@ -253,6 +254,25 @@ pub fn beyond<C: ColumnTrait>(
         }
         _ => Condition::all().add(id_beyond),
     }
+}
+
+/// Loads one page of a root list in creation order, oldest first.
+pub async fn oldest_first_page<E, N>(
+    db: &DatabaseConnection,
+    select: Select<E>,
+    args: &PageArgs,
+) -> ApiResult<Page<N>>
+where
+    E: Keyed,
+    E::Model: Send + Sync,
+    N: ContainerType + From<E::Model>,
+{
+    let creation_order = Sort {
+        column: None,
+        descending: false,
+    };
+    let cursor_of = |row: &E::Model| id_cursor(E::id_of(row));
+    root_page(db, select, E::id_column(), creation_order, args, cursor_of).await
 }
 
 /// Loads one page of a root list, and counts the whole list lazily.

@@ -1,7 +1,7 @@
 //! Ending roles and disabling accounts. Ending a person's last role, or disabling them,
 //! ends all their sign-ins at once.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus};
 use entity::{alliance_role, person, staff_role};
@@ -9,9 +9,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     QuerySelect, Set,
 };
+use trellis_macros::mutations;
 
 use super::{AllianceRole, Person, StaffRole};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::auth::sessions;
 use crate::db::begin_write;
@@ -58,51 +59,22 @@ payload!(EnablePersonPayload { person: Person });
 #[derive(Default)]
 pub struct AccountMutation;
 
-#[Object]
-impl AccountMutation {
-    /// Ends a person's role at a school; the record stays as history. The school's leaders
-    /// and its alliances' admins may.
-    async fn end_staff_role(
-        &self,
-        ctx: &Context<'_>,
-        input: EndStaffRoleInput,
-    ) -> Result<EndStaffRolePayload> {
-        EndStaffRolePayload::run(input, |input| end_staff_role(ctx, input)).await
-    }
+mutations! {
+    impl AccountMutation {
+        /// Ends a person's role at a school; the record stays as history. The school's leaders
+        /// and its alliances' admins may.
+        fn end_staff_role { end_staff_role(ctx, input).await }
 
-    /// Ends a person's role in an alliance; the record stays as history. The alliance's
-    /// admins and CPD leads may; the alliance keeps at least one of them.
-    async fn end_alliance_role(
-        &self,
-        ctx: &Context<'_>,
-        input: EndAllianceRoleInput,
-    ) -> Result<EndAllianceRolePayload> {
-        EndAllianceRolePayload::run(input, |input| end_alliance_role(ctx, input)).await
-    }
+        /// Ends a person's role in an alliance; the record stays as history. The alliance's
+        /// admins and CPD leads may; the alliance keeps at least one of them.
+        fn end_alliance_role { end_alliance_role(ctx, input).await }
 
-    /// Stops a person signing in, and ends their sign-ins. Those who administer the person
-    /// may, but not for themselves.
-    async fn disable_person(
-        &self,
-        ctx: &Context<'_>,
-        input: DisablePersonInput,
-    ) -> Result<DisablePersonPayload> {
-        DisablePersonPayload::run(input, |input| async move {
-            set_status(ctx, &input.person_id, PersonStatus::Disabled).await
-        })
-        .await
-    }
+        /// Stops a person signing in, and ends their sign-ins. Those who administer the person
+        /// may, but not for themselves.
+        fn disable_person { set_status(ctx, &input.person_id, PersonStatus::Disabled).await }
 
-    /// Lets a disabled person sign in again.
-    async fn enable_person(
-        &self,
-        ctx: &Context<'_>,
-        input: EnablePersonInput,
-    ) -> Result<EnablePersonPayload> {
-        EnablePersonPayload::run(input, |input| async move {
-            set_status(ctx, &input.person_id, PersonStatus::Active).await
-        })
-        .await
+        /// Lets a disabled person sign in again.
+        fn enable_person { set_status(ctx, &input.person_id, PersonStatus::Active).await }
     }
 }
 
@@ -146,17 +118,14 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "staff_role.ended",
-            subject: NodeKind::StaffRole.id(role.id),
-            alliance: None,
-            school: Some(role.school_id),
-            details: serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "staff_role.ended",
+        NodeKind::StaffRole.id(role.id),
     )
+    .school(Some(role.school_id))
+    .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     caller(ctx).forget_access();
@@ -208,17 +177,14 @@ async fn end_alliance_role(
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "alliance_role.ended",
-            subject: NodeKind::AllianceRole.id(role.id),
-            alliance: Some(role.alliance_id),
-            school: None,
-            details: serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "alliance_role.ended",
+        NodeKind::AllianceRole.id(role.id),
     )
+    .alliance(Some(role.alliance_id))
+    .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     caller(ctx).forget_access();
@@ -264,21 +230,17 @@ async fn set_status(ctx: &Context<'_>, id: &ID, status: PersonStatus) -> Mutatio
     if status == PersonStatus::Disabled {
         sessions::end_all(&txn, id).await?;
     }
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: if status == PersonStatus::Disabled {
-                "person.disabled"
-            } else {
-                "person.enabled"
-            },
-            subject: NodeKind::Person.id(id),
-            alliance: None,
-            school: None,
-            details: serde_json::json!({}),
+    AuditEntry::by(
+        access.person_id,
+        if status == PersonStatus::Disabled {
+            "person.disabled"
+        } else {
+            "person.enabled"
         },
+        NodeKind::Person.id(id),
     )
+    .details(serde_json::json!({}))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(Person(person))

@@ -3,15 +3,16 @@
 //! (its link stops working). Who manages an invitation is decided in
 //! `auth::policy::invitations`: exactly those who may send it; others cannot see it.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{TimeDelta, Utc};
 use entity::invitation;
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use trellis_macros::mutations;
 
 use super::Invitation;
 use super::invitations::{email_invitation, place_of};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
 use crate::auth::tokens;
 use crate::config::{INVITATION_RESEND_INTERVAL, INVITATION_TTL};
@@ -51,28 +52,17 @@ payload!(RevokeInvitationPayload {
 #[derive(Default)]
 pub struct InvitationUpkeepMutation;
 
-#[Object]
-impl InvitationUpkeepMutation {
-    /// Sends an invitation again, with a new link valid for another 14 days; the old link
-    /// stops working. For an invitation not yet answered (expired ones included), at most
-    /// once every 10 minutes (`RATE_LIMITED`, with `retryAfter`, sooner). Those who may
-    /// send it may.
-    async fn resend_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: ResendInvitationInput,
-    ) -> Result<ResendInvitationPayload> {
-        ResendInvitationPayload::run(input, |input| resend(ctx, input)).await
-    }
+mutations! {
+    impl InvitationUpkeepMutation {
+        /// Sends an invitation again, with a new link valid for another 14 days; the old link
+        /// stops working. For an invitation not yet answered (expired ones included), at most
+        /// once every 10 minutes (`RATE_LIMITED`, with `retryAfter`, sooner). Those who may
+        /// send it may.
+        fn resend_invitation { resend(ctx, input).await }
 
-    /// Revokes an invitation not yet answered: its link stops working. Those who may send
-    /// it may.
-    async fn revoke_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: RevokeInvitationInput,
-    ) -> Result<RevokeInvitationPayload> {
-        RevokeInvitationPayload::run(input, |input| revoke(ctx, input)).await
+        /// Revokes an invitation not yet answered: its link stops working. Those who may send
+        /// it may.
+        fn revoke_invitation { revoke(ctx, input).await }
     }
 }
 
@@ -92,7 +82,7 @@ pub async fn waiting_invitations(
             .add(access.invitation_condition())
             .add(unanswered()),
     );
-    child_page(ctx, list, &args, |row| row.id).await
+    child_page(ctx, list, &args).await
 }
 
 /// The invitation with this id if the caller manages it, loaded in one batch with the
@@ -145,20 +135,18 @@ async fn record(
     action: &str,
     invitation: &invitation::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action,
-            subject: NodeKind::Invitation.id(invitation.id),
-            alliance: invitation.alliance_id,
-            school: invitation.school_id,
-            details: serde_json::json!({
-                "staffRole": invitation.staff_role,
-                "allianceRole": invitation.alliance_role,
-            }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        action,
+        NodeKind::Invitation.id(invitation.id),
     )
+    .alliance(invitation.alliance_id)
+    .school(invitation.school_id)
+    .details(serde_json::json!({
+        "staffRole": invitation.staff_role,
+        "allianceRole": invitation.alliance_role,
+    }))
+    .record(txn)
     .await
 }
 

@@ -2,7 +2,7 @@
 //! decided in `auth::policy::invitations`; sending again and revoking are in
 //! `invitation_upkeep`.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
 use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
 use entity::{alliance, alliance_role, invitation, person, school, staff_role};
@@ -12,12 +12,13 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
+use trellis_macros::mutations;
 
 use super::Invitation;
 use super::invitation_upkeep::unanswered;
 use super::sessions::Session;
 use crate::alliances::administered_alliance;
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::auth::{passwords, sessions, tokens};
 use crate::config::INVITATION_TTL;
@@ -86,40 +87,23 @@ payload!(AcceptInvitationPayload { session: Session });
 #[derive(Default)]
 pub struct InvitationMutation;
 
-#[Object]
-impl InvitationMutation {
-    /// Invites someone by email into a role at a school. The school's leaders and the
-    /// admins and CPD leads of alliances it is an active member of may. So that a new
-    /// school can get going, the admins and CPD leads of an alliance it is a member of, or
-    /// invited to, may invite its first leader (headteacher, senior leader or school CPD
-    /// lead) while it has none. An email is invited into a role once at a time: while
-    /// that invitation waits for an answer, send it again or revoke it instead.
-    async fn invite_staff_member(
-        &self,
-        ctx: &Context<'_>,
-        input: InviteStaffMemberInput,
-    ) -> Result<InviteStaffMemberPayload> {
-        InviteStaffMemberPayload::run(input, |input| invite_staff(ctx, input)).await
-    }
+mutations! {
+    impl InvitationMutation {
+        /// Invites someone by email into a role at a school. The school's leaders and the
+        /// admins and CPD leads of alliances it is an active member of may. So that a new
+        /// school can get going, the admins and CPD leads of an alliance it is a member of, or
+        /// invited to, may invite its first leader (headteacher, senior leader or school CPD
+        /// lead) while it has none. An email is invited into a role once at a time: while
+        /// that invitation waits for an answer, send it again or revoke it instead.
+        fn invite_staff_member { invite_staff(ctx, input).await }
 
-    /// Invites someone by email into a role in an alliance. Its admins and CPD leads may;
-    /// an email is invited into a role once at a time.
-    async fn invite_person_to_alliance(
-        &self,
-        ctx: &Context<'_>,
-        input: InvitePersonToAllianceInput,
-    ) -> Result<InvitePersonToAlliancePayload> {
-        InvitePersonToAlliancePayload::run(input, |input| invite_to_alliance(ctx, input)).await
-    }
+        /// Invites someone by email into a role in an alliance. Its admins and CPD leads may;
+        /// an email is invited into a role once at a time.
+        fn invite_person_to_alliance { invite_to_alliance(ctx, input).await }
 
-    /// Accepts an invitation: creates the account (or uses the existing one), grants the
-    /// role and signs in. Each invitation works once, until it expires.
-    async fn accept_invitation(
-        &self,
-        ctx: &Context<'_>,
-        input: AcceptInvitationInput,
-    ) -> Result<AcceptInvitationPayload> {
-        AcceptInvitationPayload::run(input, |input| accept(ctx, input)).await
+        /// Accepts an invitation: creates the account (or uses the existing one), grants the
+        /// role and signs in. Each invitation works once, until it expires.
+        fn accept_invitation { accept(ctx, input).await }
     }
 }
 
@@ -300,22 +284,16 @@ async fn send(
     draft.created_at = Set(now);
     draft.expires_at = Set(now + INVITATION_TTL);
     let invitation = draft.insert(&txn).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: inviter,
-            action: "invitation.sent",
-            subject: invitation_place(&invitation),
-            alliance: invitation.alliance_id,
-            school: invitation.school_id,
-            details: serde_json::json!({
-                "invitation": NodeKind::Invitation.id(invitation.id).to_string(),
-                "staffRole": invitation.staff_role,
-                "allianceRole": invitation.alliance_role,
-            }),
-        },
-    )
-    .await?;
+    AuditEntry::by(inviter, "invitation.sent", invitation_place(&invitation))
+        .alliance(invitation.alliance_id)
+        .school(invitation.school_id)
+        .details(serde_json::json!({
+            "invitation": NodeKind::Invitation.id(invitation.id).to_string(),
+            "staffRole": invitation.staff_role,
+            "allianceRole": invitation.alliance_role,
+        }))
+        .record(&txn)
+        .await?;
     let place = place_of(&txn, &invitation).await?;
     txn.commit().await?;
     email_invitation(ctx, &invitation, &token, &place);
@@ -459,20 +437,18 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
         }
     };
     grant_role(&txn, &invitation, person.id).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: person.id,
-            action: "invitation.accepted",
-            subject: invitation_place(&invitation),
-            alliance: invitation.alliance_id,
-            school: invitation.school_id,
-            details: serde_json::json!({
-                "staffRole": invitation.staff_role,
-                "allianceRole": invitation.alliance_role,
-            }),
-        },
+    AuditEntry::by(
+        person.id,
+        "invitation.accepted",
+        invitation_place(&invitation),
     )
+    .alliance(invitation.alliance_id)
+    .school(invitation.school_id)
+    .details(serde_json::json!({
+        "staffRole": invitation.staff_role,
+        "allianceRole": invitation.alliance_role,
+    }))
+    .record(&txn)
     .await?;
     let issued = sessions::start(&txn, &services(ctx).keys, person.id).await?;
     txn.commit().await?;

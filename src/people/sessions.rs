@@ -1,10 +1,11 @@
 //! Signing in and out, and refreshing a sign-in.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::PersonStatus;
 use entity::person;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::mutations;
 
 use super::Person;
 use crate::auth::passwords;
@@ -71,31 +72,18 @@ fn invalid_credentials() -> UserError {
 #[derive(Default)]
 pub struct SessionMutation;
 
-#[Object]
-impl SessionMutation {
-    /// Signs in with email and password. A wrong email and a wrong password get the same
-    /// answer; repeated attempts are limited per email and per client address.
-    async fn sign_in(&self, ctx: &Context<'_>, input: SignInInput) -> Result<SignInPayload> {
-        SignInPayload::run(input, |input| sign_in(ctx, input)).await
-    }
+mutations! {
+    impl SessionMutation {
+        /// Signs in with email and password. A wrong email and a wrong password get the same
+        /// answer; repeated attempts are limited per email and per client address.
+        fn sign_in { sign_in(ctx, input).await }
 
-    /// Exchanges a refresh token for new credentials. A refresh token that was already
-    /// used ends its whole sign-in, since it may have been stolen.
-    async fn refresh_session(
-        &self,
-        ctx: &Context<'_>,
-        input: RefreshSessionInput,
-    ) -> Result<RefreshSessionPayload> {
-        RefreshSessionPayload::run(input, |input| refresh(ctx, input)).await
-    }
+        /// Exchanges a refresh token for new credentials. A refresh token that was already
+        /// used ends its whole sign-in, since it may have been stolen.
+        fn refresh_session { refresh(ctx, input).await }
 
-    /// Ends a sign-in: its access and refresh tokens stop working.
-    async fn sign_out(
-        &self,
-        ctx: &Context<'_>,
-        input: Option<SignOutInput>,
-    ) -> Result<SignOutPayload> {
-        SignOutPayload::run(input, |input| sign_out(ctx, input.unwrap_or_default())).await
+        /// Ends a sign-in: its access and refresh tokens stop working.
+        fn sign_out(Option<SignOutInput>) { sign_out(ctx, input.unwrap_or_default()).await }
     }
 }
 

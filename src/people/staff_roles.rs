@@ -5,13 +5,14 @@
 //! role: they describe what the person does, and grant nothing (the kind of role, which
 //! decides what a person may do, is not changed here).
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use entity::enums::SchoolPhase;
 use entity::staff_role;
 use sea_orm::{EntityTrait, Set};
+use trellis_macros::mutations;
 
 use super::StaffRole;
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -41,16 +42,11 @@ payload!(UpdateStaffRolePayload {
 #[derive(Default)]
 pub struct StaffRoleMutation;
 
-#[Object]
-impl StaffRoleMutation {
-    /// Changes a current staff role's job title, subjects or phases. The school's leaders,
-    /// the admins of alliances it is an active member of, and the person in the role may.
-    async fn update_staff_role(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateStaffRoleInput,
-    ) -> Result<UpdateStaffRolePayload> {
-        UpdateStaffRolePayload::run(input, |input| update(ctx, input)).await
+mutations! {
+    impl StaffRoleMutation {
+        /// Changes a current staff role's job title, subjects or phases. The school's leaders,
+        /// the admins of alliances it is an active member of, and the person in the role may.
+        fn update_staff_role { update(ctx, input).await }
     }
 }
 
@@ -97,20 +93,17 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
         change.phases = Set(serde_json::json!(distinct(phases)));
     }
     let role = change.save(&txn, input.expected_version).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "staff_role.updated",
-            subject: NodeKind::StaffRole.id(role.id),
-            alliance: None,
-            school: Some(role.school_id),
-            details: serde_json::json!({
-                "person": NodeKind::Person.id(role.person_id).to_string(),
-                "version": role.version,
-            }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "staff_role.updated",
+        NodeKind::StaffRole.id(role.id),
     )
+    .school(Some(role.school_id))
+    .details(serde_json::json!({
+        "person": NodeKind::Person.id(role.person_id).to_string(),
+        "version": role.version,
+    }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(StaffRole(role))

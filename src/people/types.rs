@@ -14,26 +14,18 @@ use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_rows};
 use crate::schools::School;
 
-/// Someone with an account: staff at one or more schools, or in alliance roles.
-pub struct Person(pub person::Model);
-
-/// A person's role at a school.
-pub struct StaffRole(pub staff_role::Model);
-
-/// A person's role in an alliance.
-pub struct AllianceRole(pub alliance_role::Model);
-
-/// An invitation of someone, by email, into a staff role at a school or a role in an
-/// alliance. Seen only by those who manage it (who may send it): the school's leaders,
-/// its alliances' admins, or the alliance's admins. The token travels only in the email.
-pub struct Invitation(pub invitation::Model);
-
-crate::wraps!(
+crate::wraps! {
+    /// Someone with an account: staff at one or more schools, or in alliance roles.
     Person(person::Model),
+    /// A person's role at a school.
     StaffRole(staff_role::Model),
+    /// A person's role in an alliance.
     AllianceRole(alliance_role::Model),
+    /// An invitation of someone, by email, into a staff role at a school or a role in an
+    /// alliance. Seen only by those who manage it (who may send it): the school's leaders,
+    /// its alliances' admins, or the alliance's admins. The token travels only in the email.
     Invitation(invitation::Model),
-);
+}
 
 /// Where an invitation stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]

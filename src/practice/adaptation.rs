@@ -4,8 +4,9 @@
 //! happened. The lineage walks the whole family tree.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use trellis_macros::mutations;
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Result, SimpleObject};
 use chrono::Utc;
 use entity::enums::{
     KeyStage, PracticeAction, PracticeStatus, PracticeVisibility, SchoolPhase, Subject,
@@ -60,17 +61,12 @@ payload!(AdaptPracticePayload { practice: Practice });
 #[derive(Default)]
 pub struct AdaptationMutation;
 
-#[Object]
-impl AdaptationMutation {
-    /// Adapts a published practice for another context: a new draft of the caller's,
-    /// starting from the origin's text and linked to it. Archived practice is not
-    /// adapted.
-    async fn adapt_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: AdaptPracticeInput,
-    ) -> Result<AdaptPracticePayload> {
-        AdaptPracticePayload::run(input, |input| adapt(ctx, input)).await
+mutations! {
+    impl AdaptationMutation {
+        /// Adapts a published practice for another context: a new draft of the caller's,
+        /// starting from the origin's text and linked to it. Archived practice is not
+        /// adapted.
+        fn adapt_practice { adapt(ctx, input).await }
     }
 }
 

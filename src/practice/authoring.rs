@@ -1,7 +1,7 @@
 //! Writing practice: create a draft, edit it (with a version check; a published practice
 //! keeps each text as a revision), and manage co-authors, who may come from any school.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Result};
 use chrono::Utc;
 use entity::enums::{
     KeyStage, MembershipStatus, PartnershipStatus, PracticeAction, PracticeKind, PracticeStatus,
@@ -15,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
+use trellis_macros::mutations;
 
 use super::keys::enum_keys;
 use super::lifecycle::{keep_revision, record, require_author};
@@ -125,51 +126,24 @@ payload!(RemovePracticeCoAuthorPayload { practice: Practice });
 #[derive(Default)]
 pub struct PracticeAuthoringMutation;
 
-#[Object]
-impl PracticeAuthoringMutation {
-    /// Starts a practice as a draft that only its authors see. Staff of the school may.
-    async fn create_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: CreatePracticeInput,
-    ) -> Result<CreatePracticePayload> {
-        CreatePracticePayload::run(input, |input| create(ctx, input)).await
-    }
+mutations! {
+    impl PracticeAuthoringMutation {
+        /// Starts a practice as a draft that only its authors see. Staff of the school may.
+        fn create_practice { create(ctx, input).await }
 
-    /// Edits a practice; `CONFLICT` if it changed since `expectedVersion`. Its authors
-    /// may, until it is archived. A published practice keeps each text as a revision, and
-    /// shared beyond the school is refused `IDENTIFIES_PUPIL` text.
-    async fn update_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdatePracticeInput,
-    ) -> Result<UpdatePracticePayload> {
-        UpdatePracticePayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Edits a practice; `CONFLICT` if it changed since `expectedVersion`. Its authors
+        /// may, until it is archived. A published practice keeps each text as a revision, and
+        /// shared beyond the school is refused `IDENTIFIES_PUPIL` text.
+        fn update_practice { update(ctx, input).await }
 
-    /// Adds a co-author (from any school the caller sees). Its authors may.
-    async fn add_practice_co_author(
-        &self,
-        ctx: &Context<'_>,
-        input: AddPracticeCoAuthorInput,
-    ) -> Result<AddPracticeCoAuthorPayload> {
-        AddPracticeCoAuthorPayload::run(input, |input| {
-            add_co_author(ctx, input.practice_id, input.person_id)
-        })
-        .await
-    }
+        /// Adds a co-author (from any school the caller sees). Its authors may.
+        fn add_practice_co_author { add_co_author(ctx, input.practice_id, input.person_id).await }
 
-    /// Removes a co-author (never the lead author). Its authors may; a co-author may
-    /// remove themself.
-    async fn remove_practice_co_author(
-        &self,
-        ctx: &Context<'_>,
-        input: RemovePracticeCoAuthorInput,
-    ) -> Result<RemovePracticeCoAuthorPayload> {
-        RemovePracticeCoAuthorPayload::run(input, |input| {
-            remove_co_author(ctx, input.practice_id, input.person_id)
-        })
-        .await
+        /// Removes a co-author (never the lead author). Its authors may; a co-author may
+        /// remove themself.
+        fn remove_practice_co_author {
+            remove_co_author(ctx, input.practice_id, input.person_id).await
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Comments on practice are discussion threads hosted by the practice: replies, edits, deletion, pinning and hiding use the discussion mutations.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
+use trellis_macros::mutations;
 
 use super::discussion_host::PracticeHost;
 use super::readable_practice;
@@ -27,16 +28,11 @@ payload!(CommentOnPracticePayload {
 #[derive(Default)]
 pub struct PracticeCommentMutation;
 
-#[Object]
-impl PracticeCommentMutation {
-    /// Starts a comment thread on a published practice; anyone signed in who reads it
-    /// may. Reply with `replyToDiscussionThread`.
-    async fn comment_on_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: CommentOnPracticeInput,
-    ) -> Result<CommentOnPracticePayload> {
-        CommentOnPracticePayload::run(input, |input| comment(ctx, input)).await
+mutations! {
+    impl PracticeCommentMutation {
+        /// Starts a comment thread on a published practice; anyone signed in who reads it
+        /// may. Reply with `replyToDiscussionThread`.
+        fn comment_on_practice { comment(ctx, input).await }
     }
 }
 

@@ -1,11 +1,12 @@
 //! "We tried this here": staff of another school record, once per person per practice,
 //! a short note and how it went. They edit (with a version check) or withdraw it.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{EndorsementOutcome, PracticeStatus};
 use entity::practice_endorsement;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use trellis_macros::mutations;
 
 use super::{PracticeEndorsement, readable_practice};
 use crate::auth::policy::allowed;
@@ -56,35 +57,18 @@ payload!(WithdrawPracticeEndorsementPayload {
 #[derive(Default)]
 pub struct EndorsementMutation;
 
-#[Object]
-impl EndorsementMutation {
-    /// Records that the caller's school tried a published practice, and how it went. One
-    /// per person per practice (`TAKEN` for a second); not by its authors, nor by staff
-    /// of its own school.
-    async fn endorse_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: EndorsePracticeInput,
-    ) -> Result<EndorsePracticePayload> {
-        EndorsePracticePayload::run(input, |input| endorse(ctx, input)).await
-    }
+mutations! {
+    impl EndorsementMutation {
+        /// Records that the caller's school tried a published practice, and how it went. One
+        /// per person per practice (`TAKEN` for a second); not by its authors, nor by staff
+        /// of its own school.
+        fn endorse_practice { endorse(ctx, input).await }
 
-    /// Edits the caller's endorsement; `CONFLICT` if it changed since `expectedVersion`.
-    async fn update_practice_endorsement(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdatePracticeEndorsementInput,
-    ) -> Result<UpdatePracticeEndorsementPayload> {
-        UpdatePracticeEndorsementPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Edits the caller's endorsement; `CONFLICT` if it changed since `expectedVersion`.
+        fn update_practice_endorsement { update(ctx, input).await }
 
-    /// Withdraws the caller's endorsement.
-    async fn withdraw_practice_endorsement(
-        &self,
-        ctx: &Context<'_>,
-        input: WithdrawPracticeEndorsementInput,
-    ) -> Result<WithdrawPracticeEndorsementPayload> {
-        WithdrawPracticeEndorsementPayload::run(input, |input| withdraw(ctx, input)).await
+        /// Withdraws the caller's endorsement.
+        fn withdraw_practice_endorsement { withdraw(ctx, input).await }
     }
 }
 

@@ -4,16 +4,17 @@
 //! practice's history, and publication, approval, take-down and restoration in the audit
 //! log.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
 use entity::enums::{PracticeAction, PracticeStatus};
 use entity::{practice, practice_event, practice_revision};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
+use trellis_macros::mutations;
 
 use super::adaptation::check_within_origin;
 use super::safeguarding::check_shareable;
 use super::{Practice, readable_practice};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::practice::is_author;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -62,83 +63,30 @@ payload!(ArchivePracticePayload { practice: Practice });
 #[derive(Default)]
 pub struct PracticeLifecycleMutation;
 
-#[Object]
-impl PracticeLifecycleMutation {
-    /// Publishes a draft. Within the school (`PRIVATE`, `SCHOOL`) its authors may; beyond
-    /// it only an author who is also a school leader (`NEEDS_APPROVAL` otherwise: submit
-    /// it for review). Refused with `IDENTIFIES_PUPIL` when shared beyond the school with
-    /// a pupil's number or date of birth in it.
-    async fn publish_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: PublishPracticeInput,
-    ) -> Result<PublishPracticePayload> {
-        PublishPracticePayload::run(input, |input| {
-            publish(ctx, input.practice_id, input.comment)
-        })
-        .await
-    }
+mutations! {
+    impl PracticeLifecycleMutation {
+        /// Publishes a draft. Within the school (`PRIVATE`, `SCHOOL`) its authors may; beyond
+        /// it only an author who is also a school leader (`NEEDS_APPROVAL` otherwise: submit
+        /// it for review). Refused with `IDENTIFIES_PUPIL` when shared beyond the school with
+        /// a pupil's number or date of birth in it.
+        fn publish_practice { publish(ctx, input.practice_id, input.comment).await }
 
-    /// Asks the school's leaders to approve sharing a draft beyond the school.
-    async fn submit_practice_for_review(
-        &self,
-        ctx: &Context<'_>,
-        input: SubmitPracticeForReviewInput,
-    ) -> Result<SubmitPracticeForReviewPayload> {
-        SubmitPracticeForReviewPayload::run(input, |input| {
-            submit(ctx, input.practice_id, input.comment)
-        })
-        .await
-    }
+        /// Asks the school's leaders to approve sharing a draft beyond the school.
+        fn submit_practice_for_review { submit(ctx, input.practice_id, input.comment).await }
 
-    /// Approves a practice in review: it is published to the audience its authors chose.
-    /// The school's head, senior leaders and school CPD lead may.
-    async fn approve_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: ApprovePracticeInput,
-    ) -> Result<ApprovePracticePayload> {
-        ApprovePracticePayload::run(input, |input| {
-            approve(ctx, input.practice_id, input.comment)
-        })
-        .await
-    }
+        /// Approves a practice in review: it is published to the audience its authors chose.
+        /// The school's head, senior leaders and school CPD lead may.
+        fn approve_practice { approve(ctx, input.practice_id, input.comment).await }
 
-    /// Sends a practice in review back to draft, with a comment for its authors.
-    async fn send_practice_back(
-        &self,
-        ctx: &Context<'_>,
-        input: SendPracticeBackInput,
-    ) -> Result<SendPracticeBackPayload> {
-        SendPracticeBackPayload::run(input, |input| {
-            send_back(ctx, input.practice_id, input.comment)
-        })
-        .await
-    }
+        /// Sends a practice in review back to draft, with a comment for its authors.
+        fn send_practice_back { send_back(ctx, input.practice_id, input.comment).await }
 
-    /// Takes a practice in review or published back to draft. Its authors may.
-    async fn withdraw_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: WithdrawPracticeInput,
-    ) -> Result<WithdrawPracticePayload> {
-        WithdrawPracticePayload::run(input, |input| {
-            withdraw(ctx, input.practice_id, input.comment)
-        })
-        .await
-    }
+        /// Takes a practice in review or published back to draft. Its authors may.
+        fn withdraw_practice { withdraw(ctx, input.practice_id, input.comment).await }
 
-    /// Archives a published practice: still readable, no longer adaptable. Its authors
-    /// and approvers may.
-    async fn archive_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: ArchivePracticeInput,
-    ) -> Result<ArchivePracticePayload> {
-        ArchivePracticePayload::run(input, |input| {
-            archive(ctx, input.practice_id, input.comment)
-        })
-        .await
+        /// Archives a published practice: still readable, no longer adaptable. Its authors
+        /// and approvers may.
+        fn archive_practice { archive(ctx, input.practice_id, input.comment).await }
     }
 }
 
@@ -208,22 +156,20 @@ pub async fn record(
         PracticeAction::Restored => "practice.restored",
         PracticeAction::Withdrawn => "practice.withdrawn",
     };
-    audit::record(
-        txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: audited,
-            subject: NodeKind::Practice.id(practice.id),
-            alliance: practice.alliance_id,
-            school: Some(practice.school_id),
-            details: serde_json::json!({
-                "from": from,
-                "to": practice.status,
-                "visibility": practice.visibility,
-                "comment": comment,
-            }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        audited,
+        NodeKind::Practice.id(practice.id),
     )
+    .alliance(practice.alliance_id)
+    .school(Some(practice.school_id))
+    .details(serde_json::json!({
+        "from": from,
+        "to": practice.status,
+        "visibility": practice.visibility,
+        "comment": comment,
+    }))
+    .record(txn)
     .await
 }
 

@@ -4,8 +4,9 @@
 //! it down at once (from all but its authors and approvers) until an approver restores it.
 
 use std::sync::LazyLock;
+use trellis_macros::mutations;
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{PracticeAction, PracticeStatus};
 use entity::practice;
@@ -100,28 +101,17 @@ payload!(RestorePracticePayload { practice: Practice });
 #[derive(Default)]
 pub struct SafeguardingMutation;
 
-#[Object]
-impl SafeguardingMutation {
-    /// Reports a published practice as identifying a pupil. It is taken down at once:
-    /// only its authors and approvers read it until an approver restores it. Any
-    /// signed-in reader may report.
-    async fn report_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: ReportPracticeInput,
-    ) -> Result<ReportPracticePayload> {
-        ReportPracticePayload::run(input, |input| report(ctx, input)).await
-    }
+mutations! {
+    impl SafeguardingMutation {
+        /// Reports a published practice as identifying a pupil. It is taken down at once:
+        /// only its authors and approvers read it until an approver restores it. Any
+        /// signed-in reader may report.
+        fn report_practice { report(ctx, input).await }
 
-    /// Puts a reported practice back for its readers, after review. Its school's head,
-    /// senior leaders and school CPD lead may. Refused while its text still seems to
-    /// identify a pupil.
-    async fn restore_practice(
-        &self,
-        ctx: &Context<'_>,
-        input: RestorePracticeInput,
-    ) -> Result<RestorePracticePayload> {
-        RestorePracticePayload::run(input, |input| restore(ctx, input)).await
+        /// Puts a reported practice back for its readers, after review. Its school's head,
+        /// senior leaders and school CPD lead may. Refused while its text still seems to
+        /// identify a pupil.
+        fn restore_practice { restore(ctx, input).await }
     }
 }
 

@@ -22,7 +22,9 @@ use crate::alliances::{Alliance, Partnership};
 use crate::discussion::{DiscussionThread, thread_cursor};
 use crate::graphql::context::{load, load_required};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{ChildList, child_count, child_page, child_rows, sorted_child_page};
+use crate::graphql::nested::{
+    ChildList, all_children, child_count, child_page, child_rows, sorted_child_page,
+};
 use crate::graphql::pagination::{Page, PageArgs, Sort};
 use crate::people::Person;
 use crate::people::person_of;
@@ -30,29 +32,19 @@ use crate::schools::School;
 use crate::themes::Theme;
 use crate::themes::themes_of;
 
-/// A piece of practice a school shares: what was done, in which context, with what
-/// impact. An adaptation is a practice adapted from another for a new context.
-pub struct Practice(pub practice::Model);
-
-/// "We tried this here": staff of another school saying how it went.
-pub struct PracticeEndorsement(pub practice_endorsement::Model);
-
-/// An author of a practice.
-pub struct PracticeAuthor(pub practice_author::Model);
-
-/// The text of a published practice as an edit left it.
-pub struct PracticeRevision(pub practice_revision::Model);
-
-/// A step in a practice's life: submitted, approved, sent back, published, reported...
-pub struct PracticeEvent(pub practice_event::Model);
-
-crate::wraps!(
+crate::wraps! {
+    /// A piece of practice a school shares: what was done, in which context, with what
+    /// impact. An adaptation is a practice adapted from another for a new context.
     Practice(practice::Model),
+    /// "We tried this here": staff of another school saying how it went.
     PracticeEndorsement(practice_endorsement::Model),
+    /// An author of a practice.
     PracticeAuthor(practice_author::Model),
+    /// The text of a published practice as an edit left it.
     PracticeRevision(practice_revision::Model),
-    PracticeEvent(practice_event::Model)
-);
+    /// A step in a practice's life: submitted, approved, sent back, published, reported...
+    PracticeEvent(practice_event::Model),
+}
 
 /// A link from a practice to a resource elsewhere.
 #[derive(SimpleObject, serde::Serialize, serde::Deserialize, Clone)]
@@ -88,12 +80,12 @@ pub async fn is_author_of(ctx: &Context<'_>, practice_id: i32, person_id: i32) -
 }
 
 async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_author::Model>> {
-    let list = ChildList::<practice_author::Entity>::new(
+    Ok(all_children::<practice_author::Entity, _>(
+        ctx,
         practice_id,
         practice_author::Column::PracticeId,
-        Condition::all(),
-    );
-    Ok(child_rows(ctx, list).await?)
+    )
+    .await?)
 }
 
 #[connections]
@@ -199,7 +191,7 @@ impl Practice {
             practice::Column::AdaptedFromId,
             reader_condition(ctx).await?,
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
     /// The whole family tree this practice belongs to: its first origin and every
     /// adaptation, each with its school and outcome. Branches the caller may not see show
@@ -248,7 +240,7 @@ impl Practice {
             practice_endorsement::Column::PracticeId,
             Condition::all(),
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
     /// The caller's own endorsement, if they made one.
     async fn viewer_endorsement(&self, ctx: &Context<'_>) -> Result<Option<PracticeEndorsement>> {
@@ -309,16 +301,12 @@ impl Practice {
         if !self.caller_answers_for(ctx).await? {
             return Ok(Vec::new());
         }
-        let list = ChildList::<practice_event::Entity>::new(
+        Ok(all_children::<practice_event::Entity, _>(
+            ctx,
             self.0.id,
             practice_event::Column::PracticeId,
-            Condition::all(),
-        );
-        Ok(child_rows(ctx, list)
-            .await?
-            .into_iter()
-            .map(PracticeEvent)
-            .collect())
+        )
+        .await?)
     }
     /// The approver's comment when they last sent it back (authors and approvers only).
     async fn review_comment(&self, ctx: &Context<'_>) -> Result<Option<&str>> {

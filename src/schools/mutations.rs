@@ -1,11 +1,12 @@
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SchoolStatus};
 use entity::school;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use trellis_macros::mutations;
 
 use super::School;
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
@@ -49,25 +50,14 @@ const URN_TAKEN: &str = "another school has this URN";
 #[derive(Default)]
 pub struct SchoolMutation;
 
-#[Object]
-impl SchoolMutation {
-    /// Registers a school. Alliance admins, CPD leads and platform admins may.
-    async fn create_school(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateSchoolInput,
-    ) -> Result<CreateSchoolPayload> {
-        CreateSchoolPayload::run(input, |input| create_school(ctx, input)).await
-    }
+mutations! {
+    impl SchoolMutation {
+        /// Registers a school. Alliance admins, CPD leads and platform admins may.
+        fn create_school { create_school(ctx, input).await }
 
-    /// Corrects a school's record. The school's leaders and the admins of alliances it is
-    /// an active member of may.
-    async fn update_school(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateSchoolInput,
-    ) -> Result<UpdateSchoolPayload> {
-        UpdateSchoolPayload::run(input, |input| update_school(ctx, input)).await
+        /// Corrects a school's record. The school's leaders and the admins of alliances it is
+        /// an active member of may.
+        fn update_school { update_school(ctx, input).await }
     }
 }
 
@@ -104,17 +94,14 @@ async fn create_school(ctx: &Context<'_>, input: CreateSchoolInput) -> MutationR
         .insert(&txn)
         .await
         .map_err(on_unique("urn", URN_TAKEN))?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "school.created",
-            subject: NodeKind::School.id(school.id),
-            alliance: None,
-            school: Some(school.id),
-            details: serde_json::json!({ "name": school.name, "urn": school.urn }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "school.created",
+        NodeKind::School.id(school.id),
     )
+    .school(Some(school.id))
+    .details(serde_json::json!({ "name": school.name, "urn": school.urn }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(School(school))
@@ -166,18 +153,11 @@ async fn update_school(ctx: &Context<'_>, input: UpdateSchoolInput) -> MutationR
     let school = change
         .save_or(&txn, input.expected_version, on_unique("urn", URN_TAKEN))
         .await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "school.updated",
-            subject: NodeKind::School.id(id),
-            alliance: None,
-            school: Some(id),
-            details: serde_json::json!({ "version": school.version }),
-        },
-    )
-    .await?;
+    AuditEntry::by(access.person_id, "school.updated", NodeKind::School.id(id))
+        .school(Some(id))
+        .details(serde_json::json!({ "version": school.version }))
+        .record(&txn)
+        .await?;
     txn.commit().await?;
     Ok(School(school))
 }

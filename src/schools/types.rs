@@ -15,10 +15,10 @@ use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::invitation_upkeep::waiting_invitations;
 use crate::people::{Invitation, StaffRole};
 
-/// A school. In England, identified by its URN from Get Information About Schools.
-pub struct School(pub school::Model);
-
-crate::wraps!(School(school::Model));
+crate::wraps! {
+    /// A school. In England, identified by its URN from Get Information About Schools.
+    School(school::Model),
+}
 
 /// The school an optional reference names (where an author shared from, where support
 /// comes from): schools are public register data, seen by every caller.
@@ -107,7 +107,7 @@ impl School {
             alliance_membership::Column::SchoolId,
             condition,
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 
     /// The partnerships the school takes or took part in, in alliances the caller can see.
@@ -128,7 +128,7 @@ impl School {
             Condition::all()
                 .add(partnership_school::Column::PartnershipId.in_subquery(visible_partnerships)),
         );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        Ok(child_page(ctx, list, &args).await?)
     }
 
     /// People who work at the school, to callers in the school's network.
@@ -160,7 +160,7 @@ impl School {
             "person",
             staff_role::Column::PersonId,
         );
-        Ok(child_page_bringing(ctx, list, people, &args, |row| row.id).await?)
+        Ok(child_page_bringing(ctx, list, people, &args).await?)
     }
 
     /// Invitations into staff roles at the school that wait for an answer (expired ones
@@ -185,7 +185,7 @@ impl School {
         filter: Option<crate::support::queries::SupportRequestFilter>,
     ) -> Result<Page<crate::support::SupportRequest>> {
         let column = entity::support_request::Column::SchoolId;
-        crate::support::queries::nested_requests(ctx, self.0.id, column, args, filter).await
+        crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 
     /// Offers of support from the school that the caller can see, oldest first.
@@ -196,6 +196,6 @@ impl School {
         filter: Option<crate::support::queries::SupportOfferFilter>,
     ) -> Result<Page<crate::support::SupportOffer>> {
         let column = entity::support_offer::Column::SchoolId;
-        crate::support::queries::nested_offers(ctx, self.0.id, column, args, filter).await
+        crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 }

@@ -7,7 +7,7 @@
 //! the offer has fewer days left (there is no override). Cancelling an arrangement gives
 //! its days back to the offer; completing it keeps them spent.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{DateTime, Utc};
 use entity::enums::{
     MembershipStatus, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus,
@@ -20,6 +20,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     Set,
 };
+use trellis_macros::mutations;
 
 use super::requests::change_status as change_request_status;
 use super::{
@@ -93,28 +94,17 @@ payload!(CancelSupportArrangementPayload {
 #[derive(Default)]
 pub struct SupportArrangementMutation;
 
-#[Object]
-impl SupportArrangementMutation {
-    /// Brokers a request into a support arrangement (`PLANNED`): from an offer, or to a
-    /// person or school directly. The request becomes `BROKERED`; the offer's remaining
-    /// capacity drops by the planned days, and brokering is refused when it has too few.
-    /// The alliance's admins and CPD leads may. A request can be brokered more than once
-    /// while it is `OPEN` or `BROKERED`.
-    async fn broker_support_request(
-        &self,
-        ctx: &Context<'_>,
-        input: BrokerSupportRequestInput,
-    ) -> Result<BrokerSupportRequestPayload> {
-        BrokerSupportRequestPayload::run(input, |input| broker(ctx, input)).await
-    }
+mutations! {
+    impl SupportArrangementMutation {
+        /// Brokers a request into a support arrangement (`PLANNED`): from an offer, or to a
+        /// person or school directly. The request becomes `BROKERED`; the offer's remaining
+        /// capacity drops by the planned days, and brokering is refused when it has too few.
+        /// The alliance's admins and CPD leads may. A request can be brokered more than once
+        /// while it is `OPEN` or `BROKERED`.
+        fn broker_support_request { broker(ctx, input).await }
 
-    /// `PLANNED` → `ACTIVE`. The parties and the alliance's admins and CPD leads may.
-    async fn start_support_arrangement(
-        &self,
-        ctx: &Context<'_>,
-        input: StartSupportArrangementInput,
-    ) -> Result<StartSupportArrangementPayload> {
-        StartSupportArrangementPayload::run(input, |input| async move {
+        /// `PLANNED` → `ACTIVE`. The parties and the alliance's admins and CPD leads may.
+        fn start_support_arrangement {
             let note = validation::optional("note", input.note.as_deref(), NOTE_MAX)?;
             set_status(
                 ctx,
@@ -123,17 +113,10 @@ impl SupportArrangementMutation {
                 note,
             )
             .await
-        })
-        .await
-    }
+        }
 
-    /// `ACTIVE` → `COMPLETED`, with a closing note on what changed.
-    async fn complete_support_arrangement(
-        &self,
-        ctx: &Context<'_>,
-        input: CompleteSupportArrangementInput,
-    ) -> Result<CompleteSupportArrangementPayload> {
-        CompleteSupportArrangementPayload::run(input, |input| async move {
+        /// `ACTIVE` → `COMPLETED`, with a closing note on what changed.
+        fn complete_support_arrangement {
             let note = validation::required("closingNote", &input.closing_note, CLOSING_NOTE_MAX)?;
             set_status(
                 ctx,
@@ -142,18 +125,11 @@ impl SupportArrangementMutation {
                 Some(note),
             )
             .await
-        })
-        .await
-    }
+        }
 
-    /// `PLANNED` or `ACTIVE` → `CANCELLED`. The planned days go back to the offer; a
-    /// `BROKERED` request left without any other live arrangement is `OPEN` again.
-    async fn cancel_support_arrangement(
-        &self,
-        ctx: &Context<'_>,
-        input: CancelSupportArrangementInput,
-    ) -> Result<CancelSupportArrangementPayload> {
-        CancelSupportArrangementPayload::run(input, |input| async move {
+        /// `PLANNED` or `ACTIVE` → `CANCELLED`. The planned days go back to the offer; a
+        /// `BROKERED` request left without any other live arrangement is `OPEN` again.
+        fn cancel_support_arrangement {
             let note = validation::optional("note", input.note.as_deref(), NOTE_MAX)?;
             set_status(
                 ctx,
@@ -162,8 +138,7 @@ impl SupportArrangementMutation {
                 note,
             )
             .await
-        })
-        .await
+        }
     }
 }
 

@@ -222,18 +222,12 @@ pub async fn audit(
     row: &impl Audited,
 ) -> Result<(), DbErr> {
     let subject = row.audited();
-    crate::audit::record(
-        conn,
-        AuditEntry {
-            actor: access.person_id,
-            action,
-            subject: subject.id,
-            alliance: Some(subject.alliance),
-            school: subject.school,
-            details: subject.details,
-        },
-    )
-    .await
+    AuditEntry::by(access.person_id, action, subject.id)
+        .alliance(Some(subject.alliance))
+        .school(subject.school)
+        .details(subject.details)
+        .record(conn)
+        .await
 }
 
 #[cfg(test)]

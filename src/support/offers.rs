@@ -1,10 +1,11 @@
 //! Posting, editing, pausing, resuming and withdrawing offers of support.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SupportOfferStatus};
 use entity::{staff_role, support_offer};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use trellis_macros::mutations;
 
 use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
@@ -82,68 +83,36 @@ payload!(WithdrawSupportOfferPayload {
 #[derive(Default)]
 pub struct SupportOfferMutation;
 
-#[Object]
-impl SupportOfferMutation {
-    /// Offers support in one's strengths within an alliance: staff for themselves (from
-    /// their member school), school leaders for their school. It starts `OPEN`.
-    async fn create_support_offer(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateSupportOfferInput,
-    ) -> Result<CreateSupportOfferPayload> {
-        CreateSupportOfferPayload::run(input, |input| create(ctx, input)).await
-    }
+mutations! {
+    impl SupportOfferMutation {
+        /// Offers support in one's strengths within an alliance: staff for themselves (from
+        /// their member school), school leaders for their school. It starts `OPEN`.
+        fn create_support_offer { create(ctx, input).await }
 
-    /// Changes an offer that is not withdrawn. The person named, whoever posted it and
-    /// the offering school's leaders may.
-    async fn update_support_offer(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateSupportOfferInput,
-    ) -> Result<UpdateSupportOfferPayload> {
-        UpdateSupportOfferPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Changes an offer that is not withdrawn. The person named, whoever posted it and
+        /// the offering school's leaders may.
+        fn update_support_offer { update(ctx, input).await }
 
-    /// `OPEN` → `PAUSED`: not suggested nor brokered until resumed.
-    async fn pause_support_offer(
-        &self,
-        ctx: &Context<'_>,
-        input: PauseSupportOfferInput,
-    ) -> Result<PauseSupportOfferPayload> {
-        PauseSupportOfferPayload::run(input, |input| {
-            set_status(ctx, input.offer_id, SupportOfferStatus::Paused, input.note)
-        })
-        .await
-    }
+        /// `OPEN` → `PAUSED`: not suggested nor brokered until resumed.
+        fn pause_support_offer {
+            set_status(ctx, input.offer_id, SupportOfferStatus::Paused, input.note).await
+        }
 
-    /// `PAUSED` → `OPEN`.
-    async fn resume_support_offer(
-        &self,
-        ctx: &Context<'_>,
-        input: ResumeSupportOfferInput,
-    ) -> Result<ResumeSupportOfferPayload> {
-        ResumeSupportOfferPayload::run(input, |input| {
-            set_status(ctx, input.offer_id, SupportOfferStatus::Open, input.note)
-        })
-        .await
-    }
+        /// `PAUSED` → `OPEN`.
+        fn resume_support_offer {
+            set_status(ctx, input.offer_id, SupportOfferStatus::Open, input.note).await
+        }
 
-    /// `OPEN` or `PAUSED` → `WITHDRAWN`, for good. Arrangements already brokered from it
-    /// go on.
-    async fn withdraw_support_offer(
-        &self,
-        ctx: &Context<'_>,
-        input: WithdrawSupportOfferInput,
-    ) -> Result<WithdrawSupportOfferPayload> {
-        WithdrawSupportOfferPayload::run(input, |input| {
+        /// `OPEN` or `PAUSED` → `WITHDRAWN`, for good. Arrangements already brokered from it
+        /// go on.
+        fn withdraw_support_offer {
             set_status(
-                ctx,
-                input.offer_id,
-                SupportOfferStatus::Withdrawn,
-                input.note,
-            )
-        })
-        .await
+                            ctx,
+                            input.offer_id,
+                            SupportOfferStatus::Withdrawn,
+                            input.note,
+                        ).await
+        }
     }
 }
 

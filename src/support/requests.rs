@@ -1,10 +1,11 @@
 //! Posting, editing, withdrawing and closing support requests.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SupportRequestStatus, SupportUrgency};
 use entity::support_request;
 use sea_orm::Set;
+use trellis_macros::mutations;
 
 use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
@@ -76,62 +77,37 @@ payload!(CloseSupportRequestPayload {
 #[derive(Default)]
 pub struct SupportRequestMutation;
 
-#[Object]
-impl SupportRequestMutation {
-    /// Posts a school's need for support in one alliance the school is an active member
-    /// of. The school's leaders (headteacher, senior leaders, school CPD lead) may. It
-    /// starts `OPEN`.
-    async fn create_support_request(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateSupportRequestInput,
-    ) -> Result<CreateSupportRequestPayload> {
-        CreateSupportRequestPayload::run(input, |input| create(ctx, input)).await
-    }
+mutations! {
+    impl SupportRequestMutation {
+        /// Posts a school's need for support in one alliance the school is an active member
+        /// of. The school's leaders (headteacher, senior leaders, school CPD lead) may. It
+        /// starts `OPEN`.
+        fn create_support_request { create(ctx, input).await }
 
-    /// Changes an open request. The school's leaders may.
-    async fn update_support_request(
-        &self,
-        ctx: &Context<'_>,
-        input: UpdateSupportRequestInput,
-    ) -> Result<UpdateSupportRequestPayload> {
-        UpdateSupportRequestPayload::run(input, |input| update(ctx, input)).await
-    }
+        /// Changes an open request. The school's leaders may.
+        fn update_support_request { update(ctx, input).await }
 
-    /// Takes back an open request: `OPEN` → `WITHDRAWN`. The school's leaders may.
-    async fn withdraw_support_request(
-        &self,
-        ctx: &Context<'_>,
-        input: WithdrawSupportRequestInput,
-    ) -> Result<WithdrawSupportRequestPayload> {
-        WithdrawSupportRequestPayload::run(input, |input| {
+        /// Takes back an open request: `OPEN` → `WITHDRAWN`. The school's leaders may.
+        fn withdraw_support_request {
             set_status(
-                ctx,
-                input.request_id,
-                SupportRequestStatus::Withdrawn,
-                input.note,
-            )
-        })
-        .await
-    }
+                            ctx,
+                            input.request_id,
+                            SupportRequestStatus::Withdrawn,
+                            input.note,
+                        ).await
+        }
 
-    /// Closes a request, met or no longer pursued: `OPEN` or `BROKERED` → `CLOSED`. The
-    /// school's leaders and the alliance's admins and CPD leads may. Its arrangements go
-    /// on as they are.
-    async fn close_support_request(
-        &self,
-        ctx: &Context<'_>,
-        input: CloseSupportRequestInput,
-    ) -> Result<CloseSupportRequestPayload> {
-        CloseSupportRequestPayload::run(input, |input| {
+        /// Closes a request, met or no longer pursued: `OPEN` or `BROKERED` → `CLOSED`. The
+        /// school's leaders and the alliance's admins and CPD leads may. Its arrangements go
+        /// on as they are.
+        fn close_support_request {
             set_status(
-                ctx,
-                input.request_id,
-                SupportRequestStatus::Closed,
-                input.note,
-            )
-        })
-        .await
+                            ctx,
+                            input.request_id,
+                            SupportRequestStatus::Closed,
+                            input.note,
+                        ).await
+        }
     }
 }
 

@@ -16,42 +16,29 @@ use trellis_macros::connections;
 use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
 use crate::alliances::{Alliance, visible_alliance};
-use crate::auth::policy::Access;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{ChildList, child_page, child_rows};
+use crate::graphql::nested::{ChildList, all_children, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::{Person, person_of};
 use crate::schools::{School, school_of};
 use crate::themes::{Theme, themes_of};
 
-/// A school's need for support, posted within one alliance.
-pub struct SupportRequest(pub support_request::Model);
-
-/// An offer of support in someone's strengths, by a person or a school.
-pub struct SupportOffer(pub support_offer::Model);
-
-/// Support brokered for a request: who supports whom, on what, for how many days.
-pub struct SupportArrangement(pub support_arrangement::Model);
-
-/// A request moving between statuses.
-pub struct SupportRequestStatusChange(pub support_request_change::Model);
-
-/// An offer moving between statuses.
-pub struct SupportOfferStatusChange(pub support_offer_change::Model);
-
-/// An arrangement moving between statuses.
-pub struct SupportArrangementStatusChange(pub support_arrangement_change::Model);
-
-crate::wraps!(
+crate::wraps! {
+    /// A school's need for support, posted within one alliance.
     SupportRequest(support_request::Model),
+    /// An offer of support in someone's strengths, by a person or a school.
     SupportOffer(support_offer::Model),
+    /// Support brokered for a request: who supports whom, on what, for how many days.
     SupportArrangement(support_arrangement::Model),
+    /// A request moving between statuses.
     SupportRequestStatusChange(support_request_change::Model),
+    /// An offer moving between statuses.
     SupportOfferStatusChange(support_offer_change::Model),
-    SupportArrangementStatusChange(support_arrangement_change::Model)
-);
+    /// An arrangement moving between statuses.
+    SupportArrangementStatusChange(support_arrangement_change::Model),
+}
 
 /// Half days planned in arrangements of a request that were not cancelled, loaded with
 /// every other request's in one statement.
@@ -78,21 +65,6 @@ pub struct SupportArrangementFilter {
     pub school_id: Option<ID>,
     /// Only arrangements in which this person gives support.
     pub supporting_person_id: Option<ID>,
-}
-
-fn arrangement_list(
-    access: &Access,
-    parent: i32,
-    parent_column: support_arrangement::Column,
-    filter: &SupportArrangementFilter,
-) -> ChildList<support_arrangement::Entity> {
-    ChildList::new(
-        parent,
-        parent_column,
-        Condition::all()
-            .add(access.support_arrangement_condition())
-            .add(super::queries::arrangement_condition(access, filter)),
-    )
 }
 
 #[connections]
@@ -168,16 +140,12 @@ impl SupportRequest {
     }
     /// Every status change, oldest first, starting with the request being posted.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportRequestStatusChange>> {
-        let list = ChildList::<support_request_change::Entity>::new(
+        Ok(all_children::<support_request_change::Entity, _>(
+            ctx,
             self.0.id,
             support_request_change::Column::RequestId,
-            Condition::all(),
-        );
-        Ok(child_rows(ctx, list)
-            .await?
-            .into_iter()
-            .map(SupportRequestStatusChange)
-            .collect())
+        )
+        .await?)
     }
     /// Arrangements brokered for this request that the caller may see, oldest first.
     async fn arrangements(
@@ -186,14 +154,8 @@ impl SupportRequest {
         args: PageArgs,
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
-        let access = access(ctx).await?;
-        let list = arrangement_list(
-            &access,
-            self.0.id,
-            support_arrangement::Column::RequestId,
-            &filter.unwrap_or_default(),
-        );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        let column = support_arrangement::Column::RequestId;
+        super::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
     /// Ranked suggestions of who or what could meet this need: matching offers with
     /// capacity left, Specialist Leaders of Education whose expertise matches, and
@@ -289,16 +251,12 @@ impl SupportOffer {
     }
     /// Every status change, oldest first, starting with the offer being posted.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportOfferStatusChange>> {
-        let list = ChildList::<support_offer_change::Entity>::new(
+        Ok(all_children::<support_offer_change::Entity, _>(
+            ctx,
             self.0.id,
             support_offer_change::Column::OfferId,
-            Condition::all(),
-        );
-        Ok(child_rows(ctx, list)
-            .await?
-            .into_iter()
-            .map(SupportOfferStatusChange)
-            .collect())
+        )
+        .await?)
     }
     /// Arrangements brokered from this offer that the caller may see, oldest first.
     async fn arrangements(
@@ -307,14 +265,8 @@ impl SupportOffer {
         args: PageArgs,
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
-        let access = access(ctx).await?;
-        let list = arrangement_list(
-            &access,
-            self.0.id,
-            support_arrangement::Column::OfferId,
-            &filter.unwrap_or_default(),
-        );
-        Ok(child_page(ctx, list, &args, |row| row.id).await?)
+        let column = support_arrangement::Column::OfferId;
+        super::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 }
 
@@ -390,16 +342,12 @@ impl SupportArrangement {
     }
     /// Every status change, oldest first, starting with the brokering.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportArrangementStatusChange>> {
-        let list = ChildList::<support_arrangement_change::Entity>::new(
+        Ok(all_children::<support_arrangement_change::Entity, _>(
+            ctx,
             self.0.id,
             support_arrangement_change::Column::ArrangementId,
-            Condition::all(),
-        );
-        Ok(child_rows(ctx, list)
-            .await?
-            .into_iter()
-            .map(SupportArrangementStatusChange)
-            .collect())
+        )
+        .await?)
     }
 }
 

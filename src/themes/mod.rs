@@ -13,22 +13,23 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
+use trellis_macros::mutations;
 
 use crate::alliances::Alliance;
 use crate::alliances::{administered_alliance, visible_alliance};
-use crate::audit::{self, AuditEntry};
+use crate::audit::AuditEntry;
 use crate::db::begin_write;
 use crate::errors::{ApiError, ApiResult, MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::nested::{ChildList, child_rows};
+use crate::graphql::nested::all_children;
 use crate::payload;
 use crate::validation;
 
-/// A tag for communities, practice, expertise, events and priorities.
-pub struct Theme(pub theme::Model);
-
-crate::wraps!(Theme(theme::Model));
+crate::wraps! {
+    /// A tag for communities, practice, expertise, events and priorities.
+    Theme(theme::Model),
+}
 
 #[Object]
 impl Theme {
@@ -53,13 +54,7 @@ impl Theme {
 
 /// Themes one alliance added.
 pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<Vec<Theme>> {
-    let list =
-        ChildList::<theme::Entity>::new(alliance_id, theme::Column::AllianceId, Condition::all());
-    Ok(child_rows(ctx, list)
-        .await?
-        .into_iter()
-        .map(Theme)
-        .collect())
+    Ok(all_children::<theme::Entity, _>(ctx, alliance_id, theme::Column::AllianceId).await?)
 }
 
 #[derive(Default)]
@@ -99,15 +94,10 @@ payload!(AddAllianceThemePayload { theme: Theme });
 #[derive(Default)]
 pub struct ThemeMutation;
 
-#[Object]
-impl ThemeMutation {
-    /// Adds a theme of the alliance's own to the taxonomy. Its admins and CPD leads may.
-    async fn add_alliance_theme(
-        &self,
-        ctx: &Context<'_>,
-        input: AddAllianceThemeInput,
-    ) -> Result<AddAllianceThemePayload> {
-        AddAllianceThemePayload::run(input, |input| add_alliance_theme(ctx, input)).await
+mutations! {
+    impl ThemeMutation {
+        /// Adds a theme of the alliance's own to the taxonomy. Its admins and CPD leads may.
+        fn add_alliance_theme { add_alliance_theme(ctx, input).await }
     }
 }
 
@@ -149,17 +139,14 @@ async fn add_alliance_theme(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            actor: access.person_id,
-            action: "theme.added",
-            subject: NodeKind::Theme.id(theme.id),
-            alliance: Some(alliance_id),
-            school: None,
-            details: serde_json::json!({ "name": theme.name }),
-        },
+    AuditEntry::by(
+        access.person_id,
+        "theme.added",
+        NodeKind::Theme.id(theme.id),
     )
+    .alliance(Some(alliance_id))
+    .details(serde_json::json!({ "name": theme.name }))
+    .record(&txn)
     .await?;
     txn.commit().await?;
     Ok(Theme(theme))

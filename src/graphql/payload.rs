@@ -1,0 +1,45 @@
+//! A mutation's payload (`payload!`). Its field on the root `Mutation` type is declared
+//! with `trellis_macros::mutations!`, which answers it with the payload's `run`: so every
+//! mutation's input passes `validation::input` before the mutation runs, and its user
+//! errors land in the payload.
+
+/// Declares a mutation payload: the changed object (absent when nothing changed) and the
+/// problems the user can fix.
+///
+/// `mutations!` answers each mutation's field with `Payload::run`: the mutation runs only
+/// once its input passed `validation::input` (no control characters, no overlong lists), so
+/// no mutation can forget those checks.
+#[macro_export]
+macro_rules! payload {
+    ($(#[$meta:meta])* $name:ident { $field:ident : $ty:ty }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            pub $field: Option<$ty>,
+            pub user_errors: Vec<$crate::errors::UserError>,
+        }
+
+        impl $name {
+            pub async fn run<I, F>(
+                input: I,
+                mutation: impl FnOnce(I) -> F,
+            ) -> async_graphql::Result<Self>
+            where
+                I: async_graphql::InputType,
+                F: std::future::Future<Output = $crate::errors::MutationResult<$ty>>,
+            {
+                let result = match $crate::validation::input(&input) {
+                    Ok(()) => mutation(input).await,
+                    Err(errors) => Err($crate::errors::MutationError::User(errors)),
+                };
+                match result {
+                    Ok(value) => Ok(Self { $field: Some(value), user_errors: Vec::new() }),
+                    Err($crate::errors::MutationError::User(user_errors)) => {
+                        Ok(Self { $field: None, user_errors })
+                    }
+                    Err($crate::errors::MutationError::Api(error)) => Err(error.into()),
+                }
+            }
+        }
+    };
+}
