@@ -26,7 +26,7 @@ pub struct DatabaseConfig {
     )]
     pub database_url: String,
 
-    /// Most connections the pool holds.
+    /// Most connections to the database the server keeps open at once.
     #[arg(long, env = "TRELLIS_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
 
@@ -51,6 +51,12 @@ pub struct ServerConfig {
     /// Address to listen on.
     #[arg(long, env = "TRELLIS_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
+
+    /// Address to serve the Prometheus metrics (`/metrics`) on, instead of on `--bind`:
+    /// an internal address only the monitoring server reaches, such as `10.0.0.5:9090`.
+    /// When set, `--bind` no longer answers `/metrics`.
+    #[arg(long, env = "TRELLIS_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
 
     /// Load demo data into an empty database, and generate a signing secret if none is set.
     #[arg(long, env = "TRELLIS_DEMO", default_value_t = false)]
@@ -101,12 +107,19 @@ pub struct ServerConfig {
 /// Limits on what one request may ask for (API.md), each configurable.
 #[derive(Debug, Clone, Args)]
 pub struct Limits {
+    /// Deepest a query may nest fields (a field inside a field inside ...); introspection
+    /// does not count. Deeper queries are refused before they run.
     #[arg(long, env = "TRELLIS_MAX_DEPTH", default_value_t = 12)]
     pub max_depth: usize,
+    /// Most work one query may ask for: each field counts one, and a list counts its page
+    /// size times the fields asked of each item. Costlier queries are refused before they
+    /// run.
     #[arg(long, env = "TRELLIS_MAX_COMPLEXITY", default_value_t = 5000)]
     pub max_complexity: usize,
+    /// Most aliases (fields renamed with `name: field`) one query may use.
     #[arg(long, env = "TRELLIS_MAX_ALIASES", default_value_t = 15)]
     pub max_aliases: usize,
+    /// Most directives (such as `@include` and `@skip`) one query may use.
     #[arg(long, env = "TRELLIS_MAX_DIRECTIVES", default_value_t = 50)]
     pub max_directives: usize,
     /// Deepest nesting of brackets in a query's text (selection sets, arguments, lists,
@@ -117,10 +130,14 @@ pub struct Limits {
     /// once its fragments are expanded.
     #[arg(long, env = "TRELLIS_MAX_SELECTIONS", default_value_t = 5000)]
     pub max_selections: usize,
+    /// Most operations one request may send together as a JSON list (a batch).
     #[arg(long, env = "TRELLIS_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
+    /// Largest request body accepted, in bytes; a larger one is answered 413 unread.
     #[arg(long, env = "TRELLIS_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// How long a request may run, in milliseconds, before it is stopped and answered 503
+    /// with the code `TIMEOUT`.
     #[arg(long, env = "TRELLIS_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
     /// Sign-in attempts allowed per email address per minute.

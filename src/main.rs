@@ -4,10 +4,10 @@ use std::net::TcpListener;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 
 use trellis::config::{DatabaseConfig, ServerConfig};
 use trellis::http::metrics::Metrics;
+use trellis::logging::LogFormat;
 
 /// mimalloc rather than glibc's malloc: answering a GraphQL request allocates and frees
 /// many small values on several threads, and glibc's malloc and free took about a fifth
@@ -19,9 +19,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "trellis",
     version,
-    about = "GraphQL backend for networks of schools"
+    about = "GraphQL backend for networks of schools",
+    after_help = trellis::logging::HELP
 )]
 struct Cli {
+    /// How the log is written, on stderr: `text` for a person, `json` (one object per line)
+    /// for a log collector, `auto` for text on a terminal and JSON otherwise. RUST_LOG
+    /// chooses what is logged.
+    #[arg(
+        long,
+        global = true,
+        env = "TRELLIS_LOG_FORMAT",
+        value_enum,
+        default_value = "auto"
+    )]
+    log_format: LogFormat,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -37,10 +50,14 @@ enum Command {
     /// Create a platform admin, or make an existing person one. The password comes from
     /// TRELLIS_ADMIN_PASSWORD or a prompt.
     CreateAdmin {
+        /// Email address the admin signs in with. A person who already has this address
+        /// becomes a platform admin, keeps their name and gets the new password.
         #[arg(long)]
         email: String,
+        /// Given (first) name of a new admin.
         #[arg(long, default_value = "Platform")]
         given_name: String,
+        /// Family name (surname) of a new admin.
         #[arg(long, default_value = "Admin")]
         family_name: String,
         #[command(flatten)]
@@ -67,16 +84,9 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // async-graphql opens an INFO span for every field and every DataLoader call; with them
-    // enabled a nested list spends a third of its CPU time on spans (BENCHMARKS.md). Its
-    // errors reach the log through Trellis's own error handling.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,async_graphql=warn")),
-        )
-        .init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    trellis::logging::init(cli.log_format);
+    match cli.command {
         Command::Serve(config) => serve(config).await,
         Command::Migrate(database) => {
             trellis::open_database(&database, &Metrics::new()).await?;
@@ -148,8 +158,22 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("could not listen on {}", config.bind))?;
     let address = listener.local_addr()?;
+    let metrics_listener = config
+        .metrics_bind
+        .as_ref()
+        .map(|bind| {
+            TcpListener::bind(bind)
+                .with_context(|| format!("could not listen on {bind} for metrics"))
+        })
+        .transpose()?;
     let search_db = trellis::open_search_pool(&config.database, &db, &metrics).await?;
     let state = trellis::app_state(&config, db, search_db, metrics, &secret, mailer);
+    if let Some(metrics_listener) = &metrics_listener {
+        println!(
+            "Prometheus metrics at http://{}/metrics",
+            metrics_listener.local_addr()?
+        );
+    }
     println!(
         "Trellis is serving GraphQL at http://{address}/graphql (open it in a browser for GraphiQL)"
     );
@@ -157,7 +181,7 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         trellis::seed::demo::print_accounts();
     }
     let notifier = state.services.notifier.clone();
-    trellis::http::serve(state, listener)?.await?;
+    trellis::http::serve(state, listener, metrics_listener)?.await?;
     // Emails of the last requests get a moment to go before the process ends.
     if tokio::time::timeout(SHUTDOWN_MAIL_WAIT, notifier.settled())
         .await
@@ -170,3 +194,30 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
 
 /// How long a stopping server waits for queued emails.
 const SHUTDOWN_MAIL_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::Cli;
+
+    /// Every flag of every command, as `--help` lists them, each with its explanation.
+    #[test]
+    fn every_flag_has_help() {
+        fn missing(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    found.push(format!("{path} --{}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                missing(sub, &format!("{path} {}", sub.get_name()), found);
+            }
+        }
+        let mut command = Cli::command();
+        command.build();
+        let mut found = Vec::new();
+        missing(&command, "trellis", &mut found);
+        assert!(found.is_empty(), "flags without help: {found:?}");
+    }
+}

@@ -16,6 +16,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use futures_util::future::{self, Either};
 use futures_util::stream::{FuturesOrdered, StreamExt};
+use tracing::Instrument as _;
 use tracing_actix_web::RequestId;
 
 use super::AppState;
@@ -372,7 +373,9 @@ async fn execute(
                     db: state.db.clone(),
                     brought: Brought::new(!writes),
                 },
-                tokio::spawn,
+                // A batch loads in a task of its own: in the request's span, so that what
+                // it logs carries the request's id.
+                |batch| tokio::spawn(batch.in_current_span()),
             )
             .delay(loader_delay),
         );

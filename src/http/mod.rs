@@ -8,12 +8,12 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
-use actix_web_prom::PrometheusMetricsBuilder;
+use actix_web_prom::{ActixMetricsConfiguration, PrometheusMetricsBuilder};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::{RequestId, TracingLogger};
 
@@ -55,22 +55,39 @@ async fn request_id_header(
     Ok(res)
 }
 
-/// Starts serving on `listener`. The schema is built once, outside the per-worker closure.
-pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+/// Starts serving the API on `listener`, and `/metrics` on `metrics_listener` when given
+/// (`--metrics-bind`), on `listener` otherwise. The schema is built once, outside the
+/// per-worker closure. The future ends when both servers have stopped.
+pub fn serve(
+    state: AppState,
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+) -> std::io::Result<impl Future<Output = std::io::Result<()>> + Send + 'static> {
+    let registry = state.metrics.registry.clone();
+    let metrics_here = metrics_listener.is_none();
     let prometheus = PrometheusMetricsBuilder::new("trellis")
-        .registry(state.metrics.registry.clone())
-        .endpoint("/metrics")
+        .registry(registry.clone())
+        .metrics_configuration(
+            ActixMetricsConfiguration::default()
+                .http_requests_duration_seconds_name("http_request_duration_seconds"),
+        )
+        // Every path no route serves counts under one label value: otherwise each
+        // scanner's guess would add series, without bound.
+        .mask_unmatched_patterns("unmatched")
         .exclude("/metrics")
         .build()
         .map_err(|error| std::io::Error::other(error.to_string()))?;
     let max_body = state.limits.max_body_bytes;
     let state = web::Data::new(state);
-    let server = HttpServer::new(move || {
+    let scraped = web::Data::new(registry.clone());
+    let api = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(scraped.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .wrap(Compress::default())
             .wrap(prometheus.clone())
+            .wrap(from_fn(metrics::known_methods_only))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::default())
             .service(health::healthz)
@@ -85,8 +102,21 @@ pub fn serve(state: AppState, listener: TcpListener) -> std::io::Result<Server> 
                     .route(web::get().to(graphql::get))
                     .default_service(web::to(graphql::other_method)),
             )
+            .configure(|routes| {
+                if metrics_here {
+                    routes.service(metrics::scrape);
+                }
+            })
     })
     .listen(listener)?
     .run();
-    Ok(server)
+    let metrics_apart = metrics_listener
+        .map(|metrics_listener| metrics::serve(registry, metrics_listener))
+        .transpose()?;
+    Ok(async move {
+        match metrics_apart {
+            Some(metrics) => futures_util::try_join!(api, metrics).map(|_| ()),
+            None => api.await,
+        }
+    })
 }

@@ -3,6 +3,7 @@
 //! server (for example `postgres://postgres@127.0.0.1:5432`).
 
 pub mod ordered;
+pub mod process;
 
 use std::net::TcpListener;
 use std::sync::{Arc, LazyLock};
@@ -227,7 +228,7 @@ pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().unwrap().port();
     let notifier = state.services.notifier.clone();
-    let server = trellis::http::serve(state, listener).expect("start the server");
+    let server = trellis::http::serve(state, listener, None).expect("start the server");
     tokio::spawn(server);
     TestApp {
         url: format!("http://127.0.0.1:{port}"),
