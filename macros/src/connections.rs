@@ -46,10 +46,22 @@ fn expand_page_argument(method: &mut ImplItemFn) {
     for (index, input) in inputs.into_iter().enumerate() {
         match input {
             FnArg::Typed(argument) if index == position => {
-                method.sig.inputs.push(parse_quote!(first: Option<i32>));
-                method.sig.inputs.push(parse_quote!(after: Option<String>));
-                method.sig.inputs.push(parse_quote!(last: Option<i32>));
-                method.sig.inputs.push(parse_quote!(before: Option<String>));
+                method.sig.inputs.push(parse_quote!(
+                    #[graphql(desc = "Returns the first n items (at most 100; 20 when neither `first` nor `last` is given).")]
+                    first: Option<i32>
+                ));
+                method.sig.inputs.push(parse_quote!(
+                    #[graphql(desc = "Returns the items after this cursor (an `endCursor` or edge `cursor` of this list).")]
+                    after: Option<String>
+                ));
+                method.sig.inputs.push(parse_quote!(
+                    #[graphql(desc = "Returns the last n items (at most 100).")]
+                    last: Option<i32>
+                ));
+                method.sig.inputs.push(parse_quote!(
+                    #[graphql(desc = "Returns the items before this cursor (a `startCursor` or edge `cursor` of this list).")]
+                    before: Option<String>
+                ));
                 page = Some(argument);
             }
             input => method.sig.inputs.push(input),

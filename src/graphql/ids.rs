@@ -12,6 +12,7 @@ use std::io::Write;
 use async_graphql::{Context, ID};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::borrow::Cow;
 
 use crate::errors::ApiResult;
 
@@ -93,14 +94,32 @@ pub trait NodeType: Sized {
 
 /// Reads a global id; `None` for anything malformed, and for any id other than the one
 /// this server gives the object: `Practice:01` or `Practice:+1` name no object, as an
-/// unknown id does not, so each object has exactly one id.
+/// unknown id does not, so each object has exactly one id. The id may also be written
+/// as `graphql-relay`'s `toGlobalId` writes it, in standard base64 with its padding: the
+/// same bytes, so the same id.
 pub fn decode(id: &ID) -> Option<(NodeKind, i32)> {
-    let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).ok()?;
+    let canonical = unpadded_url_safe(id.as_str())?;
+    let bytes = URL_SAFE_NO_PAD.decode(canonical.as_bytes()).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let (name, key) = text.split_once(':')?;
     let kind = NodeKind::ALL.into_iter().find(|kind| kind.name() == name)?;
     let key = key.parse().ok().filter(|key: &i32| *key > 0)?;
-    (kind.id(key) == *id).then_some((kind, key))
+    (kind.id(key).as_str() == canonical).then_some((kind, key))
+}
+
+/// Base64 in the alphabet and without the padding of the ids this server writes; `None`
+/// for padding other than the length needs.
+fn unpadded_url_safe(id: &str) -> Option<Cow<'_, str>> {
+    let unpadded = id.trim_end_matches('=');
+    let padding = id.len() - unpadded.len();
+    if padding > 0 && padding != (4 - unpadded.len() % 4) % 4 {
+        return None;
+    }
+    Some(if unpadded.contains(['+', '/']) {
+        Cow::Owned(unpadded.replace('+', "-").replace('/', "_"))
+    } else {
+        Cow::Borrowed(unpadded)
+    })
 }
 
 /// Reads a global id that must be of one kind.
@@ -113,6 +132,21 @@ pub fn decode_as(id: &ID, kind: NodeKind) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_ids_in_padded_standard_base64_as_graphql_relay_writes_them() {
+        use base64::engine::general_purpose::STANDARD;
+        for key in [1, 42, 123, 4567] {
+            let relay = ID(STANDARD.encode(format!("School:{key}")));
+            assert_eq!(decode(&relay), Some((NodeKind::School, key)), "{relay:?}");
+        }
+        let needs_one = NodeKind::School.id(1);
+        assert_eq!(
+            decode(&ID(format!("{}=", needs_one.as_str()))),
+            Some((NodeKind::School, 1))
+        );
+        assert_eq!(decode(&ID(format!("{}==", needs_one.as_str()))), None);
+    }
 
     #[test]
     fn round_trips_and_rejects_other_kinds() {

@@ -11,11 +11,20 @@
 /// no mutation can forget those checks.
 #[macro_export]
 macro_rules! payload {
-    ($(#[$meta:meta])* $name:ident { $field:ident : $ty:ty }) => {
-        $(#[$meta])*
+    ($name:ident { $field:ident : $ty:ty }) => {
+        $crate::payload!(
+            /// What the mutation changed, or the problems that kept it from changing anything.
+            $name { $field: $ty }
+        );
+    };
+    ($(#[$meta:meta])+ $name:ident { $field:ident : $ty:ty }) => {
+        $(#[$meta])+
         #[derive(async_graphql::SimpleObject)]
         pub struct $name {
+            /// As the mutation left it; `null` when `userErrors` is not empty.
             pub $field: Option<$ty>,
+            /// Problems with the input that the user can put right; empty when the mutation
+            /// succeeded. Nothing was changed when there are any.
             pub user_errors: Vec<$crate::errors::UserError>,
         }
 

@@ -3,6 +3,7 @@
 pub mod graphql;
 pub mod health;
 pub mod metrics;
+pub mod websocket;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Compress, ErrorHandlers, Next, from_fn};
-use actix_web::{App, HttpMessage, HttpServer, web};
+use actix_web::{App, HttpMessage, HttpServer, guard, web};
 use actix_web_prom::{ActixMetricsConfiguration, PrometheusMetricsBuilder};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -99,6 +100,11 @@ pub fn serve(
                             .handler(StatusCode::PAYLOAD_TOO_LARGE, graphql::body_too_large),
                     )
                     .route(web::post().to(graphql::post))
+                    .route(
+                        web::get()
+                            .guard(guard::fn_guard(websocket::is_upgrade))
+                            .to(websocket::refuse),
+                    )
                     .route(web::get().to(graphql::get))
                     .default_service(web::to(graphql::other_method)),
             )

@@ -19,6 +19,8 @@ use async_graphql::{Request, ServerError, ServerResult};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::errors::{code, refusal};
+
 /// Parsed documents known by hash, the most recently used first.
 #[derive(Clone)]
 pub struct PersistedQueries(LruCacheStorage);
@@ -65,11 +67,12 @@ impl PersistedQueries {
             ));
         }
         if request.query.is_empty() {
-            let document = self
-                .0
-                .get(persisted.sha256_hash)
-                .await
-                .ok_or_else(|| ServerError::new("PersistedQueryNotFound", None))?;
+            let document = self.0.get(persisted.sha256_hash).await.ok_or_else(|| {
+                refusal(
+                    code::PERSISTED_QUERY_NOT_FOUND,
+                    "PersistedQueryNotFound".into(),
+                )
+            })?;
             request.set_parsed_query(document);
             return Ok(request);
         }

@@ -1,10 +1,11 @@
 //! Each object has exactly one global id and each position one cursor: another spelling of
-//! the same key (`School:01`, `School:+1`, base64 with padding) names no object, as an
-//! unknown id does not (`NOT_FOUND`, no match), and another spelling of a cursor is
-//! `BAD_USER_INPUT`, wherever ids and cursors are read.
+//! the same key (`School:01`, `School:+1`) names no object, as an unknown id does not
+//! (`NOT_FOUND`, no match), and another spelling of a cursor is `BAD_USER_INPUT`, wherever
+//! ids and cursors are read. The same bytes in padded standard base64, as `graphql-relay`'s
+//! `toGlobalId` writes ids, are the same id.
 
 use base64::Engine;
-use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
 use crate::common::gid;
@@ -23,8 +24,32 @@ fn other_spellings(kind: &str, key: i32) -> Vec<String> {
     .iter()
     .map(|text| URL_SAFE_NO_PAD.encode(text))
     .collect();
-    spellings.push(URL_SAFE.encode(format!("{kind}:{key}")));
+    // Padding the length does not need.
+    spellings.push(format!(
+        "{}===",
+        URL_SAFE_NO_PAD.encode(format!("{kind}:{key}"))
+    ));
     spellings
+}
+
+/// The id as `graphql-relay`'s `toGlobalId(kind, key)` writes it.
+fn relay_global_id(kind: &str, key: i32) -> String {
+    STANDARD.encode(format!("{kind}:{key}"))
+}
+
+#[tokio::test]
+async fn an_id_written_by_graphql_relay_names_the_same_object() {
+    let w = community_world().await;
+    let token = &w.lead.token;
+    let node = "query($id: ID!) { node(id: $id) { id ... on School { name } } }";
+    let mut padded = 0;
+    for school in w.schools.iter().copied() {
+        let relay = relay_global_id("School", school);
+        padded += usize::from(relay.ends_with('='));
+        let found = w.app.ok(Some(token), node, json!({ "id": relay })).await;
+        assert_eq!(found["node"]["id"], gid("School", school), "{relay}");
+    }
+    assert!(padded > 0, "some of the ids tried are padded");
 }
 
 #[tokio::test]

@@ -847,7 +847,8 @@ async fn responses_are_compressed_when_accepted() {
 }
 
 /// Automatic persisted queries over HTTP: a hash the server does not know is
-/// `PersistedQueryNotFound`; sent with its text, the query runs and is kept, so that the hash
+/// `PersistedQueryNotFound` with the code `PERSISTED_QUERY_NOT_FOUND`, as Apollo Client and
+/// urql expect before they send the text; sent with its text, the query runs and is kept, so that the hash
 /// alone runs it afterwards; a query sent as plain text is kept the same way; a text longer
 /// than 8 KiB runs but is not kept, so what anyone can make the server hold stays bounded.
 #[tokio::test]
@@ -863,7 +864,10 @@ async fn persisted_queries_are_kept_by_hash_up_to_8_kib_of_text() {
         let request = app.client.post(format!("{}/graphql", app.url)).json(&body);
         async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
     };
-    let not_found = |body: &Value| body["errors"][0]["message"] == "PersistedQueryNotFound";
+    let not_found = |body: &Value| {
+        body["errors"][0]["message"] == "PersistedQueryNotFound"
+            && body["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    };
 
     let text = "{ __typename }";
     assert!(not_found(&send("", Some(hash(text))).await));

@@ -13,18 +13,10 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, FragmentDefinition, OperationType, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned, Request, ServerError, ServerResult};
+use async_graphql::{Name, Positioned, Request, ServerResult};
 
 use crate::config::Limits;
-use crate::errors::code;
-
-fn refuse(code: &str, message: String) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
-}
+use crate::errors::{code, refusal};
 
 /// Counts of what a document holds.
 #[derive(Debug, Default, PartialEq)]
@@ -190,7 +182,7 @@ fn writes(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
 /// text and its variables nest. Parsing, coercion and validation recurse once per level.
 pub fn check_text(limits: &Limits, request: &Request) -> ServerResult<()> {
     if text::nests_deeper_than(&request.query, limits.max_nesting) {
-        return Err(refuse(
+        return Err(refusal(
             code::QUERY_TOO_COMPLEX,
             format!(
                 "the query nests brackets more than {} deep",
@@ -200,7 +192,7 @@ pub fn check_text(limits: &Limits, request: &Request) -> ServerResult<()> {
     }
     for (name, value) in request.variables.iter() {
         if text::value_nests_deeper_than(value, limits.max_nesting) {
-            return Err(refuse(
+            return Err(refusal(
                 code::BAD_USER_INPUT,
                 format!(
                     "the variable `{name}` nests lists and objects more than {} deep",
@@ -229,7 +221,7 @@ pub fn check(limits: &Limits, request: &mut Request, read_only: bool) -> ServerR
     // First, as everything after it walks the document with fragments expanded.
     let cap = limits.max_selections.saturating_add(1);
     if expansion::expanded_selections(document, cap) > limits.max_selections {
-        return Err(refuse(
+        return Err(refusal(
             code::QUERY_TOO_COMPLEX,
             format!(
                 "the query makes more than {} selections once its fragments are expanded",
@@ -242,7 +234,7 @@ pub fn check(limits: &Limits, request: &mut Request, read_only: bool) -> ServerR
     }
     let writes = writes(document, operation.as_deref());
     if read_only && writes {
-        return Err(refuse(
+        return Err(refusal(
             code::METHOD_NOT_ALLOWED,
             "mutations and subscriptions are sent by POST, not GET".into(),
         ));
@@ -260,7 +252,7 @@ pub fn check(limits: &Limits, request: &mut Request, read_only: bool) -> ServerR
     ];
     for (what, found, limit) in checks {
         if found > limit {
-            return Err(refuse(
+            return Err(refusal(
                 code::QUERY_TOO_COMPLEX,
                 format!("the query's {what} is {found}, over the limit of {limit}"),
             ));
