@@ -11,8 +11,8 @@ export function UserErrors({ errors }: { errors: readonly UserError[] }) {
   if (errors.length === 0) return null;
   return (
     <ul role="alert" className="user-errors">
-      {errors.map((error) => (
-        <li key={`${error.field.join(".")}:${error.code}`} data-code={error.code}>
+      {errors.map((error, index) => (
+        <li key={index} data-code={error.code}>
           {error.field.length > 0 && <strong>{error.field.at(-1)}: </strong>}
           {error.message}
         </li>

@@ -36,7 +36,9 @@ function isUnauthenticated(error: CombinedError): boolean {
 export function makeClient(): Client {
   return new Client({
     url: "/graphql",
-    // Queries by POST too: the access token is in a header, and GET responses may be cached.
+    // Queries by POST too: a GET's query string (and its variables, search words included)
+    // lands in proxy and access logs, and answers for one signed-in person are not for
+    // shared HTTP caches anyway.
     preferGetMethod: false,
     exchanges: [
       cacheExchange,
