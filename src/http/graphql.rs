@@ -24,7 +24,7 @@ use crate::auth::{Caller, authenticate};
 use crate::errors::{ApiError, code};
 use crate::graphql::companion::Brought;
 use crate::graphql::loaders::SqlLoader;
-use crate::request::{arguments, limits};
+use crate::request::{arguments, limits, renamed};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -262,16 +262,19 @@ async fn check_all(
             continue;
         }
         let outcome = match state.persisted_queries.apply(request).await {
-            Ok(mut request) => match limits::check(&state.limits, &mut request, read_only)
-                .and_then(|writing| strict_check(state, &mut request).map(|()| writing))
-                .and_then(|writing| arguments::check(&mut request).map(|()| writing))
-            {
-                Ok(writing) => {
-                    writes |= writing;
-                    Ok(request)
+            Ok(mut request) => {
+                renamed::rename_old_types(&mut request);
+                match limits::check(&state.limits, &mut request, read_only)
+                    .and_then(|writing| strict_check(state, &mut request).map(|()| writing))
+                    .and_then(|writing| arguments::check(&mut request).map(|()| writing))
+                {
+                    Ok(writing) => {
+                        writes |= writing;
+                        Ok(request)
+                    }
+                    Err(error) => Err(Response::from_errors(vec![error])),
                 }
-                Err(error) => Err(Response::from_errors(vec![error])),
-            },
+            }
             Err(error) => Err(Response::from_errors(vec![error])),
         };
         checked.push(outcome);
@@ -532,6 +535,7 @@ fn render(
         }
         request_error
     };
+    let headers = resolver_headers(&response);
     let body = match response {
         BatchResponse::Single(mut response) => {
             let request_error = note(&mut response);
@@ -562,6 +566,9 @@ fn render(
         None => StatusCode::OK,
     };
     let mut http = respond_bytes(media, status, body);
+    for (name, value) in headers {
+        http.headers_mut().insert(name, value);
+    }
     if status == StatusCode::METHOD_NOT_ALLOWED {
         http.headers_mut()
             .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
@@ -571,6 +578,24 @@ fn render(
             .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
     }
     http
+}
+
+/// The headers resolvers set (`RateLimit-*` of sign-in), for the HTTP response.
+fn resolver_headers(response: &BatchResponse) -> Vec<(header::HeaderName, header::HeaderValue)> {
+    let responses = match response {
+        BatchResponse::Single(response) => std::slice::from_ref(response),
+        BatchResponse::Batch(responses) => responses.as_slice(),
+    };
+    responses
+        .iter()
+        .flat_map(|response| response.http_headers.iter())
+        .filter_map(|(name, value)| {
+            Some((
+                header::HeaderName::from_bytes(name.as_str().as_bytes()).ok()?,
+                header::HeaderValue::from_bytes(value.as_bytes()).ok()?,
+            ))
+        })
+        .collect()
 }
 
 /// The error's code, by the kind it was given where it was made. Errors Trellis makes

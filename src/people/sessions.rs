@@ -90,7 +90,10 @@ mutations! {
 async fn sign_in(ctx: &Context<'_>, input: SignInInput) -> MutationResult<Session> {
     let services = services(ctx);
     let email = input.email.trim().to_lowercase();
-    services.sign_in_limiter.attempt(&email, &caller(ctx).ip)?;
+    let allowance = services.sign_in_limiter.attempt(&email, &caller(ctx).ip)?;
+    ctx.insert_http_header("ratelimit-limit", allowance.limit.to_string());
+    ctx.insert_http_header("ratelimit-remaining", allowance.remaining.to_string());
+    ctx.insert_http_header("ratelimit-reset", allowance.reset_secs.to_string());
     let found = person::Entity::find()
         .filter(person::Column::Email.eq(email.as_str()))
         .one(db(ctx))

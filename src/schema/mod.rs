@@ -6,7 +6,7 @@ pub mod node;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::audit_log::AuditQuery;
 use crate::config::Limits;
@@ -71,5 +71,5 @@ pub fn build(services: Arc<Services>, limits: &Limits, introspection: bool) -> T
 pub fn sdl() -> String {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .finish()
-        .sdl()
+        .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }

@@ -889,3 +889,55 @@ async fn persisted_queries_are_kept_by_hash_up_to_8_kib_of_text() {
     assert!(mismatched["errors"][0]["message"].is_string());
     assert!(mismatched.get("data").is_none() || mismatched["data"].is_null());
 }
+
+/// Sign-in, where rate limits apply, tells the client what is left of the tighter limit
+/// (per email address and per client address) in the `RateLimit-*` headers.
+#[tokio::test]
+async fn sign_in_answers_with_what_is_left_of_its_rate_limit() {
+    let app = spawn_app().await;
+    let attempt = || {
+        app.client
+            .post(format!("{}/graphql", app.url))
+            .json(&json!({ "query": r#"mutation { signIn(input: {email: "nobody@school.example", password: "wrong"}) { userErrors { code } } }"# }))
+            .send()
+    };
+    let first = attempt().await.unwrap();
+    let header = |response: &reqwest::Response, name: &str| -> u64 {
+        response.headers()[name].to_str().unwrap().parse().unwrap()
+    };
+    assert_eq!(
+        header(&first, "ratelimit-limit"),
+        5,
+        "five a minute per email address"
+    );
+    assert_eq!(header(&first, "ratelimit-remaining"), 4);
+    assert!((1..=60).contains(&header(&first, "ratelimit-reset")));
+    let second = attempt().await.unwrap();
+    assert_eq!(header(&second, "ratelimit-remaining"), 3);
+}
+
+/// A client that asks for it (`"extensions": {"cost": true}`) is told what its request
+/// cost and the most one may cost, as Shopify's `extensions.cost` does.
+#[tokio::test]
+async fn a_request_that_asks_is_told_its_cost() {
+    let app = spawn_app().await;
+    let ask = |extensions: Value| {
+        let request = app
+            .client
+            .post(format!("{}/graphql", app.url))
+            .json(&json!({
+                "query": "{ schools(first: 10) { nodes { name } } }",
+                "extensions": extensions,
+            }));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let told = ask(json!({ "cost": true })).await;
+    let cost = &told["extensions"]["cost"];
+    assert!(
+        cost["requestedQueryCost"].as_u64().unwrap() >= 10,
+        "{told:#}"
+    );
+    assert_eq!(cost["maximumAvailable"], 5000);
+    let not_asked = ask(json!({})).await;
+    assert!(not_asked.get("extensions").is_none(), "{not_asked:#}");
+}

@@ -258,6 +258,9 @@ pub struct QueryEnvInner {
     pub http_headers: Mutex<http::HeaderMap>,
     pub introspection_mode: IntrospectionMode,
     pub errors: Mutex<Vec<ServerError>>,
+    /// Trellis: the operation's cost (its complexity) when the request asked for it with
+    /// the request extension `"cost": true`; reported in the response's extensions.
+    pub cost: Option<usize>,
 }
 
 #[doc(hidden)]

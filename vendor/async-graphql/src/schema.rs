@@ -10,8 +10,8 @@ use futures_util::stream::{self, BoxStream, FuturesOrdered, StreamExt};
 
 use crate::{
     BatchRequest, BatchResponse, CacheControl, ContextBase, EmptyMutation, EmptySubscription,
-    Executor, InputType, ObjectType, OutputType, QueryEnv, Request, Response, ServerError,
-    ServerResult, SubscriptionType, Variables,
+    Executor, InputType, Name, ObjectType, OutputType, QueryEnv, Request, Response, ServerError,
+    ServerResult, SubscriptionType, Value, Variables,
     context::{Data, QueryEnvInner},
     custom_directive::CustomDirectiveFactory,
     extensions::{ExtensionFactory, Extensions},
@@ -511,6 +511,15 @@ where
 
         resp.errors
             .extend(std::mem::take(&mut *env.errors.lock().unwrap()));
+        if let Some(cost) = env.cost {
+            // Trellis: as Shopify's `extensions.cost` and GitHub's `rateLimit { cost }`.
+            let mut report = indexmap::IndexMap::new();
+            report.insert(Name::new("requestedQueryCost"), Value::from(cost as u64));
+            if let Some(limit) = self.0.complexity {
+                report.insert(Name::new("maximumAvailable"), Value::from(limit as u64));
+            }
+            resp.extensions.insert("cost".to_owned(), Value::Object(report));
+        }
         resp
     }
 
@@ -933,6 +942,8 @@ pub(crate) async fn prepare_request(
     }
     remove_skipped_selection(&mut operation.node.selection_set.node, &request.variables);
 
+    let cost = (request.extensions.0.get("cost") == Some(&Value::Boolean(true)))
+        .then_some(validation_result.complexity);
     let env = QueryEnvInner {
         extensions,
         variables: request.variables,
@@ -945,6 +956,7 @@ pub(crate) async fn prepare_request(
         http_headers: Default::default(),
         introspection_mode: request.introspection_mode,
         errors: Default::default(),
+        cost,
     };
     Ok((QueryEnv::new(env), validation_result.cache_control))
 }

@@ -2,14 +2,13 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 
-#[Scalar(internal)]
-/// ISO 8601 calendar date without timezone.
-/// Format: %Y-%m-%d
-///
-/// # Examples
-///
-/// * `1994-11-13`
-/// * `2000-02-24`
+#[Scalar(
+    internal,
+    name = "Date",
+    specified_by_url = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
+)]
+/// A calendar date with no time of day or time zone: RFC 3339's `full-date`
+/// (`2026-12-06`).
 impl ScalarType for NaiveDate {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {
