@@ -112,10 +112,11 @@ pub struct CorsConfig {
         long = "cors-origins",
         env = "TRELLIS_CORS_ORIGINS",
         value_name = "ORIGINS",
-        value_delimiter = ',',
-        value_parser = origin
+        default_value = "",
+        hide_default_value = true,
+        value_parser = origins
     )]
-    pub origins: Vec<String>,
+    pub origins: Origins,
 
     /// Let the allowed origins' pages send requests with credentials (cookies, TLS client
     /// certificates: `Access-Control-Allow-Credentials: true`). Off by default: Trellis
@@ -128,11 +129,25 @@ pub struct CorsConfig {
     pub allow_credentials: bool,
 }
 
-/// Reads one origin of `--cors-origins`: only an origin exactly as a browser's `Origin`
-/// header names it matches, so anything else (a path, a trailing slash, a default port,
-/// a wildcard) is refused at start-up rather than never matching.
+/// The origins `--cors-origins` lists, each as a browser's `Origin` header names it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origins(pub Vec<String>);
+
+/// Reads `--cors-origins`. Only an origin written exactly as a browser's `Origin` header
+/// names it can ever match, so anything else (a path, a trailing slash, a default port, a
+/// wildcard) is refused at start-up rather than silently matching nothing. Empty entries
+/// are skipped: an empty setting allows none.
+fn origins(value: &str) -> Result<Origins, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(origin)
+        .collect::<Result<_, _>>()
+        .map(Origins)
+}
+
 fn origin(value: &str) -> Result<String, String> {
-    let value = value.trim();
     let url = url::Url::parse(value).map_err(|error| {
         format!("`{value}` is not an origin ({error}): write scheme://host[:port], such as https://app.example.org")
     })?;
@@ -231,16 +246,23 @@ mod tests {
 
     #[test]
     fn cors_origins_are_exact_origins() {
-        let parsed = Flags::try_parse_from([
-            "trellis",
-            "--cors-origins",
-            "https://app.example.org,http://localhost:5173",
-        ])
-        .unwrap()
-        .config;
+        let origins = |value: &str| {
+            Flags::try_parse_from(["trellis", "--cors-origins", value])
+                .map(|flags| flags.config.cors.origins.0)
+        };
         assert_eq!(
-            parsed.cors.origins,
+            origins(" https://app.example.org, http://localhost:5173,").unwrap(),
             ["https://app.example.org", "http://localhost:5173"]
+        );
+        assert_eq!(origins("").unwrap(), Vec::<String>::new());
+        assert!(
+            Flags::try_parse_from(["trellis"])
+                .unwrap()
+                .config
+                .cors
+                .origins
+                .0
+                .is_empty()
         );
         for (wrong, says) in [
             (
@@ -260,7 +282,7 @@ mod tests {
             ("*", "is not an origin"),
             ("ftp://files.example.org", "scheme must be http or https"),
         ] {
-            let error = Flags::try_parse_from(["trellis", "--cors-origins", wrong])
+            let error = origins(&format!("https://fine.example.org,{wrong}"))
                 .err()
                 .unwrap_or_else(|| panic!("{wrong} was accepted"))
                 .to_string();

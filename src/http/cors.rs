@@ -40,7 +40,7 @@ pub struct CorsPolicy {
 impl CorsPolicy {
     pub fn new(config: &CorsConfig, demo: bool) -> Self {
         Self {
-            origins: config.origins.clone(),
+            origins: config.origins.0.clone(),
             local_pages: demo,
             allow_credentials: config.allow_credentials,
         }
