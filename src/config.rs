@@ -101,7 +101,74 @@ pub struct ServerConfig {
     pub introspection: bool,
 
     #[command(flatten)]
+    pub cors: CorsConfig,
+
+    #[command(flatten)]
     pub limits: Limits,
+}
+
+/// Which web pages of other origins may call the API from a browser (CORS).
+#[derive(Debug, Clone, Args)]
+pub struct CorsConfig {
+    /// Origins whose web pages may call the API from a browser, comma-separated, each
+    /// exactly `scheme://host[:port]` as browsers send it (`https://app.example.org`,
+    /// `http://localhost:5173`). None by default; demo mode also allows every
+    /// `http://localhost:*` and `http://127.0.0.1:*` origin.
+    #[arg(
+        long = "cors-origins",
+        env = "TRELLIS_CORS_ORIGINS",
+        value_name = "ORIGINS",
+        default_value = "",
+        hide_default_value = true,
+        value_parser = origins
+    )]
+    pub origins: Origins,
+
+    /// Let the allowed origins' pages send requests with credentials (cookies, TLS client
+    /// certificates: `Access-Control-Allow-Credentials: true`). Off by default: Trellis
+    /// takes its tokens in the `Authorization` header, which needs no credentials mode.
+    #[arg(
+        long = "cors-allow-credentials",
+        env = "TRELLIS_CORS_ALLOW_CREDENTIALS",
+        default_value_t = false
+    )]
+    pub allow_credentials: bool,
+}
+
+/// The origins `--cors-origins` lists, each as a browser's `Origin` header names it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origins(pub Vec<String>);
+
+/// Reads `--cors-origins`. Only an origin written exactly as a browser's `Origin` header
+/// names it can ever match, so anything else (a path, a trailing slash, a default port, a
+/// wildcard) is refused at start-up rather than silently matching nothing. Empty entries
+/// are skipped: an empty setting allows none.
+fn origins(value: &str) -> Result<Origins, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(origin)
+        .collect::<Result<_, _>>()
+        .map(Origins)
+}
+
+fn origin(value: &str) -> Result<String, String> {
+    let url = url::Url::parse(value).map_err(|error| {
+        format!("`{value}` is not an origin ({error}): write scheme://host[:port], such as https://app.example.org")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "`{value}` is not an origin: its scheme must be http or https"
+        ));
+    }
+    let origin = url.origin().ascii_serialization();
+    if origin != value {
+        return Err(format!(
+            "`{value}` is not an origin as browsers send it: write `{origin}` (scheme, host and port only, no path or trailing slash, no default port)"
+        ));
+    }
+    Ok(origin)
 }
 
 /// Limits on what one request may ask for (API.md), each configurable.
@@ -192,6 +259,52 @@ mod tests {
     struct Flags {
         #[command(flatten)]
         config: ServerConfig,
+    }
+
+    #[test]
+    fn cors_origins_are_exact_origins() {
+        let origins = |value: &str| {
+            Flags::try_parse_from(["trellis", "--cors-origins", value])
+                .map(|flags| flags.config.cors.origins.0)
+        };
+        assert_eq!(
+            origins(" https://app.example.org, http://localhost:5173,").unwrap(),
+            ["https://app.example.org", "http://localhost:5173"]
+        );
+        assert_eq!(origins("").unwrap(), Vec::<String>::new());
+        assert!(
+            Flags::try_parse_from(["trellis"])
+                .unwrap()
+                .config
+                .cors
+                .origins
+                .0
+                .is_empty()
+        );
+        for (wrong, says) in [
+            (
+                "https://app.example.org/",
+                "write `https://app.example.org`",
+            ),
+            (
+                "https://app.example.org/path",
+                "write `https://app.example.org`",
+            ),
+            (
+                "https://app.example.org:443",
+                "write `https://app.example.org`",
+            ),
+            ("https://App.Example.org", "write `https://app.example.org`"),
+            ("app.example.org", "is not an origin"),
+            ("*", "is not an origin"),
+            ("ftp://files.example.org", "scheme must be http or https"),
+        ] {
+            let error = origins(&format!("https://fine.example.org,{wrong}"))
+                .err()
+                .unwrap_or_else(|| panic!("{wrong} was accepted"))
+                .to_string();
+            assert!(error.contains(says), "{wrong}: {error}");
+        }
     }
 
     #[test]

@@ -178,5 +178,7 @@ pub fn app_state(
         callers: Arc::new(auth::cache::CallerCache::new(
             config.limits.caller_cache_ttl(),
         )),
+        cors: http::cors::CorsPolicy::new(&config.cors, config.demo),
+        graphiql: http::graphiql::Page::new("/graphql", config.demo),
     }
 }

@@ -12,7 +12,6 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 use futures_util::future::{self, Either};
 use futures_util::stream::{FuturesOrdered, StreamExt};
@@ -101,6 +100,9 @@ fn refuse_http(req: &HttpRequest, status: StatusCode, code: &str, message: &str)
     }
 }
 
+/// The methods `/graphql` takes.
+const ALLOW: &str = "GET, POST, OPTIONS";
+
 /// Any other method on `/graphql`: 405, naming the methods it takes.
 pub async fn other_method(req: HttpRequest) -> HttpResponse {
     let mut response = refuse_http(
@@ -111,8 +113,16 @@ pub async fn other_method(req: HttpRequest) -> HttpResponse {
     );
     response
         .headers_mut()
-        .insert(header::ALLOW, header::HeaderValue::from_static("GET, POST"));
+        .insert(header::ALLOW, header::HeaderValue::from_static(ALLOW));
     response
+}
+
+/// `OPTIONS /graphql` that is not a CORS preflight (those the CORS middleware answers):
+/// the methods it takes, with no body (RFC 9110, 9.3.7).
+pub async fn options() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::ALLOW, ALLOW))
+        .finish()
 }
 
 /// A body past the limit, which actix refuses before the handler runs (from its
@@ -196,13 +206,7 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         .is_some_and(|accept| accept.contains("text/html"));
     let media = media(&req);
     if wants_html && !req.query_string().contains("query=") {
-        let page = GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Trellis GraphiQL")
-            .finish();
-        return HttpResponse::Ok()
-            .content_type(ContentType::html())
-            .body(page);
+        return state.graphiql.response();
     }
     let mut request: Request = match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(request) => request,

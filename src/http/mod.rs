@@ -1,5 +1,7 @@
 //! The actix-web application: routes, middleware, and the state they share.
 
+pub mod cors;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -10,8 +12,8 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Compress, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, guard, web};
 use actix_web_prom::{ActixMetricsConfiguration, PrometheusMetricsBuilder};
@@ -38,6 +40,10 @@ pub struct AppState {
     pub callers: Arc<CallerCache>,
     /// The schema's types, for the validation async-graphql leaves out.
     pub types: Arc<Types>,
+    /// Which other origins' pages may call the API.
+    pub cors: cors::CorsPolicy,
+    /// What a browser opening the endpoint gets.
+    pub graphiql: graphiql::Page,
 }
 
 /// Gives every response the request's id, which errors and logs also carry.
@@ -87,12 +93,14 @@ pub fn serve(
             .app_data(scraped.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .wrap(Compress::default())
+            .wrap(state.cors.middleware())
             .wrap(prometheus.clone())
             .wrap(from_fn(metrics::known_methods_only))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::default())
             .service(health::healthz)
             .service(health::readyz)
+            .service(graphiql::assets_route())
             .service(
                 web::resource("/graphql")
                     .wrap(
@@ -106,6 +114,7 @@ pub fn serve(
                             .to(websocket::refuse),
                     )
                     .route(web::get().to(graphql::get))
+                    .route(web::method(Method::OPTIONS).to(graphql::options))
                     .default_service(web::to(graphql::other_method)),
             )
             .configure(|routes| {

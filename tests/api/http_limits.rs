@@ -564,31 +564,6 @@ async fn get_honours_operation_name() {
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
 
-/// A browser opening the endpoint gets the GraphiQL page.
-#[tokio::test]
-async fn browsers_get_graphiql() {
-    let app = spawn_app().await;
-    let response = app
-        .client
-        .get(graphql_url(&app))
-        .header(
-            ACCEPT,
-            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let content_type = response.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(content_type.starts_with("text/html"), "{content_type}");
-    let page = response.text().await.unwrap();
-    assert!(page.to_lowercase().contains("graphiql"), "{page}");
-    assert!(page.contains("/graphql"));
-}
-
 /// The standard introspection query of GraphiQL and code generators runs under the
 /// default limits, however deep its `ofType` chain.
 #[tokio::test]

@@ -289,7 +289,7 @@ async fn other_methods_and_oversized_bodies_get_a_graphql_error() {
             StatusCode::METHOD_NOT_ALLOWED,
             "{method}"
         );
-        assert_eq!(response.headers()[ALLOW], "GET, POST");
+        assert_eq!(response.headers()[ALLOW], "GET, POST, OPTIONS");
         assert!(
             response.headers()[CONTENT_TYPE]
                 .to_str()
