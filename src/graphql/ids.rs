@@ -194,8 +194,9 @@ mod tests {
         ] {
             assert_eq!(decode(&encode(other)), None, "{other:?}");
         }
-        // Base64 with padding, or with other bits in the last character, is another id.
-        assert_eq!(decode(&ID("UHJhY3RpY2U6MQ==".into())), None);
+        // Base64 with other bits in the last character, or with more padding than its
+        // length needs, is another id (the padding it needs is `toGlobalId`'s form).
         assert_eq!(decode(&ID("UHJhY3RpY2U6MR".into())), None);
+        assert_eq!(decode(&ID("UHJhY3RpY2U6MQ===".into())), None);
     }
 }
