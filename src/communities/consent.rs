@@ -23,6 +23,7 @@ use crate::schools::School;
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct SharingConsent {
+    /// The school whose consent this is.
     pub school: School,
     /// `false` while the school's leaders have withdrawn consent.
     pub consents: bool,
@@ -52,8 +53,10 @@ fn consent_of(school: school::Model, row: Option<sharing_consent::Model>) -> Sha
     }
 }
 
+/// The input of `setSchoolSharingConsent`.
 #[derive(InputObject)]
 pub struct SetSchoolSharingConsentInput {
+    /// The school deciding.
     pub school_id: ID,
     /// `true` to let the school's staff share; `false` to withdraw.
     pub consents: bool,
@@ -72,7 +75,7 @@ impl ConsentQuery {
     async fn school_sharing_consent(
         &self,
         ctx: &Context<'_>,
-        school_id: ID,
+        #[graphql(desc = "The school.")] school_id: ID,
     ) -> Result<SharingConsent> {
         access(ctx).await?;
         let id = decode_as(&school_id, NodeKind::School).ok_or(ApiError::NotFound)?;

@@ -83,10 +83,14 @@ impl Host for CommunityHost {
     }
 }
 
+/// The input of `startDiscussionThread`.
 #[derive(InputObject)]
 pub struct StartDiscussionThreadInput {
+    /// The community whose discussion the thread starts in.
     pub community_id: ID,
+    /// What the thread is about (at most 200 characters).
     pub title: String,
+    /// The opening post, in Markdown (at most 20,000 characters).
     pub body_markdown: String,
 }
 

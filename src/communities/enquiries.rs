@@ -23,42 +23,62 @@ use crate::validation;
 
 const TEXT_MAX: usize = 20_000;
 
+/// The input of `startEnquiry`: give `communityId` for a community's enquiry, or
+/// `allianceId` for a personal one.
 #[derive(InputObject)]
 pub struct StartEnquiryInput {
     /// The community running the enquiry; leave out for a personal enquiry.
     pub community_id: Option<ID>,
     /// For a personal enquiry: the alliance it belongs to.
     pub alliance_id: Option<ID>,
+    /// The question the enquiry asks (at most 2,000 characters).
     pub question: String,
+    /// Why the question matters (at most 20,000 characters).
     pub rationale: Option<String>,
     /// Where we are now.
     pub baseline: Option<String>,
+    /// What will be done to find out (at most 20,000 characters).
     pub planned_actions: Option<String>,
+    /// Themes to tag it with: shared ones or the alliance's own.
     #[graphql(default)]
     pub theme_ids: Vec<ID>,
 }
 
+/// The input of `updateEnquiry`: what is left out stays as it is; an empty string
+/// removes an optional text.
 #[derive(InputObject)]
 pub struct UpdateEnquiryInput {
+    /// The enquiry to change.
     pub enquiry_id: ID,
+    /// The `version` the change was made from (see `Enquiry.version`).
     pub expected_version: i32,
+    /// The new question (at most 2,000 characters).
     pub question: Option<String>,
+    /// Why the question matters (at most 20,000 characters).
     pub rationale: Option<String>,
+    /// Where we are now (at most 20,000 characters).
     pub baseline: Option<String>,
+    /// What will be done to find out (at most 20,000 characters).
     pub planned_actions: Option<String>,
+    /// What was found (at most 20,000 characters).
     pub findings: Option<String>,
 }
 
+/// The input of `moveEnquiryStage`.
 #[derive(InputObject)]
 pub struct MoveEnquiryStageInput {
+    /// The enquiry to move.
     pub enquiry_id: ID,
     /// The next or the previous stage.
     pub stage: EnquiryStage,
 }
 
+/// The input of `addEnquiryEvidence`.
 #[derive(InputObject)]
 pub struct AddEnquiryEvidenceInput {
+    /// The enquiry the evidence is for.
     pub enquiry_id: ID,
+    /// What was observed (at most 20,000 characters).
     pub note: String,
     /// Where the evidence is: an `https` link.
     pub link: Option<String>,

@@ -24,40 +24,60 @@ use crate::payload;
 use crate::sort_keys::time_key;
 use crate::validation;
 
+/// The input of `scheduleCommunityMeeting`.
 #[derive(InputObject)]
 pub struct ScheduleCommunityMeetingInput {
+    /// The community the meeting is for.
     pub community_id: ID,
+    /// What the meeting is called (at most 200 characters).
     pub title: String,
+    /// When it starts (RFC 3339).
     pub starts_at: DateTime<Utc>,
+    /// When it ends (RFC 3339): after it starts, at most a week later.
     pub ends_at: DateTime<Utc>,
+    /// Where to meet in person (at most 300 characters).
     pub place: Option<String>,
     /// Where to join online: an `https` link.
     pub online_url: Option<String>,
+    /// The agenda, in Markdown (at most 20,000 characters).
     pub agenda_markdown: Option<String>,
 }
 
+/// The input of `updateCommunityMeeting`: what is left out stays as it is.
 #[derive(InputObject)]
 pub struct UpdateCommunityMeetingInput {
+    /// The meeting to change.
     pub meeting_id: ID,
     /// The `version` the change was made from (see `CommunityMeeting.version`).
     pub expected_version: i32,
+    /// The new title (at most 200 characters).
     pub title: Option<String>,
+    /// The new start (RFC 3339); not in the future once notes or attendance were recorded.
     pub starts_at: Option<DateTime<Utc>>,
+    /// The new end (RFC 3339): after the start, at most a week later.
     pub ends_at: Option<DateTime<Utc>>,
+    /// Where to meet in person (at most 300 characters); an empty string removes it.
     pub place: Option<String>,
     /// Where to join online: an `https` link.
     pub online_url: Option<String>,
+    /// The agenda, in Markdown (at most 20,000 characters); an empty string removes it.
     pub agenda_markdown: Option<String>,
 }
 
+/// The input of `cancelCommunityMeeting`.
 #[derive(InputObject)]
 pub struct CancelCommunityMeetingInput {
+    /// The meeting to cancel.
     pub meeting_id: ID,
 }
 
+/// The input of `recordCommunityMeeting`: what is left out stays as it is.
 #[derive(InputObject)]
 pub struct RecordCommunityMeetingInput {
+    /// The meeting held.
     pub meeting_id: ID,
+    /// Notes of what happened, in Markdown (at most 50,000 characters); an empty string
+    /// removes them.
     pub notes_markdown: Option<String>,
     /// Everyone who attended (members of the community); replaces what was recorded.
     pub attendee_ids: Option<Vec<ID>>,

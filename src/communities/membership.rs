@@ -25,49 +25,68 @@ use crate::payload;
 use crate::people::member_school;
 use crate::validation;
 
+/// The input of `requestToJoinCommunity`.
 #[derive(InputObject)]
 pub struct RequestToJoinCommunityInput {
+    /// The community to ask to join.
     pub community_id: ID,
 }
 
+/// The input of `inviteToCommunity`.
 #[derive(InputObject)]
 pub struct InviteToCommunityInput {
+    /// The community to invite to.
     pub community_id: ID,
+    /// The person invited: staff of an active member school of the alliance, or someone in
+    /// one of its roles.
     pub person_id: ID,
 }
 
-/// Inputs that name one membership.
+/// Inputs that name one membership, each with its description and its field's.
 macro_rules! membership_inputs {
-    ($($name:ident),+) => {
-        $(#[derive(InputObject)]
+    ($($(#[$doc:meta])* $name:ident { $field_doc:literal }),+ $(,)?) => {
+        $($(#[$doc])*
+        #[derive(InputObject)]
         pub struct $name {
+            #[doc = $field_doc]
             pub membership_id: ID,
         })+
     };
 }
 
 membership_inputs!(
-    ApproveCommunityMembershipInput,
-    AcceptCommunityInvitationInput,
-    DeclineCommunityInvitationInput,
-    MakeCommunityFacilitatorInput
+    /// The input of `approveCommunityMembership`.
+    ApproveCommunityMembershipInput { "The request to join (a `REQUESTED` membership) to approve." },
+    /// The input of `acceptCommunityInvitation`.
+    AcceptCommunityInvitationInput { "The caller's invitation (an `INVITED` membership) to accept." },
+    /// The input of `declineCommunityInvitation`.
+    DeclineCommunityInvitationInput { "The caller's invitation (an `INVITED` membership) to decline." },
+    /// The input of `makeCommunityFacilitator`.
+    MakeCommunityFacilitatorInput { "The active member to make a facilitator." },
 );
 
+/// The input of `declineCommunityMembership`.
 #[derive(InputObject)]
 pub struct DeclineCommunityMembershipInput {
+    /// The request to join (a `REQUESTED` membership) to decline.
     pub membership_id: ID,
     /// Why, for the person who asked.
     pub reason: String,
 }
 
+/// The input of `removeCommunityMember`.
 #[derive(InputObject)]
 pub struct RemoveCommunityMemberInput {
+    /// The active membership to end.
     pub membership_id: ID,
+    /// Why, kept on the membership as its `reason` (at most 1,000 characters).
     pub reason: Option<String>,
 }
 
+/// The input of `leaveCommunity`.
 #[derive(InputObject)]
 pub struct LeaveCommunityInput {
+    /// The community the caller leaves.
     pub community_id: ID,
 }
 

@@ -23,40 +23,58 @@ use crate::people::member_school;
 use crate::themes::theme_keys;
 use crate::validation;
 
+/// The input of `createCommunity`.
 #[derive(InputObject)]
 pub struct CreateCommunityInput {
+    /// The alliance the community belongs to.
     pub alliance_id: ID,
+    /// The community's name (at most 200 characters).
     pub name: String,
     /// The purpose or enquiry focus.
     pub purpose: Option<String>,
+    /// Whether members share with each other or only with their facilitators.
     pub kind: CommunityKind,
+    /// Who sees the community (default: all the alliance's staff).
     #[graphql(default_with = "CommunityVisibility::Alliance")]
     pub visibility: CommunityVisibility,
+    /// Themes to tag it with: shared ones or the alliance's own.
     #[graphql(default)]
     pub theme_ids: Vec<ID>,
+    /// The school phases it is for.
     #[graphql(default)]
     pub phases: Vec<SchoolPhase>,
 }
 
+/// The input of `updateCommunity`: what is left out stays as it is.
 #[derive(InputObject)]
 pub struct UpdateCommunityInput {
+    /// The community to change.
     pub community_id: ID,
     /// The `version` the change was made from (see `Community.version`).
     pub expected_version: i32,
+    /// The new name (at most 200 characters).
     pub name: Option<String>,
+    /// The new purpose or enquiry focus; an empty string removes it.
     pub purpose: Option<String>,
+    /// Who sees the community from now on.
     pub visibility: Option<CommunityVisibility>,
+    /// The themes it is tagged with, replacing the current ones.
     pub theme_ids: Option<Vec<ID>>,
+    /// The school phases it is for, replacing the current ones.
     pub phases: Option<Vec<SchoolPhase>>,
 }
 
+/// The input of `activateCommunity`.
 #[derive(InputObject)]
 pub struct ActivateCommunityInput {
+    /// The forming community to activate.
     pub community_id: ID,
 }
 
+/// The input of `closeCommunity`.
 #[derive(InputObject)]
 pub struct CloseCommunityInput {
+    /// The community to close.
     pub community_id: ID,
 }
 

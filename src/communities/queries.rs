@@ -26,11 +26,15 @@ use crate::validation::search_text;
 /// Narrows the list of communities. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct CommunityFilter {
+    /// Only communities of this alliance.
     pub alliance_id: Option<ID>,
     /// Words in the name or purpose (at most 200 characters).
     pub search: Option<String>,
+    /// Only communities of these kinds.
     pub kinds: Option<Vec<CommunityKind>>,
+    /// Only communities in these states.
     pub statuses: Option<Vec<CommunityStatus>>,
+    /// Only communities tagged with this theme.
     pub theme_id: Option<ID>,
     /// Only communities the caller is an active member of (`true`) or is not (`false`).
     pub viewer_is_member: Option<bool>,
@@ -59,8 +63,9 @@ impl CommunityQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(desc = "Which communities to list (default: all the caller can see).")]
         filter: Option<CommunityFilter>,
-        order_by: Option<NameOrder>,
+        #[graphql(desc = "The order (default: by name, A to Z).")] order_by: Option<NameOrder>,
     ) -> Result<Page<Community>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
@@ -114,6 +119,7 @@ impl CommunityQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(desc = "Which enquiries to list (default: all the caller can read).")]
         filter: Option<EnquiryFilter>,
     ) -> Result<Page<Enquiry>> {
         let access = access(ctx).await?;

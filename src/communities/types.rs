@@ -65,6 +65,7 @@ async fn community_seen_with(ctx: &Context<'_>, id: i32) -> ApiResult<Community>
 pub struct CommunityMembershipFilter {
     /// Only memberships in these states (default: active members only).
     pub statuses: Option<Vec<CommunityMembershipStatus>>,
+    /// Only members in these roles (default: any role).
     pub roles: Option<Vec<CommunityRole>>,
 }
 
@@ -81,6 +82,7 @@ pub enum MeetingWhen {
 /// Narrows a community's meetings.
 #[derive(InputObject, Default, Debug)]
 pub struct MeetingFilter {
+    /// Upcoming meetings (the default) or past ones.
     #[graphql(default)]
     pub when: MeetingWhen,
     /// Also list cancelled meetings (default: no).
@@ -91,6 +93,7 @@ pub struct MeetingFilter {
 /// Narrows enquiries.
 #[derive(InputObject, Default, Debug)]
 pub struct EnquiryFilter {
+    /// Only enquiries at these stages.
     pub stages: Option<Vec<EnquiryStage>>,
     /// Only enquiries tagged with this theme.
     pub theme_id: Option<ID>,
@@ -136,7 +139,10 @@ pub(super) fn meeting_cursor(row: &community_meeting::Model) -> Cursor {
 
 #[connections]
 #[Object]
+/// A professional learning community: staff from different schools of an alliance who
+/// learn together over time around one enquiry.
 impl Community {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::Community.id(self.0.id)
     }
@@ -145,6 +151,7 @@ impl Community {
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
         Ok(visible_alliance(ctx, self.0.alliance_id).await?)
     }
+    /// The community's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -152,18 +159,23 @@ impl Community {
     async fn purpose(&self) -> Option<&str> {
         self.0.purpose.as_deref()
     }
+    /// Whether members share with each other or only with their facilitators.
     async fn kind(&self) -> CommunityKind {
         self.0.kind
     }
+    /// Who sees the community: all the alliance's staff, or its members only.
     async fn visibility(&self) -> CommunityVisibility {
         self.0.visibility
     }
+    /// Where the community is in its life cycle: forming, active or closed.
     async fn status(&self) -> CommunityStatus {
         self.0.status
     }
+    /// The themes the community is tagged with, those the caller may see.
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         themes_of(ctx, &self.0.theme_keys).await
     }
+    /// The school phases the community is for.
     async fn phases(&self) -> Vec<SchoolPhase> {
         serde_json::from_value(self.0.phases.clone()).unwrap_or_default()
     }
@@ -171,9 +183,11 @@ impl Community {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the community was started.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the community was closed; `null` unless it is `CLOSED`.
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.0.closed_at
     }
@@ -198,6 +212,7 @@ impl Community {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(desc = "Which memberships to list (default: active members in any role).")]
         filter: Option<CommunityMembershipFilter>,
     ) -> Result<Page<CommunityMembership>> {
         let access = access(ctx).await?;
@@ -226,6 +241,7 @@ impl Community {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(desc = "Which meetings to list (default: upcoming ones, not cancelled).")]
         filter: Option<MeetingFilter>,
     ) -> Result<Page<CommunityMeeting>> {
         let access = access(ctx).await?;
@@ -262,7 +278,9 @@ impl Community {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        stages: Option<Vec<EnquiryStage>>,
+        #[graphql(desc = "Only enquiries at these stages (default: all).")] stages: Option<
+            Vec<EnquiryStage>,
+        >,
     ) -> Result<Page<Enquiry>> {
         let access = access(ctx).await?;
         let mut condition = access.enquiry_condition();
@@ -278,10 +296,13 @@ impl Community {
 }
 
 #[Object]
+/// A person's membership of a community, from request or invitation to its end.
 impl CommunityMembership {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::CommunityMembership.id(self.0.id)
     }
+    /// The community joined.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
         Ok(community_seen_with(ctx, self.0.community_id).await?)
     }
@@ -293,9 +314,11 @@ impl CommunityMembership {
     async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         school_of(ctx, self.0.school_id).await
     }
+    /// Whether the person is a member or a facilitator.
     async fn role(&self) -> CommunityRole {
         self.0.role
     }
+    /// Where the membership stands: asked, invited, active, or how it ended.
     async fn status(&self) -> CommunityMembershipStatus {
         self.0.status
     }
@@ -303,6 +326,8 @@ impl CommunityMembership {
     async fn reason(&self) -> Option<&str> {
         self.0.reason.as_deref()
     }
+    /// Who invited the person; `null` when nobody did (they asked to join or started the
+    /// community) or when the caller cannot see the inviter.
     async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, self.0.invited_by_id).await
     }
@@ -310,9 +335,12 @@ impl CommunityMembership {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the person became an active member; `null` until they do.
     async fn joined_at(&self) -> Option<DateTime<Utc>> {
         self.0.joined_at
     }
+    /// When the request or invitation was declined or the membership ended; `null` while it
+    /// lasts.
     async fn ended_at(&self) -> Option<DateTime<Utc>> {
         self.0.ended_at
     }
@@ -320,34 +348,46 @@ impl CommunityMembership {
 
 #[connections]
 #[Object]
+/// A scheduled session of a community, seen by its members and the alliance's admins.
 impl CommunityMeeting {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::CommunityMeeting.id(self.0.id)
     }
+    /// The community holding the meeting.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
         Ok(community_seen_with(ctx, self.0.community_id).await?)
     }
+    /// What the meeting is called.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// When the meeting starts (RFC 3339, UTC).
     async fn starts_at(&self) -> DateTime<Utc> {
         self.0.starts_at
     }
+    /// When the meeting ends (RFC 3339, UTC): after it starts, at most a week later.
     async fn ends_at(&self) -> DateTime<Utc> {
         self.0.ends_at
     }
+    /// Where to meet in person; `null` if not given.
     async fn place(&self) -> Option<&str> {
         self.0.place.as_deref()
     }
+    /// Where to join online (a link); `null` if not given.
     async fn online_url(&self) -> Option<&str> {
         self.0.online_url.as_deref()
     }
+    /// The agenda, in Markdown; `null` if not given.
     async fn agenda_markdown(&self) -> Option<&str> {
         self.0.agenda_markdown.as_deref()
     }
+    /// Notes of what happened, in Markdown, recorded by a facilitator once the meeting
+    /// started; `null` until then.
     async fn notes_markdown(&self) -> Option<&str> {
         self.0.notes_markdown.as_deref()
     }
+    /// `CANCELLED` once a facilitator cancelled the meeting.
     async fn status(&self) -> MeetingStatus {
         self.0.status
     }
@@ -371,10 +411,13 @@ impl CommunityMeeting {
 }
 
 #[Object]
+/// Someone recorded as having attended a community meeting.
 impl MeetingAttendance {
+    /// The attendee, if the caller can see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.person_id)).await
     }
+    /// When a facilitator recorded the attendance.
     async fn recorded_at(&self) -> DateTime<Utc> {
         self.0.recorded_at
     }
@@ -382,7 +425,10 @@ impl MeetingAttendance {
 
 #[connections]
 #[Object]
+/// A practitioner enquiry, run by a community or by one person, moving through the stages
+/// question, planning, acting, evidence and sharing.
 impl Enquiry {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::Enquiry.id(self.0.id)
     }
@@ -398,15 +444,20 @@ impl Enquiry {
             None => Ok(None),
         }
     }
+    /// The person who started the enquiry, if the caller can see them.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.owner_id)).await
     }
+    /// The school the owner runs the enquiry from; `null` when they take part through an
+    /// alliance role alone.
     async fn owner_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         school_of(ctx, self.0.owner_school_id).await
     }
+    /// The question the enquiry asks.
     async fn question(&self) -> &str {
         &self.0.question
     }
+    /// Why the question matters.
     async fn rationale(&self) -> Option<&str> {
         self.0.rationale.as_deref()
     }
@@ -414,24 +465,31 @@ impl Enquiry {
     async fn baseline(&self) -> Option<&str> {
         self.0.baseline.as_deref()
     }
+    /// What will be done to find out.
     async fn planned_actions(&self) -> Option<&str> {
         self.0.planned_actions.as_deref()
     }
+    /// What was found; `null` until written.
     async fn findings(&self) -> Option<&str> {
         self.0.findings.as_deref()
     }
+    /// Where the enquiry is in its cycle.
     async fn stage(&self) -> EnquiryStage {
         self.0.stage
     }
+    /// The themes the enquiry is tagged with, those the caller may see.
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         themes_of(ctx, &self.0.theme_keys).await
     }
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the enquiry was started.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the enquiry last changed (its text or its stage).
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -457,10 +515,13 @@ impl Enquiry {
 }
 
 #[Object]
+/// Evidence gathered in an enquiry: what was observed, when, and perhaps a link to it.
 impl EnquiryEvidence {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::EnquiryEvidence.id(self.0.id)
     }
+    /// The enquiry the evidence belongs to.
     async fn enquiry(&self, ctx: &Context<'_>) -> Result<Enquiry> {
         Ok(Enquiry(
             readable_row::<enquiry::Entity>(
@@ -472,37 +533,49 @@ impl EnquiryEvidence {
             .await?,
         ))
     }
+    /// Who added the evidence, if the caller can see them.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.author_id)).await
     }
+    /// The school the author added it from; `null` when they take part through an alliance
+    /// role alone.
     async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         school_of(ctx, self.0.author_school_id).await
     }
+    /// What was observed.
     async fn note(&self) -> &str {
         &self.0.note
     }
+    /// Where the evidence is kept (a link); `null` if not given.
     async fn link(&self) -> Option<&str> {
         self.0.link.as_deref()
     }
+    /// The day the evidence was gathered (`YYYY-MM-DD`).
     async fn observed_on(&self) -> NaiveDate {
         self.0.observed_on
     }
+    /// When the evidence was added.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
 #[Object]
+/// An enquiry moving one stage forward or back.
 impl EnquiryStageChange {
+    /// The stage the enquiry left.
     async fn from_stage(&self) -> EnquiryStage {
         self.0.from_stage
     }
+    /// The stage the enquiry moved to.
     async fn to_stage(&self) -> EnquiryStage {
         self.0.to_stage
     }
+    /// Who moved it, if the caller can see them.
     async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.changed_by_id)).await
     }
+    /// When it moved.
     async fn changed_at(&self) -> DateTime<Utc> {
         self.0.changed_at
     }
@@ -511,6 +584,8 @@ impl EnquiryStageChange {
 /// Members of a community from one school.
 #[derive(SimpleObject)]
 pub struct SchoolMemberCount {
+    /// The school; `null` for members who take part through an alliance role alone.
     pub school: Option<School>,
+    /// How many active members take part from it.
     pub members: i32,
 }

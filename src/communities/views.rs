@@ -25,13 +25,16 @@ use crate::schools::School;
 /// How many enquiries are at one stage.
 #[derive(SimpleObject)]
 pub struct EnquiryStageCount {
+    /// The stage.
     pub stage: EnquiryStage,
+    /// How many enquiries are at it.
     pub count: i32,
 }
 
 /// One community in an alliance report.
 #[derive(SimpleObject)]
 pub struct CommunitySummary {
+    /// The community summed up.
     pub community: Community,
     /// Active members.
     pub member_count: i32,
@@ -42,7 +45,9 @@ pub struct CommunitySummary {
 /// An alliance's communities at a glance, for its CPD lead.
 #[derive(SimpleObject)]
 pub struct AllianceCommunityReport {
+    /// The first day of the range (`YYYY-MM-DD`, UTC).
     pub from: NaiveDate,
+    /// The last day of the range, included (`YYYY-MM-DD`, UTC).
     pub to: NaiveDate,
     /// Every community of the alliance (at most 500), alphabetical.
     pub communities: Vec<CommunitySummary>,
@@ -57,6 +62,7 @@ pub struct AllianceCommunityReport {
 /// How a school's staff take part in communities.
 #[derive(SimpleObject)]
 pub struct SchoolCommunityParticipation {
+    /// The school.
     pub school: School,
     /// Current staff.
     pub staff_count: i32,
@@ -76,8 +82,14 @@ impl CommunityViewQuery {
     async fn alliance_community_report(
         &self,
         ctx: &Context<'_>,
-        alliance_id: ID,
+        #[graphql(desc = "The alliance.")] alliance_id: ID,
+        #[graphql(
+            desc = "The first day of the range (`YYYY-MM-DD`, UTC; default: 30 days before `to`)."
+        )]
         from: Option<NaiveDate>,
+        #[graphql(
+            desc = "The last day of the range, included (`YYYY-MM-DD`, UTC; default: today); not before `from`."
+        )]
         to: Option<NaiveDate>,
     ) -> Result<AllianceCommunityReport> {
         Ok(report(ctx, &alliance_id, from, to).await?)
@@ -88,7 +100,7 @@ impl CommunityViewQuery {
     async fn school_community_participation(
         &self,
         ctx: &Context<'_>,
-        school_id: ID,
+        #[graphql(desc = "The school.")] school_id: ID,
     ) -> Result<SchoolCommunityParticipation> {
         Ok(participation(ctx, &school_id).await?)
     }

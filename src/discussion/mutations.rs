@@ -55,54 +55,78 @@ fn activity_since(at: DateTime<Utc>) -> SimpleExpr {
     concatenated(pinned, latest.into())
 }
 
+/// The input of `replyToDiscussionThread`.
 #[derive(InputObject)]
 pub struct ReplyToDiscussionThreadInput {
+    /// The thread to reply to; not a deleted one.
     pub thread_id: ID,
+    /// The reply, in Markdown (at most 20,000 characters).
     pub body_markdown: String,
 }
 
+/// The input of `updateDiscussionThread`: what is left out stays as it is.
 #[derive(InputObject)]
 pub struct UpdateDiscussionThreadInput {
+    /// The caller's thread to edit.
     pub thread_id: ID,
+    /// The `version` the edit was made from (see `DiscussionThread.version`).
     pub expected_version: i32,
+    /// The new title (at most 200 characters).
     pub title: Option<String>,
+    /// The new opening post, in Markdown (at most 20,000 characters).
     pub body_markdown: Option<String>,
 }
 
+/// The input of `updateDiscussionReply`.
 #[derive(InputObject)]
 pub struct UpdateDiscussionReplyInput {
+    /// The caller's reply to edit.
     pub reply_id: ID,
+    /// The `version` the edit was made from (see `DiscussionReply.version`).
     pub expected_version: i32,
+    /// The new reply, in Markdown (at most 20,000 characters).
     pub body_markdown: String,
 }
 
+/// The input of `deleteDiscussionThread`.
 #[derive(InputObject)]
 pub struct DeleteDiscussionThreadInput {
+    /// The caller's thread to delete.
     pub thread_id: ID,
 }
 
+/// The input of `deleteDiscussionReply`.
 #[derive(InputObject)]
 pub struct DeleteDiscussionReplyInput {
+    /// The caller's reply to delete.
     pub reply_id: ID,
 }
 
+/// The input of `pinDiscussionThread`.
 #[derive(InputObject)]
 pub struct PinDiscussionThreadInput {
+    /// The thread to pin or unpin.
     pub thread_id: ID,
     /// `false` to unpin.
     #[graphql(default = true)]
     pub pinned: bool,
 }
 
+/// The input of `hideDiscussionThread`.
 #[derive(InputObject)]
 pub struct HideDiscussionThreadInput {
+    /// The thread to hide.
     pub thread_id: ID,
+    /// Why, shown to every reader as `hiddenReason` (at most 1,000 characters).
     pub reason: String,
 }
 
+/// The input of `hideDiscussionReply`.
 #[derive(InputObject)]
 pub struct HideDiscussionReplyInput {
+    /// The reply to hide.
     pub reply_id: ID,
+    /// Why, shown to every reader as `hiddenReason` (at most 1,000 characters).
     pub reason: String,
 }
 

@@ -60,7 +60,9 @@ async fn readable_body<'a>(
 
 #[connections]
 #[Object]
+/// A thread of a discussion: a community's, or comments on a practice.
 impl DiscussionThread {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::DiscussionThread.id(self.0.id)
     }
@@ -97,6 +99,7 @@ impl DiscussionThread {
     async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         readable_body(ctx, &self.0).await
     }
+    /// Whether its author deleted the thread; its title and body are then `null`.
     async fn is_deleted(&self) -> bool {
         self.0.deleted_at.is_some()
     }
@@ -104,6 +107,7 @@ impl DiscussionThread {
     async fn hidden_reason(&self) -> Option<&str> {
         self.0.hidden_reason.as_deref()
     }
+    /// Whether a moderator pinned the thread to the top of the list.
     async fn pinned(&self) -> bool {
         self.0.pinned
     }
@@ -111,9 +115,12 @@ impl DiscussionThread {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the thread was started.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When its author last edited or deleted the thread; hiding and pinning leave it as
+    /// it was.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -134,10 +141,13 @@ impl DiscussionThread {
 }
 
 #[Object]
+/// A reply in a discussion thread.
 impl DiscussionReply {
+    /// Opaque global id; stable across releases.
     pub async fn id(&self) -> ID {
         NodeKind::DiscussionReply.id(self.0.id)
     }
+    /// The thread replied to.
     async fn thread(&self, ctx: &Context<'_>) -> Result<DiscussionThread> {
         let thread = self.0.thread_id.unwrap_or_default();
         Ok(DiscussionThread(
@@ -150,9 +160,11 @@ impl DiscussionReply {
             .await?,
         ))
     }
+    /// The author, if the caller can see them.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.author_id)).await
     }
+    /// The school the author shared from.
     async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         school_of(ctx, self.0.author_school_id).await
     }
@@ -160,18 +172,23 @@ impl DiscussionReply {
     async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         readable_body(ctx, &self.0).await
     }
+    /// Whether its author deleted the reply; its body is then `null`.
     async fn is_deleted(&self) -> bool {
         self.0.deleted_at.is_some()
     }
+    /// Why a moderator hid the reply, if one did.
     async fn hidden_reason(&self) -> Option<&str> {
         self.0.hidden_reason.as_deref()
     }
+    /// Increases with every change; pass it back as `expectedVersion`.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the reply was posted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When its author last edited or deleted the reply; hiding leaves it as it was.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
