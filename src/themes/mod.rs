@@ -61,7 +61,7 @@ impl Theme {
 
 /// Themes one alliance added.
 pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<Vec<Theme>> {
-    Ok(all_children::<theme::Entity, _>(ctx, alliance_id, theme::Column::AllianceId).await?)
+    all_children::<theme::Entity, _>(ctx, alliance_id, theme::Column::AllianceId).await
 }
 
 #[derive(Default)]
