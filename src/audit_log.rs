@@ -21,6 +21,10 @@ crate::wraps! {
     AuditEvent(audit_event::Model),
 }
 
+/// One recorded change of access or of shared content: who did what to which object, and
+/// when. The log is append-only. An entry is read by the leaders of the school and the
+/// admins and CPD leads of the alliance it concerns (and platform admins), where they may
+/// read the object it is about.
 #[Object]
 impl AuditEvent {
     /// What happened, such as `practice.approved` or `alliance_membership.accepted`.
@@ -53,6 +57,7 @@ impl AuditEvent {
         }
         Ok(Json(details))
     }
+    /// When the change was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -61,7 +66,9 @@ impl AuditEvent {
 /// Narrows the audit log. All given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct AuditEventFilter {
+    /// Only entries concerning this school.
     pub school_id: Option<ID>,
+    /// Only entries concerning this alliance.
     pub alliance_id: Option<ID>,
     /// Only actions starting with this, such as `practice.` (at most 200 characters).
     pub action_prefix: Option<String>,
@@ -81,7 +88,7 @@ impl AuditQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<AuditEventFilter>,
+        #[graphql(desc = "Narrows the log.")] filter: Option<AuditEventFilter>,
     ) -> Result<Page<AuditEvent>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();

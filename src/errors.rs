@@ -202,7 +202,10 @@ pub enum UserErrorCode {
 pub struct UserError {
     /// Path to the input field at fault, such as `["input", "urn"]`; empty when no one field is.
     pub field: Vec<String>,
+    /// What kind of problem it is, for the client to act on.
     pub code: UserErrorCode,
+    /// The problem in plain English, such as "must be at most 200 characters"; fit to show
+    /// the user, but its wording may change: branch on `code`.
     pub message: String,
 }
 

@@ -39,15 +39,26 @@ string_enum!(
 );
 
 string_enum!(
-    /// Phase of education, as Get Information About Schools names them.
+    /// A school's phase of education, as Get Information About Schools names it; also the phases a
+    /// staff member teaches in.
     SchoolPhase {
+        /// Nursery school: children under compulsory school age.
         Nursery = "NURSERY",
+        /// Primary school: reception to year 6 (ages 4 to 11).
         Primary = "PRIMARY",
+        /// Middle school, deemed primary or deemed secondary: spans the primary and secondary years
+        /// (ages about 8 to 13).
         Middle = "MIDDLE",
+        /// Secondary school: years 7 to 11, with or without a sixth form (ages 11 to 16 or 18).
         Secondary = "SECONDARY",
+        /// All-through school: from primary to the end of secondary in one school.
         AllThrough = "ALL_THROUGH",
+        /// Special school, for pupils with special educational needs and disabilities.
         Special = "SPECIAL",
+        /// Alternative provision, such as a pupil referral unit, for pupils who cannot attend a
+        /// mainstream school.
         AlternativeProvision = "ALTERNATIVE_PROVISION",
+        /// Sixteen plus: a sixth-form or further-education college for students aged 16 to 19.
         SixteenPlus = "SIXTEEN_PLUS",
     }
 );
@@ -55,7 +66,10 @@ string_enum!(
 string_enum!(
     /// Whether a school is open.
     SchoolStatus {
+        /// Open: the school can be invited into alliances and take part.
         Open = "OPEN",
+        /// Closed, as Get Information About Schools records it; it cannot be invited into an
+        /// alliance, and its history stays readable.
         Closed = "CLOSED",
     }
 );
@@ -63,10 +77,17 @@ string_enum!(
 string_enum!(
     /// What sort of network an alliance is.
     AllianceKind {
+        /// A teaching school alliance: schools led by a teaching school that trains and develops
+        /// staff together.
         TeachingSchoolAlliance = "TEACHING_SCHOOL_ALLIANCE",
+        /// A multi-academy trust: academies run by one trust.
         MultiAcademyTrust = "MULTI_ACADEMY_TRUST",
+        /// A local cluster of schools in one area that work together.
         LocalCluster = "LOCAL_CLUSTER",
+        /// A research-school network: schools around a research school that spread
+        /// evidence-informed practice.
         ResearchSchoolNetwork = "RESEARCH_SCHOOL_NETWORK",
+        /// Any other network of schools.
         Other = "OTHER",
     }
 );
@@ -74,9 +95,13 @@ string_enum!(
 string_enum!(
     /// A member school's role in an alliance.
     MembershipRole {
+        /// The alliance's lead school.
         LeadSchool = "LEAD_SCHOOL",
+        /// A strategic partner: a school that shares in leading the alliance.
         StrategicPartner = "STRATEGIC_PARTNER",
+        /// A member school (the role given when an invitation names none).
         Member = "MEMBER",
+        /// An associate: a school linked to the alliance short of full membership.
         Associate = "ASSOCIATE",
     }
 );
@@ -105,20 +130,33 @@ impl MembershipStatus {
 string_enum!(
     /// Where a partnership stands.
     PartnershipStatus {
+        /// Under way: its schools work together.
         Active = "ACTIVE",
+        /// Over; its schools and history stay readable, and it takes no changes.
         Ended = "ENDED",
     }
 );
 
 string_enum!(
-    /// A person's role at a school.
+    /// A person's role at a school. Headteachers, senior leaders and school CPD leads lead the
+    /// school.
     StaffRoleKind {
+        /// A teacher.
         Teacher = "TEACHER",
+        /// A teaching assistant.
         TeachingAssistant = "TEACHING_ASSISTANT",
+        /// Support staff: anyone who works at the school outside teaching, such as office, pastoral
+        /// or site staff.
         SupportStaff = "SUPPORT_STAFF",
+        /// A middle leader, such as a head of department, year or key stage.
         MiddleLeader = "MIDDLE_LEADER",
+        /// A senior leader (deputy or assistant head): leads the school, manages its staff and
+        /// answers for it in alliances.
         SeniorLeader = "SENIOR_LEADER",
+        /// The headteacher: leads the school, manages its staff and answers for it in alliances.
         Headteacher = "HEADTEACHER",
+        /// The school's own CPD lead: leads the school's professional development, manages its
+        /// staff and answers for it in alliances.
         SchoolCpdLead = "SCHOOL_CPD_LEAD",
     }
 );
@@ -134,10 +172,15 @@ impl StaffRoleKind {
 }
 
 string_enum!(
-    /// A person's role in an alliance.
+    /// A person's role in an alliance (rather than at one of its schools).
     AllianceRoleKind {
+        /// Alliance admin: administers the alliance's schools, partnerships, people and
+        /// themes, and brokers support between its schools.
         Admin = "ADMIN",
+        /// Alliance CPD lead: runs professional development across the alliance's schools,
+        /// with the same powers as an admin.
         CpdLead = "CPD_LEAD",
+        /// Facilitator: may start professional learning communities in the alliance.
         Facilitator = "FACILITATOR",
         /// Specialist Leader of Education: supports other schools in areas of expertise.
         SpecialistLeaderOfEducation = "SPECIALIST_LEADER_OF_EDUCATION",
@@ -154,7 +197,11 @@ impl AllianceRoleKind {
 string_enum!(
     /// Which taxonomy a theme belongs to.
     ThemeFramework {
+        /// The personalised-learning framework that ships with Trellis: learning how to learn,
+        /// assessment for learning, student voice and the like.
         PersonalisedLearning = "PERSONALISED_LEARNING",
+        /// The optional wellbeing outcomes: being healthy, staying safe, enjoying and achieving,
+        /// making a positive contribution, achieving economic wellbeing.
         Wellbeing = "WELLBEING",
         /// Added by one alliance for its own use.
         Alliance = "ALLIANCE",
@@ -184,7 +231,9 @@ string_enum!(
 string_enum!(
     /// Where a community is in its life cycle.
     CommunityStatus {
+        /// Newly started and gathering its members; every community begins here.
         Forming = "FORMING",
+        /// Under way, once activated (`activateCommunity`).
         Active = "ACTIVE",
         /// Readable to its members; takes no new content.
         Closed = "CLOSED",
@@ -194,7 +243,10 @@ string_enum!(
 string_enum!(
     /// A member's part in a community.
     CommunityRole {
+        /// Takes part in the community.
         Member = "MEMBER",
+        /// Runs the community: approves requests to join, invites, schedules meetings and moderates
+        /// its discussion.
         Facilitator = "FACILITATOR",
     }
 );
@@ -206,6 +258,7 @@ string_enum!(
         Requested = "REQUESTED",
         /// Invited; the person has not yet answered.
         Invited = "INVITED",
+        /// A member of the community.
         Active = "ACTIVE",
         /// The request or the invitation was declined.
         Declined = "DECLINED",
@@ -221,7 +274,9 @@ string_enum!(
 string_enum!(
     /// Whether a meeting will take place.
     MeetingStatus {
+        /// Will take place as planned.
         Scheduled = "SCHEDULED",
+        /// Called off; listed only when asked for with `includeCancelled`.
         Cancelled = "CANCELLED",
     }
 );
@@ -229,10 +284,15 @@ string_enum!(
 string_enum!(
     /// Stage of a practitioner enquiry.
     EnquiryStage {
+        /// Framing the question and its rationale (the first stage).
         Question = "QUESTION",
+        /// Taking the baseline (where are we now) and planning the actions.
         Planning = "PLANNING",
+        /// Carrying the planned actions out in the classroom.
         Acting = "ACTING",
+        /// Gathering evidence of what changed.
         Evidence = "EVIDENCE",
+        /// Sharing the findings, for example as practice (the last stage).
         Sharing = "SHARING",
     }
 );
@@ -254,12 +314,17 @@ impl EnquiryStage {
 string_enum!(
     /// What sort of practice is shared.
     PracticeKind {
+        /// A case study: what a school did, why, and what happened.
         CaseStudy = "CASE_STUDY",
         /// A short account of one moment in practice.
         Vignette = "VIGNETTE",
+        /// A resource for teaching, such as a lesson plan, worksheet or slides.
         Resource = "RESOURCE",
+        /// A lesson study: a lesson planned, taught, observed and refined by teachers together.
         LessonStudy = "LESSON_STUDY",
+        /// The findings of a practitioner enquiry.
         EnquiryFinding = "ENQUIRY_FINDING",
+        /// A tool for practice, such as a framework, checklist or template.
         Tool = "TOOL",
     }
 );
@@ -271,6 +336,7 @@ string_enum!(
         Draft = "DRAFT",
         /// Waiting for a school leader to approve sharing beyond the school.
         InReview = "IN_REVIEW",
+        /// Shared with the audience its authors chose.
         Published = "PUBLISHED",
         /// No longer current; still readable, not adaptable.
         Archived = "ARCHIVED",
@@ -303,21 +369,36 @@ impl PracticeVisibility {
 string_enum!(
     /// Subjects of the curriculum in England.
     Subject {
+        /// English.
         English = "ENGLISH",
+        /// Mathematics.
         Mathematics = "MATHEMATICS",
+        /// Science.
         Science = "SCIENCE",
+        /// Art and design.
         ArtAndDesign = "ART_AND_DESIGN",
+        /// Computing.
         Computing = "COMPUTING",
+        /// Design and technology.
         DesignAndTechnology = "DESIGN_AND_TECHNOLOGY",
+        /// Foreign languages.
         Languages = "LANGUAGES",
+        /// Geography.
         Geography = "GEOGRAPHY",
+        /// History.
         History = "HISTORY",
+        /// Music.
         Music = "MUSIC",
+        /// Physical education.
         PhysicalEducation = "PHYSICAL_EDUCATION",
+        /// Religious education.
         ReligiousEducation = "RELIGIOUS_EDUCATION",
         /// Personal, social, health and economic education, with relationships education.
         Pshe = "PSHE",
+        /// Citizenship.
         Citizenship = "CITIZENSHIP",
+        /// The early years foundation stage's areas of learning, taught as a whole rather than by
+        /// subject.
         EarlyYears = "EARLY_YEARS",
         /// Special educational needs and disabilities, across subjects.
         Send = "SEND",
@@ -327,13 +408,19 @@ string_enum!(
 );
 
 string_enum!(
-    /// Key stages of the national curriculum.
+    /// Key stages of the national curriculum in England.
     KeyStage {
+        /// Early years foundation stage: from birth to the end of reception (age 5).
         EarlyYearsFoundationStage = "EARLY_YEARS_FOUNDATION_STAGE",
+        /// Key stage 1: years 1 and 2 (ages 5 to 7).
         KeyStage1 = "KEY_STAGE_1",
+        /// Key stage 2: years 3 to 6 (ages 7 to 11).
         KeyStage2 = "KEY_STAGE_2",
+        /// Key stage 3: years 7 to 9 (ages 11 to 14).
         KeyStage3 = "KEY_STAGE_3",
+        /// Key stage 4: years 10 and 11 (ages 14 to 16), usually towards GCSEs.
         KeyStage4 = "KEY_STAGE_4",
+        /// Key stage 5: the sixth form, years 12 and 13 (ages 16 to 18).
         KeyStage5 = "KEY_STAGE_5",
     }
 );
@@ -345,7 +432,9 @@ string_enum!(
         Improved = "IMPROVED",
         /// Some things better, some not.
         Mixed = "MIXED",
+        /// It made no noticeable difference.
         NoChange = "NO_CHANGE",
+        /// Tried, but it is too soon to say what changed.
         TooEarlyToTell = "TOO_EARLY_TO_TELL",
     }
 );
@@ -353,15 +442,25 @@ string_enum!(
 string_enum!(
     /// A step in a practice's history.
     PracticeAction {
+        /// The practice was written (or adapted from another) as a draft.
         Created = "CREATED",
+        /// Its content or audience was changed.
         Edited = "EDITED",
+        /// Its authors asked a school leader to approve sharing it beyond the school.
         SubmittedForReview = "SUBMITTED_FOR_REVIEW",
+        /// A school leader approved it, and it was published to the audience its authors chose.
         Approved = "APPROVED",
+        /// A school leader sent it back to draft, with a comment for its authors.
         SentBack = "SENT_BACK",
+        /// An author published it from draft, without review (`publishPractice`).
         Published = "PUBLISHED",
+        /// It was archived: still readable, no longer adaptable.
         Archived = "ARCHIVED",
+        /// A reader reported it as identifying a pupil, and it was taken down until reviewed.
         Reported = "REPORTED",
+        /// After review of a report, an approver put it back for its readers.
         Restored = "RESTORED",
+        /// Its authors took it back to draft.
         Withdrawn = "WITHDRAWN",
     }
 );
@@ -369,8 +468,11 @@ string_enum!(
 string_enum!(
     /// How soon a school needs the support it asks for.
     SupportUrgency {
+        /// Can wait: no date presses.
         Low = "LOW",
+        /// Needed soon (the default).
         Medium = "MEDIUM",
+        /// Needed as soon as possible.
         High = "HIGH",
     }
 );

@@ -23,10 +23,15 @@ use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
 
+/// A school to invite into an alliance.
 #[derive(InputObject)]
 pub struct InviteSchoolToAllianceInput {
+    /// The alliance that invites.
     pub alliance_id: ID,
+    /// The school invited; it must be open, and not already invited to or a member of the
+    /// alliance.
     pub school_id: ID,
+    /// The role the school will have once it accepts (default: `MEMBER`).
     #[graphql(default_with = "MembershipRole::Member")]
     pub role: MembershipRole,
 }
@@ -37,6 +42,7 @@ macro_rules! membership_step {
             $(#[$doc])*
             #[derive(InputObject)]
             pub struct $input {
+                /// The alliance membership to act on.
                 pub membership_id: ID,
             }
             payload!($payload { membership: AllianceMembership });
@@ -44,11 +50,14 @@ macro_rules! membership_step {
     };
 }
 
+/// A member school's new role in its alliance.
 #[derive(InputObject)]
 pub struct ChangeAllianceMembershipRoleInput {
+    /// The membership whose role changes.
     pub membership_id: ID,
     /// The `version` the change was made from (see `AllianceMembership.version`).
     pub expected_version: i32,
+    /// The school's new role.
     pub role: MembershipRole,
 }
 
@@ -59,10 +68,15 @@ payload!(ChangeAllianceMembershipRolePayload {
     membership: AllianceMembership
 });
 membership_step!(
+    /// The invitation a school accepts: a membership that is `INVITED`.
     AcceptAllianceInvitationInput => AcceptAllianceInvitationPayload,
+    /// The invitation a school declines: a membership that is `INVITED`.
     DeclineAllianceInvitationInput => DeclineAllianceInvitationPayload,
+    /// The membership to suspend: one that is `ACTIVE`.
     SuspendAllianceMembershipInput => SuspendAllianceMembershipPayload,
+    /// The membership to reinstate: one that is `SUSPENDED`.
     ReinstateAllianceMembershipInput => ReinstateAllianceMembershipPayload,
+    /// The membership to end: one that has not ended yet.
     EndAllianceMembershipInput => EndAllianceMembershipPayload,
 );
 

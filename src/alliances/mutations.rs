@@ -16,22 +16,33 @@ use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
+/// A new alliance's details.
 #[derive(InputObject)]
 pub struct CreateAllianceInput {
+    /// The alliance's name (at most 200 characters).
     pub name: String,
+    /// What sort of network it is.
     pub kind: AllianceKind,
+    /// Where the alliance is going (at most 5,000 characters).
     pub vision: Option<String>,
+    /// What the alliance is and does (at most 5,000 characters).
     pub description: Option<String>,
 }
 
+/// Changes to an alliance's details: only the fields given change.
 #[derive(InputObject)]
 pub struct UpdateAllianceInput {
+    /// The alliance to change.
     pub alliance_id: ID,
     /// The `version` the change was made from (see `Alliance.version`).
     pub expected_version: i32,
+    /// A new name (at most 200 characters; not blank).
     pub name: Option<String>,
+    /// A new kind.
     pub kind: Option<AllianceKind>,
+    /// A new vision (at most 5,000 characters); an empty text clears it.
     pub vision: Option<String>,
+    /// A new description (at most 5,000 characters); an empty text clears it.
     pub description: Option<String>,
 }
 

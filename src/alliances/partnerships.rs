@@ -25,10 +25,14 @@ use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
+/// A new partnership of an alliance's member schools.
 #[derive(InputObject)]
 pub struct CreatePartnershipInput {
+    /// The alliance whose member schools form the partnership.
     pub alliance_id: ID,
+    /// The partnership's name (at most 200 characters).
     pub name: String,
+    /// What the schools will work together on (at most 5,000 characters).
     pub purpose: Option<String>,
     /// The lead school; one of `schoolIds`.
     pub lead_school_id: ID,
@@ -38,11 +42,14 @@ pub struct CreatePartnershipInput {
     pub starts_on: Option<NaiveDate>,
 }
 
+/// Changes to a partnership while it has not ended: only the fields given change.
 #[derive(InputObject)]
 pub struct UpdatePartnershipInput {
+    /// The partnership to change.
     pub partnership_id: ID,
     /// The `version` the change was made from (see `Partnership.version`).
     pub expected_version: i32,
+    /// A new name (at most 200 characters; not blank).
     pub name: Option<String>,
     /// An empty text clears it.
     pub purpose: Option<String>,
@@ -50,20 +57,28 @@ pub struct UpdatePartnershipInput {
     pub lead_school_id: Option<ID>,
 }
 
+/// A school to add to a partnership.
 #[derive(InputObject)]
 pub struct AddSchoolToPartnershipInput {
+    /// The partnership the school joins.
     pub partnership_id: ID,
+    /// The school: an active member of the partnership's alliance.
     pub school_id: ID,
 }
 
+/// A school that leaves a partnership.
 #[derive(InputObject)]
 pub struct RemoveSchoolFromPartnershipInput {
+    /// The partnership the school leaves.
     pub partnership_id: ID,
+    /// The school leaving it.
     pub school_id: ID,
 }
 
+/// A partnership to end.
 #[derive(InputObject)]
 pub struct EndPartnershipInput {
+    /// The partnership to end.
     pub partnership_id: ID,
     /// Defaults to today.
     pub ends_on: Option<NaiveDate>,

@@ -14,6 +14,7 @@ use crate::validation::search_text;
 pub struct AllianceFilter {
     /// Words in the name (at most 200 characters).
     pub search: Option<String>,
+    /// Only alliances of these kinds.
     pub kinds: Option<Vec<AllianceKind>>,
 }
 
@@ -28,8 +29,8 @@ impl AllianceQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<AllianceFilter>,
-        order_by: Option<NameOrder>,
+        #[graphql(desc = "Narrows the list by name and kind.")] filter: Option<AllianceFilter>,
+        #[graphql(desc = "The order (default: by name, A to Z).")] order_by: Option<NameOrder>,
     ) -> Result<Page<Alliance>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();

@@ -20,6 +20,7 @@ use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::invitation_upkeep::waiting_invitations;
 use crate::people::{AllianceRole, Invitation, Person, visible_person};
 use crate::schools::School;
+use crate::support::queries::{SupportOfferFilter, SupportRequestFilter};
 use crate::themes::Theme;
 
 crate::wraps! {
@@ -38,33 +39,42 @@ crate::wraps! {
 pub struct MembershipFilter {
     /// Only memberships in these states (default: all, history included).
     pub statuses: Option<Vec<MembershipStatus>>,
+    /// Only memberships with one of these roles (default: any role).
     pub roles: Option<Vec<MembershipRole>>,
 }
 
 /// Narrows an alliance's partnerships.
 #[derive(InputObject, Default, Debug)]
 pub struct PartnershipFilter {
+    /// Only partnerships in these states (default: all, ended ones included).
     pub statuses: Option<Vec<PartnershipStatus>>,
 }
 
 /// Narrows an alliance's people in roles.
 #[derive(InputObject, Default, Debug)]
 pub struct AllianceRoleFilter {
+    /// Only these roles (default: every role).
     pub roles: Option<Vec<AllianceRoleKind>>,
     /// Also list roles that have ended (default: current roles only).
     #[graphql(default)]
     pub include_ended: bool,
 }
 
+/// A network of schools that work together: a teaching school alliance, a multi-academy
+/// trust, a local cluster or a research-school network. Seen by people with a role in it,
+/// staff of schools invited to or in it (until their membership ends) and platform admins.
 #[connections]
 #[Object]
 impl Alliance {
+    /// The alliance's global id.
     pub async fn id(&self) -> ID {
         NodeKind::Alliance.id(self.0.id)
     }
+    /// The alliance's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What sort of network the alliance is.
     async fn kind(&self) -> AllianceKind {
         self.0.kind
     }
@@ -72,6 +82,7 @@ impl Alliance {
     async fn vision(&self) -> Option<&str> {
         self.0.vision.as_deref()
     }
+    /// What the alliance is and does, in its own words; `null` when not given.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -79,9 +90,11 @@ impl Alliance {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the alliance was started.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the alliance's details last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -96,7 +109,7 @@ impl Alliance {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<MembershipFilter>,
+        #[graphql(desc = "Narrows the list by status and role.")] filter: Option<MembershipFilter>,
     ) -> Result<Page<AllianceMembership>> {
         let filter = filter.unwrap_or_default();
         let mut condition = Condition::all();
@@ -124,7 +137,7 @@ impl Alliance {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<PartnershipFilter>,
+        #[graphql(desc = "Narrows the list by status.")] filter: Option<PartnershipFilter>,
     ) -> Result<Page<Partnership>> {
         let filter = filter.unwrap_or_default();
         let mut condition = Condition::all();
@@ -145,6 +158,7 @@ impl Alliance {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(desc = "Narrows the list by role; ended roles are left out unless asked for.")]
         filter: Option<AllianceRoleFilter>,
     ) -> Result<Page<AllianceRole>> {
         let filter = filter.unwrap_or_default();
@@ -186,7 +200,7 @@ impl Alliance {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<crate::support::queries::SupportRequestFilter>,
+        #[graphql(desc = "Narrows the requests.")] filter: Option<SupportRequestFilter>,
     ) -> Result<Page<crate::support::SupportRequest>> {
         let column = entity::support_request::Column::AllianceId;
         crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
@@ -197,29 +211,36 @@ impl Alliance {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<crate::support::queries::SupportOfferFilter>,
+        #[graphql(desc = "Narrows the offers.")] filter: Option<SupportOfferFilter>,
     ) -> Result<Page<crate::support::SupportOffer>> {
         let column = entity::support_offer::Column::AllianceId;
         crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 }
 
+/// A school's membership of an alliance: its role there and where the membership stands,
+/// from the invitation to the school leaving. Ended memberships stay as history.
 #[Object]
 impl AllianceMembership {
+    /// The membership's global id.
     pub async fn id(&self) -> ID {
         NodeKind::AllianceMembership.id(self.0.id)
     }
+    /// The alliance the school belongs to.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
         Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
+    /// The member school.
     async fn school(&self, ctx: &Context<'_>) -> Result<Eager<School>> {
         Ok(Eager(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         )))
     }
+    /// The school's role in the alliance.
     async fn role(&self) -> MembershipRole {
         self.0.role
     }
+    /// Where the membership stands: invited, active, suspended, left or declined.
     async fn status(&self) -> MembershipStatus {
         self.0.status
     }
@@ -230,6 +251,7 @@ impl AllianceMembership {
             None => Ok(None),
         }
     }
+    /// When the alliance invited the school.
     async fn invited_at(&self) -> DateTime<Utc> {
         self.0.invited_at
     }
@@ -248,32 +270,43 @@ impl AllianceMembership {
     }
 }
 
+/// A named collaboration between two or more member schools of one alliance, such as a
+/// maths-mastery partnership or a transition partnership of a secondary and its feeder
+/// primaries. Seen by those who see its alliance.
 #[connections]
 #[Object]
 impl Partnership {
+    /// The partnership's global id.
     pub async fn id(&self) -> ID {
         NodeKind::Partnership.id(self.0.id)
     }
+    /// The alliance whose member schools form the partnership.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
         Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
+    /// The partnership's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What the schools work together on; `null` when not given.
     async fn purpose(&self) -> Option<&str> {
         self.0.purpose.as_deref()
     }
+    /// The school that leads the partnership, one of its schools.
     async fn lead_school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.lead_school_id).await?,
         ))
     }
+    /// Whether the partnership is active or has ended.
     async fn status(&self) -> PartnershipStatus {
         self.0.status
     }
+    /// The day the partnership began.
     async fn starts_on(&self) -> NaiveDate {
         self.0.starts_on
     }
+    /// The day the partnership ended; `null` while it is active.
     async fn ends_on(&self) -> Option<NaiveDate> {
         self.0.ends_on
     }
@@ -288,7 +321,8 @@ impl Partnership {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        #[graphql(default)] include_left: bool,
+        #[graphql(default, desc = "Also list schools that have left (default: no).")]
+        include_left: bool,
     ) -> Result<Page<PartnershipSchool>> {
         let mut condition = Condition::all();
         if !include_left {
@@ -303,25 +337,31 @@ impl Partnership {
     }
 }
 
+/// A school's part in a partnership: when it joined and, once it has, when it left.
 #[Object]
 impl PartnershipSchool {
+    /// The global id of the school's part in the partnership.
     pub async fn id(&self) -> ID {
         NodeKind::PartnershipSchool.id(self.0.id)
     }
+    /// The partnership.
     async fn partnership(&self, ctx: &Context<'_>) -> Result<Partnership> {
         let row = load_required::<partnership::Entity>(ctx, self.0.partnership_id).await?;
         // Seen with its alliance: checked all the same.
         alliance_seen_with(ctx, row.alliance_id).await?;
         Ok(Partnership(row))
     }
+    /// The school taking part.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
     }
+    /// The day the school joined the partnership.
     async fn joined_on(&self) -> NaiveDate {
         self.0.joined_on
     }
+    /// The day the school left the partnership; `null` while it takes part.
     async fn left_on(&self) -> Option<NaiveDate> {
         self.0.left_on
     }

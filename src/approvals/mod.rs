@@ -89,6 +89,8 @@ pub struct AwaitingApproval {
     subject: AwaitingApprovalSubject,
 }
 
+/// Something waiting for the viewer's decision: what kind of decision, since when, what
+/// is needed, and the object to decide on.
 #[Object]
 impl AwaitingApproval {
     /// What kind of decision it awaits.

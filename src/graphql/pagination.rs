@@ -326,8 +326,10 @@ pub fn id_cursor(id: i32) -> Cursor {
 /// Order of a root list, as clients pass it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum, Default)]
 pub enum OrderDirection {
+    /// Ascending: A to Z, oldest first (the default).
     #[default]
     Asc,
+    /// Descending: Z to A, newest first.
     Desc,
 }
 
@@ -344,8 +346,10 @@ pub enum NameOrderField {
 /// Ordering of a root list of named things.
 #[derive(Debug, Clone, Copy, InputObject, Default)]
 pub struct NameOrder {
+    /// What to sort by (default: `NAME`).
     #[graphql(default)]
     pub field: NameOrderField,
+    /// Ascending or descending (default: `ASC`).
     #[graphql(default)]
     pub direction: OrderDirection,
 }

@@ -23,27 +23,35 @@ use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
+/// A staff role to end, and when.
 #[derive(InputObject)]
 pub struct EndStaffRoleInput {
+    /// The staff role to end.
     pub staff_role_id: ID,
     /// Defaults to today.
     pub ends_on: Option<NaiveDate>,
 }
 
+/// An alliance role to end, and when.
 #[derive(InputObject)]
 pub struct EndAllianceRoleInput {
+    /// The alliance role to end.
     pub alliance_role_id: ID,
     /// Defaults to today.
     pub ends_on: Option<NaiveDate>,
 }
 
+/// The person to disable.
 #[derive(InputObject)]
 pub struct DisablePersonInput {
+    /// The person to disable; not the caller.
     pub person_id: ID,
 }
 
+/// The person to enable again.
 #[derive(InputObject)]
 pub struct EnablePersonInput {
+    /// The disabled person to let sign in again.
     pub person_id: ID,
 }
 

@@ -32,13 +32,17 @@ pub fn unanswered() -> Condition {
         .add(invitation::Column::RevokedAt.is_null())
 }
 
+/// The invitation to send again.
 #[derive(InputObject)]
 pub struct ResendInvitationInput {
+    /// An invitation not yet answered (pending or expired).
     pub invitation_id: ID,
 }
 
+/// The invitation to revoke.
 #[derive(InputObject)]
 pub struct RevokeInvitationInput {
+    /// An invitation not yet answered (pending or expired).
     pub invitation_id: ID,
 }
 

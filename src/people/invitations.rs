@@ -41,32 +41,51 @@ struct RoleDetails {
     expertise: Vec<String>,
 }
 
+/// Someone to invite by email into a role at a school.
 #[derive(InputObject)]
 pub struct InviteStaffMemberInput {
+    /// The school the role is at.
     pub school_id: ID,
+    /// Where to send the invitation (at most 254 characters); it is the account's email
+    /// once accepted.
     pub email: String,
+    /// The person's given name (at most 100 characters).
     pub given_name: String,
+    /// The person's family name (at most 100 characters).
     pub family_name: String,
+    /// The role at the school the invitation grants once accepted.
     pub role: StaffRoleKind,
+    /// The job title the role will have (at most 200 characters).
     pub job_title: Option<String>,
+    /// Subjects the person teaches or leads (at most 30, each at most 100 characters;
+    /// default: none).
     #[graphql(default)]
     pub subjects: Vec<String>,
+    /// Phases of education the person works in (default: none).
     #[graphql(default)]
     pub phases: Vec<SchoolPhase>,
 }
 
+/// Someone to invite by email into a role in an alliance.
 #[derive(InputObject)]
 pub struct InvitePersonToAllianceInput {
+    /// The alliance the role is in.
     pub alliance_id: ID,
+    /// Where to send the invitation (at most 254 characters); it is the account's email
+    /// once accepted.
     pub email: String,
+    /// The person's given name (at most 100 characters).
     pub given_name: String,
+    /// The person's family name (at most 100 characters).
     pub family_name: String,
+    /// The role in the alliance the invitation grants once accepted.
     pub role: AllianceRoleKind,
     /// Areas of expertise, for Specialist Leaders of Education.
     #[graphql(default)]
     pub expertise: Vec<String>,
 }
 
+/// The invitation to accept, from its email.
 #[derive(InputObject)]
 pub struct AcceptInvitationInput {
     /// The token from the invitation email.

@@ -30,21 +30,27 @@ pub struct PersonFilter {
     /// Only people who work in this alliance now: in an alliance role, or at an active
     /// member school.
     pub alliance_id: Option<ID>,
+    /// Only people in these states (default: active and disabled alike).
     pub statuses: Option<Vec<PersonStatus>>,
 }
 
+/// What a list of people is sorted by.
 #[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PersonOrderField {
     /// Alphabetical by family name, then creation order.
     #[default]
     FamilyName,
+    /// When the account was created.
     CreatedAt,
 }
 
+/// The order of a list of people.
 #[derive(InputObject, Clone, Copy, Default)]
 pub struct PersonOrder {
+    /// What to sort by (default: `FAMILY_NAME`).
     #[graphql(default)]
     pub field: PersonOrderField,
+    /// Ascending or descending (default: `ASC`).
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -54,12 +60,16 @@ pub struct Viewer {
     person: Person,
 }
 
+/// The signed-in person, and what they may do: their roles, the alliances they
+/// administer, the schools they lead and what awaits their decision.
 #[connections]
 #[Object]
 impl Viewer {
+    /// The signed-in person.
     async fn person(&self) -> &Person {
         &self.person
     }
+    /// Whether the viewer is a platform admin, who runs the platform and administers every alliance.
     async fn is_platform_admin(&self) -> bool {
         self.person.0.is_platform_admin
     }
@@ -107,7 +117,7 @@ impl Viewer {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<OwnCommunityMembershipFilter>,
+        #[graphql(desc = "Narrows by status.")] filter: Option<OwnCommunityMembershipFilter>,
     ) -> Result<Page<CommunityMembership>> {
         Ok(crate::communities::queries::own_memberships(ctx, args, filter).await?)
     }
@@ -133,7 +143,8 @@ impl PeopleQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<PersonFilter>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<PersonFilter>,
+        #[graphql(desc = "The order of the list (default: by family name, A to Z).")]
         order_by: Option<PersonOrder>,
     ) -> Result<Page<Person>> {
         let access = access(ctx).await?;

@@ -19,11 +19,16 @@ use crate::payload;
 /// `refreshSession`. Each refresh token works once.
 #[derive(SimpleObject)]
 pub struct Session {
+    /// A short-lived token (a JWT) to send as `Authorization: Bearer <token>`.
     pub access_token: String,
+    /// When the access token stops working; refresh the session before then.
     pub access_token_expires_at: DateTime<Utc>,
+    /// An opaque token that `refreshSession` exchanges, once, for new credentials. Keep it
+    /// secret, as a password.
     pub refresh_token: String,
     /// The sign-in ends then, however often it is refreshed.
     pub refresh_token_expires_at: DateTime<Utc>,
+    /// The person signed in.
     pub person: Person,
 }
 
@@ -40,17 +45,23 @@ impl Session {
     }
 }
 
+/// Credentials to sign in with.
 #[derive(InputObject)]
 pub struct SignInInput {
+    /// The person's email, in any case.
     pub email: String,
+    /// The person's password.
     pub password: String,
 }
 
+/// A refresh token to exchange for new credentials.
 #[derive(InputObject)]
 pub struct RefreshSessionInput {
+    /// The `refreshToken` of the session being refreshed; it works once.
     pub refresh_token: String,
 }
 
+/// Which sign-in to end.
 #[derive(InputObject, Default)]
 pub struct SignOutInput {
     /// The sign-in to end; without it, the sign-in of the access token sent.

@@ -22,8 +22,10 @@ use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
+/// Changes to what a current staff role says of the work: only the fields given change.
 #[derive(InputObject)]
 pub struct UpdateStaffRoleInput {
+    /// The staff role to change; it must be current.
     pub staff_role_id: ID,
     /// The `version` the change was made from (see `StaffRole.version`).
     pub expected_version: i32,

@@ -58,14 +58,21 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
     serde_json::from_value(value.clone()).unwrap_or_default()
 }
 
+/// Someone with an account, one per human, by email: staff at one or more schools, or in
+/// alliance roles. Seen by themself, by platform admins, and by colleagues and people of
+/// the same alliances: those whose network includes a school where the person works now,
+/// or who see an alliance where the person holds a current role.
 #[Object]
 impl Person {
+    /// The person's global id.
     pub async fn id(&self) -> ID {
         NodeKind::Person.id(self.0.id)
     }
+    /// The person's given (first) name.
     async fn given_name(&self) -> &str {
         &self.0.given_name
     }
+    /// The person's family name (surname).
     async fn family_name(&self) -> &str {
         &self.0.family_name
     }
@@ -85,9 +92,11 @@ impl Person {
             .administers_person(self.0.id, &places.schools, &places.alliances)
             .then_some(self.0.email.as_str()))
     }
+    /// Whether the person may sign in (`ACTIVE`) or has been disabled.
     async fn status(&self) -> PersonStatus {
         self.0.status
     }
+    /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -95,7 +104,8 @@ impl Person {
     pub async fn staff_roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] include_ended: bool,
+        #[graphql(default, desc = "Also list roles that have ended (default: no).")]
+        include_ended: bool,
     ) -> Result<Vec<StaffRole>> {
         let condition = current_only(include_ended, staff_role::Column::EndsOn);
         let list = ChildList::<staff_role::Entity>::new(
@@ -114,7 +124,8 @@ impl Person {
     pub async fn alliance_roles(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] include_ended: bool,
+        #[graphql(default, desc = "Also list roles that have ended (default: no).")]
+        include_ended: bool,
     ) -> Result<Vec<AllianceRole>> {
         let access = access(ctx).await?;
         let condition = current_only(include_ended, alliance_role::Column::EndsOn)
@@ -141,8 +152,12 @@ fn current_only(include_ended: bool, ends_on: impl ColumnTrait) -> Condition {
     }
 }
 
+/// A person's role at a school (teacher, headteacher, school CPD lead...), with what they
+/// teach and when the role began and ended. Ended roles stay as history. Seen with its
+/// person.
 #[Object]
 impl StaffRole {
+    /// The staff role's global id.
     pub async fn id(&self) -> ID {
         NodeKind::StaffRole.id(self.0.id)
     }
@@ -150,29 +165,39 @@ impl StaffRole {
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Eager<Person>>> {
         Ok(person_in_staff_role(ctx, &self.0).await?.map(Eager))
     }
+    /// The school the person works at.
     async fn school(&self, ctx: &Context<'_>) -> Result<Eager<School>> {
         Ok(Eager(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         )))
     }
+    /// The kind of role, which decides what the person may do at the school.
     async fn role(&self) -> StaffRoleKind {
         self.0.role
     }
+    /// The person's job title at the school, in the school's words (for example "Head of
+    /// Year 9"); `null` when not given.
     async fn job_title(&self) -> Option<&str> {
         self.0.job_title.as_deref()
     }
+    /// The subjects the person teaches or leads, as free text labels; empty when none
+    /// are given.
     async fn subjects(&self) -> Vec<String> {
         strings(&self.0.subjects)
     }
+    /// The phases of education the person works in; empty when none are given.
     async fn phases(&self) -> Vec<SchoolPhase> {
         serde_json::from_value(self.0.phases.clone()).unwrap_or_default()
     }
+    /// The day the role began.
     async fn starts_on(&self) -> NaiveDate {
         self.0.starts_on
     }
+    /// The day the role ended; `null` while it is current.
     async fn ends_on(&self) -> Option<NaiveDate> {
         self.0.ends_on
     }
+    /// Whether the role is current (it has no end date).
     async fn is_current(&self) -> bool {
         self.0.ends_on.is_none()
     }
@@ -183,8 +208,12 @@ impl StaffRole {
     }
 }
 
+/// An invitation of someone, by email, into a staff role at a school or a role in an
+/// alliance. Seen only by those who may send it: the school's leaders and its alliances'
+/// admins and CPD leads, or the alliance's admins and CPD leads. Its token travels only in the email.
 #[Object]
 impl Invitation {
+    /// The invitation's global id.
     pub async fn id(&self) -> ID {
         NodeKind::Invitation.id(self.0.id)
     }
@@ -192,9 +221,11 @@ impl Invitation {
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// The given name of the person invited, as the inviter wrote it.
     async fn given_name(&self) -> &str {
         &self.0.given_name
     }
+    /// The family name of the person invited, as the inviter wrote it.
     async fn family_name(&self) -> &str {
         &self.0.family_name
     }
@@ -202,9 +233,12 @@ impl Invitation {
     async fn staff_role(&self) -> Option<StaffRoleKind> {
         self.0.staff_role
     }
+    /// The job title the staff role will have; `null` when not given, and for invitations
+    /// into an alliance.
     async fn job_title(&self) -> Option<&str> {
         self.0.job_title.as_deref()
     }
+    /// The school it invites into; `null` for an invitation into an alliance.
     async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         match self.0.school_id {
             Some(id) => Ok(Some(School(
@@ -217,6 +251,8 @@ impl Invitation {
     async fn alliance_role(&self) -> Option<AllianceRoleKind> {
         self.0.alliance_role
     }
+    /// The alliance it invites into; `null` for an invitation into a school, or when the
+    /// caller cannot see the alliance.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
         let access = access(ctx).await?;
         match self.0.alliance_id.filter(|id| access.sees_alliance(*id)) {
@@ -230,6 +266,7 @@ impl Invitation {
     async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         Ok(visible_person(ctx, self.0.invited_by_id).await?)
     }
+    /// Where the invitation stands now: pending, expired, accepted or revoked.
     async fn status(&self) -> InvitationStatus {
         self.status_at(Utc::now())
     }
@@ -245,16 +282,21 @@ impl Invitation {
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at
     }
+    /// When the invitation was accepted; `null` until it is.
     async fn accepted_at(&self) -> Option<DateTime<Utc>> {
         self.0.accepted_at
     }
+    /// When the invitation was revoked; `null` unless it was.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
         self.0.revoked_at
     }
 }
 
+/// A person's role in an alliance: admin, CPD lead, facilitator or Specialist Leader of
+/// Education. Ended roles stay as history. Seen by those who see the alliance.
 #[Object]
 impl AllianceRole {
+    /// The alliance role's global id.
     pub async fn id(&self) -> ID {
         NodeKind::AllianceRole.id(self.0.id)
     }
@@ -262,9 +304,11 @@ impl AllianceRole {
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         Ok(visible_person(ctx, self.0.person_id).await?)
     }
+    /// The alliance the role is in.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
         Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
+    /// The kind of role, which decides what the person may do in the alliance.
     async fn role(&self) -> AllianceRoleKind {
         self.0.role
     }
@@ -272,12 +316,15 @@ impl AllianceRole {
     async fn expertise(&self) -> Vec<String> {
         strings(&self.0.expertise)
     }
+    /// The day the role began.
     async fn starts_on(&self) -> NaiveDate {
         self.0.starts_on
     }
+    /// The day the role ended; `null` while it is current.
     async fn ends_on(&self) -> Option<NaiveDate> {
         self.0.ends_on
     }
+    /// Whether the role is current (it has no end date).
     async fn is_current(&self) -> bool {
         self.0.ends_on.is_none()
     }

@@ -16,6 +16,9 @@ use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{alliances, communities, discussion, people, practice, schools, support};
 
 // Every domain's queries: one line each.
+/// The entry points for reading: the signed-in `viewer`, any object by its global id
+/// (`node`, `nodes`), and the lists of each domain. Every list holds only what the caller
+/// may see.
 #[derive(MergedObject, Default)]
 pub struct Query(
     NodeQueryRoot,
@@ -32,6 +35,9 @@ pub struct Query(
 type NodeQueryRoot = node::NodeQuery;
 
 // Every domain's mutations: one line each.
+/// The entry points for changing data. Each mutation takes one `input` and returns a
+/// payload holding what it changed and the `userErrors` the user can put right; a change
+/// is made whole or not at all.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     people::PeopleMutations,

@@ -60,7 +60,11 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Fetches an object by its global id. `NOT_FOUND` when there is none the caller may
     /// see.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's global id, as any of its `id` fields gives it.")] id: ID,
+    ) -> Result<Option<Node>> {
         match resolve(ctx, &id).await? {
             Some(node) => Ok(Some(node)),
             None => Err(ApiError::NotFound.into()),
@@ -70,7 +74,11 @@ impl NodeQuery {
     /// Fetches objects by global id, in the order given (at most 100); `null` for each id
     /// with no object the caller may see.
     #[graphql(complexity = "ids.len().max(1) * child_complexity + 1")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids of the objects, of any types (at most 100).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_PAGE_SIZE {
             return Err(ApiError::BadUserInput(format!("pass at most {MAX_PAGE_SIZE} ids")).into());
         }

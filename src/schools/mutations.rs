@@ -16,29 +16,45 @@ use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
+/// A school to register on the platform; it starts `OPEN`.
 #[derive(InputObject)]
 pub struct CreateSchoolInput {
     /// URN from Get Information About Schools; unique.
     pub urn: Option<String>,
+    /// The school's name (at most 200 characters).
     pub name: String,
+    /// The school's phase of education.
     pub phase: SchoolPhase,
+    /// Type of establishment, in GIAS's words (at most 100 characters; for example
+    /// "Academy converter").
     pub establishment_type: Option<String>,
+    /// The local authority the school is in (at most 100 characters).
     pub local_authority: Option<String>,
+    /// A UK postcode; stored upper case with one space before the inward code.
     pub postcode: Option<String>,
 }
 
+/// Corrections to a school's record: only the fields given change.
 #[derive(InputObject)]
 pub struct UpdateSchoolInput {
+    /// The school to change.
     pub school_id: ID,
     /// The `version` the change was made from; a newer one means someone else changed the
     /// school first, and nothing is changed.
     pub expected_version: i32,
+    /// A new URN (six or seven digits, unique); an empty text clears it.
     pub urn: Option<String>,
+    /// A new name (at most 200 characters; not blank).
     pub name: Option<String>,
+    /// A new phase of education.
     pub phase: Option<SchoolPhase>,
+    /// A new type of establishment (at most 100 characters); an empty text clears it.
     pub establishment_type: Option<String>,
+    /// A new local authority (at most 100 characters); an empty text clears it.
     pub local_authority: Option<String>,
+    /// A new UK postcode; an empty text clears it.
     pub postcode: Option<String>,
+    /// Opens or closes the school.
     pub status: Option<SchoolStatus>,
 }
 

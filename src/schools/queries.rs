@@ -17,7 +17,9 @@ use crate::validation::search_text;
 pub struct SchoolFilter {
     /// Words in the name, URN or postcode (at most 200 characters).
     pub search: Option<String>,
+    /// Only schools of these phases.
     pub phases: Option<Vec<SchoolPhase>>,
+    /// Only schools in these states, open or closed (default: both).
     pub statuses: Option<Vec<SchoolStatus>>,
     /// Only schools of this local authority, named exactly (at most 200 characters).
     pub local_authority: Option<String>,
@@ -37,8 +39,8 @@ impl SchoolQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<SchoolFilter>,
-        order_by: Option<NameOrder>,
+        #[graphql(desc = "Narrows the list.")] filter: Option<SchoolFilter>,
+        #[graphql(desc = "The order (default: by name, A to Z).")] order_by: Option<NameOrder>,
     ) -> Result<Page<School>> {
         access(ctx).await?;
         let filter = filter.unwrap_or_default();
@@ -92,7 +94,11 @@ impl SchoolQuery {
     }
 
     /// The school with this URN, if any.
-    async fn school_by_urn(&self, ctx: &Context<'_>, urn: String) -> Result<Option<School>> {
+    async fn school_by_urn(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The school's URN (six or seven digits).")] urn: String,
+    ) -> Result<Option<School>> {
         access(ctx).await?;
         Ok(school::Entity::find()
             .filter(school::Column::Urn.eq(urn.trim()))

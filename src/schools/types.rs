@@ -14,6 +14,7 @@ use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::invitation_upkeep::waiting_invitations;
 use crate::people::{Invitation, StaffRole};
+use crate::support::queries::{SupportOfferFilter, SupportRequestFilter};
 
 crate::wraps! {
     /// A school. In England, identified by its URN from Get Information About Schools.
@@ -48,9 +49,13 @@ pub struct StaffFilter {
     pub include_ended: bool,
 }
 
+/// A school. In England, identified by its URN (unique reference number) from Get
+/// Information About Schools. Schools are public register data: every signed-in caller
+/// sees them; their staff, memberships and support are listed to whom their rules allow.
 #[connections]
 #[Object]
 impl School {
+    /// The school's global id.
     pub async fn id(&self) -> ID {
         NodeKind::School.id(self.0.id)
     }
@@ -58,9 +63,11 @@ impl School {
     async fn urn(&self) -> Option<&str> {
         self.0.urn.as_deref()
     }
+    /// The school's name.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// The school's phase of education.
     async fn phase(&self) -> SchoolPhase {
         self.0.phase
     }
@@ -68,12 +75,17 @@ impl School {
     async fn establishment_type(&self) -> Option<&str> {
         self.0.establishment_type.as_deref()
     }
+    /// The local authority the school is in, in GIAS's words (for example "Leeds"); `null`
+    /// when not known.
     async fn local_authority(&self) -> Option<&str> {
         self.0.local_authority.as_deref()
     }
+    /// The school's postcode, upper case with one space before the inward code (for
+    /// example "LS1 4AP"); `null` when not known.
     async fn postcode(&self) -> Option<&str> {
         self.0.postcode.as_deref()
     }
+    /// Whether the school is open or closed.
     async fn status(&self) -> SchoolStatus {
         self.0.status
     }
@@ -81,9 +93,11 @@ impl School {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the school was registered on the platform.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the school's record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -94,7 +108,7 @@ impl School {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<SchoolMembershipFilter>,
+        #[graphql(desc = "Narrows the list by status.")] filter: Option<SchoolMembershipFilter>,
     ) -> Result<Page<AllianceMembership>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
@@ -136,6 +150,7 @@ impl School {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(desc = "Narrows the list by role; ended roles are left out unless asked for.")]
         filter: Option<StaffFilter>,
     ) -> Result<Page<StaffRole>> {
         let access = access(ctx).await?;
@@ -182,7 +197,7 @@ impl School {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<crate::support::queries::SupportRequestFilter>,
+        #[graphql(desc = "Narrows the requests.")] filter: Option<SupportRequestFilter>,
     ) -> Result<Page<crate::support::SupportRequest>> {
         let column = entity::support_request::Column::SchoolId;
         crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
@@ -193,7 +208,7 @@ impl School {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        filter: Option<crate::support::queries::SupportOfferFilter>,
+        #[graphql(desc = "Narrows the offers.")] filter: Option<SupportOfferFilter>,
     ) -> Result<Page<crate::support::SupportOffer>> {
         let column = entity::support_offer::Column::SchoolId;
         crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await

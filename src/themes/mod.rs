@@ -31,14 +31,21 @@ crate::wraps! {
     Theme(theme::Model),
 }
 
+/// A theme of the shared taxonomy that tags communities, practice, expertise, events and
+/// priorities: one of the personalised-learning framework, one of the wellbeing outcomes,
+/// or one an alliance added for itself. The shared ones are seen by everyone, an
+/// alliance's own by those who see the alliance.
 #[Object]
 impl Theme {
+    /// The theme's global id.
     pub async fn id(&self) -> ID {
         NodeKind::Theme.id(self.0.id)
     }
+    /// The theme's name, such as "Assessment for learning".
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Which taxonomy the theme belongs to.
     async fn framework(&self) -> ThemeFramework {
         self.0.framework
     }
@@ -64,7 +71,11 @@ pub struct ThemeQuery;
 impl ThemeQuery {
     /// The shared taxonomy (personalised learning, then wellbeing outcomes), followed by
     /// the themes of one alliance when `allianceId` names one the caller can see.
-    async fn themes(&self, ctx: &Context<'_>, alliance_id: Option<ID>) -> Result<Vec<Theme>> {
+    async fn themes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An alliance whose own themes to add.")] alliance_id: Option<ID>,
+    ) -> Result<Vec<Theme>> {
         let access = access(ctx).await?;
         let mut condition = Condition::any().add(theme::Column::AllianceId.is_null());
         if let Some(alliance) = alliance_id
@@ -83,9 +94,13 @@ impl ThemeQuery {
     }
 }
 
+/// A theme an alliance adds for its own use.
 #[derive(InputObject)]
 pub struct AddAllianceThemeInput {
+    /// The alliance that adds the theme.
     pub alliance_id: ID,
+    /// The theme's name (at most 120 characters): not the name of a shared theme nor of
+    /// one the alliance already has.
     pub name: String,
 }
 

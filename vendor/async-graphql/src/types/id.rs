@@ -98,6 +98,11 @@ impl PartialEq<&str> for ID {
     }
 }
 
+// Patched for Trellis: the scalar's description, written for Trellis's global ids, so
+// that no type of the schema lacks one.
+/// An opaque global id, as Relay expects: it names one object of any type, and
+/// `node(id:)` fetches it. Ids are strings, stable across releases: pass them back
+/// exactly as received, and never build or take one apart.
 #[Scalar(internal, name = "ID")]
 impl ScalarType for ID {
     fn parse(value: Value) -> InputValueResult<Self> {
