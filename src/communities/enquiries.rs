@@ -15,6 +15,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::people::member_school;
@@ -81,7 +82,7 @@ pub struct AddEnquiryEvidenceInput {
     /// What was observed (at most 20,000 characters).
     pub note: String,
     /// Where the evidence is: an `https` link.
-    pub link: Option<String>,
+    pub link: Option<Url>,
     /// When it was gathered (default: today); not in the future.
     pub observed_on: Option<NaiveDate>,
 }

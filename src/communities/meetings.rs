@@ -18,6 +18,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
 use crate::notifications::{MeetingChange, Notices};
 use crate::payload;
@@ -38,7 +39,7 @@ pub struct ScheduleCommunityMeetingInput {
     /// Where to meet in person (at most 300 characters).
     pub place: Option<String>,
     /// Where to join online: an `https` link.
-    pub online_url: Option<String>,
+    pub online_url: Option<Url>,
     /// The agenda, in Markdown (at most 20,000 characters).
     pub agenda_markdown: Option<String>,
 }
@@ -59,7 +60,7 @@ pub struct UpdateCommunityMeetingInput {
     /// Where to meet in person (at most 300 characters); an empty string removes it.
     pub place: Option<String>,
     /// Where to join online: an `https` link.
-    pub online_url: Option<String>,
+    pub online_url: Option<Url>,
     /// The agenda, in Markdown (at most 20,000 characters); an empty string removes it.
     pub agenda_markdown: Option<String>,
 }

@@ -23,6 +23,7 @@ use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, all_children, child_page, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
 use crate::graphql::readable::readable_row;
+use crate::graphql::scalars::Url;
 use crate::people::{Person, person_of};
 use crate::schools::{School, school_of};
 use crate::themes::{Theme, themes_of};
@@ -375,8 +376,8 @@ impl CommunityMeeting {
         self.0.place.as_deref()
     }
     /// Where to join online (a link); `null` if not given.
-    async fn online_url(&self) -> Option<&str> {
-        self.0.online_url.as_deref()
+    async fn online_url(&self) -> Option<Url> {
+        Url::of(self.0.online_url.as_deref())
     }
     /// The agenda, in Markdown; `null` if not given.
     async fn agenda_markdown(&self) -> Option<&str> {
@@ -547,8 +548,8 @@ impl EnquiryEvidence {
         &self.0.note
     }
     /// Where the evidence is kept (a link); `null` if not given.
-    async fn link(&self) -> Option<&str> {
-        self.0.link.as_deref()
+    async fn link(&self) -> Option<Url> {
+        Url::of(self.0.link.as_deref())
     }
     /// The day the evidence was gathered (`YYYY-MM-DD`).
     async fn observed_on(&self) -> NaiveDate {

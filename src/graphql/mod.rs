@@ -29,4 +29,5 @@ pub mod pagination;
 pub mod payload;
 pub mod per_parent;
 pub mod readable;
+pub mod scalars;
 pub mod versioned;

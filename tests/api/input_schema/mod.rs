@@ -160,6 +160,7 @@ impl Inputs {
                 "Boolean" => json!(false),
                 "DateTime" => json!("2026-01-01T09:00:00Z"),
                 "NaiveDate" | "Date" => json!("2026-01-01"),
+                "URL" => json!("https://example.org/"),
                 _ if self.enums.contains_key(name) => json!(self.enums[name]),
                 _ => {
                     let fields = self
@@ -204,7 +205,8 @@ impl Inputs {
                 self.collect(inner, target, path, found);
                 path.pop();
             }
-            Ty::Named(name) if name == "String" || name == "ID" => {
+            // Text: strings, ids and links.
+            Ty::Named(name) if ["String", "ID", "URL"].contains(&name.as_str()) => {
                 if target == Target::Text {
                     found.push(path.clone());
                 }
