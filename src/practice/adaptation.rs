@@ -36,6 +36,8 @@ use crate::validation;
 /// The most branches a lineage lists; a family larger than this is cut (deepest last).
 const LINEAGE_MAX: usize = 500;
 
+/// The published practice to adapt, the school adapting it and what changes for its
+/// context. The adaptation starts from the origin's text, links and themes.
 #[derive(InputObject)]
 pub struct AdaptPracticeInput {
     /// The practice to adapt: a published one the caller reads.
@@ -50,9 +52,11 @@ pub struct AdaptPracticeInput {
     pub summary: Option<String>,
     /// The context it is adapted for; default: the origin's.
     pub phases: Option<Vec<SchoolPhase>>,
+    /// The subjects it is adapted for; default: the origin's.
     pub subjects: Option<Vec<Subject>>,
+    /// The key stages it is adapted for; default: the origin's.
     pub key_stages: Option<Vec<KeyStage>>,
-    /// Default: `SCHOOL`.
+    /// Who reads it once published: no wider than the origin. Default: `SCHOOL`.
     pub audience: Option<PracticeAudienceInput>,
 }
 
@@ -234,12 +238,16 @@ pub struct PracticeLineage {
 /// exists: `practice`, `school` and `outcome` are `null`.
 #[derive(SimpleObject)]
 pub struct PracticeLineageBranch {
+    /// The practice at this branch; `null` when the caller may not see it.
     pub practice: Option<Practice>,
     /// 0 for the first origin, 1 for its adaptations, and so on.
     pub depth: i32,
     /// The branch this adapts, as an index into `branches`; `null` for the first origin.
     pub parent_index: Option<i32>,
+    /// The school the practice comes from; `null` when the caller may not see the practice.
     pub school: Option<School>,
+    /// Of an adaptation: what happened when it was tried; `null` when not yet said, for the
+    /// first origin, or when the caller may not see the practice.
     pub outcome: Option<String>,
     /// Whether this is the practice the lineage was asked of.
     pub is_current: bool,

@@ -40,8 +40,10 @@ pub const NOTE_MAX: usize = 5_000;
 const LINKS_MAX: usize = 20;
 const CO_AUTHORS_MAX: usize = 20;
 
+/// A link from a practice to a resource elsewhere.
 #[derive(InputObject, Clone)]
 pub struct PracticeLinkInput {
+    /// What the link leads to, as readers see it; at most 200 characters.
     pub title: String,
     /// An `https` link.
     pub url: String,
@@ -52,31 +54,49 @@ pub struct PracticeLinkInput {
 /// `PUBLIC`, optionally the alliance it is shared from.
 #[derive(InputObject, Clone)]
 pub struct PracticeAudienceInput {
+    /// Who reads it once published.
     pub visibility: PracticeVisibility,
+    /// The alliance: required for `ALLIANCE`; for `PUBLIC`, optionally the alliance it is
+    /// shared from; ignored otherwise.
     pub alliance_id: Option<ID>,
+    /// The partnership, one the school takes part in: required for `PARTNERSHIP`, ignored
+    /// otherwise.
     pub partnership_id: Option<ID>,
 }
 
+/// A new practice, started as a draft that only its authors see.
 #[derive(InputObject)]
 pub struct CreatePracticeInput {
     /// The school it comes from: one the caller works at.
     pub school_id: ID,
+    /// What sort of practice it is.
     pub kind: PracticeKind,
+    /// The title; at most 200 characters.
     pub title: String,
+    /// A short account for lists and search results; at most 1,000 characters.
     pub summary: String,
+    /// The full account, in Markdown; at most 50,000 characters.
     pub body_markdown: String,
+    /// What changed for pupils or staff, and how the school knows; at most 10,000
+    /// characters.
     pub evidence_of_impact: Option<String>,
+    /// Links to resources elsewhere; at most 20.
     #[graphql(default)]
     pub links: Vec<PracticeLinkInput>,
+    /// Its themes, at most 20: from the shared taxonomy, or the alliance's own when
+    /// shared with an alliance.
     #[graphql(default)]
     pub theme_ids: Vec<ID>,
+    /// The school phases it suits.
     #[graphql(default)]
     pub phases: Vec<SchoolPhase>,
+    /// The subjects it concerns.
     #[graphql(default)]
     pub subjects: Vec<Subject>,
+    /// The key stages it suits.
     #[graphql(default)]
     pub key_stages: Vec<KeyStage>,
-    /// Co-authors, from any school the caller sees.
+    /// Co-authors, from any school the caller sees; at most 20.
     #[graphql(default)]
     pub co_author_ids: Vec<ID>,
     /// Default: `SCHOOL`.
@@ -86,17 +106,30 @@ pub struct CreatePracticeInput {
 /// Changes to a practice; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdatePracticeInput {
+    /// The practice to edit: one the caller is an author of, not archived.
     pub practice_id: ID,
+    /// The `version` the change was made from (see `Practice.version`).
     pub expected_version: i32,
+    /// What sort of practice it is.
     pub kind: Option<PracticeKind>,
+    /// The title; at most 200 characters.
     pub title: Option<String>,
+    /// A short account for lists and search results; at most 1,000 characters.
     pub summary: Option<String>,
+    /// The full account, in Markdown; at most 50,000 characters.
     pub body_markdown: Option<String>,
+    /// What changed for pupils or staff, and how the school knows; at most 10,000
+    /// characters. `null` clears it.
     pub evidence_of_impact: MaybeUndefined<String>,
+    /// Replaces all its links; at most 20.
     pub links: Option<Vec<PracticeLinkInput>>,
+    /// Replaces its themes (at most 20, as in `createPractice`).
     pub theme_ids: Option<Vec<ID>>,
+    /// Replaces the school phases it suits.
     pub phases: Option<Vec<SchoolPhase>>,
+    /// Replaces the subjects it concerns.
     pub subjects: Option<Vec<Subject>>,
+    /// Replaces the key stages it suits.
     pub key_stages: Option<Vec<KeyStage>>,
     /// Only while a draft: withdraw a published practice to change who reads it.
     pub audience: Option<PracticeAudienceInput>,
@@ -106,15 +139,22 @@ pub struct UpdatePracticeInput {
     pub outcome: MaybeUndefined<String>,
 }
 
+/// A person to add as a co-author of a practice.
 #[derive(InputObject)]
 pub struct AddPracticeCoAuthorInput {
+    /// The practice: one the caller is an author of.
     pub practice_id: ID,
+    /// The new co-author: a person the caller sees, from any school.
     pub person_id: ID,
 }
 
+/// A co-author to remove from a practice.
 #[derive(InputObject)]
 pub struct RemovePracticeCoAuthorInput {
+    /// The practice.
     pub practice_id: ID,
+    /// The co-author to remove (never the lead author); the caller themself, or anyone
+    /// when the caller is an author.
     pub person_id: ID,
 }
 

@@ -13,11 +13,14 @@ use crate::graphql::context::{access, db};
 use crate::payload;
 use crate::validation;
 
+/// A new comment thread on a practice: its first post.
 #[derive(InputObject)]
 pub struct CommentOnPracticeInput {
+    /// The practice to comment on: one the caller reads.
     pub practice_id: ID,
     /// Optional: a comment thread needs no title.
     pub title: Option<String>,
+    /// The comment, in Markdown; at most 20,000 characters.
     pub body_markdown: String,
 }
 

@@ -21,26 +21,37 @@ use crate::validation;
 
 const NOTE_MAX: usize = 2_000;
 
+/// An endorsement of a practice: where the caller tried it and how it went.
 #[derive(InputObject)]
 pub struct EndorsePracticeInput {
+    /// The practice tried: a published or archived one the caller reads, not of their own.
     pub practice_id: ID,
     /// Where it was tried: a school the caller works at, other than the practice's own.
     /// Default: the caller's first such school.
     pub school_id: Option<ID>,
+    /// What they did and saw; at most 2,000 characters.
     pub note: String,
+    /// How it went.
     pub outcome: EndorsementOutcome,
 }
 
+/// Changes to the caller's endorsement; absent fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdatePracticeEndorsementInput {
+    /// The endorsement to edit: one the caller made.
     pub endorsement_id: ID,
+    /// The `version` the change was made from (see `PracticeEndorsement.version`).
     pub expected_version: i32,
+    /// What they did and saw; at most 2,000 characters.
     pub note: Option<String>,
+    /// How it went.
     pub outcome: Option<EndorsementOutcome>,
 }
 
+/// The endorsement the caller takes back.
 #[derive(InputObject)]
 pub struct WithdrawPracticeEndorsementInput {
+    /// The endorsement to withdraw: one the caller made.
     pub endorsement_id: ID,
 }
 

@@ -27,29 +27,40 @@ use crate::payload;
 use crate::validation;
 
 /// Declares the input of a step of a practice's life: the practice and an optional
-/// comment, kept in its history.
+/// comment, kept in its history (each input documented by the attributes before its name).
 macro_rules! step_input {
-    ($($name:ident),+) => {
-        $(#[derive(InputObject)]
+    ($($(#[$doc:meta])* $name:ident),+ $(,)?) => {
+        $($(#[$doc])*
+        #[derive(InputObject)]
         pub struct $name {
+            /// The practice to move on.
             pub practice_id: ID,
+            /// Why, for its history (`Practice.history`); at most 2,000 characters.
             pub comment: Option<String>,
         })+
     };
 }
 
 step_input!(
+    /// Publishing a draft to the audience its authors chose.
     PublishPracticeInput,
+    /// Asking the school's leaders to approve sharing a draft beyond the school.
     SubmitPracticeForReviewInput,
+    /// Approving a practice in review, which publishes it.
     ApprovePracticeInput,
+    /// Taking a practice in review or published back to draft.
     WithdrawPracticeInput,
-    ArchivePracticeInput
+    /// Archiving a published practice.
+    ArchivePracticeInput,
 );
 
 /// Sending a practice back to its authors: the comment says what to change.
 #[derive(InputObject)]
 pub struct SendPracticeBackInput {
+    /// The practice in review to send back.
     pub practice_id: ID,
+    /// What to change, shown to its authors as `Practice.reviewComment`; at most 2,000
+    /// characters.
     pub comment: String,
 }
 

@@ -81,15 +81,19 @@ pub fn check_shareable(practice: &practice::Model) -> MutationResult<()> {
     }
 }
 
+/// A report that a published practice identifies a pupil.
 #[derive(InputObject)]
 pub struct ReportPracticeInput {
+    /// The published practice to report: one the caller reads.
     pub practice_id: ID,
     /// What identifies a pupil, for the approvers who review it.
     pub reason: String,
 }
 
+/// Putting a reported practice back for its readers after review.
 #[derive(InputObject)]
 pub struct RestorePracticeInput {
+    /// The practice taken down by a report.
     pub practice_id: ID,
     /// What was checked or changed.
     pub comment: Option<String>,

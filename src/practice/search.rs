@@ -68,16 +68,21 @@ const MARK_END: char = '\u{E001}';
 /// holding any of its values.
 #[derive(InputObject, Default)]
 pub struct PracticeFilter {
+    /// Of any of these kinds.
     pub kinds: Option<Vec<PracticeKind>>,
     /// Tagged with any of these themes.
     pub theme_ids: Option<Vec<ID>>,
+    /// Suited to any of these school phases.
     pub phases: Option<Vec<SchoolPhase>>,
+    /// About any of these subjects.
     pub subjects: Option<Vec<Subject>>,
+    /// Suited to any of these key stages.
     pub key_stages: Option<Vec<KeyStage>>,
     /// From this school.
     pub school_id: Option<ID>,
     /// Shared with this alliance.
     pub alliance_id: Option<ID>,
+    /// Shared with any of these audiences.
     pub visibilities: Option<Vec<PracticeVisibility>>,
     /// With (`true`) or without (`false`) evidence of impact.
     pub has_evidence_of_impact: Option<bool>,
@@ -108,7 +113,9 @@ pub enum PracticeOrderField {
 /// direction `DESC` (best, newest, most first); ties broken by id in the same direction.
 #[derive(Debug, Clone, Copy, InputObject)]
 pub struct PracticeOrder {
+    /// What to order by.
     pub field: PracticeOrderField,
+    /// `DESC` (the default) puts the best, newest or most first; `ASC` the reverse.
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }
@@ -207,8 +214,17 @@ impl PracticeSearchQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(
+            desc = "Words to find in the title, summary and body; at most 200 characters. Without it, practice is listed newest first."
+        )]
         query: Option<String>,
+        #[graphql(
+            desc = "Conditions every practice found must meet: all given ones hold, and a list matches an item with any of its values."
+        )]
         filter: Option<PracticeFilter>,
+        #[graphql(
+            desc = "The order of the results. Default: `RELEVANCE` with a `query`, `NEWEST` without."
+        )]
         order_by: Option<PracticeOrder>,
     ) -> async_graphql::Result<PracticeSearchConnection> {
         Ok(search(ctx, args, query, filter, order_by).await?)

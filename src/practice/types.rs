@@ -49,7 +49,9 @@ crate::wraps! {
 /// A link from a practice to a resource elsewhere.
 #[derive(SimpleObject, serde::Serialize, serde::Deserialize, Clone)]
 pub struct PracticeLink {
+    /// What the link leads to.
     pub title: String,
+    /// Where it leads: an `https` address (or `http` where the server allows it).
     pub url: String,
 }
 
@@ -90,19 +92,27 @@ async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_
 
 #[connections]
 #[Object]
+/// A piece of practice a school shares (a case study, vignette, resource, lesson study,
+/// enquiry finding or tool): what was done, in which context, with what impact. An
+/// adaptation is a practice adapted from another for a new context.
 impl Practice {
+    /// The practice's global id.
     pub async fn id(&self) -> ID {
         NodeKind::Practice.id(self.0.id)
     }
+    /// What sort of practice it is.
     async fn kind(&self) -> PracticeKind {
         self.0.kind
     }
+    /// The practice's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// A short account, for lists and search results.
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// The full account, in Markdown (not rendered).
     async fn body_markdown(&self) -> &str {
         &self.0.body_markdown
     }
@@ -110,18 +120,24 @@ impl Practice {
     async fn evidence_of_impact(&self) -> Option<&str> {
         self.0.evidence_of_impact.as_deref()
     }
+    /// Links to resources elsewhere, in the order its authors gave them.
     async fn links(&self) -> Vec<PracticeLink> {
         serde_json::from_value(self.0.links.clone()).unwrap_or_default()
     }
+    /// The themes it is tagged with that the caller sees (an alliance's own theme shows
+    /// only to those who see that alliance).
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         themes_of(ctx, &self.0.theme_keys).await
     }
+    /// The school phases it suits; empty when its authors named none.
     async fn phases(&self) -> Vec<SchoolPhase> {
         enum_values(&self.0.phase_keys)
     }
+    /// The subjects it concerns; empty when its authors named none.
     async fn subjects(&self) -> Vec<Subject> {
         enum_values(&self.0.subject_keys)
     }
+    /// The key stages it suits; empty when its authors named none.
     async fn key_stages(&self) -> Vec<KeyStage> {
         enum_values(&self.0.key_stage_keys)
     }
@@ -155,6 +171,7 @@ impl Practice {
     async fn visibility(&self) -> PracticeVisibility {
         self.0.visibility
     }
+    /// Where it is in its life: draft, in review, published or archived.
     async fn status(&self) -> PracticeStatus {
         self.0.status
     }
@@ -341,12 +358,16 @@ impl Practice {
             .await?
             .is_some_and(|access| access.approves_practice_of(self.0.school_id)))
     }
+    /// When it was last published; `null` until it first is.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
         self.0.published_at
     }
+    /// When a school leader last approved sharing it beyond the school, by approving it in
+    /// review or by publishing it beyond the school themself; `null` until one has.
     async fn approved_at(&self) -> Option<DateTime<Utc>> {
         self.0.approved_at
     }
+    /// When it was archived; `null` unless it is archived.
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
         self.0.archived_at
     }
@@ -354,15 +375,19 @@ impl Practice {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was started as a draft.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed: an edit or a step of its life.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
 
 #[Object]
+/// An author of a practice: its lead author, who started it, or a co-author from any
+/// school.
 impl PracticeAuthor {
     /// The author, if the caller may see them (never when not signed in).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -382,10 +407,13 @@ impl PracticeAuthor {
 }
 
 #[Object]
+/// "We tried this here": a person from another school saying how a practice went there.
 impl PracticeEndorsement {
+    /// The endorsement's global id.
     pub async fn id(&self) -> ID {
         NodeKind::PracticeEndorsement.id(self.0.id)
     }
+    /// The practice endorsed; `null` when the caller may no longer read it.
     async fn practice(&self, ctx: &Context<'_>) -> Result<Option<Practice>> {
         Ok(visible_practice(ctx, self.0.practice_id).await?)
     }
@@ -402,38 +430,48 @@ impl PracticeEndorsement {
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
     }
+    /// What they did and saw.
     async fn note(&self) -> &str {
         &self.0.note
     }
+    /// How it went.
     async fn outcome(&self) -> EndorsementOutcome {
         self.0.outcome
     }
+    /// Increases with every edit; pass it back as `expectedVersion`.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it was last edited.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
 }
 
 #[Object]
+/// The text of a published practice as an edit, or its publication, left it.
 impl PracticeRevision {
     /// The practice's version this text was.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// The title at that version.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// The summary at that version.
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// The body at that version, in Markdown.
     async fn body_markdown(&self) -> &str {
         &self.0.body_markdown
     }
+    /// The evidence of impact at that version; `null` when there was none.
     async fn evidence_of_impact(&self) -> Option<&str> {
         self.0.evidence_of_impact.as_deref()
     }
@@ -444,19 +482,25 @@ impl PracticeRevision {
         }
         person_of(ctx, Some(self.0.edited_by_id)).await
     }
+    /// When this text was kept.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
 }
 
 #[Object]
+/// A step in a practice's life: created, edited, submitted, approved, sent back,
+/// published, withdrawn, archived, reported or restored.
 impl PracticeEvent {
+    /// What was done.
     async fn action(&self) -> PracticeAction {
         self.0.action
     }
+    /// Its status before the step; `null` for `CREATED`.
     async fn from_status(&self) -> Option<PracticeStatus> {
         self.0.from_status
     }
+    /// Its status after the step.
     async fn to_status(&self) -> Option<PracticeStatus> {
         self.0.to_status
     }
@@ -464,12 +508,16 @@ impl PracticeEvent {
     async fn visibility(&self) -> Option<PracticeVisibility> {
         self.0.visibility
     }
+    /// The comment given with the step (an approver's reason for sending it back, a
+    /// report's reason); `null` when none was.
     async fn comment(&self) -> Option<&str> {
         self.0.comment.as_deref()
     }
+    /// Who took the step, if the caller may see them.
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.actor_id)).await
     }
+    /// When the step was taken.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

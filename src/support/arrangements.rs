@@ -38,8 +38,10 @@ use crate::payload;
 use crate::people::member_school;
 use crate::validation;
 
+/// The support that meets a request: from an offer, or from a person or school directly.
 #[derive(InputObject)]
 pub struct BrokerSupportRequestInput {
+    /// The request to broker: an `OPEN` or `BROKERED` one.
     pub request_id: ID,
     /// The offer that meets the need; its person and school become the supporters.
     pub offer_id: Option<ID>,
@@ -59,22 +61,30 @@ pub struct BrokerSupportRequestInput {
     pub note: Option<String>,
 }
 
+/// Starting a planned support arrangement.
 #[derive(InputObject)]
 pub struct StartSupportArrangementInput {
+    /// The `PLANNED` arrangement to start.
     pub arrangement_id: ID,
+    /// Kept in the arrangement's history (at most 2,000 characters).
     pub note: Option<String>,
 }
 
+/// Completing an active support arrangement, saying what changed.
 #[derive(InputObject)]
 pub struct CompleteSupportArrangementInput {
+    /// The `ACTIVE` arrangement to complete.
     pub arrangement_id: ID,
     /// What changed thanks to the support (required; at most 5,000 characters).
     pub closing_note: String,
 }
 
+/// Cancelling a planned or active support arrangement.
 #[derive(InputObject)]
 pub struct CancelSupportArrangementInput {
+    /// The `PLANNED` or `ACTIVE` arrangement to cancel.
     pub arrangement_id: ID,
+    /// Why, kept in the arrangement's history (at most 2,000 characters).
     pub note: Option<String>,
 }
 

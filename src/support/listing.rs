@@ -22,9 +22,13 @@ use crate::validation;
 /// fields stand in the update's input (`flatten`), so no type of this name is served.
 #[derive(InputObject)]
 pub struct ListingChange {
+    /// A short name (at most 200 characters).
     pub title: Option<String>,
+    /// The full description (Markdown, at most 10,000 characters).
     pub description_markdown: Option<String>,
+    /// Replaces its themes: of the shared taxonomy or of the alliance.
     pub theme_ids: Option<Vec<ID>>,
+    /// Replaces its school phases.
     pub phases: Option<Vec<SchoolPhase>>,
 }
 

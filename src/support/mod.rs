@@ -6,15 +6,20 @@
 //! days, so that capacity arithmetic is exact on every database.
 
 /// Declares the inputs of status steps of one kind of object: its id in `$id`, and a note
-/// on why, kept in its history (documented by the attributes in brackets).
+/// on why, kept in its history (each documented by the attributes in its brackets; each
+/// input by the attributes before its name).
 macro_rules! step_inputs {
-    ($id:ident $note:tt; $($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
-        step_inputs!(@input $id $note $(#[$doc])* $name);
+    ($id:ident $id_doc:tt $note:tt; $($(#[$doc:meta])* $name:ident),+ $(,)?) => {$(
+        step_inputs!(@input $id $id_doc $note $(#[$doc])* $name);
     )+};
-    (@input $id:ident [$(#[$note:meta])*] $(#[$doc:meta])* $name:ident) => {
+    (
+        @input $id:ident [$(#[$id_doc:meta])*] [$(#[$note:meta])*]
+        $(#[$doc:meta])* $name:ident
+    ) => {
         $(#[$doc])*
         #[derive(async_graphql::InputObject)]
         pub struct $name {
+            $(#[$id_doc])*
             pub $id: async_graphql::ID,
             $(#[$note])*
             pub note: Option<String>,

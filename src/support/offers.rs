@@ -21,6 +21,8 @@ use crate::payload;
 use crate::people::member_school;
 use crate::validation;
 
+/// An offer of support in a strength, by a person or on behalf of a school, within one
+/// alliance.
 #[derive(InputObject)]
 pub struct CreateSupportOfferInput {
     /// The alliance to offer support in.
@@ -36,6 +38,7 @@ pub struct CreateSupportOfferInput {
     pub title: String,
     /// What is offered (Markdown, at most 10,000 characters).
     pub description_markdown: String,
+    /// Themes of the shared taxonomy or of the alliance.
     #[graphql(default)]
     pub theme_ids: Vec<ID>,
     /// Phases the support suits; empty means any phase.
@@ -45,8 +48,10 @@ pub struct CreateSupportOfferInput {
     pub days_per_term: f64,
 }
 
+/// Changes to an offer of support; absent fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateSupportOfferInput {
+    /// The offer to change: one not withdrawn.
     pub offer_id: ID,
     /// The `version` the change was made from (see `SupportOffer.version`).
     pub expected_version: i32,
@@ -57,10 +62,16 @@ pub struct UpdateSupportOfferInput {
     pub days_per_term: Option<f64>,
 }
 
-step_inputs!(offer_id [];
-    /// Names an offer whose status changes, and why.
+step_inputs!(offer_id [
+    /// The offer whose status changes.
+] [
+    /// Why, kept in the offer's history (at most 2,000 characters).
+];
+    /// Pausing an open offer: it is not suggested nor brokered until resumed.
     PauseSupportOfferInput,
+    /// Opening a paused offer again.
     ResumeSupportOfferInput,
+    /// Withdrawing an open or paused offer, for good.
     WithdrawSupportOfferInput,
 );
 

@@ -23,23 +23,30 @@ use crate::themes::theme_key;
 /// Narrows a list of support requests. All given conditions must hold.
 #[derive(InputObject, Default, Debug)]
 pub struct SupportRequestFilter {
+    /// Only requests posted in this alliance.
     pub alliance_id: Option<ID>,
     /// Only requests of this school.
     pub school_id: Option<ID>,
+    /// Only requests in any of these statuses.
     pub statuses: Option<Vec<SupportRequestStatus>>,
+    /// Only requests of any of these urgencies.
     pub urgencies: Option<Vec<SupportUrgency>>,
+    /// Only requests tagged with this theme.
     pub theme_id: Option<ID>,
 }
 
 /// Narrows a list of support offers. All given conditions must hold.
 #[derive(InputObject, Default, Debug)]
 pub struct SupportOfferFilter {
+    /// Only offers posted in this alliance.
     pub alliance_id: Option<ID>,
     /// Only offers from this school.
     pub school_id: Option<ID>,
     /// Only offers naming this person.
     pub person_id: Option<ID>,
+    /// Only offers in any of these statuses.
     pub statuses: Option<Vec<SupportOfferStatus>>,
+    /// Only offers tagged with this theme.
     pub theme_id: Option<ID>,
 }
 
@@ -184,6 +191,9 @@ impl SupportQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(
+            desc = "Conditions every request listed must meet (all given ones hold); without it, all the caller sees."
+        )]
         filter: Option<SupportRequestFilter>,
     ) -> Result<Page<SupportRequest>> {
         root_list(ctx, args, filter).await
@@ -194,6 +204,9 @@ impl SupportQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(
+            desc = "Conditions every offer listed must meet (all given ones hold); without it, all the caller sees."
+        )]
         filter: Option<SupportOfferFilter>,
     ) -> Result<Page<SupportOffer>> {
         root_list(ctx, args, filter).await
@@ -205,6 +218,9 @@ impl SupportQuery {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(
+            desc = "Conditions every arrangement listed must meet (all given ones hold); without it, all the caller sees."
+        )]
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
         root_list(ctx, args, filter).await

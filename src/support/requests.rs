@@ -20,6 +20,7 @@ use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
 
+/// A school's need for support, posted in one alliance.
 #[derive(InputObject)]
 pub struct CreateSupportRequestInput {
     /// The alliance to ask in; the school must be an active member of it.
@@ -34,30 +35,39 @@ pub struct CreateSupportRequestInput {
     /// Themes of the shared taxonomy or of the alliance.
     #[graphql(default)]
     pub theme_ids: Vec<ID>,
+    /// The school phases the support is for.
     #[graphql(default)]
     pub phases: Vec<SchoolPhase>,
+    /// How soon the school needs it. Default: `MEDIUM`.
     #[graphql(default_with = "SupportUrgency::Medium")]
     pub urgency: SupportUrgency,
     /// Days of support hoped for, from 0.5 to 100 in steps of half a day.
     pub days: f64,
 }
 
+/// Changes to an open support request; absent fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateSupportRequestInput {
+    /// The request to change: an `OPEN` one of a school the caller leads.
     pub request_id: ID,
     /// The `version` the change was made from (see `SupportRequest.version`).
     pub expected_version: i32,
     #[graphql(flatten)]
     pub listing: ListingChange,
+    /// How soon the school needs it.
     pub urgency: Option<SupportUrgency>,
     /// Days of support hoped for, from 0.5 to 100 in steps of half a day.
     pub days: Option<f64>,
 }
 
 step_inputs!(request_id [
+    /// The request whose status changes.
+] [
     /// Why, kept in the request's history (at most 2,000 characters).
 ];
+    /// Taking back an open support request.
     WithdrawSupportRequestInput,
+    /// Closing a support request, met or no longer pursued.
     CloseSupportRequestInput,
 );
 

@@ -71,6 +71,8 @@ pub struct SupportSuggestion {
     pub score: f64,
     /// Why it was suggested, in words, strongest first.
     pub reasons: Vec<String>,
+    /// What is suggested: an offer with capacity left, a Specialist Leader of Education,
+    /// a published practice or a community.
     pub subject: SupportSuggestionSubject,
 }
 

@@ -59,7 +59,9 @@ pub(super) async fn half_days_planned(ctx: &Context<'_>, request: i32) -> ApiRes
 /// Narrows a list of arrangements. All given conditions must hold.
 #[derive(InputObject, Default, Debug)]
 pub struct SupportArrangementFilter {
+    /// Only arrangements in any of these statuses.
     pub statuses: Option<Vec<SupportArrangementStatus>>,
+    /// Only arrangements in this alliance.
     pub alliance_id: Option<ID>,
     /// Only arrangements in which this school gives or receives support.
     pub school_id: Option<ID>,
@@ -69,7 +71,10 @@ pub struct SupportArrangementFilter {
 
 #[connections]
 #[Object]
+/// A school's need for support, posted within one alliance, such as "Questioning in KS2
+/// maths", for an alliance's CPD lead to broker into support arrangements.
 impl SupportRequest {
+    /// The request's global id.
     pub async fn id(&self) -> ID {
         NodeKind::SupportRequest.id(self.0.id)
     }
@@ -88,15 +93,19 @@ impl SupportRequest {
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What the school needs and why, in Markdown (not rendered).
     async fn description_markdown(&self) -> &str {
         &self.0.description_markdown
     }
+    /// The themes the need is about that the caller sees.
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         themes_of(ctx, &self.0.theme_keys).await
     }
+    /// The school phases the support is for.
     async fn phases(&self) -> Vec<SchoolPhase> {
         phases_of(&self.0.phases)
     }
+    /// How soon the school needs it.
     async fn urgency(&self) -> SupportUrgency {
         self.0.urgency
     }
@@ -113,9 +122,11 @@ impl SupportRequest {
         let planned = half_days_planned(ctx, self.0.id).await?;
         Ok(days((self.0.half_days_requested - planned).max(0)))
     }
+    /// Where the request stands: open, brokered, closed or withdrawn.
     async fn status(&self) -> SupportRequestStatus {
         self.0.status
     }
+    /// Who posted it, if the caller may see them.
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.created_by_id)).await
     }
@@ -123,9 +134,11 @@ impl SupportRequest {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was posted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed: an edit or a change of status.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -152,6 +165,9 @@ impl SupportRequest {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(
+            desc = "Conditions every arrangement listed must meet (all given ones hold); without it, all the caller sees."
+        )]
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
         let column = support_arrangement::Column::RequestId;
@@ -166,6 +182,7 @@ impl SupportRequest {
     async fn suggestions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "How many suggestions at most, from 0 to 100. Default: 10.")]
         first: Option<i32>,
     ) -> Result<Option<Vec<SupportSuggestion>>> {
         let access = access(ctx).await?;
@@ -187,7 +204,10 @@ impl SupportRequest {
 
 #[connections]
 #[Object]
+/// An offer of support in someone's strengths within one alliance, by a person or on
+/// behalf of a school, with a capacity in days per term.
 impl SupportOffer {
+    /// The offer's global id.
     pub async fn id(&self) -> ID {
         NodeKind::SupportOffer.id(self.0.id)
     }
@@ -204,12 +224,15 @@ impl SupportOffer {
     async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         school_of(ctx, self.0.school_id).await
     }
+    /// A short name of the strength, such as "Maths mastery in KS2".
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What is offered, in Markdown (not rendered).
     async fn description_markdown(&self) -> &str {
         &self.0.description_markdown
     }
+    /// The themes the support is about that the caller sees.
     async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
         themes_of(ctx, &self.0.theme_keys).await
     }
@@ -229,9 +252,11 @@ impl SupportOffer {
     async fn days_remaining(&self) -> f64 {
         days((self.0.half_days_per_term - self.0.half_days_committed).max(0))
     }
+    /// Where the offer stands: open, paused or withdrawn.
     async fn status(&self) -> SupportOfferStatus {
         self.0.status
     }
+    /// Who posted it, if the caller may see them.
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.created_by_id)).await
     }
@@ -239,9 +264,11 @@ impl SupportOffer {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was posted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed: an edit, a change of status or days committed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -263,6 +290,9 @@ impl SupportOffer {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
+        #[graphql(
+            desc = "Conditions every arrangement listed must meet (all given ones hold); without it, all the caller sees."
+        )]
         filter: Option<SupportArrangementFilter>,
     ) -> Result<Page<SupportArrangement>> {
         let column = support_arrangement::Column::OfferId;
@@ -271,7 +301,10 @@ impl SupportOffer {
 }
 
 #[Object]
+/// Support brokered for a request: who supports which school, on what, for how many days.
+/// Planned, then active, then completed (or cancelled).
 impl SupportArrangement {
+    /// The arrangement's global id.
     pub async fn id(&self) -> ID {
         NodeKind::SupportArrangement.id(self.0.id)
     }
@@ -317,9 +350,11 @@ impl SupportArrangement {
     async fn focus(&self) -> &str {
         &self.0.focus
     }
+    /// Days of support planned, in steps of half a day.
     async fn days_planned(&self) -> f64 {
         days(self.0.half_days_planned)
     }
+    /// Where the arrangement stands: planned, active, completed or cancelled.
     async fn status(&self) -> SupportArrangementStatus {
         self.0.status
     }
@@ -327,6 +362,7 @@ impl SupportArrangement {
     async fn closing_note(&self) -> Option<&str> {
         self.0.closing_note.as_deref()
     }
+    /// The CPD lead or admin who brokered it, if the caller may see them.
     async fn brokered_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.brokered_by_id)).await
     }
@@ -334,9 +370,11 @@ impl SupportArrangement {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it was brokered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it last changed status.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -351,15 +389,19 @@ impl SupportArrangement {
     }
 }
 
+/// The GraphQL fields of one kind of status change, documented by the attributes before
+/// its name.
 macro_rules! status_change {
-    ($ty:ident, $status:ty) => {
+    ($(#[$doc:meta])* $ty:ident, $status:ty) => {
         #[Object]
         #[allow(clippy::wrong_self_convention)]
+        $(#[$doc])*
         impl $ty {
             /// `null` for the first entry, written when the subject was created.
             async fn from_status(&self) -> Option<$status> {
                 self.0.from_status
             }
+            /// The status it moved to.
             async fn to_status(&self) -> $status {
                 self.0.to_status
             }
@@ -367,9 +409,11 @@ macro_rules! status_change {
             async fn note(&self) -> Option<&str> {
                 self.0.note.as_deref()
             }
+            /// Who made the change, if the caller may see them.
             async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
                 person_of(ctx, Some(self.0.changed_by_id)).await
             }
+            /// When the change was made.
             async fn changed_at(&self) -> DateTime<Utc> {
                 self.0.changed_at
             }
@@ -377,6 +421,18 @@ macro_rules! status_change {
     };
 }
 
-status_change!(SupportRequestStatusChange, SupportRequestStatus);
-status_change!(SupportOfferStatusChange, SupportOfferStatus);
-status_change!(SupportArrangementStatusChange, SupportArrangementStatus);
+status_change!(
+    /// A support request moving between statuses, in its history.
+    SupportRequestStatusChange,
+    SupportRequestStatus
+);
+status_change!(
+    /// An offer of support moving between statuses, in its history.
+    SupportOfferStatusChange,
+    SupportOfferStatus
+);
+status_change!(
+    /// A support arrangement moving between statuses, in its history.
+    SupportArrangementStatusChange,
+    SupportArrangementStatus
+);
