@@ -42,7 +42,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API (migrating the database first).
-    Serve(ServerConfig),
+    Serve(Box<ServerConfig>),
     /// Apply pending database migrations.
     Migrate(DatabaseConfig),
     /// Print the GraphQL schema (SDL), as `schema.graphql` holds it.
@@ -87,7 +87,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     trellis::logging::init(cli.log_format);
     match cli.command {
-        Command::Serve(config) => serve(config).await,
+        Command::Serve(config) => serve(*config).await,
         Command::Migrate(database) => {
             trellis::open_database(&database, &Metrics::new()).await?;
             println!("migrations applied");

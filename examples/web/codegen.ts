@@ -13,7 +13,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { DateTime: "string", NaiveDate: "string", JSON: "unknown" },
+        scalars: { DateTime: "string", Date: "string", URL: "string", JSON: "unknown" },
       },
     },
   },

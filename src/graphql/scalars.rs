@@ -5,14 +5,16 @@ use std::ops::Deref;
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 
+/// A link, as the API reads and writes it (the `URL` scalar).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Url(pub String);
+
+#[Scalar(name = "URL", specified_by_url = "https://url.spec.whatwg.org/#urls")]
 /// A link: an absolute URL as the WHATWG URL Standard writes it
 /// (`https://example.org/path`). A mutation checks the links it is given and answers an
 /// `INVALID` user error for one it does not accept; an empty string removes an optional
 /// link where the input says so.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Url(pub String);
-
-#[Scalar(name = "URL", specified_by_url = "https://url.spec.whatwg.org/#urls")]
 impl ScalarType for Url {
     fn parse(value: Value) -> InputValueResult<Self> {
         match value {

@@ -27,6 +27,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::themes::theme_keys;
@@ -46,7 +47,7 @@ pub struct PracticeLinkInput {
     /// What the link leads to, as readers see it; at most 200 characters.
     pub title: String,
     /// An `https` link.
-    pub url: String,
+    pub url: Url,
 }
 
 /// Who reads a practice once published: for `PARTNERSHIP`, the partnership (of an
@@ -218,7 +219,10 @@ pub fn checked_links(
     for (index, link) in links.iter().enumerate() {
         let title = validation::required(&format!("links.{index}.title"), &link.title, TITLE_MAX)?;
         let url = validation::link(&format!("links.{index}.url"), &link.url, allow_http)?;
-        checked.push(PracticeLink { title, url });
+        checked.push(PracticeLink {
+            title,
+            url: Url(url),
+        });
     }
     Ok(serde_json::to_value(checked).unwrap_or_default())
 }

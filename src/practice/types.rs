@@ -26,6 +26,7 @@ use crate::graphql::nested::{
     ChildList, all_children, child_count, child_page, child_rows, sorted_child_page,
 };
 use crate::graphql::pagination::{Page, PageArgs, Sort};
+use crate::graphql::scalars::Url;
 use crate::people::Person;
 use crate::people::person_of;
 use crate::schools::School;
@@ -52,7 +53,7 @@ pub struct PracticeLink {
     /// What the link leads to.
     pub title: String,
     /// Where it leads: an `https` address (or `http` where the server allows it).
-    pub url: String,
+    pub url: Url,
 }
 
 impl Practice {
