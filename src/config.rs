@@ -104,6 +104,9 @@ pub struct ServerConfig {
     pub cors: CorsConfig,
 
     #[command(flatten)]
+    pub identity_providers: IdentityProvidersConfig,
+
+    #[command(flatten)]
     pub limits: Limits,
 }
 
@@ -169,6 +172,70 @@ fn origin(value: &str) -> Result<String, String> {
         ));
     }
     Ok(origin)
+}
+
+/// Single sign-on with identity providers (OpenID Connect). A provider is on when its
+/// client id is set.
+#[derive(Debug, Clone, Args)]
+pub struct IdentityProvidersConfig {
+    /// The application (client) id Trellis is registered under in Microsoft Entra ID:
+    /// Entra ID tokens must name it as their audience. Unset, Entra sign-in is off.
+    #[arg(long, env = "TRELLIS_ENTRA_CLIENT_ID")]
+    pub entra_client_id: Option<String>,
+
+    /// Where Microsoft Entra ID publishes the keys that sign its ID tokens (a JWKS).
+    #[arg(
+        long,
+        env = "TRELLIS_ENTRA_JWKS_URL",
+        default_value = "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+        value_parser = jwks_url
+    )]
+    pub entra_jwks_url: url::Url,
+
+    /// The OAuth client id Trellis is registered under at Google: Google ID tokens must
+    /// name it as their audience. Unset, Google sign-in is off.
+    #[arg(long, env = "TRELLIS_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+
+    /// Where Google publishes the keys that sign its ID tokens (a JWKS).
+    #[arg(
+        long,
+        env = "TRELLIS_GOOGLE_JWKS_URL",
+        default_value = "https://www.googleapis.com/oauth2/v3/certs",
+        value_parser = jwks_url
+    )]
+    pub google_jwks_url: url::Url,
+
+    /// How long a provider's fetched keys are used before they are fetched again, in
+    /// seconds.
+    #[arg(long, env = "TRELLIS_JWKS_CACHE_SECS", default_value_t = 3600)]
+    pub jwks_cache_secs: u64,
+
+    /// Shortest time between two fetches of one provider's keys, in seconds: a token
+    /// naming a key not yet known fetches the keys again (providers rotate them), but no
+    /// more often than this, so that made-up key ids cannot make Trellis hammer the
+    /// provider.
+    #[arg(long, env = "TRELLIS_JWKS_MIN_REFETCH_SECS", default_value_t = 60)]
+    pub jwks_min_refetch_secs: u64,
+}
+
+/// Reads a JWKS address: `https`, or `http` to this machine only (a key set served
+/// locally, as tests do); keys fetched over plain HTTP from elsewhere could be forged.
+fn jwks_url(value: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(value).map_err(|error| format!("`{value}` is not a URL ({error})"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        _ => Err(format!(
+            "`{value}` must be an https URL (http only to 127.0.0.1, ::1 or localhost)"
+        )),
+    }
 }
 
 /// Limits on what one request may ask for (API.md), each configurable.
@@ -304,6 +371,21 @@ mod tests {
                 .unwrap_or_else(|| panic!("{wrong} was accepted"))
                 .to_string();
             assert!(error.contains(says), "{wrong}: {error}");
+        }
+    }
+
+    #[test]
+    fn key_sets_are_fetched_over_https_or_from_this_machine() {
+        let jwks = |value: &str| {
+            Flags::try_parse_from(["trellis", "--google-jwks-url", value])
+                .map(|flags| flags.config.identity_providers.google_jwks_url.to_string())
+        };
+        assert!(jwks("https://keys.example.org/jwks").is_ok());
+        assert!(jwks("http://127.0.0.1:9000/keys").is_ok());
+        assert!(jwks("http://localhost:9000/keys").is_ok());
+        assert!(jwks("http://[::1]:9000/keys").is_ok());
+        for wrong in ["http://keys.example.org/jwks", "ftp://127.0.0.1/keys", "keys"] {
+            assert!(jwks(wrong).is_err(), "{wrong} was accepted");
         }
     }
 

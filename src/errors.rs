@@ -69,6 +69,9 @@ pub enum ApiError {
     /// The database cannot be reached now (down, restarting, every connection busy): the
     /// same request may succeed when sent again.
     Unavailable,
+    /// Another service this request needs (such as an identity provider) cannot be
+    /// reached now; the same request may succeed when sent again.
+    DependencyUnavailable(&'static str),
     Internal(anyhow::Error),
 }
 
@@ -92,6 +95,9 @@ impl ApiError {
             Self::Unavailable => format!(
                 "the database is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds"
             ),
+            Self::DependencyUnavailable(what) => {
+                format!("{what} is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds")
+            }
             Self::Internal(_) => "internal error".into(),
         }
     }
@@ -103,7 +109,7 @@ impl ApiError {
             Self::Forbidden(_) => code::FORBIDDEN,
             Self::BadUserInput(_) => code::BAD_USER_INPUT,
             Self::RateLimited { .. } => code::RATE_LIMITED,
-            Self::Unavailable => code::UNAVAILABLE,
+            Self::Unavailable | Self::DependencyUnavailable(_) => code::UNAVAILABLE,
             Self::Internal(_) => code::INTERNAL,
         }
     }
@@ -112,7 +118,9 @@ impl ApiError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
-            Self::Unavailable => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            Self::Unavailable | Self::DependencyUnavailable(_) => {
+                Some(UNAVAILABLE_RETRY_AFTER_SECS)
+            }
             _ => None,
         }
     }
@@ -195,6 +203,14 @@ pub enum UserErrorCode {
     NeedsApproval,
     /// The text seems to identify a pupil (a unique pupil number or a date of birth).
     IdentifiesPupil,
+    /// The identity provider's token is not valid here: not signed by the provider, not
+    /// issued to this service or for this sign-in, expired, or already used. Sign in with
+    /// the provider again.
+    IdentityTokenInvalid,
+    /// The token is valid, but signs no one in here: no school registered the account's
+    /// organisation, or no staff member there is known by that account or its verified
+    /// email.
+    IdentityNotAccepted,
 }
 
 /// A problem the user can fix, reported in a mutation payload. Nothing was changed.

@@ -15,6 +15,7 @@ pub mod discussion;
 pub mod errors;
 pub mod graphql;
 pub mod http;
+pub mod identity;
 pub mod logging;
 pub mod mail;
 pub mod notifications;
@@ -36,6 +37,7 @@ use anyhow::{Context as _, bail};
 use sea_orm::DatabaseConnection;
 use secrecy::{ExposeSecret, SecretString};
 
+use auth::identity::IdentityProviders;
 use auth::rate_limit::SignInLimiter;
 use auth::tokens::TokenKeys;
 use config::{DatabaseConfig, EXAMPLE_JWT_SECRET, ServerConfig};
@@ -161,6 +163,7 @@ pub fn app_state(
             config.limits.sign_in_per_email_per_minute,
             config.limits.sign_in_per_ip_per_minute,
         ),
+        identity_providers: IdentityProviders::new(&config.identity_providers),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         allow_http_links: config.allow_http_links,
     });

@@ -528,3 +528,14 @@ string_enum!(
         Practice = "PRACTICE",
     }
 );
+
+string_enum!(
+    /// An identity provider staff can sign in with (OpenID Connect).
+    IdentityProviderKind {
+        /// Microsoft Entra ID (formerly Azure Active Directory): work and school accounts,
+        /// one tenant (`tid`) per organisation.
+        EntraId = "ENTRA_ID",
+        /// Google: Google Workspace accounts, one hosted domain (`hd`) per organisation.
+        Google = "GOOGLE",
+    }
+);

@@ -243,6 +243,7 @@ by_name!(
     practice_endorsement,
     practice_event,
     practice_revision,
+    school_identity_provider,
     support_arrangement,
     support_arrangement_change,
     support_offer,

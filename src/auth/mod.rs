@@ -1,6 +1,7 @@
 //! Who is calling, and what they may do.
 
 pub mod cache;
+pub mod identity;
 pub mod passwords;
 pub mod policy;
 pub mod rate_limit;

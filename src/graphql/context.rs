@@ -7,6 +7,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::identity::IdentityProviders;
 use crate::auth::policy::Access;
 use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
@@ -25,6 +26,8 @@ pub struct Services {
     /// Sends email after a mutation commits, off the request path.
     pub notifier: Notifier,
     pub sign_in_limiter: SignInLimiter,
+    /// The identity providers staff may sign in with, and their keys.
+    pub identity_providers: IdentityProviders,
     pub public_url: String,
     /// Whether links may be `http` as well as `https` (`--allow-http-links`).
     pub allow_http_links: bool,

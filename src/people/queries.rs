@@ -13,6 +13,7 @@ use crate::communities::queries::OwnCommunityMembershipFilter;
 use crate::errors::ApiError;
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::identity::LinkedIdentity;
 use crate::graphql::pagination::{
     Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
 };
@@ -92,6 +93,11 @@ impl Viewer {
         let ids = access(ctx).await?.led_schools();
         let schools = load_many::<school::Entity>(ctx, &ids).await?;
         Ok(schools.into_iter().map(School).collect())
+    }
+    /// The identity providers' accounts (Microsoft Entra ID, Google) that sign the viewer
+    /// in, oldest first; `unlinkIdentity` removes one.
+    async fn linked_identities(&self, ctx: &Context<'_>) -> Result<Vec<LinkedIdentity>> {
+        Ok(crate::identity::links::of_person(db(ctx), self.person.0.id).await?)
     }
     /// Whether the viewer may start an alliance.
     async fn can_create_alliance(&self, ctx: &Context<'_>) -> Result<bool> {

@@ -8,6 +8,7 @@ use trellis_macros::connections;
 
 use crate::alliances::{AllianceMembership, PartnershipSchool};
 use crate::graphql::companion::bring;
+use crate::identity::SchoolIdentityProvider;
 use crate::graphql::context::{access, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
@@ -100,6 +101,14 @@ impl School {
     /// When the school's record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+
+    /// The organisations (Microsoft Entra ID tenants, Google Workspace domains) whose
+    /// accounts the school's staff sign in with, oldest first. Listed to those who manage
+    /// the school (its leaders, its alliances' admins and CPD leads); empty for everyone
+    /// else.
+    async fn identity_providers(&self, ctx: &Context<'_>) -> Result<Vec<SchoolIdentityProvider>> {
+        Ok(crate::identity::registrations::of_school(ctx, self.0.id).await?)
     }
 
     /// The school's memberships of alliances the caller can see, oldest first; history
