@@ -222,7 +222,8 @@ pub struct IdentityProvidersConfig {
 /// Reads a JWKS address: `https`, or `http` to this machine only (a key set served
 /// locally, as tests do); keys fetched over plain HTTP from elsewhere could be forged.
 fn jwks_url(value: &str) -> Result<url::Url, String> {
-    let url = url::Url::parse(value).map_err(|error| format!("`{value}` is not a URL ({error})"))?;
+    let url =
+        url::Url::parse(value).map_err(|error| format!("`{value}` is not a URL ({error})"))?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -384,7 +385,11 @@ mod tests {
         assert!(jwks("http://127.0.0.1:9000/keys").is_ok());
         assert!(jwks("http://localhost:9000/keys").is_ok());
         assert!(jwks("http://[::1]:9000/keys").is_ok());
-        for wrong in ["http://keys.example.org/jwks", "ftp://127.0.0.1/keys", "keys"] {
+        for wrong in [
+            "http://keys.example.org/jwks",
+            "ftp://127.0.0.1/keys",
+            "keys",
+        ] {
             assert!(jwks(wrong).is_err(), "{wrong} was accepted");
         }
     }

@@ -96,7 +96,9 @@ impl ApiError {
                 "the database is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds"
             ),
             Self::DependencyUnavailable(what) => {
-                format!("{what} is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds")
+                format!(
+                    "{what} is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds"
+                )
             }
             Self::Internal(_) => "internal error".into(),
         }

@@ -47,7 +47,10 @@ impl From<school_identity_provider::Model> for SchoolIdentityProvider {
 
 /// A school's registered organisations, oldest first, to those who manage the school;
 /// empty for everyone else. Loaded with every other school's of the same list.
-pub async fn of_school(ctx: &Context<'_>, school_id: i32) -> ApiResult<Vec<SchoolIdentityProvider>> {
+pub async fn of_school(
+    ctx: &Context<'_>,
+    school_id: i32,
+) -> ApiResult<Vec<SchoolIdentityProvider>> {
     if !access(ctx).await?.manages_sign_in_of(school_id) {
         return Ok(Vec::new());
     }
@@ -146,8 +149,14 @@ async fn register(
 ) -> MutationResult<School> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (school, tenant) =
-        school_and_tenant(&access, &txn, &input.school_id, input.provider, &input.tenant).await?;
+    let (school, tenant) = school_and_tenant(
+        &access,
+        &txn,
+        &input.school_id,
+        input.provider,
+        &input.tenant,
+    )
+    .await?;
     let actor = access.person_id;
     school_identity_provider::ActiveModel {
         school_id: Set(school.id),
@@ -182,8 +191,14 @@ async fn remove(
 ) -> MutationResult<School> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (school, tenant) =
-        school_and_tenant(&access, &txn, &input.school_id, input.provider, &input.tenant).await?;
+    let (school, tenant) = school_and_tenant(
+        &access,
+        &txn,
+        &input.school_id,
+        input.provider,
+        &input.tenant,
+    )
+    .await?;
     let removed = school_identity_provider::Entity::delete_many()
         .filter(school_identity_provider::Column::SchoolId.eq(school.id))
         .filter(school_identity_provider::Column::Provider.eq(input.provider))

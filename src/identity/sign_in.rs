@@ -23,8 +23,8 @@ use entity::enums::{IdentityProviderKind, PersonStatus};
 use entity::{identity_nonce, person, person_identity, school_identity_provider, staff_role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
 };
 use serde::Deserialize;
 use trellis_macros::mutations;
@@ -102,16 +102,14 @@ fn refused(refusal: Refusal) -> MutationError {
         Refusal::Disabled => {
             UserError::invalid("provider", "sign-in with this provider is not set up here").into()
         }
-        Refusal::OutOfTime => {
-            token_invalid("the token has expired or is not valid yet; sign in with the provider again")
-        }
+        Refusal::OutOfTime => token_invalid(
+            "the token has expired or is not valid yet; sign in with the provider again",
+        ),
         Refusal::Invalid(_) => token_invalid("the token is not valid for this service"),
         Refusal::NonceMismatch => {
             token_invalid("the token was issued for another sign-in (its nonce differs)")
         }
-        Refusal::KeysUnavailable => {
-            ApiError::DependencyUnavailable("the identity provider").into()
-        }
+        Refusal::KeysUnavailable => ApiError::DependencyUnavailable("the identity provider").into(),
     }
 }
 
@@ -240,7 +238,9 @@ async fn person_signed_in(
         .count(txn)
         .await?;
     if works_there == 0 {
-        return Err(not_accepted("no current staff role at a registering school"));
+        return Err(not_accepted(
+            "no current staff role at a registering school",
+        ));
     }
     let now = Utc::now();
     match linked {

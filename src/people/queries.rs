@@ -13,10 +13,10 @@ use crate::communities::queries::OwnCommunityMembershipFilter;
 use crate::errors::ApiError;
 use crate::graphql::context::{access, db, load_many, load_required, signed_in};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::identity::LinkedIdentity;
 use crate::graphql::pagination::{
     Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
 };
+use crate::identity::LinkedIdentity;
 use crate::schools::School;
 use crate::validation::search_text;
 

@@ -8,11 +8,11 @@ use trellis_macros::connections;
 
 use crate::alliances::{AllianceMembership, PartnershipSchool};
 use crate::graphql::companion::bring;
-use crate::identity::SchoolIdentityProvider;
 use crate::graphql::context::{access, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
+use crate::identity::SchoolIdentityProvider;
 use crate::people::invitation_upkeep::waiting_invitations;
 use crate::people::{Invitation, StaffRole};
 use crate::support::queries::{SupportOfferFilter, SupportRequestFilter};

@@ -58,6 +58,7 @@ mod schema_descriptions;
 mod schema_file;
 mod seed_practice;
 mod sessions;
+mod single_sign_on;
 mod smoke;
 mod spec_conformance;
 mod sql_count;

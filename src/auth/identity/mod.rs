@@ -30,9 +30,7 @@ pub fn normalise_tenant(kind: IdentityProviderKind, value: &str) -> Option<Strin
                     && label.len() <= 63
                     && !label.starts_with('-')
                     && !label.ends_with('-')
-                    && label
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             });
             (labels_fit
                 && domain.len() <= 253
@@ -61,7 +59,15 @@ mod tests {
             google("Oakfield.Sch.UK").as_deref(),
             Some("oakfield.sch.uk")
         );
-        for wrong in ["gmail.com", "localhost", "a..uk", "-a.uk", "a b.uk", "ex@mple.org", ""] {
+        for wrong in [
+            "gmail.com",
+            "localhost",
+            "a..uk",
+            "-a.uk",
+            "a b.uk",
+            "ex@mple.org",
+            "",
+        ] {
             assert_eq!(google(wrong), None, "{wrong}");
         }
     }

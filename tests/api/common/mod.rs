@@ -2,6 +2,7 @@
 //! SQLite file by default, or a new PostgreSQL database when `TEST_DATABASE_URL` names a
 //! server (for example `postgres://postgres@127.0.0.1:5432`).
 
+pub mod oidc;
 pub mod ordered;
 pub mod process;
 
