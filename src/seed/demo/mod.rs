@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 mod communities;
+mod identity;
 mod practice;
 mod support;
 
@@ -479,6 +480,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     communities::load(&txn, &alliance_ids).await?;
     practice::load(&txn, &alliance_ids, partnership_ids[0]).await?;
     support::load(&txn, &alliance_ids).await?;
+    identity::load(&txn, school_ids["kingsmead"]).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
