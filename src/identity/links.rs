@@ -13,6 +13,7 @@ use crate::errors::{ApiResult, MutationResult, UserError};
 use crate::graphql::context::{db, signed_in};
 use crate::graphql::ids::NodeKind;
 use crate::payload;
+use crate::validation;
 
 /// An account at an identity provider (Microsoft Entra ID, Google) that signs in the
 /// person it is linked to. Linked on its first sign-in by the person's email; found by
@@ -65,9 +66,9 @@ pub async fn of_person(db: &DatabaseConnection, person_id: i32) -> ApiResult<Vec
 /// Which of the signed-in person's linked accounts to remove.
 #[derive(InputObject)]
 pub struct UnlinkIdentityInput {
-    /// The account's `issuer`, as `linkedIdentities` gives it.
+    /// The account's `issuer`, as `linkedIdentities` gives it (at most 255 characters).
     pub issuer: String,
-    /// The account's `subject`, as `linkedIdentities` gives it.
+    /// The account's `subject`, as `linkedIdentities` gives it (at most 255 characters).
     pub subject: String,
 }
 
@@ -89,11 +90,13 @@ mutations! {
 
 async fn unlink(ctx: &Context<'_>, input: UnlinkIdentityInput) -> MutationResult<LinkedIdentity> {
     let me = signed_in(ctx)?.person_id;
+    let issuer = validation::required("issuer", &input.issuer, 255)?;
+    let subject = validation::required("subject", &input.subject, 255)?;
     let txn = begin_write(db(ctx)).await?;
     let link = person_identity::Entity::find()
         .filter(person_identity::Column::PersonId.eq(me))
-        .filter(person_identity::Column::Issuer.eq(input.issuer.as_str()))
-        .filter(person_identity::Column::Subject.eq(input.subject.as_str()))
+        .filter(person_identity::Column::Issuer.eq(issuer))
+        .filter(person_identity::Column::Subject.eq(subject))
         .one(&txn)
         .await?
         .ok_or_else(|| UserError::not_found("subject"))?;

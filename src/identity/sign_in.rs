@@ -268,7 +268,15 @@ async fn person_signed_in(
                 ..Default::default()
             }
             .insert(txn)
-            .await?;
+            .await
+            .map_err(|error| match error.sql_err() {
+                // The same account, or another of this issuer, linked by a sign-in that
+                // ran at the same moment.
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    not_accepted("linked concurrently")
+                }
+                _ => error.into(),
+            })?;
             AuditEntry::by(
                 person.id,
                 "person.identity_linked",

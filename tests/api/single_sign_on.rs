@@ -644,3 +644,32 @@ async fn attempts_are_limited_as_sign_ins_are() {
         "{body:#}"
     );
 }
+
+#[tokio::test]
+async fn a_provider_whose_keys_cannot_be_fetched_is_unavailable() {
+    // Nothing listens on port 1 of this machine.
+    let app = spawn_app_with(&[
+        "--entra-client-id",
+        oidc::ENTRA_CLIENT_ID,
+        "--entra-jwks-url",
+        "http://127.0.0.1:1/keys",
+    ])
+    .await;
+    let key = TestKey::generate("key-1");
+    let claims = entra_claims(TENANT, "oid", "teacher@oakfield.sch.uk", &nonce());
+    let body = app
+        .gql(
+            None,
+            SIGN_IN,
+            json!({ "provider": "ENTRA_ID", "token": key.token(&claims), "nonce": claims["nonce"] }),
+        )
+        .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAVAILABLE",
+        "{body:#}"
+    );
+    assert!(
+        body["errors"][0]["extensions"]["retryAfter"].is_number(),
+        "{body:#}"
+    );
+}
