@@ -52,6 +52,9 @@ const OWN: &str = "the caller's own";
 /// Reports for an alliance's admins or a school's leaders, checked before they are built.
 const REPORT: &str = "report: administers_alliance / leads_school";
 
+/// `Access::manages_sign_in_of`: empty unless the caller manages the school (tested:
+/// golden `schools-sign-in-organisations-*`, single_sign_on).
+const SIGN_IN_ORGANISATIONS: &str = "manages_sign_in_of";
 /// Invitations under `Access::invitation_condition`: those the caller may send.
 const INVITATIONS: &str = "invitation_condition";
 /// What awaits the viewer's decision: each source under its own condition (schools they
@@ -252,6 +255,12 @@ const POLICED: &[(&str, &str)] = &[
     ("SharingConsent.school", SCHOOL),
     ("SharingConsent.changedBy", PERSON),
     ("SignInPayload.session", PAYLOAD),
+    ("SignInWithIdentityProviderPayload.session", PAYLOAD),
+    ("RegisterSchoolIdentityProviderPayload.school", PAYLOAD),
+    ("RemoveSchoolIdentityProviderPayload.school", PAYLOAD),
+    ("UnlinkIdentityPayload.identity", PAYLOAD),
+    ("School.identityProviders", SIGN_IN_ORGANISATIONS),
+    ("Viewer.linkedIdentities", OWN),
     ("StaffRole.person", PERSON),
     ("StaffRole.school", SCHOOL),
     ("StartDiscussionThreadPayload.thread", PAYLOAD),
