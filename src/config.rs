@@ -37,6 +37,12 @@ pub struct DatabaseConfig {
     pub db_acquire_timeout_ms: u64,
 }
 
+impl ServerConfig {
+    pub fn sync_margin(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.sync_margin_secs))
+    }
+}
+
 impl DatabaseConfig {
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.db_acquire_timeout_ms)
@@ -95,6 +101,12 @@ pub struct ServerConfig {
     /// `https` ones: for local testing against servers without TLS, never in production.
     #[arg(long, env = "TRELLIS_ALLOW_HTTP_LINKS", default_value_t = false)]
     pub allow_http_links: bool,
+
+    /// How many seconds before a sync read its watermark (`syncedAt`) lies: longer than
+    /// any write transaction takes between stamping a row and committing it, so that a
+    /// delta never misses a change committed while the previous read ran.
+    #[arg(long, env = "TRELLIS_SYNC_MARGIN_SECS", default_value_t = 60)]
+    pub sync_margin_secs: u32,
 
     /// Serve the schema to introspection queries.
     #[arg(long, env = "TRELLIS_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]

@@ -36,4 +36,7 @@ pub mod support_offer;
 pub mod support_offer_change;
 pub mod support_request;
 pub mod support_request_change;
+pub mod sync_reach;
+pub mod sync_tombstone;
+pub mod sync_tombstone_audience;
 pub mod theme;

@@ -28,6 +28,8 @@ pub struct Services {
     pub public_url: String,
     /// Whether links may be `http` as well as `https` (`--allow-http-links`).
     pub allow_http_links: bool,
+    /// How far before a sync read its watermark is (`--sync-margin-secs`).
+    pub sync_margin: chrono::Duration,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

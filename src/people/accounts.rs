@@ -21,6 +21,7 @@ use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::sync;
 use crate::validation;
 
 /// A staff role to end, and when.
@@ -126,6 +127,8 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
+    sync::tombstones::person_leaves_school(&txn, role.person_id, role.school_id).await?;
+    sync::person_changed(&txn, role.person_id).await?;
     AuditEntry::by(
         access.person_id,
         "staff_role.ended",
@@ -185,6 +188,8 @@ async fn end_alliance_role(
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
+    sync::tombstones::person_leaves_alliance(&txn, role.person_id, role.alliance_id).await?;
+    sync::person_changed(&txn, role.person_id).await?;
     AuditEntry::by(
         access.person_id,
         "alliance_role.ended",

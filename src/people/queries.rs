@@ -1,4 +1,5 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
 use entity::enums::{MembershipStatus, PersonStatus};
 use entity::{alliance, alliance_membership, alliance_role, person, school, staff_role};
 use sea_orm::sea_query::{Condition, Query};
@@ -146,6 +147,10 @@ impl PeopleQuery {
         #[graphql(desc = "Narrows the list.")] filter: Option<PersonFilter>,
         #[graphql(desc = "The order of the list (default: by family name, A to Z).")]
         order_by: Option<PersonOrder>,
+        #[graphql(
+            desc = "Only what changed after this time (the `syncedAt` of `sync`), oldest change first; not with `orderBy`. See `sync`."
+        )]
+        updated_since: Option<DateTime<Utc>>,
     ) -> Result<Page<Person>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
@@ -202,6 +207,18 @@ impl PeopleQuery {
                     .add(person::Column::Id.in_subquery(school_staff))
                     .add(person::Column::Id.in_subquery(role_holders)),
             );
+        }
+        if let Some(since) = updated_since {
+            let since = crate::sync::checked_since(ctx, since, order_by.is_some(), true).await?;
+            return Ok(crate::sync::delta_page(
+                db(ctx),
+                select,
+                (person::Column::Id, person::Column::UpdatedAt),
+                since,
+                &args,
+                |row: &person::Model| (row.id, row.updated_at),
+            )
+            .await?);
         }
         let order = order_by.unwrap_or_default();
         let by_name = order.field == PersonOrderField::FamilyName;

@@ -95,6 +95,7 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
         change.phases = Set(serde_json::json!(distinct(phases)));
     }
     let role = change.save(&txn, input.expected_version).await?;
+    crate::sync::person_changed(&txn, role.person_id).await?;
     AuditEntry::by(
         access.person_id,
         "staff_role.updated",

@@ -215,6 +215,10 @@ async fn change_status(
     action: PracticeAction,
     comment: Option<String>,
 ) -> MutationResult<practice::Model> {
+    if to == PracticeStatus::Draft {
+        // Withdrawn: its audience (and its adaptations') no longer read it.
+        crate::sync::tombstones::practice_leaves(txn, found.id).await?;
+    }
     let now = Utc::now();
     let mut change = Change::edit(&found, now);
     change.status = Set(to);

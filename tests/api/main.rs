@@ -23,6 +23,7 @@ mod concurrent_steps;
 mod concurrent_writes;
 mod cors;
 mod declines;
+mod delta_sync;
 mod demo_data;
 mod discussion_hosts;
 mod editing;
