@@ -241,6 +241,7 @@ async fn change_status(
     let updated = change.save_as_read(txn).await?;
     if to == PracticeStatus::Published {
         keep_revision(txn, access, &updated).await?;
+        crate::sync::adaptations_changed(txn, updated.id).await?;
     }
     record(txn, access, &updated, action, Some(found.status), comment).await?;
     super::counts::refresh_origin(txn, &updated).await?;

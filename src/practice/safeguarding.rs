@@ -175,6 +175,7 @@ async fn restore(ctx: &Context<'_>, input: RestorePracticeInput) -> MutationResu
     change.taken_down_by_id = Set(None);
     change.taken_down_reason = Set(None);
     let updated = change.save_as_read(&txn).await?;
+    crate::sync::adaptations_changed(&txn, updated.id).await?;
     record(
         &txn,
         &access,

@@ -31,6 +31,6 @@ mod reach;
 pub mod tombstones;
 mod types;
 
-pub use changes::person_changed;
+pub use changes::{adaptations_changed, person_changed};
 pub use delta::{RETENTION_DAYS, checked_since, cursor_time, delta_page, time_text};
 pub use types::{SyncKind, SyncQuery};

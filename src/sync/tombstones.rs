@@ -13,7 +13,9 @@ use entity::{
     sync_tombstone_audience,
 };
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use super::RETENTION_DAYS;
 use crate::auth::policy::Access;
@@ -163,6 +165,7 @@ fn practice_audience(row: &practice::Model) -> Option<Audience> {
 pub async fn practice_leaves(conn: &impl ConnectionTrait, practice_id: i32) -> Result<(), DbErr> {
     let mut family: Vec<i32> = practice_ancestor::Entity::find()
         .filter(practice_ancestor::Column::AncestorId.eq(practice_id))
+        .order_by_asc(practice_ancestor::Column::PracticeId)
         .all(conn)
         .await?
         .into_iter()

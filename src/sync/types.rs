@@ -11,7 +11,7 @@ use super::tombstones::shown_condition;
 use crate::errors::ApiError;
 use crate::graphql::context::{db, reader};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::pagination::{Page, PageArgs};
+use crate::graphql::pagination::{Page, PageArgs, TotalCount};
 
 /// The kinds of object a client keeps a copy of through delta sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -64,6 +64,8 @@ impl Tombstone {
     }
 }
 
+/// An object the caller saw that was deleted or that they may no longer see: remove it
+/// from a local copy.
 #[Object]
 impl Tombstone {
     /// The global id of the object removed: delete it from the local copy.
@@ -87,6 +89,8 @@ pub struct SyncState {
     read: SyncRead,
 }
 
+/// A sync read: the watermark to pass as `updatedSince` next time, whether a delta from
+/// `updatedSince` can be answered, and what was removed since then.
 #[connections]
 #[Object]
 impl SyncState {
@@ -109,8 +113,8 @@ impl SyncState {
     }
     /// What the caller saw that was deleted or that they may no longer see since
     /// `updatedSince`, oldest first: remove these ids from the local copy. Only of
-    /// objects the caller once could see. Needs `updatedSince`; `RESYNC_REQUIRED` when
-    /// `resyncRequired`.
+    /// objects the caller once could see. Empty without `updatedSince` (a full copy);
+    /// `RESYNC_REQUIRED` when `resyncRequired`.
     async fn removed(
         &self,
         ctx: &Context<'_>,
@@ -118,10 +122,12 @@ impl SyncState {
         #[graphql(desc = "Only of these kinds (default: all).")] kinds: Option<Vec<SyncKind>>,
     ) -> Result<Page<Tombstone>> {
         let Some(since) = self.since else {
-            return Err(ApiError::BadUserInput(
-                "removed needs updatedSince: a full copy has nothing to remove".into(),
-            )
-            .into());
+            // A full copy has nothing to remove: the same document serves both.
+            return Ok(Page::with_additional_fields(
+                false,
+                false,
+                TotalCount::new(|| async { Ok(0) }),
+            ));
         };
         if let Some(reason) = self.read.resync {
             return Err(reason.error().into());

@@ -552,14 +552,37 @@ async fn update_since_in_the_future_malformed_too_old_or_with_an_order_is_refuse
         .await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
 
-    // Tombstones need a time to start from.
+    // A full copy has nothing to remove: the same document serves both.
     let body = w
         .app
-        .gql(
+        .ok(
             Some(&w.ben),
             "{ sync { removed { edges { node { id } } } } }",
             json!({}),
         )
         .await;
-    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body:#}");
+    assert_eq!(body["sync"]["removed"]["edges"], json!([]));
+}
+
+#[tokio::test]
+async fn a_practice_restored_after_a_report_comes_back_as_a_change_not_a_removal() {
+    let w = world().await;
+    let practice = w.practice("Phonics groups", "ALLIANCE").await;
+    let (_, since) = w.full_copy(Some(&w.ben)).await;
+    w.take_down(&w.ben, &practice).await;
+    let taken_down = w.delta(Some(&w.ben), &since).await;
+    assert_eq!(taken_down.removed, set(&[&practice]));
+
+    mutate_ok(
+        &w.app,
+        &w.head,
+        "restorePractice",
+        "practice { id }",
+        json!({ "practiceId": practice }),
+    )
+    .await;
+    // Seen again: a change to apply, and no longer anything to remove.
+    let restored = w.delta(Some(&w.ben), &since).await;
+    assert_eq!(restored.ids, set(&[&practice]));
+    assert_eq!(restored.removed, BTreeSet::new());
 }

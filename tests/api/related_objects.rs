@@ -52,6 +52,10 @@ const OWN: &str = "the caller's own";
 /// Reports for an alliance's admins or a school's leaders, checked before they are built.
 const REPORT: &str = "report: administers_alliance / leads_school";
 
+/// Tombstones under `sync::tombstones::shown_condition`: every audience reached now, and
+/// the object no longer seen (tested: delta_sync, the golden `sync-removed-*` cases).
+const TOMBSTONES: &str = "sync::tombstones::shown_condition";
+
 /// Invitations under `Access::invitation_condition`: those the caller may send.
 const INVITATIONS: &str = "invitation_condition";
 /// What awaits the viewer's decision: each source under its own condition (schools they
@@ -68,6 +72,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Invitation.invitedBy", PERSON),
     ("Invitation.school", SCHOOL),
     ("AwaitingApproval.subject", AWAITING),
+    ("SyncState.removed", TOMBSTONES),
     ("Viewer.awaitingMyApproval", AWAITING),
     ("Viewer.communityMemberships", OWN),
     ("ChangeAllianceMembershipRolePayload.membership", PAYLOAD),
@@ -224,6 +229,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Query.supportOffers", ROOT),
     ("Query.supportArrangements", ROOT),
     ("Query.practices", ROOT),
+    ("Query.sync", ROOT),
     ("RecordCommunityMeetingPayload.meeting", PAYLOAD),
     ("RefreshSessionPayload.session", PAYLOAD),
     ("ReinstateAllianceMembershipPayload.membership", PAYLOAD),
