@@ -3,7 +3,7 @@
 //!   down or withdrawn, a community made members-only, a person whose role ended), with
 //!   when; `sync_tombstone_audience` the audiences it was seen by just before (a caller is
 //!   shown the tombstone only when they reach every one of them).
-//! - `sync_reach`: a digest of each person's reach (roles, alliances, schools, memberships)
+//! - `sync_reach`: a digest of each caller's (person's or service account's) reach (roles, alliances, schools, memberships)
 //!   as last observed by a sync read, and when it last changed, so that a delta never
 //!   answers across a change of what its caller may see.
 //! - indexes on `(updated_at, id)` of the synced lists, the order of a delta.
@@ -34,7 +34,7 @@ enum SyncTombstoneAudience {
 #[derive(DeriveIden)]
 enum SyncReach {
     Table,
-    PersonId,
+    Principal,
     Digest,
     ChangedAt,
 }
@@ -136,7 +136,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SyncReach::Table)
-                    .col(integer(SyncReach::PersonId).primary_key())
+                    .col(string_len(SyncReach::Principal, 60).primary_key())
                     .col(string_len(SyncReach::Digest, 64))
                     .col(timestamp_with_time_zone(SyncReach::ChangedAt))
                     .to_owned(),

@@ -96,8 +96,8 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
     }
     let role = change.save(&txn, input.expected_version).await?;
     crate::sync::person_changed(&txn, role.person_id).await?;
-    AuditEntry::by(
-        access.person_id,
+    AuditEntry::by_caller(
+        &access,
         "staff_role.updated",
         NodeKind::StaffRole.id(role.id),
     )

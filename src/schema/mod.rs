@@ -12,6 +12,7 @@ use crate::audit_log::AuditQuery;
 use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::practice::search::PracticeSearchQuery;
+use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{alliances, communities, discussion, people, practice, schools, support, sync};
 
@@ -31,6 +32,7 @@ pub struct Query(
     support::queries::SupportQuery,
     PracticeSearchQuery,
     sync::SyncQuery,
+    ServiceAccountQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -49,6 +51,7 @@ pub struct Mutation(
     discussion::mutations::DiscussionMutation,
     practice::PracticeMutations,
     support::SupportMutations,
+    ServiceAccountMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

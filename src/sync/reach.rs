@@ -1,8 +1,8 @@
 //! Whether the caller's reach changed since a delta's `updatedSince`.
 //!
 //! A digest of everything the policy's `Access` holds (roles, the alliances and schools
-//! reached, community places) and of the partnerships of the caller's schools is kept per
-//! person, with the time a sync read first saw it differ. Comparing digests catches every
+//! reached, community places, a service account's scopes and tenant) and of the
+//! partnerships of the caller's schools is kept per person or service account, with the time a sync read first saw it differ. Comparing digests catches every
 //! cause of a change (the caller's role ended, a school joined their alliance, a
 //! membership was declined) without a hook at each of those places.
 
@@ -56,8 +56,12 @@ fn digest(access: &Access, partnerships: &[i32]) -> String {
         .iter()
         .map(|(id, place)| (id, format!("{:?}/{:?}", place.role, place.status)))
         .collect();
+    let account = access
+        .service_account
+        .as_ref()
+        .map(|account| (account.scopes, account.tenant));
     let text = format!(
-        "{}|{school_roles:?}|{alliance_roles:?}|{:?}|{:?}|{:?}|{:?}|{communities:?}|{partnerships:?}",
+        "{account:?}|{}|{school_roles:?}|{alliance_roles:?}|{:?}|{:?}|{:?}|{:?}|{communities:?}|{partnerships:?}",
         access.platform_admin,
         access.alliances,
         access.network_schools,
@@ -91,7 +95,11 @@ pub async fn observe(
     partnerships.sort_unstable();
     partnerships.dedup();
     let digest = digest(access, &partnerships);
-    let kept = sync_reach::Entity::find_by_id(access.person_id)
+    let principal = match &access.service_account {
+        Some(account) => format!("ServiceAccount:{}", account.id),
+        None => format!("Person:{}", access.person_id),
+    };
+    let kept = sync_reach::Entity::find_by_id(principal.clone())
         .one(db)
         .await?;
     let observed = match &kept {
@@ -100,12 +108,12 @@ pub async fn observe(
         None => Observed::FirstSeen,
     };
     sync_reach::Entity::insert(sync_reach::ActiveModel {
-        person_id: Set(access.person_id),
+        principal: Set(principal),
         digest: Set(digest),
         changed_at: Set(now),
     })
     .on_conflict(
-        OnConflict::column(sync_reach::Column::PersonId)
+        OnConflict::column(sync_reach::Column::Principal)
             .update_columns([sync_reach::Column::Digest, sync_reach::Column::ChangedAt])
             .to_owned(),
     )

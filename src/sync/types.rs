@@ -8,6 +8,7 @@ use trellis_macros::connections;
 
 use super::delta::{ResyncReason, SyncRead, delta_page};
 use super::tombstones::shown_condition;
+use crate::auth::scopes::Scope;
 use crate::errors::ApiError;
 use crate::graphql::context::{db, reader};
 use crate::graphql::ids::NodeKind;
@@ -35,6 +36,16 @@ impl SyncKind {
             Self::Person => NodeKind::Person,
             Self::Community => NodeKind::Community,
             Self::Practice => NodeKind::Practice,
+        }
+    }
+
+    /// The scope a service account needs to read the kind's list.
+    fn scope(self) -> Scope {
+        match self {
+            Self::School => Scope::SchoolsRead,
+            Self::Person => Scope::PeopleRead,
+            Self::Community => Scope::CommunitiesRead,
+            Self::Practice => Scope::PracticeRead,
         }
     }
 
@@ -133,7 +144,13 @@ impl SyncState {
             return Err(reason.error().into());
         }
         let reader = reader(ctx).await?;
-        let kinds = kinds.unwrap_or_else(|| SyncKind::ALL.to_vec());
+        let mut kinds = kinds.unwrap_or_else(|| SyncKind::ALL.to_vec());
+        // A service account is told of no kind its token does not read.
+        kinds.retain(|kind| {
+            reader
+                .as_ref()
+                .is_none_or(|access| access.reads(kind.scope()))
+        });
         let select = sync_tombstone::Entity::find()
             .filter(
                 sync_tombstone::Column::Kind

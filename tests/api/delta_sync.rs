@@ -13,6 +13,7 @@ use chrono::{Duration, Utc};
 use entity::enums::{AllianceRoleKind, StaffRoleKind};
 use serde_json::{Value, json};
 
+use crate::common::service_accounts::Tenant;
 use crate::common::{TestApp, gid, spawn_app_with};
 use crate::world::{error_code, mutate_ok};
 
@@ -585,4 +586,54 @@ async fn a_practice_restored_after_a_report_comes_back_as_a_change_not_a_removal
     let restored = w.delta(Some(&w.ben), &since).await;
     assert_eq!(restored.ids, set(&[&practice]));
     assert_eq!(restored.removed, BTreeSet::new());
+}
+
+#[tokio::test]
+async fn a_warehouse_service_account_gets_tombstones_only_of_what_its_scopes_read() {
+    let w = world().await;
+    let practice = w.practice("Phonics groups", "ALLIANCE").await;
+    let tenant = Tenant::Alliance(w.alliance);
+    let (_, people_reader) = w
+        .app
+        .service_account_with_token(&w.lead, tenant, &["PEOPLE_READ"])
+        .await;
+    let (_, practice_reader) = w
+        .app
+        .service_account_with_token(&w.lead, tenant, &["PRACTICE_READ"])
+        .await;
+    let mut since = Vec::new();
+    for token in [&people_reader, &practice_reader] {
+        let data = w
+            .app
+            .ok(Some(token), "{ sync { syncedAt } }", json!({}))
+            .await;
+        since.push(data["sync"]["syncedAt"].as_str().unwrap().to_owned());
+    }
+
+    w.take_down(&w.col, &practice).await;
+    w.end_staff_role(&w.head, w.amy_role).await;
+
+    // Each account keeps its own reach: neither's sync unsettles the other's.
+    let removed = |token: String, since: String| {
+        let app = &w.app;
+        async move {
+            let data = app
+                .ok(Some(&token), REMOVED, json!({ "since": since }))
+                .await;
+            data["sync"]["removed"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|edge| edge["node"]["id"].as_str().unwrap().to_owned())
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    assert_eq!(
+        removed(people_reader.clone(), since[0].clone()).await,
+        set(&[&gid("Person", w.amy)])
+    );
+    assert_eq!(
+        removed(practice_reader.clone(), since[1].clone()).await,
+        set(&[&practice])
+    );
 }
