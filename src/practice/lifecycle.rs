@@ -216,8 +216,10 @@ async fn change_status(
     comment: Option<String>,
 ) -> MutationResult<practice::Model> {
     if to == PracticeStatus::Draft {
-        // Withdrawn: its audience (and its adaptations') no longer read it.
+        // Withdrawn or sent back: its audience (and its adaptations'), and its approvers,
+        // no longer read it.
         crate::sync::tombstones::practice_leaves(txn, found.id).await?;
+        crate::sync::tombstones::practice_leaves_approvers(txn, &found).await?;
     }
     let now = Utc::now();
     let mut change = Change::edit(&found, now);

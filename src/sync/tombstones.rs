@@ -39,6 +39,8 @@ pub enum Audience {
     ActiveAlliance(i32),
     /// Staff of a partnership's schools.
     Partnership(i32),
+    /// The leaders of a school, who approve its practice.
+    SchoolLeaders(i32),
 }
 
 impl Audience {
@@ -50,6 +52,7 @@ impl Audience {
             Self::Alliance(id) => ("alliance", id),
             Self::ActiveAlliance(id) => ("alliance_active", id),
             Self::Partnership(id) => ("partnership", id),
+            Self::SchoolLeaders(id) => ("school_leaders", id),
         }
     }
 }
@@ -208,6 +211,24 @@ pub async fn practice_leaves(conn: &impl ConnectionTrait, practice_id: i32) -> R
     Ok(())
 }
 
+/// A practice goes back to draft: its school's leaders, who read it since it left draft,
+/// no longer do. Not for an adaptation, which they read only by its origin's rules too.
+pub async fn practice_leaves_approvers(
+    conn: &impl ConnectionTrait,
+    row: &practice::Model,
+) -> Result<(), DbErr> {
+    if row.status == PracticeStatus::Draft || row.adapted_from_id.is_some() {
+        return Ok(());
+    }
+    record(
+        conn,
+        NodeKind::Practice,
+        row.id,
+        &[Audience::SchoolLeaders(row.school_id)],
+    )
+    .await
+}
+
 /// The audiences `reader` (`None` when not signed in) reaches now, on the table
 /// `sync_tombstone_audience`.
 fn reached(reader: Option<&Access>) -> Condition {
@@ -230,6 +251,7 @@ fn reached(reader: Option<&Access>) -> Condition {
     Condition::any()
         .add(public)
         .add(scope("school", access.own_schools()))
+        .add(scope("school_leaders", access.led_schools()))
         .add(scope(
             "network",
             access.network_schools.iter().copied().collect(),

@@ -637,3 +637,57 @@ async fn a_warehouse_service_account_gets_tombstones_only_of_what_its_scopes_rea
         set(&[&practice])
     );
 }
+
+#[tokio::test]
+async fn a_practice_sent_back_to_draft_is_removed_for_its_approvers_only() {
+    let w = world().await;
+    let (_, head_since) = w.full_copy(Some(&w.head)).await;
+    let (_, col_since) = w.full_copy(Some(&w.col)).await;
+    let (_, ben_since) = w.full_copy(Some(&w.ben)).await;
+    let payload = mutate_ok(
+        &w.app,
+        &w.col,
+        "createPractice",
+        "practice { id }",
+        json!({
+            "schoolId": gid("School", w.ashby),
+            "kind": "CASE_STUDY",
+            "title": "Shared reading",
+            "summary": "A short account of what we did in class.",
+            "bodyMarkdown": "We planned it together and tried it for a term.",
+            "audience": { "visibility": "ALLIANCE", "allianceId": gid("Alliance", w.alliance) },
+        }),
+    )
+    .await;
+    let practice = payload["practice"]["id"].as_str().unwrap().to_owned();
+    let step = |field: &'static str, token: String, input: Value| {
+        let app = &w.app;
+        async move { mutate_ok(app, &token, field, "practice { status }", input).await }
+    };
+    step(
+        "submitPracticeForReview",
+        w.col.clone(),
+        json!({ "practiceId": practice }),
+    )
+    .await;
+    step(
+        "sendPracticeBack",
+        w.head.clone(),
+        json!({ "practiceId": practice, "comment": "Say what changed for the pupils." }),
+    )
+    .await;
+    // The head read it in review; its author still reads the draft.
+    assert_eq!(
+        w.delta(Some(&w.head), &head_since).await.removed,
+        set(&[&practice])
+    );
+    assert_eq!(
+        w.delta(Some(&w.col), &col_since).await.removed,
+        BTreeSet::new()
+    );
+    // Brook's staff never read it: it was never published.
+    assert_eq!(
+        w.delta(Some(&w.ben), &ben_since).await.removed,
+        BTreeSet::new()
+    );
+}
