@@ -459,8 +459,9 @@ def main():
 
 # Shapes only Trellis serves (issue 5, shape 5): PostGraphile has no access policy to say who
 # may read a community, and no full-text search with snippets. Practice search runs over the
-# profile's seeded practice (400 items on `alliance`; bench/search.sh for 100,000).
-ALONE = ["community-page", "practice-search"]
+# profile's seeded practice (400 items on `alliance`; bench/search.sh for 100,000). Delta
+# sync has no counterpart either: it reads the lists changed since a sync just taken.
+ALONE = ["community-page", "practice-search", "delta-sync"]
 
 
 def trellis_alone(args, trellis, connections, work, failures):
@@ -474,6 +475,9 @@ def trellis_alone(args, trellis, connections, work, failures):
         elif key == "practice-search":
             title = "Practice search: a common word, 20 hits with count, snippets and school"
             variables = {"q": "feedback"}
+        elif key == "delta-sync":
+            title = "Delta sync: people, communities and practice changed since the last sync, with tombstones"
+            variables = {"since": gql(trellis, token, "{ sync { syncedAt } }")["sync"]["syncedAt"]}
         body = {"query": query_text(key, "trellis"), "variables": variables}
         raw, answer = post(trellis.url, body, token)
         if answer.get("errors") or not answer.get("data"):

@@ -37,6 +37,12 @@ pub struct DatabaseConfig {
     pub db_acquire_timeout_ms: u64,
 }
 
+impl ServerConfig {
+    pub fn sync_margin(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.sync_margin_secs))
+    }
+}
+
 impl DatabaseConfig {
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.db_acquire_timeout_ms)
@@ -95,6 +101,12 @@ pub struct ServerConfig {
     /// `https` ones: for local testing against servers without TLS, never in production.
     #[arg(long, env = "TRELLIS_ALLOW_HTTP_LINKS", default_value_t = false)]
     pub allow_http_links: bool,
+
+    /// How many seconds before a sync read its watermark (`syncedAt`) lies: longer than
+    /// any write transaction takes between stamping a row and committing it, so that a
+    /// delta never misses a change committed while the previous read ran.
+    #[arg(long, env = "TRELLIS_SYNC_MARGIN_SECS", default_value_t = 60)]
+    pub sync_margin_secs: u32,
 
     /// Serve the schema to introspection queries.
     #[arg(long, env = "TRELLIS_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
@@ -309,6 +321,11 @@ impl Limits {
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 pub const REFRESH_FAMILY_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const INVITATION_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+/// Lifetime of a service account's access token (`/oauth/token`): short, as the client
+/// can always ask for another.
+pub const SERVICE_ACCOUNT_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
+/// Longest a service account's previous secret keeps working after a rotation.
+pub const MAX_SECRET_GRACE: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How long after an invitation was last sent it may be sent again: long enough for a
 /// slow email to arrive, short enough for someone waiting.
 pub const INVITATION_RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);

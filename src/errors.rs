@@ -23,6 +23,8 @@ pub mod code {
     pub const TIMEOUT: &str = "TIMEOUT";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
+    /// A delta sync from this `updatedSince` cannot be answered: take a full copy again.
+    pub const RESYNC_REQUIRED: &str = "RESYNC_REQUIRED";
 
     /// The code a client is told, for a code an error was given; `None` for a code this
     /// API does not use, which is then treated as if none was given.
@@ -40,6 +42,7 @@ pub mod code {
             TIMEOUT,
             UNAVAILABLE,
             INTERNAL,
+            RESYNC_REQUIRED,
         ]
         .into_iter()
         .find(|known| *known == code)
@@ -72,6 +75,8 @@ pub enum ApiError {
     /// Another service this request needs (such as an identity provider) cannot be
     /// reached now; the same request may succeed when sent again.
     DependencyUnavailable(&'static str),
+    /// A delta from the client's `updatedSince` cannot be answered (see `sync`).
+    ResyncRequired(&'static str),
     Internal(anyhow::Error),
 }
 
@@ -100,6 +105,7 @@ impl ApiError {
                     "{what} is unavailable; try again in {UNAVAILABLE_RETRY_AFTER_SECS} seconds"
                 )
             }
+            Self::ResyncRequired(reason) => (*reason).into(),
             Self::Internal(_) => "internal error".into(),
         }
     }
@@ -112,6 +118,7 @@ impl ApiError {
             Self::BadUserInput(_) => code::BAD_USER_INPUT,
             Self::RateLimited { .. } => code::RATE_LIMITED,
             Self::Unavailable | Self::DependencyUnavailable(_) => code::UNAVAILABLE,
+            Self::ResyncRequired(_) => code::RESYNC_REQUIRED,
             Self::Internal(_) => code::INTERNAL,
         }
     }

@@ -25,8 +25,10 @@ pub mod request;
 pub mod schema;
 pub mod schools;
 pub mod seed;
+pub mod service_accounts;
 pub mod sort_keys;
 pub mod support;
+pub mod sync;
 pub mod themes;
 pub mod validation;
 pub mod words;
@@ -166,6 +168,7 @@ pub fn app_state(
         identity_providers: IdentityProviders::new(&config.identity_providers),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         allow_http_links: config.allow_http_links,
+        sync_margin: config.sync_margin(),
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.

@@ -244,6 +244,7 @@ by_name!(
     practice_event,
     practice_revision,
     school_identity_provider,
+    service_account,
     support_arrangement,
     support_arrangement_change,
     support_offer,

@@ -220,6 +220,11 @@ async fn update(ctx: &Context<'_>, input: UpdateCommunityInput) -> MutationResul
         )?);
     }
     if let Some(visibility) = input.visibility {
+        if current.visibility == CommunityVisibility::Alliance
+            && visibility != CommunityVisibility::Alliance
+        {
+            crate::sync::tombstones::community_leaves_alliance(&txn, &current).await?;
+        }
         change.visibility = Set(visibility);
     }
     if let Some(ids) = &input.theme_ids {

@@ -1,7 +1,7 @@
 //! Root lists: communities, enquiries, and the caller's upcoming meetings.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityStatus, EnquiryStage, MeetingStatus,
 };
@@ -66,6 +66,10 @@ impl CommunityQuery {
         #[graphql(desc = "Which communities to list (default: all the caller can see).")]
         filter: Option<CommunityFilter>,
         #[graphql(desc = "The order (default: by name, A to Z).")] order_by: Option<NameOrder>,
+        #[graphql(
+            desc = "Only what changed after this time (the `syncedAt` of `sync`), oldest change first; not with `orderBy`. See `sync`."
+        )]
+        updated_since: Option<DateTime<Utc>>,
     ) -> Result<Page<Community>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
@@ -101,6 +105,18 @@ impl CommunityQuery {
                 select = select.filter(community::Column::Id.is_not_in(access.member_communities()))
             }
             None => {}
+        }
+        if let Some(since) = updated_since {
+            let since = crate::sync::checked_since(ctx, since, order_by.is_some(), true).await?;
+            return Ok(crate::sync::delta_page(
+                db(ctx),
+                select,
+                (community::Column::Id, community::Column::UpdatedAt),
+                since,
+                &args,
+                |row: &community::Model| (row.id, row.updated_at),
+            )
+            .await?);
         }
         let order = order_by.unwrap_or_default();
         Ok(root_page(

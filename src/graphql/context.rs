@@ -11,7 +11,7 @@ use crate::auth::identity::IdentityProviders;
 use crate::auth::policy::Access;
 use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
-use crate::auth::{Caller, SignedIn};
+use crate::auth::{Caller, Principal, SignedIn};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
@@ -31,6 +31,8 @@ pub struct Services {
     pub public_url: String,
     /// Whether links may be `http` as well as `https` (`--allow-http-links`).
     pub allow_http_links: bool,
+    /// How far before a sync read its watermark is (`--sync-margin-secs`).
+    pub sync_margin: chrono::Duration,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;
@@ -63,10 +65,19 @@ pub async fn access(ctx: &Context<'_>) -> ApiResult<Arc<Access>> {
 /// The caller's access scope, or `None` when not signed in: for what anonymous callers
 /// may also read (public practice and what it reaches).
 pub async fn reader(ctx: &Context<'_>) -> ApiResult<Option<Arc<Access>>> {
-    if caller(ctx).signed_in().is_err() {
+    if caller(ctx).is_anonymous() {
         return Ok(None);
     }
     access(ctx).await.map(Some)
+}
+
+/// Refuses `mutation` (its Rust name) to a service account that may not call it
+/// (`auth::policy::service_accounts`), before it reads its input; people pass.
+pub async fn admit_mutation(ctx: &Context<'_>, mutation: &str) -> ApiResult<()> {
+    match caller(ctx).principal {
+        Principal::ServiceAccount(_) => access(ctx).await?.admits_mutation(mutation),
+        _ => Ok(()),
+    }
 }
 
 pub fn loader(ctx: &Context<'_>) -> Loader {

@@ -21,6 +21,7 @@ use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::sync;
 use crate::validation;
 
 /// A staff role to end, and when.
@@ -126,15 +127,13 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
-    AuditEntry::by(
-        access.person_id,
-        "staff_role.ended",
-        NodeKind::StaffRole.id(role.id),
-    )
-    .school(Some(role.school_id))
-    .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
-    .record(&txn)
-    .await?;
+    sync::tombstones::person_leaves_school(&txn, role.person_id, role.school_id).await?;
+    sync::person_changed(&txn, role.person_id).await?;
+    AuditEntry::by_caller(&access, "staff_role.ended", NodeKind::StaffRole.id(role.id))
+        .school(Some(role.school_id))
+        .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
+        .record(&txn)
+        .await?;
     txn.commit().await?;
     caller(ctx).forget_access();
     Ok(StaffRole(role))
@@ -185,6 +184,8 @@ async fn end_alliance_role(
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
+    sync::tombstones::person_leaves_alliance(&txn, role.person_id, role.alliance_id).await?;
+    sync::person_changed(&txn, role.person_id).await?;
     AuditEntry::by(
         access.person_id,
         "alliance_role.ended",

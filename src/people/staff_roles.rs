@@ -95,8 +95,9 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
         change.phases = Set(serde_json::json!(distinct(phases)));
     }
     let role = change.save(&txn, input.expected_version).await?;
-    AuditEntry::by(
-        access.person_id,
+    crate::sync::person_changed(&txn, role.person_id).await?;
+    AuditEntry::by_caller(
+        &access,
         "staff_role.updated",
         NodeKind::StaffRole.id(role.id),
     )

@@ -215,6 +215,12 @@ async fn change_status(
     action: PracticeAction,
     comment: Option<String>,
 ) -> MutationResult<practice::Model> {
+    if to == PracticeStatus::Draft {
+        // Withdrawn or sent back: its audience (and its adaptations'), and its approvers,
+        // no longer read it.
+        crate::sync::tombstones::practice_leaves(txn, found.id).await?;
+        crate::sync::tombstones::practice_leaves_approvers(txn, &found).await?;
+    }
     let now = Utc::now();
     let mut change = Change::edit(&found, now);
     change.status = Set(to);
@@ -237,6 +243,7 @@ async fn change_status(
     let updated = change.save_as_read(txn).await?;
     if to == PracticeStatus::Published {
         keep_revision(txn, access, &updated).await?;
+        crate::sync::adaptations_changed(txn, updated.id).await?;
     }
     record(txn, access, &updated, action, Some(found.status), comment).await?;
     super::counts::refresh_origin(txn, &updated).await?;

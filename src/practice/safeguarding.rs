@@ -135,6 +135,7 @@ async fn report(ctx: &Context<'_>, input: ReportPracticeInput) -> MutationResult
     if found.taken_down_at.is_some() {
         return Err(UserError::invalid_state("practiceId", "already taken down for review").into());
     }
+    crate::sync::tombstones::practice_leaves(&txn, found.id).await?;
     // Not an edit by its authors: its time of last edit stays.
     let mut change = Change::new(&found);
     change.taken_down_at = Set(Some(Utc::now()));
@@ -168,11 +169,13 @@ async fn restore(ctx: &Context<'_>, input: RestorePracticeInput) -> MutationResu
         check_shareable(&found)?;
     }
     super::adaptation::check_within_origin(&txn, &found, "practiceId").await?;
-    let mut change = Change::new(&found);
+    // Back for its readers: a change they see, so delta sync carries it.
+    let mut change = Change::edit(&found, Utc::now());
     change.taken_down_at = Set(None);
     change.taken_down_by_id = Set(None);
     change.taken_down_reason = Set(None);
     let updated = change.save_as_read(&txn).await?;
+    crate::sync::adaptations_changed(&txn, updated.id).await?;
     record(
         &txn,
         &access,

@@ -47,6 +47,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::search_db;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Cursor, OrderDirection, PageArgs, Rows};
+use crate::sync::{checked_since, cursor_time, time_text};
 use crate::themes::theme_key;
 use crate::validation::search_length;
 use crate::words;
@@ -226,8 +227,16 @@ impl PracticeSearchQuery {
             desc = "The order of the results. Default: `RELEVANCE` with a `query`, `NEWEST` without."
         )]
         order_by: Option<PracticeOrder>,
+        #[graphql(
+            desc = "Only what changed after this time (the `syncedAt` of `sync`), oldest change first; not with `orderBy`. See `sync`."
+        )]
+        updated_since: Option<DateTime<Utc>>,
     ) -> async_graphql::Result<PracticeSearchConnection> {
-        Ok(search(ctx, args, query, filter, order_by).await?)
+        let since = match updated_since {
+            Some(since) => Some(checked_since(ctx, since, order_by.is_some(), true).await?),
+            None => None,
+        };
+        Ok(search(ctx, args, query, filter, order_by, since).await?)
     }
 }
 
@@ -478,6 +487,8 @@ enum Key {
     Time,
     Endorsements,
     Adaptations,
+    /// Time of the last change, for delta sync.
+    Changed,
 }
 
 /// How the page is ordered.
@@ -493,6 +504,7 @@ impl Key {
             Key::Time => "t",
             Key::Endorsements => "e",
             Key::Adaptations => "a",
+            Key::Changed => "u",
         }
     }
 
@@ -501,11 +513,7 @@ impl Key {
     fn value(self, text: &str) -> Option<SimpleExpr> {
         let rest = text.strip_prefix(self.tag())?;
         match self {
-            Key::Time => DateTime::parse_from_rfc3339(rest)
-                .ok()
-                .map(|at| at.with_timezone(&Utc))
-                .filter(|at| time_text(*at) == rest)
-                .map(Expr::val),
+            Key::Time | Key::Changed => cursor_time(rest).map(Expr::val),
             _ => rest
                 .parse::<i32>()
                 .ok()
@@ -519,17 +527,13 @@ impl Key {
             Key::Time => time_text(row.published_at.unwrap_or(row.created_at)),
             Key::Endorsements => row.endorsement_count.to_string(),
             Key::Adaptations => row.adaptation_count.to_string(),
+            Key::Changed => time_text(row.updated_at),
         };
         Cursor {
             id: row.id,
             key: Some(format!("{}{value}", self.tag())),
         }
     }
-}
-
-/// A time as a cursor holds it.
-fn time_text(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 fn relevance_cursor(position: u64) -> Cursor {
@@ -549,6 +553,7 @@ async fn search(
     query: Option<String>,
     filter: Option<PracticeFilter>,
     order_by: Option<PracticeOrder>,
+    updated_since: Option<DateTime<Utc>>,
 ) -> ApiResult<PracticeSearchConnection> {
     let request = args.validate()?;
     let db = search_db(ctx);
@@ -650,10 +655,16 @@ async fn search(
         condition = condition.add(practice::Column::AdaptedFromId.in_subquery(origin));
     }
 
-    // Relevance without a query is newest first.
+    if let Some(since) = updated_since {
+        condition = condition.add(practice::Column::UpdatedAt.gt(since));
+    }
+
+    // Relevance without a query is newest first; a delta is oldest change first.
     let field = order_by.map_or(PracticeOrderField::Relevance, |o| o.field);
-    let descending = order_by.is_none_or(|o| o.direction == OrderDirection::Desc);
+    let descending =
+        updated_since.is_none() && order_by.is_none_or(|o| o.direction == OrderDirection::Desc);
     let sorting = match (field, &text) {
+        _ if updated_since.is_some() => Sorting::Keyset(Key::Changed),
         (PracticeOrderField::Relevance, Some(text)) => Sorting::Relevance(text),
         (PracticeOrderField::Relevance, None) | (PracticeOrderField::Newest, _) => {
             Sorting::Keyset(Key::Time)
@@ -773,6 +784,7 @@ async fn search(
                 Key::Adaptations => {
                     Expr::col((practice::Entity, practice::Column::AdaptationCount))
                 }
+                Key::Changed => Expr::col((practice::Entity, practice::Column::UpdatedAt)),
             };
             let beyond = |cursor: &(i32, Option<String>), down: bool| -> ApiResult<SimpleExpr> {
                 let value = cursor

@@ -12,8 +12,11 @@ use crate::audit_log::AuditQuery;
 use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::practice::search::PracticeSearchQuery;
+use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
-use crate::{alliances, communities, discussion, identity, people, practice, schools, support};
+use crate::{
+    alliances, communities, discussion, identity, people, practice, schools, support, sync,
+};
 
 // Every domain's queries: one line each.
 /// The entry points for reading: the signed-in `viewer`, any object by its global id
@@ -30,6 +33,8 @@ pub struct Query(
     AuditQuery,
     support::queries::SupportQuery,
     PracticeSearchQuery,
+    sync::SyncQuery,
+    ServiceAccountQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -49,6 +54,7 @@ pub struct Mutation(
     practice::PracticeMutations,
     support::SupportMutations,
     identity::IdentityMutations,
+    ServiceAccountMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,4 +1,5 @@
 use async_graphql::{Context, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
 use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus};
 use entity::{alliance_membership, school};
 use sea_orm::sea_query::{Condition, Query};
@@ -10,6 +11,7 @@ use crate::errors::ApiError;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
+use crate::sync;
 use crate::validation::search_text;
 
 /// Narrows the list of schools. All given conditions must hold.
@@ -41,6 +43,10 @@ impl SchoolQuery {
         args: PageArgs,
         #[graphql(desc = "Narrows the list.")] filter: Option<SchoolFilter>,
         #[graphql(desc = "The order (default: by name, A to Z).")] order_by: Option<NameOrder>,
+        #[graphql(
+            desc = "Only what changed after this time (the `syncedAt` of `sync`), oldest change first; not with `orderBy`. See `sync`."
+        )]
+        updated_since: Option<DateTime<Utc>>,
     ) -> Result<Page<School>> {
         access(ctx).await?;
         let filter = filter.unwrap_or_default();
@@ -80,6 +86,19 @@ impl SchoolQuery {
                 )
                 .to_owned();
             select = select.filter(school::Column::Id.in_subquery(members));
+        }
+        if let Some(since) = updated_since {
+            // Schools are seen whole by every caller: only the age of `since` counts.
+            let since = sync::checked_since(ctx, since, order_by.is_some(), false).await?;
+            return Ok(sync::delta_page(
+                db(ctx),
+                select,
+                (school::Column::Id, school::Column::UpdatedAt),
+                since,
+                &args,
+                |row: &school::Model| (row.id, row.updated_at),
+            )
+            .await?);
         }
         let order = order_by.unwrap_or_default();
         Ok(root_page(

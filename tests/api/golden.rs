@@ -103,6 +103,8 @@ fn setup_step(step: Value) -> Request {
 struct World {
     app: TestApp,
     tokens: HashMap<String, String>,
+    /// The last `sync { syncedAt }` each viewer was given, for `"$SYNCED_AT"`.
+    synced_at: HashMap<Option<String>, Value>,
 }
 
 impl World {
@@ -112,6 +114,7 @@ impl World {
         World {
             app,
             tokens: HashMap::new(),
+            synced_at: HashMap::new(),
         }
     }
 
@@ -141,8 +144,29 @@ impl World {
             Some(email) => Some(self.token(email).await),
             None => None,
         };
-        let (query, variables) = (&request.query, request.variables.clone());
-        self.app.gql(token.as_deref(), query, variables).await
+        let mut variables = request.variables.clone();
+        // A delta starts from the viewer's last sync, which no file can hold.
+        for value in variables
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|vars| vars.values_mut())
+        {
+            if value == "$SYNCED_AT" {
+                *value = self
+                    .synced_at
+                    .get(&request.viewer)
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+        let answer = self
+            .app
+            .gql(token.as_deref(), &request.query, variables)
+            .await;
+        if let Some(at) = answer.pointer("/data/sync/syncedAt") {
+            self.synced_at.insert(request.viewer.clone(), at.clone());
+        }
+        answer
     }
 }
 

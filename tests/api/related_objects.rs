@@ -55,6 +55,10 @@ const REPORT: &str = "report: administers_alliance / leads_school";
 /// `Access::manages_sign_in_of`: empty unless the caller manages the school (tested:
 /// golden `schools-sign-in-organisations-*`, single_sign_on).
 const SIGN_IN_ORGANISATIONS: &str = "manages_sign_in_of";
+/// Tombstones under `sync::tombstones::shown_condition`: every audience reached now, and
+/// the object no longer seen (tested: delta_sync, the golden `sync-removed-*` cases).
+const TOMBSTONES: &str = "sync::tombstones::shown_condition";
+
 /// Invitations under `Access::invitation_condition`: those the caller may send.
 const INVITATIONS: &str = "invitation_condition";
 /// What awaits the viewer's decision: each source under its own condition (schools they
@@ -71,6 +75,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Invitation.invitedBy", PERSON),
     ("Invitation.school", SCHOOL),
     ("AwaitingApproval.subject", AWAITING),
+    ("SyncState.removed", TOMBSTONES),
     ("Viewer.awaitingMyApproval", AWAITING),
     ("Viewer.communityMemberships", OWN),
     ("ChangeAllianceMembershipRolePayload.membership", PAYLOAD),
@@ -227,6 +232,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Query.supportOffers", ROOT),
     ("Query.supportArrangements", ROOT),
     ("Query.practices", ROOT),
+    ("Query.sync", ROOT),
     ("RecordCommunityMeetingPayload.meeting", PAYLOAD),
     ("RefreshSessionPayload.session", PAYLOAD),
     ("ReinstateAllianceMembershipPayload.membership", PAYLOAD),

@@ -18,7 +18,10 @@ use sea_orm::{
 mod communities;
 mod identity;
 mod practice;
+mod service_accounts;
 mod support;
+
+pub use service_accounts::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
 use crate::auth::{passwords, tokens};
 use crate::config::INVITATION_TTL;
@@ -267,6 +270,9 @@ pub fn print_accounts() {
     println!(
         "Every school has a headteacher@, school-cpd-lead@, middle-leader@ and teacher@ account at <school>.example."
     );
+    println!(
+        "Demo service account of Kingsmead Primary School (demo only): client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}"
+    );
 }
 
 fn email_for(role: StaffRoleKind, school: &str) -> String {
@@ -481,6 +487,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     practice::load(&txn, &alliance_ids, partnership_ids[0]).await?;
     support::load(&txn, &alliance_ids).await?;
     identity::load(&txn, school_ids["kingsmead"]).await?;
+    service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

@@ -5,6 +5,7 @@
 pub mod oidc;
 pub mod ordered;
 pub mod process;
+pub mod service_accounts;
 
 use std::net::TcpListener;
 use std::sync::{Arc, LazyLock};
