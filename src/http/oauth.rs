@@ -248,7 +248,9 @@ async fn issue(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<HttpR
         .await
         .map_err(Refusal::Database)?
     else {
-        tracing::warn!(client_id = %credentials.client_id, "service account authentication failed");
+        // Nothing the client sent is logged: a client that swapped its id and secret
+        // would otherwise put the secret in the log.
+        tracing::warn!("service account authentication failed");
         return Err(BAD_CLIENT.into());
     };
     let scopes = granted(

@@ -58,6 +58,8 @@ mod schema_descriptions;
 mod schema_file;
 mod seed_practice;
 mod service_accounts;
+mod service_accounts_oauth;
+mod service_accounts_scopes;
 mod sessions;
 mod smoke;
 mod spec_conformance;

@@ -20,6 +20,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 impl Access {
     /// Whether the caller takes part actively in an alliance: through a role, or a school
@@ -31,6 +32,10 @@ impl Access {
     // ---- requests ----
 
     pub fn sees_support_request(&self, request: &support_request::Model) -> bool {
+        self.reads(Scope::PracticeRead) && self.sees_support_request_unscoped(request)
+    }
+
+    fn sees_support_request_unscoped(&self, request: &support_request::Model) -> bool {
         self.takes_part_in(request.alliance_id) || self.leads_school(request.school_id)
     }
 
@@ -39,6 +44,9 @@ impl Access {
         use support_request::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
@@ -64,12 +72,16 @@ impl Access {
 
     /// Whether the caller sees suggestions for, and brokers, requests of an alliance.
     pub fn brokers_support(&self, alliance_id: i32) -> bool {
-        self.administers_alliance(alliance_id)
+        self.reads(Scope::PracticeRead) && self.administers_alliance(alliance_id)
     }
 
     // ---- offers ----
 
     pub fn sees_support_offer(&self, offer: &support_offer::Model) -> bool {
+        self.reads(Scope::PracticeRead) && self.sees_support_offer_unscoped(offer)
+    }
+
+    fn sees_support_offer_unscoped(&self, offer: &support_offer::Model) -> bool {
         self.takes_part_in(offer.alliance_id)
             || offer.person_id == Some(self.person_id)
             || offer
@@ -82,6 +94,9 @@ impl Access {
         use support_offer::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
@@ -103,6 +118,10 @@ impl Access {
 
     /// Whether the caller is a party to an arrangement or administers its alliance.
     pub fn sees_support_arrangement(&self, arrangement: &support_arrangement::Model) -> bool {
+        self.reads(Scope::PracticeRead) && self.sees_support_arrangement_unscoped(arrangement)
+    }
+
+    fn sees_support_arrangement_unscoped(&self, arrangement: &support_arrangement::Model) -> bool {
         self.administers_alliance(arrangement.alliance_id)
             || self.leads_school(arrangement.supported_school_id)
             || arrangement
@@ -116,6 +135,9 @@ impl Access {
         use support_arrangement::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         let led = self.led_schools();
         Condition::any()
