@@ -12,6 +12,9 @@
 //! - A person's email is seen by themself and by those who administer them: leaders of a
 //!   school they work at, and admins of an alliance they work in.
 //! - Platform admins see everything.
+//! - A service account reads only its tenant, as far as its token's scopes allow, and
+//!   writes only what `service_accounts::SERVICE_ACCOUNT_MUTATIONS` lists: every rule
+//!   below asks `reads(scope)` (`service_accounts`).
 
 use std::collections::{BTreeSet, HashMap};
 

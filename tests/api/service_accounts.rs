@@ -175,7 +175,7 @@ async fn requests_are_limited_per_principal_with_429_and_retry_after() {
         "--rate-limit-per-minute",
         "3",
         "--anonymous-rate-limit-per-minute",
-        "4",
+        "5",
     ])
     .await;
     let school = app.school("Oak Primary").await;
@@ -184,7 +184,7 @@ async fn requests_are_limited_per_principal_with_429_and_retry_after() {
     let head = app.sign_in("head@oak.example").await; // anonymous request 1
     let (_, token) = app
         .service_account_with_token(&head, Tenant::School(school), &["SCHOOLS_READ"])
-        .await; // the head's request 1
+        .await; // the head's request 1, and anonymous request 2 (the token's)
     for left in ["2", "1", "0"] {
         let (status, _, remaining, _) = typename(&app, Some(&token)).await;
         assert_eq!((status, remaining.as_deref()), (200, Some(left)));
@@ -204,4 +204,10 @@ async fn requests_are_limited_per_principal_with_429_and_retry_after() {
     let (status, retry_after, _, code) = typename(&app, None).await;
     assert_eq!((status, code), (429, json!("RATE_LIMITED")));
     assert!(retry_after.is_some());
+    // Token requests, which come without a token, count as the address's too.
+    let (status, headers, _) = app
+        .oauth_token(None, &[("grant_type", "client_credentials")])
+        .await;
+    assert_eq!(status, 429);
+    assert!(headers.contains_key("retry-after"));
 }

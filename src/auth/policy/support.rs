@@ -32,11 +32,8 @@ impl Access {
     // ---- requests ----
 
     pub fn sees_support_request(&self, request: &support_request::Model) -> bool {
-        self.reads(Scope::PracticeRead) && self.sees_support_request_unscoped(request)
-    }
-
-    fn sees_support_request_unscoped(&self, request: &support_request::Model) -> bool {
-        self.takes_part_in(request.alliance_id) || self.leads_school(request.school_id)
+        self.reads(Scope::PracticeRead)
+            && (self.takes_part_in(request.alliance_id) || self.leads_school(request.school_id))
     }
 
     /// Restricts a query on support requests to those the caller sees.
@@ -78,15 +75,12 @@ impl Access {
     // ---- offers ----
 
     pub fn sees_support_offer(&self, offer: &support_offer::Model) -> bool {
-        self.reads(Scope::PracticeRead) && self.sees_support_offer_unscoped(offer)
-    }
-
-    fn sees_support_offer_unscoped(&self, offer: &support_offer::Model) -> bool {
-        self.takes_part_in(offer.alliance_id)
-            || offer.person_id == Some(self.person_id)
-            || offer
-                .school_id
-                .is_some_and(|school| self.leads_school(school))
+        self.reads(Scope::PracticeRead)
+            && (self.takes_part_in(offer.alliance_id)
+                || offer.person_id == Some(self.person_id)
+                || offer
+                    .school_id
+                    .is_some_and(|school| self.leads_school(school)))
     }
 
     /// Restricts a query on support offers to those the caller sees.
@@ -118,16 +112,13 @@ impl Access {
 
     /// Whether the caller is a party to an arrangement or administers its alliance.
     pub fn sees_support_arrangement(&self, arrangement: &support_arrangement::Model) -> bool {
-        self.reads(Scope::PracticeRead) && self.sees_support_arrangement_unscoped(arrangement)
-    }
-
-    fn sees_support_arrangement_unscoped(&self, arrangement: &support_arrangement::Model) -> bool {
-        self.administers_alliance(arrangement.alliance_id)
-            || self.leads_school(arrangement.supported_school_id)
-            || arrangement
-                .supporting_school_id
-                .is_some_and(|school| self.leads_school(school))
-            || arrangement.supporting_person_id == Some(self.person_id)
+        self.reads(Scope::PracticeRead)
+            && (self.administers_alliance(arrangement.alliance_id)
+                || self.leads_school(arrangement.supported_school_id)
+                || arrangement
+                    .supporting_school_id
+                    .is_some_and(|school| self.leads_school(school))
+                || arrangement.supporting_person_id == Some(self.person_id))
     }
 
     /// Restricts a query on support arrangements to those the caller sees.
