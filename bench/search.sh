@@ -31,7 +31,7 @@ psql -q "$PG_URL/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE 
 RUST_LOG=warn timeout 1800 "$BIN" seed --profile alliance --practice "$ITEMS" --seed 1 --database-url "$DB_URL" | tee "$WORK/seed.out" >&2
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-env TRELLIS_JWT_SECRET="$(head -c 32 /dev/urandom | base64)" "$BIN" serve --database-url "$DB_URL" --bind "127.0.0.1:$PORT" > "$WORK/trellis.log" 2>&1 &
+env TRELLIS_JWT_SECRET="$(head -c 32 /dev/urandom | base64)" TRELLIS_RATE_LIMIT_PER_MINUTE=0 TRELLIS_ANONYMOUS_RATE_LIMIT_PER_MINUTE=0 "$BIN" serve --database-url "$DB_URL" --bind "127.0.0.1:$PORT" > "$WORK/trellis.log" 2>&1 &
 PID=$!
 for _ in $(seq 240); do curl -s -o /dev/null -m 2 "http://127.0.0.1:$PORT/healthz" && break; sleep 0.25; done
 

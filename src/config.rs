@@ -297,6 +297,19 @@ pub struct Limits {
     /// Sign-in attempts allowed per client IP address per minute.
     #[arg(long, env = "TRELLIS_SIGN_IN_PER_IP_PER_MINUTE", default_value_t = 30)]
     pub sign_in_per_ip_per_minute: u32,
+    /// Requests to `/graphql` allowed per minute to each signed-in person and each service
+    /// account (a batch counts once); 0 for no limit. Past it, requests are answered 429
+    /// `RATE_LIMITED` with `Retry-After`.
+    #[arg(long, env = "TRELLIS_RATE_LIMIT_PER_MINUTE", default_value_t = 3000)]
+    pub rate_limit_per_minute: u32,
+    /// Requests to `/graphql` allowed per minute from each client address without a
+    /// token; 0 for no limit.
+    #[arg(
+        long,
+        env = "TRELLIS_ANONYMOUS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 3000
+    )]
+    pub anonymous_rate_limit_per_minute: u32,
     /// How long a DataLoader waits to gather a batch, in microseconds.
     #[arg(long, env = "TRELLIS_LOADER_DELAY_US", default_value_t = 100)]
     pub loader_delay_us: u64,

@@ -181,6 +181,10 @@ pub fn app_state(
         limits: config.limits.clone(),
         metrics,
         persisted_queries: Default::default(),
+        request_limiter: auth::rate_limit::RequestLimiter::new(
+            config.limits.rate_limit_per_minute,
+            config.limits.anonymous_rate_limit_per_minute,
+        ),
         callers: Arc::new(auth::cache::CallerCache::new(
             config.limits.caller_cache_ttl(),
         )),

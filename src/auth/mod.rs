@@ -37,6 +37,17 @@ pub struct SignedIn {
     pub session_family: String,
 }
 
+impl Principal {
+    /// What kind of caller, for logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Principal::Anonymous => "anonymous",
+            Principal::Person(_) => "person",
+            Principal::ServiceAccount(_) => "service_account",
+        }
+    }
+}
+
 /// What a request knows about its caller; the access scope loads on first use.
 pub struct Caller {
     pub principal: Principal,

@@ -12,6 +12,9 @@
 //! - A person's email is seen by themself and by those who administer them: leaders of a
 //!   school they work at, and admins of an alliance they work in.
 //! - Platform admins see everything.
+//! - A service account reads only its tenant, as far as its token's scopes allow, and
+//!   writes only what `service_accounts::SERVICE_ACCOUNT_MUTATIONS` lists: every rule
+//!   below asks `reads(scope)` (`service_accounts`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -21,6 +24,7 @@ use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 
 use super::SignedIn;
+use super::scopes::Scope;
 
 pub mod audit;
 mod communities;
@@ -162,7 +166,8 @@ impl Access {
     // ---- alliances ----
 
     pub fn sees_alliance(&self, alliance_id: i32) -> bool {
-        self.platform_admin || self.alliances.contains(&alliance_id)
+        self.reads(Scope::SchoolsRead)
+            && (self.platform_admin || self.alliances.contains(&alliance_id))
     }
 
     /// Restricts a query on `column` (an alliance id) to alliances the caller sees.
@@ -170,7 +175,10 @@ impl Access {
         if self.platform_admin {
             Condition::all()
         } else {
-            Condition::all().add(column.is_in(self.alliances.iter().copied()))
+            self.scoped(
+                Scope::SchoolsRead,
+                Condition::all().add(column.is_in(self.alliances.iter().copied())),
+            )
         }
     }
 
@@ -222,6 +230,27 @@ impl Access {
 
     // ---- schools ----
 
+    /// Whether the caller reads a school (public register data): every person; a service
+    /// account with `schools:read`, within its tenant.
+    pub fn sees_school(&self, school_id: i32) -> bool {
+        match &self.service_account {
+            None => true,
+            Some(_) => self.reads(Scope::SchoolsRead) && self.network_schools.contains(&school_id),
+        }
+    }
+
+    /// Restricts a query on schools to those the caller reads (see `sees_school`).
+    pub fn school_condition(&self) -> Condition {
+        match &self.service_account {
+            None => Condition::all(),
+            Some(_) => self.scoped(
+                Scope::SchoolsRead,
+                Condition::all()
+                    .add(entity::school::Column::Id.is_in(self.network_schools.iter().copied())),
+            ),
+        }
+    }
+
     /// Headteachers, senior leaders and school CPD leads lead a school: they answer for it
     /// in alliances and manage its staff.
     pub fn leads_school(&self, school_id: i32) -> bool {
@@ -256,7 +285,8 @@ impl Access {
 
     /// Whether the caller sees who works at a school.
     pub fn sees_staff_of(&self, school_id: i32) -> bool {
-        self.platform_admin || self.network_schools.contains(&school_id)
+        self.reads(Scope::PeopleRead)
+            && (self.platform_admin || self.network_schools.contains(&school_id))
     }
 }
 
@@ -279,9 +309,10 @@ pub fn sees_theme(reader: Option<&Access>, alliance_id: Option<i32>) -> bool {
 pub fn theme_condition(reader: Option<&Access>, column: impl ColumnTrait) -> Condition {
     match reader {
         Some(access) if access.platform_admin => Condition::all(),
-        Some(access) => Condition::any()
-            .add(column.is_null())
-            .add(column.is_in(access.alliances.iter().copied())),
+        Some(access) => Condition::any().add(column.is_null()).add(access.scoped(
+            Scope::SchoolsRead,
+            Condition::all().add(column.is_in(access.alliances.iter().copied())),
+        )),
         None => Condition::all().add(column.is_null()),
     }
 }

@@ -1,4 +1,6 @@
-//! Limits on sign-in attempts, per email address and per client IP address.
+//! Limits on sign-in attempts, per email address and per client IP address; and on
+//! requests to `/graphql`, per principal (a person, a service account, or the client
+//! address of an anonymous caller).
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -8,6 +10,7 @@ use governor::middleware::{StateInformationMiddleware, StateSnapshot};
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
+use super::Principal;
 use crate::errors::ApiError;
 
 /// Attempts per key, telling what is left after each.
@@ -49,17 +52,78 @@ fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"))
 }
 
+fn limiter(per_minute_limit: u32) -> Arc<Limiter> {
+    Arc::new(
+        RateLimiter::keyed(per_minute(per_minute_limit))
+            .with_middleware::<StateInformationMiddleware>(),
+    )
+}
+
+/// Counts one attempt under `key`: what is left, or how many seconds until the next one
+/// is allowed.
+fn count(limiter: &Limiter, key: String) -> Result<Allowance, u64> {
+    limiter
+        .check_key(&key)
+        .map(Allowance::from)
+        .map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        })
+}
+
+/// A request refused by `RequestLimiter`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    pub limit: u32,
+    pub retry_after_secs: u64,
+}
+
+/// Requests to `/graphql` per principal, each kind with its own quota per minute (0: no
+/// limit): signed-in people and service accounts by their id, anonymous callers by their
+/// client address.
+#[derive(Clone)]
+pub struct RequestLimiter {
+    signed_in: Option<(Arc<Limiter>, u32)>,
+    anonymous: Option<(Arc<Limiter>, u32)>,
+}
+
+impl RequestLimiter {
+    pub fn new(signed_in_per_minute: u32, anonymous_per_minute: u32) -> Self {
+        let quota = |n: u32| (n > 0).then(|| (limiter(n), n));
+        Self {
+            signed_in: quota(signed_in_per_minute),
+            anonymous: quota(anonymous_per_minute),
+        }
+    }
+
+    /// Counts one request of `principal` (from `ip`): what is left of its quota (`None`
+    /// when its kind has no limit), or its refusal.
+    pub fn request(&self, principal: &Principal, ip: &str) -> Result<Option<Allowance>, Refused> {
+        let (quota, key) = match principal {
+            Principal::Person(person) => (&self.signed_in, format!("person:{}", person.person_id)),
+            Principal::ServiceAccount(account) => {
+                (&self.signed_in, format!("service-account:{}", account.id))
+            }
+            Principal::Anonymous => (&self.anonymous, format!("ip:{ip}")),
+        };
+        let Some((limiter, limit)) = quota else {
+            return Ok(None);
+        };
+        count(limiter, key).map(Some).map_err(|retry_after_secs| {
+            tracing::warn!(kind = principal.kind(), "requests rate limited");
+            Refused {
+                limit: *limit,
+                retry_after_secs: retry_after_secs.max(1),
+            }
+        })
+    }
+}
+
 impl SignInLimiter {
     pub fn new(per_email_per_minute: u32, per_ip_per_minute: u32) -> Self {
         Self {
-            per_email: Arc::new(
-                RateLimiter::keyed(per_minute(per_email_per_minute))
-                    .with_middleware::<StateInformationMiddleware>(),
-            ),
-            per_ip: Arc::new(
-                RateLimiter::keyed(per_minute(per_ip_per_minute))
-                    .with_middleware::<StateInformationMiddleware>(),
-            ),
+            per_email: limiter(per_email_per_minute),
+            per_ip: limiter(per_ip_per_minute),
         }
     }
 
@@ -68,15 +132,13 @@ impl SignInLimiter {
     pub fn attempt(&self, email: &str, ip: &str) -> Result<Allowance, ApiError> {
         let mut tightest: Option<Allowance> = None;
         for (limiter, key) in [(&self.per_ip, ip), (&self.per_email, email)] {
-            match limiter.check_key(&key.to_owned()) {
-                Ok(state) => {
-                    let allowance = Allowance::from(state);
+            match count(limiter, key.to_owned()) {
+                Ok(allowance) => {
                     if tightest.is_none_or(|other| allowance.remaining < other.remaining) {
                         tightest = Some(allowance);
                     }
                 }
-                Err(not_until) => {
-                    let wait = not_until.wait_time_from(DefaultClock::default().now());
+                Err(wait_secs) => {
                     tracing::warn!(
                         kind = if std::ptr::eq(limiter, &self.per_ip) {
                             "ip"
@@ -86,7 +148,7 @@ impl SignInLimiter {
                         "sign-in attempts rate limited"
                     );
                     return Err(ApiError::RateLimited {
-                        retry_after_secs: wait.as_secs().max(1),
+                        retry_after_secs: wait_secs.max(1),
                     });
                 }
             }

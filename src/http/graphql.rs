@@ -18,6 +18,7 @@ use futures_util::stream::{FuturesOrdered, StreamExt};
 use tracing_actix_web::RequestId;
 
 use super::AppState;
+use crate::auth::rate_limit::{Allowance, Refused};
 use crate::auth::{Caller, authenticate};
 use crate::errors::{ApiError, code};
 use crate::graphql::companion::Brought;
@@ -363,10 +364,21 @@ async fn execute(
         }
     };
     // The socket's peer, not a client-sent forwarding header that anyone could forge to
-    // escape the per-address sign-in limit.
+    // escape the per-address limits.
     let ip = req
         .peer_addr()
         .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
+    let allowance = match state.request_limiter.request(&principal, &ip) {
+        Ok(allowance) => allowance,
+        Err(refused) => {
+            state
+                .metrics
+                .graphql_errors
+                .with_label_values(&[code::RATE_LIMITED])
+                .inc();
+            return rate_limited(media, refused);
+        }
+    };
     let loader_delay = std::time::Duration::from_micros(state.limits.loader_delay_us);
     let run = |checked: Checked| {
         let request = match checked {
@@ -419,7 +431,66 @@ async fn execute(
     } else {
         BatchResponse::Batch(responses)
     };
-    render(state, media, response, &request_id)
+    let mut response = render(state, media, response, &request_id);
+    if let Some(allowance) = allowance {
+        // A resolver's own limit (sign-in's) is the one that tells.
+        for (name, value) in allowance_headers(allowance) {
+            if !response.headers().contains_key(&name) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+    }
+    response
+}
+
+/// The `RateLimit-*` headers of an allowance, as sign-in sends them.
+fn allowance_headers(allowance: Allowance) -> [(header::HeaderName, header::HeaderValue); 3] {
+    [
+        (
+            header::HeaderName::from_static("ratelimit-limit"),
+            header::HeaderValue::from(allowance.limit),
+        ),
+        (
+            header::HeaderName::from_static("ratelimit-remaining"),
+            header::HeaderValue::from(allowance.remaining),
+        ),
+        (
+            header::HeaderName::from_static("ratelimit-reset"),
+            header::HeaderValue::from(allowance.reset_secs),
+        ),
+    ]
+}
+
+/// The answer to a request refused by the per-principal limit, before it ran: 429 with
+/// `Retry-After`, and nothing left of the limit.
+fn rate_limited(media: Media, refused: Refused) -> HttpResponse {
+    let coded = async_graphql::Error::from(ApiError::RateLimited {
+        retry_after_secs: refused.retry_after_secs,
+    });
+    let mut error = ServerError::new(
+        format!(
+            "too many requests; try again in {} seconds",
+            refused.retry_after_secs
+        ),
+        None,
+    );
+    error.extensions = coded.extensions;
+    let body = serde_json::to_vec(&Answer::of(&Response::from_errors(vec![error]), true))
+        .unwrap_or_default();
+    let mut response = respond_bytes(media, StatusCode::TOO_MANY_REQUESTS, body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(refused.retry_after_secs),
+    );
+    for (name, value) in allowance_headers(Allowance {
+        limit: refused.limit,
+        remaining: 0,
+        reset_secs: refused.retry_after_secs,
+    }) {
+        headers.insert(name, value);
+    }
+    response
 }
 
 /// One answer as the GraphQL specification lays it out: `errors` first when there are

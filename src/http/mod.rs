@@ -22,6 +22,7 @@ use sea_orm::DatabaseConnection;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::cache::CallerCache;
+use crate::auth::rate_limit::RequestLimiter;
 use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::request::persisted::PersistedQueries;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub limits: Limits,
     pub metrics: Metrics,
     pub persisted_queries: PersistedQueries,
+    /// Requests per principal (`--rate-limit-per-minute`).
+    pub request_limiter: RequestLimiter,
     /// Callers' sessions and access scopes, reused by reads for a moment.
     pub callers: Arc<CallerCache>,
     /// The schema's types, for the validation async-graphql leaves out.

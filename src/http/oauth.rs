@@ -2,7 +2,8 @@
 //! service accounts. The client authenticates with HTTP Basic (its id and secret each
 //! form-urlencoded, 2.3.1) or with `client_id` and `client_secret` in the body, never both;
 //! an optional `scope` asks for fewer scopes than the account holds. Answers and errors
-//! are JSON as sections 5.1 and 5.2 lay them out, never cached.
+//! are JSON as sections 5.1 and 5.2 lay them out, never cached. Requests count against
+//! their client address's allowance of anonymous requests (429 with `Retry-After`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::AppState;
+use crate::auth::Principal;
 use crate::auth::scopes::Scopes;
 use crate::auth::tokens::ServiceAccountSubject;
 use crate::service_accounts::held_scopes;
@@ -196,6 +198,22 @@ fn granted(asked: Option<&str>, held: Scopes) -> Result<Scopes, OAuthError> {
 }
 
 pub async fn token(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    // Token requests come without a token: they count against their client address's
+    // allowance, as anonymous requests to `/graphql` do.
+    let ip = req
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
+    if let Err(refused) = state.request_limiter.request(&Principal::Anonymous, &ip) {
+        return no_store(HttpResponse::TooManyRequests())
+            .insert_header((header::RETRY_AFTER, refused.retry_after_secs))
+            .json(json!({
+                "error": "temporarily_unavailable",
+                "error_description": format!(
+                    "too many requests from this address; try again in {} seconds",
+                    refused.retry_after_secs
+                ),
+            }));
+    }
     match issue(&req, &body, &state).await {
         Ok(response) => response,
         Err(Refusal::OAuth(error)) => error.respond(),
@@ -248,7 +266,9 @@ async fn issue(req: &HttpRequest, body: &[u8], state: &AppState) -> Result<HttpR
         .await
         .map_err(Refusal::Database)?
     else {
-        tracing::warn!(client_id = %credentials.client_id, "service account authentication failed");
+        // Nothing the client sent is logged: a client that swapped its id and secret
+        // would otherwise put the secret in the log.
+        tracing::warn!("service account authentication failed");
         return Err(BAD_CLIENT.into());
     };
     let scopes = granted(

@@ -48,9 +48,9 @@ impl SchoolQuery {
         )]
         updated_since: Option<DateTime<Utc>>,
     ) -> Result<Page<School>> {
-        access(ctx).await?;
+        let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
-        let mut select = school::Entity::find();
+        let mut select = school::Entity::find().filter(access.school_condition());
         if let Some(search) = search_text("filter.search", filter.search.as_deref())? {
             select = select.filter(
                 Condition::any()
@@ -79,11 +79,7 @@ impl SchoolQuery {
                 .from(alliance_membership::Entity)
                 .and_where(alliance_membership::Column::AllianceId.eq(alliance))
                 .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
-                .cond_where(
-                    access(ctx)
-                        .await?
-                        .alliance_condition(alliance_membership::Column::AllianceId),
-                )
+                .cond_where(access.alliance_condition(alliance_membership::Column::AllianceId))
                 .to_owned();
             select = select.filter(school::Column::Id.in_subquery(members));
         }
@@ -118,9 +114,10 @@ impl SchoolQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The school's URN (six or seven digits).")] urn: String,
     ) -> Result<Option<School>> {
-        access(ctx).await?;
+        let access = access(ctx).await?;
         Ok(school::Entity::find()
             .filter(school::Column::Urn.eq(urn.trim()))
+            .filter(access.school_condition())
             .one(db(ctx))
             .await
             .map_err(ApiError::from)?

@@ -49,8 +49,7 @@ pub struct RotateServiceAccountSecretInput {
     pub service_account_id: ID,
     /// How long the current secret keeps working, in seconds, so that the integration can
     /// switch to the new one: 0 (the default) stops it at once, at most 604800 (7 days).
-    #[graphql(default)]
-    pub grace_period_seconds: i32,
+    pub grace_period_seconds: Option<i32>,
 }
 
 /// A service account to revoke.
@@ -263,7 +262,8 @@ async fn rotate(
 ) -> MutationResult<ServiceAccountCredentials> {
     let access = access(ctx).await?;
     let max = MAX_SECRET_GRACE.as_secs() as i32;
-    if !(0..=max).contains(&input.grace_period_seconds) {
+    let grace_seconds = input.grace_period_seconds.unwrap_or(0);
+    if !(0..=max).contains(&grace_seconds) {
         return Err(UserError::invalid(
             "gracePeriodSeconds",
             format!("must be from 0 to {max} seconds (7 days)"),
@@ -274,7 +274,7 @@ async fn rotate(
     let account = managed(&txn, &access, &input.service_account_id).await?;
     not_revoked(&account)?;
     let now = Utc::now();
-    let grace = Duration::seconds(input.grace_period_seconds.into());
+    let grace = Duration::seconds(grace_seconds.into());
     let (secret, hash) = new_secret();
     let mut change: service_account::ActiveModel = account.clone().into();
     change.previous_secret_hash =
@@ -284,7 +284,7 @@ async fn rotate(
     change.secret_rotated_at = Set(Some(now));
     let account = change.update(&txn).await?;
     audit(&access, "service_account.secret_rotated", &account)
-        .details(serde_json::json!({ "gracePeriodSeconds": input.grace_period_seconds }))
+        .details(serde_json::json!({ "gracePeriodSeconds": grace_seconds }))
         .record(&txn)
         .await?;
     txn.commit().await?;

@@ -14,7 +14,12 @@ use crate::common::{TestApp, spawn_app};
 
 const CASES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
 
-/// Who a request runs as: `anonymous`, or a demo account's email.
+/// `viewer.txt` of a case run as the demo's service account, optionally followed by the
+/// scopes to ask for (`demo-service-account schools:read`).
+const DEMO_SERVICE_ACCOUNT: &str = "demo-service-account";
+
+/// Who a request runs as: `anonymous`, a demo account's email, or the demo's service
+/// account.
 fn read_viewer(dir: &Path) -> Option<String> {
     let viewer = read(dir, "viewer.txt").expect("every case names its viewer in viewer.txt");
     let viewer = viewer.trim();
@@ -122,6 +127,11 @@ impl World {
         if let Some(token) = self.tokens.get(email) {
             return token.clone();
         }
+        if let Some(scope) = email.strip_prefix(DEMO_SERVICE_ACCOUNT) {
+            let token = self.service_account_token(scope.trim()).await;
+            self.tokens.insert(email.to_owned(), token.clone());
+            return token;
+        }
         let data = self
             .app
             .ok(
@@ -136,6 +146,25 @@ impl World {
             .to_owned();
         self.tokens.insert(email.to_owned(), token.clone());
         token
+    }
+
+    /// A token of the demo's service account (Kingsmead's MIS), for all its scopes or
+    /// those `scope` names.
+    async fn service_account_token(&self, scope: &str) -> String {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
+            ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
+        ];
+        if !scope.is_empty() {
+            form.push(("scope", scope));
+        }
+        let (status, _, body) = self.app.oauth_token(None, &form).await;
+        assert_eq!(
+            status, 200,
+            "the demo service account gets a token: {body:#}"
+        );
+        body["access_token"].as_str().unwrap().to_owned()
     }
 
     /// The whole answer: `data`, and `errors` when there are any.

@@ -59,6 +59,8 @@ mod schema_descriptions;
 mod schema_file;
 mod seed_practice;
 mod service_accounts;
+mod service_accounts_oauth;
+mod service_accounts_scopes;
 mod sessions;
 mod single_sign_on;
 mod smoke;

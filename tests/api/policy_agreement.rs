@@ -10,8 +10,9 @@
 //! alliance's own, support asked and offered by a suspended school's staff and arranged
 //! from a person alone.
 //! The viewers are everyone in it (a platform admin, alliance admins and CPD leads,
-//! facilitators, the staff of every school) and, for the rules that answer anonymous
-//! callers, nobody signed in.
+//! facilitators, the staff of every school), service accounts of alliances and schools
+//! with several sets of scopes, and, for the rules that answer anonymous callers, nobody
+//! signed in.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -30,7 +31,8 @@ use sea_orm::{
     QueryOrder, Set,
 };
 use trellis::auth::SignedIn;
-use trellis::auth::policy::{Access, sees_theme, theme_condition};
+use trellis::auth::policy::{Access, ServiceAccountPrincipal, Tenant, sees_theme, theme_condition};
+use trellis::auth::scopes::Scopes;
 use trellis::graphql::loaders::{Keyed, value_i32};
 
 use crate::common::{TestDatabase, fresh_database};
@@ -66,6 +68,34 @@ async fn world() -> World {
         let access = Access::load(&db, &caller).await.expect("access");
         viewers.push((person.email, Some(access)));
     }
+    // Service accounts of each alliance and of two schools, with their scopes in several
+    // combinations: every rule must agree for them too.
+    for tenant in [
+        Tenant::Alliance(1),
+        Tenant::Alliance(2),
+        Tenant::School(1),
+        Tenant::School(3),
+    ] {
+        for scopes in [
+            "schools:read people:read communities:read practice:read reports:read",
+            "people:write",
+            "schools:read communities:read",
+        ] {
+            let principal = ServiceAccountPrincipal {
+                id: 1,
+                owner_id: 1,
+                scopes: Scopes::from_oauth(scopes).expect("scopes"),
+                tenant,
+            };
+            let access = Access::of_service_account(&db, &principal)
+                .await
+                .expect("access");
+            viewers.push((
+                format!("service account of {tenant:?} ({scopes})"),
+                Some(access),
+            ));
+        }
+    }
     World {
         db,
         viewers,
@@ -74,12 +104,31 @@ async fn world() -> World {
     }
 }
 
-/// A suspended membership (Westfield in Riverside) and a left one (Brookfield in Severn
+/// Service accounts of an alliance and of a school; a suspended membership (Westfield in Riverside) and a left one (Brookfield in Severn
 /// Valley); an ended staff role (Hollybrook's teacher, who then works nowhere) and an
 /// ended alliance role (Kingsmead's maths lead stops facilitating, stays an SLE); a theme
 /// of each alliance's own; in Riverside, a request of suspended Westfield's and an offer
 /// of its teacher's, and support arranged from a person alone (Ashcroft's teacher).
 async fn add_cases_the_demo_lacks(db: &DatabaseConnection) {
+    // Service accounts of Riverside and of St Aidan's, beside the demo's of Kingsmead.
+    for (alliance_id, school_id) in [(Some(2), None), (None, Some(2))] {
+        entity::service_account::ActiveModel {
+            name: Set("Sync".into()),
+            alliance_id: Set(alliance_id),
+            school_id: Set(school_id),
+            owner_id: Set(1),
+            created_by_id: Set(1),
+            client_id: Set(format!("client-{alliance_id:?}-{school_id:?}")),
+            secret_hash: Set("0".repeat(64)),
+            scopes: Set("people:read".into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("a service account");
+    }
+
     let ended = NaiveDate::from_ymd_opt(2025, 7, 31).expect("a date");
     for (school_name, status) in [
         ("Westfield", MembershipStatus::Suspended),
@@ -346,6 +395,22 @@ async fn themes_seen_agree_signed_in_or_not() {
         .agree_for_readers::<theme::Entity>(
             |reader| Some(theme_condition(reader, theme::Column::AllianceId)),
             |reader, row| Some(sees_theme(reader, row.alliance_id)),
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn schools_and_service_accounts_seen_agree() {
+    let world = world().await;
+    world
+        .agree::<school::Entity>(Access::school_condition, |access, row| {
+            access.sees_school(row.id)
+        })
+        .await;
+    world
+        .agree::<entity::service_account::Entity>(
+            Access::service_account_condition,
+            Access::manages_service_account,
         )
         .await;
 }

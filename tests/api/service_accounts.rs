@@ -2,10 +2,10 @@
 //! (RFC 6749), their tokens on `/graphql`, rotation and revocation.
 
 use entity::enums::{AllianceRoleKind, StaffRoleKind};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::service_accounts::{CREATE_SERVICE_ACCOUNT, Tenant, create_variables};
-use crate::common::{TestApp, gid, spawn_app};
+use crate::common::{TestApp, gid, spawn_app, spawn_app_with};
 
 /// Two schools in one alliance, each with a headteacher and a teacher, and the alliance's
 /// admin.
@@ -133,4 +133,81 @@ async fn only_those_who_manage_the_tenant_create_accounts() {
     assert!(!seen.to_string().contains("Secret"));
     let unseen = app.ok(Some(&w.head), list, json!({})).await;
     assert_eq!(unseen["serviceAccounts"]["totalCount"], 0);
+}
+
+/// Sends `{ __typename }` as `token` (or anonymously): the status, `Retry-After` and
+/// `RateLimit-Remaining`, and the error code if any.
+async fn typename(
+    app: &TestApp,
+    token: Option<&str>,
+) -> (u16, Option<String>, Option<String>, Value) {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .json(&json!({ "query": "{ __typename }" }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|value| value.to_str().unwrap().to_owned())
+    };
+    let (status, retry, remaining) = (
+        response.status().as_u16(),
+        header("retry-after"),
+        header("ratelimit-remaining"),
+    );
+    let body: Value = response.json().await.unwrap();
+    (
+        status,
+        retry,
+        remaining,
+        body["errors"][0]["extensions"]["code"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn requests_are_limited_per_principal_with_429_and_retry_after() {
+    let app = spawn_app_with(&[
+        "--rate-limit-per-minute",
+        "3",
+        "--anonymous-rate-limit-per-minute",
+        "5",
+    ])
+    .await;
+    let school = app.school("Oak Primary").await;
+    let head = app.person("head@oak.example", false).await;
+    app.staff(head, school, StaffRoleKind::Headteacher).await;
+    let head = app.sign_in("head@oak.example").await; // anonymous request 1
+    let (_, token) = app
+        .service_account_with_token(&head, Tenant::School(school), &["SCHOOLS_READ"])
+        .await; // the head's request 1, and anonymous request 2 (the token's)
+    for left in ["2", "1", "0"] {
+        let (status, _, remaining, _) = typename(&app, Some(&token)).await;
+        assert_eq!((status, remaining.as_deref()), (200, Some(left)));
+    }
+    let (status, retry_after, remaining, code) = typename(&app, Some(&token)).await;
+    assert_eq!(status, 429);
+    assert_eq!(code, "RATE_LIMITED");
+    assert_eq!(remaining.as_deref(), Some("0"));
+    let retry_after: u64 = retry_after.expect("Retry-After").parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    // Each principal has its own allowance.
+    let (status, _, remaining, _) = typename(&app, Some(&head)).await;
+    assert_eq!((status, remaining.as_deref()), (200, Some("1")));
+    for _ in 0..3 {
+        assert_eq!(typename(&app, None).await.0, 200);
+    }
+    let (status, retry_after, _, code) = typename(&app, None).await;
+    assert_eq!((status, code), (429, json!("RATE_LIMITED")));
+    assert!(retry_after.is_some());
+    // Token requests, which come without a token, count as the address's too.
+    let (status, headers, _) = app
+        .oauth_token(None, &[("grant_type", "client_credentials")])
+        .await;
+    assert_eq!(status, 429);
+    assert!(headers.contains_key("retry-after"));
 }

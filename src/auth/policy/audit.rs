@@ -19,6 +19,7 @@ use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
 
 use super::{Access, theme_condition};
+use crate::auth::scopes::Scope;
 use crate::graphql::ids::NodeKind;
 
 /// The ids of `entity` rows that `condition` lets through.
@@ -35,6 +36,9 @@ impl Access {
     pub fn audit_condition(&self) -> Condition {
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::ReportsRead) {
+            return Condition::any();
         }
         let scope = Condition::any()
             .add(audit_event::Column::SchoolId.is_in(self.led_schools()))

@@ -25,6 +25,7 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStateme
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 /// The caller's membership of one community (one that has not ended).
 #[derive(Debug, Clone, Copy)]
@@ -127,6 +128,9 @@ impl Access {
     }
 
     pub fn sees_community(&self, community: &community::Model) -> bool {
+        if !self.reads(Scope::CommunitiesRead) {
+            return false;
+        }
         self.platform_admin
             || self.administers_alliance(community.alliance_id)
             || self.communities.contains_key(&community.id)
@@ -172,6 +176,9 @@ impl Access {
         if self.platform_admin {
             return Condition::all();
         }
+        if !self.reads(Scope::CommunitiesRead) {
+            return Condition::any();
+        }
         Condition::any()
             .add(community::Column::AllianceId.is_in(self.administered_alliances()))
             .add(community::Column::Id.is_in(self.communities.keys().copied()))
@@ -188,6 +195,9 @@ impl Access {
     /// enquiries): its active members and the alliance's admins and CPD leads, who all
     /// see the community too.
     pub fn reads_community(&self, community: &community::Model) -> bool {
+        if !self.reads(Scope::CommunitiesRead) {
+            return false;
+        }
         self.platform_admin
             || self.is_community_member(community.id)
             || self.administers_alliance(community.alliance_id)
@@ -198,6 +208,9 @@ impl Access {
     pub fn readable_condition(&self, community: impl ColumnTrait) -> Condition {
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::CommunitiesRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(community.is_in(self.member_communities()))

@@ -13,6 +13,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 impl Access {
     /// Restricts a query on enquiries to those the caller reads: a personal enquiry by its
@@ -21,6 +22,9 @@ impl Access {
         use entity::enquiry::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::CommunitiesRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(
@@ -39,6 +43,9 @@ impl Access {
     /// in a community what its consent and kind allow.
     pub fn evidence_condition(&self) -> Condition {
         use entity::enquiry_evidence::Column;
+        if !self.reads(Scope::CommunitiesRead) {
+            return Condition::any();
+        }
         Condition::any()
             .add(Column::CommunityId.is_null())
             .add(self.shared_condition(

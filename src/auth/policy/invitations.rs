@@ -17,6 +17,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 impl Access {
     /// Restricts `school` (a column holding a school id) to schools whose first leader the
@@ -51,6 +52,9 @@ impl Access {
     pub fn invitation_condition(&self) -> Condition {
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PeopleRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(invitation::Column::AllianceId.is_in(self.administered_alliances()))

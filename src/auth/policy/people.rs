@@ -14,12 +14,16 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Query};
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 impl Access {
     /// Restricts a query on people to those the caller sees.
     pub fn person_condition(&self) -> Condition {
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PeopleRead) {
+            return Condition::any();
         }
         let colleagues = Query::select()
             .column(staff_role::Column::PersonId)
@@ -45,6 +49,9 @@ impl Access {
     pub fn email_condition(&self) -> Condition {
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PeopleRead) {
+            return Condition::any();
         }
         let managed_staff = Query::select()
             .column(staff_role::Column::PersonId)
@@ -73,8 +80,9 @@ impl Access {
     /// Whether the caller sees a person, given where that person works now.
     pub fn sees_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
         self.sees_person_wherever_they_work(person_id)
-            || schools.iter().any(|s| self.network_schools.contains(s))
-            || alliances.iter().any(|a| self.alliances.contains(a))
+            || (self.reads(Scope::PeopleRead)
+                && (schools.iter().any(|s| self.network_schools.contains(s))
+                    || alliances.iter().any(|a| self.alliances.contains(a))))
     }
 
     /// Whether the caller administers a person (sees their email, manages their roles and
@@ -83,8 +91,9 @@ impl Access {
     pub fn administers_person(&self, person_id: i32, schools: &[i32], alliances: &[i32]) -> bool {
         self.platform_admin
             || person_id == self.person_id
-            || schools.iter().any(|school| self.manages_school(*school))
-            || alliances.iter().any(|a| self.administers_alliance(*a))
+            || (self.reads(Scope::PeopleRead)
+                && (schools.iter().any(|school| self.manages_school(*school))
+                    || alliances.iter().any(|a| self.administers_alliance(*a))))
     }
 
     /// Whether the caller may disable or re-enable a person's account: they administer the

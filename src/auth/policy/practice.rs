@@ -23,6 +23,7 @@ use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Query, SelectStateme
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 /// Published or archived, and not taken down: what a practice's audience reads.
 fn live() -> Condition {
@@ -104,6 +105,9 @@ impl Access {
     pub fn practice_condition(&self) -> Condition {
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         let partnerships = Query::select()
             .column(partnership_school::Column::PartnershipId)

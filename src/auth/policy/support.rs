@@ -20,6 +20,7 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
 
 use super::Access;
+use crate::auth::scopes::Scope;
 
 impl Access {
     /// Whether the caller takes part actively in an alliance: through a role, or a school
@@ -31,7 +32,8 @@ impl Access {
     // ---- requests ----
 
     pub fn sees_support_request(&self, request: &support_request::Model) -> bool {
-        self.takes_part_in(request.alliance_id) || self.leads_school(request.school_id)
+        self.reads(Scope::PracticeRead)
+            && (self.takes_part_in(request.alliance_id) || self.leads_school(request.school_id))
     }
 
     /// Restricts a query on support requests to those the caller sees.
@@ -39,6 +41,9 @@ impl Access {
         use support_request::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
@@ -64,17 +69,18 @@ impl Access {
 
     /// Whether the caller sees suggestions for, and brokers, requests of an alliance.
     pub fn brokers_support(&self, alliance_id: i32) -> bool {
-        self.administers_alliance(alliance_id)
+        self.reads(Scope::PracticeRead) && self.administers_alliance(alliance_id)
     }
 
     // ---- offers ----
 
     pub fn sees_support_offer(&self, offer: &support_offer::Model) -> bool {
-        self.takes_part_in(offer.alliance_id)
-            || offer.person_id == Some(self.person_id)
-            || offer
-                .school_id
-                .is_some_and(|school| self.leads_school(school))
+        self.reads(Scope::PracticeRead)
+            && (self.takes_part_in(offer.alliance_id)
+                || offer.person_id == Some(self.person_id)
+                || offer
+                    .school_id
+                    .is_some_and(|school| self.leads_school(school)))
     }
 
     /// Restricts a query on support offers to those the caller sees.
@@ -82,6 +88,9 @@ impl Access {
         use support_offer::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         Condition::any()
             .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
@@ -103,12 +112,13 @@ impl Access {
 
     /// Whether the caller is a party to an arrangement or administers its alliance.
     pub fn sees_support_arrangement(&self, arrangement: &support_arrangement::Model) -> bool {
-        self.administers_alliance(arrangement.alliance_id)
-            || self.leads_school(arrangement.supported_school_id)
-            || arrangement
-                .supporting_school_id
-                .is_some_and(|school| self.leads_school(school))
-            || arrangement.supporting_person_id == Some(self.person_id)
+        self.reads(Scope::PracticeRead)
+            && (self.administers_alliance(arrangement.alliance_id)
+                || self.leads_school(arrangement.supported_school_id)
+                || arrangement
+                    .supporting_school_id
+                    .is_some_and(|school| self.leads_school(school))
+                || arrangement.supporting_person_id == Some(self.person_id))
     }
 
     /// Restricts a query on support arrangements to those the caller sees.
@@ -116,6 +126,9 @@ impl Access {
         use support_arrangement::Column;
         if self.platform_admin {
             return Condition::all();
+        }
+        if !self.reads(Scope::PracticeRead) {
+            return Condition::any();
         }
         let led = self.led_schools();
         Condition::any()

@@ -72,6 +72,9 @@ impl ServerProcess {
                 break address(rest, "/graphql");
             }
         };
+        // What it prints later (the demo's accounts) is read too: a closed pipe would
+        // stop the server at its next line.
+        tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
         Self {
             url,
             metrics_url,
