@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 /// and key are kept beside its global id: the policy shows an entry only to those who may
 /// read its subject (`auth::policy::audit`).
 pub struct AuditEntry<'a> {
-    actor: i32,
+    actor: Option<i32>,
     action: &'a str,
     subject: ID,
     alliance: Option<i32>,
@@ -21,6 +21,11 @@ impl<'a> AuditEntry<'a> {
     /// `actor` doing `action` to `subject`, in no alliance or school until said, with no
     /// details.
     pub fn by(actor: i32, action: &'a str, subject: ID) -> Self {
+        Self::by_any(Some(actor), action, subject)
+    }
+
+    /// As `by`, for a change no person may have made: an import run from the command line.
+    pub fn by_any(actor: Option<i32>, action: &'a str, subject: ID) -> Self {
         Self {
             actor,
             action,
@@ -49,7 +54,7 @@ impl<'a> AuditEntry<'a> {
     pub async fn record(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         let subject = crate::graphql::ids::decode(&self.subject);
         audit_event::ActiveModel {
-            actor_id: Set(Some(self.actor)),
+            actor_id: Set(self.actor),
             subject_kind: Set(subject.map(|(kind, _)| kind.name().to_owned())),
             subject_key: Set(subject.map(|(_, key)| key)),
             alliance_id: Set(self.alliance),

@@ -15,6 +15,7 @@ pub mod discussion;
 pub mod errors;
 pub mod graphql;
 pub mod http;
+pub mod imports;
 pub mod logging;
 pub mod mail;
 pub mod notifications;
