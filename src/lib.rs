@@ -164,6 +164,7 @@ pub fn app_state(
         ),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         allow_http_links: config.allow_http_links,
+        max_import_rows: config.limits.max_import_rows,
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.

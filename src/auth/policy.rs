@@ -26,6 +26,7 @@ pub mod audit;
 mod communities;
 pub mod discussion;
 mod enquiries;
+pub mod imports;
 mod invitations;
 mod people;
 pub mod practice;

@@ -28,6 +28,8 @@ pub struct Services {
     pub public_url: String,
     /// Whether links may be `http` as well as `https` (`--allow-http-links`).
     pub allow_http_links: bool,
+    /// Most rows an uploaded import file may hold (`--max-import-rows`).
+    pub max_import_rows: u64,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

@@ -66,6 +66,11 @@ impl InputFile {
         Ok(Self::new(name, file))
     }
 
+    /// The file itself, for a reader of another format (a zip).
+    pub fn into_file(self) -> File {
+        self.file
+    }
+
     /// The file from its start, its records capped and counted.
     pub fn records(&self) -> Result<Bounded<BufReader<File>>, FileProblem> {
         // A clone shares the offset: rewound, then read from the start.

@@ -5,9 +5,11 @@
 
 pub mod gias;
 pub mod input;
+pub mod mutations;
 pub mod oneroster;
 pub mod report;
 pub mod table;
 
 pub use input::{FileProblem, InputFile};
+pub use mutations::ImportMutation;
 pub use report::ImportReport;

@@ -31,6 +31,7 @@ mod graphiql;
 mod hidden_filters;
 mod hostile_input;
 mod http_limits;
+mod imports;
 mod invitation_upkeep;
 mod invitations;
 mod link_input;
