@@ -124,7 +124,8 @@ async fn import_one_roster(
             ImportScope::Any => None,
             ImportScope::Schools(schools) => Some(schools),
         },
-        actor: Some(access.person_id),
+        actor: Some(access.actor()),
+        service_account: access.service_account_id(),
     };
     oneroster::import(db(ctx), export, options)
         .await

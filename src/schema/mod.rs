@@ -12,6 +12,7 @@ use crate::audit_log::AuditQuery;
 use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::practice::search::PracticeSearchQuery;
+use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{alliances, communities, discussion, imports, people, practice, schools, support};
 
@@ -30,6 +31,7 @@ pub struct Query(
     AuditQuery,
     support::queries::SupportQuery,
     PracticeSearchQuery,
+    ServiceAccountQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -48,6 +50,7 @@ pub struct Mutation(
     discussion::mutations::DiscussionMutation,
     practice::PracticeMutations,
     support::SupportMutations,
+    ServiceAccountMutation,
     imports::ImportMutation,
 );
 

@@ -550,3 +550,66 @@ async fn school_leaders_upload_oneroster_exports_for_their_own_schools_only() {
     let payload = &body["data"]["importOneRosterExport"];
     assert_eq!(payload["userErrors"][0]["field"], json!(["input", "file"]), "{body:#}");
 }
+
+#[tokio::test]
+async fn a_service_account_with_people_write_imports_its_schools_staff_twice_changing_nothing_the_second_time()
+ {
+    use crate::common::service_accounts::Tenant;
+    let app = spawn_app().await;
+    oneroster_world(&app).await;
+    let ings = school::Entity::find()
+        .filter(school::Column::Urn.eq("100008"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let head = app.person("head@ingslane.example.org", false).await;
+    app.staff(head, ings, StaffRoleKind::Headteacher).await;
+    let head = app.sign_in("head@ingslane.example.org").await;
+    let (_, mis) = app
+        .service_account_with_token(&head, Tenant::School(ings), &["PEOPLE_READ", "PEOPLE_WRITE"])
+        .await;
+    let (_, reader) = app
+        .service_account_with_token(&head, Tenant::School(ings), &["PEOPLE_READ"])
+        .await;
+    let zip = std::fs::read(fixture("oneroster/bulk.zip")).unwrap();
+
+    let (_, body) = upload(&app, &reader, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip.clone()).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body:#}");
+
+    let roles_of = |body: &Value| {
+        body["data"]["importOneRosterExport"]["report"]["files"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body:#}"))
+            .iter()
+            .find(|file| file["file"] == "roles.csv")
+            .unwrap()
+            .clone()
+    };
+    let (_, first) = upload(&app, &mis, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip.clone()).await;
+    assert_eq!(roles_of(&first)["created"], 1, "{first:#}");
+    let (_, second) = upload(&app, &mis, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip).await;
+    let roles = roles_of(&second);
+    assert_eq!(
+        (roles["created"].clone(), roles["ended"].clone(), roles["unchanged"].clone()),
+        (json!(0), json!(0), json!(1)),
+        "{second:#}"
+    );
+    assert_eq!(
+        staff(&app, &head, "100008").await,
+        [
+            ("d.rao@ingslane.example.org".into(), "HEADTEACHER".into(), false),
+            ("head@ingslane.example.org".into(), "HEADTEACHER".into(), false),
+        ]
+    );
+    // Nothing of the other school was touched.
+    assert_eq!(
+        person::Entity::find()
+            .filter(person::Column::Email.eq("a.okafor@therese.example.org"))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -23,7 +23,7 @@ use entity::external_link::Kind;
 use entity::{person, school, staff_role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, Set,
+    IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 
 use self::files::{Export, Manifest, Mode};
@@ -51,8 +51,11 @@ pub struct Options {
     /// The schools the importer may import staff into; `None` for any. Rows for other
     /// schools are reported and skipped.
     pub schools: Option<BTreeSet<i32>>,
-    /// Who imports, for the audit log; `None` from the command line.
+    /// Who imports, for the audit log: the person (a service account's owner), `None`
+    /// from the command line.
     pub actor: Option<i32>,
+    /// The service account importing, if one is.
+    pub service_account: Option<i32>,
 }
 
 /// Imports (or, in a dry run, measures) a OneRoster export. A file that cannot be read
@@ -240,8 +243,14 @@ impl Run<'_> {
                 people.insert(person.id, person);
             }
         }
+        let allowed = self.users_in_scope(rows, &people).await?;
         for user in &rows.users {
             let common = &user.common;
+            if allowed.as_ref().is_some_and(|allowed| !allowed.contains(&common.id)) {
+                // Staff of other schools: not this importer's to create or change.
+                self.report.file(FILE).skipped += 1;
+                continue;
+            }
             if common.status == Status::ToBeDeleted {
                 ended.insert(common.id.clone());
                 self.report.file(FILE).ended += 1;
@@ -335,6 +344,51 @@ impl Run<'_> {
                 .await?;
         }
         Ok(ended)
+    }
+
+    /// For an import limited to some schools, the users it may create or change: those
+    /// `roles.csv` makes staff of those schools, and those already linked who work at one
+    /// of them now. `None` when it may change anyone.
+    async fn users_in_scope(
+        &self,
+        rows: &Rows,
+        linked: &HashMap<i32, person::Model>,
+    ) -> Result<Option<HashSet<String>>, DbErr> {
+        let Some(schools) = &self.options.schools else {
+            return Ok(None);
+        };
+        let mut allowed: HashSet<String> = rows
+            .roles
+            .iter()
+            .filter(|role| role.role.is_some())
+            .filter(|role| {
+                self.links
+                    .get(Kind::Org, &role.org)
+                    .is_some_and(|org| schools.contains(&org.local_id))
+            })
+            .map(|role| role.user.clone())
+            .collect();
+        let ids: Vec<i32> = linked.keys().copied().collect();
+        let mut working_here = HashSet::new();
+        for ids in ids.chunks(500) {
+            let people: Vec<i32> = staff_role::Entity::find()
+                .select_only()
+                .column(staff_role::Column::PersonId)
+                .filter(staff_role::Column::PersonId.is_in(ids.to_vec()))
+                .filter(staff_role::Column::SchoolId.is_in(schools.iter().copied()))
+                .filter(staff_role::Column::EndsOn.is_null())
+                .into_tuple()
+                .all(self.txn)
+                .await?;
+            working_here.extend(people);
+        }
+        allowed.extend(
+            self.links
+                .all(Kind::User)
+                .filter(|link| working_here.contains(&link.local_id))
+                .map(|link| link.external_id.clone()),
+        );
+        Ok(Some(allowed))
     }
 
     /// Starts, ends and replaces staff roles as `roles.csv` says; in a bulk file, also
@@ -497,6 +551,7 @@ impl Run<'_> {
 
     async fn audit(&self, action: &str, role: &staff_role::Model) -> Result<(), DbErr> {
         AuditEntry::by_any(self.options.actor, action, NodeKind::StaffRole.id(role.id))
+            .through(self.options.service_account)
             .school(Some(role.school_id))
             .details(serde_json::json!({
                 "person": NodeKind::Person.id(role.person_id).to_string(),
