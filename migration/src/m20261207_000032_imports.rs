@@ -95,7 +95,11 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(ExternalLink::Table).to_owned())
             .await?;
-        for column in [School::TrustName, School::ClosedOn, School::GiasLastChangedOn] {
+        for column in [
+            School::TrustName,
+            School::ClosedOn,
+            School::GiasLastChangedOn,
+        ] {
             manager
                 .alter_table(
                     Table::alter()

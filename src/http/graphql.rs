@@ -246,7 +246,15 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         );
     }
     let timeout = state.limits.request_timeout();
-    execute(&req, &state, media, BatchRequest::Single(request), true, timeout).await
+    execute(
+        &req,
+        &state,
+        media,
+        BatchRequest::Single(request),
+        true,
+        timeout,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]

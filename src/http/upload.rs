@@ -100,9 +100,10 @@ pub async fn post(
             }
         }
     });
-    let body = Box::pin(futures_util::stream::unfold(received, |mut received| async move {
-        received.recv().await.map(|chunk| (chunk, received))
-    }))
+    let body = Box::pin(futures_util::stream::unfold(
+        received,
+        |mut received| async move { received.recv().await.map(|chunk| (chunk, received)) },
+    ))
     .into_async_read();
     let options = MultipartOptions::default()
         .max_file_size(limit)

@@ -14,9 +14,7 @@ use chrono::{NaiveDate, Utc};
 use entity::enums::{SchoolPhase, SchoolStatus};
 use entity::school;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use tokio::sync::mpsc;
 
 use super::input::{FileProblem, InputFile};
@@ -218,7 +216,11 @@ fn parse(row: &super::table::Row, columns: &Columns) -> Parsed {
         "Open" | "Open, but proposed to close" => SchoolStatus::Open,
         "Closed" => SchoolStatus::Closed,
         "Proposed to open" => return Parsed::Skipped,
-        other => return problem(format!("`EstablishmentStatus (name)` `{other}` is not a GIAS status")),
+        other => {
+            return problem(format!(
+                "`EstablishmentStatus (name)` `{other}` is not a GIAS status"
+            ));
+        }
     };
     let kind = text(columns.kind);
     let age = |column: Option<usize>| optional(column).and_then(|age| age.parse::<u8>().ok());
@@ -233,8 +235,9 @@ fn parse(row: &super::table::Row, columns: &Columns) -> Parsed {
     let date = |column: Option<usize>, name: &str| -> Result<Option<NaiveDate>, String> {
         optional(column)
             .map(|value| {
-                NaiveDate::parse_from_str(value, "%d-%m-%Y")
-                    .map_err(|_| format!("`{name}` `{value}` is not a date as GIAS writes them (DD-MM-YYYY)"))
+                NaiveDate::parse_from_str(value, "%d-%m-%Y").map_err(|_| {
+                    format!("`{name}` `{value}` is not a date as GIAS writes them (DD-MM-YYYY)")
+                })
             })
             .transpose()
     };
@@ -251,8 +254,9 @@ fn parse(row: &super::table::Row, columns: &Columns) -> Parsed {
                 .map_err(|error| format!("`TypeOfEstablishment (name)` {}", error.message))?,
             local_authority: validation::optional("la", Some(text(columns.local_authority)), 100)
                 .map_err(|error| format!("`LA (name)` {}", error.message))?,
-            postcode: validation::postcode("postcode", Some(text(columns.postcode)))
-                .map_err(|error| format!("`Postcode` `{}` {}", text(columns.postcode), error.message))?,
+            postcode: validation::postcode("postcode", Some(text(columns.postcode))).map_err(
+                |error| format!("`Postcode` `{}` {}", text(columns.postcode), error.message),
+            )?,
             status,
             trust_name: validation::optional("trust", optional(columns.trust), 200)
                 .map_err(|error| format!("`Trusts (name)` {}", error.message))?,
@@ -431,11 +435,21 @@ mod tests {
     fn phases_come_from_the_phase_then_the_type_then_the_ages() {
         let phase_of = |phase: &str, kind: &str, low, high| super::phase(phase, kind, low, high);
         assert_eq!(
-            phase_of("Middle deemed secondary", "Community school", Some(9), Some(13)),
+            phase_of(
+                "Middle deemed secondary",
+                "Community school",
+                Some(9),
+                Some(13)
+            ),
             Some(SchoolPhase::Middle)
         );
         assert_eq!(
-            phase_of("Not applicable", "Academy special converter", Some(3), Some(19)),
+            phase_of(
+                "Not applicable",
+                "Academy special converter",
+                Some(3),
+                Some(19)
+            ),
             Some(SchoolPhase::Special)
         );
         assert_eq!(
@@ -443,15 +457,30 @@ mod tests {
             Some(SchoolPhase::AlternativeProvision)
         );
         assert_eq!(
-            phase_of("Not applicable", "Other independent school", Some(3), Some(11)),
+            phase_of(
+                "Not applicable",
+                "Other independent school",
+                Some(3),
+                Some(11)
+            ),
             Some(SchoolPhase::Primary)
         );
         assert_eq!(
-            phase_of("Not applicable", "Other independent school", Some(3), Some(18)),
+            phase_of(
+                "Not applicable",
+                "Other independent school",
+                Some(3),
+                Some(18)
+            ),
             Some(SchoolPhase::AllThrough)
         );
         assert_eq!(
-            phase_of("Not applicable", "Higher education institutions", None, None),
+            phase_of(
+                "Not applicable",
+                "Higher education institutions",
+                None,
+                None
+            ),
             None
         );
     }

@@ -58,9 +58,10 @@ impl InputFile {
     }
 
     pub fn open(path: &Path) -> Result<Self, FileProblem> {
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
         let file = File::open(path)
             .map_err(|error| FileProblem::new(&name, None, format!("cannot be read: {error}")))?;
         Ok(Self::new(name, file))
@@ -107,7 +108,10 @@ impl InputFile {
 
     /// The problem of file `name`, for a read of it that failed.
     pub fn problem_of(name: &str, error: &io::Error) -> FileProblem {
-        match error.get_ref().and_then(|inner| inner.downcast_ref::<Refused>()) {
+        match error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<Refused>())
+        {
             Some(refused) => FileProblem::new(name, Some(refused.line), refused.reason.clone()),
             None => FileProblem::new(name, None, format!("cannot be read: {error}")),
         }
@@ -234,7 +238,10 @@ mod tests {
         let mut text = b"a,b\n1,2\n".to_vec();
         text.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 1));
         let error = read_all(&text).unwrap_err();
-        assert!(error.contains("line 3") && error.contains("longer than"), "{error}");
+        assert!(
+            error.contains("line 3") && error.contains("longer than"),
+            "{error}"
+        );
         // Many short lines inside one quoted field are one long record.
         let mut text = b"a\n\"".to_vec();
         text.extend(std::iter::repeat_n(b"x\n".as_slice(), MAX_RECORD_BYTES).flatten());

@@ -57,14 +57,15 @@ mutations! {
         /// known ones updated, closed schools marked closed (never deleted). Platform admins
         /// may. The report lists the rows that could not be imported; a file that cannot be
         /// read whole (missing columns, the wrong encoding, an overlong line, too many rows)
-        /// changes nothing and is reported in `userErrors`.
+        /// changes nothing and is reported in `userErrors`. Rows are written a thousand at a
+        /// time: should the database fail part-way, import the file again.
         fn import_gias_extract { import_gias(ctx, input).await }
 
         /// Imports staff from a OneRoster 1.2 CSV export: people by `sourcedId` (linked by
         /// email when already known), and their roles at schools found by the URN in an
-        /// org's `identifier`. The leaders of a school, the admins of its alliances and
-        /// platform admins may, for the schools they manage; rows for other schools are
-        /// reported and skipped.
+        /// org's `identifier`. The leaders of a school, the admins of its alliances, service
+        /// accounts with `people:write` (for their tenant's schools) and platform admins may,
+        /// for the schools they manage; rows for other schools are reported and skipped.
         fn import_one_roster_export { import_one_roster(ctx, input).await }
     }
 }

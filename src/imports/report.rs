@@ -130,7 +130,11 @@ impl fmt::Display for ImportReport {
                     "{} line {} ({key}): {}",
                     problem.file, problem.line, problem.reason
                 )?,
-                None => writeln!(f, "{} line {}: {}", problem.file, problem.line, problem.reason)?,
+                None => writeln!(
+                    f,
+                    "{} line {}: {}",
+                    problem.file, problem.line, problem.reason
+                )?,
             }
         }
         let unlisted = self.problem_count as usize - self.problems.len();

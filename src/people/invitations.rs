@@ -14,9 +14,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use trellis_macros::mutations;
 
-use super::{Invitation, employment};
 use super::invitation_upkeep::unanswered;
 use super::sessions::Session;
+use super::{Invitation, employment};
 use crate::alliances::administered_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};

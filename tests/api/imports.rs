@@ -90,7 +90,9 @@ async fn upload(
     );
     part(
         &mut body,
-        &format!("Content-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream"),
+        &format!(
+            "Content-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream"
+        ),
         &file,
     );
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
@@ -190,8 +192,14 @@ async fn a_gias_extract_makes_schools_by_urn_and_a_second_import_changes_nothing
     let harrowgate = school_by_urn(&app, &token, "100002").await;
     assert_eq!(harrowgate["trustName"], "Northern Lights Learning Trust");
     assert_eq!(harrowgate["postcode"], "LS11 5QW");
-    assert_eq!(school_by_urn(&app, &token, "100003").await["phase"], "SPECIAL");
-    assert_eq!(school_by_urn(&app, &token, "100008").await["phase"], "MIDDLE");
+    assert_eq!(
+        school_by_urn(&app, &token, "100003").await["phase"],
+        "SPECIAL"
+    );
+    assert_eq!(
+        school_by_urn(&app, &token, "100008").await["phase"],
+        "MIDDLE"
+    );
     // Closed before it was ever on the platform, not yet open, not a school, a bad row.
     for urn in ["100004", "100005", "100006", "100007"] {
         assert!(school_by_urn(&app, &token, urn).await.is_null(), "{urn}");
@@ -210,18 +218,27 @@ async fn a_gias_extract_makes_schools_by_urn_and_a_second_import_changes_nothing
         line(&dry, "extract-later.csv"),
         "extract-later.csv: 1 created, 1 updated, 0 linked, 1 ended, 2 unchanged, 0 skipped"
     );
-    assert_eq!(school_by_urn(&app, &token, "100002").await["status"], "OPEN");
+    assert_eq!(
+        school_by_urn(&app, &token, "100002").await["status"],
+        "OPEN"
+    );
     assert!(school_by_urn(&app, &token, "100009").await.is_null());
 
     let later = import_ok(&app, &["gias", &gias("extract-later.csv")]).await;
-    assert_eq!(line(&later, "extract-later.csv"), line(&dry, "extract-later.csv"));
+    assert_eq!(
+        line(&later, "extract-later.csv"),
+        line(&dry, "extract-later.csv")
+    );
     let therese = school_by_urn(&app, &token, "100001").await;
     assert_eq!(therese["name"], "Sainte Thérèse Catholic Voluntary Academy");
     assert_eq!(therese["version"], 2);
     let harrowgate = school_by_urn(&app, &token, "100002").await;
     assert_eq!(harrowgate["status"], "CLOSED");
     assert_eq!(harrowgate["closedOn"], "2026-08-31");
-    assert_eq!(school_by_urn(&app, &token, "100009").await["phase"], "NURSERY");
+    assert_eq!(
+        school_by_urn(&app, &token, "100009").await["phase"],
+        "NURSERY"
+    );
     // Closed, not deleted; nothing duplicated.
     assert_eq!(school::Entity::find().count(&app.db).await.unwrap(), 5);
 }
@@ -240,7 +257,13 @@ async fn malformed_gias_files_change_nothing_and_say_why() {
     );
     let refused = import(&app, &["gias", &gias("utf16.csv")]).await;
     assert!(!refused.ok);
-    assert!(refused.stderr.contains("utf16.csv line 1: holds a NUL byte"), "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("utf16.csv line 1: holds a NUL byte"),
+        "{}",
+        refused.stderr
+    );
 
     // A 10 MB line after a good row: refused before the good row is written, within
     // bounded memory.
@@ -286,10 +309,29 @@ async fn platform_admins_upload_gias_extracts() {
     let teacher = app.sign_in("teacher@example.org").await;
     let extract = std::fs::read(fixture("gias/extract.csv")).unwrap();
 
-    let (_, body) = upload(&app, &teacher, IMPORT_GIAS, json!({}), "extract.csv", extract.clone()).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body:#}");
+    let (_, body) = upload(
+        &app,
+        &teacher,
+        IMPORT_GIAS,
+        json!({}),
+        "extract.csv",
+        extract.clone(),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body:#}"
+    );
 
-    let (status, body) = upload(&app, &admin, IMPORT_GIAS, json!({ "dryRun": true }), "extract.csv", extract.clone()).await;
+    let (status, body) = upload(
+        &app,
+        &admin,
+        IMPORT_GIAS,
+        json!({ "dryRun": true }),
+        "extract.csv",
+        extract.clone(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body:#}");
     let report = &body["data"]["importGiasExtract"]["report"];
     assert_eq!(report["dryRun"], true);
@@ -310,7 +352,15 @@ async fn platform_admins_upload_gias_extracts() {
     assert_eq!(school::Entity::find().count(&app.db).await.unwrap(), 4);
 
     let missing = std::fs::read(fixture("gias/missing-columns.csv")).unwrap();
-    let (_, body) = upload(&app, &admin, IMPORT_GIAS, json!({}), "missing-columns.csv", missing).await;
+    let (_, body) = upload(
+        &app,
+        &admin,
+        IMPORT_GIAS,
+        json!({}),
+        "missing-columns.csv",
+        missing,
+    )
+    .await;
     let payload = &body["data"]["importGiasExtract"];
     assert!(payload["report"].is_null());
     assert_eq!(payload["userErrors"][0]["field"], json!(["input", "file"]));
@@ -363,10 +413,17 @@ async fn a_oneroster_export_brings_staff_in_and_a_second_import_changes_nothing(
         line(&first, "roles.csv"),
         "roles.csv: 4 created, 0 updated, 0 linked, 0 ended, 0 unchanged, 1 skipped"
     );
-    assert_eq!(first.lines().filter(|l| l.starts_with("dry run")).count(), 0);
+    assert_eq!(
+        first.lines().filter(|l| l.starts_with("dry run")).count(),
+        0
+    );
     let dry_counts: Vec<&str> = dry.lines().skip(1).collect();
     let counts: Vec<&str> = first.lines().collect();
-    assert_eq!(dry_counts.len(), counts.len(), "the dry run said what would happen");
+    assert_eq!(
+        dry_counts.len(),
+        counts.len(),
+        "the dry run said what would happen"
+    );
     for expected in [
         "orgs.csv line 5 (org-nowhere): no school on the platform has the URN 999999: import it from GIAS first",
         "users.csv line 7 (u-bad): `email` is not an email address: staff need one to sign in",
@@ -380,15 +437,35 @@ async fn a_oneroster_export_brings_staff_in_and_a_second_import_changes_nothing(
     assert_eq!(
         staff(&app, &token, "100001").await,
         [
-            ("a.okafor@therese.example.org".into(), "TEACHER".into(), false),
-            ("b.hale@therese.example.org".into(), "TEACHING_ASSISTANT".into(), false),
-            ("c.marsh@therese.example.org".into(), "SCHOOL_CPD_LEAD".into(), false),
-            ("c.marsh@therese.example.org".into(), "SENIOR_LEADER".into(), false),
+            (
+                "a.okafor@therese.example.org".into(),
+                "TEACHER".into(),
+                false
+            ),
+            (
+                "b.hale@therese.example.org".into(),
+                "TEACHING_ASSISTANT".into(),
+                false
+            ),
+            (
+                "c.marsh@therese.example.org".into(),
+                "SCHOOL_CPD_LEAD".into(),
+                false
+            ),
+            (
+                "c.marsh@therese.example.org".into(),
+                "SENIOR_LEADER".into(),
+                false
+            ),
         ]
     );
     assert_eq!(
         staff(&app, &token, "100008").await,
-        [("d.rao@ingslane.example.org".into(), "HEADTEACHER".into(), false)]
+        [(
+            "d.rao@ingslane.example.org".into(),
+            "HEADTEACHER".into(),
+            false
+        )]
     );
     // Linked by email, not duplicated; no pupil kept.
     let people = |email: &'static str| {
@@ -473,7 +550,11 @@ async fn malformed_oneroster_exports_change_nothing_or_only_their_bad_rows() {
     // A 10 MB line in users.csv: the export is refused, nothing imported.
     let dir = tempfile::tempdir().unwrap();
     for file in ["manifest.csv", "orgs.csv", "roles.csv", "users.csv"] {
-        std::fs::copy(fixture(&format!("oneroster/bulk/{file}")), dir.path().join(file)).unwrap();
+        std::fs::copy(
+            fixture(&format!("oneroster/bulk/{file}")),
+            dir.path().join(file),
+        )
+        .unwrap();
     }
     let mut users = std::fs::read(dir.path().join("users.csv")).unwrap();
     users.extend(std::iter::repeat_n(b'y', 10 * 1024 * 1024));
@@ -481,7 +562,9 @@ async fn malformed_oneroster_exports_change_nothing_or_only_their_bad_rows() {
     let refused = import(&app, &["oneroster", dir.path().to_str().unwrap()]).await;
     assert!(!refused.ok);
     assert!(
-        refused.stderr.contains("users.csv line 8: is longer than 64 KiB"),
+        refused
+            .stderr
+            .contains("users.csv line 8: is longer than 64 KiB"),
         "{}",
         refused.stderr
     );
@@ -493,7 +576,10 @@ async fn malformed_oneroster_exports_change_nothing_or_only_their_bad_rows() {
         run.contains("users.csv line 3 (u-zoe): is not UTF-8 text"),
         "{run}"
     );
-    assert!(run.contains("roles.csv line 3 (r-zoe): user u-zoe was not imported"), "{run}");
+    assert!(
+        run.contains("roles.csv line 3 (r-zoe): user u-zoe was not imported"),
+        "{run}"
+    );
     assert_eq!(people().await.unwrap(), 2);
 }
 
@@ -516,11 +602,33 @@ async fn school_leaders_upload_oneroster_exports_for_their_own_schools_only() {
     let teacher = app.sign_in("teacher@ingslane.example.org").await;
     let zip = std::fs::read(fixture("oneroster/bulk.zip")).unwrap();
 
-    let (_, body) = upload(&app, &teacher, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip.clone()).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body:#}");
+    let (_, body) = upload(
+        &app,
+        &teacher,
+        IMPORT_ONEROSTER,
+        json!({}),
+        "bulk.zip",
+        zip.clone(),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body:#}"
+    );
 
-    let (_, body) = upload(&app, &head, IMPORT_ONEROSTER, json!({ "dryRun": true }), "bulk.zip", zip.clone()).await;
-    assert_eq!(body["data"]["importOneRosterExport"]["report"]["dryRun"], true, "{body:#}");
+    let (_, body) = upload(
+        &app,
+        &head,
+        IMPORT_ONEROSTER,
+        json!({ "dryRun": true }),
+        "bulk.zip",
+        zip.clone(),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["importOneRosterExport"]["report"]["dryRun"], true,
+        "{body:#}"
+    );
     assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 3);
 
     let (_, body) = upload(&app, &head, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip).await;
@@ -531,24 +639,55 @@ async fn school_leaders_upload_oneroster_exports_for_their_own_schools_only() {
         .iter()
         .find(|file| file["file"] == "roles.csv")
         .unwrap();
-    assert_eq!(roles["created"], 1, "only Dev's role at Ings Lane: {body:#}");
+    assert_eq!(
+        roles["created"], 1,
+        "only Dev's role at Ings Lane: {body:#}"
+    );
     assert!(
-        report["problems"].as_array().unwrap().iter().any(|problem| problem["key"] == "org-therese"
-            && problem["reason"] == "this school is not one this import may change"),
+        report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|problem| problem["key"] == "org-therese"
+                && problem["reason"] == "this school is not one this import may change"),
         "{body:#}"
     );
     assert_eq!(
         staff(&app, &head, "100008").await,
         [
-            ("d.rao@ingslane.example.org".into(), "HEADTEACHER".into(), false),
-            ("head@ingslane.example.org".into(), "HEADTEACHER".into(), false),
-            ("teacher@ingslane.example.org".into(), "TEACHER".into(), false),
+            (
+                "d.rao@ingslane.example.org".into(),
+                "HEADTEACHER".into(),
+                false
+            ),
+            (
+                "head@ingslane.example.org".into(),
+                "HEADTEACHER".into(),
+                false
+            ),
+            (
+                "teacher@ingslane.example.org".into(),
+                "TEACHER".into(),
+                false
+            ),
         ]
     );
 
-    let (_, body) = upload(&app, &head, IMPORT_ONEROSTER, json!({}), "not-a.zip", b"hello".to_vec()).await;
+    let (_, body) = upload(
+        &app,
+        &head,
+        IMPORT_ONEROSTER,
+        json!({}),
+        "not-a.zip",
+        b"hello".to_vec(),
+    )
+    .await;
     let payload = &body["data"]["importOneRosterExport"];
-    assert_eq!(payload["userErrors"][0]["field"], json!(["input", "file"]), "{body:#}");
+    assert_eq!(
+        payload["userErrors"][0]["field"],
+        json!(["input", "file"]),
+        "{body:#}"
+    );
 }
 
 #[tokio::test]
@@ -568,15 +707,30 @@ async fn a_service_account_with_people_write_imports_its_schools_staff_twice_cha
     app.staff(head, ings, StaffRoleKind::Headteacher).await;
     let head = app.sign_in("head@ingslane.example.org").await;
     let (_, mis) = app
-        .service_account_with_token(&head, Tenant::School(ings), &["PEOPLE_READ", "PEOPLE_WRITE"])
+        .service_account_with_token(
+            &head,
+            Tenant::School(ings),
+            &["PEOPLE_READ", "PEOPLE_WRITE"],
+        )
         .await;
     let (_, reader) = app
         .service_account_with_token(&head, Tenant::School(ings), &["PEOPLE_READ"])
         .await;
     let zip = std::fs::read(fixture("oneroster/bulk.zip")).unwrap();
 
-    let (_, body) = upload(&app, &reader, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip.clone()).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body:#}");
+    let (_, body) = upload(
+        &app,
+        &reader,
+        IMPORT_ONEROSTER,
+        json!({}),
+        "bulk.zip",
+        zip.clone(),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body:#}"
+    );
 
     let roles_of = |body: &Value| {
         body["data"]["importOneRosterExport"]["report"]["files"]
@@ -587,20 +741,40 @@ async fn a_service_account_with_people_write_imports_its_schools_staff_twice_cha
             .unwrap()
             .clone()
     };
-    let (_, first) = upload(&app, &mis, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip.clone()).await;
+    let (_, first) = upload(
+        &app,
+        &mis,
+        IMPORT_ONEROSTER,
+        json!({}),
+        "bulk.zip",
+        zip.clone(),
+    )
+    .await;
     assert_eq!(roles_of(&first)["created"], 1, "{first:#}");
     let (_, second) = upload(&app, &mis, IMPORT_ONEROSTER, json!({}), "bulk.zip", zip).await;
     let roles = roles_of(&second);
     assert_eq!(
-        (roles["created"].clone(), roles["ended"].clone(), roles["unchanged"].clone()),
+        (
+            roles["created"].clone(),
+            roles["ended"].clone(),
+            roles["unchanged"].clone()
+        ),
         (json!(0), json!(0), json!(1)),
         "{second:#}"
     );
     assert_eq!(
         staff(&app, &head, "100008").await,
         [
-            ("d.rao@ingslane.example.org".into(), "HEADTEACHER".into(), false),
-            ("head@ingslane.example.org".into(), "HEADTEACHER".into(), false),
+            (
+                "d.rao@ingslane.example.org".into(),
+                "HEADTEACHER".into(),
+                false
+            ),
+            (
+                "head@ingslane.example.org".into(),
+                "HEADTEACHER".into(),
+                false
+            ),
         ]
     );
     // Nothing of the other school was touched.

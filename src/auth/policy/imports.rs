@@ -3,8 +3,10 @@
 //! - The GIAS register (every school in England) is imported by platform admins only: it
 //!   changes schools no one alliance answers for.
 //! - Staff from OneRoster are imported into the schools the caller manages (its leaders,
-//!   the admins and CPD leads of alliances it is an active member of); platform admins
-//!   import into any school. Rows for other schools are reported and skipped.
+//!   the admins and CPD leads of alliances it is an active member of; a service account
+//!   with `people:write`, its tenant's schools: the school it is bound to, or its
+//!   alliance's active member schools); platform admins import into any school. Rows for
+//!   other schools are reported and skipped, and their people neither created nor changed.
 
 use std::collections::BTreeSet;
 

@@ -44,13 +44,19 @@ impl Export {
                     files.insert(name, InputFile::open(&file)?);
                 }
             }
-            let manifest = InputFile::open(&path.join("manifest.csv"))
-                .map_err(|_| FileProblem::new("manifest.csv", None, "is missing: a OneRoster export starts with its manifest"))?;
+            let manifest = InputFile::open(&path.join("manifest.csv")).map_err(|_| {
+                FileProblem::new(
+                    "manifest.csv",
+                    None,
+                    "is missing: a OneRoster export starts with its manifest",
+                )
+            })?;
             Ok(Self { manifest, files })
         } else {
             let name = path.display().to_string();
-            let file = File::open(path)
-                .map_err(|error| FileProblem::new(&name, None, format!("cannot be read: {error}")))?;
+            let file = File::open(path).map_err(|error| {
+                FileProblem::new(&name, None, format!("cannot be read: {error}"))
+            })?;
             Self::unzip(&name, file)
         }
     }
@@ -92,7 +98,11 @@ impl Export {
             }
         }
         let manifest = manifest.ok_or_else(|| {
-            FileProblem::new("manifest.csv", None, "is missing from the zip: a OneRoster export starts with its manifest")
+            FileProblem::new(
+                "manifest.csv",
+                None,
+                "is missing from the zip: a OneRoster export starts with its manifest",
+            )
         })?;
         Ok(Self {
             manifest,
@@ -138,8 +148,14 @@ impl Manifest {
         let [property, value] = table.require(["propertyName", "value"])?;
         let mut properties = HashMap::new();
         while let Some(row) = table.next_row()? {
-            let text = |column| row.get(column).map_err(|reason| file.problem(Some(row.line), reason));
-            properties.insert(text(property)?.to_owned(), (row.line, text(value)?.to_owned()));
+            let text = |column| {
+                row.get(column)
+                    .map_err(|reason| file.problem(Some(row.line), reason))
+            };
+            properties.insert(
+                text(property)?.to_owned(),
+                (row.line, text(value)?.to_owned()),
+            );
         }
         match properties.get("oneroster.version") {
             Some((_, version)) if version == "1.2" => {}
@@ -154,7 +170,10 @@ impl Manifest {
         let mut modes = HashMap::new();
         for name in READ {
             let key = format!("file.{}", name.trim_end_matches(".csv"));
-            let mode = match properties.get(&key).map(|(line, mode)| (*line, mode.as_str())) {
+            let mode = match properties
+                .get(&key)
+                .map(|(line, mode)| (*line, mode.as_str()))
+            {
                 None | Some((_, "absent")) => Mode::Absent,
                 Some((_, "bulk")) => Mode::Bulk,
                 Some((_, "delta")) => Mode::Delta,

@@ -32,11 +32,15 @@ impl Links {
     }
 
     pub fn all(&self, kind: Kind) -> impl Iterator<Item = &external_link::Model> {
-        self.by_key.values().filter(move |link| link.kind == kind.name())
+        self.by_key
+            .values()
+            .filter(move |link| link.kind == kind.name())
     }
 
     pub fn external_ids(&self, kind: Kind) -> HashSet<String> {
-        self.all(kind).map(|link| link.external_id.clone()).collect()
+        self.all(kind)
+            .map(|link| link.external_id.clone())
+            .collect()
     }
 
     /// Links `external_id` to `local_id`, creating the link or pointing it anew.

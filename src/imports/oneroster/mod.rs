@@ -105,7 +105,11 @@ pub async fn import(
     let known_users = links.external_ids(Kind::User);
     let (rows, manifest) = tokio::task::spawn_blocking(move || -> Result<_, FileProblem> {
         let mut rows = Rows::default();
-        let given = |name| (manifest.mode(name) != Mode::Absent).then(|| export.file(name)).flatten();
+        let given = |name| {
+            (manifest.mode(name) != Mode::Absent)
+                .then(|| export.file(name))
+                .flatten()
+        };
         if let Some(file) = given("orgs.csv") {
             rows.read_orgs(file)?;
         }
@@ -140,14 +144,22 @@ pub async fn import(
         }
     }
     for problem in &rows.problems {
-        run.report
-            .problem(problem.file, problem.line, Some(&problem.key), problem.reason.clone());
+        run.report.problem(
+            problem.file,
+            problem.line,
+            Some(&problem.key),
+            problem.reason.clone(),
+        );
     }
     run.orgs(&rows).await.map_err(failed)?;
     let ended_users = run.users(&rows).await.map_err(failed)?;
-    run.roles(&rows, &ended_users, manifest.mode("roles.csv") == Mode::Bulk)
-        .await
-        .map_err(failed)?;
+    run.roles(
+        &rows,
+        &ended_users,
+        manifest.mode("roles.csv") == Mode::Bulk,
+    )
+    .await
+    .map_err(failed)?;
     let mut report = run.report;
     report.sort_problems();
     if options.dry_run {
@@ -180,7 +192,11 @@ impl Run<'_> {
     /// `identifier`.
     async fn orgs(&mut self, rows: &Rows) -> Result<(), DbErr> {
         const FILE: &str = "orgs.csv";
-        let urns: Vec<&str> = rows.orgs.iter().map(|org| org.identifier.as_str()).collect();
+        let urns: Vec<&str> = rows
+            .orgs
+            .iter()
+            .map(|org| org.identifier.as_str())
+            .collect();
         let by_urn: HashMap<String, i32> = school::Entity::find()
             .filter(school::Column::Urn.is_in(urns))
             .all(self.txn)
@@ -194,25 +210,45 @@ impl Run<'_> {
                 self.report.file(FILE).skipped += 1;
                 continue;
             }
-            let linked = self.links.get(Kind::Org, &common.id).map(|link| link.local_id);
+            let linked = self
+                .links
+                .get(Kind::Org, &common.id)
+                .map(|link| link.local_id);
             let school = linked.or_else(|| by_urn.get(&org.identifier).copied());
             let Some(school) = school else {
                 let reason = match validation::urn("identifier", Some(&org.identifier)) {
-                    Ok(Some(urn)) => format!("no school on the platform has the URN {urn}: import it from GIAS first"),
-                    _ => "`identifier` holds no URN, and the org was never linked to a school".into(),
+                    Ok(Some(urn)) => format!(
+                        "no school on the platform has the URN {urn}: import it from GIAS first"
+                    ),
+                    _ => {
+                        "`identifier` holds no URN, and the org was never linked to a school".into()
+                    }
                 };
-                self.report.problem(FILE, common.line, Some(&common.id), reason);
+                self.report
+                    .problem(FILE, common.line, Some(&common.id), reason);
                 continue;
             };
             if !self.in_scope(school) {
-                self.report.problem(FILE, common.line, Some(&common.id), "this school is not one this import may change");
+                self.report.problem(
+                    FILE,
+                    common.line,
+                    Some(&common.id),
+                    "this school is not one this import may change",
+                );
                 continue;
             }
             match linked {
                 Some(_) => self.report.file(FILE).unchanged += 1,
                 None => {
                     self.links
-                        .save(self.txn, self.source, Kind::Org, &common.id, school, common.last_modified)
+                        .save(
+                            self.txn,
+                            self.source,
+                            Kind::Org,
+                            &common.id,
+                            school,
+                            common.last_modified,
+                        )
                         .await?;
                     self.report.file(FILE).linked += 1;
                 }
@@ -246,7 +282,10 @@ impl Run<'_> {
         let allowed = self.users_in_scope(rows, &people).await?;
         for user in &rows.users {
             let common = &user.common;
-            if allowed.as_ref().is_some_and(|allowed| !allowed.contains(&common.id)) {
+            if allowed
+                .as_ref()
+                .is_some_and(|allowed| !allowed.contains(&common.id))
+            {
                 // Staff of other schools: not this importer's to create or change.
                 self.report.file(FILE).skipped += 1;
                 continue;
@@ -269,7 +308,8 @@ impl Run<'_> {
             let (given, family, email) = match checked {
                 Ok(checked) => checked,
                 Err(reason) => {
-                    self.report.problem(FILE, common.line, Some(&common.id), reason);
+                    self.report
+                        .problem(FILE, common.line, Some(&common.id), reason);
                     continue;
                 }
             };
@@ -294,7 +334,12 @@ impl Run<'_> {
                     .await?
                     .is_some();
                 if taken {
-                    self.report.problem(FILE, common.line, Some(&common.id), format!("`email` {email} belongs to another person"));
+                    self.report.problem(
+                        FILE,
+                        common.line,
+                        Some(&common.id),
+                        format!("`email` {email} belongs to another person"),
+                    );
                     continue;
                 }
                 let mut change = current.clone().into_active_model();
@@ -305,7 +350,14 @@ impl Run<'_> {
                 change.updated_at = Set(Utc::now());
                 change.update(self.txn).await?;
                 self.links
-                    .save(self.txn, self.source, Kind::User, &common.id, current.id, common.last_modified)
+                    .save(
+                        self.txn,
+                        self.source,
+                        Kind::User,
+                        &common.id,
+                        current.id,
+                        common.last_modified,
+                    )
                     .await?;
                 self.report.file(FILE).updated += 1;
                 continue;
@@ -340,7 +392,14 @@ impl Run<'_> {
                 }
             };
             self.links
-                .save(self.txn, self.source, Kind::User, &common.id, person, common.last_modified)
+                .save(
+                    self.txn,
+                    self.source,
+                    Kind::User,
+                    &common.id,
+                    person,
+                    common.last_modified,
+                )
                 .await?;
         }
         Ok(ended)
@@ -418,7 +477,10 @@ impl Run<'_> {
             if ends {
                 match linked {
                     Some(role) if role.ends_on.is_none() => {
-                        let ends_on = row.ends_on.filter(|ends| *ends <= self.today).unwrap_or(self.today);
+                        let ends_on = row
+                            .ends_on
+                            .filter(|ends| *ends <= self.today)
+                            .unwrap_or(self.today);
                         self.end(role, ends_on).await?;
                         self.report.file(FILE).ended += 1;
                     }
@@ -426,18 +488,33 @@ impl Run<'_> {
                 }
                 continue;
             }
-            let Some(person) = self.links.get(Kind::User, &row.user).map(|link| link.local_id) else {
+            let Some(person) = self
+                .links
+                .get(Kind::User, &row.user)
+                .map(|link| link.local_id)
+            else {
                 let reason = format!("user {} was not imported (see users.csv)", row.user);
-                self.report.problem(FILE, row.common.line, Some(&row.common.id), reason);
+                self.report
+                    .problem(FILE, row.common.line, Some(&row.common.id), reason);
                 continue;
             };
-            let Some(school) = self.links.get(Kind::Org, &row.org).map(|link| link.local_id) else {
+            let Some(school) = self
+                .links
+                .get(Kind::Org, &row.org)
+                .map(|link| link.local_id)
+            else {
                 let reason = format!("org {} is not linked to a school (see orgs.csv)", row.org);
-                self.report.problem(FILE, row.common.line, Some(&row.common.id), reason);
+                self.report
+                    .problem(FILE, row.common.line, Some(&row.common.id), reason);
                 continue;
             };
             if !self.in_scope(school) {
-                self.report.problem(FILE, row.common.line, Some(&row.common.id), "this school is not one this import may change");
+                self.report.problem(
+                    FILE,
+                    row.common.line,
+                    Some(&row.common.id),
+                    "this school is not one this import may change",
+                );
                 continue;
             }
             match linked {
@@ -499,7 +576,11 @@ impl Run<'_> {
 
     /// The staff roles this source linked, by id.
     async fn linked_roles(&self) -> Result<HashMap<i32, staff_role::Model>, DbErr> {
-        let ids: Vec<i32> = self.links.all(Kind::Role).map(|link| link.local_id).collect();
+        let ids: Vec<i32> = self
+            .links
+            .all(Kind::Role)
+            .map(|link| link.local_id)
+            .collect();
         let mut roles = HashMap::new();
         for ids in ids.chunks(500) {
             for role in staff_role::Entity::find()
@@ -515,7 +596,14 @@ impl Run<'_> {
 
     async fn link_role(&mut self, row: &RoleRow, role: i32) -> Result<(), DbErr> {
         self.links
-            .save(self.txn, self.source, Kind::Role, &row.common.id, role, row.common.last_modified)
+            .save(
+                self.txn,
+                self.source,
+                Kind::Role,
+                &row.common.id,
+                role,
+                row.common.last_modified,
+            )
             .await
     }
 

@@ -78,7 +78,11 @@ pub fn staff_role(role: &str) -> Result<Option<StaffRoleKind>, String> {
         "administrator" | "siteAdministrator" => StaffRoleKind::SeniorLeader,
         "principal" => StaffRoleKind::Headteacher,
         "counselor" | "proctor" => StaffRoleKind::SupportStaff,
-        "student" | "parent" | "guardian" | "relative" | "districtAdministrator"
+        "student"
+        | "parent"
+        | "guardian"
+        | "relative"
+        | "districtAdministrator"
         | "systemAdministrator" => return Ok(None),
         other => return Err(format!("`role` `{other}` is not a OneRoster 1.2 role")),
     }))
@@ -130,7 +134,9 @@ fn read<T>(
                 "" => None,
                 text => Some(
                     DateTime::parse_from_rfc3339(text)
-                        .map_err(|_| format!("`dateLastModified` `{text}` is not an ISO 8601 date and time"))?
+                        .map_err(|_| {
+                            format!("`dateLastModified` `{text}` is not an ISO 8601 date and time")
+                        })?
                         .with_timezone(&Utc),
                 ),
             };
@@ -193,7 +199,13 @@ impl Rows {
         self.roles = read(
             file,
             "roles.csv",
-            &["userSourcedId", "role", "beginDate", "endDate", "orgSourcedId"],
+            &[
+                "userSourcedId",
+                "role",
+                "beginDate",
+                "endDate",
+                "orgSourcedId",
+            ],
             &mut self.problems,
             |row, at, common| {
                 Ok(Some(RoleRow {
@@ -220,7 +232,13 @@ impl Rows {
         self.users = read(
             file,
             "users.csv",
-            &["givenName", "familyName", "email", "preferredGivenName", "preferredFamilyName"],
+            &[
+                "givenName",
+                "familyName",
+                "email",
+                "preferredGivenName",
+                "preferredFamilyName",
+            ],
             &mut self.problems,
             |row, at, common| {
                 if !keep.contains(&common.id) {
@@ -229,7 +247,12 @@ impl Rows {
                 }
                 let preferred = |preferred: usize, given: usize| -> Result<String, String> {
                     let preferred = row.get(preferred)?;
-                    Ok(if preferred.is_empty() { row.get(given)? } else { preferred }.to_owned())
+                    Ok(if preferred.is_empty() {
+                        row.get(given)?
+                    } else {
+                        preferred
+                    }
+                    .to_owned())
                 };
                 Ok(Some(UserRow {
                     common,
