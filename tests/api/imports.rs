@@ -787,3 +787,30 @@ async fn a_service_account_with_people_write_imports_its_schools_staff_twice_cha
         0
     );
 }
+
+/// The upload mutations' texts refuse control characters as every input does (the JSON
+/// trials of `text_input` cannot send a file).
+#[tokio::test]
+async fn upload_inputs_refuse_control_characters() {
+    let app = spawn_app().await;
+    app.person("admin@example.org", true).await;
+    let admin = app.sign_in("admin@example.org").await;
+    let zip = std::fs::read(fixture("oneroster/bulk.zip")).unwrap();
+    let (_, body) = upload(
+        &app,
+        &admin,
+        IMPORT_ONEROSTER,
+        json!({ "sourceSystem": "mis\u{0}" }),
+        "bulk.zip",
+        zip,
+    )
+    .await;
+    let errors = &body["data"]["importOneRosterExport"]["userErrors"];
+    assert_eq!(
+        errors[0]["field"],
+        json!(["input", "sourceSystem"]),
+        "{body:#}"
+    );
+    assert_eq!(errors[0]["code"], "INVALID");
+    assert_eq!(person::Entity::find().count(&app.db).await.unwrap(), 1);
+}
