@@ -515,6 +515,29 @@ async fn a_oneroster_export_brings_staff_in_and_a_second_import_changes_nothing(
     )));
     assert_eq!(people("b.hale@therese.example.org").await.unwrap(), 1);
 
+    // Devendra is to be deleted, in a users file alone: his roles end, he stays.
+    let leaver = import_ok(&app, &["oneroster", &oneroster("delta-leaver")]).await;
+    assert_eq!(
+        line(&leaver, "users.csv"),
+        "users.csv: 0 created, 0 updated, 0 linked, 1 ended, 0 unchanged, 0 skipped"
+    );
+    assert_eq!(
+        staff(&app, &token, "100008").await,
+        [
+            (
+                "a.okafor@therese.example.org".into(),
+                "TEACHING_ASSISTANT".into(),
+                false
+            ),
+            (
+                "d.rao@ingslane.example.org".into(),
+                "HEADTEACHER".into(),
+                true
+            ),
+        ]
+    );
+    assert_eq!(people("d.rao@ingslane.example.org").await.unwrap(), 1);
+
     // The whole truth without Cleo's role: it ends; her CPD-lead role, Trellis's own, stays.
     import_ok(&app, &["oneroster", &oneroster("bulk-without-cleo")]).await;
     let staff_now = staff(&app, &token, "100001").await;

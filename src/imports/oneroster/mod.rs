@@ -291,8 +291,13 @@ impl Run<'_> {
                 continue;
             }
             if common.status == Status::ToBeDeleted {
-                ended.insert(common.id.clone());
-                self.report.file(FILE).ended += 1;
+                // Their roles from this source end (in `roles`); they and their records stay.
+                if self.links.get(Kind::User, &common.id).is_some() {
+                    ended.insert(common.id.clone());
+                    self.report.file(FILE).ended += 1;
+                } else {
+                    self.report.file(FILE).skipped += 1;
+                }
                 continue;
             }
             let checked = (|| -> Result<(String, String, String), String> {
@@ -558,18 +563,25 @@ impl Run<'_> {
                 }
             }
         }
-        if bulk {
-            let gone: Vec<staff_role::Model> = self
-                .links
-                .all(Kind::Role)
-                .filter(|link| !listed.contains(&link.external_id))
-                .filter_map(|link| current.remove(&link.local_id))
-                .filter(|role| role.ends_on.is_none() && self.in_scope(role.school_id))
-                .collect();
-            for role in gone {
-                self.end(role, self.today).await?;
-                self.report.file(FILE).ended += 1;
-            }
+        // Roles this file does not list end when it is the whole truth, and so do those of
+        // people to be deleted, whatever the file lists.
+        let leaving: HashSet<i32> = ended_users
+            .iter()
+            .filter_map(|user| self.links.get(Kind::User, user))
+            .map(|link| link.local_id)
+            .collect();
+        let gone: Vec<staff_role::Model> = self
+            .links
+            .all(Kind::Role)
+            .filter(|link| !listed.contains(&link.external_id))
+            .filter_map(|link| current.get(&link.local_id))
+            .filter(|role| bulk || leaving.contains(&role.person_id))
+            .filter(|role| role.ends_on.is_none() && self.in_scope(role.school_id))
+            .cloned()
+            .collect();
+        for role in gone {
+            self.end(role, self.today).await?;
+            self.report.file(FILE).ended += 1;
         }
         Ok(())
     }
