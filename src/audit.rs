@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 /// and key are kept beside its global id: the policy shows an entry only to those who may
 /// read its subject (`auth::policy::audit`).
 pub struct AuditEntry<'a> {
-    actor: i32,
+    actor: Option<i32>,
     service_account: Option<i32>,
     action: &'a str,
     subject: ID,
@@ -22,6 +22,11 @@ impl<'a> AuditEntry<'a> {
     /// `actor` doing `action` to `subject`, in no alliance or school until said, with no
     /// details.
     pub fn by(actor: i32, action: &'a str, subject: ID) -> Self {
+        Self::by_any(Some(actor), action, subject)
+    }
+
+    /// As `by`, for a change no person may have made: an import run from the command line.
+    pub fn by_any(actor: Option<i32>, action: &'a str, subject: ID) -> Self {
         Self {
             actor,
             service_account: None,
@@ -39,6 +44,14 @@ impl<'a> AuditEntry<'a> {
         Self {
             service_account: access.service_account_id(),
             ..Self::by(access.actor(), action, subject)
+        }
+    }
+
+    /// The service account the change was made through, if any.
+    pub fn through(self, service_account: Option<i32>) -> Self {
+        Self {
+            service_account,
+            ..self
         }
     }
 
@@ -60,7 +73,7 @@ impl<'a> AuditEntry<'a> {
     pub async fn record(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
         let subject = crate::graphql::ids::decode(&self.subject);
         audit_event::ActiveModel {
-            actor_id: Set(Some(self.actor)),
+            actor_id: Set(self.actor),
             service_account_id: Set(self.service_account),
             subject_kind: Set(subject.map(|(kind, _)| kind.name().to_owned())),
             subject_key: Set(subject.map(|(_, key)| key)),

@@ -287,6 +287,18 @@ pub struct Limits {
     /// with the code `TIMEOUT`.
     #[arg(long, env = "TRELLIS_REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
+    /// Largest multipart request (a file upload, such as an import's) accepted, in bytes;
+    /// a larger one is answered 413. A national GIAS extract is about 65 MB.
+    #[arg(long, env = "TRELLIS_MAX_UPLOAD_BYTES", default_value_t = 100 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
+    /// How long a multipart request (an upload) may run, in milliseconds: reading a large
+    /// file takes longer than the usual request.
+    #[arg(long, env = "TRELLIS_UPLOAD_TIMEOUT_MS", default_value_t = 300_000)]
+    pub upload_timeout_ms: u64,
+    /// Most rows one uploaded import file may hold; larger ones are imported from the
+    /// command line (`trellis import`).
+    #[arg(long, env = "TRELLIS_MAX_IMPORT_ROWS", default_value_t = 100_000)]
+    pub max_import_rows: u64,
     /// Sign-in attempts allowed per email address per minute.
     #[arg(
         long,
@@ -323,6 +335,10 @@ pub struct Limits {
 impl Limits {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
+    }
+
+    pub fn upload_timeout(&self) -> Duration {
+        Duration::from_millis(self.upload_timeout_ms)
     }
 
     pub fn caller_cache_ttl(&self) -> Duration {

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod graphql;
 pub mod http;
 pub mod identity;
+pub mod imports;
 pub mod logging;
 pub mod mail;
 pub mod notifications;
@@ -169,6 +170,7 @@ pub fn app_state(
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         allow_http_links: config.allow_http_links,
         sync_margin: config.sync_margin(),
+        max_import_rows: config.limits.max_import_rows,
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.

@@ -1,6 +1,7 @@
 //! The `trellis` command: serve, migrate, export the schema, create an admin.
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -63,6 +64,12 @@ enum Command {
         #[command(flatten)]
         database: DatabaseConfig,
     },
+    /// Import schools from a GIAS extract, or staff from OneRoster files (README: "Importing
+    /// from GIAS and OneRoster"). Prints what changed, and the rows not imported.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Fill an empty database (migrating it first) with generated schools, alliances and
     /// people, for benchmarks and trials. Prints the accounts to sign in with.
     Seed {
@@ -77,6 +84,36 @@ enum Command {
         /// the search benchmark.
         #[arg(long)]
         practice: Option<usize>,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Schools from a Get Information About Schools establishment extract (the CSV GIAS
+    /// publishes, such as `edubasealldata20261207.csv`), matched by URN.
+    Gias {
+        /// The extract's CSV file.
+        file: PathBuf,
+        /// Report what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        database: DatabaseConfig,
+    },
+    /// Staff from a OneRoster 1.2 CSV export: `manifest.csv`, `orgs.csv`, `users.csv` and
+    /// `roles.csv`, matched by `sourcedId` (schools by the URN in an org's `identifier`).
+    Oneroster {
+        /// A folder holding the export's files, or a zip of them.
+        path: PathBuf,
+        /// Report what would change, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The name of the system the export comes from, under which its `sourcedId`s are
+        /// kept (default: the manifest's `source.systemCode`, else `source.systemName`).
+        #[arg(long)]
+        source: Option<String>,
         #[command(flatten)]
         database: DatabaseConfig,
     },
@@ -113,6 +150,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{email} is a platform admin");
             Ok(())
         }
+        Command::Import { what } => import(what).await,
         Command::Seed {
             profile,
             seed,
@@ -143,6 +181,42 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import(what: ImportCommand) -> anyhow::Result<()> {
+    use trellis::imports::{InputFile, gias, oneroster};
+    let report = match what {
+        ImportCommand::Gias {
+            file,
+            dry_run,
+            database,
+        } => {
+            let file = InputFile::open(&file)?;
+            let db = trellis::open_database(&database, &Metrics::new()).await?;
+            let options = gias::Options {
+                dry_run,
+                max_rows: None,
+            };
+            gias::import(&db, file, options).await?
+        }
+        ImportCommand::Oneroster {
+            path,
+            dry_run,
+            source,
+            database,
+        } => {
+            let export = oneroster::files::Export::open(&path)?;
+            let db = trellis::open_database(&database, &Metrics::new()).await?;
+            let options = oneroster::Options {
+                dry_run,
+                source,
+                ..Default::default()
+            };
+            oneroster::import(&db, export, options).await?
+        }
+    };
+    print!("{report}");
+    Ok(())
 }
 
 async fn serve(config: ServerConfig) -> anyhow::Result<()> {

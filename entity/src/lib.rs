@@ -15,6 +15,7 @@ pub mod discussion_post;
 pub mod enquiry;
 pub mod enquiry_evidence;
 pub mod enquiry_stage_change;
+pub mod external_link;
 pub mod identity_nonce;
 pub mod invitation;
 pub mod meeting_attendance;

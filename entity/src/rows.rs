@@ -218,7 +218,7 @@ by_position! {
     }
     school {
         id, urn, name, phase, establishment_type, local_authority, postcode, status, version,
-        created_at, updated_at
+        created_at, updated_at, trust_name, closed_on, gias_last_changed_on
     }
     staff_role {
         id, person_id, school_id, role, job_title, subjects, phases, starts_on, ends_on, version

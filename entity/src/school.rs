@@ -15,6 +15,12 @@ pub struct Model {
     pub local_authority: Option<String>,
     pub postcode: Option<String>,
     pub status: SchoolStatus,
+    /// The academy trust the school belongs to, as GIAS names it.
+    pub trust_name: Option<String>,
+    /// When the school closed, as GIAS records it.
+    pub closed_on: Option<Date>,
+    /// When GIAS last changed the school's record, as of the last import.
+    pub gias_last_changed_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

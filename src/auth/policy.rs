@@ -31,6 +31,7 @@ mod communities;
 pub mod discussion;
 mod enquiries;
 pub mod identity;
+pub mod imports;
 mod invitations;
 mod people;
 pub mod practice;

@@ -33,6 +33,8 @@ pub struct Services {
     pub allow_http_links: bool,
     /// How far before a sync read its watermark is (`--sync-margin-secs`).
     pub sync_margin: chrono::Duration,
+    /// Most rows an uploaded import file may hold (`--max-import-rows`).
+    pub max_import_rows: u64,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

@@ -30,12 +30,12 @@ const JSON: &str = "application/json; charset=utf-8";
 
 /// The response media type the client asked for.
 #[derive(Clone, Copy, PartialEq)]
-enum Media {
+pub(super) enum Media {
     GraphqlResponse,
     Json,
 }
 
-fn media(req: &HttpRequest) -> Media {
+pub(super) fn media(req: &HttpRequest) -> Media {
     let accept = req
         .headers()
         .get(header::ACCEPT)
@@ -59,7 +59,7 @@ fn respond_bytes(media: Media, status: StatusCode, body: Vec<u8>) -> HttpRespons
 }
 
 /// A response for a request that never reached execution.
-fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> HttpResponse {
+pub(super) fn refuse(media: Media, status: StatusCode, code: &str, message: &str) -> HttpResponse {
     let mut error = ServerError::new(message, None);
     error
         .extensions
@@ -172,6 +172,18 @@ pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
             );
         }
     };
+    run_batch(&req, &state, media, batch, state.limits.request_timeout()).await
+}
+
+/// Runs a batch that a POST carried (as JSON, or in a multipart upload's `operations`),
+/// once it names its operations and is not too large.
+pub(super) async fn run_batch(
+    req: &HttpRequest,
+    state: &AppState,
+    media: Media,
+    batch: BatchRequest,
+    timeout: std::time::Duration,
+) -> HttpResponse {
     if !batch.iter().all(has_query) {
         return refuse(
             media,
@@ -195,7 +207,7 @@ pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
             ),
         );
     }
-    execute(&req, &state, media, batch, false).await
+    execute(req, state, media, batch, false, timeout).await
 }
 
 pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -234,7 +246,16 @@ pub async fn get(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
             "pass the operation in `query` (or a persisted query's hash)",
         );
     }
-    execute(&req, &state, media, BatchRequest::Single(request), true).await
+    let timeout = state.limits.request_timeout();
+    execute(
+        &req,
+        &state,
+        media,
+        BatchRequest::Single(request),
+        true,
+        timeout,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -301,6 +322,7 @@ async fn execute(
     media: Media,
     batch: BatchRequest,
     read_only: bool,
+    timeout: std::time::Duration,
 ) -> HttpResponse {
     let request_id = req
         .extensions()
@@ -408,7 +430,6 @@ async fn execute(
         Either::Right(state.schema.execute(request))
     };
     let answers: FuturesOrdered<_> = requests.into_iter().map(run).collect();
-    let timeout = state.limits.request_timeout();
     let finished = tokio::time::timeout(timeout, answers.collect::<Vec<_>>()).await;
     if writes {
         // Even one stopped by the timeout may have committed.

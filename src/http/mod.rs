@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod oauth;
+pub mod upload;
 pub mod websocket;
 
 use std::net::TcpListener;
@@ -110,6 +111,11 @@ pub fn serve(
                     .wrap(
                         ErrorHandlers::new()
                             .handler(StatusCode::PAYLOAD_TOO_LARGE, graphql::body_too_large),
+                    )
+                    .route(
+                        web::post()
+                            .guard(guard::fn_guard(|ctx| upload::is_upload(ctx.head())))
+                            .to(upload::post),
                     )
                     .route(web::post().to(graphql::post))
                     .route(

@@ -6,12 +6,11 @@ use chrono::{NaiveDate, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus};
 use entity::{alliance_role, person, staff_role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use trellis_macros::mutations;
 
-use super::{AllianceRole, Person, StaffRole};
+use super::{AllianceRole, Person, StaffRole, employment};
 use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::auth::sessions;
@@ -87,24 +86,6 @@ mutations! {
     }
 }
 
-/// Ends every sign-in of a person who holds no current role any more.
-async fn end_sessions_if_roleless(txn: &DatabaseTransaction, person_id: i32) -> MutationResult<()> {
-    let staff = staff_role::Entity::find()
-        .filter(staff_role::Column::PersonId.eq(person_id))
-        .filter(staff_role::Column::EndsOn.is_null())
-        .count(txn)
-        .await?;
-    let alliance = alliance_role::Entity::find()
-        .filter(alliance_role::Column::PersonId.eq(person_id))
-        .filter(alliance_role::Column::EndsOn.is_null())
-        .count(txn)
-        .await?;
-    if staff + alliance == 0 {
-        sessions::end_all(txn, person_id).await?;
-    }
-    Ok(())
-}
-
 async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> MutationResult<StaffRole> {
     let access = access(ctx).await?;
     let not_found = || UserError::not_found("staffRoleId");
@@ -123,12 +104,7 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
         return Err(UserError::invalid_state("staffRoleId", "this role has already ended").into());
     }
     let ends_on = validation::end_date("endsOn", input.ends_on, role.starts_on)?;
-    let mut change: staff_role::ActiveModel = role.into();
-    change.ends_on = Set(Some(ends_on));
-    let role = change.update(&txn).await?;
-    end_sessions_if_roleless(&txn, role.person_id).await?;
-    sync::tombstones::person_leaves_school(&txn, role.person_id, role.school_id).await?;
-    sync::person_changed(&txn, role.person_id).await?;
+    let role = employment::end_staff_role(&txn, role, ends_on).await?;
     AuditEntry::by_caller(&access, "staff_role.ended", NodeKind::StaffRole.id(role.id))
         .school(Some(role.school_id))
         .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
@@ -183,7 +159,7 @@ async fn end_alliance_role(
     let mut change: alliance_role::ActiveModel = role.into();
     change.ends_on = Set(Some(ends_on));
     let role = change.update(&txn).await?;
-    end_sessions_if_roleless(&txn, role.person_id).await?;
+    employment::end_sessions_if_roleless(&txn, role.person_id).await?;
     sync::tombstones::person_leaves_alliance(&txn, role.person_id, role.alliance_id).await?;
     sync::person_changed(&txn, role.person_id).await?;
     AuditEntry::by(

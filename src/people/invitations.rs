@@ -14,9 +14,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use trellis_macros::mutations;
 
-use super::Invitation;
 use super::invitation_upkeep::unanswered;
 use super::sessions::Session;
+use super::{Invitation, employment};
 use crate::alliances::administered_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
@@ -489,17 +489,18 @@ async fn grant_role(
         if holds {
             return Ok(());
         }
-        staff_role::ActiveModel {
-            person_id: Set(person_id),
-            school_id: Set(school_id),
-            role: Set(role),
-            job_title: Set(invitation.job_title.clone()),
-            subjects: Set(serde_json::json!(details.subjects)),
-            phases: Set(serde_json::json!(details.phases)),
-            starts_on: Set(today),
-            ..Default::default()
-        }
-        .insert(txn)
+        employment::start_staff_role(
+            txn,
+            employment::NewStaffRole {
+                person_id,
+                school_id,
+                role,
+                job_title: invitation.job_title.clone(),
+                subjects: details.subjects.clone(),
+                phases: details.phases.clone(),
+                starts_on: today,
+            },
+        )
         .await?;
     }
     if let (Some(alliance_id), Some(role)) = (invitation.alliance_id, invitation.alliance_role) {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod employment;
 pub mod invitation_upkeep;
 pub mod invitations;
 mod node;

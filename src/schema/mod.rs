@@ -15,7 +15,8 @@ use crate::practice::search::PracticeSearchQuery;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, identity, people, practice, schools, support, sync,
+    alliances, communities, discussion, identity, imports, people, practice, schools, support,
+    sync,
 };
 
 // Every domain's queries: one line each.
@@ -55,6 +56,7 @@ pub struct Mutation(
     support::SupportMutations,
     identity::IdentityMutations,
     ServiceAccountMutation,
+    imports::ImportMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,5 +1,5 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus, StaffRoleKind};
 use entity::{alliance_membership, partnership, partnership_school, person, school, staff_role};
 use sea_orm::ColumnTrait;
@@ -89,6 +89,22 @@ impl School {
     /// Whether the school is open or closed.
     async fn status(&self) -> SchoolStatus {
         self.0.status
+    }
+    /// The academy trust the school belongs to, as Get Information About Schools names it
+    /// (for example "Northern Lights Learning Trust"); `null` when it has none or it is not
+    /// known.
+    async fn trust_name(&self) -> Option<&str> {
+        self.0.trust_name.as_deref()
+    }
+    /// The day the school closed, as Get Information About Schools records it; `null` while
+    /// it is open or when not known.
+    async fn closed_on(&self) -> Option<NaiveDate> {
+        self.0.closed_on
+    }
+    /// The day Get Information About Schools last changed the school's record, as of the
+    /// last import of its extract; `null` for a school never imported from it.
+    async fn gias_last_changed_on(&self) -> Option<NaiveDate> {
+        self.0.gias_last_changed_on
     }
     /// Increases with every change; pass it back as `expectedVersion` to update safely.
     async fn version(&self) -> i32 {

@@ -32,6 +32,7 @@ mod graphiql;
 mod hidden_filters;
 mod hostile_input;
 mod http_limits;
+mod imports;
 mod invitation_upkeep;
 mod invitations;
 mod link_input;

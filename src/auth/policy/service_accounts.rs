@@ -69,6 +69,7 @@ pub const SERVICE_ACCOUNT_MUTATIONS: &[(&str, Scope)] = &[
     ("revoke_invitation", Scope::PeopleWrite),
     ("end_staff_role", Scope::PeopleWrite),
     ("update_staff_role", Scope::PeopleWrite),
+    ("import_one_roster_export", Scope::PeopleWrite),
 ];
 
 impl Access {

@@ -38,6 +38,9 @@ struct DemoSchool {
     postcode: &'static str,
 }
 
+/// The academy trust of the demo's academies.
+const DEMO_TRUST: &str = "Riverside Learning Trust";
+
 const SCHOOLS: &[DemoSchool] = &[
     DemoSchool {
         key: "kingsmead",
@@ -368,6 +371,11 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             local_authority: Set(Some(demo.local_authority.into())),
             postcode: Set(Some(demo.postcode.into())),
             status: Set(SchoolStatus::Open),
+            // The academies belong to one trust, as GIAS would say (`trustName`).
+            trust_name: Set(demo
+                .kind
+                .starts_with("Academy")
+                .then(|| DEMO_TRUST.to_owned())),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
