@@ -28,6 +28,7 @@ pub mod sort_keys;
 pub mod support;
 pub mod themes;
 pub mod validation;
+pub mod webhooks;
 pub mod words;
 
 use std::sync::Arc;
@@ -140,8 +141,8 @@ pub async fn open_search_pool(
     .context("could not open the search pool")
 }
 
-/// Everything the server needs, over an open database; starts the task that sends email
-/// (so it is called inside a Tokio runtime).
+/// Everything the server needs, over an open database; starts the tasks that send email
+/// and deliver webhooks (so it is called inside a Tokio runtime).
 pub fn app_state(
     config: &ServerConfig,
     db: DatabaseConnection,
@@ -152,6 +153,12 @@ pub fn app_state(
 ) -> AppState {
     metrics.watch_pool(db.clone());
     let (notifier, outbox) = notifications::sender_channel();
+    let webhooks = webhooks::Worker::start(
+        (&config.webhooks).into(),
+        db.clone(),
+        notifier.clone(),
+        config.public_url.trim_end_matches('/').to_owned(),
+    );
     let services = Arc::new(Services {
         db: db.clone(),
         search_db,
@@ -163,6 +170,7 @@ pub fn app_state(
         ),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
         allow_http_links: config.allow_http_links,
+        webhook_allow_http_localhost: config.webhooks.webhook_allow_http_localhost,
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.
@@ -172,6 +180,7 @@ pub fn app_state(
         schema,
         services,
         db,
+        webhooks,
         limits: config.limits.clone(),
         metrics,
         persisted_queries: Default::default(),

@@ -37,3 +37,7 @@ pub mod support_offer_change;
 pub mod support_request;
 pub mod support_request_change;
 pub mod theme;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_event;

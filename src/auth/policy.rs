@@ -30,6 +30,7 @@ mod invitations;
 mod people;
 pub mod practice;
 mod support;
+pub mod webhooks;
 use crate::errors::{ApiError, ApiResult};
 pub use communities::CommunityPlace;
 

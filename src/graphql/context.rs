@@ -28,6 +28,9 @@ pub struct Services {
     pub public_url: String,
     /// Whether links may be `http` as well as `https` (`--allow-http-links`).
     pub allow_http_links: bool,
+    /// Whether webhook endpoints may be `http://127.0.0.1` or `http://localhost`
+    /// (`--webhook-allow-http-localhost`).
+    pub webhook_allow_http_localhost: bool,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

@@ -44,6 +44,7 @@ macro_rules! node_kinds {
             SupportOffer,
             SupportRequest,
             Theme,
+            WebhookEndpoint,
         ];
     };
 }

@@ -122,9 +122,7 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
         return Err(UserError::invalid_state("staffRoleId", "this role has already ended").into());
     }
     let ends_on = validation::end_date("endsOn", input.ends_on, role.starts_on)?;
-    let mut change: staff_role::ActiveModel = role.into();
-    change.ends_on = Set(Some(ends_on));
-    let role = change.update(&txn).await?;
+    let role = super::staff_roles::end(&txn, role, ends_on).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
     AuditEntry::by(
         access.person_id,

@@ -29,6 +29,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::mail::Email;
 use crate::payload;
 use crate::validation;
+use crate::webhooks::{Event, emit};
 
 /// What the role will hold once accepted.
 #[derive(Serialize, Deserialize, Default)]
@@ -303,6 +304,7 @@ async fn send(
     draft.created_at = Set(now);
     draft.expires_at = Set(now + INVITATION_TTL);
     let invitation = draft.insert(&txn).await?;
+    emit(&txn, Event::invitation(&invitation)).await?;
     AuditEntry::by(inviter, "invitation.sent", invitation_place(&invitation))
         .alliance(invitation.alliance_id)
         .school(invitation.school_id)
@@ -503,7 +505,7 @@ async fn grant_role(
         if holds {
             return Ok(());
         }
-        staff_role::ActiveModel {
+        let role = staff_role::ActiveModel {
             person_id: Set(person_id),
             school_id: Set(school_id),
             role: Set(role),
@@ -512,9 +514,8 @@ async fn grant_role(
             phases: Set(serde_json::json!(details.phases)),
             starts_on: Set(today),
             ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        };
+        super::staff_roles::start(txn, role).await?;
     }
     if let (Some(alliance_id), Some(role)) = (invitation.alliance_id, invitation.alliance_role) {
         let holds = alliance_role::Entity::find()

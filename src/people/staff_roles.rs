@@ -1,4 +1,9 @@
-//! Changing what a staff role says of the work: its job title, subjects and phases.
+//! Starting and ending staff roles, and changing what a staff role says of the work: its
+//! job title, subjects and phases.
+//!
+//! [`start`] and [`end`] are the one way a role starts or ends, whoever does it (an
+//! invitation accepted, a leader ending a role, an import): each tells other systems
+//! (a webhook event) in the same transaction.
 //!
 //! The school's leaders and the admins of alliances it is an active member of change them,
 //! as they manage the school's staff. A person may also change these on their own current
@@ -6,9 +11,10 @@
 //! decides what a person may do, is not changed here).
 
 use async_graphql::{Context, ID, InputObject};
-use entity::enums::SchoolPhase;
+use chrono::NaiveDate;
+use entity::enums::{SchoolPhase, WebhookEventType};
 use entity::staff_role;
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
 use trellis_macros::mutations;
 
 use super::StaffRole;
@@ -21,6 +27,38 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
 use crate::validation;
+use crate::webhooks::{Event, emit};
+
+/// Starts a staff role: inserts `role` and writes its `STAFF_ROLE_STARTED` event.
+pub async fn start(
+    conn: &impl ConnectionTrait,
+    role: staff_role::ActiveModel,
+) -> Result<staff_role::Model, DbErr> {
+    let role = role.insert(conn).await?;
+    emit(
+        conn,
+        Event::staff_role(WebhookEventType::StaffRoleStarted, &role),
+    )
+    .await?;
+    Ok(role)
+}
+
+/// Ends a current staff role on `ends_on` and writes its `STAFF_ROLE_ENDED` event.
+pub async fn end(
+    conn: &impl ConnectionTrait,
+    role: staff_role::Model,
+    ends_on: NaiveDate,
+) -> Result<staff_role::Model, DbErr> {
+    let mut change: staff_role::ActiveModel = role.into();
+    change.ends_on = Set(Some(ends_on));
+    let role = change.update(conn).await?;
+    emit(
+        conn,
+        Event::staff_role(WebhookEventType::StaffRoleEnded, &role),
+    )
+    .await?;
+    Ok(role)
+}
 
 /// Changes to what a current staff role says of the work: only the fields given change.
 #[derive(InputObject)]

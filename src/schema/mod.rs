@@ -13,7 +13,7 @@ use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::practice::search::PracticeSearchQuery;
 use crate::themes::{ThemeMutation, ThemeQuery};
-use crate::{alliances, communities, discussion, people, practice, schools, support};
+use crate::{alliances, communities, discussion, people, practice, schools, support, webhooks};
 
 // Every domain's queries: one line each.
 /// The entry points for reading: the signed-in `viewer`, any object by its global id
@@ -30,6 +30,7 @@ pub struct Query(
     AuditQuery,
     support::queries::SupportQuery,
     PracticeSearchQuery,
+    webhooks::WebhookQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -48,6 +49,7 @@ pub struct Mutation(
     discussion::mutations::DiscussionMutation,
     practice::PracticeMutations,
     support::SupportMutations,
+    webhooks::WebhookMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
