@@ -6,9 +6,9 @@
 //! a receiver needs to act without asking back.
 
 use chrono::Utc;
-use entity::enums::{PracticeVisibility, WebhookEventType};
+use entity::enums::{PracticeVisibility, SchoolPhase, WebhookEventType};
 use entity::{alliance_membership, community, invitation, practice, staff_role, webhook_event};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::{Value, json};
 
 use crate::graphql::ids::NodeKind;
@@ -39,6 +39,24 @@ pub fn wire_name(event_type: WebhookEventType) -> &'static str {
     }
 }
 
+/// An enumeration's value as the API writes it (`TEACHER`, not serde's `Teacher`).
+fn name<E: ActiveEnum<Value = String>>(value: E) -> Value {
+    value.to_value().into()
+}
+
+fn optional_name<E: ActiveEnum<Value = String>>(value: Option<E>) -> Value {
+    value.map_or(Value::Null, name)
+}
+
+/// A stored JSON list of phases, as the API writes them.
+fn phases(stored: &Value) -> Vec<Value> {
+    serde_json::from_value::<Vec<SchoolPhase>>(stored.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(name)
+        .collect()
+}
+
 fn gid(kind: NodeKind, key: i32) -> String {
     kind.id(key).to_string()
 }
@@ -62,8 +80,8 @@ impl Event {
             fields: json!({
                 "school": gid(NodeKind::School, membership.school_id),
                 "alliance": gid(NodeKind::Alliance, membership.alliance_id),
-                "status": membership.status,
-                "role": membership.role,
+                "status": name(membership.status),
+                "role": name(membership.role),
             }),
         }
     }
@@ -81,10 +99,10 @@ impl Event {
                 "givenName": invitation.given_name,
                 "familyName": invitation.family_name,
                 "school": optional_gid(NodeKind::School, invitation.school_id),
-                "staffRole": invitation.staff_role,
+                "staffRole": optional_name(invitation.staff_role),
                 "jobTitle": invitation.job_title,
                 "alliance": optional_gid(NodeKind::Alliance, invitation.alliance_id),
-                "allianceRole": invitation.alliance_role,
+                "allianceRole": optional_name(invitation.alliance_role),
                 "expiresAt": invitation.expires_at,
             }),
         }
@@ -101,10 +119,10 @@ impl Event {
             fields: json!({
                 "person": gid(NodeKind::Person, role.person_id),
                 "school": gid(NodeKind::School, role.school_id),
-                "role": role.role,
+                "role": name(role.role),
                 "jobTitle": role.job_title,
                 "subjects": role.subjects,
-                "phases": role.phases,
+                "phases": phases(&role.phases),
                 "startsOn": role.starts_on,
                 "endsOn": role.ends_on,
             }),
@@ -124,10 +142,10 @@ impl Event {
             fields: json!({
                 "title": practice.title,
                 "summary": practice.summary,
-                "kind": practice.kind,
+                "kind": name(practice.kind),
                 "school": gid(NodeKind::School, practice.school_id),
-                "visibility": practice.visibility,
-                "status": practice.status,
+                "visibility": name(practice.visibility),
+                "status": name(practice.status),
             }),
         }
     }
@@ -143,9 +161,9 @@ impl Event {
             fields: json!({
                 "name": community.name,
                 "alliance": gid(NodeKind::Alliance, community.alliance_id),
-                "kind": community.kind,
-                "visibility": community.visibility,
-                "status": community.status,
+                "kind": name(community.kind),
+                "visibility": name(community.visibility),
+                "status": name(community.status),
             }),
         }
     }

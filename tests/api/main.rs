@@ -66,4 +66,6 @@ mod support_policy;
 mod support_scenario;
 mod support_sql_count;
 mod text_input;
+mod webhooks;
+mod webhooks_receiver;
 mod websocket;
