@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 /// read its subject (`auth::policy::audit`).
 pub struct AuditEntry<'a> {
     actor: i32,
+    service_account: Option<i32>,
     action: &'a str,
     subject: ID,
     alliance: Option<i32>,
@@ -23,11 +24,21 @@ impl<'a> AuditEntry<'a> {
     pub fn by(actor: i32, action: &'a str, subject: ID) -> Self {
         Self {
             actor,
+            service_account: None,
             action,
             subject,
             alliance: None,
             school: None,
             details: serde_json::Value::Null,
+        }
+    }
+
+    /// The caller's change: made by the person calling, or by the owner of the service
+    /// account calling, through it.
+    pub fn by_caller(access: &crate::auth::policy::Access, action: &'a str, subject: ID) -> Self {
+        Self {
+            service_account: access.service_account_id(),
+            ..Self::by(access.actor(), action, subject)
         }
     }
 
@@ -50,6 +61,7 @@ impl<'a> AuditEntry<'a> {
         let subject = crate::graphql::ids::decode(&self.subject);
         audit_event::ActiveModel {
             actor_id: Set(Some(self.actor)),
+            service_account_id: Set(self.service_account),
             subject_kind: Set(subject.map(|(kind, _)| kind.name().to_owned())),
             subject_key: Set(subject.map(|(_, key)| key)),
             alliance_id: Set(self.alliance),

@@ -296,6 +296,11 @@ impl Limits {
 pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 pub const REFRESH_FAMILY_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const INVITATION_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+/// Lifetime of a service account's access token (`/oauth/token`): short, as the client
+/// can always ask for another.
+pub const SERVICE_ACCOUNT_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
+/// Longest a service account's previous secret keeps working after a rotation.
+pub const MAX_SECRET_GRACE: Duration = Duration::from_secs(7 * 24 * 3600);
 /// How long after an invitation was last sent it may be sent again: long enough for a
 /// slow email to arrive, short enough for someone waiting.
 pub const INVITATION_RESEND_INTERVAL: Duration = Duration::from_secs(10 * 60);

@@ -24,6 +24,7 @@ pub mod request;
 pub mod schema;
 pub mod schools;
 pub mod seed;
+pub mod service_accounts;
 pub mod sort_keys;
 pub mod support;
 pub mod themes;

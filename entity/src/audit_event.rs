@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub actor_id: Option<i32>,
+    /// The service account the change was made through (its owner is the actor).
+    pub service_account_id: Option<i32>,
     pub alliance_id: Option<i32>,
     pub school_id: Option<i32>,
     /// What happened, such as `alliance_membership.accepted`.

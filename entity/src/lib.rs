@@ -28,6 +28,7 @@ pub mod practice_event;
 pub mod practice_revision;
 pub mod refresh_session;
 pub mod school;
+pub mod service_account;
 pub mod sharing_consent;
 pub mod staff_role;
 pub mod support_arrangement;

@@ -243,6 +243,7 @@ by_name!(
     practice_endorsement,
     practice_event,
     practice_revision,
+    service_account,
     support_arrangement,
     support_arrangement_change,
     support_offer,

@@ -11,7 +11,9 @@
 //! ```
 //!
 //! becomes a field `createAlliance(input: CreateAllianceInput!): CreateAlliancePayload!`
-//! answered by `CreateAlliancePayload::run(input, |input| async move { ... })`, which
+//! answered by `CreateAlliancePayload::run(input, |input| async move { ... })` once a
+//! service account calling has been checked against the mutations it may call
+//! (`graphql::context::admit_mutation`); `run`
 //! checks the input (`validation::input`) before the body runs and puts its user errors in
 //! the payload. The body borrows `ctx` and owns `input`, and gives a `MutationResult` of the
 //! payload's object. Input and payload are named after the mutation, as Relay's convention
@@ -112,6 +114,7 @@ impl Field {
                 #[graphql(desc = "What the mutation is given; each field is described on the input type.")]
                 #input: #input_type,
             ) -> async_graphql::Result<#payload> {
+                crate::graphql::context::admit_mutation(#ctx, stringify!(#name)).await?;
                 #payload::run(#input, |#input| async move #body).await
             }
         }

@@ -12,6 +12,7 @@ mod m20261202_000007_practice_search_storage;
 mod m20261206_000010_adaptation_ancestors_audit_subjects;
 mod m20261206_000013_invitation_upkeep_versions_declined;
 mod m20261206_000020_discussion_hosts;
+mod m20261207_000030_service_accounts;
 mod m20261207_000031_webhooks;
 
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_adaptation_ancestors_audit_subjects::Migration),
             Box::new(m20261206_000013_invitation_upkeep_versions_declined::Migration),
             Box::new(m20261206_000020_discussion_hosts::Migration),
+            Box::new(m20261207_000030_service_accounts::Migration),
             Box::new(m20261207_000031_webhooks::Migration),
         ]
     }

@@ -80,6 +80,12 @@ enum WebhookAttempt {
 }
 
 #[derive(DeriveIden)]
+enum ServiceAccount {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
 enum Alliance {
     Table,
     Id,
@@ -140,6 +146,11 @@ impl MigrationTrait for Migration {
                     .col(integer(WebhookEndpoint::Version).default(1))
                     .col(timestamp_with_time_zone(WebhookEndpoint::CreatedAt))
                     .col(timestamp_with_time_zone(WebhookEndpoint::UpdatedAt))
+                    .foreign_key(&mut fk(
+                        (WebhookEndpoint::Table, WebhookEndpoint::ServiceAccountId),
+                        (ServiceAccount::Table, ServiceAccount::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .foreign_key(&mut fk(
                         (WebhookEndpoint::Table, WebhookEndpoint::AllianceId),
                         (Alliance::Table, Alliance::Id),

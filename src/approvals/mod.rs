@@ -168,6 +168,10 @@ impl Position {
 /// Everything waiting for the viewer, from every source that concerns them; `None` when
 /// none does.
 fn everything_waiting(access: &Access) -> Option<SelectStatement> {
+    // A service account decides nothing.
+    if access.service_account.is_some() {
+        return None;
+    }
     let mut selects = SOURCES.iter().filter_map(|source| source(access));
     let mut all = selects.next()?;
     for select in selects {

@@ -4,26 +4,29 @@ pub mod cache;
 pub mod passwords;
 pub mod policy;
 pub mod rate_limit;
+pub mod scopes;
 pub mod sessions;
 pub mod tokens;
 
 use std::sync::{Arc, Mutex};
 
 use entity::enums::PersonStatus;
-use entity::{person, refresh_session};
+use entity::{person, refresh_session, service_account};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use crate::errors::{ApiError, ApiResult};
 use cache::Memo;
-use policy::Access;
-use tokens::{TokenKeys, TokenSubject};
+use policy::{Access, ServiceAccountPrincipal, Tenant};
+use tokens::{ServiceAccountSubject, TokenKeys, TokenSubject};
 
 /// The caller of one request.
 #[derive(Debug, Clone)]
 pub enum Principal {
     Anonymous,
     Person(SignedIn),
+    /// An integration, with a token from `/oauth/token`.
+    ServiceAccount(ServiceAccountPrincipal),
 }
 
 #[derive(Debug, Clone)]
@@ -59,20 +62,37 @@ impl Caller {
         }
     }
 
+    /// The signed-in person; `Unauthenticated` for anonymous callers, `Forbidden` for a
+    /// service account (which is no person).
     pub fn signed_in(&self) -> ApiResult<&SignedIn> {
         match &self.principal {
             Principal::Person(person) => Ok(person),
+            Principal::ServiceAccount(_) => Err(ApiError::Forbidden(
+                "only people may do this, not service accounts",
+            )),
             Principal::Anonymous => Err(ApiError::Unauthenticated),
         }
     }
 
-    /// The signed-in caller's access scope, loaded once per request (or again after
-    /// `forget_access`).
+    pub fn is_anonymous(&self) -> bool {
+        matches!(self.principal, Principal::Anonymous)
+    }
+
+    /// The caller's access scope (a person's or a service account's), loaded once per
+    /// request (or again after `forget_access`).
     pub async fn access(&self, db: &DatabaseConnection) -> ApiResult<Arc<Access>> {
-        let person = self.signed_in()?;
         if let Some(access) = self.access.lock().expect("access lock").clone() {
             return Ok(access);
         }
+        let person = match &self.principal {
+            Principal::Anonymous => return Err(ApiError::Unauthenticated),
+            Principal::Person(person) => person,
+            Principal::ServiceAccount(account) => {
+                let access = Arc::new(Access::of_service_account(db, account).await?);
+                *self.access.lock().expect("access lock") = Some(access.clone());
+                return Ok(access);
+            }
+        };
         let key = (person.person_id, person.session_family.clone());
         let access = match self.memo.as_ref().and_then(|memo| memo.access(&key)) {
             Some(access) => access,
@@ -100,9 +120,11 @@ impl Caller {
 
 /// Resolves the caller from an `Authorization` header value (or a WebSocket
 /// `connection_init` payload): one statement checks that the person is active and that
-/// the sign-in the token belongs to has not been revoked. A token that is not valid now
-/// (expired, forged, signed out, person disabled) is `Unauthenticated`, never anonymous.
-/// With a memo (a read request), a sign-in checked a moment ago is not checked again.
+/// the sign-in the token belongs to has not been revoked (or, for a service account's
+/// token, that the account has not been revoked). A token that is not valid now (expired,
+/// forged, signed out, person disabled, account revoked) is `Unauthenticated`, never
+/// anonymous. With a memo (a read request), a sign-in checked a moment ago is not checked
+/// again.
 pub async fn authenticate(
     db: &DatabaseConnection,
     keys: &TokenKeys,
@@ -117,10 +139,16 @@ pub async fn authenticate(
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or(ApiError::Unauthenticated)?
         .trim();
-    let TokenSubject {
+    let Some(TokenSubject {
         person_id,
         session_family,
-    } = keys.verify(token).ok_or(ApiError::Unauthenticated)?;
+    }) = keys.verify(token)
+    else {
+        let subject = keys
+            .verify_service_account(token)
+            .ok_or(ApiError::Unauthenticated)?;
+        return authenticate_service_account(db, subject).await;
+    };
     let key = (person_id, session_family.clone());
     if let Some(signed_in) = memo.and_then(|memo| memo.signed_in(&key)) {
         return Ok(Principal::Person(signed_in));
@@ -147,4 +175,25 @@ pub async fn authenticate(
         memo.store_signed_in(key, signed_in.clone());
     }
     Ok(Principal::Person(signed_in))
+}
+
+/// A service account's token is good while the account is not revoked: checked on every
+/// request, so that revoking stops the tokens already issued at once. The token's scopes
+/// count only within those the account holds.
+async fn authenticate_service_account(
+    db: &DatabaseConnection,
+    subject: ServiceAccountSubject,
+) -> ApiResult<Principal> {
+    let account = service_account::Entity::find_by_id(subject.service_account_id)
+        .filter(service_account::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let held = scopes::Scopes::from_oauth(&account.scopes).unwrap_or_default();
+    Ok(Principal::ServiceAccount(ServiceAccountPrincipal {
+        id: account.id,
+        owner_id: account.owner_id,
+        scopes: subject.scopes.intersection(held),
+        tenant: Tenant::of(&account).ok_or(ApiError::Unauthenticated)?,
+    }))
 }

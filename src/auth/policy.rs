@@ -29,14 +29,18 @@ mod enquiries;
 mod invitations;
 mod people;
 pub mod practice;
+pub mod service_accounts;
 mod support;
 pub mod webhooks;
 use crate::errors::{ApiError, ApiResult};
 pub use communities::CommunityPlace;
+pub use service_accounts::{ServiceAccountPrincipal, Tenant};
 
-/// A signed-in caller's roles and the alliances and schools they reach.
+/// A signed-in caller's roles and the alliances and schools they reach. For a service
+/// account, the reach of its tenant (`service_accounts`).
 #[derive(Debug)]
 pub struct Access {
+    /// The person calling; `NO_PERSON` for a service account.
     pub person_id: i32,
     pub platform_admin: bool,
     /// Current staff roles, by school.
@@ -56,6 +60,8 @@ pub struct Access {
     pub active_alliances: BTreeSet<i32>,
     /// The caller's memberships of communities that have not ended, by community.
     pub communities: HashMap<i32, CommunityPlace>,
+    /// The service account calling, with its scopes and tenant; `None` for a person.
+    pub service_account: Option<ServiceAccountPrincipal>,
 }
 
 impl Access {
@@ -149,6 +155,7 @@ impl Access {
             managed_schools,
             active_alliances,
             communities,
+            service_account: None,
         })
     }
 

@@ -8,7 +8,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::ACCESS_TOKEN_TTL;
+use super::scopes::Scopes;
+use crate::config::{ACCESS_TOKEN_TTL, SERVICE_ACCOUNT_TOKEN_TTL};
 
 const ISSUER: &str = "trellis";
 const AUDIENCE: &str = "trellis-api";
@@ -16,6 +17,10 @@ const AUDIENCE: &str = "trellis-api";
 const ALGORITHM: Algorithm = Algorithm::HS256;
 /// Value of the `typ` claim of access tokens, so that no other token passes as one.
 const ACCESS_TYPE: &str = "access";
+/// Value of the `typ` claim of service accounts' access tokens. Their `sub` also differs
+/// (`service-account:<id>`, never a number), so neither kind passes as the other.
+const SERVICE_ACCOUNT_TYPE: &str = "service_account";
+const SERVICE_ACCOUNT_SUBJECT: &str = "service-account:";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -29,6 +34,28 @@ pub struct AccessClaims {
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
+}
+
+/// The claims of a service account's access token.
+#[derive(Debug, Serialize, Deserialize)]
+struct ServiceAccountClaims {
+    iss: String,
+    aud: String,
+    /// `service-account:<id>`.
+    sub: String,
+    /// The scopes granted to this token, OAuth names separated by spaces.
+    scope: String,
+    typ: String,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+}
+
+/// Who a service account's access token speaks for, and the scopes it was granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceAccountSubject {
+    pub service_account_id: i32,
+    pub scopes: Scopes,
 }
 
 /// Signs and checks access tokens with one secret.
@@ -90,6 +117,46 @@ impl TokenKeys {
         Some(TokenSubject {
             person_id: claims.sub.parse().ok()?,
             session_family: claims.sid,
+        })
+    }
+}
+
+impl TokenKeys {
+    /// Issues a service account's access token; returns it with its lifetime in seconds.
+    pub fn issue_service_account(&self, subject: ServiceAccountSubject) -> (String, u64) {
+        let now = Utc::now().timestamp();
+        let ttl = SERVICE_ACCOUNT_TOKEN_TTL.as_secs();
+        let claims = ServiceAccountClaims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: format!("{SERVICE_ACCOUNT_SUBJECT}{}", subject.service_account_id),
+            scope: subject.scopes.to_oauth(),
+            typ: SERVICE_ACCOUNT_TYPE.into(),
+            iat: now,
+            nbf: now,
+            exp: now + ttl as i64,
+        };
+        let token = jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &self.encoding)
+            .expect("HMAC signing cannot fail");
+        (token, ttl)
+    }
+
+    /// Checks a service account's access token as `verify` checks a person's.
+    pub fn verify_service_account(&self, token: &str) -> Option<ServiceAccountSubject> {
+        let data =
+            jsonwebtoken::decode::<ServiceAccountClaims>(token, &self.decoding, &self.validation)
+                .ok()?;
+        let claims = data.claims;
+        if claims.typ != SERVICE_ACCOUNT_TYPE {
+            return None;
+        }
+        Some(ServiceAccountSubject {
+            service_account_id: claims
+                .sub
+                .strip_prefix(SERVICE_ACCOUNT_SUBJECT)?
+                .parse()
+                .ok()?,
+            scopes: Scopes::from_oauth(&claims.scope)?,
         })
     }
 }
@@ -162,6 +229,21 @@ mod tests {
         claims.exp = now - 3600;
         let expired = jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &secret).unwrap();
         assert_eq!(keys.verify(&expired), None);
+    }
+
+    #[test]
+    fn service_account_and_person_tokens_are_never_confused() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let service = ServiceAccountSubject {
+            service_account_id: 7,
+            scopes: Scopes::from_oauth("people:read").unwrap(),
+        };
+        let (token, ttl) = keys.issue_service_account(service);
+        assert_eq!(ttl, SERVICE_ACCOUNT_TOKEN_TTL.as_secs());
+        assert_eq!(keys.verify_service_account(&token), Some(service));
+        assert_eq!(keys.verify(&token), None);
+        let (person, _) = keys.issue(&subject());
+        assert_eq!(keys.verify_service_account(&person), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::policy::Access;
 use crate::auth::rate_limit::SignInLimiter;
 use crate::auth::tokens::TokenKeys;
-use crate::auth::{Caller, SignedIn};
+use crate::auth::{Caller, Principal, SignedIn};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::ids::NodeType;
 use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
@@ -63,10 +63,19 @@ pub async fn access(ctx: &Context<'_>) -> ApiResult<Arc<Access>> {
 /// The caller's access scope, or `None` when not signed in: for what anonymous callers
 /// may also read (public practice and what it reaches).
 pub async fn reader(ctx: &Context<'_>) -> ApiResult<Option<Arc<Access>>> {
-    if caller(ctx).signed_in().is_err() {
+    if caller(ctx).is_anonymous() {
         return Ok(None);
     }
     access(ctx).await.map(Some)
+}
+
+/// Refuses `mutation` (its Rust name) to a service account that may not call it
+/// (`auth::policy::service_accounts`), before it reads its input; people pass.
+pub async fn admit_mutation(ctx: &Context<'_>, mutation: &str) -> ApiResult<()> {
+    match caller(ctx).principal {
+        Principal::ServiceAccount(_) => access(ctx).await?.admits_mutation(mutation),
+        _ => Ok(()),
+    }
 }
 
 pub fn loader(ctx: &Context<'_>) -> Loader {

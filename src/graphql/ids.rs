@@ -39,6 +39,7 @@ macro_rules! node_kinds {
             Practice,
             PracticeEndorsement,
             School,
+            ServiceAccount,
             StaffRole,
             SupportArrangement,
             SupportOffer,

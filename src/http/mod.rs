@@ -5,6 +5,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
+pub mod oauth;
 pub mod websocket;
 
 use std::net::TcpListener;
@@ -118,6 +119,11 @@ pub fn serve(
                     .route(web::get().to(graphql::get))
                     .route(web::method(Method::OPTIONS).to(graphql::options))
                     .default_service(web::to(graphql::other_method)),
+            )
+            .service(
+                web::resource("/oauth/token")
+                    .route(web::post().to(oauth::token))
+                    .default_service(web::to(oauth::other_method)),
             )
             .configure(|routes| {
                 if metrics_here {

@@ -124,15 +124,11 @@ async fn end_staff_role(ctx: &Context<'_>, input: EndStaffRoleInput) -> Mutation
     let ends_on = validation::end_date("endsOn", input.ends_on, role.starts_on)?;
     let role = super::staff_roles::end(&txn, role, ends_on).await?;
     end_sessions_if_roleless(&txn, role.person_id).await?;
-    AuditEntry::by(
-        access.person_id,
-        "staff_role.ended",
-        NodeKind::StaffRole.id(role.id),
-    )
-    .school(Some(role.school_id))
-    .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
-    .record(&txn)
-    .await?;
+    AuditEntry::by_caller(&access, "staff_role.ended", NodeKind::StaffRole.id(role.id))
+        .school(Some(role.school_id))
+        .details(serde_json::json!({ "person": NodeKind::Person.id(role.person_id).to_string() }))
+        .record(&txn)
+        .await?;
     txn.commit().await?;
     caller(ctx).forget_access();
     Ok(StaffRole(role))

@@ -139,19 +139,15 @@ async fn record(
     action: &str,
     invitation: &invitation::Model,
 ) -> Result<(), sea_orm::DbErr> {
-    AuditEntry::by(
-        access.person_id,
-        action,
-        NodeKind::Invitation.id(invitation.id),
-    )
-    .alliance(invitation.alliance_id)
-    .school(invitation.school_id)
-    .details(serde_json::json!({
-        "staffRole": invitation.staff_role,
-        "allianceRole": invitation.alliance_role,
-    }))
-    .record(txn)
-    .await
+    AuditEntry::by_caller(access, action, NodeKind::Invitation.id(invitation.id))
+        .alliance(invitation.alliance_id)
+        .school(invitation.school_id)
+        .details(serde_json::json!({
+            "staffRole": invitation.staff_role,
+            "allianceRole": invitation.alliance_role,
+        }))
+        .record(txn)
+        .await
 }
 
 /// Reads an invitation back after a conditional update that matched no row: it was
@@ -230,10 +226,7 @@ async fn revoke(ctx: &Context<'_>, input: RevokeInvitationInput) -> MutationResu
     unanswered_yet(&current)?;
     let revoked = invitation::Entity::update_many()
         .col_expr(invitation::Column::RevokedAt, Expr::value(Utc::now()))
-        .col_expr(
-            invitation::Column::RevokedById,
-            Expr::value(access.person_id),
-        )
+        .col_expr(invitation::Column::RevokedById, Expr::value(access.actor()))
         .filter(invitation::Column::Id.eq(current.id))
         .filter(unanswered())
         .exec(&txn)

@@ -191,15 +191,7 @@ async fn invite_staff(
         job_title: Set(job_title),
         ..Default::default()
     };
-    send(
-        ctx,
-        txn,
-        access.person_id,
-        draft,
-        (email, given, family),
-        details,
-    )
-    .await
+    send(ctx, txn, &access, draft, (email, given, family), details).await
 }
 
 /// Whether the caller may invite the first leader of a school that has none: see
@@ -273,22 +265,14 @@ async fn invite_to_alliance(
         alliance_role: Set(Some(input.role)),
         ..Default::default()
     };
-    send(
-        ctx,
-        txn,
-        access.person_id,
-        draft,
-        (email, given, family),
-        details,
-    )
-    .await
+    send(ctx, txn, &access, draft, (email, given, family), details).await
 }
 
 /// Stores the invitation with a fresh single-use token, records it, and emails the token.
 async fn send(
     ctx: &Context<'_>,
     txn: DatabaseTransaction,
-    inviter: i32,
+    access: &Access,
     mut draft: invitation::ActiveModel,
     (email, given, family): (String, String, String),
     details: RoleDetails,
@@ -300,12 +284,12 @@ async fn send(
     draft.family_name = Set(family);
     draft.token_hash = Set(tokens::digest(&token));
     draft.role_details = Set(serde_json::to_value(details).map_err(ApiError::internal)?);
-    draft.invited_by_id = Set(inviter);
+    draft.invited_by_id = Set(access.actor());
     draft.created_at = Set(now);
     draft.expires_at = Set(now + INVITATION_TTL);
     let invitation = draft.insert(&txn).await?;
     emit(&txn, Event::invitation(&invitation)).await?;
-    AuditEntry::by(inviter, "invitation.sent", invitation_place(&invitation))
+    AuditEntry::by_caller(access, "invitation.sent", invitation_place(&invitation))
         .alliance(invitation.alliance_id)
         .school(invitation.school_id)
         .details(serde_json::json!({

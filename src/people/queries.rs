@@ -1,6 +1,8 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::enums::{MembershipStatus, PersonStatus};
-use entity::{alliance, alliance_membership, alliance_role, person, school, staff_role};
+use entity::{
+    alliance, alliance_membership, alliance_role, person, school, service_account, staff_role,
+};
 use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use trellis_macros::connections;
@@ -8,15 +10,18 @@ use trellis_macros::connections;
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::{Alliance, alliance_filter_key};
 use crate::approvals::AwaitingApproval;
+use crate::auth::Principal;
+use crate::auth::scopes::{Scope, Scopes};
 use crate::communities::CommunityMembership;
 use crate::communities::queries::OwnCommunityMembershipFilter;
 use crate::errors::ApiError;
-use crate::graphql::context::{access, db, load_many, load_required, signed_in};
+use crate::graphql::context::{access, caller, db, load_many, load_required};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{
     Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
 };
 use crate::schools::School;
+use crate::service_accounts::ServiceAccount;
 use crate::validation::search_text;
 
 /// Narrows the list of people. All given conditions must hold.
@@ -55,46 +60,103 @@ pub struct PersonOrder {
     pub direction: OrderDirection,
 }
 
-/// The signed-in person, and what they may do.
-pub struct Viewer {
-    person: Person,
+/// Who is calling: a signed-in person, or a service account.
+pub enum Viewer {
+    Person(Person),
+    ServiceAccount {
+        account: ServiceAccount,
+        scopes: Scopes,
+    },
 }
 
-/// The signed-in person, and what they may do: their roles, the alliances they
-/// administer, the schools they lead and what awaits their decision.
+impl Viewer {
+    fn person_or_none(&self) -> Option<&Person> {
+        match self {
+            Viewer::Person(person) => Some(person),
+            Viewer::ServiceAccount { .. } => None,
+        }
+    }
+}
+
+/// Who is calling, and what they may do. For a person: their roles, the alliances they
+/// administer, the schools they lead and what awaits their decision. For a service
+/// account (`serviceAccount` is set): its tenant and the `scopes` of its token; the
+/// person's fields are empty, and `person` is an error (`FORBIDDEN`), as a service account
+/// is no person.
 #[connections]
 #[Object]
 impl Viewer {
-    /// The signed-in person.
-    async fn person(&self) -> &Person {
-        &self.person
+    /// The signed-in person; `FORBIDDEN` when the caller is a service account (ask for
+    /// `serviceAccount` instead).
+    async fn person(&self) -> Result<&Person> {
+        self.person_or_none().ok_or_else(|| {
+            ApiError::Forbidden(
+                "the caller is a service account, not a person: read viewer.serviceAccount",
+            )
+            .into()
+        })
     }
-    /// Whether the viewer is a platform admin, who runs the platform and administers every alliance.
+    /// The service account calling, with the alliance or school it is bound to; `null`
+    /// for a person.
+    async fn service_account(&self) -> Option<&ServiceAccount> {
+        match self {
+            Viewer::ServiceAccount { account, .. } => Some(account),
+            Viewer::Person(_) => None,
+        }
+    }
+    /// What the service account's token may do (within its tenant); `null` for a person,
+    /// whose roles decide instead.
+    async fn scopes(&self) -> Option<Vec<Scope>> {
+        match self {
+            Viewer::ServiceAccount { scopes, .. } => Some(scopes.iter().collect()),
+            Viewer::Person(_) => None,
+        }
+    }
+    /// Whether the viewer is a platform admin, who runs the platform and administers every
+    /// alliance.
     async fn is_platform_admin(&self) -> bool {
-        self.person.0.is_platform_admin
+        self.person_or_none()
+            .is_some_and(|person| person.0.is_platform_admin)
     }
-    /// Current roles at schools.
+    /// Current roles at schools; none for a service account.
     async fn staff_roles(&self, ctx: &Context<'_>) -> Result<Vec<StaffRole>> {
-        self.person.staff_roles(ctx, false).await
+        match self.person_or_none() {
+            Some(person) => person.staff_roles(ctx, false).await,
+            None => Ok(Vec::new()),
+        }
     }
-    /// Current roles in alliances.
+    /// Current roles in alliances; none for a service account.
     async fn alliance_roles(&self, ctx: &Context<'_>) -> Result<Vec<AllianceRole>> {
-        self.person.alliance_roles(ctx, false).await
+        match self.person_or_none() {
+            Some(person) => person.alliance_roles(ctx, false).await,
+            None => Ok(Vec::new()),
+        }
     }
-    /// Alliances the viewer administers (as admin or CPD lead).
+    /// Alliances the viewer administers (as admin or CPD lead); none for a service
+    /// account.
     async fn administered_alliances(&self, ctx: &Context<'_>) -> Result<Vec<Alliance>> {
+        if self.person_or_none().is_none() {
+            return Ok(Vec::new());
+        }
         let ids = access(ctx).await?.administered_alliances();
         let alliances = load_many::<alliance::Entity>(ctx, &ids).await?;
         Ok(alliances.into_iter().map(Alliance).collect())
     }
-    /// Schools the viewer leads (as headteacher, senior leader or school CPD lead).
+    /// Schools the viewer leads (as headteacher, senior leader or school CPD lead); none
+    /// for a service account.
     async fn led_schools(&self, ctx: &Context<'_>) -> Result<Vec<School>> {
+        if self.person_or_none().is_none() {
+            return Ok(Vec::new());
+        }
         let ids = access(ctx).await?.led_schools();
         let schools = load_many::<school::Entity>(ctx, &ids).await?;
         Ok(schools.into_iter().map(School).collect())
     }
-    /// Whether the viewer may start an alliance.
+    /// Whether the viewer may start an alliance; never a service account.
     async fn can_create_alliance(&self, ctx: &Context<'_>) -> Result<bool> {
+        if self.person_or_none().is_none() {
+            return Ok(false);
+        }
         Ok(access(ctx).await?.may_create_alliance())
     }
 
@@ -129,13 +191,23 @@ pub struct PeopleQuery;
 #[connections]
 #[Object]
 impl PeopleQuery {
-    /// The signed-in person; `UNAUTHENTICATED` without a valid access token.
+    /// The caller: the signed-in person, or the service account whose token is used;
+    /// `UNAUTHENTICATED` without a valid access token.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
-        let caller = signed_in(ctx)?;
-        let person = load_required::<person::Entity>(ctx, caller.person_id).await?;
-        Ok(Viewer {
-            person: Person(person),
-        })
+        match &caller(ctx).principal {
+            Principal::Person(signed_in) => {
+                let person = load_required::<person::Entity>(ctx, signed_in.person_id).await?;
+                Ok(Viewer::Person(Person(person)))
+            }
+            Principal::ServiceAccount(principal) => {
+                let account = load_required::<service_account::Entity>(ctx, principal.id).await?;
+                Ok(Viewer::ServiceAccount {
+                    account: ServiceAccount(account),
+                    scopes: principal.scopes,
+                })
+            }
+            Principal::Anonymous => Err(ApiError::Unauthenticated.into()),
+        }
     }
 
     /// People the caller can see: colleagues, and people of their alliances.

@@ -133,8 +133,8 @@ async fn update(ctx: &Context<'_>, input: UpdateStaffRoleInput) -> MutationResul
         change.phases = Set(serde_json::json!(distinct(phases)));
     }
     let role = change.save(&txn, input.expected_version).await?;
-    AuditEntry::by(
-        access.person_id,
+    AuditEntry::by_caller(
+        &access,
         "staff_role.updated",
         NodeKind::StaffRole.id(role.id),
     )

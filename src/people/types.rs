@@ -83,7 +83,7 @@ impl Person {
     /// Seen by the person, the leaders of schools they work at, and the admins of their
     /// alliances; `null` for everyone else (and before signing in).
     async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        if caller(ctx).signed_in().is_err() {
+        if caller(ctx).is_anonymous() {
             return Ok(None);
         }
         let access = access(ctx).await?;

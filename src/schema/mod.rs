@@ -12,6 +12,7 @@ use crate::audit_log::AuditQuery;
 use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::practice::search::PracticeSearchQuery;
+use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{alliances, communities, discussion, people, practice, schools, support, webhooks};
 
@@ -30,6 +31,7 @@ pub struct Query(
     AuditQuery,
     support::queries::SupportQuery,
     PracticeSearchQuery,
+    ServiceAccountQuery,
     webhooks::WebhookQuery,
 );
 
@@ -49,6 +51,7 @@ pub struct Mutation(
     discussion::mutations::DiscussionMutation,
     practice::PracticeMutations,
     support::SupportMutations,
+    ServiceAccountMutation,
     webhooks::WebhookMutation,
 );
 

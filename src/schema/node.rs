@@ -14,6 +14,7 @@ use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};
 use crate::practice::{Practice, PracticeEndorsement};
 use crate::schools::School;
+use crate::service_accounts::ServiceAccount;
 use crate::support::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::themes::Theme;
 use crate::webhooks::WebhookEndpoint;

@@ -13,8 +13,8 @@ use url::{Host, Url};
 
 use super::signing::new_secret;
 use super::{WebhookEndpoint, WebhookEndpointWithSecret};
-use crate::auth::policy::Access;
-use crate::auth::policy::webhooks::Tenant;
+use crate::auth::policy::webhooks::tenant_of;
+use crate::auth::policy::{Access, Tenant};
 use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
@@ -188,7 +188,7 @@ async fn own_endpoint(
     Ok(webhook_endpoint::Entity::find_by_id(key)
         .one(conn)
         .await?
-        .filter(|endpoint| Tenant::of(endpoint) == Some(tenant))
+        .filter(|endpoint| tenant_of(endpoint) == Some(tenant))
         .ok_or_else(not_found)?)
 }
 

@@ -130,14 +130,16 @@ impl Event {
     }
 
     /// A practice was published or taken down. Its alliance takes part only when the
-    /// practice is shared beyond its school.
+    /// practice is shared beyond its school; a private practice (its authors' alone)
+    /// concerns no tenant.
     pub fn practice(event_type: WebhookEventType, practice: &practice::Model) -> Self {
         let beyond_school = practice.visibility.beyond_school();
         Self {
             event_type,
             subject: (NodeKind::Practice, practice.id),
             alliance_id: practice.alliance_id.filter(|_| beyond_school),
-            school_id: Some(practice.school_id),
+            school_id: (practice.visibility != PracticeVisibility::Private)
+                .then_some(practice.school_id),
             through_school: practice.visibility == PracticeVisibility::Public,
             fields: json!({
                 "title": practice.title,

@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use entity::enums::MembershipStatus;
 use entity::enums::WebhookDeliveryStatus as Status;
 use entity::{
-    alliance_membership, webhook_attempt, webhook_delivery, webhook_endpoint, webhook_event,
+    alliance_membership, service_account, webhook_attempt, webhook_delivery, webhook_endpoint,
+    webhook_event,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
@@ -30,7 +31,8 @@ use tokio::task::JoinHandle;
 use super::backoff::Backoff;
 use super::events::wire_name;
 use super::signing::signature_header;
-use crate::auth::policy::webhooks::{Tenant, receives};
+use crate::auth::policy::webhooks::{receives, tenant_of};
+use crate::auth::scopes::Scopes;
 use crate::config::WebhookConfig;
 use crate::db::begin_write;
 use crate::notifications::{Notices, Notifier};
@@ -187,6 +189,24 @@ impl Delivering {
             .filter(webhook_endpoint::Column::Enabled.eq(true))
             .all(&txn)
             .await?;
+        // Each endpoint hears with its service account's scopes; a revoked account's
+        // endpoints hear nothing.
+        let accounts: Vec<(i32, String)> = service_account::Entity::find()
+            .select_only()
+            .columns([service_account::Column::Id, service_account::Column::Scopes])
+            .filter(
+                service_account::Column::Id.is_in(endpoints.iter().map(|e| e.service_account_id)),
+            )
+            .filter(service_account::Column::RevokedAt.is_null())
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let scopes_of = |endpoint: &webhook_endpoint::Model| {
+            accounts
+                .iter()
+                .find(|(id, _)| *id == endpoint.service_account_id)
+                .and_then(|(_, scopes)| Scopes::from_oauth(scopes))
+        };
         let schools: Vec<i32> = events.iter().filter_map(|event| event.school_id).collect();
         let memberships: Vec<(i32, i32)> = alliance_membership::Entity::find()
             .select_only()
@@ -209,9 +229,13 @@ impl Delivering {
                 .collect();
             for endpoint in &endpoints {
                 let subscribed = super::subscribed(endpoint).contains(&event.event_type);
-                let concerned = Tenant::of(endpoint)
-                    .is_some_and(|tenant| receives(tenant, event, &school_alliances));
-                if subscribed && concerned {
+                let may_hear = match (tenant_of(endpoint), scopes_of(endpoint)) {
+                    (Some(tenant), Some(scopes)) => {
+                        receives(tenant, scopes, event, &school_alliances)
+                    }
+                    _ => false,
+                };
+                if subscribed && may_hear {
                     deliveries.push(webhook_delivery::ActiveModel {
                         event_id: Set(event.id),
                         endpoint_id: Set(endpoint.id),

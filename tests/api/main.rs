@@ -57,6 +57,7 @@ mod scalars;
 mod schema_descriptions;
 mod schema_file;
 mod seed_practice;
+mod service_accounts;
 mod sessions;
 mod smoke;
 mod spec_conformance;

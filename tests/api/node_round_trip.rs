@@ -27,7 +27,8 @@ const FINDERS: &[&str] = &[
         enquiries(first: 3) { nodes { ...node evidence(first: 3) { nodes { ...node } } } } } }
        themes { ...node } }",
     "{ practices(first: 10) { nodes { ...node endorsements(first: 3) { nodes { ...node } } } }
-       supportArrangements(first: 5) { nodes { ...node request { ...node } offer { ...node } } } }",
+       supportArrangements(first: 5) { nodes { ...node request { ...node } offer { ...node } } }
+       serviceAccounts(first: 3) { nodes { ...node } } }",
 ];
 
 const NODE: &str = "fragment node on Node { __typename id }";

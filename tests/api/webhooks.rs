@@ -11,8 +11,9 @@ use entity::{webhook_endpoint, webhook_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
+use crate::common::service_accounts::Tenant;
 use crate::common::{TestApp, gid, spawn_app_with};
-use crate::webhooks_receiver::{Receiver, endpoint, signature_is_valid};
+use crate::webhooks_receiver::{Receiver, endpoint, register, signature_is_valid};
 
 /// Fast retries and polling, and endpoints on 127.0.0.1 allowed.
 const FLAGS: &[&str] = &[
@@ -93,10 +94,10 @@ async fn every_event_arrives_once_signed_after_the_receiver_comes_up() {
     let app = spawn_app_with(FLAGS).await;
     let school = school(&app, "oakfield", 4).await;
     let receiver = Receiver::failing_first(5);
-    let (endpoint_id, secret) = endpoint(
+    let (endpoint_id, secret, _) = endpoint(
         &app,
-        Some(school.id),
-        None,
+        &school.head,
+        Tenant::School(school.id),
         &receiver.url,
         &[WebhookEventType::StaffRoleEnded],
     )
@@ -162,10 +163,10 @@ async fn a_restart_in_the_middle_loses_nothing() {
     let app = spawn_app_with(FLAGS).await;
     let school = school(&app, "elmbridge", 6).await;
     let receiver = Receiver::down();
-    let (_, secret) = endpoint(
+    let (_, secret, _) = endpoint(
         &app,
-        Some(school.id),
-        None,
+        &school.head,
+        Tenant::School(school.id),
         &receiver.url,
         &[WebhookEventType::StaffRoleEnded],
     )
@@ -226,8 +227,8 @@ async fn an_event_whose_transaction_rolls_back_is_never_sent() {
     let receiver = Receiver::failing_first(0);
     endpoint(
         &app,
-        Some(school.id),
-        None,
+        &school.head,
+        Tenant::School(school.id),
         &receiver.url,
         &[WebhookEventType::StaffRoleEnded],
     )
@@ -272,6 +273,10 @@ async fn each_endpoint_hears_only_of_its_own_tenant() {
     app.alliance_role(admin, alliance, AllianceRoleKind::Admin)
         .await;
     let admin = app.sign_in("admin@north.example").await;
+    let other_admin = app.person("admin@south.example", false).await;
+    app.alliance_role(other_admin, other_alliance, AllianceRoleKind::Admin)
+        .await;
+    let other_admin = app.sign_in("admin@south.example").await;
     let every_type = [
         WebhookEventType::StaffRoleEnded,
         WebhookEventType::CommunityCreated,
@@ -281,27 +286,58 @@ async fn each_endpoint_hears_only_of_its_own_tenant() {
     let to_outside = Receiver::failing_first(0);
     let to_alliance = Receiver::failing_first(0);
     let to_other_alliance = Receiver::failing_first(0);
-    endpoint(&app, Some(member.id), None, &to_member.url, &every_type).await;
-    endpoint(&app, Some(outside.id), None, &to_outside.url, &every_type).await;
-    endpoint(&app, None, Some(alliance), &to_alliance.url, &every_type).await;
     endpoint(
         &app,
-        None,
-        Some(other_alliance),
+        &member.head,
+        Tenant::School(member.id),
+        &to_member.url,
+        &every_type,
+    )
+    .await;
+    endpoint(
+        &app,
+        &outside.head,
+        Tenant::School(outside.id),
+        &to_outside.url,
+        &every_type,
+    )
+    .await;
+    endpoint(
+        &app,
+        &admin,
+        Tenant::Alliance(alliance),
+        &to_alliance.url,
+        &every_type,
+    )
+    .await;
+    endpoint(
+        &app,
+        &other_admin,
+        Tenant::Alliance(other_alliance),
         &to_other_alliance.url,
-        &[WebhookEventType::CommunityCreated],
+        &every_type,
     )
     .await;
     // Subscribed to nothing that happens: hears nothing.
     let unsubscribed = Receiver::failing_first(0);
     endpoint(
         &app,
-        Some(member.id),
-        None,
+        &member.head,
+        Tenant::School(member.id),
         &unsubscribed.url,
         &[WebhookEventType::PracticePublished],
     )
     .await;
+    // Without the scope that reads staff (people:read), hears nothing of them.
+    let unscoped = Receiver::failing_first(0);
+    let (_, token) = app
+        .service_account_with_token(
+            &member.head,
+            Tenant::School(member.id),
+            &["SCHOOLS_READ", "WEBHOOKS_MANAGE"],
+        )
+        .await;
+    register(&app, &token, &unscoped.url, &every_type).await;
 
     ended(&app, &member.head, member.roles[0]).await;
     ended(&app, &outside.head, outside.roles[0]).await;
@@ -342,8 +378,16 @@ async fn each_endpoint_hears_only_of_its_own_tenant() {
         subjects(&to_alliance),
         HashSet::from([gid("StaffRole", member.roles[0]), community.clone()])
     );
-    assert!(to_other_alliance.received().is_empty());
+    // Its member school's staff, nothing of the other alliance's.
+    to_other_alliance
+        .wait_for("its member's role", |got| !got.is_empty())
+        .await;
+    assert_eq!(
+        subjects(&to_other_alliance),
+        HashSet::from([gid("StaffRole", outside.roles[0])])
+    );
     assert!(unsubscribed.received().is_empty());
+    assert!(unscoped.received().is_empty());
     assert_eq!(to_alliance.event_ids().len(), 2);
 }
 
@@ -354,10 +398,10 @@ async fn an_endpoint_failing_too_long_is_disabled_and_its_managers_told() {
     let app = spawn_app_with(&flags).await;
     let school = school(&app, "hazelwood", 2).await;
     let receiver = Receiver::down();
-    let (endpoint_id, _) = endpoint(
+    let (endpoint_id, _, _) = endpoint(
         &app,
-        Some(school.id),
-        None,
+        &school.head,
+        Tenant::School(school.id),
         &receiver.url,
         &[WebhookEventType::StaffRoleEnded],
     )
@@ -407,10 +451,10 @@ async fn endpoints_and_their_log_are_seen_by_their_tenants_managers_only() {
     let teacher = app.person("teacher@birchley.example", false).await;
     app.staff(teacher, school.id, StaffRoleKind::Teacher).await;
     let teacher = app.sign_in("teacher@birchley.example").await;
-    let (endpoint_id, secret) = endpoint(
+    let (endpoint_id, secret, _) = endpoint(
         &app,
-        Some(school.id),
-        None,
+        &school.head,
+        Tenant::School(school.id),
         "https://mis.example.org/hooks",
         &[WebhookEventType::StaffRoleEnded],
     )
@@ -462,8 +506,8 @@ async fn two_instances_deliver_each_event_once() {
     let receiver = Receiver::failing_first(6);
     endpoint(
         &app,
-        Some(school.id),
-        None,
+        &school.head,
+        Tenant::School(school.id),
         &receiver.url,
         &[WebhookEventType::StaffRoleEnded],
     )

@@ -11,13 +11,13 @@ use std::time::Duration;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use chrono::Utc;
 use entity::enums::WebhookEventType;
-use entity::webhook_endpoint;
 use hmac::{Hmac, Mac};
-use sea_orm::{ActiveModelTrait, Set};
-use serde_json::Value;
+use sea_orm::ActiveEnum;
+use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::common::TestApp;
+use crate::common::service_accounts::Tenant;
 
 /// One accepted delivery.
 #[derive(Debug, Clone)]
@@ -172,35 +172,65 @@ pub fn signature_is_valid(secret: &str, received: &Received) -> bool {
     recent && mac.verify_slice(&expected).is_ok()
 }
 
-/// Registers an endpoint straight in the database, with a known secret.
+/// Every scope a webhook integration reads with, and `webhooks:manage`.
+pub const WEBHOOK_SCOPES: &[&str] = &[
+    "SCHOOLS_READ",
+    "PEOPLE_READ",
+    "COMMUNITIES_READ",
+    "PRACTICE_READ",
+    "WEBHOOKS_MANAGE",
+];
+
+pub const REGISTER: &str = "mutation($url: String!, $types: [WebhookEventType!]!) {
+  registerWebhookEndpoint(input: {url: $url, eventTypes: $types, description: \"test\"}) {
+    registered { signingSecret endpoint { id url eventTypes enabled version } }
+    userErrors { field code message }
+  }
+}";
+
+/// Registers an endpoint as an integration would: `manager` (who manages `tenant`)
+/// creates a service account with `WEBHOOK_SCOPES`, which registers the endpoint with its
+/// own token. Returns the endpoint's key, its signing secret and the account's token.
 pub async fn endpoint(
     app: &TestApp,
-    school: Option<i32>,
-    alliance: Option<i32>,
+    manager: &str,
+    tenant: Tenant,
+    url: &str,
+    types: &[WebhookEventType],
+) -> (i32, String, String) {
+    let (_, token) = app
+        .service_account_with_token(manager, tenant, WEBHOOK_SCOPES)
+        .await;
+    let (key, secret) = register(app, &token, url, types).await;
+    (key, secret, token)
+}
+
+/// Registers an endpoint with a service account's token; panics if refused.
+pub async fn register(
+    app: &TestApp,
+    token: &str,
     url: &str,
     types: &[WebhookEventType],
 ) -> (i32, String) {
-    let secret = format!("whsec_test_{}", uuid::Uuid::new_v4().simple());
-    let now = Utc::now();
-    let endpoint = webhook_endpoint::ActiveModel {
-        service_account_id: Set(0),
-        school_id: Set(school),
-        alliance_id: Set(alliance),
-        url: Set(url.to_owned()),
-        description: Set(None),
-        signing_secret: Set(secret.clone()),
-        event_types: Set(serde_json::json!(types)),
-        enabled: Set(true),
-        disabled_at: Set(None),
-        disabled_reason: Set(None),
-        failing_since: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    (endpoint.id, secret)
+    let types: Vec<String> = types.iter().map(|t| t.to_value()).collect();
+    let data = app
+        .ok(Some(token), REGISTER, json!({ "url": url, "types": types }))
+        .await;
+    let registered = &data["registerWebhookEndpoint"]["registered"];
+    assert!(registered.is_object(), "registration refused: {data:#}");
+    let id = registered["endpoint"]["id"].as_str().unwrap();
+    (
+        key_of(id),
+        registered["signingSecret"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The key in a global id (`Type:key`).
+pub fn key_of(id: &str) -> i32 {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(id)
+        .unwrap();
+    let text = String::from_utf8(text).unwrap();
+    text.split_once(':').unwrap().1.parse().unwrap()
 }

@@ -12,8 +12,8 @@
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
     community_member, discussion_post, enquiry, invitation, partnership, partnership_school,
-    person, practice, staff_role, support_arrangement, support_offer, support_request, theme,
-    webhook_endpoint,
+    person, practice, service_account, staff_role, support_arrangement, support_offer,
+    support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -161,6 +161,10 @@ impl Access {
             NodeKind::SupportArrangement => ids::<support_arrangement::Entity>(
                 support_arrangement::Column::Id,
                 self.support_arrangement_condition(),
+            ),
+            NodeKind::ServiceAccount => ids::<service_account::Entity>(
+                service_account::Column::Id,
+                self.service_account_condition(),
             ),
         })
     }

@@ -127,6 +127,7 @@ mod tests {
             managed_schools: BTreeSet::new(),
             active_alliances: BTreeSet::new(),
             communities: HashMap::new(),
+            service_account: None,
         }
     }
 

@@ -17,7 +17,10 @@ use sea_orm::{
 
 mod communities;
 mod practice;
+mod service_accounts;
 mod support;
+
+pub use service_accounts::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
 use crate::auth::{passwords, tokens};
 use crate::config::INVITATION_TTL;
@@ -266,6 +269,9 @@ pub fn print_accounts() {
     println!(
         "Every school has a headteacher@, school-cpd-lead@, middle-leader@ and teacher@ account at <school>.example."
     );
+    println!(
+        "Demo service account of Kingsmead Primary School (demo only): client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}"
+    );
 }
 
 fn email_for(role: StaffRoleKind, school: &str) -> String {
@@ -479,6 +485,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     communities::load(&txn, &alliance_ids).await?;
     practice::load(&txn, &alliance_ids, partnership_ids[0]).await?;
     support::load(&txn, &alliance_ids).await?;
+    service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

@@ -4,6 +4,7 @@
 
 pub mod ordered;
 pub mod process;
+pub mod service_accounts;
 
 use std::net::TcpListener;
 use std::sync::{Arc, LazyLock};
