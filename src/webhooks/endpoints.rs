@@ -6,13 +6,16 @@ use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{WebhookDeliveryStatus, WebhookEventType};
 use entity::{webhook_delivery, webhook_endpoint, webhook_event};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set,
+};
 use secrecy::ExposeSecret;
 use trellis_macros::mutations;
 use url::{Host, Url};
 
 use super::signing::new_secret;
 use super::{WebhookEndpoint, WebhookEndpointWithSecret};
+use crate::audit::AuditEntry;
 use crate::auth::policy::webhooks::tenant_of;
 use crate::auth::policy::{Access, Tenant};
 use crate::db::begin_write;
@@ -177,6 +180,28 @@ fn event_types(values: &[WebhookEventType]) -> Result<serde_json::Value, UserErr
     Ok(serde_json::json!(types))
 }
 
+/// Records a change to an endpoint in its tenant's audit log (never its secret).
+async fn audit(
+    conn: &impl sea_orm::ConnectionTrait,
+    access: &Access,
+    action: &str,
+    endpoint: &webhook_endpoint::Model,
+) -> Result<(), sea_orm::DbErr> {
+    AuditEntry::by_caller(access, action, NodeKind::WebhookEndpoint.id(endpoint.id))
+        .school(endpoint.school_id)
+        .alliance(endpoint.alliance_id)
+        .details(serde_json::json!({
+            "url": endpoint.url,
+            "eventTypes": super::subscribed(endpoint)
+                .into_iter()
+                .map(|event_type| event_type.to_value())
+                .collect::<Vec<_>>(),
+            "enabled": endpoint.enabled,
+        }))
+        .record(conn)
+        .await
+}
+
 /// The endpoint `id` names, if it belongs to the caller's tenant.
 async fn own_endpoint(
     conn: &impl sea_orm::ConnectionTrait,
@@ -231,6 +256,7 @@ async fn register(
     }
     .insert(&txn)
     .await?;
+    audit(&txn, &access, "webhook_endpoint.registered", &endpoint).await?;
     txn.commit().await?;
     Ok(WebhookEndpointWithSecret {
         endpoint: WebhookEndpoint(endpoint),
@@ -280,6 +306,7 @@ async fn update(
         _ => {}
     }
     let endpoint = change.save(&txn, input.expected_version).await?;
+    audit(&txn, &access, "webhook_endpoint.updated", &endpoint).await?;
     txn.commit().await?;
     Ok(WebhookEndpoint(endpoint))
 }
@@ -296,6 +323,7 @@ async fn rotate(
     let mut change = Change::edit(&current, Utc::now());
     change.signing_secret = Set(secret.expose_secret().to_owned());
     let endpoint = change.save_as_read(&txn).await?;
+    audit(&txn, &access, "webhook_endpoint.secret_rotated", &endpoint).await?;
     txn.commit().await?;
     Ok(WebhookEndpointWithSecret {
         endpoint: WebhookEndpoint(endpoint),
@@ -309,6 +337,7 @@ async fn delete(ctx: &Context<'_>, input: DeleteWebhookEndpointInput) -> Mutatio
     let txn = begin_write(db(ctx)).await?;
     let endpoint = own_endpoint(&txn, tenant, &input.endpoint_id).await?;
     let id = NodeKind::WebhookEndpoint.id(endpoint.id);
+    audit(&txn, &access, "webhook_endpoint.deleted", &endpoint).await?;
     endpoint.delete(&txn).await?;
     txn.commit().await?;
     Ok(id)

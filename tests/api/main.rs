@@ -69,4 +69,5 @@ mod support_sql_count;
 mod text_input;
 mod webhooks;
 mod webhooks_receiver;
+mod webhooks_registration;
 mod websocket;

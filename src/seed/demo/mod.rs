@@ -19,6 +19,7 @@ mod communities;
 mod practice;
 mod service_accounts;
 mod support;
+mod webhooks;
 
 pub use service_accounts::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
@@ -486,6 +487,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     practice::load(&txn, &alliance_ids, partnership_ids[0]).await?;
     support::load(&txn, &alliance_ids).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
+    webhooks::load(&txn, alliance_ids[0]).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
