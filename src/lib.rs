@@ -156,7 +156,7 @@ pub fn app_state(
     let (notifier, outbox) = notifications::sender_channel();
     let webhooks = webhooks::Worker::start(
         (&config.webhooks).into(),
-        db.clone(),
+        config.database.clone(),
         notifier.clone(),
         config.public_url.trim_end_matches('/').to_owned(),
     );

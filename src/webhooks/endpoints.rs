@@ -134,7 +134,9 @@ fn manager(access: &Access) -> MutationResult<(i32, Tenant)> {
 }
 
 /// An endpoint URL: `https`, or `http` to 127.0.0.1 or localhost when the server allows it
-/// (`--webhook-allow-http-localhost`). No user name or password in it.
+/// (`--webhook-allow-http-localhost`). No user name or password in it, and no address of
+/// the server's own networks written as an IP (loopback, private, link-local): a
+/// registered URL must not make the server post into its own network.
 pub fn endpoint_url(
     field: &str,
     text: &str,
@@ -153,6 +155,24 @@ pub fn endpoint_url(
         "https" if url.host().is_some() => {}
         "http" if allow_http_localhost && local => {}
         _ => return Err(UserError::invalid(field, "must be an https URL")),
+    }
+    let internal = match url.host() {
+        Some(Host::Ipv4(ip)) => {
+            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
+        }
+        Some(Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip.is_unique_local()
+                || ip.is_unicast_link_local()
+        }
+        _ => false,
+    };
+    if internal && !(allow_http_localhost && local) {
+        return Err(UserError::invalid(
+            field,
+            "must not be an address of a private network",
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(UserError::invalid(
@@ -400,6 +420,13 @@ mod tests {
         assert!(!ok("ftp://mis.example.org/hooks", true));
         assert!(!ok("mis.example.org/hooks", false));
         assert!(!ok("https://user:pass@mis.example.org/hooks", false));
+        assert!(!ok("https://10.1.2.3/hooks", false));
+        assert!(!ok("https://192.168.0.10/hooks", true));
+        assert!(!ok("https://169.254.169.254/latest", false));
+        assert!(!ok("https://127.0.0.1/hooks", false));
+        assert!(!ok("https://[::1]/hooks", false));
+        assert!(ok("https://127.0.0.1:9443/hooks", true));
+        assert!(ok("https://203.0.113.7/hooks", false));
         assert!(!ok("", false));
         assert!(!ok(
             &format!("https://mis.example.org/{}", "a".repeat(2000)),

@@ -6,7 +6,6 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use trellis_macros::connections;
 
 use super::{WebhookDeliveryAttempt, WebhookEndpoint};
-use crate::errors::ApiError;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, oldest_first_page, root_page};
@@ -29,34 +28,41 @@ impl WebhookQuery {
         Ok(oldest_first_page(db(ctx), select, &args).await?)
     }
 
-    /// The delivery log of one endpoint, newest attempt first.
+    /// The delivery log of one endpoint, newest attempt first; `null` unless the caller
+    /// sees the endpoint (as for one that does not exist).
     async fn webhook_delivery_attempts(
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
         #[graphql(desc = "The endpoint whose log to read.")] endpoint_id: ID,
-    ) -> Result<Page<WebhookDeliveryAttempt>> {
+    ) -> Result<Option<Page<WebhookDeliveryAttempt>>> {
         let access = access(ctx).await?;
-        let key = decode_as(&endpoint_id, NodeKind::WebhookEndpoint).ok_or(ApiError::NotFound)?;
-        webhook_endpoint::Entity::find_by_id(key)
+        let Some(key) = decode_as(&endpoint_id, NodeKind::WebhookEndpoint) else {
+            return Ok(None);
+        };
+        let seen = webhook_endpoint::Entity::find_by_id(key)
             .filter(access.webhook_endpoint_condition())
             .one(db(ctx))
-            .await?
-            .ok_or(ApiError::NotFound)?;
+            .await?;
+        if seen.is_none() {
+            return Ok(None);
+        }
         let select =
             webhook_attempt::Entity::find().filter(webhook_attempt::Column::EndpointId.eq(key));
         let newest_first = Sort {
             column: None,
             descending: true,
         };
-        Ok(root_page(
-            db(ctx),
-            select,
-            webhook_attempt::Column::Id,
-            newest_first,
-            &args,
-            |row: &webhook_attempt::Model| id_cursor(row.id),
-        )
-        .await?)
+        Ok(Some(
+            root_page(
+                db(ctx),
+                select,
+                webhook_attempt::Column::Id,
+                newest_first,
+                &args,
+                |row: &webhook_attempt::Model| id_cursor(row.id),
+            )
+            .await?,
+        ))
     }
 }

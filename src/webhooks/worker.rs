@@ -19,6 +19,7 @@ use entity::{
     alliance_membership, service_account, webhook_attempt, webhook_delivery, webhook_endpoint,
     webhook_event,
 };
+use prometheus::IntCounter;
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -33,8 +34,8 @@ use super::events::wire_name;
 use super::signing::signature_header;
 use crate::auth::policy::webhooks::{receives, tenant_of};
 use crate::auth::scopes::Scopes;
-use crate::config::WebhookConfig;
-use crate::db::begin_write;
+use crate::config::{DatabaseConfig, WebhookConfig};
+use crate::db::{self, begin_write};
 use crate::notifications::{Notices, Notifier};
 
 /// Events fanned out, and deliveries claimed, per round.
@@ -74,10 +75,12 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the worker on the current Tokio runtime.
+    /// Starts the worker on the current Tokio runtime. It opens a small pool of its own:
+    /// it never takes a connection a request waits for, and its statements are not
+    /// counted with the requests' (`trellis_sql_statements_total`).
     pub fn start(
         settings: Settings,
-        db: DatabaseConnection,
+        database: DatabaseConfig,
         notifier: Notifier,
         public_url: String,
     ) -> Self {
@@ -89,14 +92,26 @@ impl Worker {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("an HTTP client with rustls");
-        let delivering = Delivering {
-            settings,
-            db,
-            client,
-            notifier,
-            public_url,
-        };
         let task = tokio::spawn(async move {
+            let db = loop {
+                match connect(&database).await {
+                    Ok(db) => break db,
+                    Err(error) => {
+                        tracing::error!(error = %error, "the webhook worker could not reach the database");
+                        tokio::select! {
+                            _ = stopped.changed() => return,
+                            _ = tokio::time::sleep(settings.poll) => continue,
+                        }
+                    }
+                }
+            };
+            let delivering = Delivering {
+                settings,
+                db,
+                client,
+                notifier,
+                public_url,
+            };
             loop {
                 if let Err(error) = delivering.round().await {
                     tracing::error!(error = %error, "webhook delivery round failed");
@@ -128,6 +143,22 @@ impl Worker {
             task.abort();
         }
     }
+}
+
+/// Connections the worker keeps: one claims while another records.
+const POOL_SIZE: u32 = 2;
+
+async fn connect(database: &DatabaseConfig) -> Result<DatabaseConnection, DbErr> {
+    let uncounted = IntCounter::new("webhook_statements", "statements of the webhook worker")
+        .expect("a valid counter");
+    db::connect(
+        &database.database_url,
+        POOL_SIZE,
+        database.acquire_timeout(),
+        db::Planning::Reused,
+        uncounted,
+    )
+    .await
 }
 
 struct Delivering {
@@ -163,10 +194,38 @@ impl Outcome {
 
 impl Delivering {
     async fn round(&self) -> Result<(), DbErr> {
+        // Read first, without the write lock: an idle server takes no lock (SQLite has one
+        // writer at a time, which requests need).
+        if !self.anything_to_do().await? {
+            return Ok(());
+        }
         while self.fan_out().await? == BATCH as usize {}
         let due = self.claim_due().await?;
         futures_util::future::join_all(due.into_iter().map(|claimed| self.attempt(claimed))).await;
         Ok(())
+    }
+
+    /// Whether an event waits to be fanned out or a delivery is due.
+    async fn anything_to_do(&self) -> Result<bool, DbErr> {
+        let unfanned = webhook_event::Entity::find()
+            .select_only()
+            .column(webhook_event::Column::Id)
+            .filter(webhook_event::Column::FannedOutAt.is_null())
+            .into_tuple::<i32>()
+            .one(&self.db)
+            .await?;
+        if unfanned.is_some() {
+            return Ok(true);
+        }
+        let due = webhook_delivery::Entity::find()
+            .select_only()
+            .column(webhook_delivery::Column::Id)
+            .filter(webhook_delivery::Column::Status.eq(Status::Pending))
+            .filter(webhook_delivery::Column::NextAttemptAt.lte(Utc::now()))
+            .into_tuple::<i32>()
+            .one(&self.db)
+            .await?;
+        Ok(due.is_some())
     }
 
     /// Makes the deliveries of events not yet fanned out; returns how many events.
