@@ -120,6 +120,61 @@ pub struct ServerConfig {
 
     #[command(flatten)]
     pub limits: Limits,
+
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered (see `webhooks`).
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Accept webhook endpoints at `http://127.0.0.1` and `http://localhost` as well as
+    /// `https` URLs: for tests and local development, never in production.
+    #[arg(
+        long,
+        env = "TRELLIS_WEBHOOK_ALLOW_HTTP_LOCALHOST",
+        default_value_t = false
+    )]
+    pub webhook_allow_http_localhost: bool,
+    /// How long one delivery attempt may take, in milliseconds, before it counts as failed.
+    #[arg(long, env = "TRELLIS_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
+    pub webhook_timeout_ms: u64,
+    /// The longest wait after a first failed attempt, in milliseconds; each further
+    /// failure doubles it (waits are random up to it: full jitter).
+    #[arg(long, env = "TRELLIS_WEBHOOK_RETRY_BASE_MS", default_value_t = 60_000)]
+    pub webhook_retry_base_ms: u64,
+    /// The longest wait between two attempts, in milliseconds.
+    #[arg(long, env = "TRELLIS_WEBHOOK_RETRY_CAP_MS", default_value_t = 6 * 3600 * 1000)]
+    pub webhook_retry_cap_ms: u64,
+    /// How long a delivery is retried, in hours, before it is given up as failed.
+    #[arg(long, env = "TRELLIS_WEBHOOK_RETRY_HOURS", default_value_t = 24)]
+    pub webhook_retry_hours: u64,
+    /// An endpoint whose every attempt failed for this many hours is disabled, and the
+    /// people who manage it are told.
+    #[arg(
+        long,
+        env = "TRELLIS_WEBHOOK_DISABLE_AFTER_HOURS",
+        default_value_t = 72
+    )]
+    pub webhook_disable_after_hours: u64,
+    /// How often the delivery worker looks for new events and due deliveries, in
+    /// milliseconds.
+    #[arg(long, env = "TRELLIS_WEBHOOK_POLL_MS", default_value_t = 1000)]
+    pub webhook_poll_ms: u64,
+}
+
+impl WebhookConfig {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.webhook_timeout_ms)
+    }
+
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.webhook_poll_ms)
+    }
+
+    pub fn disable_after(&self) -> Duration {
+        Duration::from_secs(self.webhook_disable_after_hours * 3600)
+    }
 }
 
 /// Which web pages of other origins may call the API from a browser (CORS).

@@ -32,6 +32,7 @@ pub mod support;
 pub mod sync;
 pub mod themes;
 pub mod validation;
+pub mod webhooks;
 pub mod words;
 
 use std::sync::Arc;
@@ -145,8 +146,8 @@ pub async fn open_search_pool(
     .context("could not open the search pool")
 }
 
-/// Everything the server needs, over an open database; starts the task that sends email
-/// (so it is called inside a Tokio runtime).
+/// Everything the server needs, over an open database; starts the tasks that send email
+/// and deliver webhooks (so it is called inside a Tokio runtime).
 pub fn app_state(
     config: &ServerConfig,
     db: DatabaseConnection,
@@ -157,6 +158,12 @@ pub fn app_state(
 ) -> AppState {
     metrics.watch_pool(db.clone());
     let (notifier, outbox) = notifications::sender_channel();
+    let webhooks = webhooks::Worker::start(
+        (&config.webhooks).into(),
+        config.database.clone(),
+        notifier.clone(),
+        config.public_url.trim_end_matches('/').to_owned(),
+    );
     let services = Arc::new(Services {
         db: db.clone(),
         search_db,
@@ -171,6 +178,7 @@ pub fn app_state(
         allow_http_links: config.allow_http_links,
         sync_margin: config.sync_margin(),
         max_import_rows: config.limits.max_import_rows,
+        webhook_allow_http_localhost: config.webhooks.webhook_allow_http_localhost,
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.
@@ -180,6 +188,7 @@ pub fn app_state(
         schema,
         services,
         db,
+        webhooks,
         limits: config.limits.clone(),
         metrics,
         persisted_queries: Default::default(),

@@ -255,7 +255,11 @@ async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         trellis::seed::demo::print_accounts();
     }
     let notifier = state.services.notifier.clone();
+    let webhooks = state.webhooks.clone();
     trellis::http::serve(state, listener, metrics_listener)?.await?;
+    // Attempts under way end (within their timeout); what is left is delivered by the
+    // next server to start, from the database.
+    webhooks.stop().await;
     // Emails of the last requests get a moment to go before the process ends.
     if tokio::time::timeout(SHUTDOWN_MAIL_WAIT, notifier.settled())
         .await

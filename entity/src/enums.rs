@@ -530,6 +530,43 @@ string_enum!(
 );
 
 string_enum!(
+    /// What happened, as a webhook event tells it.
+    WebhookEventType {
+        /// A school joined an alliance (its membership became active).
+        SchoolJoinedAlliance = "SCHOOL_JOINED_ALLIANCE",
+        /// A school left an alliance, or was removed from it.
+        SchoolLeftAlliance = "SCHOOL_LEFT_ALLIANCE",
+        /// Someone was invited into a role at a school or in an alliance.
+        PersonInvited = "PERSON_INVITED",
+        /// A person's role at a school started.
+        StaffRoleStarted = "STAFF_ROLE_STARTED",
+        /// A person's role at a school ended.
+        StaffRoleEnded = "STAFF_ROLE_ENDED",
+        /// A practice was published.
+        PracticePublished = "PRACTICE_PUBLISHED",
+        /// A published practice was taken down or withdrawn.
+        PracticeTakenDown = "PRACTICE_TAKEN_DOWN",
+        /// A community was created.
+        CommunityCreated = "COMMUNITY_CREATED",
+        /// A community was closed.
+        CommunityClosed = "COMMUNITY_CLOSED",
+    }
+);
+
+string_enum!(
+    /// Where the delivery of one event to one endpoint stands.
+    WebhookDeliveryStatus {
+        /// Not delivered yet: an attempt is due or will be retried.
+        Pending = "PENDING",
+        /// The endpoint answered an attempt with a 2xx status.
+        Delivered = "DELIVERED",
+        /// Every attempt failed for the whole retry period, or the endpoint was disabled;
+        /// it can still be redelivered by hand.
+        Failed = "FAILED",
+    }
+);
+
+string_enum!(
     /// An identity provider staff can sign in with (OpenID Connect).
     IdentityProviderKind {
         /// Microsoft Entra ID (formerly Azure Active Directory): work and school accounts,

@@ -45,3 +45,7 @@ pub mod sync_reach;
 pub mod sync_tombstone;
 pub mod sync_tombstone_audience;
 pub mod theme;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
+pub mod webhook_event;

@@ -252,4 +252,6 @@ by_name!(
     support_request,
     support_request_change,
     theme,
+    webhook_attempt,
+    webhook_endpoint,
 );

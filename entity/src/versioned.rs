@@ -65,6 +65,7 @@ touched!(
     support_arrangement,
     support_offer,
     support_request,
+    webhook_endpoint,
 );
 
 // A staff role keeps no time of its last edit.

@@ -13,6 +13,7 @@ mod m20261206_000010_adaptation_ancestors_audit_subjects;
 mod m20261206_000013_invitation_upkeep_versions_declined;
 mod m20261206_000020_discussion_hosts;
 mod m20261207_000030_service_accounts;
+mod m20261207_000031_webhooks;
 mod m20261207_000032_imports;
 mod m20261207_000033_identity_providers;
 mod m20261207_000034_sync;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_invitation_upkeep_versions_declined::Migration),
             Box::new(m20261206_000020_discussion_hosts::Migration),
             Box::new(m20261207_000030_service_accounts::Migration),
+            Box::new(m20261207_000031_webhooks::Migration),
             Box::new(m20261207_000032_imports::Migration),
             Box::new(m20261207_000033_identity_providers::Migration),
             Box::new(m20261207_000034_sync::Migration),

@@ -5,7 +5,9 @@
 
 use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
-use entity::enums::{MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus};
+use entity::enums::{
+    MembershipRole, MembershipStatus, PartnershipStatus, SchoolStatus, WebhookEventType,
+};
 use entity::{alliance, alliance_membership, partnership, partnership_school, school};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
@@ -22,6 +24,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
+use crate::webhooks::{Event, emit};
 
 /// A school to invite into an alliance.
 #[derive(InputObject)]
@@ -314,7 +317,21 @@ async fn take_step(ctx: &Context<'_>, id: &ID, step: &Step) -> MutationResult<Al
         )
         .await?;
     }
+    let was = membership.status;
     let membership = change.save_as_read(&txn).await?;
+    // Joining is accepting an invitation; leaving is ending a membership that had begun.
+    let event = match step.to {
+        MembershipStatus::Active if was == MembershipStatus::Invited => {
+            Some(WebhookEventType::SchoolJoinedAlliance)
+        }
+        MembershipStatus::Left if was != MembershipStatus::Invited => {
+            Some(WebhookEventType::SchoolLeftAlliance)
+        }
+        _ => None,
+    };
+    if let Some(event) = event {
+        emit(&txn, Event::membership(event, &membership)).await?;
+    }
     AuditEntry::by(
         access.person_id,
         step.action,

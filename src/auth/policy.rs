@@ -37,6 +37,7 @@ mod people;
 pub mod practice;
 pub mod service_accounts;
 mod support;
+pub mod webhooks;
 use crate::errors::{ApiError, ApiResult};
 pub use communities::CommunityPlace;
 pub use service_accounts::{ServiceAccountPrincipal, Tenant};

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
 use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
-    SchoolPhase,
+    SchoolPhase, WebhookEventType,
 };
 use entity::{community, community_member};
 use sea_orm::{ActiveModelTrait, Set};
@@ -22,6 +22,7 @@ use crate::payload;
 use crate::people::member_school;
 use crate::themes::theme_keys;
 use crate::validation;
+use crate::webhooks::{Event, emit};
 
 /// The input of `createCommunity`.
 #[derive(InputObject)]
@@ -189,6 +190,14 @@ pub(super) async fn record(
     action: &str,
     community: &community::Model,
 ) -> Result<(), sea_orm::DbErr> {
+    let event = match action {
+        "community.created" => Some(WebhookEventType::CommunityCreated),
+        "community.closed" => Some(WebhookEventType::CommunityClosed),
+        _ => None,
+    };
+    if let Some(event) = event {
+        emit(txn, Event::community(event, community)).await?;
+    }
     AuditEntry::by(
         access.person_id,
         action,

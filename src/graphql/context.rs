@@ -35,6 +35,9 @@ pub struct Services {
     pub sync_margin: chrono::Duration,
     /// Most rows an uploaded import file may hold (`--max-import-rows`).
     pub max_import_rows: u64,
+    /// Whether webhook endpoints may be `http://127.0.0.1` or `http://localhost`
+    /// (`--webhook-allow-http-localhost`).
+    pub webhook_allow_http_localhost: bool,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

@@ -45,6 +45,7 @@ macro_rules! node_kinds {
             SupportOffer,
             SupportRequest,
             Theme,
+            WebhookEndpoint,
         ];
     };
 }

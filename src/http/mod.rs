@@ -36,6 +36,8 @@ pub struct AppState {
     pub schema: TrellisSchema,
     pub services: Arc<Services>,
     pub db: DatabaseConnection,
+    /// Delivers webhooks in the background; stopped when the server stops.
+    pub webhooks: crate::webhooks::Worker,
     pub limits: Limits,
     pub metrics: Metrics,
     pub persisted_queries: PersistedQueries,

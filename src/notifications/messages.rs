@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 use entity::enums::{CommunityMembershipStatus, PracticeAction, PracticeVisibility};
 use entity::{
     alliance, alliance_membership, community, community_meeting, community_member, person,
-    practice, school, support_arrangement, support_request,
+    practice, school, support_arrangement, support_request, webhook_endpoint,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::recipients::{community_members, practice_authors, school_leaders};
+use super::recipients::{
+    alliance_administrators, community_members, practice_authors, school_leaders,
+};
 use super::{Message, Notices, NotificationKind as Kind};
 use crate::graphql::ids::NodeKind;
 
@@ -38,6 +40,34 @@ fn audience(visibility: PracticeVisibility) -> &'static str {
 }
 
 impl Notices {
+    /// A webhook endpoint was disabled: those who manage its tenant are told, to fix the
+    /// receiver and enable it again.
+    pub async fn webhook_endpoint_disabled(
+        &mut self,
+        conn: &impl ConnectionTrait,
+        endpoint: &webhook_endpoint::Model,
+    ) -> Result<(), DbErr> {
+        let recipients = match (endpoint.school_id, endpoint.alliance_id) {
+            (Some(school), _) => school_leaders(conn, vec![school]).await?,
+            (None, Some(alliance)) => alliance_administrators(conn, alliance).await?,
+            (None, None) => Vec::new(),
+        };
+        self.tell(
+            recipients,
+            Message {
+                kind: Kind::WebhookEndpointDisabled,
+                about: (NodeKind::WebhookEndpoint, endpoint.id),
+                mentions: Vec::new(),
+                subject: "A webhook endpoint was disabled".into(),
+                text: format!(
+                    "Every attempt to deliver events to {} failed for days, so it was disabled and receives nothing more. Once the receiver works again, enable the endpoint (updateWebhookEndpoint) and redeliver what it missed.",
+                    endpoint.url
+                ),
+            },
+        );
+        Ok(())
+    }
+
     /// A step in a practice's review: submitted (its school's approvers are told), sent
     /// back or approved (its authors are told). Other steps tell nobody.
     pub async fn practice_step(

@@ -52,6 +52,8 @@ pub enum NotificationKind {
     SupportBrokered,
     /// A school was invited into an alliance (to the school's leaders).
     AllianceInvitation,
+    /// A webhook endpoint was disabled after failing for days (to its tenant's managers).
+    WebhookEndpointDisabled,
 }
 
 /// One notification for one person.
@@ -97,6 +99,17 @@ impl Notices {
             actor,
             public_url: services.public_url.clone(),
             notifier: services.notifier.clone(),
+            list: Vec::new(),
+        }
+    }
+
+    /// Notifications of what the server itself did (the webhook worker): no actor to
+    /// leave out.
+    pub fn background(notifier: Notifier, public_url: String) -> Self {
+        Self {
+            actor: 0,
+            public_url,
+            notifier,
             list: Vec::new(),
         }
     }

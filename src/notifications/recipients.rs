@@ -1,7 +1,7 @@
 //! Who is told: one statement each, whatever the number of people.
 
-use entity::enums::{CommunityMembershipStatus, CommunityRole, StaffRoleKind};
-use entity::{community_member, practice_author, staff_role};
+use entity::enums::{AllianceRoleKind, CommunityMembershipStatus, CommunityRole, StaffRoleKind};
+use entity::{alliance_role, community_member, practice_author, staff_role};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 /// The current leaders (head, senior leaders, school CPD lead) of any of `schools`: they
@@ -53,4 +53,22 @@ pub async fn community_members(
         members = members.filter(community_member::Column::Role.eq(CommunityRole::Facilitator));
     }
     members.into_tuple().all(conn).await
+}
+
+/// The current admins and CPD leads of an alliance.
+pub async fn alliance_administrators(
+    conn: &impl ConnectionTrait,
+    alliance_id: i32,
+) -> Result<Vec<i32>, DbErr> {
+    alliance_role::Entity::find()
+        .select_only()
+        .column(alliance_role::Column::PersonId)
+        .filter(alliance_role::Column::AllianceId.eq(alliance_id))
+        .filter(alliance_role::Column::EndsOn.is_null())
+        .filter(
+            alliance_role::Column::Role.is_in([AllianceRoleKind::Admin, AllianceRoleKind::CpdLead]),
+        )
+        .into_tuple()
+        .all(conn)
+        .await
 }

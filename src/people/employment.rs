@@ -1,9 +1,10 @@
 //! Starting and ending staff roles: the one place that does either, whoever asks (an
 //! accepted invitation, a leader ending a role, an import from an MIS), so that what must
-//! follow a start or an end happens every time.
+//! follow a start or an end happens every time: sessions of the roleless end, delta sync
+//! learns of it, and other systems are told (a webhook event, in the same transaction).
 
 use chrono::NaiveDate;
-use entity::enums::{SchoolPhase, StaffRoleKind};
+use entity::enums::{SchoolPhase, StaffRoleKind, WebhookEventType};
 use entity::{alliance_role, staff_role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait,
@@ -12,6 +13,7 @@ use sea_orm::{
 
 use crate::auth::sessions;
 use crate::sync;
+use crate::webhooks::{Event, emit};
 
 /// A staff role to start.
 pub struct NewStaffRole {
@@ -43,6 +45,11 @@ pub async fn start_staff_role(
     .await?;
     // Seen at a new place, by some for the first time (delta sync).
     sync::person_changed(txn, role.person_id).await?;
+    emit(
+        txn,
+        Event::staff_role(WebhookEventType::StaffRoleStarted, &role),
+    )
+    .await?;
     Ok(role)
 }
 
@@ -59,6 +66,11 @@ pub async fn end_staff_role(
     end_sessions_if_roleless(txn, role.person_id).await?;
     sync::tombstones::person_leaves_school(txn, role.person_id, role.school_id).await?;
     sync::person_changed(txn, role.person_id).await?;
+    emit(
+        txn,
+        Event::staff_role(WebhookEventType::StaffRoleEnded, &role),
+    )
+    .await?;
     Ok(role)
 }
 

@@ -29,6 +29,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::mail::Email;
 use crate::payload;
 use crate::validation;
+use crate::webhooks::{Event, emit};
 
 /// What the role will hold once accepted.
 #[derive(Serialize, Deserialize, Default)]
@@ -287,6 +288,7 @@ async fn send(
     draft.created_at = Set(now);
     draft.expires_at = Set(now + INVITATION_TTL);
     let invitation = draft.insert(&txn).await?;
+    emit(&txn, Event::invitation(&invitation)).await?;
     AuditEntry::by_caller(access, "invitation.sent", invitation_place(&invitation))
         .alliance(invitation.alliance_id)
         .school(invitation.school_id)

@@ -1,4 +1,5 @@
-//! Changing what a staff role says of the work: its job title, subjects and phases.
+//! Changing what a staff role says of the work: its job title, subjects and phases
+//! (roles start and end in `employment`).
 //!
 //! The school's leaders and the admins of alliances it is an active member of change them,
 //! as they manage the school's staff. A person may also change these on their own current

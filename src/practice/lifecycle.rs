@@ -6,7 +6,7 @@
 
 use async_graphql::{Context, ID, InputObject, Result};
 use chrono::Utc;
-use entity::enums::{PracticeAction, PracticeStatus};
+use entity::enums::{PracticeAction, PracticeStatus, WebhookEventType};
 use entity::{practice, practice_event, practice_revision};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 use trellis_macros::mutations;
@@ -25,6 +25,7 @@ use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
 use crate::validation;
+use crate::webhooks::{Event, emit};
 
 /// Declares the input of a step of a practice's life: the practice and an optional
 /// comment, kept in its history (each input documented by the attributes before its name).
@@ -134,7 +135,9 @@ fn require_status(
 }
 
 /// Keeps a step in the practice's history, and in the audit log when it concerns what
-/// others read (publication, approval, take-down, restoration, withdrawal, archiving).
+/// others read (publication, approval, take-down, restoration, withdrawal, archiving);
+/// tells other systems (a webhook event) when it publishes the practice or takes a
+/// published one down.
 pub async fn record(
     txn: &DatabaseTransaction,
     access: &Access,
@@ -156,6 +159,21 @@ pub async fn record(
     }
     .insert(txn)
     .await?;
+    let event = match action {
+        PracticeAction::Published | PracticeAction::Approved | PracticeAction::Restored
+            if practice.status == PracticeStatus::Published =>
+        {
+            Some(WebhookEventType::PracticePublished)
+        }
+        PracticeAction::Reported => Some(WebhookEventType::PracticeTakenDown),
+        PracticeAction::Withdrawn if from == Some(PracticeStatus::Published) => {
+            Some(WebhookEventType::PracticeTakenDown)
+        }
+        _ => None,
+    };
+    if let Some(event) = event {
+        emit(txn, Event::practice(event, practice)).await?;
+    }
     let audited = match action {
         PracticeAction::Created | PracticeAction::Edited => return Ok(()),
         PracticeAction::SubmittedForReview => "practice.submitted",

@@ -16,7 +16,7 @@ use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
     alliances, communities, discussion, identity, imports, people, practice, schools, support,
-    sync,
+    sync, webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -36,6 +36,7 @@ pub struct Query(
     PracticeSearchQuery,
     sync::SyncQuery,
     ServiceAccountQuery,
+    webhooks::WebhookQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -57,6 +58,7 @@ pub struct Mutation(
     identity::IdentityMutations,
     ServiceAccountMutation,
     imports::ImportMutation,
+    webhooks::WebhookMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -17,6 +17,7 @@ use crate::schools::School;
 use crate::service_accounts::ServiceAccount;
 use crate::support::{SupportArrangement, SupportOffer, SupportRequest};
 use crate::themes::Theme;
+use crate::webhooks::WebhookEndpoint;
 
 /// Builds the `Node` interface and the reading of a decoded id from the list of node kinds
 /// (`ids::node_kinds!`): each type is named as its kind and must implement `NodeType`.

@@ -29,6 +29,7 @@ const FINDERS: &[&str] = &[
     "{ practices(first: 10) { nodes { ...node endorsements(first: 3) { nodes { ...node } } } }
        supportArrangements(first: 5) { nodes { ...node request { ...node } offer { ...node } } }
        serviceAccounts(first: 3) { nodes { ...node } } }",
+    "{ webhookEndpoints(first: 5) { nodes { ...node } } }",
 ];
 
 const NODE: &str = "fragment node on Node { __typename id }";

@@ -23,7 +23,8 @@ use entity::enums::{
 };
 use entity::{
     alliance, alliance_membership, alliance_role, community, community_meeting, community_member,
-    person, school, staff_role, support_arrangement, support_offer, support_request, theme,
+    person, school, service_account, staff_role, support_arrangement, support_offer,
+    support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -255,6 +256,33 @@ async fn add_cases_the_demo_lacks(db: &DatabaseConnection) {
     .insert(db)
     .await
     .expect("an arrangement");
+    // A school's webhook endpoint beside the demo's alliance one: Kingsmead's MIS.
+    let kingsmead_mis = service_account::Entity::find()
+        .filter(service_account::Column::SchoolId.is_not_null())
+        .one(db)
+        .await
+        .expect("service accounts")
+        .expect("the demo's school service account");
+    webhook_endpoint::ActiveModel {
+        service_account_id: Set(kingsmead_mis.id),
+        alliance_id: Set(None),
+        school_id: Set(kingsmead_mis.school_id),
+        url: Set("https://mis.kingsmead.example/hooks".into()),
+        description: Set(None),
+        signing_secret: Set("whsec_test".into()),
+        event_types: Set(serde_json::json!([])),
+        enabled: Set(true),
+        disabled_at: Set(None),
+        disabled_reason: Set(None),
+        failing_since: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("an endpoint");
 }
 
 async fn school_named(db: &DatabaseConnection, name: &str) -> i32 {
@@ -481,6 +509,17 @@ async fn support_seen_agrees() {
         .agree::<support_arrangement::Entity>(
             Access::support_arrangement_condition,
             Access::sees_support_arrangement,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn webhook_endpoints_seen_agree() {
+    let world = world().await;
+    world
+        .agree::<webhook_endpoint::Entity>(
+            Access::webhook_endpoint_condition,
+            Access::sees_webhook_endpoint,
         )
         .await;
 }

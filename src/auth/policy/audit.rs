@@ -13,7 +13,7 @@ use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
     community_member, discussion_post, enquiry, invitation, partnership, partnership_school,
     person, practice, service_account, staff_role, support_arrangement, support_offer,
-    support_request, theme,
+    support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -85,6 +85,10 @@ impl Access {
                     partnership::Column::Id,
                     self.alliance_condition(partnership::Column::AllianceId),
                 ))),
+            ),
+            NodeKind::WebhookEndpoint => ids::<webhook_endpoint::Entity>(
+                webhook_endpoint::Column::Id,
+                self.webhook_endpoint_condition(),
             ),
             NodeKind::Theme => ids::<theme::Entity>(
                 theme::Column::Id,

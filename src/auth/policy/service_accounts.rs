@@ -70,6 +70,11 @@ pub const SERVICE_ACCOUNT_MUTATIONS: &[(&str, Scope)] = &[
     ("end_staff_role", Scope::PeopleWrite),
     ("update_staff_role", Scope::PeopleWrite),
     ("import_one_roster_export", Scope::PeopleWrite),
+    ("register_webhook_endpoint", Scope::WebhooksManage),
+    ("update_webhook_endpoint", Scope::WebhooksManage),
+    ("rotate_webhook_endpoint_secret", Scope::WebhooksManage),
+    ("delete_webhook_endpoint", Scope::WebhooksManage),
+    ("redeliver_webhook_event", Scope::WebhooksManage),
 ];
 
 impl Access {

@@ -20,6 +20,7 @@ mod identity;
 mod practice;
 mod service_accounts;
 mod support;
+mod webhooks;
 
 pub use service_accounts::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 
@@ -496,6 +497,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     support::load(&txn, &alliance_ids).await?;
     identity::load(&txn, school_ids["kingsmead"]).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
+    webhooks::load(&txn, alliance_ids[0]).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

@@ -47,6 +47,10 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// Practice search's pool (the main pool on SQLite).
     pub search_db: DatabaseConnection,
+    /// Delivers webhooks in the background.
+    pub webhooks: trellis::webhooks::Worker,
+    /// The server's command line, to start it again (`restart`).
+    argv: Vec<String>,
     /// Dropped after the server's pools stop being needed, before the folder.
     _database: TestDatabase,
     _dir: tempfile::TempDir,
@@ -209,7 +213,12 @@ pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String
         argv.extend(["--db-max-connections".into(), "5".into()]);
     }
     argv.extend(flags.iter().map(|flag| (*flag).to_owned()));
-    let config = Args::parse_from(argv).config;
+    start(argv, database, dir).await
+}
+
+/// Starts the server `argv` describes over `database`.
+async fn start(argv: Vec<String>, database: TestDatabase, dir: tempfile::TempDir) -> TestApp {
+    let config = Args::parse_from(argv.clone()).config;
     let metrics = Metrics::new();
     let db = trellis::open_database(&config.database, &metrics)
         .await
@@ -230,6 +239,7 @@ pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = listener.local_addr().unwrap().port();
     let notifier = state.services.notifier.clone();
+    let webhooks = state.webhooks.clone();
     let server = trellis::http::serve(state, listener, None).expect("start the server");
     tokio::spawn(server);
     TestApp {
@@ -240,12 +250,33 @@ pub async fn spawn_app_routed(flags: &[&str], route: impl FnOnce(&str) -> String
         notifier,
         db,
         search_db,
+        webhooks,
+        argv,
         _database: database,
         _dir: dir,
     }
 }
 
 impl TestApp {
+    /// A second server over the same database, as another instance behind a load
+    /// balancer would be: its own pools and its own webhook worker.
+    pub async fn another_instance(&self) -> TestApp {
+        let database = TestDatabase {
+            url: self._database.url.clone(),
+            postgres: None,
+        };
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        start(self.argv.clone(), database, dir).await
+    }
+
+    /// Stops the webhook worker at once, mid-round, as a crash would stop the process, and
+    /// starts a new server over the same database, with the same flags. (The old server's
+    /// HTTP side keeps answering at its address; it no longer delivers anything.)
+    pub async fn restart(self) -> TestApp {
+        self.webhooks.kill();
+        start(self.argv, self._database, self._dir).await
+    }
+
     /// Runs an operation as `token` (or anonymously) and returns the whole response body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = self
