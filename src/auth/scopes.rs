@@ -76,6 +76,12 @@ impl Scopes {
         self.0 & scope.bit() != 0
     }
 
+    /// Whether these scopes read what `scope` covers: `people:write` includes
+    /// `people:read` (staff are changed where they are seen).
+    pub fn reads(self, scope: Scope) -> bool {
+        self.contains(scope) || (scope == Scope::PeopleRead && self.contains(Scope::PeopleWrite))
+    }
+
     pub fn is_subset_of(self, other: Scopes) -> bool {
         self.0 & !other.0 == 0
     }

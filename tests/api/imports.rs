@@ -4,21 +4,14 @@
 //! schools by URN, OneRoster exports staff by `sourcedId`; a second import changes nothing;
 //! malformed files change nothing and say why.
 
-use std::path::{Path, PathBuf};
-
 use entity::enums::StaffRoleKind;
 use entity::{person, school};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
+use crate::common::imports::{IMPORT_ONEROSTER, fixture, upload};
 use crate::common::{TestApp, spawn_app, spawn_app_with};
-
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(path)
-}
 
 /// What `trellis import ...` printed, and whether it succeeded.
 struct Run {
@@ -58,63 +51,7 @@ fn oneroster(path: &str) -> String {
     fixture(&format!("oneroster/{path}")).display().to_string()
 }
 
-/// Sends `query` with `file` as the upload in `variables.input.file`, as the GraphQL
-/// multipart request specification lays it out.
-async fn upload(
-    app: &TestApp,
-    token: &str,
-    query: &str,
-    input: Value,
-    file_name: &str,
-    file: Vec<u8>,
-) -> (StatusCode, Value) {
-    let mut input = input;
-    input["file"] = Value::Null;
-    let operations = json!({ "query": query, "variables": { "input": input } });
-    let boundary = "trellis-test-boundary-7d3f";
-    let mut body = Vec::new();
-    let part = |body: &mut Vec<u8>, headers: &str, content: &[u8]| {
-        body.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    };
-    part(
-        &mut body,
-        "Content-Disposition: form-data; name=\"operations\"",
-        operations.to_string().as_bytes(),
-    );
-    part(
-        &mut body,
-        "Content-Disposition: form-data; name=\"map\"",
-        br#"{"0":["variables.input.file"]}"#,
-    );
-    part(
-        &mut body,
-        &format!(
-            "Content-Disposition: form-data; name=\"0\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream"
-        ),
-        &file,
-    );
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.url))
-        .bearer_auth(token)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("apollo-require-preflight", "true")
-        .body(body)
-        .send()
-        .await
-        .expect("the server answers");
-    let status = response.status();
-    (status, response.json().await.expect("a JSON body"))
-}
-
 const IMPORT_GIAS: &str = "mutation($input: ImportGiasExtractInput!) { importGiasExtract(input: $input) { report { dryRun files { file created updated linked ended unchanged skipped } problems { file line key reason } problemCount } userErrors { field code message } } }";
-const IMPORT_ONEROSTER: &str = "mutation($input: ImportOneRosterExportInput!) { importOneRosterExport(input: $input) { report { dryRun files { file created updated linked ended unchanged skipped } problems { file line key reason } problemCount } userErrors { field code message } } }";
 
 async fn school_by_urn(app: &TestApp, token: &str, urn: &str) -> Value {
     app.ok(

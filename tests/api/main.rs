@@ -33,6 +33,7 @@ mod hidden_filters;
 mod hostile_input;
 mod http_limits;
 mod imports;
+mod integration_scenario;
 mod invitation_upkeep;
 mod invitations;
 mod link_input;

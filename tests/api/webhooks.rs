@@ -13,20 +13,7 @@ use serde_json::{Value, json};
 
 use crate::common::service_accounts::Tenant;
 use crate::common::{TestApp, gid, spawn_app_with};
-use crate::webhooks_receiver::{Receiver, endpoint, register, signature_is_valid};
-
-/// Fast retries and polling, and endpoints on 127.0.0.1 allowed.
-const FLAGS: &[&str] = &[
-    "--webhook-allow-http-localhost",
-    "--webhook-retry-base-ms",
-    "20",
-    "--webhook-retry-cap-ms",
-    "200",
-    "--webhook-poll-ms",
-    "50",
-    "--webhook-timeout-ms",
-    "2000",
-];
+use crate::webhooks_receiver::{DELIVERY_FLAGS, Receiver, endpoint, register, signature_is_valid};
 
 /// A school with a headteacher (signed in) and `teachers` teachers.
 struct School {
@@ -91,7 +78,7 @@ fn role_ids(roles: &[i32]) -> Vec<String> {
 
 #[tokio::test]
 async fn every_event_arrives_once_signed_after_the_receiver_comes_up() {
-    let app = spawn_app_with(FLAGS).await;
+    let app = spawn_app_with(DELIVERY_FLAGS).await;
     let school = school(&app, "oakfield", 4).await;
     let receiver = Receiver::failing_first(5);
     let (endpoint_id, secret, _) = endpoint(
@@ -160,7 +147,7 @@ async fn every_event_arrives_once_signed_after_the_receiver_comes_up() {
 
 #[tokio::test]
 async fn a_restart_in_the_middle_loses_nothing() {
-    let app = spawn_app_with(FLAGS).await;
+    let app = spawn_app_with(DELIVERY_FLAGS).await;
     let school = school(&app, "elmbridge", 6).await;
     let receiver = Receiver::down();
     let (_, secret, _) = endpoint(
@@ -222,7 +209,7 @@ async fn refuse_audit_of_ended_roles(app: &TestApp) {
 
 #[tokio::test]
 async fn an_event_whose_transaction_rolls_back_is_never_sent() {
-    let app = spawn_app_with(FLAGS).await;
+    let app = spawn_app_with(DELIVERY_FLAGS).await;
     let school = school(&app, "ashgrove", 2).await;
     let receiver = Receiver::failing_first(0);
     endpoint(
@@ -262,7 +249,7 @@ async fn an_event_whose_transaction_rolls_back_is_never_sent() {
 
 #[tokio::test]
 async fn each_endpoint_hears_only_of_its_own_tenant() {
-    let app = spawn_app_with(FLAGS).await;
+    let app = spawn_app_with(DELIVERY_FLAGS).await;
     let member = school(&app, "member", 1).await;
     let outside = school(&app, "outside", 1).await;
     let alliance = app.alliance("North Alliance").await;
@@ -393,7 +380,7 @@ async fn each_endpoint_hears_only_of_its_own_tenant() {
 
 #[tokio::test]
 async fn an_endpoint_failing_too_long_is_disabled_and_its_managers_told() {
-    let mut flags = FLAGS.to_vec();
+    let mut flags = DELIVERY_FLAGS.to_vec();
     flags.extend(["--webhook-disable-after-hours", "0"]);
     let app = spawn_app_with(&flags).await;
     let school = school(&app, "hazelwood", 2).await;
@@ -445,7 +432,7 @@ async fn an_endpoint_failing_too_long_is_disabled_and_its_managers_told() {
 
 #[tokio::test]
 async fn endpoints_and_their_log_are_seen_by_their_tenants_managers_only() {
-    let app = spawn_app_with(FLAGS).await;
+    let app = spawn_app_with(DELIVERY_FLAGS).await;
     let school = school(&app, "birchley", 0).await;
     let other = school_with_head(&app, "larchmont").await;
     let teacher = app.person("teacher@birchley.example", false).await;
@@ -502,7 +489,7 @@ async fn school_with_head(app: &TestApp, name: &str) -> String {
 
 #[tokio::test]
 async fn two_instances_deliver_each_event_once() {
-    let app = spawn_app_with(FLAGS).await;
+    let app = spawn_app_with(DELIVERY_FLAGS).await;
     let second = app.another_instance().await;
     let school = school(&app, "rowanbank", 12).await;
     let receiver = Receiver::failing_first(6);

@@ -172,6 +172,19 @@ pub fn signature_is_valid(secret: &str, received: &Received) -> bool {
     recent && mac.verify_slice(&expected).is_ok()
 }
 
+/// Fast retries and polling, and endpoints on 127.0.0.1 allowed.
+pub const DELIVERY_FLAGS: &[&str] = &[
+    "--webhook-allow-http-localhost",
+    "--webhook-retry-base-ms",
+    "20",
+    "--webhook-retry-cap-ms",
+    "200",
+    "--webhook-poll-ms",
+    "50",
+    "--webhook-timeout-ms",
+    "2000",
+];
+
 /// Every scope a webhook integration reads with, and `webhooks:manage`.
 pub const WEBHOOK_SCOPES: &[&str] = &[
     "SCHOOLS_READ",

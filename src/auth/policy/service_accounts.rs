@@ -126,13 +126,11 @@ impl Access {
     }
 
     /// Whether the caller reads what `scope` covers: people always (their roles decide),
-    /// a service account when its token holds the scope (`people:write` includes
-    /// `people:read`: staff are changed where they are seen).
+    /// a service account when its token's scopes read it (see `Scopes::reads`).
     pub fn reads(&self, scope: Scope) -> bool {
-        self.service_account.as_ref().is_none_or(|account| {
-            account.scopes.contains(scope)
-                || (scope == Scope::PeopleRead && account.scopes.contains(Scope::PeopleWrite))
-        })
+        self.service_account
+            .as_ref()
+            .is_none_or(|account| account.scopes.reads(scope))
     }
 
     /// `condition` where the caller `reads(scope)`, else a condition no row meets.

@@ -96,7 +96,7 @@ pub fn receives(
     event: &webhook_event::Model,
     school_alliances: &[i32],
 ) -> bool {
-    scopes.contains(scope_of(event.event_type)) && concerns(tenant, event, school_alliances)
+    scopes.reads(scope_of(event.event_type)) && concerns(tenant, event, school_alliances)
 }
 
 /// Whether `event` concerns `tenant` (see the module's rules).
@@ -152,6 +152,11 @@ mod tests {
             .collect();
         assert!(receives(Tenant::School(1), people, &staff_at_1, &[]));
         assert!(!receives(Tenant::School(1), practice, &staff_at_1, &[]));
+        // Staff are changed where they are seen: `people:write` hears of them too.
+        let people_write: Scopes = [Scope::PeopleWrite, Scope::WebhooksManage]
+            .into_iter()
+            .collect();
+        assert!(receives(Tenant::School(1), people_write, &staff_at_1, &[]));
     }
 
     #[test]

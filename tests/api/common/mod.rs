@@ -2,6 +2,7 @@
 //! SQLite file by default, or a new PostgreSQL database when `TEST_DATABASE_URL` names a
 //! server (for example `postgres://postgres@127.0.0.1:5432`).
 
+pub mod imports;
 pub mod oidc;
 pub mod ordered;
 pub mod process;
@@ -385,9 +386,14 @@ impl TestApp {
     }
 
     pub async fn school(&self, name: &str) -> i32 {
+        self.school_with_urn(name, None).await
+    }
+
+    /// A school as GIAS knows it, by its URN (which OneRoster exports name it by).
+    pub async fn school_with_urn(&self, name: &str, urn: Option<&str>) -> i32 {
         let now = Utc::now();
         school::ActiveModel {
-            urn: Set(None),
+            urn: Set(urn.map(str::to_owned)),
             name: Set(name.to_owned()),
             phase: Set(SchoolPhase::Primary),
             establishment_type: Set(None),
