@@ -13,7 +13,8 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { DateTime: "string", Date: "string", URL: "string", JSON: "unknown" },
+        // Upload: a file part of a GraphQL multipart request (the import mutations).
+        scalars: { DateTime: "string", Date: "string", URL: "string", JSON: "unknown", Upload: "File" },
       },
     },
   },
