@@ -477,8 +477,7 @@ async fn grant_role(
     let details: RoleDetails =
         serde_json::from_value(invitation.role_details.clone()).unwrap_or_default();
     let today = Utc::now().date_naive();
-    // Seen at a new place, by some for the first time.
-    crate::sync::person_changed(txn, person_id).await?;
+    // A staff role's start tells delta sync in `employment`; an alliance role's, below.
     if let (Some(school_id), Some(role)) = (invitation.school_id, invitation.staff_role) {
         let holds = staff_role::Entity::find()
             .filter(staff_role::Column::PersonId.eq(person_id))
@@ -517,6 +516,8 @@ async fn grant_role(
         if holds {
             return Ok(());
         }
+        // Seen at a new place, by some for the first time.
+        crate::sync::person_changed(txn, person_id).await?;
         alliance_role::ActiveModel {
             person_id: Set(person_id),
             alliance_id: Set(alliance_id),
