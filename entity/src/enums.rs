@@ -518,6 +518,72 @@ string_enum!(
 );
 
 string_enum!(
+    /// What kind of CPD event it is.
+    EventKind {
+        /// A taught course, over one or several sessions.
+        Course = "COURSE",
+        /// A meeting of a network of staff across schools (subject leads, SENCOs, new heads).
+        NetworkMeeting = "NETWORK_MEETING",
+        /// A visit to a school to see its practice.
+        SchoolVisit = "SCHOOL_VISIT",
+        /// A lesson study: staff plan, teach and observe a research lesson together.
+        LessonStudy = "LESSON_STUDY",
+        /// A classroom open to visiting staff.
+        OpenClassroom = "OPEN_CLASSROOM",
+        /// A conference.
+        Conference = "CONFERENCE",
+    }
+);
+
+string_enum!(
+    /// Who may book places on an event.
+    EventAudience {
+        /// Staff of the host school only.
+        HostSchool = "HOST_SCHOOL",
+        /// Staff of every member school of the event's alliance.
+        Alliance = "ALLIANCE",
+        /// Staff of the schools of one partnership.
+        Partnership = "PARTNERSHIP",
+    }
+);
+
+string_enum!(
+    /// Where an event stands.
+    EventStatus {
+        /// Being prepared: seen only by its host.
+        Draft = "DRAFT",
+        /// Published and taking bookings (within its booking window).
+        Open = "OPEN",
+        /// Published, no longer taking bookings.
+        Closed = "CLOSED",
+        /// It took place.
+        Held = "HELD",
+        /// Called off; every booked person was told. History stays.
+        Cancelled = "CANCELLED",
+    }
+);
+
+string_enum!(
+    /// Where a booking stands.
+    BookingStatus {
+        /// Waiting for one of the person's school leaders to approve their release.
+        AwaitingApproval = "AWAITING_APPROVAL",
+        /// A place is held.
+        Confirmed = "CONFIRMED",
+        /// No place free: waiting in order for one.
+        Waitlisted = "WAITLISTED",
+        /// A school leader declined it, with a reason.
+        Declined = "DECLINED",
+        /// Cancelled before the event.
+        Cancelled = "CANCELLED",
+        /// The person attended.
+        Attended = "ATTENDED",
+        /// The person had a place and did not come.
+        NoShow = "NO_SHOW",
+    }
+);
+
+string_enum!(
     /// What a discussion lives on: the kind of its host, whose id is `host_id`. Each
     /// domain that hosts discussion adds its kind here and declares its rules in its own
     /// `discussion_host` (see `src/discussion/host.rs`).
