@@ -8,6 +8,7 @@ pub mod approvals;
 pub mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod calendar;
 pub mod communities;
 pub mod config;
 pub mod db;

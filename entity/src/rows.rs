@@ -227,6 +227,7 @@ by_position! {
 
 by_name!(
     alliance_role,
+    calendar_feed,
     community,
     community_meeting,
     community_member,

@@ -27,6 +27,7 @@ use super::SignedIn;
 use super::scopes::Scope;
 
 pub mod audit;
+mod calendar;
 mod communities;
 pub mod discussion;
 mod enquiries;

@@ -25,6 +25,7 @@ macro_rules! node_kinds {
             Alliance,
             AllianceMembership,
             AllianceRole,
+            CalendarFeed,
             Community,
             CommunityMeeting,
             CommunityMembership,

@@ -130,6 +130,11 @@ pub fn serve(
                     .default_service(web::to(graphql::other_method)),
             )
             .service(
+                web::resource("/calendar/{file}")
+                    .route(web::get().to(crate::calendar::serve::feed))
+                    .route(web::head().to(crate::calendar::serve::feed)),
+            )
+            .service(
                 web::resource("/oauth/token")
                     .route(web::post().to(oauth::token))
                     .default_service(web::to(oauth::other_method)),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::audit_log::AuditQuery;
+use crate::calendar::{CalendarFeedMutation, CalendarFeedQuery};
 use crate::config::Limits;
 use crate::graphql::context::Services;
 use crate::practice::search::PracticeSearchQuery;
@@ -37,6 +38,7 @@ pub struct Query(
     sync::SyncQuery,
     ServiceAccountQuery,
     webhooks::WebhookQuery,
+    CalendarFeedQuery,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -59,6 +61,7 @@ pub struct Mutation(
     ServiceAccountMutation,
     imports::ImportMutation,
     webhooks::WebhookMutation,
+    CalendarFeedMutation,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;

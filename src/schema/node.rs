@@ -4,6 +4,7 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::alliances::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
+use crate::calendar::CalendarFeed;
 use crate::communities::{
     Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence,
 };

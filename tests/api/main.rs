@@ -15,6 +15,7 @@ mod alliance_scenario;
 mod audit_reading;
 mod awaiting_approval;
 mod batched_conditions;
+mod calendar_feeds;
 mod canonical_ids;
 mod communities_bad_input;
 mod communities_scenario;

@@ -22,9 +22,9 @@ use entity::enums::{
     SupportRequestStatus, SupportUrgency, ThemeFramework,
 };
 use entity::{
-    alliance, alliance_membership, alliance_role, community, community_meeting, community_member,
-    person, school, service_account, staff_role, support_arrangement, support_offer,
-    support_request, theme, webhook_endpoint,
+    alliance, alliance_membership, alliance_role, calendar_feed, community, community_meeting,
+    community_member, person, school, service_account, staff_role, support_arrangement,
+    support_offer, support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -520,6 +520,17 @@ async fn webhook_endpoints_seen_agree() {
         .agree::<webhook_endpoint::Entity>(
             Access::webhook_endpoint_condition,
             Access::sees_webhook_endpoint,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn calendar_feeds_managed_agree() {
+    let world = world().await;
+    world
+        .agree::<calendar_feed::Entity>(
+            Access::calendar_feed_condition,
+            Access::manages_calendar_feed,
         )
         .await;
 }

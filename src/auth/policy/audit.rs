@@ -10,10 +10,10 @@
 //!   note) is part of the practice's history: read only by its authors and approvers.
 
 use entity::{
-    alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, invitation, partnership, partnership_school,
-    person, practice, service_account, staff_role, support_arrangement, support_offer,
-    support_request, theme, webhook_endpoint,
+    alliance, alliance_membership, alliance_role, audit_event, calendar_feed, community,
+    community_meeting, community_member, discussion_post, enquiry, invitation, partnership,
+    partnership_school, person, practice, service_account, staff_role, support_arrangement,
+    support_offer, support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -85,6 +85,10 @@ impl Access {
                     partnership::Column::Id,
                     self.alliance_condition(partnership::Column::AllianceId),
                 ))),
+            ),
+            NodeKind::CalendarFeed => ids::<calendar_feed::Entity>(
+                calendar_feed::Column::Id,
+                self.calendar_feed_condition(),
             ),
             NodeKind::WebhookEndpoint => ids::<webhook_endpoint::Entity>(
                 webhook_endpoint::Column::Id,

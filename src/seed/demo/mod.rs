@@ -15,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
 
+mod calendar;
 mod communities;
 mod identity;
 mod practice;
@@ -277,6 +278,11 @@ pub fn print_accounts() {
     println!(
         "Demo service account of Kingsmead Primary School (demo only): client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}"
     );
+    println!(
+        "Demo calendar feeds (demo only): /calendar/{}.ics (Severn Valley's events), /calendar/{}.ics (teacher@kingsmead.example's bookings)",
+        calendar::DEMO_ALLIANCE_FEED,
+        calendar::DEMO_PERSON_FEED
+    );
 }
 
 fn email_for(role: StaffRoleKind, school: &str) -> String {
@@ -498,6 +504,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     identity::load(&txn, school_ids["kingsmead"]).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     webhooks::load(&txn, alliance_ids[0]).await?;
+    calendar::load(&txn, alliance_ids[0]).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
