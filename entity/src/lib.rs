@@ -20,6 +20,8 @@ pub mod identity_nonce;
 pub mod invitation;
 pub mod meeting_attendance;
 pub mod partnership;
+pub mod notification;
+pub mod notification_preference;
 pub mod partnership_school;
 pub mod person;
 pub mod person_identity;

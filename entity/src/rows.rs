@@ -236,6 +236,7 @@ by_name!(
     enquiry_stage_change,
     invitation,
     meeting_attendance,
+    notification,
     partnership,
     partnership_school,
     practice,

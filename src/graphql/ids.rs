@@ -33,6 +33,7 @@ macro_rules! node_kinds {
             Enquiry,
             EnquiryEvidence,
             Invitation,
+            Notification,
             Partnership,
             PartnershipSchool,
             Person,

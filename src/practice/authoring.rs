@@ -26,6 +26,7 @@ use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db, services};
+use crate::realtime::Signal;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
@@ -552,6 +553,9 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
     )
     .await?;
     txn.commit().await?;
+    services(ctx).bus.publish(Signal::Practice {
+        practice: updated.id,
+    });
     Ok(Practice(updated))
 }
 

@@ -11,7 +11,7 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, invitation, partnership, partnership_school,
+    community_member, discussion_post, enquiry, invitation, notification, partnership, partnership_school,
     person, practice, service_account, staff_role, support_arrangement, support_offer,
     support_request, theme, webhook_endpoint,
 };
@@ -85,6 +85,10 @@ impl Access {
                     partnership::Column::Id,
                     self.alliance_condition(partnership::Column::AllianceId),
                 ))),
+            ),
+            NodeKind::Notification => ids::<notification::Entity>(
+                notification::Column::Id,
+                self.notification_condition(),
             ),
             NodeKind::WebhookEndpoint => ids::<webhook_endpoint::Entity>(
                 webhook_endpoint::Column::Id,
