@@ -439,8 +439,19 @@ impl Connection {
         let metrics = self.state.metrics.clone();
         let operation = id.clone();
         let request_id = format!("ws-{}", uuid::Uuid::new_v4());
+        let mut answers = schema.execute_stream(request);
+        // Polled once here, before the client's next message is read: the subscription
+        // takes its place on the bus (see `realtime::subscriptions`).
+        let first = futures_util::FutureExt::now_or_never(answers.next());
+        let rest = if matches!(first, Some(None)) {
+            futures_util::stream::empty().boxed()
+        } else {
+            answers
+        };
         let task = tokio::spawn(async move {
-            let mut answers = schema.execute_stream(request);
+            let mut answers = futures_util::stream::iter(first)
+                .filter_map(futures_util::future::ready)
+                .chain(rest);
             while let Some(mut response) = answers.next().await {
                 for error in &mut response.errors {
                     crate::errors::code_unreachable_database(error);

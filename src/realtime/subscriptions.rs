@@ -2,6 +2,10 @@
 //! it follows, reloads the object through the policy as the subscriber, with their access
 //! loaded afresh: what they may no longer see is dropped, and a person who left a
 //! community hears nothing more of it.
+//!
+//! Each field takes its place on the bus first, before anything it awaits: the WebSocket
+//! server polls a new operation once before it reads the client's next message, so that
+//! whatever the client does after its `subscribe` (a `ping`, then a mutation) is heard.
 
 use async_graphql::{Context, ID, Result, SimpleObject};
 use entity::community;
@@ -131,8 +135,8 @@ impl Subscription {
         &self,
         ctx: &'a Context<'_>,
     ) -> Result<impl Stream<Item = Notification> + 'a> {
-        let person = signed_in(ctx)?.person_id;
         let receiver = services(ctx).bus.subscribe();
+        let person = signed_in(ctx)?.person_id;
         Ok(signals(receiver).filter_map(move |signal| async move {
             let Signal::Notification {
                 person: told,
@@ -158,6 +162,7 @@ impl Subscription {
         ctx: &'a Context<'_>,
         #[graphql(desc = "The community to follow.")] community_id: ID,
     ) -> Result<impl Stream<Item = CommunityActivity> + 'a> {
+        let receiver = services(ctx).bus.subscribe();
         let key = decode_as(&community_id, NodeKind::Community).ok_or(ApiError::NotFound)?;
         let access = access(ctx).await?;
         let community = load::<community::Entity>(ctx, key)
@@ -170,7 +175,6 @@ impl Subscription {
             )
             .into());
         }
-        let receiver = services(ctx).bus.subscribe();
         Ok(signals(receiver).filter_map(move |signal| async move {
             let Signal::Community {
                 community,
@@ -195,11 +199,11 @@ impl Subscription {
         ctx: &'a Context<'_>,
         #[graphql(desc = "The practice to follow.")] id: ID,
     ) -> Result<impl Stream<Item = Practice> + 'a> {
+        let receiver = services(ctx).bus.subscribe();
         let key = decode_as(&id, NodeKind::Practice).ok_or(ApiError::NotFound)?;
         Practice::visible(ctx, key)
             .await?
             .ok_or(ApiError::NotFound)?;
-        let receiver = services(ctx).bus.subscribe();
         Ok(signals(receiver).filter_map(move |signal| async move {
             if signal != (Signal::Practice { practice: key }) {
                 return None;
