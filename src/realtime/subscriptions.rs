@@ -22,9 +22,6 @@ use crate::graphql::ids::{NodeKind, NodeType, decode_as};
 use crate::notifications::inbox::Notification;
 use crate::practice::Practice;
 
-/// The entry points for following changes as they happen, over WebSocket
-/// (graphql-transport-ws). Each event holds only what a query by the subscriber would
-/// show them at that moment.
 pub struct Subscription;
 
 /// Something that happened in a community: one of `thread`, `reply` and `meeting` is set,
@@ -128,6 +125,9 @@ fn dropped<T>(found: ApiResult<Option<T>>) -> Option<T> {
     }
 }
 
+/// The entry points for following changes as they happen, over WebSocket
+/// (graphql-transport-ws). Each event holds only what a query by the subscriber would
+/// show them at that moment.
 #[async_graphql::Subscription]
 impl Subscription {
     /// Each notification added to the viewer's inbox, as it arrives. People only.

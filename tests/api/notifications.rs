@@ -787,7 +787,7 @@ async fn turning_a_types_email_off_keeps_it_in_the_inbox() {
     let mail = w.new_mail(&mut seen).await;
     assert_eq!(
         recipients(&mail, "Practice to review: Exit tickets", "/practice/"),
-        emails(&[&w.sam]),
+        emails(&[&w.cora, &w.sam]),
         "Hana is no longer emailed"
     );
     let (hanas, unread) = inbox(&w, &w.hana, Value::Null).await;
@@ -805,7 +805,7 @@ async fn turning_a_types_email_off_keeps_it_in_the_inbox() {
     w.submit(&w.draft("Mini whiteboards", &[]).await).await;
     assert_eq!(
         recipients(&w.new_mail(&mut seen).await, "Mini whiteboards", "/practice/"),
-        emails(&[&w.hana, &w.sam])
+        emails(&[&w.cora, &w.hana, &w.sam])
     );
 }
 

@@ -20,6 +20,7 @@ mod identity;
 mod practice;
 mod service_accounts;
 mod support;
+mod notifications;
 mod webhooks;
 
 pub use service_accounts::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
@@ -498,6 +499,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     identity::load(&txn, school_ids["kingsmead"]).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     webhooks::load(&txn, alliance_ids[0]).await?;
+    notifications::load(&txn).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
