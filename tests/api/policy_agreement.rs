@@ -523,3 +523,14 @@ async fn webhook_endpoints_seen_agree() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn notifications_seen_agree() {
+    let world = world().await;
+    world
+        .agree::<entity::notification::Entity>(
+            Access::notification_condition,
+            Access::sees_notification,
+        )
+        .await;
+}

@@ -32,6 +32,7 @@ pub(super) async fn load(txn: &DatabaseTransaction) -> anyhow::Result<()> {
     };
     let people = person::Entity::find()
         .filter(person::Column::Email.is_in(PEOPLE.iter().copied()))
+        .order_by_asc(person::Column::Id)
         .all(txn)
         .await?;
     let now = Utc::now();
