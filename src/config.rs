@@ -132,11 +132,19 @@ pub struct ServerConfig {
 #[derive(Debug, Clone, Args)]
 pub struct RealtimeConfig {
     /// How many days a notification is kept once read; unread ones are kept.
-    #[arg(long, env = "TRELLIS_NOTIFICATION_RETENTION_DAYS", default_value_t = 90)]
+    #[arg(
+        long,
+        env = "TRELLIS_NOTIFICATION_RETENTION_DAYS",
+        default_value_t = 90
+    )]
     pub notification_retention_days: u32,
     /// Most WebSocket connections one person (or service account) keeps open at once, on
     /// this instance; past it, a new one is closed with 4429.
-    #[arg(long, env = "TRELLIS_WS_MAX_CONNECTIONS_PER_PERSON", default_value_t = 8)]
+    #[arg(
+        long,
+        env = "TRELLIS_WS_MAX_CONNECTIONS_PER_PERSON",
+        default_value_t = 8
+    )]
     pub ws_max_connections_per_person: usize,
     /// Most operations running at once on one WebSocket connection; past it, a new one is
     /// answered with an `error` message.

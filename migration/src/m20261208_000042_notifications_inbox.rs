@@ -117,7 +117,11 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_table(Table::drop().table(NotificationPreference::Table).to_owned())
+            .drop_table(
+                Table::drop()
+                    .table(NotificationPreference::Table)
+                    .to_owned(),
+            )
             .await?;
         manager
             .drop_table(Table::drop().table(Notification::Table).to_owned())

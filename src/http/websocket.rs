@@ -116,7 +116,7 @@ enum ClientMessage {
     Pong {},
     Subscribe {
         id: String,
-        payload: Request,
+        payload: Box<Request>,
     },
     Complete {
         id: String,
@@ -125,7 +125,7 @@ enum ClientMessage {
 
 /// What an operation's task hands the connection.
 enum Out {
-    Next(String, Response),
+    Next(String, Box<Response>),
     Done(String),
 }
 
@@ -224,11 +224,13 @@ impl Connection {
     async fn run(&mut self, mut messages: actix_ws::AggregatedMessageStream) -> Closing {
         let (out, mut results) = mpsc::channel::<Out>(64);
         let ping_every = Duration::from_secs(self.config.ws_ping_secs.max(1));
-        let mut pings = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+        let mut pings =
+            tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
         let check_every = Duration::from_secs(self.config.ws_session_check_secs.max(1));
         let mut checks =
             tokio::time::interval_at(tokio::time::Instant::now() + check_every, check_every);
-        let init_deadline = tokio::time::sleep(Duration::from_secs(self.config.ws_init_timeout_secs));
+        let init_deadline =
+            tokio::time::sleep(Duration::from_secs(self.config.ws_init_timeout_secs));
         tokio::pin!(init_deadline);
         let mut acknowledged = false;
         let mut last_heard = Instant::now();
@@ -293,9 +295,8 @@ impl Connection {
                 "the message is larger than the server accepts",
             ));
         }
-        let message: ClientMessage = serde_json::from_str(&text).map_err(|_| {
-            Closing::new(close::BAD_REQUEST, "Invalid message received")
-        })?;
+        let message: ClientMessage = serde_json::from_str(&text)
+            .map_err(|_| Closing::new(close::BAD_REQUEST, "Invalid message received"))?;
         match message {
             ClientMessage::ConnectionInit { payload } => {
                 if *acknowledged || self._counted.is_some() {
@@ -320,7 +321,7 @@ impl Connection {
                         format!("Subscriber for {id} already exists"),
                     ));
                 }
-                self.subscribe(id, payload, out.clone()).await
+                self.subscribe(id, *payload, out.clone()).await
             }
             ClientMessage::Complete { id } => {
                 if let Some(task) = self.operations.remove(&id) {
@@ -372,7 +373,10 @@ impl Connection {
                 close::FORBIDDEN,
                 "Forbidden: the access token is not valid; refresh it or sign in again",
             )),
-            Err(_) => Err(Closing::new(close::INTERNAL, "the server could not check the sign-in")),
+            Err(_) => Err(Closing::new(
+                close::INTERNAL,
+                "the server could not check the sign-in",
+            )),
         }
     }
 
@@ -458,7 +462,11 @@ impl Connection {
                     let code = classify(error, &request_id);
                     metrics.graphql_errors.with_label_values(&[code]).inc();
                 }
-                if out.send(Out::Next(operation.clone(), response)).await.is_err() {
+                if out
+                    .send(Out::Next(operation.clone(), Box::new(response)))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }

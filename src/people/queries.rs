@@ -127,8 +127,9 @@ impl Viewer {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        #[graphql(desc = "Narrows the list: only unread ones, or only read ones.")]
-        filter: Option<NotificationFilter>,
+        #[graphql(desc = "Narrows the list: only unread ones, or only read ones.")] filter: Option<
+            NotificationFilter,
+        >,
     ) -> Result<Page<Notification>> {
         Ok(inbox::page(ctx, args, filter).await?)
     }

@@ -26,11 +26,11 @@ use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db, services};
-use crate::realtime::Signal;
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::realtime::Signal;
 use crate::themes::theme_keys;
 use crate::validation;
 

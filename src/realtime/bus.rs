@@ -148,8 +148,14 @@ mod tests {
         let mut receiver = bus.subscribe();
         bus.publish(Signal::Practice { practice: 1 });
         bus.receive_remote(Signal::Practice { practice: 2 });
-        assert_eq!(receiver.recv().await.unwrap(), Signal::Practice { practice: 1 });
-        assert_eq!(receiver.recv().await.unwrap(), Signal::Practice { practice: 2 });
+        assert_eq!(
+            receiver.recv().await.unwrap(),
+            Signal::Practice { practice: 1 }
+        );
+        assert_eq!(
+            receiver.recv().await.unwrap(),
+            Signal::Practice { practice: 2 }
+        );
         assert_eq!(
             *relay.0.lock().unwrap(),
             vec![Signal::Practice { practice: 1 }]

@@ -458,7 +458,8 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         emails(&[&w.amy, &w.ben])
     );
     assert!(mail[0].body.contains("Ashby library"), "{}", mail[0].body);
-    w.in_inboxes(&mail, "MEETING_SCHEDULED", &meeting["id"]).await;
+    w.in_inboxes(&mail, "MEETING_SCHEDULED", &meeting["id"])
+        .await;
     // A stale edit fails: nobody is told.
     let stale = mutate(
         &w.app,
@@ -501,7 +502,8 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         recipients(&mail, "Meeting cancelled: Hinge questions", &meeting_link),
         emails(&[&w.ben])
     );
-    w.in_inboxes(&mail, "MEETING_CANCELLED", &meeting["id"]).await;
+    w.in_inboxes(&mail, "MEETING_CANCELLED", &meeting["id"])
+        .await;
 }
 
 #[tokio::test]
@@ -688,16 +690,28 @@ async fn the_inbox_counts_and_marks_read_by_id_and_up_to_and_is_its_owners_alone
     let (all, unread) = inbox(&w, &w.hana, Value::Null).await;
     assert_eq!((all.len(), unread), (3, 3));
     let keys: Vec<i32> = all.iter().map(crate::world::key_of).collect();
-    assert!(keys.windows(2).all(|pair| pair[0] > pair[1]), "newest first: {keys:?}");
+    assert!(
+        keys.windows(2).all(|pair| pair[0] > pair[1]),
+        "newest first: {keys:?}"
+    );
     let (newest, middle, oldest) = (&all[0], &all[1], &all[2]);
 
     // By id: the newest.
     let marked = mark(&w, &w.hana, json!({ "ids": [newest] })).await;
     assert_eq!(marked["unreadCount"], 2, "{marked:#}");
-    assert_eq!(inbox(&w, &w.hana, json!(true)).await.0, vec![middle.clone(), oldest.clone()]);
-    assert_eq!(inbox(&w, &w.hana, json!(false)).await.0, vec![newest.clone()]);
+    assert_eq!(
+        inbox(&w, &w.hana, json!(true)).await.0,
+        vec![middle.clone(), oldest.clone()]
+    );
+    assert_eq!(
+        inbox(&w, &w.hana, json!(false)).await.0,
+        vec![newest.clone()]
+    );
     // Again: nothing changes.
-    assert_eq!(mark(&w, &w.hana, json!({ "ids": [newest] })).await["unreadCount"], 2);
+    assert_eq!(
+        mark(&w, &w.hana, json!({ "ids": [newest] })).await["unreadCount"],
+        2
+    );
 
     // Sam cannot read or mark Hana's: not through his list, nor node, nor the mutation.
     let (sams, sams_unread) = inbox(&w, &w.sam, Value::Null).await;
@@ -720,7 +734,11 @@ async fn the_inbox_counts_and_marks_read_by_id_and_up_to_and_is_its_owners_alone
         user_error_codes(&mark(&w, &w.sam, json!({ "upTo": oldest })).await),
         ["NOT_FOUND"]
     );
-    assert_eq!(inbox(&w, &w.sam, Value::Null).await.1, 3, "nothing of Sam's changed");
+    assert_eq!(
+        inbox(&w, &w.sam, Value::Null).await.1,
+        3,
+        "nothing of Sam's changed"
+    );
     assert_eq!(inbox(&w, &w.hana, Value::Null).await.1, 2, "nor of Hana's");
     // Hana reads her own through node.
     let own = w
@@ -731,20 +749,35 @@ async fn the_inbox_counts_and_marks_read_by_id_and_up_to_and_is_its_owners_alone
             json!({ "id": newest }),
         )
         .await;
-    assert_eq!(own["node"], json!({ "type": "PRACTICE_SUBMITTED", "read": true }));
+    assert_eq!(
+        own["node"],
+        json!({ "type": "PRACTICE_SUBMITTED", "read": true })
+    );
 
     // Both, or neither: refused, nothing changes.
     assert_eq!(
         user_error_codes(&mark(&w, &w.hana, json!({ "ids": [oldest], "upTo": oldest })).await),
         ["INVALID"]
     );
-    assert_eq!(user_error_codes(&mark(&w, &w.hana, json!({})).await), ["INVALID"]);
+    assert_eq!(
+        user_error_codes(&mark(&w, &w.hana, json!({})).await),
+        ["INVALID"]
+    );
     assert_eq!(inbox(&w, &w.hana, Value::Null).await.1, 2);
 
     // Up to one: it and every older one.
-    assert_eq!(mark(&w, &w.hana, json!({ "upTo": oldest })).await["unreadCount"], 1);
-    assert_eq!(inbox(&w, &w.hana, json!(true)).await.0, vec![middle.clone()]);
-    assert_eq!(mark(&w, &w.hana, json!({ "upTo": newest })).await["unreadCount"], 0);
+    assert_eq!(
+        mark(&w, &w.hana, json!({ "upTo": oldest })).await["unreadCount"],
+        1
+    );
+    assert_eq!(
+        inbox(&w, &w.hana, json!(true)).await.0,
+        vec![middle.clone()]
+    );
+    assert_eq!(
+        mark(&w, &w.hana, json!({ "upTo": newest })).await["unreadCount"],
+        0
+    );
 }
 
 #[tokio::test]
@@ -770,7 +803,10 @@ async fn turning_a_types_email_off_keeps_it_in_the_inbox() {
             json!({}),
         )
         .await;
-    assert_eq!(read["viewer"]["notificationPreferences"], chosen["preferences"]);
+    assert_eq!(
+        read["viewer"]["notificationPreferences"],
+        chosen["preferences"]
+    );
     // An empty choice is refused.
     let refused = mutate(
         &w.app,
@@ -804,7 +840,11 @@ async fn turning_a_types_email_off_keeps_it_in_the_inbox() {
     .await;
     w.submit(&w.draft("Mini whiteboards", &[]).await).await;
     assert_eq!(
-        recipients(&w.new_mail(&mut seen).await, "Mini whiteboards", "/practice/"),
+        recipients(
+            &w.new_mail(&mut seen).await,
+            "Mini whiteboards",
+            "/practice/"
+        ),
         emails(&[&w.cora, &w.hana, &w.sam])
     );
 }

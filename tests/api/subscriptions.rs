@@ -72,7 +72,9 @@ impl Client {
         };
         self.send(json!({ "type": "connection_init", "payload": payload }))
             .await;
-        self.hear(COMES).await.expect("an answer to connection_init")
+        self.hear(COMES)
+            .await
+            .expect("an answer to connection_init")
     }
 
     async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
@@ -260,17 +262,29 @@ async fn the_handshake_acknowledges_a_signed_in_or_anonymous_client_and_answers_
 
 #[tokio::test]
 async fn protocol_errors_close_with_the_codes_of_graphql_transport_ws() {
-    let w = world(&["--ws-init-timeout-secs", "1", "--ws-max-message-bytes", "2000"]).await;
+    let w = world(&[
+        "--ws-init-timeout-secs",
+        "1",
+        "--ws-max-message-bytes",
+        "2000",
+    ])
+    .await;
     // A token that is not good: 4403.
     let mut forged = Client::open(&w.app, "graphql-transport-ws").await;
-    assert!(matches!(forged.init(Some("not-a-token")).await, Heard::Closed(4403, _)));
+    assert!(matches!(
+        forged.init(Some("not-a-token")).await,
+        Heard::Closed(4403, _)
+    ));
     // Subscribing before the acknowledgement: 4401.
     let mut early = Client::open(&w.app, "graphql-transport-ws").await;
     early.subscribe("1", NOTIFICATIONS, json!({})).await;
     assert_eq!(early.closed().await.0, 4401);
     // A second connection_init: 4429.
     let mut twice = Client::signed_in(&w.app, Some(&w.amy)).await;
-    assert!(matches!(twice.init(Some(&w.amy)).await, Heard::Closed(4429, _)));
+    assert!(matches!(
+        twice.init(Some(&w.amy)).await,
+        Heard::Closed(4429, _)
+    ));
     // Not a message: 4400.
     let mut garbled = Client::signed_in(&w.app, Some(&w.amy)).await;
     garbled.send(json!({ "type": "shout" })).await;
@@ -279,7 +293,11 @@ async fn protocol_errors_close_with_the_codes_of_graphql_transport_ws() {
     let mut large = Client::signed_in(&w.app, Some(&w.amy)).await;
     let padding = " ".repeat(5000);
     large
-        .subscribe("1", &format!("subscription {{ notificationAdded {{ id }} }}{padding}"), json!({}))
+        .subscribe(
+            "1",
+            &format!("subscription {{ notificationAdded {{ id }} }}{padding}"),
+            json!({}),
+        )
         .await;
     assert_eq!(large.closed().await.0, 4400);
     // An id in use: 4409.
@@ -329,7 +347,10 @@ async fn notification_added_pushes_the_viewers_own_notifications_only() {
             json!({}),
         )
         .await;
-    assert_eq!(inbox["viewer"]["notifications"]["edges"][0]["node"]["id"], added["id"]);
+    assert_eq!(
+        inbox["viewer"]["notifications"]["edges"][0]["node"]["id"],
+        added["id"]
+    );
     // Amy, who acted, is told nothing; a service account has no inbox to follow.
     amy.hears_nothing().await;
     // Completing the subscription stops it.
@@ -353,13 +374,17 @@ async fn community_activity_reaches_members_not_others_and_stops_when_removed() 
     let (community, amys_membership) = w.community().await;
     // Ben, in the alliance but no member, is refused; nothing reaches him.
     let mut ben = Client::signed_in(&w.app, Some(&w.ben)).await;
-    ben.subscribe("c", ACTIVITY, json!({ "id": community })).await;
+    ben.subscribe("c", ACTIVITY, json!({ "id": community }))
+        .await;
     let refused = ben.message().await;
     assert_eq!(
         refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN",
         "{refused:#}"
     );
-    assert_eq!(ben.message().await, json!({ "id": "c", "type": "complete" }));
+    assert_eq!(
+        ben.message().await,
+        json!({ "id": "c", "type": "complete" })
+    );
     let mut amy = Client::signed_in(&w.app, Some(&w.amy)).await;
     amy.listen("c", ACTIVITY, json!({ "id": community })).await;
     let mut hana = Client::signed_in(&w.app, Some(&w.hana)).await;
@@ -383,8 +408,14 @@ async fn community_activity_reaches_members_not_others_and_stops_when_removed() 
     .await["reply"]["id"]
         .clone();
     let heard = amy.message().await;
-    assert_eq!(heard["payload"]["data"]["communityActivity"]["kind"], "REPLY_POSTED");
-    assert_eq!(heard["payload"]["data"]["communityActivity"]["reply"]["id"], reply);
+    assert_eq!(
+        heard["payload"]["data"]["communityActivity"]["kind"],
+        "REPLY_POSTED"
+    );
+    assert_eq!(
+        heard["payload"]["data"]["communityActivity"]["reply"]["id"],
+        reply
+    );
     let starts = chrono::Utc::now() + chrono::Duration::days(7);
     let meeting = mutate_ok(
         &w.app,
@@ -402,7 +433,10 @@ async fn community_activity_reaches_members_not_others_and_stops_when_removed() 
         json!({ "id": meeting, "title": "Hinge questions" })
     );
     for kind in ["THREAD_STARTED", "REPLY_POSTED", "MEETING_SCHEDULED"] {
-        assert_eq!(hana.message().await["payload"]["data"]["communityActivity"]["kind"], kind);
+        assert_eq!(
+            hana.message().await["payload"]["data"]["communityActivity"]["kind"],
+            kind
+        );
     }
     ben.hears_nothing().await;
 
@@ -429,15 +463,20 @@ async fn practice_changed_follows_what_the_subscriber_may_see() {
     let practice = w.draft("Hinge questions").await;
     // Ben may not see Amy's draft: as for a query, it does not exist.
     let mut ben = Client::signed_in(&w.app, Some(&w.ben)).await;
-    ben.subscribe("p", PRACTICE, json!({ "id": practice["id"] })).await;
+    ben.subscribe("p", PRACTICE, json!({ "id": practice["id"] }))
+        .await;
     let refused = ben.message().await;
     assert_eq!(
         refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
         "{refused:#}"
     );
-    assert_eq!(ben.message().await, json!({ "id": "p", "type": "complete" }));
+    assert_eq!(
+        ben.message().await,
+        json!({ "id": "p", "type": "complete" })
+    );
     let mut amy = Client::signed_in(&w.app, Some(&w.amy)).await;
-    amy.listen("p", PRACTICE, json!({ "id": practice["id"] })).await;
+    amy.listen("p", PRACTICE, json!({ "id": practice["id"] }))
+        .await;
     mutate_ok(
         &w.app,
         &w.amy,
@@ -474,7 +513,11 @@ async fn a_revoked_session_closes_the_connection_with_4403() {
     let mut hana = Client::signed_in(&w.app, Some(&w.hana)).await;
     let signed_out = w
         .app
-        .ok(Some(&w.amy), "mutation { signOut { userErrors { code } } }", json!({}))
+        .ok(
+            Some(&w.amy),
+            "mutation { signOut { userErrors { code } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(signed_out["signOut"]["userErrors"], json!([]));
     let (code, reason) = amy.closed().await;
@@ -525,10 +568,17 @@ async fn limits_are_refused_as_the_protocol_says() {
         .await;
     let refused = first.message().await;
     assert_eq!(refused["type"], "error", "{refused:#}");
-    assert_eq!(refused["payload"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX");
+    assert_eq!(
+        refused["payload"][0]["extensions"]["code"],
+        "QUERY_TOO_COMPLEX"
+    );
     // Mutations are sent by HTTP.
     first
-        .subscribe("4", "mutation { signOut { userErrors { code } } }", json!({}))
+        .subscribe(
+            "4",
+            "mutation { signOut { userErrors { code } } }",
+            json!({}),
+        )
         .await;
     let refused = first.message().await;
     assert_eq!(refused["type"], "error", "{refused:#}");

@@ -11,9 +11,9 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, invitation, notification, partnership, partnership_school,
-    person, practice, service_account, staff_role, support_arrangement, support_offer,
-    support_request, theme, webhook_endpoint,
+    community_member, discussion_post, enquiry, invitation, notification, partnership,
+    partnership_school, person, practice, service_account, staff_role, support_arrangement,
+    support_offer, support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -86,10 +86,9 @@ impl Access {
                     self.alliance_condition(partnership::Column::AllianceId),
                 ))),
             ),
-            NodeKind::Notification => ids::<notification::Entity>(
-                notification::Column::Id,
-                self.notification_condition(),
-            ),
+            NodeKind::Notification => {
+                ids::<notification::Entity>(notification::Column::Id, self.notification_condition())
+            }
             NodeKind::WebhookEndpoint => ids::<webhook_endpoint::Entity>(
                 webhook_endpoint::Column::Id,
                 self.webhook_endpoint_condition(),

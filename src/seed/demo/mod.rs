@@ -17,10 +17,10 @@ use sea_orm::{
 
 mod communities;
 mod identity;
+mod notifications;
 mod practice;
 mod service_accounts;
 mod support;
-mod notifications;
 mod webhooks;
 
 pub use service_accounts::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
