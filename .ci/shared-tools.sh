@@ -5,6 +5,7 @@
 #        .ci/shared-tools.sh lint SCHEMA.graphql [OPERATIONS_GLOB]
 #        .ci/shared-tools.sh audit URL [extra audit-http.mjs args, e.g. --header 'Authorization: Bearer T']
 #        .ci/shared-tools.sh validate-url URL [--out FILE]
+#        .ci/shared-tools.sh ws-smoke URL QUERY [ws-smoke.mjs args, e.g. --count 1]
 #        .ci/shared-tools.sh dir          (prints the tools copy's path, e.g. for load-graphql.sh)
 #
 # lint:  exits non-zero if any lint step fails ("N passed, N failed", N>0).
@@ -100,6 +101,11 @@ case "$cmd" in
     [ $# -ge 1 ] || die "usage: validate-url URL [--out FILE]"
     setup
     node "$DEST/validate-sdl.mjs" "$@" ;;
+  ws-smoke)
+    [ $# -ge 2 ] || die "usage: ws-smoke URL QUERY [ws-smoke.mjs args]"
+    [ -f "$SRC/ws-smoke.mjs" ] || die "no ws-smoke.mjs in $SRC"
+    setup
+    node "$DEST/ws-smoke.mjs" "$@" ;;
   *)
-    die "usage: $0 {setup|dir|lint SCHEMA [OPS_GLOB]|audit URL [args]|validate-url URL [--out FILE]}" ;;
+    die "usage: $0 {setup|dir|lint SCHEMA [OPS_GLOB]|audit URL [args]|validate-url URL [--out FILE]|ws-smoke URL QUERY [args]}" ;;
 esac

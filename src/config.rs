@@ -123,6 +123,56 @@ pub struct ServerConfig {
 
     #[command(flatten)]
     pub webhooks: WebhookConfig,
+
+    #[command(flatten)]
+    pub realtime: RealtimeConfig,
+}
+
+/// Subscriptions over WebSocket and the notifications inbox (see `realtime`).
+#[derive(Debug, Clone, Args)]
+pub struct RealtimeConfig {
+    /// How many days a notification is kept once read; unread ones are kept.
+    #[arg(
+        long,
+        env = "TRELLIS_NOTIFICATION_RETENTION_DAYS",
+        default_value_t = 90
+    )]
+    pub notification_retention_days: u32,
+    /// Most WebSocket connections one person (or service account) keeps open at once, on
+    /// this instance; past it, a new one is closed with 4429.
+    #[arg(
+        long,
+        env = "TRELLIS_WS_MAX_CONNECTIONS_PER_PERSON",
+        default_value_t = 8
+    )]
+    pub ws_max_connections_per_person: usize,
+    /// Most operations running at once on one WebSocket connection; past it, a new one is
+    /// answered with an `error` message.
+    #[arg(long, env = "TRELLIS_WS_MAX_SUBSCRIPTIONS", default_value_t = 50)]
+    pub ws_max_subscriptions: usize,
+    /// Largest message a client may send on a WebSocket connection, in bytes; a larger
+    /// one closes the connection with 4400.
+    #[arg(long, env = "TRELLIS_WS_MAX_MESSAGE_BYTES", default_value_t = 65_536)]
+    pub ws_max_message_bytes: usize,
+    /// Seconds between the server's pings on an idle WebSocket connection; a connection
+    /// that answers nothing (no pong, no message) for twice this long is closed.
+    #[arg(long, env = "TRELLIS_WS_PING_SECS", default_value_t = 30)]
+    pub ws_ping_secs: u64,
+    /// Seconds a client has to send `connection_init` after connecting; past it, the
+    /// connection is closed with 4408.
+    #[arg(long, env = "TRELLIS_WS_INIT_TIMEOUT_SECS", default_value_t = 10)]
+    pub ws_init_timeout_secs: u64,
+    /// Seconds between checks that a connection's sign-in is still good (not expired, not
+    /// revoked, the person not disabled); one that is not is closed with 4403.
+    #[arg(long, env = "TRELLIS_WS_SESSION_CHECK_SECS", default_value_t = 30)]
+    pub ws_session_check_secs: u64,
+}
+
+impl ServerConfig {
+    /// How long read notifications are kept.
+    pub fn notification_retention(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.realtime.notification_retention_days))
+    }
 }
 
 /// How webhooks are delivered (see `webhooks`).

@@ -23,6 +23,7 @@ pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod practice;
+pub mod realtime;
 pub mod request;
 pub mod schema;
 pub mod schools;
@@ -159,6 +160,7 @@ pub fn app_state(
 ) -> AppState {
     metrics.watch_pool(db.clone());
     let (notifier, outbox) = notifications::sender_channel();
+    let bus = realtime::Bus::new();
     let webhooks = webhooks::Worker::start(
         (&config.webhooks).into(),
         config.database.clone(),
@@ -180,10 +182,13 @@ pub fn app_state(
         sync_margin: config.sync_margin(),
         max_import_rows: config.limits.max_import_rows,
         webhook_allow_http_localhost: config.webhooks.webhook_allow_http_localhost,
+        bus: bus.clone(),
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.
-    outbox.start(schema.clone(), db.clone(), mailer);
+    outbox.start(schema.clone(), db.clone(), mailer, bus);
+    // Removes old read notifications now and then, on every instance (idempotent).
+    notifications::inbox::start_retention(db.clone(), config.notification_retention());
     AppState {
         types: Arc::new(request::strict::Types::from_sdl(&schema.sdl())),
         schema,
@@ -202,5 +207,7 @@ pub fn app_state(
         )),
         cors: http::cors::CorsPolicy::new(&config.cors, config.demo),
         graphiql: http::graphiql::Page::new("/graphql", config.demo),
+        realtime: config.realtime.clone(),
+        ws_connections: Default::default(),
     }
 }

@@ -642,3 +642,33 @@ string_enum!(
         Google = "GOOGLE",
     }
 );
+
+string_enum!(
+    /// What a notification tells.
+    NotificationType {
+        /// A practice was submitted for review (to the school's approvers).
+        PracticeSubmitted = "PRACTICE_SUBMITTED",
+        /// A practice in review was sent back to draft (to its authors).
+        PracticeSentBack = "PRACTICE_SENT_BACK",
+        /// A practice in review was approved and published (to its authors).
+        PracticeApproved = "PRACTICE_APPROVED",
+        /// Someone asked to join a community (to its facilitators).
+        CommunityJoinRequested = "COMMUNITY_JOIN_REQUESTED",
+        /// A request to join a community was approved (to the person who asked).
+        CommunityJoinApproved = "COMMUNITY_JOIN_APPROVED",
+        /// A request to join a community was declined (to the person who asked).
+        CommunityJoinDeclined = "COMMUNITY_JOIN_DECLINED",
+        /// A community meeting was scheduled (to the community's members).
+        MeetingScheduled = "MEETING_SCHEDULED",
+        /// A community meeting's time, place or details changed (to the members).
+        MeetingChanged = "MEETING_CHANGED",
+        /// A community meeting was cancelled (to the members).
+        MeetingCancelled = "MEETING_CANCELLED",
+        /// Support was brokered for a request (to the parties of the arrangement).
+        SupportBrokered = "SUPPORT_BROKERED",
+        /// A school was invited into an alliance (to the school's leaders).
+        AllianceInvitation = "ALLIANCE_INVITATION",
+        /// A webhook endpoint was disabled after failing for days (to its tenant's managers).
+        WebhookEndpointDisabled = "WEBHOOK_ENDPOINT_DISABLED",
+    }
+);

@@ -26,6 +26,8 @@ pub mod external_link;
 pub mod identity_nonce;
 pub mod invitation;
 pub mod meeting_attendance;
+pub mod notification;
+pub mod notification_preference;
 pub mod partnership;
 pub mod partnership_school;
 pub mod person;

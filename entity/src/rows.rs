@@ -237,6 +237,7 @@ by_name!(
     enquiry_stage_change,
     invitation,
     meeting_attendance,
+    notification,
     partnership,
     partnership_school,
     practice,

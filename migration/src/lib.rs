@@ -18,6 +18,7 @@ mod m20261207_000032_imports;
 mod m20261207_000033_identity_providers;
 mod m20261207_000034_sync;
 mod m20261208_000040_events;
+mod m20261208_000042_notifications_inbox;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_identity_providers::Migration),
             Box::new(m20261207_000034_sync::Migration),
             Box::new(m20261208_000040_events::Migration),
+            Box::new(m20261208_000042_notifications_inbox::Migration),
         ]
     }
 }

@@ -34,6 +34,7 @@ mod enquiries;
 pub mod identity;
 pub mod imports;
 mod invitations;
+mod notifications;
 mod people;
 pub mod practice;
 pub mod service_accounts;

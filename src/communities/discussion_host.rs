@@ -17,9 +17,10 @@ use crate::discussion::DiscussionThread;
 use crate::discussion::host::Host;
 use crate::discussion::mutations::{BODY_MAX, start_thread};
 use crate::errors::MutationResult;
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::NodeKind;
 use crate::payload;
+use crate::realtime::{CommunityActivityKind, Signal};
 use crate::validation;
 
 pub struct CommunityHost(pub community::Model);
@@ -127,5 +128,10 @@ async fn start(
     )
     .await?;
     txn.commit().await?;
+    services(ctx).bus.publish(Signal::Community {
+        community: thread.host_id,
+        activity: CommunityActivityKind::ThreadStarted,
+        object: thread.id,
+    });
     Ok(DiscussionThread(thread))
 }

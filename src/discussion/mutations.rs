@@ -6,6 +6,7 @@
 use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
+use entity::enums::DiscussionHostKind;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
@@ -18,10 +19,11 @@ use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
-use crate::graphql::context::{access, db};
+use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::realtime::{CommunityActivityKind, Signal};
 use crate::sort_keys::time_key;
 use crate::validation;
 
@@ -344,6 +346,13 @@ async fn reply(
         .await?;
     record(&txn, &access, "thread.replied", host.as_ref(), &reply).await?;
     txn.commit().await?;
+    if host.kind() == DiscussionHostKind::Community {
+        services(ctx).bus.publish(Signal::Community {
+            community: host.id(),
+            activity: CommunityActivityKind::ReplyPosted,
+            object: reply.id,
+        });
+    }
     Ok(DiscussionReply(reply))
 }
 

@@ -38,6 +38,8 @@ pub struct Services {
     /// Whether webhook endpoints may be `http://127.0.0.1` or `http://localhost`
     /// (`--webhook-allow-http-localhost`).
     pub webhook_allow_http_localhost: bool,
+    /// Tells subscriptions what changed, once it has committed (`realtime`).
+    pub bus: crate::realtime::Bus,
 }
 
 pub type Loader = Arc<DataLoader<SqlLoader>>;

@@ -34,6 +34,7 @@ macro_rules! node_kinds {
             Enquiry,
             EnquiryEvidence,
             Invitation,
+            Notification,
             Partnership,
             PartnershipSchool,
             Person,

@@ -270,11 +270,11 @@ fn has_query(request: &Request) -> bool {
 }
 
 /// A request that passed the checks made before execution, or the answer refusing it.
-type Checked = Result<Request, Response>;
+pub(super) type Checked = Result<Request, Response>;
 
 /// Supplies persisted queries and checks each request's shape, once per request, before
 /// anything runs. Returns the requests and whether any of them writes.
-async fn check_all(
+pub(super) async fn check_all(
     state: &AppState,
     requests: Vec<Request>,
     read_only: bool,
@@ -701,7 +701,7 @@ fn resolver_headers(response: &BatchResponse) -> Vec<(header::HeaderName, header
 /// validation): the client's mistake. One with a path came from a resolver that did not
 /// say what went wrong: unexpected, so its message, which may hold internals, is logged
 /// and replaced.
-fn classify(error: &mut ServerError, request_id: &str) -> &'static str {
+pub(super) fn classify(error: &mut ServerError, request_id: &str) -> &'static str {
     let given = error
         .extensions
         .as_ref()

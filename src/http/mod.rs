@@ -51,6 +51,10 @@ pub struct AppState {
     pub cors: cors::CorsPolicy,
     /// What a browser opening the endpoint gets.
     pub graphiql: graphiql::Page,
+    /// Subscriptions' limits and checks (`--ws-*`).
+    pub realtime: crate::config::RealtimeConfig,
+    /// Open WebSocket connections per caller.
+    pub ws_connections: Arc<websocket::Connections>,
 }
 
 /// Gives every response the request's id, which errors and logs also carry.
@@ -123,7 +127,7 @@ pub fn serve(
                     .route(
                         web::get()
                             .guard(guard::fn_guard(websocket::is_upgrade))
-                            .to(websocket::refuse),
+                            .to(websocket::serve),
                     )
                     .route(web::get().to(graphql::get))
                     .route(web::method(Method::OPTIONS).to(graphql::options))

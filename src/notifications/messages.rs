@@ -16,6 +16,7 @@ use super::recipients::{
 };
 use super::{Message, Notices, NotificationKind as Kind};
 use crate::graphql::ids::NodeKind;
+use crate::realtime::{CommunityActivityKind, Signal};
 
 /// What happened to a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +70,8 @@ impl Notices {
     }
 
     /// A step in a practice's review: submitted (its school's approvers are told), sent
-    /// back or approved (its authors are told). Other steps tell nobody.
+    /// back or approved (its authors are told). Other steps tell nobody by notification;
+    /// every step tells `practiceChanged`.
     pub async fn practice_step(
         &mut self,
         conn: &impl ConnectionTrait,
@@ -77,6 +79,9 @@ impl Notices {
         action: PracticeAction,
         comment: Option<&str>,
     ) -> Result<(), DbErr> {
+        self.signal(Signal::Practice {
+            practice: practice.id,
+        });
         let title = &practice.title;
         let about = (NodeKind::Practice, practice.id);
         let (recipients, message) = match action {
@@ -191,7 +196,8 @@ impl Notices {
         );
     }
 
-    /// A meeting was scheduled, changed or cancelled: the community's members are told.
+    /// A meeting was scheduled, changed or cancelled: the community's members are told,
+    /// and `communityActivity` hears it.
     pub async fn meeting(
         &mut self,
         conn: &impl ConnectionTrait,
@@ -231,6 +237,15 @@ impl Notices {
                 ),
             ),
         };
+        self.signal(Signal::Community {
+            community: community.id,
+            activity: match change {
+                MeetingChange::Scheduled => CommunityActivityKind::MeetingScheduled,
+                MeetingChange::Changed => CommunityActivityKind::MeetingChanged,
+                MeetingChange::Cancelled => CommunityActivityKind::MeetingCancelled,
+            },
+            object: meeting.id,
+        });
         let members = community_members(conn, community.id, false).await?;
         self.tell(
             members,

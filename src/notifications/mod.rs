@@ -13,8 +13,14 @@
 //!   names (what it is about, and anything else its text names).
 //!
 //! Each notification is a typed value, [`Notification`], independent of how it travels:
-//! email today, a person's inbox later, from the same values.
+//! to the recipient's inbox always (`inbox`), and by email unless they turned that type's
+//! email off. Both happen in the sender, after the recipient check: the inbox holds
+//! exactly what the email would have told, and `notificationAdded` pushes it.
+//!
+//! A mutation also gathers the [`Signal`]s of its change in its `Notices`, published on
+//! the bus once the transaction commits (`realtime`).
 
+pub mod inbox;
 mod messages;
 mod recipients;
 mod sender;
@@ -24,37 +30,12 @@ use sea_orm::{DatabaseTransaction, DbErr};
 
 use crate::graphql::context::services;
 use crate::graphql::ids::NodeKind;
+use crate::realtime::{Bus, Signal};
 pub use messages::MeetingChange;
 pub use sender::{Notifier, Outbox, channel as sender_channel};
 
-/// What a notification tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationKind {
-    /// A practice was submitted for review (to the school's approvers).
-    PracticeSubmitted,
-    /// A practice in review was sent back to draft (to its authors).
-    PracticeSentBack,
-    /// A practice in review was approved and published (to its authors).
-    PracticeApproved,
-    /// Someone asked to join a community (to its facilitators).
-    CommunityJoinRequested,
-    /// A request to join a community was approved (to the person who asked).
-    CommunityJoinApproved,
-    /// A request to join a community was declined (to the person who asked).
-    CommunityJoinDeclined,
-    /// A community meeting was scheduled (to the community's members).
-    MeetingScheduled,
-    /// A community meeting's time, place or details changed (to the members).
-    MeetingChanged,
-    /// A community meeting was cancelled (to the members).
-    MeetingCancelled,
-    /// Support was brokered for a request (to the parties of the arrangement).
-    SupportBrokered,
-    /// A school was invited into an alliance (to the school's leaders).
-    AllianceInvitation,
-    /// A webhook endpoint was disabled after failing for days (to its tenant's managers).
-    WebhookEndpointDisabled,
-}
+/// What a notification tells (stored as the inbox's `type`).
+pub use entity::enums::NotificationType as NotificationKind;
 
 /// One notification for one person.
 #[derive(Debug, Clone)]
@@ -80,6 +61,8 @@ pub struct Notices {
     public_url: String,
     notifier: Notifier,
     list: Vec<Notification>,
+    bus: Option<Bus>,
+    signals: Vec<Signal>,
 }
 
 /// What a notification says, before it is addressed.
@@ -100,6 +83,8 @@ impl Notices {
             public_url: services.public_url.clone(),
             notifier: services.notifier.clone(),
             list: Vec::new(),
+            bus: Some(services.bus.clone()),
+            signals: Vec::new(),
         }
     }
 
@@ -111,6 +96,8 @@ impl Notices {
             public_url,
             notifier,
             list: Vec::new(),
+            bus: None,
+            signals: Vec::new(),
         }
     }
 
@@ -143,7 +130,15 @@ impl Notices {
     pub async fn commit(self, txn: DatabaseTransaction) -> Result<(), DbErr> {
         txn.commit().await?;
         self.notifier.dispatch(self.list);
+        if let Some(bus) = &self.bus {
+            bus.publish_all(self.signals);
+        }
         Ok(())
+    }
+
+    /// A signal for subscriptions, published once the change commits.
+    pub fn signal(&mut self, signal: Signal) {
+        self.signals.push(signal);
     }
 }
 

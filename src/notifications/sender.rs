@@ -13,11 +13,12 @@ use entity::person;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::sync::{mpsc, watch};
 
-use super::Notification;
+use super::{Notification, inbox};
 use crate::auth::{Caller, Principal, SignedIn};
 use crate::graphql::companion::Brought;
 use crate::graphql::loaders::SqlLoader;
 use crate::mail::{Email, Mailer};
+use crate::realtime::{Bus, Signal};
 use crate::schema::TrellisSchema;
 
 /// Emails waiting to be sent, at most; past it, new ones are dropped (and logged) rather
@@ -99,13 +100,25 @@ struct Sender {
     schema: TrellisSchema,
     db: DatabaseConnection,
     mailer: Arc<dyn Mailer>,
+    bus: Bus,
 }
 
 impl Outbox {
     /// Starts the background task on the current Tokio runtime.
-    pub fn start(self, schema: TrellisSchema, db: DatabaseConnection, mailer: Arc<dyn Mailer>) {
+    pub fn start(
+        self,
+        schema: TrellisSchema,
+        db: DatabaseConnection,
+        mailer: Arc<dyn Mailer>,
+        bus: Bus,
+    ) {
         let Outbox { mut jobs, pending } = self;
-        let sender = Sender { schema, db, mailer };
+        let sender = Sender {
+            schema,
+            db,
+            mailer,
+            bus,
+        };
         tokio::spawn(async move {
             while let Some(job) = jobs.recv().await {
                 sender.run(job).await;
@@ -120,14 +133,7 @@ impl Sender {
         match job {
             Job::Mail(email) => self.send(email, "an invitation").await,
             Job::Notify(notification) => match self.address(&notification).await {
-                Ok(Some(to)) => {
-                    let email = Email {
-                        to,
-                        subject: notification.subject,
-                        body: notification.text,
-                    };
-                    self.send(email, "a notification").await;
-                }
+                Ok(Some(to)) => self.deliver(notification, to).await,
                 Ok(None) => tracing::debug!(
                     kind = ?notification.kind,
                     recipient = notification.recipient,
@@ -140,6 +146,41 @@ impl Sender {
                     "could not check a notification's recipient"
                 ),
             },
+        }
+    }
+
+    /// Keeps the notification in the recipient's inbox (and tells `notificationAdded`),
+    /// then emails it unless they turned that type's email off.
+    async fn deliver(&self, notification: Notification, to: String) {
+        let (recipient, kind) = (notification.recipient, notification.kind);
+        match inbox::keep(&self.db, &notification).await {
+            Ok(id) => self.bus.publish(Signal::Notification {
+                person: recipient,
+                notification: id,
+            }),
+            Err(error) => tracing::error!(
+                ?kind,
+                recipient,
+                error = %error,
+                "could not keep a notification in the inbox"
+            ),
+        }
+        match inbox::wants_email(&self.db, recipient, kind).await {
+            Ok(true) => {
+                let email = Email {
+                    to,
+                    subject: notification.subject,
+                    body: notification.text,
+                };
+                self.send(email, "a notification").await;
+            }
+            Ok(false) => tracing::debug!(?kind, recipient, "email of this type turned off"),
+            Err(error) => tracing::error!(
+                ?kind,
+                recipient,
+                error = %error,
+                "could not read a notification preference"
+            ),
         }
     }
 

@@ -22,6 +22,7 @@ use crate::graphql::pagination::{
     Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
 };
 use crate::identity::LinkedIdentity;
+use crate::notifications::inbox::{self, Notification, NotificationFilter, NotificationPreference};
 use crate::schools::School;
 use crate::service_accounts::ServiceAccount;
 use crate::validation::search_text;
@@ -119,6 +120,33 @@ impl Viewer {
     async fn is_platform_admin(&self) -> bool {
         self.person_or_none()
             .is_some_and(|person| person.0.is_platform_admin)
+    }
+    /// The viewer's notifications, newest first: what happened that concerns them, kept
+    /// whether or not it was also emailed. None for a service account.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(desc = "Narrows the list: only unread ones, or only read ones.")] filter: Option<
+            NotificationFilter,
+        >,
+    ) -> Result<Page<Notification>> {
+        Ok(inbox::page(ctx, args, filter).await?)
+    }
+    /// How many of the viewer's notifications are unread.
+    async fn unread_count(&self, ctx: &Context<'_>) -> Result<u64> {
+        Ok(inbox::unread_count(ctx).await?)
+    }
+    /// Whether each type of notification is also emailed to the viewer (every one reaches
+    /// the inbox); none for a service account.
+    async fn notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<NotificationPreference>> {
+        match self.person_or_none() {
+            Some(person) => Ok(inbox::preferences(db(ctx), person.0.id).await?),
+            None => Ok(Vec::new()),
+        }
     }
     /// Current roles at schools; none for a service account.
     async fn staff_roles(&self, ctx: &Context<'_>) -> Result<Vec<StaffRole>> {

@@ -30,6 +30,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
 use crate::payload;
+use crate::realtime::Signal;
 use crate::themes::theme_keys;
 use crate::validation;
 
@@ -552,6 +553,9 @@ async fn update(ctx: &Context<'_>, input: UpdatePracticeInput) -> MutationResult
     )
     .await?;
     txn.commit().await?;
+    services(ctx).bus.publish(Signal::Practice {
+        practice: updated.id,
+    });
     Ok(Practice(updated))
 }
 

@@ -6,13 +6,15 @@ pub mod node;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 
 use crate::audit_log::AuditQuery;
 use crate::calendar::{CalendarFeedMutation, CalendarFeedQuery};
 use crate::config::Limits;
 use crate::graphql::context::Services;
+use crate::notifications::inbox::NotificationMutation;
 use crate::practice::search::PracticeSearchQuery;
+use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
@@ -62,9 +64,10 @@ pub struct Mutation(
     imports::ImportMutation,
     webhooks::WebhookMutation,
     CalendarFeedMutation,
+    NotificationMutation,
 );
 
-pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type TrellisSchema = Schema<Query, Mutation, Subscription>;
 
 /// The schema's types and limits, without services: enough to print the SDL. The limits
 /// async-graphql does not check itself, and persisted queries, are applied before a
@@ -73,8 +76,8 @@ pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn builder(
     limits: &Limits,
     introspection: bool,
-) -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+) -> SchemaBuilder<Query, Mutation, Subscription> {
+    let builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .limit_complexity(limits.max_complexity);
     if introspection {
         builder
@@ -89,7 +92,7 @@ pub fn build(services: Arc<Services>, limits: &Limits, introspection: bool) -> T
 
 /// The schema as served, in SDL: what `schema.graphql` holds.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .finish()
         .sdl_with_options(SDLExportOptions::new().include_specified_by())
 }

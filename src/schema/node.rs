@@ -12,6 +12,7 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::discussion::{DiscussionReply, DiscussionThread};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
+use crate::notifications::inbox::Notification;
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};
 use crate::practice::{Practice, PracticeEndorsement};
 use crate::schools::School;

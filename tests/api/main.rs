@@ -69,6 +69,7 @@ mod single_sign_on;
 mod smoke;
 mod spec_conformance;
 mod sql_count;
+mod subscriptions;
 mod support_bad_input;
 mod support_policy;
 mod support_scenario;

@@ -31,6 +31,7 @@ const FINDERS: &[&str] = &[
        serviceAccounts(first: 3) { nodes { ...node } } }",
     "{ webhookEndpoints(first: 5) { nodes { ...node } } }",
     "{ calendarFeeds(first: 5) { nodes { ...node } } }",
+    "{ viewer { notifications(first: 3) { nodes { ...node } } } }",
 ];
 
 const NODE: &str = "fragment node on Node { __typename id }";

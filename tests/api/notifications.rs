@@ -167,6 +167,38 @@ impl World {
             .clone()
     }
 
+    fn by_email(&self, email: &str) -> &Member {
+        [
+            &self.hana, &self.sam, &self.cora, &self.amy, &self.col, &self.bea, &self.ben,
+        ]
+        .into_iter()
+        .find(|member| member.email == email)
+        .unwrap_or_else(|| panic!("no member {email}"))
+    }
+
+    /// Checks that each recipient of `mail` also has it in their inbox, newest and
+    /// unread: its type, its subject line as the text, and what it is about.
+    async fn in_inboxes(&self, mail: &[Email], kind: &str, about: &Value) {
+        assert!(!mail.is_empty());
+        for email in mail {
+            let member = self.by_email(&email.to);
+            let inbox = self
+                .app
+                .ok(
+                    Some(&member.token),
+                    "{ viewer { unreadCount notifications(first: 1) { edges { node { type text subjectId read } } } } }",
+                    json!({}),
+                )
+                .await;
+            let newest = &inbox["viewer"]["notifications"]["edges"][0]["node"];
+            assert_eq!(newest["type"], kind, "{}: {inbox:#}", email.to);
+            assert_eq!(newest["text"], email.subject.as_str(), "{}", email.to);
+            assert_eq!(&newest["subjectId"], about, "{}", email.to);
+            assert_eq!(newest["read"], false);
+            assert!(inbox["viewer"]["unreadCount"].as_u64().unwrap() >= 1);
+        }
+    }
+
     async fn disable(&self, who: &Member) {
         let mut row: person::ActiveModel = person::Entity::find_by_id(who.id)
             .one(&self.app.db)
@@ -228,6 +260,7 @@ async fn practice_review_tells_approvers_then_authors() {
         ),
         emails(&[&w.hana, &w.sam])
     );
+    w.in_inboxes(&mail, "PRACTICE_SUBMITTED", &practice).await;
 
     // A step that fails tells nobody: its author may not send it back.
     let refused = mutate_raw(
@@ -260,6 +293,7 @@ async fn practice_review_tells_approvers_then_authors() {
         emails(&[&w.amy, &w.sam])
     );
     assert!(mail[0].body.contains("Add the Year 5 results."));
+    w.in_inboxes(&mail, "PRACTICE_SENT_BACK", &practice).await;
 
     // Sending back a draft fails (Sam, an author, reads it): nobody is told.
     let refused = mutate(
@@ -291,14 +325,12 @@ async fn practice_review_tells_approvers_then_authors() {
         json!({ "practiceId": practice }),
     )
     .await;
+    let mail = w.new_mail(&mut seen).await;
     assert_eq!(
-        recipients(
-            &w.new_mail(&mut seen).await,
-            "Approved: Hinge questions in Year 5",
-            &practice_link
-        ),
+        recipients(&mail, "Approved: Hinge questions in Year 5", &practice_link),
         emails(&[&w.amy])
     );
+    w.in_inboxes(&mail, "PRACTICE_APPROVED", &practice).await;
 }
 
 const MEMBERSHIP: &str = "membership { id status }";
@@ -332,6 +364,8 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         ),
         emails(&[&w.hana])
     );
+    w.in_inboxes(&mail, "COMMUNITY_JOIN_REQUESTED", &ben_membership)
+        .await;
     let answer = |who: &Member, field: &'static str, input: Value| {
         let (app, token) = (&w.app, who.token.clone());
         async move { mutate(app, &token, field, MEMBERSHIP, input).await }
@@ -351,6 +385,8 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         ),
         emails(&[&w.ben])
     );
+    w.in_inboxes(&mail, "COMMUNITY_JOIN_APPROVED", &ben_membership)
+        .await;
     answer(
         &w.hana,
         "makeCommunityFacilitator",
@@ -406,6 +442,8 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         emails(&[&w.col])
     );
     assert!(mail[0].body.contains("Full this term."), "{}", mail[0].body);
+    w.in_inboxes(&mail, "COMMUNITY_JOIN_DECLINED", &col_membership)
+        .await;
 
     // Meetings: every active member but the facilitator who acts (Col was declined).
     let meeting = w.schedule(&community, "Hinge questions").await;
@@ -420,6 +458,8 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         emails(&[&w.amy, &w.ben])
     );
     assert!(mail[0].body.contains("Ashby library"), "{}", mail[0].body);
+    w.in_inboxes(&mail, "MEETING_SCHEDULED", &meeting["id"])
+        .await;
     // A stale edit fails: nobody is told.
     let stale = mutate(
         &w.app,
@@ -446,6 +486,7 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         emails(&[&w.amy, &w.hana])
     );
     assert!(mail[0].body.contains("Brook hall"), "{}", mail[0].body);
+    w.in_inboxes(&mail, "MEETING_CHANGED", &meeting["id"]).await;
     // A disabled member is not told.
     w.disable(&w.amy).await;
     mutate_ok(
@@ -456,14 +497,13 @@ async fn community_requests_and_meetings_tell_facilitators_askers_and_members() 
         json!({ "meetingId": meeting["id"] }),
     )
     .await;
+    let mail = w.new_mail(&mut seen).await;
     assert_eq!(
-        recipients(
-            &w.new_mail(&mut seen).await,
-            "Meeting cancelled: Hinge questions",
-            &meeting_link
-        ),
+        recipients(&mail, "Meeting cancelled: Hinge questions", &meeting_link),
         emails(&[&w.ben])
     );
+    w.in_inboxes(&mail, "MEETING_CANCELLED", &meeting["id"])
+        .await;
 }
 
 #[tokio::test]
@@ -519,6 +559,7 @@ async fn brokering_tells_the_requesting_school_and_the_supporters() {
         "{}",
         mail[0].body
     );
+    w.in_inboxes(&mail, "SUPPORT_BROKERED", &arrangement).await;
 }
 
 /// Each recipient is checked when the email goes: one who may no longer see what it is
@@ -609,4 +650,240 @@ async fn a_mail_server_that_is_down_or_hangs_does_not_fail_or_hold_up_mutations(
         recipients(&review, "Practice to review: Held", "/practice/"),
         emails(&[&w.cora, &w.hana, &w.sam])
     );
+}
+
+const INBOX: &str = "query($unread: Boolean) { viewer { unreadCount notifications(first: 10, filter: {unread: $unread}) { totalCount edges { node { id type read readAt } } } } }";
+
+/// The ids in `viewer.notifications`, newest first, and the unread count.
+async fn inbox(w: &World, who: &Member, unread: Value) -> (Vec<Value>, u64) {
+    let data = w
+        .app
+        .ok(Some(&who.token), INBOX, json!({ "unread": unread }))
+        .await;
+    let ids = data["viewer"]["notifications"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["id"].clone())
+        .collect();
+    (ids, data["viewer"]["unreadCount"].as_u64().unwrap())
+}
+
+async fn mark(w: &World, who: &Member, input: Value) -> Value {
+    mutate(
+        &w.app,
+        &who.token,
+        "markNotificationsRead",
+        "unreadCount",
+        input,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_inbox_counts_and_marks_read_by_id_and_up_to_and_is_its_owners_alone() {
+    let w = world().await;
+    for title in ["One", "Two", "Three"] {
+        w.submit(&w.draft(title, &[]).await).await;
+    }
+    w.app.mail().await;
+    let (all, unread) = inbox(&w, &w.hana, Value::Null).await;
+    assert_eq!((all.len(), unread), (3, 3));
+    let keys: Vec<i32> = all.iter().map(crate::world::key_of).collect();
+    assert!(
+        keys.windows(2).all(|pair| pair[0] > pair[1]),
+        "newest first: {keys:?}"
+    );
+    let (newest, middle, oldest) = (&all[0], &all[1], &all[2]);
+
+    // By id: the newest.
+    let marked = mark(&w, &w.hana, json!({ "ids": [newest] })).await;
+    assert_eq!(marked["unreadCount"], 2, "{marked:#}");
+    assert_eq!(
+        inbox(&w, &w.hana, json!(true)).await.0,
+        vec![middle.clone(), oldest.clone()]
+    );
+    assert_eq!(
+        inbox(&w, &w.hana, json!(false)).await.0,
+        vec![newest.clone()]
+    );
+    // Again: nothing changes.
+    assert_eq!(
+        mark(&w, &w.hana, json!({ "ids": [newest] })).await["unreadCount"],
+        2
+    );
+
+    // Sam cannot read or mark Hana's: not through his list, nor node, nor the mutation.
+    let (sams, sams_unread) = inbox(&w, &w.sam, Value::Null).await;
+    assert_eq!((sams.len(), sams_unread), (3, 3));
+    assert!(sams.iter().all(|id| !all.contains(id)));
+    let node = w
+        .app
+        .gql(
+            Some(&w.sam.token),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": oldest }),
+        )
+        .await;
+    assert_eq!(error_code(&node), Some("NOT_FOUND"), "{node:#}");
+    assert_eq!(
+        user_error_codes(&mark(&w, &w.sam, json!({ "ids": [oldest, sams[0]] })).await),
+        ["NOT_FOUND"]
+    );
+    assert_eq!(
+        user_error_codes(&mark(&w, &w.sam, json!({ "upTo": oldest })).await),
+        ["NOT_FOUND"]
+    );
+    assert_eq!(
+        inbox(&w, &w.sam, Value::Null).await.1,
+        3,
+        "nothing of Sam's changed"
+    );
+    assert_eq!(inbox(&w, &w.hana, Value::Null).await.1, 2, "nor of Hana's");
+    // Hana reads her own through node.
+    let own = w
+        .app
+        .ok(
+            Some(&w.hana.token),
+            "query($id: ID!) { node(id: $id) { ... on Notification { type read } } }",
+            json!({ "id": newest }),
+        )
+        .await;
+    assert_eq!(
+        own["node"],
+        json!({ "type": "PRACTICE_SUBMITTED", "read": true })
+    );
+
+    // Both, or neither: refused, nothing changes.
+    assert_eq!(
+        user_error_codes(&mark(&w, &w.hana, json!({ "ids": [oldest], "upTo": oldest })).await),
+        ["INVALID"]
+    );
+    assert_eq!(
+        user_error_codes(&mark(&w, &w.hana, json!({})).await),
+        ["INVALID"]
+    );
+    assert_eq!(inbox(&w, &w.hana, Value::Null).await.1, 2);
+
+    // Up to one: it and every older one.
+    assert_eq!(
+        mark(&w, &w.hana, json!({ "upTo": oldest })).await["unreadCount"],
+        1
+    );
+    assert_eq!(
+        inbox(&w, &w.hana, json!(true)).await.0,
+        vec![middle.clone()]
+    );
+    assert_eq!(
+        mark(&w, &w.hana, json!({ "upTo": newest })).await["unreadCount"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn turning_a_types_email_off_keeps_it_in_the_inbox() {
+    let w = world().await;
+    let mut seen = 0;
+    let chosen = mutate_ok(
+        &w.app,
+        &w.hana.token,
+        "setNotificationPreferences",
+        "preferences { type email }",
+        json!({ "preferences": [{ "type": "PRACTICE_SUBMITTED", "email": false }] }),
+    )
+    .await;
+    let preferences = chosen["preferences"].as_array().unwrap();
+    assert!(preferences.contains(&json!({ "type": "PRACTICE_SUBMITTED", "email": false })));
+    assert!(preferences.contains(&json!({ "type": "PRACTICE_APPROVED", "email": true })));
+    let read = w
+        .app
+        .ok(
+            Some(&w.hana.token),
+            "{ viewer { notificationPreferences { type email } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        read["viewer"]["notificationPreferences"],
+        chosen["preferences"]
+    );
+    // An empty choice is refused.
+    let refused = mutate(
+        &w.app,
+        &w.hana.token,
+        "setNotificationPreferences",
+        "preferences { type }",
+        json!({ "preferences": [] }),
+    )
+    .await;
+    assert_eq!(user_error_codes(&refused), ["INVALID"]);
+
+    let practice = w.draft("Exit tickets", &[]).await;
+    w.submit(&practice).await;
+    let mail = w.new_mail(&mut seen).await;
+    assert_eq!(
+        recipients(&mail, "Practice to review: Exit tickets", "/practice/"),
+        emails(&[&w.cora, &w.sam]),
+        "Hana is no longer emailed"
+    );
+    let (hanas, unread) = inbox(&w, &w.hana, Value::Null).await;
+    assert_eq!((hanas.len(), unread), (1, 1), "but her inbox has it");
+
+    // Turned on again: emailed again.
+    mutate_ok(
+        &w.app,
+        &w.hana.token,
+        "setNotificationPreferences",
+        "preferences { type }",
+        json!({ "preferences": [{ "type": "PRACTICE_SUBMITTED", "email": true }] }),
+    )
+    .await;
+    w.submit(&w.draft("Mini whiteboards", &[]).await).await;
+    assert_eq!(
+        recipients(
+            &w.new_mail(&mut seen).await,
+            "Mini whiteboards",
+            "/practice/"
+        ),
+        emails(&[&w.cora, &w.hana, &w.sam])
+    );
+}
+
+/// Read notifications older than the retention are removed; unread ones and recent read
+/// ones stay; running the sweep twice removes nothing more.
+#[tokio::test]
+async fn old_read_notifications_are_removed_unread_ones_kept() {
+    use entity::notification;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let w = world().await;
+    for title in ["Old", "Recent", "Unread"] {
+        w.submit(&w.draft(title, &[]).await).await;
+    }
+    w.app.mail().await;
+    let (ids, _) = inbox(&w, &w.hana, Value::Null).await;
+    mark(&w, &w.hana, json!({ "ids": [ids[1], ids[2]] })).await;
+    let oldest = crate::world::key_of(&ids[2]);
+    notification::Entity::update_many()
+        .col_expr(
+            notification::Column::ReadAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - Duration::days(91)),
+        )
+        .filter(notification::Column::Id.eq(oldest))
+        .exec(&w.app.db)
+        .await
+        .unwrap();
+    let retention = Duration::days(90);
+    let removed = trellis::notifications::inbox::sweep(&w.app.db, retention)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(
+        trellis::notifications::inbox::sweep(&w.app.db, retention)
+            .await
+            .unwrap(),
+        0
+    );
+    let (left, unread) = inbox(&w, &w.hana, Value::Null).await;
+    assert_eq!(left, vec![ids[0].clone(), ids[1].clone()]);
+    assert_eq!(unread, 1);
 }

@@ -534,3 +534,14 @@ async fn calendar_feeds_managed_agree() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn notifications_seen_agree() {
+    let world = world().await;
+    world
+        .agree::<entity::notification::Entity>(
+            Access::notification_condition,
+            Access::sees_notification,
+        )
+        .await;
+}

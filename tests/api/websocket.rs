@@ -1,16 +1,16 @@
-//! A GraphQL client that opens a WebSocket on `/graphql` for subscriptions is told in
-//! words that there are none yet, with a close code that graphql-ws does not retry.
+//! A GraphQL client that opens a WebSocket on `/graphql` for subscriptions gets the
+//! graphql-transport-ws subprotocol it asked for, and its `connection_init` is
+//! acknowledged (the protocol itself: `subscriptions.rs`); a plain GET still runs a query.
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::common::spawn_app;
 
 #[tokio::test]
-async fn a_subscription_client_is_told_subscriptions_are_not_served_yet() {
+async fn a_subscription_client_gets_its_subprotocol_and_is_acknowledged() {
     let app = spawn_app().await;
     let url = format!("{}/graphql", app.url.replacen("http", "ws", 1));
     let mut request = url.into_client_request().unwrap();
@@ -25,19 +25,18 @@ async fn a_subscription_client_is_told_subscriptions_are_not_served_yet() {
         response.headers()["sec-websocket-protocol"],
         "graphql-transport-ws"
     );
-    let closing = loop {
+    socket
+        .send(Message::Text(r#"{"type":"connection_init"}"#.into()))
+        .await
+        .unwrap();
+    let answer = loop {
         match socket.next().await {
-            Some(Ok(Message::Close(frame))) => break frame.expect("a close frame with a reason"),
+            Some(Ok(Message::Text(text))) => break text,
             Some(Ok(_)) => continue,
-            other => panic!("expected the server to close the connection, got {other:?}"),
+            other => panic!("expected connection_ack, got {other:?}"),
         }
     };
-    assert_eq!(closing.code, CloseCode::from(4400));
-    assert!(
-        closing.reason.contains("does not serve subscriptions"),
-        "{}",
-        closing.reason
-    );
+    assert_eq!(answer.as_str(), r#"{"type":"connection_ack"}"#);
 }
 
 #[tokio::test]

@@ -11,7 +11,8 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, calendar_feed, community,
-    community_meeting, community_member, discussion_post, enquiry, invitation, partnership,
+    community_meeting, community_member, discussion_post, enquiry, invitation, notification,
+    partnership,
     partnership_school, person, practice, service_account, staff_role, support_arrangement,
     support_offer, support_request, theme, webhook_endpoint,
 };
@@ -90,6 +91,9 @@ impl Access {
                 calendar_feed::Column::Id,
                 self.calendar_feed_condition(),
             ),
+            NodeKind::Notification => {
+                ids::<notification::Entity>(notification::Column::Id, self.notification_condition())
+            }
             NodeKind::WebhookEndpoint => ids::<webhook_endpoint::Entity>(
                 webhook_endpoint::Column::Id,
                 self.webhook_endpoint_condition(),

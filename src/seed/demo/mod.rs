@@ -18,6 +18,7 @@ use sea_orm::{
 mod calendar;
 mod communities;
 mod identity;
+mod notifications;
 mod practice;
 mod service_accounts;
 mod support;
@@ -505,6 +506,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     webhooks::load(&txn, alliance_ids[0]).await?;
     calendar::load(&txn, alliance_ids[0]).await?;
+    notifications::load(&txn).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
