@@ -17,6 +17,7 @@ mod m20261207_000031_webhooks;
 mod m20261207_000032_imports;
 mod m20261207_000033_identity_providers;
 mod m20261207_000034_sync;
+mod m20261208_000043_cluster;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_imports::Migration),
             Box::new(m20261207_000033_identity_providers::Migration),
             Box::new(m20261207_000034_sync::Migration),
+            Box::new(m20261208_000043_cluster::Migration),
         ]
     }
 }
