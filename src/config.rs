@@ -163,7 +163,12 @@ pub struct ClusterConfig {
     /// Do not apply pending migrations at start (run `trellis migrate` as a separate
     /// step). A server whose database lacks migrations still starts, says so in the log,
     /// and answers 503 at `/readyz` until they are applied.
-    #[arg(long, env = "TRELLIS_NO_MIGRATE", default_value_t = false, conflicts_with = "demo")]
+    #[arg(
+        long,
+        env = "TRELLIS_NO_MIGRATE",
+        default_value_t = false,
+        conflicts_with = "demo"
+    )]
     pub no_migrate: bool,
 }
 

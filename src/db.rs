@@ -92,7 +92,6 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr>
     Ok(Migrator::get_pending_migrations(db).await?.len())
 }
 
-
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
 /// SQLITE_BUSY when another writer got there first, instead of waiting its turn.

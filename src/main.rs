@@ -222,12 +222,9 @@ async fn import(what: ImportCommand) -> anyhow::Result<()> {
 async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let secret = trellis::signing_secret(&config)?;
     let metrics = Metrics::new();
-    let db = trellis::open_database_migrating(
-        &config.database,
-        &metrics,
-        !config.cluster.no_migrate,
-    )
-    .await?;
+    let db =
+        trellis::open_database_migrating(&config.database, &metrics, !config.cluster.no_migrate)
+            .await?;
     if config.demo {
         trellis::seed::demo::load(&db)
             .await

@@ -26,9 +26,9 @@ use governor::{Quota, RateLimiter};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use sea_orm::sqlx::{self, postgres::PgPool};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
-use tokio::sync::OnceCell;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
 
 use super::Principal;
 use crate::errors::ApiError;
@@ -122,7 +122,9 @@ impl Gcra {
         local
             .check_key(&key)
             .map(Allowance::from)
-            .map_err(|not_until| whole_secs(not_until.wait_time_from(DefaultClock::default().now())))
+            .map_err(|not_until| {
+                whole_secs(not_until.wait_time_from(DefaultClock::default().now()))
+            })
     }
 }
 
@@ -391,7 +393,9 @@ impl Limit {
         Self {
             name,
             quota: Gcra::per_minute(per_minute),
-            local: Arc::new(RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>()),
+            local: Arc::new(
+                RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
+            ),
             store,
         }
     }
@@ -454,13 +458,17 @@ impl RequestLimiter {
         let Some(limit) = limit else {
             return Ok(None);
         };
-        limit.count(key).await.map(Some).map_err(|retry_after_secs| {
-            tracing::warn!(kind = principal.kind(), "requests rate limited");
-            Refused {
-                limit: limit.quota.limit,
-                retry_after_secs: retry_after_secs.max(1),
-            }
-        })
+        limit
+            .count(key)
+            .await
+            .map(Some)
+            .map_err(|retry_after_secs| {
+                tracing::warn!(kind = principal.kind(), "requests rate limited");
+                Refused {
+                    limit: limit.quota.limit,
+                    retry_after_secs: retry_after_secs.max(1),
+                }
+            })
     }
 }
 
@@ -517,8 +525,9 @@ mod tests {
     fn the_shared_decision_matches_the_local_one() {
         for limit in [1, 5, 7, 30] {
             let quota = Gcra::per_minute(limit);
-            let local: Local = RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(limit).unwrap()))
-                .with_middleware::<StateInformationMiddleware>();
+            let local: Local =
+                RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(limit).unwrap()))
+                    .with_middleware::<StateInformationMiddleware>();
             // The same GCRA on a stored time, as the Lua script and the statement run it,
             // all at one instant.
             let mut tat = 0_i64;

@@ -14,7 +14,11 @@ use tokio::task::JoinHandle;
 
 /// Whether this instance runs the job `name` now: on PostgreSQL, true for one instance
 /// at most per `every` (by the database's clock); on SQLite (`pool` is `None`), always.
-pub async fn claim(pool: Option<&PgPool>, name: &str, every: Duration) -> Result<bool, sqlx::Error> {
+pub async fn claim(
+    pool: Option<&PgPool>,
+    name: &str,
+    every: Duration,
+) -> Result<bool, sqlx::Error> {
     let Some(pool) = pool else {
         return Ok(true);
     };
@@ -35,7 +39,12 @@ pub async fn claim(pool: Option<&PgPool>, name: &str, every: Duration) -> Result
 /// Runs `job` about every `every`, on whichever instance claims it first: each instance
 /// looks twice per interval, so the job runs at most once per `every` and at least once
 /// per one and a half. A failed claim (the database unreachable) skips the turn.
-pub fn every<F, Fut>(pool: Option<PgPool>, name: &'static str, every: Duration, job: F) -> JoinHandle<()>
+pub fn every<F, Fut>(
+    pool: Option<PgPool>,
+    name: &'static str,
+    every: Duration,
+    job: F,
+) -> JoinHandle<()>
 where
     F: Fn() -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send,

@@ -118,7 +118,9 @@ impl ListenerStatus {
         match self {
             Self::NotNeeded => "single instance (SQLite)",
             Self::Listening => "listening",
-            Self::Reconnecting => "reconnecting: changes on other instances are seen when caches expire",
+            Self::Reconnecting => {
+                "reconnecting: changes on other instances are seen when caches expire"
+            }
         }
     }
 }
@@ -307,7 +309,10 @@ impl Fanout {
                             continue;
                         }
                         let payload = payload.get(TAG_BYTES..).unwrap_or_default().to_owned();
-                        handle(Heard::Message { channel: on, payload });
+                        handle(Heard::Message {
+                            channel: on,
+                            payload,
+                        });
                     }
                     Ok(Heard::Message { .. }) => {}
                     Ok(Heard::Missed) | Err(broadcast::error::RecvError::Lagged(_)) => {

@@ -108,7 +108,10 @@ mod tests {
             client("10.0.0.0/8", "198.51.100.9", &["203.0.113.7"]),
             "198.51.100.9"
         );
-        assert_eq!(client("10.0.0.0/8", "10.1.2.3", &["203.0.113.7"]), "203.0.113.7");
+        assert_eq!(
+            client("10.0.0.0/8", "10.1.2.3", &["203.0.113.7"]),
+            "203.0.113.7"
+        );
     }
 
     #[test]
@@ -124,8 +127,14 @@ mod tests {
 
     #[test]
     fn every_hop_trusted_gives_the_leftmost_and_garbage_stops_the_walk() {
-        assert_eq!(client("10.0.0.0/8", "10.0.0.6", &["10.0.0.1, 10.0.0.2"]), "10.0.0.1");
-        assert_eq!(client("10.0.0.0/8", "10.0.0.6", &["not-an-ip, 10.0.0.2"]), "10.0.0.2");
+        assert_eq!(
+            client("10.0.0.0/8", "10.0.0.6", &["10.0.0.1, 10.0.0.2"]),
+            "10.0.0.1"
+        );
+        assert_eq!(
+            client("10.0.0.0/8", "10.0.0.6", &["not-an-ip, 10.0.0.2"]),
+            "10.0.0.2"
+        );
         assert_eq!(client("10.0.0.0/8", "10.0.0.6", &[]), "10.0.0.6");
     }
 
@@ -135,8 +144,14 @@ mod tests {
             client("::1, 127.0.0.1", "::1", &["[2001:db8::1]:4711"]),
             "2001:db8::1"
         );
-        assert_eq!(client("127.0.0.1", "127.0.0.1", &["203.0.113.7:80"]), "203.0.113.7");
-        assert_eq!(client("127.0.0.1", "::ffff:127.0.0.1", &["2001:db8::2"]), "2001:db8::2");
+        assert_eq!(
+            client("127.0.0.1", "127.0.0.1", &["203.0.113.7:80"]),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            client("127.0.0.1", "::ffff:127.0.0.1", &["2001:db8::2"]),
+            "2001:db8::2"
+        );
     }
 
     #[test]
@@ -144,6 +159,9 @@ mod tests {
         assert!(trusted_proxies("10.0.0.0/33").is_err());
         assert!(trusted_proxies("proxy.internal").is_err());
         assert_eq!(trusted_proxies(" ,").unwrap(), TrustedProxies::default());
-        assert_eq!(trusted_proxies("10.1.2.3/8").unwrap().0[0].to_string(), "10.0.0.0/8");
+        assert_eq!(
+            trusted_proxies("10.1.2.3/8").unwrap().0[0].to_string(),
+            "10.0.0.0/8"
+        );
     }
 }
