@@ -366,7 +366,7 @@ async fn deployment_prefix(db: &DatabaseConnection) -> Result<String, String> {
         ))
         .await
         .and_then(|row| row.ok_or_else(|| DbErr::RecordNotFound("cluster_deployment".into())))
-        .and_then(|row| row.try_get_by_index::<String>(0).map_err(DbErr::from))
+        .and_then(|row| row.try_get_by_index::<String>(0))
         .map_err(|error| error.to_string())?;
     Ok(format!("trellis:rate:{id}:"))
 }

@@ -422,3 +422,93 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         "one client, the socket's peer"
     );
 }
+
+/// The fan-out between instances: a message published by one reaches the other's
+/// callback (and not its own); when the listener's connection is killed it connects
+/// again, says `Missed`, and hears what comes after.
+#[tokio::test]
+async fn postgres_only_the_listener_reconnects_and_says_what_it_may_have_missed() {
+    use trellis::cluster::{Fanout, Heard, Listener, ListenerStatus, channels, pool};
+    if skipped_unless_postgres(
+        "postgres_only_the_listener_reconnects_and_says_what_it_may_have_missed",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let database = fresh_database(&dir).await;
+    let instance = || {
+        Fanout::new(
+            pool(&database.url),
+            Listener::start(&database.url, channels::ALL),
+        )
+    };
+    let (a, b) = (instance(), instance());
+    let (heard_by_a, mut a_heard) = tokio::sync::mpsc::unbounded_channel();
+    let (heard_by_b, mut b_heard) = tokio::sync::mpsc::unbounded_channel();
+    a.on_others(channels::EVENTS, move |heard| {
+        let _ = heard_by_a.send(heard);
+    });
+    b.on_others(channels::EVENTS, move |heard| {
+        let _ = heard_by_b.send(heard);
+    });
+    let both_listen = async {
+        while a.status() != ListenerStatus::Listening || b.status() != ListenerStatus::Listening {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), both_listen)
+        .await
+        .expect("both listen");
+
+    a.publish(channels::EVENTS, "practice 7").await.unwrap();
+    a.publish(channels::CALLERS, "").await.unwrap();
+    assert_eq!(
+        next_heard(&mut b_heard).await,
+        Heard::Message {
+            channel: channels::EVENTS.into(),
+            payload: "practice 7".into()
+        }
+    );
+    assert!(
+        a.publish(channels::EVENTS, &"x".repeat(8000))
+            .await
+            .is_err(),
+        "too long"
+    );
+
+    let admin = sea_orm::Database::connect(&database.url).await.unwrap();
+    use sea_orm::ConnectionTrait;
+    let killed = admin
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+        )
+        .await
+        .unwrap();
+    assert_eq!(killed.rows_affected(), 2, "both listeners' connections");
+    assert_eq!(next_heard(&mut b_heard).await, Heard::Missed);
+    assert_eq!(
+        next_heard(&mut a_heard).await,
+        Heard::Missed,
+        "nothing of its own before"
+    );
+    b.publish(channels::EVENTS, "community 3").await.unwrap();
+    assert_eq!(
+        next_heard(&mut a_heard).await,
+        Heard::Message {
+            channel: channels::EVENTS.into(),
+            payload: "community 3".into()
+        }
+    );
+    admin.close().await.unwrap();
+}
+
+/// What the listener's callback passed on next, within ten seconds.
+async fn next_heard(
+    heard: &mut tokio::sync::mpsc::UnboundedReceiver<trellis::cluster::Heard>,
+) -> trellis::cluster::Heard {
+    tokio::time::timeout(Duration::from_secs(10), heard.recv())
+        .await
+        .expect("heard in time")
+        .expect("still listening")
+}
