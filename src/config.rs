@@ -13,6 +13,14 @@ fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(value.into())
 }
 
+/// Reads `--redis-url`, refusing at start what the Redis client cannot use; the error
+/// never repeats the URL, which may hold a password.
+fn redis_url(value: &str) -> Result<SecretString, String> {
+    redis::Client::open(value)
+        .map(|_| value.into())
+        .map_err(|_| "not a Redis URL: write redis://host:6379".to_owned())
+}
+
 /// The signing secret the README shows; refused outside demo mode.
 pub const EXAMPLE_JWT_SECRET: &str = "change-me";
 
@@ -126,6 +134,9 @@ pub struct ServerConfig {
 
     #[command(flatten)]
     pub realtime: RealtimeConfig,
+
+    #[command(flatten)]
+    pub cluster: ClusterConfig,
 }
 
 /// Subscriptions over WebSocket and the notifications inbox (see `realtime`).
@@ -173,6 +184,42 @@ impl ServerConfig {
     pub fn notification_retention(&self) -> chrono::Duration {
         chrono::Duration::days(i64::from(self.realtime.notification_retention_days))
     }
+}
+
+/// Running more than one instance (README: "Running more than one instance").
+#[derive(Debug, Clone, Args)]
+pub struct ClusterConfig {
+    /// Redis URL (`redis://[:password@]host:6379[/db]`) where every instance keeps the
+    /// rate limits' counts. Without it they are kept in PostgreSQL, or (SQLite) in the
+    /// process. When Redis cannot be reached the server keeps serving, counting per
+    /// instance, and says so in the log and `/readyz`.
+    #[arg(long, env = "TRELLIS_REDIS_URL", hide_env_values = true, value_parser = redis_url)]
+    pub redis_url: Option<SecretString>,
+
+    /// Reverse proxies (load balancers) whose `X-Forwarded-For` header is believed,
+    /// comma-separated, as addresses or CIDR ranges (`10.0.0.0/8,127.0.0.1`). The client
+    /// is then the rightmost address in the header that is not one of them. None by
+    /// default: the header is ignored and the client is the socket's peer.
+    #[arg(
+        long,
+        env = "TRELLIS_TRUSTED_PROXIES",
+        value_name = "RANGES",
+        default_value = "",
+        hide_default_value = true,
+        value_parser = crate::http::client_ip::trusted_proxies
+    )]
+    pub trusted_proxies: crate::http::client_ip::TrustedProxies,
+
+    /// Do not apply pending migrations at start (run `trellis migrate` as a separate
+    /// step). A server whose database lacks migrations still starts, says so in the log,
+    /// and answers 503 at `/readyz` until they are applied.
+    #[arg(
+        long,
+        env = "TRELLIS_NO_MIGRATE",
+        default_value_t = false,
+        conflicts_with = "demo"
+    )]
+    pub no_migrate: bool,
 }
 
 /// How webhooks are delivered (see `webhooks`).

@@ -63,13 +63,33 @@ pub async fn connect(
     Ok(db)
 }
 
+/// The advisory lock migrating instances take on PostgreSQL (any number, the same for
+/// every instance): "trellis" in ASCII.
+const MIGRATION_LOCK: i64 = 0x0074_7265_6c6c_6973;
+
+/// Applies pending migrations. On PostgreSQL, under an advisory lock: when several
+/// instances start at once, one migrates while the others wait for it, then find nothing
+/// left to do. `db` must be a pool of one connection (the lock is the session's).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let lock = |function: &str| {
+        sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("SELECT {function}($1)"),
+            [MIGRATION_LOCK.into()],
+        )
+    };
+    db.execute_raw(lock("pg_advisory_lock")).await?;
+    let migrated = Migrator::up(db, None).await;
+    let unlocked = db.execute_raw(lock("pg_advisory_unlock")).await;
+    migrated.and(unlocked.map(|_| ()))
 }
 
-/// Whether every migration has been applied (for `/readyz`).
-pub async fn is_migrated(db: &DatabaseConnection) -> Result<bool, DbErr> {
-    Ok(Migrator::get_pending_migrations(db).await?.is_empty())
+/// How many migrations this server knows that the database lacks (for `/readyz`).
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.len())
 }
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod audit_log;
 pub mod auth;
 pub mod calendar;
+pub mod cluster;
 pub mod communities;
 pub mod config;
 pub mod db;
@@ -96,6 +97,38 @@ pub async fn open_database(
     config: &DatabaseConfig,
     metrics: &Metrics,
 ) -> anyhow::Result<DatabaseConnection> {
+    open_database_migrating(config, metrics, true).await
+}
+
+/// Connects, and applies pending migrations when `migrate` is set; otherwise (`serve
+/// --no-migrate`) says in the log how many are pending, if any: `/readyz` answers 503
+/// until another step (`trellis migrate`) applies them.
+pub async fn open_database_migrating(
+    config: &DatabaseConfig,
+    metrics: &Metrics,
+    migrate: bool,
+) -> anyhow::Result<DatabaseConnection> {
+    if !migrate {
+        let db = db::connect(
+            &config.database_url,
+            config.db_max_connections,
+            config.acquire_timeout(),
+            db::Planning::Reused,
+            metrics.sql_statements.clone(),
+        )
+        .await
+        .context("could not open the database")?;
+        let pending = db::pending_migrations(&db)
+            .await
+            .context("could not read which migrations the database has")?;
+        if pending > 0 {
+            tracing::warn!(
+                pending,
+                "the database lacks migrations and --no-migrate is set: not ready until `trellis migrate` applies them"
+            );
+        }
+        return Ok(db);
+    }
     // Migrations run on a connection of their own, closed before the pool that serves
     // opens: a connection that read the schema before a migration changed it can misread
     // the changed tables (on SQLite, until it notices, `RETURNING "version"` of a column
@@ -159,8 +192,15 @@ pub fn app_state(
     mailer: Arc<dyn Mailer>,
 ) -> AppState {
     metrics.watch_pool(db.clone());
+    let cluster = cluster::Cluster::start(&config.database.database_url);
+    let rate_limits = auth::rate_limit::Store::choose(
+        config.cluster.redis_url.as_ref(),
+        cluster.pool.clone(),
+        &db,
+    );
+    rate_limits.clean_up_now_and_then(cluster.pool.clone());
     let (notifier, outbox) = notifications::sender_channel();
-    let bus = realtime::Bus::new();
+    let bus = realtime::across_instances::join(realtime::Bus::new(), &cluster.fanout);
     let webhooks = webhooks::Worker::start(
         (&config.webhooks).into(),
         config.database.clone(),
@@ -172,9 +212,10 @@ pub fn app_state(
         search_db,
         keys: TokenKeys::new(secret.expose_secret().as_bytes()),
         notifier,
-        sign_in_limiter: SignInLimiter::new(
+        sign_in_limiter: SignInLimiter::sharing(
             config.limits.sign_in_per_email_per_minute,
             config.limits.sign_in_per_ip_per_minute,
+            rate_limits.clone(),
         ),
         identity_providers: IdentityProviders::new(&config.identity_providers),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
@@ -189,6 +230,15 @@ pub fn app_state(
     outbox.start(schema.clone(), db.clone(), mailer, bus);
     // Removes old read notifications now and then, on every instance (idempotent).
     notifications::inbox::start_retention(db.clone(), config.notification_retention());
+    let callers = Arc::new(auth::cache::CallerCache::new(
+        config.limits.caller_cache_ttl(),
+    ));
+    // A write on another instance, or messages lost while the listener reconnected: what
+    // this one remembers of callers may be out of date.
+    let forgetting = callers.clone();
+    cluster
+        .fanout
+        .on_others(cluster::channels::CALLERS, move |_| forgetting.forget_all());
     AppState {
         types: Arc::new(request::strict::Types::from_sdl(&schema.sdl())),
         schema,
@@ -198,13 +248,15 @@ pub fn app_state(
         limits: config.limits.clone(),
         metrics,
         persisted_queries: Default::default(),
-        request_limiter: auth::rate_limit::RequestLimiter::new(
+        request_limiter: auth::rate_limit::RequestLimiter::sharing(
             config.limits.rate_limit_per_minute,
             config.limits.anonymous_rate_limit_per_minute,
+            rate_limits.clone(),
         ),
-        callers: Arc::new(auth::cache::CallerCache::new(
-            config.limits.caller_cache_ttl(),
-        )),
+        callers,
+        cluster,
+        rate_limits,
+        trusted_proxies: config.cluster.trusted_proxies.clone(),
         cors: http::cors::CorsPolicy::new(&config.cors, config.demo),
         graphiql: http::graphiql::Page::new("/graphql", config.demo),
         realtime: config.realtime.clone(),

@@ -42,7 +42,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the API (migrating the database first).
+    /// Serve the API (migrating the database first, unless --no-migrate).
     Serve(Box<ServerConfig>),
     /// Apply pending database migrations.
     Migrate(DatabaseConfig),
@@ -222,7 +222,9 @@ async fn import(what: ImportCommand) -> anyhow::Result<()> {
 async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let secret = trellis::signing_secret(&config)?;
     let metrics = Metrics::new();
-    let db = trellis::open_database(&config.database, &metrics).await?;
+    let db =
+        trellis::open_database_migrating(&config.database, &metrics, !config.cluster.no_migrate)
+            .await?;
     if config.demo {
         trellis::seed::demo::load(&db)
             .await

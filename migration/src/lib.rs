@@ -19,6 +19,7 @@ mod m20261207_000033_identity_providers;
 mod m20261207_000034_sync;
 mod m20261208_000040_events;
 mod m20261208_000042_notifications_inbox;
+mod m20261208_000043_cluster;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_sync::Migration),
             Box::new(m20261208_000040_events::Migration),
             Box::new(m20261208_000042_notifications_inbox::Migration),
+            Box::new(m20261208_000043_cluster::Migration),
         ]
     }
 }

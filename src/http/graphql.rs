@@ -385,12 +385,10 @@ async fn execute(
             );
         }
     };
-    // The socket's peer, not a client-sent forwarding header that anyone could forge to
-    // escape the per-address limits.
-    let ip = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
-    let allowance = match state.request_limiter.request(&principal, &ip) {
+    // The socket's peer, or what a trusted proxy says: never a forwarding header anyone
+    // could forge to escape the per-address limits (`http::client_ip`).
+    let ip = state.trusted_proxies.client_ip(req);
+    let allowance = match state.request_limiter.request(&principal, &ip).await {
         Ok(allowance) => allowance,
         Err(refused) => {
             state
@@ -433,7 +431,7 @@ async fn execute(
     let finished = tokio::time::timeout(timeout, answers.collect::<Vec<_>>()).await;
     if writes {
         // Even one stopped by the timeout may have committed.
-        state.callers.forget_all();
+        state.forget_callers();
     }
     let Ok(mut responses) = finished else {
         tracing::warn!(?timeout, "request timed out");

@@ -1,5 +1,6 @@
 //! The actix-web application: routes, middleware, and the state they share.
 
+pub mod client_ip;
 pub mod cors;
 pub mod graphiql;
 pub mod graphql;
@@ -45,6 +46,12 @@ pub struct AppState {
     pub request_limiter: RequestLimiter,
     /// Callers' sessions and access scopes, reused by reads for a moment.
     pub callers: Arc<CallerCache>,
+    /// What this instance shares with the others (`cluster`).
+    pub cluster: crate::cluster::Cluster,
+    /// Where the rate limits are counted.
+    pub rate_limits: crate::auth::rate_limit::Store,
+    /// Whose `X-Forwarded-For` is believed (`--trusted-proxies`).
+    pub trusted_proxies: client_ip::TrustedProxies,
     /// The schema's types, for the validation async-graphql leaves out.
     pub types: Arc<Types>,
     /// Which other origins' pages may call the API.
@@ -55,6 +62,18 @@ pub struct AppState {
     pub realtime: crate::config::RealtimeConfig,
     /// Open WebSocket connections per caller.
     pub ws_connections: Arc<websocket::Connections>,
+}
+
+impl AppState {
+    /// After a request that wrote: every caller's remembered session and access may be
+    /// out of date, here and on the other instances (which hear it within milliseconds,
+    /// or forget by themselves when their cache's time to live runs out).
+    pub fn forget_callers(&self) {
+        self.callers.forget_all();
+        self.cluster
+            .fanout
+            .publish_soon(crate::cluster::channels::CALLERS, String::new());
+    }
 }
 
 /// Gives every response the request's id, which errors and logs also carry.

@@ -200,10 +200,12 @@ fn granted(asked: Option<&str>, held: Scopes) -> Result<Scopes, OAuthError> {
 pub async fn token(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
     // Token requests come without a token: they count against their client address's
     // allowance, as anonymous requests to `/graphql` do.
-    let ip = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
-    if let Err(refused) = state.request_limiter.request(&Principal::Anonymous, &ip) {
+    let ip = state.trusted_proxies.client_ip(&req);
+    if let Err(refused) = state
+        .request_limiter
+        .request(&Principal::Anonymous, &ip)
+        .await
+    {
         return no_store(HttpResponse::TooManyRequests())
             .insert_header((header::RETRY_AFTER, refused.retry_after_secs))
             .json(json!({

@@ -149,7 +149,7 @@ async fn sign_in(
         )
         .into());
     }
-    count_sign_in_attempt(ctx, &claimed_account(input.provider, &input.id_token))?;
+    count_sign_in_attempt(ctx, &claimed_account(input.provider, &input.id_token)).await?;
     let services = services(ctx);
     let identity = services
         .identity_providers

@@ -101,10 +101,11 @@ mutations! {
 /// Counts an attempt to sign in as `account` (an email, or an identity provider's account)
 /// against the limits per account and per client address, and tells the client what is
 /// left (the `RateLimit` headers); refused with `RATE_LIMITED` once either is spent.
-pub fn count_sign_in_attempt(ctx: &Context<'_>, account: &str) -> Result<(), ApiError> {
+pub async fn count_sign_in_attempt(ctx: &Context<'_>, account: &str) -> Result<(), ApiError> {
     let allowance = services(ctx)
         .sign_in_limiter
-        .attempt(account, &caller(ctx).ip)?;
+        .attempt(account, &caller(ctx).ip)
+        .await?;
     ctx.insert_http_header("ratelimit-limit", allowance.limit.to_string());
     ctx.insert_http_header("ratelimit-remaining", allowance.remaining.to_string());
     ctx.insert_http_header("ratelimit-reset", allowance.reset_secs.to_string());
@@ -114,7 +115,7 @@ pub fn count_sign_in_attempt(ctx: &Context<'_>, account: &str) -> Result<(), Api
 async fn sign_in(ctx: &Context<'_>, input: SignInInput) -> MutationResult<Session> {
     let services = services(ctx);
     let email = input.email.trim().to_lowercase();
-    count_sign_in_attempt(ctx, &email)?;
+    count_sign_in_attempt(ctx, &email).await?;
     let found = person::Entity::find()
         .filter(person::Column::Email.eq(email.as_str()))
         .one(db(ctx))

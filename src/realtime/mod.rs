@@ -5,6 +5,7 @@
 //! Every event is reloaded through the policy as the subscriber, when it happens: a
 //! subscriber never receives what a query would not show them at that moment.
 
+pub mod across_instances;
 pub mod bus;
 mod subscriptions;
 

@@ -75,6 +75,7 @@ mod support_policy;
 mod support_scenario;
 mod support_sql_count;
 mod text_input;
+mod two_instances;
 mod webhooks;
 mod webhooks_receiver;
 mod webhooks_registration;

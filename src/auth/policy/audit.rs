@@ -12,9 +12,8 @@
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, calendar_feed, community,
     community_meeting, community_member, discussion_post, enquiry, invitation, notification,
-    partnership,
-    partnership_school, person, practice, service_account, staff_role, support_arrangement,
-    support_offer, support_request, theme, webhook_endpoint,
+    partnership, partnership_school, person, practice, service_account, staff_role,
+    support_arrangement, support_offer, support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};

@@ -14,6 +14,8 @@ pub struct ServerProcess {
     pub url: String,
     /// Where `/metrics` is served when `--metrics-bind` is given, without the `/metrics`.
     pub metrics_url: Option<String>,
+    /// The database it serves.
+    pub database_url: String,
     child: Child,
     /// Everything the server writes to stderr, read as it comes so that the pipe never
     /// fills and blocks the server.
@@ -30,6 +32,26 @@ impl ServerProcess {
     pub async fn serve(flags: &[&str], env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let database = fresh_database(&dir).await;
+        Self::start(database, dir, flags, env).await
+    }
+
+    /// Another instance over the database at `database_url` (which it does not drop), as
+    /// behind a load balancer: for tests of several processes on one database.
+    pub async fn serve_on(database_url: &str, flags: &[&str], env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let database = TestDatabase {
+            url: database_url.to_owned(),
+            postgres: None,
+        };
+        Self::start(database, dir, flags, env).await
+    }
+
+    async fn start(
+        database: TestDatabase,
+        dir: tempfile::TempDir,
+        flags: &[&str],
+        env: &[(&str, &str)],
+    ) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_trellis"))
             .arg("serve")
             .args(["--database-url", &database.url])
@@ -78,6 +100,7 @@ impl ServerProcess {
         Self {
             url,
             metrics_url,
+            database_url: database.url.clone(),
             child,
             stderr,
             _database: database,
