@@ -616,6 +616,16 @@ string_enum!(
         CommunityCreated = "COMMUNITY_CREATED",
         /// A community was closed.
         CommunityClosed = "COMMUNITY_CLOSED",
+        /// An event was opened for booking (published).
+        EventPublished = "EVENT_PUBLISHED",
+        /// A published event's sessions, place, capacity or status changed (closed,
+        /// held).
+        EventChanged = "EVENT_CHANGED",
+        /// An event was cancelled.
+        EventCancelled = "EVENT_CANCELLED",
+        /// A booking was made or changed status (confirmed, waitlisted, promoted, approved,
+        /// declined, cancelled, attended, no-show).
+        EventBookingChanged = "EVENT_BOOKING_CHANGED",
     }
 );
 

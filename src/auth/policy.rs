@@ -30,6 +30,7 @@ pub mod audit;
 mod communities;
 pub mod discussion;
 mod enquiries;
+mod events;
 pub mod identity;
 pub mod imports;
 mod invitations;

@@ -32,6 +32,8 @@ macro_rules! node_kinds {
             DiscussionThread,
             Enquiry,
             EnquiryEvidence,
+            Event,
+            EventBooking,
             Invitation,
             Partnership,
             PartnershipSchool,

@@ -16,7 +16,7 @@
 //! email today, a person's inbox later, from the same values.
 
 mod messages;
-mod recipients;
+pub(crate) mod recipients;
 mod sender;
 
 use async_graphql::{Context, ID};
@@ -54,6 +54,22 @@ pub enum NotificationKind {
     AllianceInvitation,
     /// A webhook endpoint was disabled after failing for days (to its tenant's managers).
     WebhookEndpointDisabled,
+    /// A place on an event is booked (to the person booked).
+    BookingConfirmed,
+    /// A booking joined an event's waitlist (to the person booked).
+    BookingWaitlisted,
+    /// A place freed up and went to the first on the waitlist (to that person).
+    BookingPromoted,
+    /// A booking waits for a school leader's approval (to the person's school leaders).
+    BookingApprovalNeeded,
+    /// A booking was approved (to the person booked).
+    BookingApproved,
+    /// A booking was declined, with a reason (to the person booked).
+    BookingDeclined,
+    /// An event's sessions or place changed (to everyone booked or waitlisted).
+    EventChanged,
+    /// An event was cancelled (to everyone booked, waitlisted or awaiting approval).
+    EventCancelled,
 }
 
 /// One notification for one person.
@@ -83,12 +99,12 @@ pub struct Notices {
 }
 
 /// What a notification says, before it is addressed.
-struct Message {
-    kind: NotificationKind,
-    about: (NodeKind, i32),
-    mentions: Vec<ID>,
-    subject: String,
-    text: String,
+pub(crate) struct Message {
+    pub(crate) kind: NotificationKind,
+    pub(crate) about: (NodeKind, i32),
+    pub(crate) mentions: Vec<ID>,
+    pub(crate) subject: String,
+    pub(crate) text: String,
 }
 
 impl Notices {
@@ -115,7 +131,7 @@ impl Notices {
     }
 
     /// Addresses `message` to each recipient once, leaving out the actor.
-    fn tell(&mut self, recipients: impl IntoIterator<Item = i32>, message: Message) {
+    pub(crate) fn tell(&mut self, recipients: impl IntoIterator<Item = i32>, message: Message) {
         let (kind, key) = message.about;
         let link = link(&self.public_url, kind, key);
         let text = format!("{}\n\n{link}\n", message.text);

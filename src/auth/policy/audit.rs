@@ -11,7 +11,7 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, invitation, partnership, partnership_school,
+    community_member, discussion_post, enquiry, event, event_booking, invitation, partnership, partnership_school,
     person, practice, service_account, staff_role, support_arrangement, support_offer,
     support_request, theme, webhook_endpoint,
 };
@@ -161,6 +161,11 @@ impl Access {
             NodeKind::SupportOffer => ids::<support_offer::Entity>(
                 support_offer::Column::Id,
                 self.support_offer_condition(),
+            ),
+            NodeKind::Event => ids::<event::Entity>(event::Column::Id, self.event_condition()),
+            NodeKind::EventBooking => ids::<event_booking::Entity>(
+                event_booking::Column::Id,
+                self.booking_condition(),
             ),
             NodeKind::SupportArrangement => ids::<support_arrangement::Entity>(
                 support_arrangement::Column::Id,
