@@ -4,6 +4,7 @@
 
 mod common;
 mod community_world;
+mod events_world;
 mod input_schema;
 mod practice_readers;
 mod practice_world;
@@ -27,6 +28,8 @@ mod delta_sync;
 mod demo_data;
 mod discussion_hosts;
 mod editing;
+mod events_concurrency;
+mod events_scenario;
 mod golden;
 mod graphiql;
 mod hidden_filters;
