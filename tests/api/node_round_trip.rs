@@ -30,6 +30,7 @@ const FINDERS: &[&str] = &[
        supportArrangements(first: 5) { nodes { ...node request { ...node } offer { ...node } } }
        serviceAccounts(first: 3) { nodes { ...node } } }",
     "{ webhookEndpoints(first: 5) { nodes { ...node } } }",
+    "{ events(first: 10) { nodes { ...node bookings(first: 3) { nodes { ...node } } } } }",
 ];
 
 const NODE: &str = "fragment node on Node { __typename id }";
