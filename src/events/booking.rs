@@ -180,11 +180,15 @@ fn taking_bookings(event: &event::Model) -> Result<(), UserError> {
 async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<EventBooking> {
     let access = access(ctx).await?;
     let person_id = match &input.person_id {
-        Some(id) => decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found("personId"))?,
+        Some(id) => {
+            decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found("personId"))?
+        }
         None => access.person_id,
     };
     let chosen_school = match &input.school_id {
-        Some(id) => Some(decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("schoolId"))?),
+        Some(id) => {
+            Some(decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("schoolId"))?)
+        }
         None => None,
     };
     let key = decode_as(&input.event_id, NodeKind::Event)
@@ -201,7 +205,11 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
         .filter(|school| access.may_book_for(person_id, *school))
         .collect();
     if mine.is_empty() {
-        let field = if input.person_id.is_some() { "personId" } else { "eventId" };
+        let field = if input.person_id.is_some() {
+            "personId"
+        } else {
+            "eventId"
+        };
         let message = if person_id == access.person_id {
             "you do not work at a school this event is open to"
         } else {
@@ -226,17 +234,19 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
         .one(&txn)
         .await?;
     if let Some(existing) = &existing
-        && !matches!(existing.status, BookingStatus::Cancelled | BookingStatus::Declined)
-    {
-        return Err(UserError::invalid_state(
-            "eventId",
-            "already booked: one booking per person",
+        && !matches!(
+            existing.status,
+            BookingStatus::Cancelled | BookingStatus::Declined
         )
-        .into());
+    {
+        return Err(
+            UserError::invalid_state("eventId", "already booked: one booking per person").into(),
+        );
     }
     let now = Utc::now();
     // A booking made by one of the school's leaders for their staff is approved as made.
-    let approved_as_made = person_id != access.person_id && access.may_decide_booking_at(person_id, school_id);
+    let approved_as_made =
+        person_id != access.person_id && access.may_decide_booking_at(person_id, school_id);
     let (status, waitlisted_at, decided) = if event.approval_required && !approved_as_made {
         (BookingStatus::AwaitingApproval, None, false)
     } else {
@@ -275,7 +285,14 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
             booking.insert(&txn).await?
         }
     };
-    audit_booking(&txn, access.actor(), "event_booking.booked", &booking, &event).await?;
+    audit_booking(
+        &txn,
+        access.actor(),
+        "event_booking.booked",
+        &booking,
+        &event,
+    )
+    .await?;
     emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
     notices
@@ -375,7 +392,14 @@ async fn cancel(ctx: &Context<'_>, input: CancelBookingInput) -> MutationResult<
     change.waitlisted_at = Set(None);
     change.cancelled_at = Set(Some(now));
     let booking = change.save_as_read(&txn).await?;
-    audit_booking(&txn, access.actor(), "event_booking.cancelled", &booking, &event).await?;
+    audit_booking(
+        &txn,
+        access.actor(),
+        "event_booking.cancelled",
+        &booking,
+        &event,
+    )
+    .await?;
     emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
     if held_a_place {
@@ -388,7 +412,10 @@ async fn cancel(ctx: &Context<'_>, input: CancelBookingInput) -> MutationResult<
     Ok(EventBooking(booking))
 }
 
-async fn attendance(ctx: &Context<'_>, input: RecordAttendanceInput) -> MutationResult<EventBooking> {
+async fn attendance(
+    ctx: &Context<'_>,
+    input: RecordAttendanceInput,
+) -> MutationResult<EventBooking> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
     let (current, event) = visible_booking(&txn, &access, &input.booking_id, "bookingId").await?;

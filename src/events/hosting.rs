@@ -258,10 +258,7 @@ fn capacity(value: i32) -> Result<i32, UserError> {
 
 fn follow_up_weeks(value: i32) -> Result<i32, UserError> {
     if !(1..=52).contains(&value) {
-        return Err(UserError::invalid(
-            "followUpWeeks",
-            "must be from 1 to 52",
-        ));
+        return Err(UserError::invalid("followUpWeeks", "must be from 1 to 52"));
     }
     Ok(value)
 }
@@ -311,7 +308,11 @@ fn sessions(input: &[EventSessionInput]) -> Result<Vec<Session>, UserError> {
 
 /// The first start and last end of `sessions` (read, so not empty).
 fn span(sessions: &[Session]) -> (DateTime<Utc>, DateTime<Utc>) {
-    let starts = sessions.iter().map(|s| s.starts_at).min().unwrap_or_default();
+    let starts = sessions
+        .iter()
+        .map(|s| s.starts_at)
+        .min()
+        .unwrap_or_default();
     let ends = sessions.iter().map(|s| s.ends_at).max().unwrap_or_default();
     (starts, ends)
 }
@@ -360,7 +361,10 @@ async fn venue(
         Some(id) => {
             let key = decode_as(id, NodeKind::School)
                 .ok_or_else(|| UserError::not_found("venue.schoolId"))?;
-            if active_members(conn, alliance_id, vec![key]).await?.is_empty() {
+            if active_members(conn, alliance_id, vec![key])
+                .await?
+                .is_empty()
+            {
                 return Err(UserError::invalid_state(
                     "venue.schoolId",
                     "the school is not an active member of the alliance",
@@ -379,11 +383,9 @@ async fn venue(
         services(ctx).allow_http_links,
     )?;
     if school.is_none() && address.is_none() && link.is_none() {
-        return Err(UserError::invalid(
-            "venue",
-            "give a school, an address or an online link",
-        )
-        .into());
+        return Err(
+            UserError::invalid("venue", "give a school, an address or an online link").into(),
+        );
     }
     Ok((school, address, link))
 }
@@ -515,8 +517,8 @@ async fn audience(
             let id = partnership_id.ok_or_else(|| {
                 UserError::invalid(field, "an event for a partnership names the partnership")
             })?;
-            let key = decode_as(id, NodeKind::Partnership)
-                .ok_or_else(|| UserError::not_found(field))?;
+            let key =
+                decode_as(id, NodeKind::Partnership).ok_or_else(|| UserError::not_found(field))?;
             partnership::Entity::find_by_id(key)
                 .one(conn)
                 .await?
@@ -559,7 +561,9 @@ async fn host(ctx: &Context<'_>, input: HostEventInput) -> MutationResult<Event>
 
     let txn = begin_write(db(ctx)).await?;
     if let Some(school) = host_school_id
-        && active_members(&txn, alliance_id, vec![school]).await?.is_empty()
+        && active_members(&txn, alliance_id, vec![school])
+            .await?
+            .is_empty()
     {
         return Err(UserError::invalid_state(
             "hostSchoolId",
@@ -635,7 +639,10 @@ async fn update(ctx: &Context<'_>, input: UpdateEventInput) -> MutationResult<Ev
         access.edits_event(&current),
         "only the event's host edits it",
     )?;
-    if !matches!(current.status, EventStatus::Draft | EventStatus::Open | EventStatus::Closed) {
+    if !matches!(
+        current.status,
+        EventStatus::Draft | EventStatus::Open | EventStatus::Closed
+    ) {
         return Err(wrong_state("eventId", "event", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
@@ -646,12 +653,11 @@ async fn update(ctx: &Context<'_>, input: UpdateEventInput) -> MutationResult<Ev
         change.title = Set(validation::required("title", title, TITLE_MAX)?);
     }
     if let Some(text) = &input.description_markdown {
-        change.description_markdown = Set(validation::optional(
-            "descriptionMarkdown",
-            Some(text),
-            DESCRIPTION_MAX,
-        )?
-        .unwrap_or_default());
+        change.description_markdown =
+            Set(
+                validation::optional("descriptionMarkdown", Some(text), DESCRIPTION_MAX)?
+                    .unwrap_or_default(),
+            );
     }
     let new_sessions = input.sessions.as_deref().map(sessions).transpose()?;
     let (starts_at, ends_at) = match &new_sessions {
@@ -716,7 +722,11 @@ async fn update(ctx: &Context<'_>, input: UpdateEventInput) -> MutationResult<Ev
         if moved {
             notices.event_changed(&txn, &row).await?;
         }
-        emit(&txn, WebhookEvent::event(WebhookEventType::EventChanged, &row)).await?;
+        emit(
+            &txn,
+            WebhookEvent::event(WebhookEventType::EventChanged, &row),
+        )
+        .await?;
     }
     event_entry(&access, "event.updated", &row)
         .record(&txn)
@@ -776,11 +786,7 @@ async fn step(
         .into());
     }
     if to == EventStatus::Held && current.starts_at > now {
-        return Err(UserError::invalid_state(
-            "eventId",
-            "the event has not started yet",
-        )
-        .into());
+        return Err(UserError::invalid_state("eventId", "the event has not started yet").into());
     }
     let mut change = Change::step(&current, to, now);
     if to == EventStatus::Cancelled {

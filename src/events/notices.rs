@@ -106,9 +106,7 @@ impl Notices {
             (BookingNews::Approved, _) => (
                 Kind::BookingApproved,
                 format!("Approved: {title}"),
-                format!(
-                    "Your school approved your booking on \"{title}\" on {when}. {placed}"
-                ),
+                format!("Your school approved your booking on \"{title}\" on {when}. {placed}"),
             ),
             (BookingNews::Declined, _) => (
                 Kind::BookingDeclined,

@@ -13,9 +13,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::BookingStatus;
 use entity::{event, event_booking};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::audit_booking;
 use super::notices::BookingNews;

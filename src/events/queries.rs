@@ -97,7 +97,11 @@ impl EventFilter {
 
 /// A page of events in order of their start (then id), with a keyset cursor on that
 /// order: the delta pager's `(time, id)` keyset, over the start instead of the last change.
-async fn by_start(ctx: &Context<'_>, condition: Condition, args: &PageArgs) -> ApiResult<Page<Event>> {
+async fn by_start(
+    ctx: &Context<'_>,
+    condition: Condition,
+    args: &PageArgs,
+) -> ApiResult<Page<Event>> {
     let before_any_event = Utc.timestamp_opt(0, 0).single().unwrap_or_default();
     crate::sync::delta_page(
         db(ctx),

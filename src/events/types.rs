@@ -237,7 +237,11 @@ impl Event {
             event_booking::Column::EventId,
             Condition::all().add(event_booking::Column::PersonId.eq(me)),
         );
-        Ok(child_rows(ctx, list).await?.into_iter().next().map(EventBooking))
+        Ok(child_rows(ctx, list)
+            .await?
+            .into_iter()
+            .next()
+            .map(EventBooking))
     }
     /// Its bookings that the caller sees, oldest first: all of them for the host (its
     /// editors); a school's leaders see their staff's, anyone else their own.
@@ -252,8 +256,11 @@ impl Event {
         if let Some(statuses) = filter.and_then(|filter| filter.statuses) {
             condition = condition.add(event_booking::Column::Status.is_in(statuses));
         }
-        let list =
-            ChildList::<event_booking::Entity>::new(self.0.id, event_booking::Column::EventId, condition);
+        let list = ChildList::<event_booking::Entity>::new(
+            self.0.id,
+            event_booking::Column::EventId,
+            condition,
+        );
         Ok(child_page(ctx, list, &args).await?)
     }
 }

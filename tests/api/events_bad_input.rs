@@ -131,7 +131,9 @@ async fn capacity_below_places_taken_and_booking_out_of_window_are_refused() {
         course_input(&e.alliance(), 3, false),
     )
     .await;
-    let hidden = e.book(&w.teachers[0].token, &draft["event"]["id"], None).await;
+    let hidden = e
+        .book(&w.teachers[0].token, &draft["event"]["id"], None)
+        .await;
     assert_eq!(errors(&hidden)[0].0, "NOT_FOUND");
     assert_eq!(e.bookings(&later["id"]).await.len(), 0);
 }

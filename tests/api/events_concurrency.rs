@@ -49,7 +49,10 @@ async fn fifty_concurrent_bookings_for_the_last_place_book_one_and_waitlist_the_
     }))
     .await;
     for answer in &answers {
-        assert!(answer.get("errors").is_none(), "a request failed: {answer:#}");
+        assert!(
+            answer.get("errors").is_none(),
+            "a request failed: {answer:#}"
+        );
         assert_eq!(answer["data"]["bookEventPlace"]["userErrors"], json!([]));
     }
     let bookings: Vec<&Value> = answers
@@ -107,9 +110,8 @@ async fn fifty_concurrent_bookings_for_the_last_place_book_one_and_waitlist_the_
     )
     .await;
     let after = e.bookings(&id).await;
-    let status_of = |booking: &Value| {
-        after.iter().find(|b| b["id"] == *booking).unwrap()["status"].clone()
-    };
+    let status_of =
+        |booking: &Value| after.iter().find(|b| b["id"] == *booking).unwrap()["status"].clone();
     assert_eq!(status_of(&positions[0].1), "CONFIRMED");
     let confirmed_now = after.iter().filter(|b| b["status"] == "CONFIRMED").count();
     assert_eq!(confirmed_now, 2, "one promoted, no more");
@@ -156,7 +158,10 @@ async fn concurrent_cancellations_and_bookings_never_leave_a_place_free_with_a_w
     }));
     let (booked, cancelled) = tokio::join!(bookings, cancellations);
     for answer in booked.iter().chain(&cancelled) {
-        assert!(answer.get("errors").is_none(), "a request failed: {answer:#}");
+        assert!(
+            answer.get("errors").is_none(),
+            "a request failed: {answer:#}"
+        );
     }
     let rows = e.bookings(&id).await;
     let confirmed = rows.iter().filter(|b| b["status"] == "CONFIRMED").count();

@@ -35,7 +35,9 @@ async fn a_course_is_booked_approved_waitlisted_promoted_and_attended() {
     let mut staff: Vec<(usize, crate::community_world::Person)> = Vec::new();
     for (school, count) in [(0, 4), (1, 3), (2, 2)] {
         for n in 0..count {
-            let teacher = e.teacher(school, &format!("t{school}{n}@staff.example")).await;
+            let teacher = e
+                .teacher(school, &format!("t{school}{n}@staff.example"))
+                .await;
             let booking = e
                 .book_ok(&w.heads[school].token, &id, Some(teacher.gid()))
                 .await;
@@ -239,8 +241,9 @@ async fn cancelling_an_event_tells_everyone_booked_and_keeps_the_bookings() {
     let mail = app.mail().await;
     for to in ["amy@ashby.example", "ben@brook.example"] {
         assert!(
-            mail.iter()
-                .any(|m| m.to == to && m.subject.starts_with("Cancelled") && m.body.contains("The trainer is ill.")),
+            mail.iter().any(|m| m.to == to
+                && m.subject.starts_with("Cancelled")
+                && m.body.contains("The trainer is ill.")),
             "{to} is told"
         );
     }
@@ -274,9 +277,7 @@ async fn raising_the_capacity_promotes_the_waitlist_in_order() {
     assert_eq!(raised["event"]["placesTaken"], 2);
     assert_eq!(raised["event"]["waitlistLength"], 1);
     let rows = e.bookings(&id).await;
-    let status = |id: &Value| {
-        rows.iter().find(|b| &b["id"] == id).unwrap()["status"].clone()
-    };
+    let status = |id: &Value| rows.iter().find(|b| &b["id"] == id).unwrap()["status"].clone();
     assert_eq!(status(&first["id"]), "CONFIRMED");
     assert_eq!(status(&second["id"]), "WAITLISTED");
     let second_now = rows.iter().find(|b| b["id"] == second["id"]).unwrap();

@@ -31,6 +31,7 @@ mod editing;
 mod events_bad_input;
 mod events_concurrency;
 mod events_scenario;
+mod events_sql_count;
 mod events_visibility;
 mod golden;
 mod graphiql;

@@ -11,9 +11,9 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, community, community_meeting,
-    community_member, discussion_post, enquiry, event, event_booking, invitation, partnership, partnership_school,
-    person, practice, service_account, staff_role, support_arrangement, support_offer,
-    support_request, theme, webhook_endpoint,
+    community_member, discussion_post, enquiry, event, event_booking, invitation, partnership,
+    partnership_school, person, practice, service_account, staff_role, support_arrangement,
+    support_offer, support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -163,10 +163,9 @@ impl Access {
                 self.support_offer_condition(),
             ),
             NodeKind::Event => ids::<event::Entity>(event::Column::Id, self.event_condition()),
-            NodeKind::EventBooking => ids::<event_booking::Entity>(
-                event_booking::Column::Id,
-                self.booking_condition(),
-            ),
+            NodeKind::EventBooking => {
+                ids::<event_booking::Entity>(event_booking::Column::Id, self.booking_condition())
+            }
             NodeKind::SupportArrangement => ids::<support_arrangement::Entity>(
                 support_arrangement::Column::Id,
                 self.support_arrangement_condition(),

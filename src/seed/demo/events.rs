@@ -57,14 +57,46 @@ const EVENTS: &[DemoEvent] = &[
         cancelled_reason: None,
         facilitators: &["school-cpd-lead@kingsmead.example"],
         bookings: &[
-            ("teacher@kingsmead.example", "kingsmead", BookingStatus::Confirmed),
-            ("teacher@staidans.example", "staidans", BookingStatus::Confirmed),
-            ("middle-leader@kingsmead.example", "kingsmead", BookingStatus::Confirmed),
-            ("teacher@hollybrook.example", "hollybrook", BookingStatus::Waitlisted),
-            ("middle-leader@hollybrook.example", "hollybrook", BookingStatus::Waitlisted),
-            ("teacher@severnvale.example", "severnvale", BookingStatus::AwaitingApproval),
-            ("middle-leader@staidans.example", "staidans", BookingStatus::Declined),
-            ("teacher@brookfield.example", "brookfield", BookingStatus::Cancelled),
+            (
+                "teacher@kingsmead.example",
+                "kingsmead",
+                BookingStatus::Confirmed,
+            ),
+            (
+                "teacher@staidans.example",
+                "staidans",
+                BookingStatus::Confirmed,
+            ),
+            (
+                "middle-leader@kingsmead.example",
+                "kingsmead",
+                BookingStatus::Confirmed,
+            ),
+            (
+                "teacher@hollybrook.example",
+                "hollybrook",
+                BookingStatus::Waitlisted,
+            ),
+            (
+                "middle-leader@hollybrook.example",
+                "hollybrook",
+                BookingStatus::Waitlisted,
+            ),
+            (
+                "teacher@severnvale.example",
+                "severnvale",
+                BookingStatus::AwaitingApproval,
+            ),
+            (
+                "middle-leader@staidans.example",
+                "staidans",
+                BookingStatus::Declined,
+            ),
+            (
+                "teacher@brookfield.example",
+                "brookfield",
+                BookingStatus::Cancelled,
+            ),
         ],
     },
     DemoEvent {
@@ -86,9 +118,21 @@ const EVENTS: &[DemoEvent] = &[
         cancelled_reason: None,
         facilitators: &["school-cpd-lead@brookfield.example"],
         bookings: &[
-            ("teacher@kingsmead.example", "kingsmead", BookingStatus::Attended),
-            ("teacher@severnvale.example", "severnvale", BookingStatus::Attended),
-            ("teacher@staidans.example", "staidans", BookingStatus::NoShow),
+            (
+                "teacher@kingsmead.example",
+                "kingsmead",
+                BookingStatus::Attended,
+            ),
+            (
+                "teacher@severnvale.example",
+                "severnvale",
+                BookingStatus::Attended,
+            ),
+            (
+                "teacher@staidans.example",
+                "staidans",
+                BookingStatus::NoShow,
+            ),
         ],
     },
     DemoEvent {
@@ -109,7 +153,11 @@ const EVENTS: &[DemoEvent] = &[
         status: EventStatus::Open,
         cancelled_reason: None,
         facilitators: &["teacher@kingsmead.example"],
-        bookings: &[("teacher@hollybrook.example", "hollybrook", BookingStatus::Confirmed)],
+        bookings: &[(
+            "teacher@hollybrook.example",
+            "hollybrook",
+            BookingStatus::Confirmed,
+        )],
     },
     DemoEvent {
         alliance: 0,
@@ -129,7 +177,11 @@ const EVENTS: &[DemoEvent] = &[
         status: EventStatus::Cancelled,
         cancelled_reason: Some("The venue is closed for repairs; we will set a new date."),
         facilitators: &[],
-        bookings: &[("teacher@staidans.example", "staidans", BookingStatus::Confirmed)],
+        bookings: &[(
+            "teacher@staidans.example",
+            "staidans",
+            BookingStatus::Confirmed,
+        )],
     },
     DemoEvent {
         alliance: 0,
@@ -169,7 +221,11 @@ const EVENTS: &[DemoEvent] = &[
         status: EventStatus::Open,
         cancelled_reason: None,
         facilitators: &[],
-        bookings: &[("teacher@millbrook.example", "millbrook", BookingStatus::Confirmed)],
+        bookings: &[(
+            "teacher@millbrook.example",
+            "millbrook",
+            BookingStatus::Confirmed,
+        )],
     },
 ];
 
@@ -267,8 +323,8 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             let person = person_id(txn, email).await?;
             let school = school_key(txn, key).await?;
             let booked = created + Duration::hours(n as i64 + 1);
-            let decided = demo.approval_required
-                && !matches!(status, BookingStatus::AwaitingApproval);
+            let decided =
+                demo.approval_required && !matches!(status, BookingStatus::AwaitingApproval);
             let leader = if decided {
                 Some(person_id(txn, &format!("headteacher@{key}.example")).await?)
             } else {
@@ -283,8 +339,9 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
                 waitlisted_at: Set((*status == BookingStatus::Waitlisted).then_some(booked)),
                 decided_by_id: Set(leader),
                 decided_at: Set(leader.map(|_| booked)),
-                decline_reason: Set((*status == BookingStatus::Declined)
-                    .then(|| "We have an Ofsted visit that week: please book the next course.".to_owned())),
+                decline_reason: Set((*status == BookingStatus::Declined).then(|| {
+                    "We have an Ofsted visit that week: please book the next course.".to_owned()
+                })),
                 cancelled_at: Set((*status == BookingStatus::Cancelled).then_some(booked)),
                 attendance_recorded_by_id: Set(None),
                 attendance_recorded_at: Set(None),

@@ -96,7 +96,8 @@ impl Events {
     pub async fn teacher(&self, n: usize, email: &str) -> Person {
         let app = self.app();
         let id = app.person(email, false).await;
-        app.staff(id, self.w.schools[n], StaffRoleKind::Teacher).await;
+        app.staff(id, self.w.schools[n], StaffRoleKind::Teacher)
+            .await;
         Person {
             id,
             token: app.sign_in(email).await,
@@ -112,7 +113,10 @@ impl Events {
         event::Entity::update_many()
             .col_expr(event::Column::StartsAt, Expr::value(starts))
             .col_expr(event::Column::EndsAt, Expr::value(ends))
-            .col_expr(event::Column::BookingClosesAt, Expr::value(None::<chrono::DateTime<Utc>>))
+            .col_expr(
+                event::Column::BookingClosesAt,
+                Expr::value(None::<chrono::DateTime<Utc>>),
+            )
             .filter(event::Column::Id.eq(key))
             .exec(db)
             .await
