@@ -201,3 +201,49 @@ async fn a_booking_is_seen_by_its_person_their_school_leaders_and_the_host() {
     .await;
     assert_eq!(error_code(&host), Some("FORBIDDEN"));
 }
+
+#[tokio::test]
+async fn a_service_account_reads_its_alliances_events_only_with_events_read() {
+    use crate::common::service_accounts::Tenant;
+    let e = events_world().await;
+    let w = &e.w;
+    let app = e.app();
+    let course = e.host_open(course_input(&e.alliance(), 5, false)).await;
+    e.book_ok(&w.teachers[0].token, &course["id"], None).await;
+    const READ: &str = "query($id: ID!) { events(first: 5) { totalCount }
+        node(id: $id) { ... on Event { id bookings(first: 5) { totalCount } } } }";
+    let (_, with) = app
+        .service_account_with_token(
+            &w.lead.token,
+            Tenant::Alliance(w.alliance),
+            &["SCHOOLS_READ", "EVENTS_READ"],
+        )
+        .await;
+    let read = app
+        .ok(Some(&with), READ, json!({ "id": course["id"] }))
+        .await;
+    assert_eq!(read["events"]["totalCount"], 1);
+    assert_eq!(read["node"]["bookings"]["totalCount"], 1);
+    let (_, without) = app
+        .service_account_with_token(
+            &w.lead.token,
+            Tenant::Alliance(w.alliance),
+            &["SCHOOLS_READ"],
+        )
+        .await;
+    let read = app
+        .gql(Some(&without), READ, json!({ "id": course["id"] }))
+        .await;
+    assert_eq!(read["data"]["events"]["totalCount"], 0);
+    assert_eq!(read["data"]["node"], Value::Null);
+    assert_eq!(error_code(&read), Some("NOT_FOUND"));
+    // Nor does it book: writes are refused to service accounts.
+    let body = app
+        .gql(
+            Some(&with),
+            &crate::world::mutation_doc("bookEventPlace", BOOKING_FIELDS),
+            json!({ "input": { "eventId": course["id"] } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+}
