@@ -724,7 +724,7 @@ async fn update(ctx: &Context<'_>, input: UpdateEventInput) -> MutationResult<Ev
         }
         emit(
             &txn,
-            WebhookEvent::event(WebhookEventType::EventChanged, &row),
+            WebhookEvent::hosted_event(WebhookEventType::EventChanged, &row),
         )
         .await?;
     }
@@ -801,7 +801,7 @@ async fn step(
         _ => Some(WebhookEventType::EventChanged),
     };
     if let Some(event_type) = webhook {
-        emit(&txn, WebhookEvent::event(event_type, &row)).await?;
+        emit(&txn, WebhookEvent::hosted_event(event_type, &row)).await?;
     }
     if to == EventStatus::Cancelled {
         notices.event_changed(&txn, &row).await?;

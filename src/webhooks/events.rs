@@ -179,7 +179,7 @@ impl Event {
 
     /// An event was published, changed or cancelled: its alliance's business, and its host
     /// school's.
-    pub fn event(event_type: WebhookEventType, event: &event::Model) -> Self {
+    pub fn hosted_event(event_type: WebhookEventType, event: &event::Model) -> Self {
         Self {
             event_type,
             subject: (NodeKind::Event, event.id),
