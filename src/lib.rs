@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod discussion;
 pub mod errors;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod identity;

@@ -616,6 +616,16 @@ string_enum!(
         CommunityCreated = "COMMUNITY_CREATED",
         /// A community was closed.
         CommunityClosed = "COMMUNITY_CLOSED",
+        /// An event was opened for booking (published).
+        EventPublished = "EVENT_PUBLISHED",
+        /// A published event's sessions, place, capacity or status changed (closed,
+        /// held).
+        EventChanged = "EVENT_CHANGED",
+        /// An event was cancelled.
+        EventCancelled = "EVENT_CANCELLED",
+        /// A booking was made or changed status (confirmed, waitlisted, promoted, approved,
+        /// declined, cancelled, attended, no-show).
+        EventBookingChanged = "EVENT_BOOKING_CHANGED",
     }
 );
 
@@ -670,5 +680,21 @@ string_enum!(
         AllianceInvitation = "ALLIANCE_INVITATION",
         /// A webhook endpoint was disabled after failing for days (to its tenant's managers).
         WebhookEndpointDisabled = "WEBHOOK_ENDPOINT_DISABLED",
+        /// A place on an event is booked (to the person booked).
+        BookingConfirmed = "BOOKING_CONFIRMED",
+        /// A booking joined an event's waitlist (to the person booked).
+        BookingWaitlisted = "BOOKING_WAITLISTED",
+        /// A place freed up and went to the first on the waitlist (to that person).
+        BookingPromoted = "BOOKING_PROMOTED",
+        /// A booking waits for a school leader's approval (to the person's school leaders).
+        BookingApprovalNeeded = "BOOKING_APPROVAL_NEEDED",
+        /// A booking was approved (to the person booked).
+        BookingApproved = "BOOKING_APPROVED",
+        /// A booking was declined, with a reason (to the person booked).
+        BookingDeclined = "BOOKING_DECLINED",
+        /// An event's sessions or place changed (to everyone booked or waitlisted).
+        EventChanged = "EVENT_CHANGED",
+        /// An event was cancelled (to everyone booked, waitlisted or awaiting approval).
+        EventCancelled = "EVENT_CANCELLED",
     }
 );

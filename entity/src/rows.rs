@@ -175,6 +175,20 @@ macro_rules! keyed {
     };
 }
 
+/// An event's facilitators are read only as the children of their event, all of them,
+/// ordered by person: the person is the row's key within its event.
+impl Keyed for crate::event_facilitator::Entity {
+    fn id_column() -> Self::Column {
+        crate::event_facilitator::Column::PersonId
+    }
+
+    fn id_of(model: &crate::event_facilitator::Model) -> i32 {
+        model.person_id
+    }
+}
+
+impl ReadRows for crate::event_facilitator::Model {}
+
 /// `Keyed`, with `ReadRows` by position for PostgreSQL (see the module documentation).
 macro_rules! by_position {
     ($($table:ident { $($field:ident),+ $(,)? })+) => {$(
@@ -235,6 +249,9 @@ by_name!(
     enquiry,
     enquiry_evidence,
     enquiry_stage_change,
+    event,
+    event_booking,
+    event_session,
     invitation,
     meeting_attendance,
     notification,

@@ -31,6 +31,7 @@ mod calendar;
 mod communities;
 pub mod discussion;
 mod enquiries;
+mod events;
 pub mod identity;
 pub mod imports;
 mod invitations;

@@ -33,6 +33,8 @@ macro_rules! node_kinds {
             DiscussionThread,
             Enquiry,
             EnquiryEvidence,
+            Event,
+            EventBooking,
             Invitation,
             Notification,
             Partnership,

@@ -22,7 +22,7 @@
 
 pub mod inbox;
 mod messages;
-mod recipients;
+pub(crate) mod recipients;
 mod sender;
 
 use async_graphql::{Context, ID};
@@ -66,12 +66,12 @@ pub struct Notices {
 }
 
 /// What a notification says, before it is addressed.
-struct Message {
-    kind: NotificationKind,
-    about: (NodeKind, i32),
-    mentions: Vec<ID>,
-    subject: String,
-    text: String,
+pub(crate) struct Message {
+    pub(crate) kind: NotificationKind,
+    pub(crate) about: (NodeKind, i32),
+    pub(crate) mentions: Vec<ID>,
+    pub(crate) subject: String,
+    pub(crate) text: String,
 }
 
 impl Notices {
@@ -102,7 +102,7 @@ impl Notices {
     }
 
     /// Addresses `message` to each recipient once, leaving out the actor.
-    fn tell(&mut self, recipients: impl IntoIterator<Item = i32>, message: Message) {
+    pub(crate) fn tell(&mut self, recipients: impl IntoIterator<Item = i32>, message: Message) {
         let (kind, key) = message.about;
         let link = link(&self.public_url, kind, key);
         let text = format!("{}\n\n{link}\n", message.text);

@@ -210,6 +210,46 @@ impl Viewer {
         Ok(crate::approvals::awaiting(ctx, args).await?)
     }
 
+    /// Events the viewer can see that have not ended, open or closed for booking, in
+    /// order of their start; with `booked: true`, only those they hold a booking on
+    /// (awaiting approval, confirmed or waitlisted). None for a service account.
+    async fn upcoming_events(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(
+            default,
+            desc = "Only events the viewer is booked on (awaiting approval, confirmed or waitlisted)."
+        )]
+        booked: bool,
+    ) -> Result<Page<crate::events::Event>> {
+        crate::events::queries::upcoming(ctx, args, booked).await
+    }
+
+    /// The viewer's own event bookings, oldest first, in every state unless filtered; a
+    /// waitlisted one says where it stands (`waitlistPosition`).
+    async fn event_bookings(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(desc = "Narrows by status.")] filter: Option<
+            crate::events::queries::OwnBookingFilter,
+        >,
+    ) -> Result<Page<crate::events::EventBooking>> {
+        crate::events::queries::own_bookings(ctx, args, filter).await
+    }
+
+    /// Event bookings awaiting the viewer's approval, oldest first: of staff at the
+    /// schools they lead (as headteacher, senior leader or school CPD lead), never their
+    /// own.
+    async fn bookings_awaiting_my_approval(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+    ) -> Result<Page<crate::events::EventBooking>> {
+        crate::events::queries::awaiting_my_approval(ctx, args).await
+    }
+
     /// The viewer's own memberships of communities they can see, oldest first, in every
     /// state unless filtered: a request shows as `REQUESTED`, then `ACTIVE`, or `DECLINED`
     /// with the facilitator's `reason` and `endedAt` (asking again reopens it).

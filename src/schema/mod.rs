@@ -18,8 +18,8 @@ use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, identity, imports, people, practice, schools, support,
-    sync, webhooks,
+    alliances, communities, discussion, events, identity, imports, people, practice, schools,
+    support, sync, webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -41,6 +41,7 @@ pub struct Query(
     ServiceAccountQuery,
     webhooks::WebhookQuery,
     CalendarFeedQuery,
+    events::EventsQueries,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -65,6 +66,7 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     CalendarFeedMutation,
     NotificationMutation,
+    events::EventsMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, Subscription>;

@@ -11,6 +11,7 @@ use crate::communities::{
 use crate::config::MAX_PAGE_SIZE;
 use crate::discussion::{DiscussionReply, DiscussionThread};
 use crate::errors::{ApiError, ApiResult};
+use crate::events::{Event, EventBooking};
 use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
 use crate::notifications::inbox::Notification;
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};

@@ -7,7 +7,10 @@
 
 use chrono::Utc;
 use entity::enums::{PracticeVisibility, SchoolPhase, WebhookEventType};
-use entity::{alliance_membership, community, invitation, practice, staff_role, webhook_event};
+use entity::{
+    alliance_membership, community, event, event_booking, invitation, practice, staff_role,
+    webhook_event,
+};
 use sea_orm::{ActiveEnum, ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::{Value, json};
 
@@ -36,6 +39,10 @@ pub fn wire_name(event_type: WebhookEventType) -> &'static str {
         WebhookEventType::PracticeTakenDown => "practice.taken_down",
         WebhookEventType::CommunityCreated => "community.created",
         WebhookEventType::CommunityClosed => "community.closed",
+        WebhookEventType::EventPublished => "event.published",
+        WebhookEventType::EventChanged => "event.changed",
+        WebhookEventType::EventCancelled => "event.cancelled",
+        WebhookEventType::EventBookingChanged => "event_booking.changed",
     }
 }
 
@@ -166,6 +173,48 @@ impl Event {
                 "kind": name(community.kind),
                 "visibility": name(community.visibility),
                 "status": name(community.status),
+            }),
+        }
+    }
+
+    /// An event was published, changed or cancelled: its alliance's business, and its host
+    /// school's.
+    pub fn hosted_event(event_type: WebhookEventType, event: &event::Model) -> Self {
+        Self {
+            event_type,
+            subject: (NodeKind::Event, event.id),
+            alliance_id: Some(event.alliance_id),
+            school_id: event.host_school_id,
+            through_school: false,
+            fields: json!({
+                "title": event.title,
+                "kind": name(event.kind),
+                "alliance": gid(NodeKind::Alliance, event.alliance_id),
+                "hostSchool": optional_gid(NodeKind::School, event.host_school_id),
+                "status": name(event.status),
+                "startsAt": event.starts_at,
+                "endsAt": event.ends_at,
+                "capacity": event.capacity,
+                "placesTaken": event.places_taken,
+                "cancelledReason": event.cancelled_reason,
+            }),
+        }
+    }
+
+    /// A booking was made or changed status: the event's alliance's business, and the
+    /// person's school's.
+    pub fn booking(booking: &event_booking::Model, event: &event::Model) -> Self {
+        Self {
+            event_type: WebhookEventType::EventBookingChanged,
+            subject: (NodeKind::EventBooking, booking.id),
+            alliance_id: Some(event.alliance_id),
+            school_id: Some(booking.school_id),
+            through_school: false,
+            fields: json!({
+                "event": gid(NodeKind::Event, event.id),
+                "person": gid(NodeKind::Person, booking.person_id),
+                "school": gid(NodeKind::School, booking.school_id),
+                "status": name(booking.status),
             }),
         }
     }

@@ -4,6 +4,7 @@
 
 mod common;
 mod community_world;
+mod events_world;
 mod input_schema;
 mod practice_readers;
 mod practice_world;
@@ -28,6 +29,11 @@ mod delta_sync;
 mod demo_data;
 mod discussion_hosts;
 mod editing;
+mod events_bad_input;
+mod events_concurrency;
+mod events_scenario;
+mod events_sql_count;
+mod events_visibility;
 mod golden;
 mod graphiql;
 mod hidden_filters;

@@ -32,6 +32,7 @@ const FINDERS: &[&str] = &[
     "{ webhookEndpoints(first: 5) { nodes { ...node } } }",
     "{ calendarFeeds(first: 5) { nodes { ...node } } }",
     "{ viewer { notifications(first: 3) { nodes { ...node } } } }",
+    "{ events(first: 10) { nodes { ...node bookings(first: 3) { nodes { ...node } } } } }",
 ];
 
 const NODE: &str = "fragment node on Node { __typename id }";

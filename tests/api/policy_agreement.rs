@@ -78,7 +78,7 @@ async fn world() -> World {
         Tenant::School(3),
     ] {
         for scopes in [
-            "schools:read people:read communities:read practice:read reports:read",
+            "schools:read people:read communities:read practice:read reports:read events:read",
             "people:write",
             "schools:read communities:read",
         ] {
@@ -510,6 +510,37 @@ async fn support_seen_agrees() {
             Access::support_arrangement_condition,
             Access::sees_support_arrangement,
         )
+        .await;
+}
+
+#[tokio::test]
+async fn events_and_bookings_seen_agree() {
+    let world = world().await;
+    // The demo's events are all for the alliance: make its held network meeting one for
+    // its host school only.
+    entity::event::Entity::update_many()
+        .col_expr(
+            entity::event::Column::Audience,
+            sea_orm::sea_query::Expr::value(entity::enums::EventAudience::HostSchool),
+        )
+        .filter(entity::event::Column::HostSchoolId.is_not_null())
+        .filter(entity::event::Column::Status.eq(entity::enums::EventStatus::Held))
+        .exec(&world.db)
+        .await
+        .unwrap();
+    world
+        .agree::<entity::event::Entity>(Access::event_condition, Access::sees_event)
+        .await;
+    let events: HashMap<i32, entity::event::Model> = world
+        .rows::<entity::event::Entity>()
+        .await
+        .into_iter()
+        .map(|event| (event.id, event))
+        .collect();
+    world
+        .agree::<entity::event_booking::Entity>(Access::booking_condition, |access, booking| {
+            access.sees_booking(booking, &events[&booking.event_id])
+        })
         .await;
 }
 

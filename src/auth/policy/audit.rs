@@ -11,9 +11,9 @@
 
 use entity::{
     alliance, alliance_membership, alliance_role, audit_event, calendar_feed, community,
-    community_meeting, community_member, discussion_post, enquiry, invitation, notification,
-    partnership, partnership_school, person, practice, service_account, staff_role,
-    support_arrangement, support_offer, support_request, theme, webhook_endpoint,
+    community_meeting, community_member, discussion_post, enquiry, event, event_booking,
+    invitation, notification, partnership, partnership_school, person, practice, service_account,
+    staff_role, support_arrangement, support_offer, support_request, theme, webhook_endpoint,
 };
 use sea_orm::sea_query::{Condition, Query, SelectStatement};
 use sea_orm::{ColumnTrait, EntityTrait};
@@ -169,6 +169,10 @@ impl Access {
                 support_offer::Column::Id,
                 self.support_offer_condition(),
             ),
+            NodeKind::Event => ids::<event::Entity>(event::Column::Id, self.event_condition()),
+            NodeKind::EventBooking => {
+                ids::<event_booking::Entity>(event_booking::Column::Id, self.booking_condition())
+            }
             NodeKind::SupportArrangement => ids::<support_arrangement::Entity>(
                 support_arrangement::Column::Id,
                 self.support_arrangement_condition(),

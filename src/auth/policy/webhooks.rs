@@ -43,6 +43,10 @@ pub fn scope_of(event_type: WebhookEventType) -> Scope {
         WebhookEventType::CommunityCreated | WebhookEventType::CommunityClosed => {
             Scope::CommunitiesRead
         }
+        WebhookEventType::EventPublished
+        | WebhookEventType::EventChanged
+        | WebhookEventType::EventCancelled
+        | WebhookEventType::EventBookingChanged => Scope::EventsRead,
     }
 }
 

@@ -17,6 +17,7 @@ use sea_orm::{
 
 mod calendar;
 mod communities;
+mod events;
 mod identity;
 mod notifications;
 mod practice;
@@ -502,6 +503,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     communities::load(&txn, &alliance_ids).await?;
     practice::load(&txn, &alliance_ids, partnership_ids[0]).await?;
     support::load(&txn, &alliance_ids).await?;
+    events::load(&txn, &alliance_ids).await?;
     identity::load(&txn, school_ids["kingsmead"]).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     webhooks::load(&txn, alliance_ids[0]).await?;

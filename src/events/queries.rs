@@ -1,0 +1,210 @@
+//! Lists of events (ordered by start) and of bookings. Every list holds only what the
+//! policy lets the caller see; an event itself is read with `node(id:)`.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, TimeZone, Utc};
+use entity::enums::{BookingStatus, EventKind, EventStatus, SchoolPhase};
+use entity::{event, event_booking};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use trellis_macros::connections;
+
+use super::types::STANDING;
+use super::{Event, EventBooking};
+use crate::alliances::alliance_filter_key;
+use crate::auth::policy::{self, Access};
+use crate::errors::ApiResult;
+use crate::graphql::context::{access, db};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
+use crate::themes::theme_key;
+
+/// Narrows a list of events. All given conditions must hold.
+#[derive(InputObject, Default, Debug)]
+pub struct EventFilter {
+    /// Only events tagged with any of these themes.
+    pub theme_ids: Option<Vec<ID>>,
+    /// Only events for any of these school phases.
+    pub phases: Option<Vec<SchoolPhase>>,
+    /// Only events of any of these kinds.
+    pub kinds: Option<Vec<EventKind>>,
+    /// Only events in any of these statuses.
+    pub statuses: Option<Vec<EventStatus>>,
+    /// Only events that have not ended by this time (their last session ends at or after
+    /// it).
+    pub from: Option<DateTime<Utc>>,
+    /// Only events that start before this time.
+    pub to: Option<DateTime<Utc>>,
+    /// Only events hosted by this school.
+    pub host_school_id: Option<ID>,
+    /// Only events of this alliance.
+    pub alliance_id: Option<ID>,
+}
+
+/// An id filter that matches nothing when the id is malformed or of another kind.
+fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
+    decode_as(id, kind).unwrap_or(0)
+}
+
+impl EventFilter {
+    /// The events the policy shows the caller and the filter keeps.
+    pub fn condition(&self, access: &Access) -> Condition {
+        use event::Column;
+        let mut condition = Condition::all().add(access.event_condition());
+        if let Some(themes) = &self.theme_ids {
+            // A theme the caller may not see matches nothing.
+            condition = condition.add(themes.iter().fold(Condition::any(), |any, id| {
+                let key = key_or_none(id, NodeKind::Theme);
+                any.add(
+                    Condition::all()
+                        .add(Column::ThemeKeys.contains(theme_key(key)))
+                        .add(policy::seen_theme_condition(Some(access), key)),
+                )
+            }));
+        }
+        if let Some(phases) = &self.phases {
+            // Phases are stored as a JSON array of their names.
+            condition = condition.add(phases.iter().fold(Condition::any(), |any, phase| {
+                let needle = serde_json::to_string(phase).unwrap_or_default();
+                any.add(
+                    Expr::col(Column::Phases)
+                        .cast_as(sea_orm::sea_query::Alias::new("TEXT"))
+                        .like(format!("%{needle}%")),
+                )
+            }));
+        }
+        if let Some(kinds) = &self.kinds {
+            condition = condition.add(Column::Kind.is_in(kinds.clone()));
+        }
+        if let Some(statuses) = &self.statuses {
+            condition = condition.add(Column::Status.is_in(statuses.clone()));
+        }
+        if let Some(from) = self.from {
+            condition = condition.add(Column::EndsAt.gte(from));
+        }
+        if let Some(to) = self.to {
+            condition = condition.add(Column::StartsAt.lt(to));
+        }
+        if let Some(id) = &self.host_school_id {
+            condition = condition.add(Column::HostSchoolId.eq(key_or_none(id, NodeKind::School)));
+        }
+        if let Some(id) = &self.alliance_id {
+            condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
+        }
+        condition
+    }
+}
+
+/// A page of events in order of their start (then id), with a keyset cursor on that
+/// order: the delta pager's `(time, id)` keyset, over the start instead of the last change.
+async fn by_start(
+    ctx: &Context<'_>,
+    condition: Condition,
+    args: &PageArgs,
+) -> ApiResult<Page<Event>> {
+    let before_any_event = Utc.timestamp_opt(0, 0).single().unwrap_or_default();
+    crate::sync::delta_page(
+        db(ctx),
+        event::Entity::find().filter(condition),
+        (event::Column::Id, event::Column::StartsAt),
+        before_any_event,
+        args,
+        |row: &event::Model| (row.id, row.starts_at),
+    )
+    .await
+}
+
+/// The events the viewer sees that have not ended and are neither drafts nor cancelled,
+/// by start; with `booked`, only those they hold a standing booking on (awaiting approval,
+/// confirmed or waitlisted).
+pub async fn upcoming(ctx: &Context<'_>, args: PageArgs, booked: bool) -> Result<Page<Event>> {
+    let access = access(ctx).await?;
+    let mut condition = Condition::all()
+        .add(access.event_condition())
+        .add(event::Column::EndsAt.gte(Utc::now()))
+        .add(event::Column::Status.is_in([EventStatus::Open, EventStatus::Closed]));
+    if booked {
+        let mine = Query::select()
+            .column(event_booking::Column::EventId)
+            .from(event_booking::Entity)
+            .and_where(event_booking::Column::PersonId.eq(access.person_id))
+            .and_where(event_booking::Column::Status.is_in(STANDING))
+            .to_owned();
+        condition = condition.add(event::Column::Id.in_subquery(mine));
+    }
+    Ok(by_start(ctx, condition, &args).await?)
+}
+
+/// Narrows the viewer's own bookings.
+#[derive(InputObject, Default, Debug)]
+pub struct OwnBookingFilter {
+    /// Only bookings in any of these statuses.
+    pub statuses: Option<Vec<BookingStatus>>,
+}
+
+/// The viewer's own bookings, oldest first.
+pub async fn own_bookings(
+    ctx: &Context<'_>,
+    args: PageArgs,
+    filter: Option<OwnBookingFilter>,
+) -> Result<Page<EventBooking>> {
+    let access = access(ctx).await?;
+    let mut select = event_booking::Entity::find()
+        .filter(access.booking_condition())
+        .filter(event_booking::Column::PersonId.eq(access.person_id));
+    if let Some(statuses) = filter.and_then(|filter| filter.statuses) {
+        select = select.filter(event_booking::Column::Status.is_in(statuses));
+    }
+    Ok(oldest_first_page(db(ctx), select, &args).await?)
+}
+
+/// Bookings waiting for the viewer's approval, oldest first: of staff at the schools they
+/// lead, never their own.
+pub async fn awaiting_my_approval(ctx: &Context<'_>, args: PageArgs) -> Result<Page<EventBooking>> {
+    let access = access(ctx).await?;
+    let select = event_booking::Entity::find()
+        .filter(access.booking_condition())
+        .filter(event_booking::Column::Status.eq(BookingStatus::AwaitingApproval))
+        .filter(event_booking::Column::SchoolId.is_in(access.led_schools()))
+        .filter(event_booking::Column::PersonId.ne(access.person_id));
+    Ok(oldest_first_page(db(ctx), select, &args).await?)
+}
+
+#[derive(Default)]
+pub struct EventQuery;
+
+#[connections]
+#[Object]
+impl EventQuery {
+    /// Events the caller can see, in order of their start (then creation): drafts only
+    /// to those who may edit them.
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(
+            desc = "Conditions every event listed must meet (all given ones hold); without it, all the caller sees."
+        )]
+        filter: Option<EventFilter>,
+        #[graphql(
+            desc = "Only what changed after this time (the `syncedAt` of `sync`), oldest change first. See `sync`."
+        )]
+        updated_since: Option<DateTime<Utc>>,
+    ) -> Result<Page<Event>> {
+        let access = access(ctx).await?;
+        let condition = filter.unwrap_or_default().condition(&access);
+        if let Some(since) = updated_since {
+            let since = crate::sync::checked_since(ctx, since, false, true).await?;
+            return Ok(crate::sync::delta_page(
+                db(ctx),
+                event::Entity::find().filter(condition),
+                (event::Column::Id, event::Column::UpdatedAt),
+                since,
+                &args,
+                |row: &event::Model| (row.id, row.updated_at),
+            )
+            .await?);
+        }
+        Ok(by_start(ctx, condition, &args).await?)
+    }
+}
