@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod discussion;
 pub mod errors;
+pub mod evaluations;
 pub mod graphql;
 pub mod http;
 pub mod identity;
@@ -21,6 +22,7 @@ pub mod logging;
 pub mod mail;
 pub mod notifications;
 pub mod people;
+pub mod release;
 pub mod practice;
 pub mod request;
 pub mod schema;
@@ -161,6 +163,11 @@ pub fn app_state(
     let webhooks = webhooks::Worker::start(
         (&config.webhooks).into(),
         config.database.clone(),
+        notifier.clone(),
+        config.public_url.trim_end_matches('/').to_owned(),
+    );
+    evaluations::reminders::start(
+        db.clone(),
         notifier.clone(),
         config.public_url.trim_end_matches('/').to_owned(),
     );

@@ -38,6 +38,7 @@ macro_rules! node_kinds {
             Person,
             Practice,
             PracticeEndorsement,
+            ReleaseLimit,
             School,
             ServiceAccount,
             StaffRole,

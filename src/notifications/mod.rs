@@ -15,6 +15,7 @@
 //! Each notification is a typed value, [`Notification`], independent of how it travels:
 //! email today, a person's inbox later, from the same values.
 
+mod evaluations;
 mod messages;
 mod recipients;
 mod sender;
@@ -54,6 +55,10 @@ pub enum NotificationKind {
     AllianceInvitation,
     /// A webhook endpoint was disabled after failing for days (to its tenant's managers).
     WebhookEndpointDisabled,
+    /// Attendance at an event was recorded: what will change? (to the person who attended).
+    EvaluationDue,
+    /// An event's impact follow-up is due: what changed? (to the person who attended).
+    FollowUpDue,
 }
 
 /// One notification for one person.

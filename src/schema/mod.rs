@@ -15,8 +15,8 @@ use crate::practice::search::PracticeSearchQuery;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, identity, imports, people, practice, schools, support,
-    sync, webhooks,
+    alliances, communities, discussion, evaluations, identity, imports, people, practice, release,
+    schools, support, sync, webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -37,6 +37,8 @@ pub struct Query(
     sync::SyncQuery,
     ServiceAccountQuery,
     webhooks::WebhookQuery,
+    release::ReleaseQuery,
+    evaluations::EvaluationQueries,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -59,6 +61,8 @@ pub struct Mutation(
     ServiceAccountMutation,
     imports::ImportMutation,
     webhooks::WebhookMutation,
+    release::ReleaseMutations,
+    evaluations::EvaluationMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, EmptySubscription>;
