@@ -18,6 +18,7 @@ use sea_orm::{
 mod communities;
 mod identity;
 mod practice;
+pub mod release;
 mod service_accounts;
 mod support;
 mod webhooks;
@@ -498,6 +499,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     identity::load(&txn, school_ids["kingsmead"]).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     webhooks::load(&txn, alliance_ids[0]).await?;
+    release::load(&txn, alliance_ids[0], &school_ids).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())
