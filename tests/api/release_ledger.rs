@@ -252,3 +252,54 @@ async fn bad_limits_get_user_errors_and_change_nothing() {
 }
 
 use sea_orm::EntityTrait;
+
+/// The ledger of an alliance of `n` schools, each sending a teacher to a course at the
+/// first and supported by it: the statements the CPD lead's query runs, and its answer.
+async fn ledger_of(n: usize) -> (u64, Value) {
+    let app = crate::common::spawn_app_with(&["--loader-delay-us", "50000"]).await;
+    let alliance = app.alliance("Big Alliance").await;
+    let lead = app.person("lead@big.example", false).await;
+    app.alliance_role(lead, alliance, entity::enums::AllianceRoleKind::CpdLead)
+        .await;
+    let mut schools = Vec::new();
+    for i in 0..n {
+        let school = app.school(&format!("School {i:02}")).await;
+        app.member(alliance, school).await;
+        schools.push(school);
+    }
+    let course = event(&app, alliance, Some(schools[0]), None, 2, crate::release_world::at("2025-10-06"), lead).await;
+    for (i, school) in schools.iter().enumerate().skip(1) {
+        let teacher = app.person(&format!("teacher{i}@big.example"), false).await;
+        app.staff(teacher, *school, entity::enums::StaffRoleKind::Teacher).await;
+        booking(&app, &course, teacher, *school, BookingStatus::Attended).await;
+        arrangement(&app, alliance, schools[0], None, *school, 1, SupportArrangementStatus::Active, crate::release_world::at("2025-10-07"), lead).await;
+    }
+    let token = app.sign_in("lead@big.example").await;
+    let query = "query($id: ID!) { node(id: $id) { ... on Alliance {
+        releaseLedger(first: 100, period: {academicYear: 2025}) { totalCount pageInfo { hasNextPage } nodes {
+            school { name } daysGiven daysReceived balance supportGivenDays hostingCreditDays
+            supportReceivedDays eventsAttendedDays period { term } } }
+        releaseFairness(period: {academicYear: 2025}) { givers receivers largestGiver { name } } } } }";
+    let variables = json!({ "id": gid("Alliance", alliance) });
+    // Once to load the caller, then counted.
+    app.ok(Some(&token), query, variables.clone()).await;
+    let before = app.sql_statements().await;
+    let data = app.ok(Some(&token), query, variables).await;
+    let after = app.sql_statements().await;
+    (after - before, data)
+}
+
+#[tokio::test]
+async fn the_ledger_of_sixty_schools_runs_as_many_statements_as_of_three() {
+    let (few, small) = ledger_of(3).await;
+    let (many, large) = ledger_of(60).await;
+    let rows = |data: &Value| data["node"]["releaseLedger"]["nodes"].as_array().unwrap().clone();
+    assert_eq!(rows(&small).len(), 3);
+    assert_eq!(rows(&large).len(), 60);
+    // The first school gives: 59 half days of support and 59 places of one day each.
+    assert_eq!(rows(&large)[0]["daysGiven"], 29.5 + 59.0);
+    assert_eq!(rows(&large)[59]["daysReceived"], 1.5);
+    assert_eq!(large["node"]["releaseFairness"]["receivers"], 59);
+    assert_eq!(few, many, "statements for 3 schools and for 60");
+    assert!(many <= 12, "{many} statements");
+}
