@@ -6,9 +6,7 @@ use entity::enums::CommunityMembershipStatus;
 use entity::{
     community_member, event, event_booking, event_evaluation, event_follow_up, practice_author,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::{EventEvaluation, EventFollowUp, PLANNED_CHANGE_MAX, WHAT_CHANGED_MAX};
@@ -170,8 +168,8 @@ async fn follow_up(
     let (booking, event) = own_attended_booking(&txn, &access, &input.booking_id).await?;
     let practice_id = match &input.practice_id {
         Some(id) => {
-            let key =
-                decode_as(id, NodeKind::Practice).ok_or_else(|| UserError::not_found("practiceId"))?;
+            let key = decode_as(id, NodeKind::Practice)
+                .ok_or_else(|| UserError::not_found("practiceId"))?;
             let authored = practice_author::Entity::find()
                 .filter(practice_author::Column::PracticeId.eq(key))
                 .filter(practice_author::Column::PersonId.eq(access.person_id))
@@ -310,7 +308,7 @@ impl EvaluationQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The event (an `Event` id).")] event_id: ID,
-    ) -> Result<super::EventImpact> {
-        Ok(super::impact::event_impact(ctx, &event_id).await?)
+    ) -> Result<Option<super::EventImpact>> {
+        Ok(Some(super::impact::event_impact(ctx, &event_id).await?))
     }
 }

@@ -234,7 +234,11 @@ impl Loader<EventRow> for SqlLoader {
     async fn load(&self, keys: &[EventRow]) -> Result<HashMap<EventRow, Self::Value>, Arc<DbErr>> {
         let backend = self.db.get_database_backend();
         let rows = event::Entity::find()
-            .filter(one_of(backend, event::Column::Id, keys.iter().map(|key| key.0)))
+            .filter(one_of(
+                backend,
+                event::Column::Id,
+                keys.iter().map(|key| key.0),
+            ))
             .all(&self.db)
             .await
             .map_err(Arc::new)?;
@@ -437,7 +441,12 @@ pub async fn release_check(ctx: &Context<'_>, booking_id: &ID) -> ApiResult<Rele
 mod tests {
     use super::*;
 
-    fn limit(school: i32, role: Option<StaffRoleKind>, person: Option<i32>, half: i32) -> release_limit::Model {
+    fn limit(
+        school: i32,
+        role: Option<StaffRoleKind>,
+        person: Option<i32>,
+        half: i32,
+    ) -> release_limit::Model {
         release_limit::Model {
             id: 0,
             school_id: school,
@@ -461,10 +470,18 @@ mod tests {
         limits.push(limit(1, Some(StaffRoleKind::Teacher), None, 8));
         limits.push(limit(1, Some(StaffRoleKind::MiddleLeader), None, 6));
         assert_eq!(limit_at(&limits, &teacher, 7, 1), Some(8));
-        assert_eq!(limit_at(&limits, &both, 7, 1), Some(6), "the smallest role's");
+        assert_eq!(
+            limit_at(&limits, &both, 7, 1),
+            Some(6),
+            "the smallest role's"
+        );
         assert_eq!(limit_at(&limits, &[], 7, 1), Some(10));
         limits.push(limit(1, None, Some(7), 12));
-        assert_eq!(limit_at(&limits, &both, 7, 1), Some(12), "the person's, even above");
+        assert_eq!(
+            limit_at(&limits, &both, 7, 1),
+            Some(12),
+            "the person's, even above"
+        );
         assert_eq!(limit_at(&limits, &both, 8, 1), Some(6));
         assert_eq!(limit_at(&[], &both, 7, 1), None);
     }

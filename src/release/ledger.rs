@@ -33,8 +33,8 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
-use super::terms::{Period, Term};
 use super::ReleasePeriod;
+use super::terms::{Period, Term};
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, db, load_required, loader};
 use crate::graphql::loaders::{SqlLoader, loader_error, one_of};
@@ -138,7 +138,10 @@ pub async fn figures(
     // Support arrangements, by supporting and supported school.
     use support_arrangement::Column as Arrangement;
     let support = Query::select()
-        .columns([Arrangement::SupportingSchoolId, Arrangement::SupportedSchoolId])
+        .columns([
+            Arrangement::SupportingSchoolId,
+            Arrangement::SupportedSchoolId,
+        ])
         .expr(Func::sum(Expr::col(Arrangement::HalfDaysPlanned)))
         .from(support_arrangement::Entity)
         .and_where(Arrangement::AllianceId.eq(alliance))
@@ -158,7 +161,10 @@ pub async fn figures(
                     schools.iter().copied(),
                 )),
         )
-        .group_by_columns([Arrangement::SupportingSchoolId, Arrangement::SupportedSchoolId])
+        .group_by_columns([
+            Arrangement::SupportingSchoolId,
+            Arrangement::SupportedSchoolId,
+        ])
         .to_owned();
     for row in conn.query_all(&support).await? {
         let giver: Option<i32> = row.try_get_by_index(0)?;
@@ -238,7 +244,9 @@ impl ReleaseLedgerRow {
     }
     /// Days given: support its staff gave other schools, plus hosting credit.
     async fn days_given(&self, ctx: &Context<'_>) -> Result<f64> {
-        Ok(half_days_as_days(load_figures(ctx, self.key).await?.given()))
+        Ok(half_days_as_days(
+            load_figures(ctx, self.key).await?.given(),
+        ))
     }
     /// Days received: support other schools gave it, plus days its staff spent at events
     /// hosted elsewhere.
@@ -430,9 +438,7 @@ pub async fn fairness(
         }
     }
     let largest_giver = match largest {
-        Some((school, _)) => Some(School(
-            load_required::<school::Entity>(ctx, school).await?,
-        )),
+        Some((school, _)) => Some(School(load_required::<school::Entity>(ctx, school).await?)),
         None => None,
     };
     Ok(Some(ReleaseFairness {

@@ -152,8 +152,8 @@ async fn record(
 
 async fn set(ctx: &Context<'_>, input: SetReleaseLimitInput) -> MutationResult<ReleaseLimit> {
     let access = access(ctx).await?;
-    let school_id =
-        decode_as(&input.school_id, NodeKind::School).ok_or_else(|| UserError::not_found("schoolId"))?;
+    let school_id = decode_as(&input.school_id, NodeKind::School)
+        .ok_or_else(|| UserError::not_found("schoolId"))?;
     allowed(
         access.may_set_release_limit(school_id),
         "only the school's leaders set its release limits",
@@ -165,7 +165,8 @@ async fn set(ctx: &Context<'_>, input: SetReleaseLimitInput) -> MutationResult<R
     let txn = begin_write(db(ctx)).await?;
     let person_id = match &input.person_id {
         Some(id) => {
-            let person = decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found("personId"))?;
+            let person =
+                decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found("personId"))?;
             let works_there = staff_role::Entity::find()
                 .filter(staff_role::Column::PersonId.eq(person))
                 .filter(staff_role::Column::SchoolId.eq(school_id))
@@ -180,7 +181,8 @@ async fn set(ctx: &Context<'_>, input: SetReleaseLimitInput) -> MutationResult<R
         }
         None => None,
     };
-    let mut existing = release_limit::Entity::find().filter(release_limit::Column::SchoolId.eq(school_id));
+    let mut existing =
+        release_limit::Entity::find().filter(release_limit::Column::SchoolId.eq(school_id));
     existing = match (input.role, person_id) {
         (Some(role), _) => existing.filter(release_limit::Column::Role.eq(role)),
         (None, Some(person)) => existing.filter(release_limit::Column::PersonId.eq(person)),

@@ -46,8 +46,7 @@ fn key_of(id: &ID, kind: &str) -> Option<i32> {
     let text = std::str::from_utf8(&bytes).ok()?;
     let (name, key) = text.split_once(':')?;
     let key: i32 = key.parse().ok().filter(|key| *key > 0)?;
-    (name == kind && URL_SAFE_NO_PAD.encode(format!("{kind}:{key}")) == id.as_str())
-        .then_some(key)
+    (name == kind && URL_SAFE_NO_PAD.encode(format!("{kind}:{key}")) == id.as_str()).then_some(key)
 }
 
 /// Which span of time figures cover: an academic year, or one term of it.
@@ -131,8 +130,8 @@ impl ReleaseQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The booking (an `EventBooking` id).")] booking_id: ID,
-    ) -> Result<ReleaseCheck> {
-        Ok(days_out::release_check(ctx, &booking_id).await?)
+    ) -> Result<Option<ReleaseCheck>> {
+        Ok(Some(days_out::release_check(ctx, &booking_id).await?))
     }
 }
 

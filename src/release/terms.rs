@@ -144,15 +144,22 @@ mod tests {
             term: None,
         }
         .period();
-        assert_eq!((year.from, year.until), (date("2026-09-01"), date("2027-09-01")));
-        let terms = [AcademicTerm::Autumn, AcademicTerm::Spring, AcademicTerm::Summer]
-            .map(|term| {
-                Term {
-                    year: 2026,
-                    term: Some(term),
-                }
-                .period()
-            });
+        assert_eq!(
+            (year.from, year.until),
+            (date("2026-09-01"), date("2027-09-01"))
+        );
+        let terms = [
+            AcademicTerm::Autumn,
+            AcademicTerm::Spring,
+            AcademicTerm::Summer,
+        ]
+        .map(|term| {
+            Term {
+                year: 2026,
+                term: Some(term),
+            }
+            .period()
+        });
         assert_eq!(terms[0].from, year.from);
         assert_eq!(terms[0].until, terms[1].from);
         assert_eq!(terms[1].until, terms[2].from);

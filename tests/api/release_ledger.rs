@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use crate::common::{TestApp, gid, spawn_app};
 use crate::release_world::{World, arrangement, booking, event};
 
-const LEDGER: &str = "query($id: ID!, $period: ReleasePeriodInput) { node(id: $id) { ... on Alliance {
+const LEDGER: &str =
+    "query($id: ID!, $period: ReleasePeriodInput) { node(id: $id) { ... on Alliance {
     releaseLedger(first: 10, period: $period) { totalCount nodes {
         school { name } daysGiven daysReceived balance
         supportGivenDays hostingCreditDays supportReceivedDays eventsAttendedDays
@@ -58,13 +59,28 @@ async fn each_school_gives_and_receives_per_term_and_per_year() {
     world.autumn_2025(&app).await;
     let lead = app.sign_in("lead@severn.example").await;
 
-    let autumn = ledger(&app, &lead, &world, json!({ "academicYear": 2025, "term": "AUTUMN" })).await;
+    let autumn = ledger(
+        &app,
+        &lead,
+        &world,
+        json!({ "academicYear": 2025, "term": "AUTUMN" }),
+    )
+    .await;
     assert_eq!(
         rows(&autumn),
         vec![
-            ("Oak Primary".to_owned(), [6.0, 0.0, 6.0, 4.0, 2.0, 0.0, 0.0]),
-            ("Ash Primary".to_owned(), [0.0, 5.5, -5.5, 0.0, 0.0, 4.0, 1.5]),
-            ("Elm Academy".to_owned(), [0.0, 1.0, -1.0, 0.0, 0.0, 0.0, 1.0]),
+            (
+                "Oak Primary".to_owned(),
+                [6.0, 0.0, 6.0, 4.0, 2.0, 0.0, 0.0]
+            ),
+            (
+                "Ash Primary".to_owned(),
+                [0.0, 5.5, -5.5, 0.0, 0.0, 4.0, 1.5]
+            ),
+            (
+                "Elm Academy".to_owned(),
+                [0.0, 1.0, -1.0, 0.0, 0.0, 0.0, 1.0]
+            ),
         ]
     );
     let period = &autumn["node"]["releaseLedger"]["nodes"][0]["period"];
@@ -82,16 +98,37 @@ async fn each_school_gives_and_receives_per_term_and_per_year() {
     assert_eq!(
         rows(&year),
         vec![
-            ("Oak Primary".to_owned(), [6.0, 0.0, 6.0, 4.0, 2.0, 0.0, 0.0]),
-            ("Ash Primary".to_owned(), [0.0, 7.5, -7.5, 0.0, 0.0, 6.0, 1.5]),
-            ("Elm Academy".to_owned(), [2.0, 1.0, 1.0, 2.0, 0.0, 0.0, 1.0]),
+            (
+                "Oak Primary".to_owned(),
+                [6.0, 0.0, 6.0, 4.0, 2.0, 0.0, 0.0]
+            ),
+            (
+                "Ash Primary".to_owned(),
+                [0.0, 7.5, -7.5, 0.0, 0.0, 6.0, 1.5]
+            ),
+            (
+                "Elm Academy".to_owned(),
+                [2.0, 1.0, 1.0, 2.0, 0.0, 0.0, 1.0]
+            ),
         ]
     );
-    let spring = ledger(&app, &lead, &world, json!({ "academicYear": 2025, "term": "SPRING" })).await;
-    assert_eq!(spring["node"]["releaseFairness"]["largestGiver"]["name"], "Elm Academy");
+    let spring = ledger(
+        &app,
+        &lead,
+        &world,
+        json!({ "academicYear": 2025, "term": "SPRING" }),
+    )
+    .await;
+    assert_eq!(
+        spring["node"]["releaseFairness"]["largestGiver"]["name"],
+        "Elm Academy"
+    );
     let empty = ledger(&app, &lead, &world, json!({ "academicYear": 2024 })).await;
     assert!(rows(&empty).iter().all(|(_, figures)| figures == &[0.0; 7]));
-    assert_eq!(empty["node"]["releaseFairness"]["largestGiver"], Value::Null);
+    assert_eq!(
+        empty["node"]["releaseFairness"]["largestGiver"],
+        Value::Null
+    );
 
     // The school's own view: its line in each alliance.
     let head = app.sign_in("head@oak.example").await;
@@ -102,13 +139,23 @@ async fn each_school_gives_and_receives_per_term_and_per_year() {
             json!({ "id": gid("School", world.oak) }),
         )
         .await;
-    assert_eq!(school["node"]["releaseLedger"], json!([{ "daysGiven": 6.0, "daysReceived": 0.0 }]));
+    assert_eq!(
+        school["node"]["releaseLedger"],
+        json!([{ "daysGiven": 6.0, "daysReceived": 0.0 }])
+    );
 
     // An academic year outside 2000..=2100 is refused.
     let body = app
-        .gql(Some(&lead), LEDGER, json!({ "id": gid("Alliance", world.alliance), "period": { "academicYear": 1999 } }))
+        .gql(
+            Some(&lead),
+            LEDGER,
+            json!({ "id": gid("Alliance", world.alliance), "period": { "academicYear": 1999 } }),
+        )
         .await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body}"
+    );
 }
 
 const DAYS_OUT: &str = "query($id: ID!) { node(id: $id) { ... on Person { daysOutThisTerm { days limit exceedsBy period { term } } } } }";
@@ -118,8 +165,12 @@ const SET: &str = "mutation($input: SetReleaseLimitInput!) { setReleaseLimit(inp
     releaseLimit { id role person { id } daysPerTerm version } userErrors { field code message } } }";
 
 async fn days_out(app: &TestApp, token: &str, person: i32) -> Value {
-    app.ok(Some(token), DAYS_OUT, json!({ "id": gid("Person", person) }))
-        .await["node"]["daysOutThisTerm"]
+    app.ok(
+        Some(token),
+        DAYS_OUT,
+        json!({ "id": gid("Person", person) }),
+    )
+    .await["node"]["daysOutThisTerm"]
         .clone()
 }
 
@@ -135,24 +186,80 @@ async fn limits_by_person_then_role_then_school_and_the_warning_an_approver_sees
     let course = event(&app, a, Some(world.oak), None, 2, day(3), world.lead).await;
     let visit = event(&app, a, Some(world.oak), None, 1, day(5), world.lead).await;
     let conference = event(&app, a, None, None, 2, day(7), world.lead).await;
-    booking(&app, &course, world.ash_teacher, world.ash, BookingStatus::Attended).await;
-    booking(&app, &visit, world.ash_teacher, world.ash, BookingStatus::Confirmed).await;
+    booking(
+        &app,
+        &course,
+        world.ash_teacher,
+        world.ash,
+        BookingStatus::Attended,
+    )
+    .await;
+    booking(
+        &app,
+        &visit,
+        world.ash_teacher,
+        world.ash,
+        BookingStatus::Confirmed,
+    )
+    .await;
     // Neither a cancelled booking nor one awaiting approval counts.
-    booking(&app, &course, world.ash_second, world.ash, BookingStatus::Cancelled).await;
-    let awaiting = booking(&app, &conference, world.ash_teacher, world.ash, BookingStatus::AwaitingApproval).await;
-    let second = booking(&app, &conference, world.ash_second, world.ash, BookingStatus::AwaitingApproval).await;
+    booking(
+        &app,
+        &course,
+        world.ash_second,
+        world.ash,
+        BookingStatus::Cancelled,
+    )
+    .await;
+    let awaiting = booking(
+        &app,
+        &conference,
+        world.ash_teacher,
+        world.ash,
+        BookingStatus::AwaitingApproval,
+    )
+    .await;
+    let second = booking(
+        &app,
+        &conference,
+        world.ash_second,
+        world.ash,
+        BookingStatus::AwaitingApproval,
+    )
+    .await;
     // Support given counts too: half a day, brokered this term.
-    arrangement(&app, a, world.ash, Some(world.ash_second), world.elm, 1, SupportArrangementStatus::Planned, day(1).min(Utc::now()), world.lead).await;
+    arrangement(
+        &app,
+        a,
+        world.ash,
+        Some(world.ash_second),
+        world.elm,
+        1,
+        SupportArrangementStatus::Planned,
+        day(1).min(Utc::now()),
+        world.lead,
+    )
+    .await;
 
     let head = app.sign_in("head@ash.example").await;
     let teacher = app.sign_in("teacher@ash.example").await;
     // No limit yet.
     let figures = days_out(&app, &teacher, world.ash_teacher).await;
     assert_eq!(
-        (figures["days"].clone(), figures["limit"].clone(), figures["exceedsBy"].clone()),
+        (
+            figures["days"].clone(),
+            figures["limit"].clone(),
+            figures["exceedsBy"].clone()
+        ),
         (json!(1.5), Value::Null, Value::Null)
     );
-    let check = app.ok(Some(&head), CHECK, json!({ "id": gid("EventBooking", awaiting.id) })).await;
+    let check = app
+        .ok(
+            Some(&head),
+            CHECK,
+            json!({ "id": gid("EventBooking", awaiting.id) }),
+        )
+        .await;
     assert_eq!(check["releaseCheck"]["limit"], Value::Null);
     assert_eq!(check["releaseCheck"]["exceedsLimit"], false);
     assert_eq!(check["releaseCheck"]["warning"], Value::Null);
@@ -161,19 +268,34 @@ async fn limits_by_person_then_role_then_school_and_the_warning_an_approver_sees
     let set = |input: Value| {
         let head = head.clone();
         let app = &app;
-        async move { app.ok(Some(&head), SET, json!({ "input": input })).await["setReleaseLimit"].clone() }
+        async move {
+            app.ok(Some(&head), SET, json!({ "input": input })).await["setReleaseLimit"].clone()
+        }
     };
     let school = gid("School", world.ash);
     let default = set(json!({ "schoolId": school, "daysPerTerm": 2 })).await;
     assert_eq!(default["userErrors"], json!([]));
-    assert_eq!(days_out(&app, &teacher, world.ash_teacher).await["limit"], 2.0);
+    assert_eq!(
+        days_out(&app, &teacher, world.ash_teacher).await["limit"],
+        2.0
+    );
     let role = set(json!({ "schoolId": school, "role": "TEACHER", "daysPerTerm": 1.5 })).await;
     assert_eq!(role["releaseLimit"]["role"], "TEACHER");
     let figures = days_out(&app, &teacher, world.ash_teacher).await;
-    assert_eq!((figures["limit"].as_f64(), figures["exceedsBy"].as_f64()), (Some(1.5), Some(0.0)));
+    assert_eq!(
+        (figures["limit"].as_f64(), figures["exceedsBy"].as_f64()),
+        (Some(1.5), Some(0.0))
+    );
 
     // The approver's check: 1.5 days so far, the conference costs 1, the limit is 1.5.
-    let check = app.ok(Some(&head), CHECK, json!({ "id": gid("EventBooking", awaiting.id) })).await["releaseCheck"].clone();
+    let check = app
+        .ok(
+            Some(&head),
+            CHECK,
+            json!({ "id": gid("EventBooking", awaiting.id) }),
+        )
+        .await["releaseCheck"]
+        .clone();
     assert_eq!(check["daysThisTerm"], 1.5);
     assert_eq!(check["bookingDays"], 1.0);
     assert_eq!(check["daysWithBooking"], 2.5);
@@ -181,24 +303,70 @@ async fn limits_by_person_then_role_then_school_and_the_warning_an_approver_sees
     assert_eq!(check["exceedsLimit"], true);
     assert_eq!(check["exceedsBy"], 1.0);
     let warning = check["warning"].as_str().unwrap();
-    assert!(warning.contains("2.5 days") && warning.contains("1.5 days") && warning.contains(" 1 over"), "{warning}");
+    assert!(
+        warning.contains("2.5 days") && warning.contains("1.5 days") && warning.contains(" 1 over"),
+        "{warning}"
+    );
 
     // A person's own limit wins, even above the role's.
     let person = set(json!({ "schoolId": school, "personId": gid("Person", world.ash_teacher), "daysPerTerm": 3 })).await;
     assert_eq!(person["userErrors"], json!([]));
-    let check = app.ok(Some(&head), CHECK, json!({ "id": gid("EventBooking", awaiting.id) })).await["releaseCheck"].clone();
-    assert_eq!((check["limit"].as_f64(), check["exceedsLimit"].as_bool(), check["warning"].clone()), (Some(3.0), Some(false), Value::Null));
+    let check = app
+        .ok(
+            Some(&head),
+            CHECK,
+            json!({ "id": gid("EventBooking", awaiting.id) }),
+        )
+        .await["releaseCheck"]
+        .clone();
+    assert_eq!(
+        (
+            check["limit"].as_f64(),
+            check["exceedsLimit"].as_bool(),
+            check["warning"].clone()
+        ),
+        (Some(3.0), Some(false), Value::Null)
+    );
     // The second teacher: half a day of support, the role's 1.5 days.
-    let check = app.ok(Some(&head), CHECK, json!({ "id": gid("EventBooking", second.id) })).await["releaseCheck"].clone();
-    assert_eq!((check["daysThisTerm"].as_f64(), check["limit"].as_f64(), check["exceedsBy"].as_f64()), (Some(0.5), Some(1.5), Some(0.0)));
+    let check = app
+        .ok(
+            Some(&head),
+            CHECK,
+            json!({ "id": gid("EventBooking", second.id) }),
+        )
+        .await["releaseCheck"]
+        .clone();
+    assert_eq!(
+        (
+            check["daysThisTerm"].as_f64(),
+            check["limit"].as_f64(),
+            check["exceedsBy"].as_f64()
+        ),
+        (Some(0.5), Some(1.5), Some(0.0))
+    );
 
     // Setting an existing limit again needs its version; a stale one conflicts.
     let again = set(json!({ "schoolId": school, "role": "TEACHER", "daysPerTerm": 1 })).await;
-    assert_eq!(again["userErrors"][0]["field"], json!(["input", "expectedVersion"]));
-    let stale = set(json!({ "schoolId": school, "role": "TEACHER", "daysPerTerm": 1, "expectedVersion": 7 })).await;
+    assert_eq!(
+        again["userErrors"][0]["field"],
+        json!(["input", "expectedVersion"])
+    );
+    let stale = set(
+        json!({ "schoolId": school, "role": "TEACHER", "daysPerTerm": 1, "expectedVersion": 7 }),
+    )
+    .await;
     assert_eq!(stale["userErrors"][0]["code"], "CONFLICT");
-    let changed = set(json!({ "schoolId": school, "role": "TEACHER", "daysPerTerm": 1, "expectedVersion": 1 })).await;
-    assert_eq!((changed["releaseLimit"]["daysPerTerm"].as_f64(), changed["releaseLimit"]["version"].as_i64()), (Some(1.0), Some(2)));
+    let changed = set(
+        json!({ "schoolId": school, "role": "TEACHER", "daysPerTerm": 1, "expectedVersion": 1 }),
+    )
+    .await;
+    assert_eq!(
+        (
+            changed["releaseLimit"]["daysPerTerm"].as_f64(),
+            changed["releaseLimit"]["version"].as_i64()
+        ),
+        (Some(1.0), Some(2))
+    );
 
     // Removing the role's limit falls back to the default.
     let removed = app
@@ -209,7 +377,14 @@ async fn limits_by_person_then_role_then_school_and_the_warning_an_approver_sees
         )
         .await;
     assert_eq!(removed["removeReleaseLimit"]["userErrors"], json!([]));
-    let check = app.ok(Some(&head), CHECK, json!({ "id": gid("EventBooking", second.id) })).await["releaseCheck"].clone();
+    let check = app
+        .ok(
+            Some(&head),
+            CHECK,
+            json!({ "id": gid("EventBooking", second.id) }),
+        )
+        .await["releaseCheck"]
+        .clone();
     assert_eq!(check["limit"], 2.0);
 
     // The school's limits, as its staff read them.
@@ -230,24 +405,59 @@ async fn bad_limits_get_user_errors_and_change_nothing() {
     let head = app.sign_in("head@ash.example").await;
     let school = gid("School", world.ash);
     for (input, field) in [
-        (json!({ "schoolId": school, "daysPerTerm": -1 }), "daysPerTerm"),
-        (json!({ "schoolId": school, "daysPerTerm": 0.25 }), "daysPerTerm"),
-        (json!({ "schoolId": school, "daysPerTerm": 101 }), "daysPerTerm"),
-        (json!({ "schoolId": school, "daysPerTerm": 2, "role": "TEACHER", "personId": gid("Person", world.ash_teacher) }), "personId"),
+        (
+            json!({ "schoolId": school, "daysPerTerm": -1 }),
+            "daysPerTerm",
+        ),
+        (
+            json!({ "schoolId": school, "daysPerTerm": 0.25 }),
+            "daysPerTerm",
+        ),
+        (
+            json!({ "schoolId": school, "daysPerTerm": 101 }),
+            "daysPerTerm",
+        ),
+        (
+            json!({ "schoolId": school, "daysPerTerm": 2, "role": "TEACHER", "personId": gid("Person", world.ash_teacher) }),
+            "personId",
+        ),
         // Someone who does not work at the school.
-        (json!({ "schoolId": school, "daysPerTerm": 2, "personId": gid("Person", world.oak_teacher) }), "personId"),
+        (
+            json!({ "schoolId": school, "daysPerTerm": 2, "personId": gid("Person", world.oak_teacher) }),
+            "personId",
+        ),
     ] {
         let data = app.ok(Some(&head), SET, json!({ "input": input })).await;
-        assert_eq!(data["setReleaseLimit"]["userErrors"][0]["field"], json!(["input", field]), "{input}: {data}");
+        assert_eq!(
+            data["setReleaseLimit"]["userErrors"][0]["field"],
+            json!(["input", field]),
+            "{input}: {data}"
+        );
         assert_eq!(data["setReleaseLimit"]["releaseLimit"], Value::Null);
     }
-    let count = entity::release_limit::Entity::find().all(&app.db).await.unwrap().len();
+    let count = entity::release_limit::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len();
     assert_eq!(count, 0);
     // A limit of 0 days is a limit.
-    let data = app.ok(Some(&head), SET, json!({ "input": { "schoolId": school, "daysPerTerm": 0 } })).await;
+    let data = app
+        .ok(
+            Some(&head),
+            SET,
+            json!({ "input": { "schoolId": school, "daysPerTerm": 0 } }),
+        )
+        .await;
     assert_eq!(data["setReleaseLimit"]["releaseLimit"]["daysPerTerm"], 0.0);
     // A booking id of another kind is not found.
-    let body = app.gql(Some(&head), CHECK, json!({ "id": gid("Person", world.ash_teacher) })).await;
+    let body = app
+        .gql(
+            Some(&head),
+            CHECK,
+            json!({ "id": gid("Person", world.ash_teacher) }),
+        )
+        .await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND");
 }
 
@@ -267,12 +477,33 @@ async fn ledger_of(n: usize) -> (u64, Value) {
         app.member(alliance, school).await;
         schools.push(school);
     }
-    let course = event(&app, alliance, Some(schools[0]), None, 2, crate::release_world::at("2025-10-06"), lead).await;
+    let course = event(
+        &app,
+        alliance,
+        Some(schools[0]),
+        None,
+        2,
+        crate::release_world::at("2025-10-06"),
+        lead,
+    )
+    .await;
     for (i, school) in schools.iter().enumerate().skip(1) {
         let teacher = app.person(&format!("teacher{i}@big.example"), false).await;
-        app.staff(teacher, *school, entity::enums::StaffRoleKind::Teacher).await;
+        app.staff(teacher, *school, entity::enums::StaffRoleKind::Teacher)
+            .await;
         booking(&app, &course, teacher, *school, BookingStatus::Attended).await;
-        arrangement(&app, alliance, schools[0], None, *school, 1, SupportArrangementStatus::Active, crate::release_world::at("2025-10-07"), lead).await;
+        arrangement(
+            &app,
+            alliance,
+            schools[0],
+            None,
+            *school,
+            1,
+            SupportArrangementStatus::Active,
+            crate::release_world::at("2025-10-07"),
+            lead,
+        )
+        .await;
     }
     let token = app.sign_in("lead@big.example").await;
     let query = "query($id: ID!) { node(id: $id) { ... on Alliance {
@@ -293,7 +524,12 @@ async fn ledger_of(n: usize) -> (u64, Value) {
 async fn the_ledger_of_sixty_schools_runs_as_many_statements_as_of_three() {
     let (few, small) = ledger_of(3).await;
     let (many, large) = ledger_of(60).await;
-    let rows = |data: &Value| data["node"]["releaseLedger"]["nodes"].as_array().unwrap().clone();
+    let rows = |data: &Value| {
+        data["node"]["releaseLedger"]["nodes"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
     assert_eq!(rows(&small).len(), 3);
     assert_eq!(rows(&large).len(), 60);
     // The first school gives: 59 half days of support and 59 places of one day each.

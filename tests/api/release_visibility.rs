@@ -11,7 +11,8 @@ use crate::release_world::{World, at, booking, event};
 const LEDGER: &str = "query($id: ID!) { node(id: $id) { ... on Alliance {
     releaseLedger(first: 10, period: {academicYear: 2025, term: AUTUMN}) { totalCount nodes { school { name } daysGiven } }
     releaseFairness(period: {academicYear: 2025}) { schools } } } }";
-const DAYS_OUT: &str = "query($id: ID!) { node(id: $id) { ... on Person { daysOutThisTerm { days } } } }";
+const DAYS_OUT: &str =
+    "query($id: ID!) { node(id: $id) { ... on Person { daysOutThisTerm { days } } } }";
 const CHECK: &str = "query($id: ID!) { releaseCheck(bookingId: $id) { bookingDays } }";
 const SET: &str = "mutation($input: SetReleaseLimitInput!) { setReleaseLimit(input: $input) { releaseLimit { id } userErrors { code } } }";
 
@@ -20,8 +21,24 @@ async fn each_caller_sees_only_the_release_time_the_policy_gives_them() {
     let app = spawn_app().await;
     let world = World::new(&app).await;
     world.autumn_2025(&app).await;
-    let conference = event(&app, world.alliance, None, None, 2, at("2025-11-20"), world.lead).await;
-    let awaiting = booking(&app, &conference, world.ash_teacher, world.ash, BookingStatus::AwaitingApproval).await;
+    let conference = event(
+        &app,
+        world.alliance,
+        None,
+        None,
+        2,
+        at("2025-11-20"),
+        world.lead,
+    )
+    .await;
+    let awaiting = booking(
+        &app,
+        &conference,
+        world.ash_teacher,
+        world.ash,
+        BookingStatus::AwaitingApproval,
+    )
+    .await;
 
     let lead = app.sign_in("lead@severn.example").await;
     let oak_head = app.sign_in("head@oak.example").await;
@@ -61,11 +78,21 @@ async fn each_caller_sees_only_the_release_time_the_policy_gives_them() {
     assert!(anonymous["data"]["node"].is_null(), "{anonymous}");
 
     // A school's line from the school: its leaders and the alliance's lead.
-    const SCHOOL: &str = "query($id: ID!) { node(id: $id) { ... on School { releaseLedger { daysGiven } } } }";
+    const SCHOOL: &str =
+        "query($id: ID!) { node(id: $id) { ... on School { releaseLedger { daysGiven } } } }";
     let oak = json!({ "id": gid("School", world.oak) });
-    for (token, lines) in [(&oak_head, 1), (&lead, 1), (&ash_head, 0), (&ash_teacher, 0), (&other_lead, 0)] {
+    for (token, lines) in [
+        (&oak_head, 1),
+        (&lead, 1),
+        (&ash_head, 0),
+        (&ash_teacher, 0),
+        (&other_lead, 0),
+    ] {
         let seen = app.ok(Some(token), SCHOOL, oak.clone()).await;
-        assert_eq!(seen["node"]["releaseLedger"].as_array().unwrap().len(), lines);
+        assert_eq!(
+            seen["node"]["releaseLedger"].as_array().unwrap().len(),
+            lines
+        );
     }
 
     // A person's days out: themself and their school's leaders.
@@ -93,7 +120,10 @@ async fn each_caller_sees_only_the_release_time_the_policy_gives_them() {
         if sees {
             assert_eq!(body["data"]["releaseCheck"]["bookingDays"], 1.0, "{body}");
         } else {
-            assert_eq!(body["errors"][0]["extensions"]["code"], "NOT_FOUND", "{body}");
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "NOT_FOUND",
+                "{body}"
+            );
         }
     }
 
@@ -101,17 +131,28 @@ async fn each_caller_sees_only_the_release_time_the_policy_gives_them() {
     let input = json!({ "input": { "schoolId": gid("School", world.ash), "daysPerTerm": 4 } });
     for token in [&ash_teacher, &oak_head, &lead] {
         let body = app.gql(Some(token), SET, input.clone()).await;
-        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+            "{body}"
+        );
     }
     let body = app.gql(None, SET, input.clone()).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{body}"
+    );
     let set = app.ok(Some(&ash_head), SET, input).await;
     let limit = set["setReleaseLimit"]["releaseLimit"]["id"].clone();
     assert!(limit.is_string());
 
     // A limit by id: its school's leaders and staff.
     const NODE: &str = "query($id: ID!) { node(id: $id) { ... on ReleaseLimit { daysPerTerm } } }";
-    for (token, sees) in [(&ash_head, true), (&ash_teacher, true), (&oak_head, false), (&lead, false)] {
+    for (token, sees) in [
+        (&ash_head, true),
+        (&ash_teacher, true),
+        (&oak_head, false),
+        (&lead, false),
+    ] {
         let body = app.gql(Some(token), NODE, json!({ "id": limit })).await;
         assert_eq!(!body["data"]["node"].is_null(), sees, "{body}");
     }

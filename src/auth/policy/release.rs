@@ -66,8 +66,7 @@ impl Access {
 
     /// Whether the caller sees a school's release limits: its leaders and its staff.
     pub fn sees_release_limits(&self, school_id: i32) -> bool {
-        self.reads(Scope::EventsRead)
-            && (self.leads_school(school_id) || self.works_at(school_id))
+        self.reads(Scope::EventsRead) && (self.leads_school(school_id) || self.works_at(school_id))
     }
 
     /// Whether the caller sets and removes a school's release limits: its leaders.

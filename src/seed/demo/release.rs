@@ -69,10 +69,42 @@ pub async fn load(
     let (term_start, _) = Term::current().period().instants();
     let lead = person_id(txn, "cpd.lead@severnvalley.example").await?;
     for (days_ago, giver, person, receiver, half_days, status, focus) in [
-        (12, "kingsmead", Some(maths_lead), "staidans", 6, SupportArrangementStatus::Completed, "Bar models in Year 4 fractions"),
-        (9, "kingsmead", Some(maths_lead), "hollybrook", 5, SupportArrangementStatus::Active, "Reasoning prompts in KS2 maths"),
-        (5, "kingsmead", None, "severnvale", 4, SupportArrangementStatus::Planned, "Moderating writing across Year 6"),
-        (3, "staidans", None, "kingsmead", 1, SupportArrangementStatus::Planned, "Phonics catch-up groups"),
+        (
+            12,
+            "kingsmead",
+            Some(maths_lead),
+            "staidans",
+            6,
+            SupportArrangementStatus::Completed,
+            "Bar models in Year 4 fractions",
+        ),
+        (
+            9,
+            "kingsmead",
+            Some(maths_lead),
+            "hollybrook",
+            5,
+            SupportArrangementStatus::Active,
+            "Reasoning prompts in KS2 maths",
+        ),
+        (
+            5,
+            "kingsmead",
+            None,
+            "severnvale",
+            4,
+            SupportArrangementStatus::Planned,
+            "Moderating writing across Year 6",
+        ),
+        (
+            3,
+            "staidans",
+            None,
+            "kingsmead",
+            1,
+            SupportArrangementStatus::Planned,
+            "Phonics catch-up groups",
+        ),
     ] {
         let at = (now - Duration::days(days_ago)).max(term_start).min(now);
         let asking = person_id(txn, &format!("headteacher@{receiver}.example")).await?;
@@ -80,7 +112,10 @@ pub async fn load(
             alliance_id: Set(alliance),
             school_id: Set(schools[receiver]),
             title: Set(focus.into()),
-            description_markdown: Set(format!("We would like support with {}.", focus.to_lowercase())),
+            description_markdown: Set(format!(
+                "We would like support with {}.",
+                focus.to_lowercase()
+            )),
             theme_keys: Set(",".into()),
             phases: Set(serde_json::json!(["PRIMARY"])),
             urgency: Set(SupportUrgency::Medium),
@@ -149,11 +184,15 @@ pub async fn after_events(db: &DatabaseConnection) -> anyhow::Result<()> {
         if followed {
             continue;
         }
-        let Some(event) = event::Entity::find_by_id(booking.event_id).one(&txn).await? else {
+        let Some(event) = event::Entity::find_by_id(booking.event_id)
+            .one(&txn)
+            .await?
+        else {
             continue;
         };
         let ended = event.ends_at;
-        let due_on = (ended + Duration::weeks(i64::from(event.follow_up_weeks.max(0)))).date_naive();
+        let due_on =
+            (ended + Duration::weeks(i64::from(event.follow_up_weeks.max(0)))).date_naive();
         let first_theme = crate::themes::theme_ids(&event.theme_keys)
             .first()
             .map_or_else(|| ",".to_owned(), |id| crate::themes::theme_key(*id));

@@ -233,9 +233,42 @@ impl World {
         use BookingStatus::*;
         use SupportArrangementStatus as S;
         let (a, lead) = (self.alliance, self.lead);
-        arrangement(app, a, self.oak, Some(self.oak_teacher), self.ash, 8, S::Active, at("2025-10-01"), lead).await;
-        arrangement(app, a, self.oak, None, self.ash, 20, S::Cancelled, at("2025-10-02"), lead).await;
-        arrangement(app, a, self.elm, None, self.ash, 4, S::Planned, at("2026-02-02"), lead).await;
+        arrangement(
+            app,
+            a,
+            self.oak,
+            Some(self.oak_teacher),
+            self.ash,
+            8,
+            S::Active,
+            at("2025-10-01"),
+            lead,
+        )
+        .await;
+        arrangement(
+            app,
+            a,
+            self.oak,
+            None,
+            self.ash,
+            20,
+            S::Cancelled,
+            at("2025-10-02"),
+            lead,
+        )
+        .await;
+        arrangement(
+            app,
+            a,
+            self.elm,
+            None,
+            self.ash,
+            4,
+            S::Planned,
+            at("2026-02-02"),
+            lead,
+        )
+        .await;
         let course = event(app, a, Some(self.oak), None, 2, at("2025-11-10"), lead).await;
         booking(app, &course, self.ash_teacher, self.ash, Attended).await;
         booking(app, &course, self.elm_teacher, self.elm, Attended).await;
@@ -245,8 +278,16 @@ impl World {
         booking(app, &meeting, self.ash_teacher, self.ash, Attended).await;
         booking(app, &meeting, self.elm_teacher, self.elm, NoShow).await;
         // Another alliance's event never counts in this one's ledger.
-        let elsewhere =
-            event(app, self.other_alliance, Some(self.birch), None, 4, at("2025-11-11"), self.other_lead).await;
+        let elsewhere = event(
+            app,
+            self.other_alliance,
+            Some(self.birch),
+            None,
+            4,
+            at("2025-11-11"),
+            self.other_lead,
+        )
+        .await;
         booking(app, &elsewhere, self.ash_teacher, self.ash, Attended).await;
     }
 }
