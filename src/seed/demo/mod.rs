@@ -499,7 +499,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     identity::load(&txn, school_ids["kingsmead"]).await?;
     service_accounts::load(&txn, school_ids["kingsmead"]).await?;
     webhooks::load(&txn, alliance_ids[0]).await?;
-    release::load(&txn, alliance_ids[0], &school_ids).await?;
+    release::load(&txn, &school_ids).await?;
     txn.commit().await?;
     tracing::info!("demo data loaded");
     Ok(())

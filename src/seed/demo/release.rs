@@ -1,12 +1,12 @@
 //! Release time and impact in the demo.
 //!
-//! `load` (with the rest of the demo): Kingsmead's and St Aidan's limits on days out, and
-//! support this term in which Kingsmead gives far more staff time than it receives, so
-//! the Severn Valley ledger shows one school carrying the others.
+//! `load` (with the rest of the demo): Kingsmead's and St Aidan's limits on days out.
 //!
-//! `after_events` (once the events demo has written events and bookings): a follow-up for
-//! every attended booking, evaluations for most (some shared in full), and written
-//! follow-ups for those already due.
+//! To be called after the events demo (they change what other demo lists show):
+//! `support_figures`, support this term in which Kingsmead gives far more staff time than
+//! it receives, so the Severn Valley ledger shows one school carrying the others; and
+//! `after_events`, a follow-up for every attended booking, evaluations for most (some
+//! shared in full), and written follow-ups for those already due.
 
 use std::collections::HashMap;
 
@@ -15,7 +15,7 @@ use entity::enums::{
     BookingStatus, StaffRoleKind, SupportArrangementStatus, SupportRequestStatus, SupportUrgency,
 };
 use entity::{
-    event, event_booking, event_evaluation, event_follow_up, person, release_limit,
+    event, event_booking, event_evaluation, event_follow_up, person, release_limit, staff_role,
     support_arrangement, support_request,
 };
 use sea_orm::{
@@ -34,10 +34,9 @@ async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr>
         .ok_or_else(|| DbErr::Custom(format!("demo person {email} is missing")))
 }
 
-/// Limits and this term's support of the Severn Valley alliance (`alliance`).
+/// Kingsmead's and St Aidan's release limits.
 pub async fn load(
     txn: &DatabaseTransaction,
-    alliance: i32,
     schools: &HashMap<&'static str, i32>,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
@@ -65,6 +64,47 @@ pub async fn load(
         .await?;
     }
 
+    Ok(())
+}
+
+/// A demo school's id, from its headteacher's staff role (`kingsmead` →
+/// `headteacher@kingsmead.example`).
+async fn school_of(txn: &DatabaseTransaction, key: &str) -> Result<i32, DbErr> {
+    let head = person_id(txn, &format!("headteacher@{key}.example")).await?;
+    staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(head))
+        .one(txn)
+        .await?
+        .map(|role| role.school_id)
+        .ok_or_else(|| DbErr::Custom(format!("demo school {key} is missing")))
+}
+
+/// This term's support in which Kingsmead gives far more staff time than it receives, for
+/// the ledger's demo figures. Called with `after_events` (it adds support requests and
+/// arrangements that the support golden cases would otherwise list). Idempotent.
+pub async fn support_figures(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let owned = db.begin().await?;
+    let txn = &owned;
+    let alliance = entity::alliance::Entity::find()
+        .filter(entity::alliance::Column::Name.eq("Severn Valley Teaching School Alliance"))
+        .one(txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo alliance is missing"))?
+        .id;
+    let seeded = support_arrangement::Entity::find()
+        .filter(support_arrangement::Column::Focus.eq("Bar models in Year 4 fractions"))
+        .one(txn)
+        .await?
+        .is_some();
+    if seeded {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let maths_lead = person_id(txn, "middle-leader@kingsmead.example").await?;
+    let mut schools: HashMap<&'static str, i32> = HashMap::new();
+    for key in ["kingsmead", "staidans", "hollybrook", "severnvale"] {
+        schools.insert(key, school_of(txn, key).await?);
+    }
     // This term: Kingsmead supports three schools; St Aidan's gives half a day back.
     let (term_start, _) = Term::current().period().instants();
     let lead = person_id(txn, "cpd.lead@severnvalley.example").await?;
@@ -150,6 +190,7 @@ pub async fn load(
         .insert(txn)
         .await?;
     }
+    owned.commit().await?;
     Ok(())
 }
 
@@ -178,16 +219,13 @@ pub async fn after_events(db: &DatabaseConnection) -> anyhow::Result<()> {
     for (n, booking) in attended.iter().enumerate() {
         let followed = event_follow_up::Entity::find()
             .filter(event_follow_up::Column::BookingId.eq(booking.id))
-            .one(&txn)
+            .one(txn)
             .await?
             .is_some();
         if followed {
             continue;
         }
-        let Some(event) = event::Entity::find_by_id(booking.event_id)
-            .one(&txn)
-            .await?
-        else {
+        let Some(event) = event::Entity::find_by_id(booking.event_id).one(txn).await? else {
             continue;
         };
         let ended = event.ends_at;
