@@ -219,13 +219,16 @@ pub async fn after_events(db: &DatabaseConnection) -> anyhow::Result<()> {
     for (n, booking) in attended.iter().enumerate() {
         let followed = event_follow_up::Entity::find()
             .filter(event_follow_up::Column::BookingId.eq(booking.id))
-            .one(txn)
+            .one(&txn)
             .await?
             .is_some();
         if followed {
             continue;
         }
-        let Some(event) = event::Entity::find_by_id(booking.event_id).one(txn).await? else {
+        let Some(event) = event::Entity::find_by_id(booking.event_id)
+            .one(&txn)
+            .await?
+        else {
             continue;
         };
         let ended = event.ends_at;
