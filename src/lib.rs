@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod discussion;
 pub mod errors;
+pub mod evaluations;
 pub mod events;
 pub mod graphql;
 pub mod http;
@@ -26,6 +27,7 @@ pub mod notifications;
 pub mod people;
 pub mod practice;
 pub mod realtime;
+pub mod release;
 pub mod request;
 pub mod schema;
 pub mod schools;
@@ -205,6 +207,11 @@ pub fn app_state(
     let webhooks = webhooks::Worker::start(
         (&config.webhooks).into(),
         config.database.clone(),
+        notifier.clone(),
+        config.public_url.trim_end_matches('/').to_owned(),
+    );
+    evaluations::reminders::start(
+        db.clone(),
         notifier.clone(),
         config.public_url.trim_end_matches('/').to_owned(),
     );

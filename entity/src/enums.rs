@@ -696,5 +696,9 @@ string_enum!(
         EventChanged = "EVENT_CHANGED",
         /// An event was cancelled (to everyone booked, waitlisted or awaiting approval).
         EventCancelled = "EVENT_CANCELLED",
+        /// Attendance at an event was recorded: what will change? (to the person who attended).
+        EvaluationDue = "EVALUATION_DUE",
+        /// An event's impact follow-up is due: what changed? (to the person who attended).
+        FollowUpDue = "FOLLOW_UP_DUE",
     }
 );

@@ -262,6 +262,7 @@ by_name!(
     practice_endorsement,
     practice_event,
     practice_revision,
+    release_limit,
     school_identity_provider,
     service_account,
     support_arrangement,

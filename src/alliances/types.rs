@@ -104,6 +104,33 @@ impl Alliance {
         Ok(access(ctx).await?.administers_alliance(self.0.id))
     }
 
+    /// The release-time ledger: per active member school, the days its staff gave other
+    /// schools and the days it received, over a term or an academic year. The alliance's
+    /// admins and CPD leads see every school; a school's leaders see their own; others see
+    /// none.
+    async fn release_ledger(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(desc = "The term or academic year; without it, the current term.")]
+        period: Option<crate::release::ReleasePeriodInput>,
+    ) -> Result<Page<crate::release::ReleaseLedgerRow>> {
+        let term = crate::release::term_of(period)?;
+        Ok(crate::release::ledger::alliance_ledger(ctx, self.0.id, term, &args).await?)
+    }
+
+    /// Whether the alliance's give and take of staff time is fair (givers, receivers, the
+    /// share of the largest giver), for its admins and CPD leads; `null` for others.
+    async fn release_fairness(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The term or academic year; without it, the current term.")]
+        period: Option<crate::release::ReleasePeriodInput>,
+    ) -> Result<Option<crate::release::ReleaseFairness>> {
+        let term = crate::release::term_of(period)?;
+        Ok(crate::release::ledger::fairness(ctx, self.0.id, term).await?)
+    }
+
     /// Member schools, in the order they were invited; history included unless filtered.
     async fn memberships(
         &self,

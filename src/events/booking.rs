@@ -424,7 +424,11 @@ async fn attendance(
         "only the event's host records attendance",
     )?;
     let booking = record_attendance(&txn, &access, &current, &event, input.attended).await?;
-    txn.commit().await?;
+    let mut notices = Notices::new(ctx, access.person_id);
+    if booking.status == BookingStatus::Attended {
+        crate::evaluations::on_attended(&txn, &mut notices, &booking, &event).await?;
+    }
+    notices.commit(txn).await?;
     Ok(EventBooking(booking))
 }
 

@@ -72,6 +72,17 @@ impl Event {
     pub async fn id(&self) -> ID {
         NodeKind::Event.id(self.0.id)
     }
+    /// What attending changed, in aggregate (counts, themes of change) and in full only
+    /// where people chose to share: seen by the event's hosts and the alliance's CPD leads
+    /// and admins; `null` for others.
+    async fn impact(&self, ctx: &Context<'_>) -> Result<Option<crate::evaluations::EventImpact>> {
+        if !access(ctx).await?.sees_event_impact(&self.0) {
+            return Ok(None);
+        }
+        Ok(Some(
+            crate::evaluations::impact::impact_of(ctx, &self.0).await?,
+        ))
+    }
     /// The alliance the event belongs to.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
         Ok(visible_alliance(ctx, self.0.alliance_id).await?)
@@ -326,6 +337,15 @@ impl EventBooking {
     /// Who made the booking: the person, or one of their school leaders.
     async fn booked_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         person_of(ctx, Some(self.0.booked_by_id)).await
+    }
+    /// The person's days out of school this term with and without this booking, against
+    /// the limit their school sets: what an approver weighs (a warning, never a refusal).
+    /// Seen by the person and the leaders of the school they book from; `null` for others.
+    async fn release_check(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::release::ReleaseCheck>> {
+        Ok(crate::release::days_out::release_check_of(ctx, &self.0).await?)
     }
     /// Where the booking stands. `AWAITING_APPROVAL` holds no place; once approved it
     /// becomes `CONFIRMED` if a place is free, else `WAITLISTED`.

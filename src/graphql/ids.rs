@@ -42,6 +42,7 @@ macro_rules! node_kinds {
             Person,
             Practice,
             PracticeEndorsement,
+            ReleaseLimit,
             School,
             ServiceAccount,
             StaffRole,

@@ -20,6 +20,7 @@
 //! A mutation also gathers the [`Signal`]s of its change in its `Notices`, published on
 //! the bus once the transaction commits (`realtime`).
 
+mod evaluations;
 pub mod inbox;
 mod messages;
 pub(crate) mod recipients;

@@ -68,6 +68,15 @@ impl Person {
     pub async fn id(&self) -> ID {
         NodeKind::Person.id(self.0.id)
     }
+    /// Their days out of school this term (events attended or booked, support given)
+    /// against their school's limit; for themself and the leaders of a school they work
+    /// at, `null` for others.
+    async fn days_out_this_term(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::release::DaysOutThisTerm>> {
+        Ok(crate::release::days_out::days_out_this_term(ctx, self.0.id).await?)
+    }
     /// The person's given (first) name.
     async fn given_name(&self) -> &str {
         &self.0.given_name

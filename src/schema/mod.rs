@@ -18,8 +18,8 @@ use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, events, identity, imports, people, practice, schools,
-    support, sync, webhooks,
+    alliances, communities, discussion, evaluations, events, identity, imports, people, practice,
+    release, schools, support, sync, webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -42,6 +42,8 @@ pub struct Query(
     webhooks::WebhookQuery,
     CalendarFeedQuery,
     events::EventsQueries,
+    release::ReleaseQuery,
+    evaluations::EvaluationQueries,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -67,6 +69,8 @@ pub struct Mutation(
     CalendarFeedMutation,
     NotificationMutation,
     events::EventsMutations,
+    release::ReleaseMutations,
+    evaluations::EvaluationMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, Subscription>;

@@ -16,6 +16,7 @@ use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
 use crate::notifications::inbox::Notification;
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};
 use crate::practice::{Practice, PracticeEndorsement};
+use crate::release::ReleaseLimit;
 use crate::schools::School;
 use crate::service_accounts::ServiceAccount;
 use crate::support::{SupportArrangement, SupportOffer, SupportRequest};

@@ -60,6 +60,23 @@ impl School {
     pub async fn id(&self) -> ID {
         NodeKind::School.id(self.0.id)
     }
+    /// The school's release-time ledger lines, one per alliance it is an active member of
+    /// (days given and received), for its leaders and those alliances' admins and CPD
+    /// leads; empty for others.
+    async fn release_ledger(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The term or academic year; without it, the current term.")]
+        period: Option<crate::release::ReleasePeriodInput>,
+    ) -> Result<Vec<crate::release::ReleaseLedgerRow>> {
+        let term = crate::release::term_of(period)?;
+        Ok(crate::release::ledger::school_ledger(ctx, self.0.id, term).await?)
+    }
+    /// The school's limits on its staff's days out per term, for its leaders and staff;
+    /// empty for others.
+    async fn release_limits(&self, ctx: &Context<'_>) -> Result<Vec<crate::release::ReleaseLimit>> {
+        Ok(crate::release::school_limits(ctx, self.0.id).await?)
+    }
     /// Unique reference number (Get Information About Schools), when known.
     async fn urn(&self) -> Option<&str> {
         self.0.urn.as_deref()

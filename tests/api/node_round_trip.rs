@@ -19,7 +19,8 @@ const FINDERS: &[&str] = &[
         pendingInvitations(first: 3) { nodes { ...node } }
         themes { ...node } } } }",
     "{ people(first: 5) { nodes { ...node staffRoles { ...node } } }
-       schools(first: 5) { nodes { ...node pendingInvitations(first: 3) { nodes { ...node } } } } }",
+       schools(first: 5) { nodes { ...node pendingInvitations(first: 3) { nodes { ...node } }
+         releaseLimits { ...node } } } }",
     "{ communities(first: 5) { nodes { ...node
         memberships(first: 3) { nodes { ...node } }
         meetings(first: 3) { nodes { ...node } }

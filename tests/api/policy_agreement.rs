@@ -576,3 +576,20 @@ async fn notifications_seen_agree() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn release_time_seen_agrees() {
+    let world = world().await;
+    // The ledger's rows: a school's figures within an alliance.
+    world
+        .agree::<entity::alliance_membership::Entity>(
+            Access::school_release_condition,
+            |access, row| access.sees_school_release(row.alliance_id, row.school_id),
+        )
+        .await;
+    world
+        .agree::<entity::release_limit::Entity>(Access::release_limit_condition, |access, row| {
+            access.sees_release_limits(row.school_id)
+        })
+        .await;
+}

@@ -177,6 +177,10 @@ impl Access {
                 support_arrangement::Column::Id,
                 self.support_arrangement_condition(),
             ),
+            NodeKind::ReleaseLimit => ids::<entity::release_limit::Entity>(
+                entity::release_limit::Column::Id,
+                self.release_limit_condition(),
+            ),
             NodeKind::ServiceAccount => ids::<service_account::Entity>(
                 service_account::Column::Id,
                 self.service_account_condition(),

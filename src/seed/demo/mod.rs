@@ -21,6 +21,7 @@ mod events;
 mod identity;
 mod notifications;
 mod practice;
+pub mod release;
 mod service_accounts;
 mod support;
 mod webhooks;
@@ -509,7 +510,12 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     webhooks::load(&txn, alliance_ids[0]).await?;
     calendar::load(&txn, alliance_ids[0]).await?;
     notifications::load(&txn).await?;
+    release::load(&txn, &school_ids).await?;
     txn.commit().await?;
+    // The ledger's figures (Kingsmead giving far more than it receives) and the
+    // evaluations of the events' attended bookings.
+    release::support_figures(db).await?;
+    release::after_events(db).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }
