@@ -4,7 +4,7 @@
 //! member removed mid-subscription stops receiving), 4403 once the session is revoked,
 //! and every limit refused with the protocol's close codes.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use entity::enums::{AllianceRoleKind, StaffRoleKind};
 use futures_util::{SinkExt, StreamExt};
@@ -15,7 +15,8 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::common::{TestApp, gid, spawn_app_with};
+use crate::common::process::ServerProcess;
+use crate::common::{TestApp, gid, skipped_unless_postgres, spawn_app_with};
 use crate::world::mutate_ok;
 
 /// How long a test waits for what must come.
@@ -36,7 +37,12 @@ enum Heard {
 
 impl Client {
     async fn open(app: &TestApp, protocol: &'static str) -> Self {
-        let url = format!("{}/graphql", app.url.replacen("http", "ws", 1));
+        Self::open_at(&app.url, protocol).await
+    }
+
+    /// Opens a connection to the server at `server` (`http://127.0.0.1:port`).
+    async fn open_at(server: &str, protocol: &'static str) -> Self {
+        let url = format!("{}/graphql", server.replacen("http", "ws", 1));
         let mut request = url.into_client_request().unwrap();
         request
             .headers_mut()
@@ -50,7 +56,12 @@ impl Client {
     /// Opens a connection and signs in as `token` (anonymous without); panics unless
     /// acknowledged.
     async fn signed_in(app: &TestApp, token: Option<&str>) -> Self {
-        let mut client = Self::open(app, "graphql-transport-ws").await;
+        Self::signed_in_at(&app.url, token).await
+    }
+
+    /// As `signed_in`, to the server at `server`.
+    async fn signed_in_at(server: &str, token: Option<&str>) -> Self {
+        let mut client = Self::open_at(server, "graphql-transport-ws").await;
         match client.init(token).await {
             Heard::Message(message) => assert_eq!(message["type"], "connection_ack"),
             other => panic!("expected connection_ack, got {other:?}"),
@@ -583,4 +594,56 @@ async fn limits_are_refused_as_the_protocol_says() {
     let refused = first.message().await;
     assert_eq!(refused["type"], "error", "{refused:#}");
     assert_eq!(refused["id"], "4");
+}
+
+/// Two instances on one PostgreSQL database: a subscriber connected to the second hears,
+/// within a second, the notification that a mutation made through the first caused.
+/// `NOTIFY` carries the ids only; the second instance reads the notification through the
+/// policy, as for its own.
+#[tokio::test]
+async fn postgres_only_a_subscriber_on_one_instance_hears_what_a_mutation_on_another_did() {
+    let test = "postgres_only_a_subscriber_on_one_instance_hears_what_a_mutation_on_another_did";
+    if skipped_unless_postgres(test) {
+        return;
+    }
+    let w = world(&[]).await;
+    let other = ServerProcess::serve_on(&w.app.database_url, &[], &[]).await;
+    // Both instances listen to each other before anything is published.
+    for server in [&w.app.url, &other.url] {
+        let mut listening = false;
+        for _ in 0..100 {
+            let ready: Value = reqwest::get(format!("{server}/readyz"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if ready["detail"]["otherInstances"] == "listening" {
+                listening = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(listening, "{server} never listened to the other instances");
+    }
+    let mut hana = Client::signed_in_at(&other.url, Some(&w.hana)).await;
+    hana.listen("n", NOTIFICATIONS, json!({})).await;
+    let practice = w.draft("Hinge questions").await;
+    mutate_ok(
+        &w.app,
+        &w.amy,
+        "submitPracticeForReview",
+        "practice { id }",
+        json!({ "practiceId": practice["id"] }),
+    )
+    .await;
+    let submitted = Instant::now();
+    let next = hana.message().await;
+    let latency = submitted.elapsed();
+    assert_eq!(next["type"], "next", "{next:#}");
+    let added = &next["payload"]["data"]["notificationAdded"];
+    assert_eq!(added["type"], "PRACTICE_SUBMITTED");
+    assert_eq!(added["subjectId"], practice["id"]);
+    assert!(latency < Duration::from_secs(1), "heard after {latency:?}");
+    other.stop().await;
 }
