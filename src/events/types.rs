@@ -195,7 +195,11 @@ impl Event {
         let Some(id) = self.0.partnership_id else {
             return Ok(None);
         };
-        Ok(load::<partnership::Entity>(ctx, id).await?.map(Partnership))
+        let access = access(ctx).await?;
+        Ok(load::<partnership::Entity>(ctx, id)
+            .await?
+            .filter(|row| access.sees_alliance(row.alliance_id))
+            .map(Partnership))
     }
     /// Whether a booking waits for one of the person's school leaders to approve their
     /// release. An approved booking takes a place if one is free, else joins the waitlist:

@@ -65,10 +65,101 @@ const INVITATIONS: &str = "invitation_condition";
 /// lead, communities they facilitate), each subject through its kind's policy.
 const AWAITING: &str = "approvals::sources; each subject policed";
 
+/// `Access::sees_event`: the event's audience within its alliance (tested: events_visibility).
+const EVENT: &str = "sees_event / event_condition";
+/// `Access::sees_days_out`: the person, and the leaders of the school they work or book from
+/// (tested: release_visibility).
+const DAYS_OUT: &str = "sees_days_out";
+/// `Access::sees_event_impact`: the event's hosts and the alliance's CPD leads and admins;
+/// full texts only where shared (tested: evaluations).
+const IMPACT: &str = "sees_event_impact; shared_in_full";
+/// Each event of a subscription is reloaded through the object's node check, as the
+/// subscriber, before it is sent (tested: subscriptions).
+const SUBSCRIPTION: &str = "subscription: reloaded through the node check per event";
+
 /// Every object-valued field of the schema, and how it is policed. Connections' `edges`,
 /// `nodes` and `pageInfo`, edges' `node` and payloads' `userErrors` carry nothing of their
 /// own (the field returning the connection or payload is listed) and are left out.
 const POLICED: &[(&str, &str)] = &[
+    // Events and bookings.
+    ("Query.events", ROOT),
+    ("Viewer.upcomingEvents", EVENT),
+    ("Viewer.eventBookings", OWN),
+    ("Viewer.bookingsAwaitingMyApproval", CONDITION),
+    ("Event.alliance", VISIBLE_ALLIANCE),
+    ("Event.partnership", ALLIANCE_SEEN_WITH),
+    ("Event.hostSchool", SCHOOL),
+    ("Event.venueSchool", SCHOOL),
+    ("Event.createdBy", PERSON),
+    ("Event.facilitators", PERSON),
+    ("Event.sessions", WITH_PARENT),
+    ("Event.themes", THEMES),
+    ("Event.bookings", CONDITION),
+    ("Event.viewerBooking", OWN),
+    ("Event.impact", IMPACT),
+    ("EventBooking.event", EVENT),
+    ("EventBooking.person", PERSON),
+    ("EventBooking.bookedBy", PERSON),
+    ("EventBooking.decidedBy", PERSON),
+    ("EventBooking.school", SCHOOL),
+    ("EventBooking.releaseCheck", DAYS_OUT),
+    ("HostEventPayload.event", PAYLOAD),
+    ("UpdateEventPayload.event", PAYLOAD),
+    ("OpenEventForBookingPayload.event", PAYLOAD),
+    ("CloseEventBookingPayload.event", PAYLOAD),
+    ("MarkEventHeldPayload.event", PAYLOAD),
+    ("CancelEventPayload.event", PAYLOAD),
+    ("BookEventPlacePayload.booking", PAYLOAD),
+    ("ApproveBookingPayload.booking", PAYLOAD),
+    ("DeclineBookingPayload.booking", PAYLOAD),
+    ("CancelBookingPayload.booking", PAYLOAD),
+    ("RecordAttendancePayload.booking", PAYLOAD),
+    // Release time, evaluations and impact.
+    ("Query.releaseCheck", ROOT),
+    ("Query.eventEvaluation", ROOT),
+    ("Query.eventFollowUp", ROOT),
+    ("Query.eventImpact", ROOT),
+    ("Alliance.releaseLedger", CONDITION),
+    ("Alliance.releaseFairness", REPORT),
+    ("School.releaseLedger", CONDITION),
+    ("School.releaseLimits", CONDITION),
+    ("Person.daysOutThisTerm", DAYS_OUT),
+    ("DaysOutThisTerm.period", WITH_PARENT),
+    ("ReleaseCheck.period", WITH_PARENT),
+    ("ReleaseFairness.period", WITH_PARENT),
+    ("ReleaseFairness.largestGiver", SCHOOL),
+    ("ReleaseLedgerRow.period", WITH_PARENT),
+    ("ReleaseLedgerRow.school", SCHOOL),
+    ("ReleaseLimit.person", PERSON),
+    ("ReleaseLimit.school", SCHOOL),
+    ("SetReleaseLimitPayload.releaseLimit", PAYLOAD),
+    ("EventEvaluation.person", PERSON),
+    ("EventEvaluation.themes", THEMES),
+    ("EventFollowUp.person", PERSON),
+    ("EventFollowUp.practice", PRACTICE),
+    ("EventFollowUp.community", COMMUNITY),
+    ("EventImpact.sharedEvaluations", IMPACT),
+    ("EventImpact.sharedFollowUps", IMPACT),
+    ("EventImpact.themesOfChange", WITH_PARENT),
+    ("ThemeOfChange.theme", THEMES),
+    ("SubmitEventEvaluationPayload.evaluation", PAYLOAD),
+    ("SubmitEventFollowUpPayload.followUp", PAYLOAD),
+    // Calendar feeds.
+    ("Query.calendarFeeds", ROOT),
+    ("CalendarFeedWithUrl.feed", WITH_PARENT),
+    ("CreateCalendarFeedPayload.created", PAYLOAD),
+    ("ReplaceCalendarFeedPayload.replacement", PAYLOAD),
+    ("RevokeCalendarFeedPayload.feed", PAYLOAD),
+    // The inbox and subscriptions.
+    ("Viewer.notifications", OWN),
+    ("Viewer.notificationPreferences", OWN),
+    ("SetNotificationPreferencesPayload.preferences", PAYLOAD),
+    ("Subscription.notificationAdded", SUBSCRIPTION),
+    ("Subscription.communityActivity", SUBSCRIPTION),
+    ("Subscription.practiceChanged", SUBSCRIPTION),
+    ("CommunityActivity.thread", SUBSCRIPTION),
+    ("CommunityActivity.reply", SUBSCRIPTION),
+    ("CommunityActivity.meeting", SUBSCRIPTION),
     ("Alliance.pendingInvitations", INVITATIONS),
     ("School.pendingInvitations", INVITATIONS),
     ("Invitation.alliance", VISIBLE_ALLIANCE),
