@@ -80,7 +80,9 @@ pub async fn remind_due(
 /// Starts the job on the current Tokio runtime.
 pub fn start(db: DatabaseConnection, notifier: Notifier, public_url: String) {
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(EVERY);
+        // The first round one period after start, not during it: a starting server (or a
+        // test's) does only what its requests ask.
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
         loop {
             ticks.tick().await;
             if let Err(error) = remind_due(&db, notifier.clone(), public_url.clone()).await {

@@ -207,7 +207,10 @@ pub async fn sweep(db: &DatabaseConnection, retention: chrono::Duration) -> Resu
 /// Starts the retention sweep: now, then every hour, on the current Tokio runtime.
 pub fn start_retention(db: DatabaseConnection, retention: chrono::Duration) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(SWEEP_EVERY);
+        // The first sweep one period after start, not during it: a starting server (or a
+        // test's) does only what its requests ask.
+        let mut every =
+            tokio::time::interval_at(tokio::time::Instant::now() + SWEEP_EVERY, SWEEP_EVERY);
         loop {
             every.tick().await;
             match sweep(&db, retention).await {
