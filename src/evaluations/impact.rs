@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use super::{EventEvaluation, EventFollowUp};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db};
-use crate::release::event_key_of_event_id;
+use crate::graphql::ids::{NodeKind, decode_as};
 use crate::themes::{Theme, theme_ids, themes_of};
 
 /// What came of an event, in aggregate, for its hosts.
@@ -121,7 +121,7 @@ impl EventImpact {
 /// `NOT_FOUND`.
 pub async fn event_impact(ctx: &Context<'_>, id: &ID) -> ApiResult<EventImpact> {
     let access = access(ctx).await?;
-    let key = event_key_of_event_id(id).ok_or(ApiError::NotFound)?;
+    let key = decode_as(id, NodeKind::Event).ok_or(ApiError::NotFound)?;
     let event = event::Entity::find_by_id(key)
         .one(db(ctx))
         .await?

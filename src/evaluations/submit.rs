@@ -17,7 +17,6 @@ use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
-use crate::release::event_key_of_booking_id;
 use crate::themes::theme_keys;
 use crate::validation;
 
@@ -91,7 +90,7 @@ async fn own_attended_booking(
     id: &ID,
 ) -> MutationResult<(event_booking::Model, event::Model)> {
     let not_found = || UserError::not_found("bookingId");
-    let key = event_key_of_booking_id(id).ok_or_else(not_found)?;
+    let key = decode_as(id, NodeKind::EventBooking).ok_or_else(not_found)?;
     let booking = event_booking::Entity::find_by_id(key)
         .one(conn)
         .await?
@@ -258,7 +257,7 @@ async fn follow_up(
 /// The caller's own booking's key, or `NOT_FOUND`.
 async fn own_booking(ctx: &Context<'_>, id: &ID) -> Result<event_booking::Model, ApiError> {
     let access = access(ctx).await?;
-    let key = event_key_of_booking_id(id).ok_or(ApiError::NotFound)?;
+    let key = decode_as(id, NodeKind::EventBooking).ok_or(ApiError::NotFound)?;
     event_booking::Entity::find_by_id(key)
         .one(db(ctx))
         .await?

@@ -17,18 +17,13 @@ crate::wraps! {
     EventFollowUp(event_follow_up::Model),
 }
 
-/// The global id of a booking (an `EventBooking`).
-pub fn booking_id(key: i32) -> ID {
-    crate::graphql::ids::NodeKind::EventBooking.id(key)
-}
-
 /// What a person who attended an event plans to change in their practice: seen by its
 /// author, and by the event's hosts when shared in full.
 #[Object]
 impl EventEvaluation {
     /// The booking it evaluates (an `EventBooking` id).
     async fn booking_id(&self) -> ID {
-        booking_id(self.0.booking_id)
+        crate::graphql::ids::NodeKind::EventBooking.id(self.0.booking_id)
     }
     /// Its author; `null` when the caller may not see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -68,7 +63,7 @@ impl EventEvaluation {
 impl EventFollowUp {
     /// The booking it follows up (an `EventBooking` id).
     async fn booking_id(&self) -> ID {
-        booking_id(self.0.booking_id)
+        crate::graphql::ids::NodeKind::EventBooking.id(self.0.booking_id)
     }
     /// Its author; `null` when the caller may not see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {

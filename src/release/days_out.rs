@@ -25,9 +25,10 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::terms::{Period, Term};
-use super::{ReleasePeriod, days, event_key_of_booking_id};
+use super::{ReleasePeriod, days};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db, loader};
+use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::loaders::{SqlLoader, loader_error, one_of};
 
 /// A person's days out over a period: from one school's point of view (its limit), or
@@ -427,7 +428,7 @@ pub async fn release_check_of(
 
 /// `releaseCheck(bookingId:)`: `NOT_FOUND` for a booking the caller may not check.
 pub async fn release_check(ctx: &Context<'_>, booking_id: &ID) -> ApiResult<ReleaseCheck> {
-    let key = event_key_of_booking_id(booking_id).ok_or(ApiError::NotFound)?;
+    let key = decode_as(booking_id, NodeKind::EventBooking).ok_or(ApiError::NotFound)?;
     let booking = event_booking::Entity::find_by_id(key)
         .one(db(ctx))
         .await?

@@ -22,22 +22,10 @@ use terms::{AcademicTerm, Term, YEARS};
 
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
 
 /// Half days as days.
 pub fn days(half_days: i32) -> f64 {
     f64::from(half_days) / 2.0
-}
-
-/// The key of an event booking's global id (`EventBooking:<key>`), read here so that the
-/// release check does not depend on the events domain's types.
-pub fn event_key_of_booking_id(id: &ID) -> Option<i32> {
-    decode_as(id, NodeKind::EventBooking)
-}
-
-/// The key of an event's global id (`Event:<key>`).
-pub fn event_key_of_event_id(id: &ID) -> Option<i32> {
-    decode_as(id, NodeKind::Event)
 }
 
 /// Which span of time figures cover: an academic year, or one term of it.
