@@ -342,6 +342,59 @@ def community_fixture(trellis, token, database_url):
     return community
 
 
+def events_fixture(trellis, token, database_url):
+    """Events in the CPD lead's first alliance, made once: 24 courses hosted through the
+    API as a client would, held at its member schools in turn, each with 10 confirmed
+    bookings of staff of the alliance's schools (written in SQL: the seed has no events and
+    its people cannot sign in). The first 12 are then moved to earlier today, held and
+    attended, so that the ledger has days given (hosting) and received (attending).
+    Returns the alliance's id and the academic year of today."""
+    if getattr(trellis, "events", None):
+        return trellis.events
+    alliance = gql(trellis, token, "{ alliances(first: 1) { nodes { id } } }")["alliances"]["nodes"][0]["id"]
+    alliance_row = int(decode_id(alliance).split(":")[1])
+    schools = [int(s) for s in psql(database_url, f"""
+        SELECT string_agg(school_id::text, ',' ORDER BY school_id) FROM alliance_membership
+        WHERE alliance_id = {alliance_row} AND status = 'ACTIVE'""").split(",") if s]
+    staff = [tuple(int(v) for v in row.split("|")) for row in psql(database_url, f"""
+        SELECT DISTINCT ON (s.person_id) s.person_id, s.school_id FROM staff_role s
+        JOIN alliance_membership m ON m.school_id = s.school_id
+        WHERE m.alliance_id = {alliance_row} AND m.status = 'ACTIVE' AND s.ends_on IS NULL
+        ORDER BY s.person_id LIMIT 240""").splitlines() if row]
+    events = []
+    for n in range(24):
+        day = datetime.date.today() + datetime.timedelta(days=14 + n)
+        hosted = gql(trellis, token, """mutation($input: HostEventInput!) { hostEvent(input: $input) {
+            event { id } userErrors { code message } } }""", {"input": {
+            "allianceId": alliance, "kind": "COURSE", "title": f"Questioning for deeper thinking, cohort {n + 1}",
+            "descriptionMarkdown": "Hinge questions, wait time, **no hands up**.", "phases": ["PRIMARY", "SECONDARY"],
+            "sessions": [{"startsAt": f"{day}T09:00", "endsAt": f"{day}T12:00"},
+                         {"startsAt": f"{day}T13:00", "endsAt": f"{day}T15:30"}],
+            "venue": {"schoolId": trellis_id("School", schools[n % len(schools)])},
+            "capacity": 12, "approvalRequired": False, "releaseDays": 1.0}})["hostEvent"]["event"]["id"]
+        gql(trellis, token, "mutation($e: ID!) { openEventForBooking(input: {eventId: $e}) { userErrors { code message } } }",
+            {"e": hosted})
+        events.append(int(decode_id(hosted).split(":")[1]))
+    rows = []
+    for n, event in enumerate(events):
+        for k in range(10):
+            person, school = staff[(n * 10 + k) % len(staff)]
+            rows.append(f"({event}, {person}, {school}, {person}, 'CONFIRMED', 1, now(), now())")
+    held = ",".join(str(e) for e in events[:12])
+    psql(database_url, f"""
+        INSERT INTO event_booking (event_id, person_id, school_id, booked_by_id, status, version, created_at, updated_at)
+        VALUES {",".join(rows)};
+        UPDATE event SET places_taken = 10 WHERE id IN ({",".join(str(e) for e in events)});
+        UPDATE event SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour',
+          booking_opens_at = NULL, booking_closes_at = NULL, status = 'HELD' WHERE id IN ({held});
+        UPDATE event_session SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour'
+          WHERE event_id IN ({held});
+        UPDATE event_booking SET status = 'ATTENDED', attendance_recorded_at = now() WHERE event_id IN ({held});""")
+    today = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+    trellis.events = (alliance, today.year if today.month >= 9 else today.year - 1)
+    return trellis.events
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trellis", required=True, help="Trellis GraphQL URL (loopback)")
@@ -460,8 +513,9 @@ def main():
 # Shapes only Trellis serves (issue 5, shape 5): PostGraphile has no access policy to say who
 # may read a community, and no full-text search with snippets. Practice search runs over the
 # profile's seeded practice (400 items on `alliance`; bench/search.sh for 100,000). Delta
-# sync has no counterpart either: it reads the lists changed since a sync just taken.
-ALONE = ["community-page", "practice-search", "delta-sync"]
+# sync has no counterpart either: it reads the lists changed since a sync just taken. The
+# events page and the release ledger read the events made by `events_fixture`.
+ALONE = ["community-page", "practice-search", "delta-sync", "events-page", "release-ledger"]
 
 
 def trellis_alone(args, trellis, connections, work, failures):
@@ -478,6 +532,13 @@ def trellis_alone(args, trellis, connections, work, failures):
         elif key == "delta-sync":
             title = "Delta sync: people, communities and practice changed since the last sync, with tombstones"
             variables = {"since": gql(trellis, token, "{ sync { syncedAt } }")["sync"]["syncedAt"]}
+        elif key == "events-page":
+            title = "Events page: 20 events with sessions, themes, venue, facilitators and 10 bookings each"
+            variables = {"alliance": events_fixture(trellis, token, args.database_url)[0]}
+        elif key == "release-ledger":
+            alliance, year = events_fixture(trellis, token, args.database_url)
+            title = "Release ledger: every school of an alliance, its days given and received, and the fairness summary"
+            variables = {"alliance": alliance, "year": year}
         body = {"query": query_text(key, "trellis"), "variables": variables}
         raw, answer = post(trellis.url, body, token)
         if answer.get("errors") or not answer.get("data"):

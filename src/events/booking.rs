@@ -25,6 +25,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
+use crate::realtime::Signal;
 use crate::validation;
 use crate::webhooks::events::{Event as WebhookEvent, emit};
 
@@ -295,6 +296,7 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
     .await?;
     emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
+    notices.signal(Signal::Event { event: event.id });
     notices
         .booking(&txn, BookingNews::Booked, &booking, &event, None)
         .await?;
@@ -360,6 +362,7 @@ async fn decide(ctx: &Context<'_>, id: ID, reason: Option<String>) -> MutationRe
     audit_booking(&txn, access.person_id, action, &booking, &event).await?;
     emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
+    notices.signal(Signal::Event { event: event.id });
     notices
         .booking(&txn, news, &booking, &event, reason.as_deref())
         .await?;
@@ -402,6 +405,7 @@ async fn cancel(ctx: &Context<'_>, input: CancelBookingInput) -> MutationResult<
     .await?;
     emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
+    notices.signal(Signal::Event { event: event.id });
     if held_a_place {
         free_place(&txn, event.id).await?;
         if matches!(event.status, EventStatus::Open | EventStatus::Closed) {

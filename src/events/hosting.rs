@@ -31,6 +31,7 @@ use crate::graphql::scalars::Url;
 use crate::graphql::versioned::Change;
 use crate::notifications::Notices;
 use crate::payload;
+use crate::realtime::Signal;
 use crate::support::phases_json;
 use crate::themes::theme_keys;
 use crate::validation;
@@ -718,6 +719,7 @@ async fn update(ctx: &Context<'_>, input: UpdateEventInput) -> MutationResult<Ev
         || row.address != current.address
         || row.online_url != current.online_url;
     let mut notices = Notices::new(ctx, access.person_id);
+    notices.signal(Signal::Event { event: row.id });
     if published(row.status) {
         if moved {
             notices.event_changed(&txn, &row).await?;
@@ -794,6 +796,7 @@ async fn step(
     }
     let row = change.save_step(&txn, access.actor(), reason).await?;
     let mut notices = Notices::new(ctx, access.person_id);
+    notices.signal(Signal::Event { event: row.id });
     let webhook = match (current.status, to) {
         (EventStatus::Draft, EventStatus::Cancelled) => None,
         (_, EventStatus::Cancelled) => Some(WebhookEventType::EventCancelled),

@@ -49,6 +49,9 @@ pub enum Signal {
     },
     /// A practice changed (edited, or a step of its life cycle).
     Practice { practice: i32 },
+    /// An event changed: edited, a step of its life cycle, or its places (a booking made,
+    /// decided or cancelled, the waitlist promoted).
+    Event { event: i32 },
 }
 
 /// Carries signals to other instances (PostgreSQL `NOTIFY`, say).

@@ -17,6 +17,7 @@ use crate::auth::policy::Access;
 use crate::communities::CommunityMeeting;
 use crate::discussion::{DiscussionReply, DiscussionThread};
 use crate::errors::{ApiError, ApiResult};
+use crate::events::Event;
 use crate::graphql::context::{access, caller, load, services, signed_in};
 use crate::graphql::ids::{NodeKind, NodeType, decode_as};
 use crate::notifications::inbox::Notification;
@@ -210,6 +211,26 @@ impl Subscription {
             }
             caller(ctx).forget_access();
             dropped(Practice::visible(ctx, key).await)
+        }))
+    }
+
+    /// An event each time it changes (edited, a step of its life cycle, places taken or
+    /// freed), as the caller may see it then; nothing once they no longer may (a draft
+    /// seen only by its host, say). `NOT_FOUND` for an event the caller does not see.
+    async fn event_changed<'a>(
+        &self,
+        ctx: &'a Context<'_>,
+        #[graphql(desc = "The event to follow.")] id: ID,
+    ) -> Result<impl Stream<Item = Event> + 'a> {
+        let receiver = services(ctx).bus.subscribe();
+        let key = decode_as(&id, NodeKind::Event).ok_or(ApiError::NotFound)?;
+        Event::visible(ctx, key).await?.ok_or(ApiError::NotFound)?;
+        Ok(signals(receiver).filter_map(move |signal| async move {
+            if signal != (Signal::Event { event: key }) {
+                return None;
+            }
+            caller(ctx).forget_access();
+            dropped(Event::visible(ctx, key).await)
         }))
     }
 }

@@ -3,7 +3,9 @@
 //! headteachers book for them, approved as made), a teacher books herself and her head
 //! approves, the eleventh is approved onto the waitlist and promoted at once when someone
 //! cancels, and after the course has started the host records attendance and marks it
-//! held. Emails go to the right people; the audit log keeps each step.
+//! held. Amy evaluates and follows up, the host sees the impact, the ledger shows what
+//! each school gave and received, and Amy's calendar feed parses and shows the course.
+//! Emails go to the right people; the audit log keeps each step.
 
 use serde_json::{Value, json};
 
@@ -18,7 +20,10 @@ async fn a_course_is_booked_approved_waitlisted_promoted_and_attended() {
     let w = &e.w;
     let app = e.app();
 
-    let course = e.host_open(course_input(&e.alliance(), 10, true)).await;
+    // Held at Ashby, which is credited for hosting the others' staff.
+    let mut input = course_input(&e.alliance(), 10, true);
+    input["venue"] = json!({ "schoolId": e.school(0) });
+    let course = e.host_open(input).await;
     assert_eq!(course["status"], "OPEN");
     assert_eq!(course["placesLeft"], 10);
     assert_eq!(course["releaseDays"], 1.0);
@@ -201,6 +206,25 @@ async fn a_course_is_booked_approved_waitlisted_promoted_and_attended() {
     assert_eq!(held["event"]["status"], "HELD");
     assert_eq!(held["event"]["placesTaken"], 10);
 
+    // Everyone else who kept a place attended.
+    for (_, person) in staff.iter().filter(|(_, p)| p.id != leaving.id) {
+        let booking = rows
+            .iter()
+            .find(|b| b["person"]["id"] == person.gid())
+            .unwrap();
+        mutate_ok(
+            app,
+            &w.lead.token,
+            "recordAttendance",
+            BOOKING_FIELDS,
+            json!({ "bookingId": booking["id"], "attended": true }),
+        )
+        .await;
+    }
+    evaluated_and_followed_up(&e, &amy["id"], &id).await;
+    ledger_shows_who_gave_and_who_received(&e).await;
+    feed_shows_the_course(&e, &w.teachers[0].token).await;
+
     // Amy sees her own booking among hers.
     let mine = app
         .ok(
@@ -282,4 +306,144 @@ async fn raising_the_capacity_promotes_the_waitlist_in_order() {
     assert_eq!(status(&second["id"]), "WAITLISTED");
     let second_now = rows.iter().find(|b| b["id"] == second["id"]).unwrap();
     assert_eq!(second_now["waitlistPosition"], 1);
+}
+
+/// Amy evaluates and, later, follows up, sharing both in full; the host sees the impact.
+async fn evaluated_and_followed_up(
+    e: &crate::events_world::Events,
+    booking: &Value,
+    event: &Value,
+) {
+    let (app, w) = (e.app(), &e.w);
+    let evaluated = mutate_ok(
+        app,
+        &w.teachers[0].token,
+        "submitEventEvaluation",
+        "evaluation { plannedChange }",
+        json!({ "bookingId": booking, "plannedChange": "A hinge question before every practice task",
+                "shareInFull": true }),
+    )
+    .await;
+    assert_eq!(
+        evaluated["evaluation"]["plannedChange"],
+        "A hinge question before every practice task"
+    );
+    mutate_ok(
+        app,
+        &w.teachers[0].token,
+        "submitEventFollowUp",
+        "followUp { whatChanged }",
+        json!({ "bookingId": booking, "whatChanged": "Fewer misconceptions by the end of a unit",
+                "shareInFull": true }),
+    )
+    .await;
+    let impact = app
+        .ok(
+            Some(&w.lead.token),
+            "query($id: ID!) { eventImpact(eventId: $id) { attended evaluated followedUp
+                sharedEvaluations { plannedChange } sharedFollowUps { whatChanged } } }",
+            json!({ "id": event }),
+        )
+        .await;
+    assert_eq!(
+        impact["eventImpact"],
+        json!({ "attended": 9, "evaluated": 1, "followedUp": 1,
+                "sharedEvaluations": [{ "plannedChange": "A hinge question before every practice task" }],
+                "sharedFollowUps": [{ "whatChanged": "Fewer misconceptions by the end of a unit" }] })
+    );
+}
+
+/// The alliance's ledger for the academic year of the course: Ashby hosted, and is
+/// credited a day for each of the four places taken by staff of Brook (3) and Cedar (1)
+/// who attended; its own five staff left no building. Brook and Cedar received theirs.
+async fn ledger_shows_who_gave_and_who_received(e: &crate::events_world::Events) {
+    use chrono::Datelike;
+    let started = chrono::Utc::now() - chrono::Duration::hours(1);
+    let year = if started.month() >= 9 {
+        started.year()
+    } else {
+        started.year() - 1
+    };
+    let ledger = e
+        .app()
+        .ok(
+            Some(&e.w.lead.token),
+            "query($id: ID!, $year: Int!) { node(id: $id) { ... on Alliance {
+                releaseLedger(first: 10, period: {academicYear: $year}) { nodes {
+                    school { id } daysGiven daysReceived hostingCreditDays eventsAttendedDays } } } } }",
+            json!({ "id": e.alliance(), "year": year }),
+        )
+        .await;
+    let mut rows: Vec<Value> = ledger["node"]["releaseLedger"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    rows.sort_by_key(|row| row["school"]["id"].as_str().unwrap().to_owned());
+    let mut expected = vec![
+        json!({ "school": { "id": e.school(0) }, "daysGiven": 4.0, "daysReceived": 0.0,
+                "hostingCreditDays": 4.0, "eventsAttendedDays": 0.0 }),
+        json!({ "school": { "id": e.school(1) }, "daysGiven": 0.0, "daysReceived": 3.0,
+                "hostingCreditDays": 0.0, "eventsAttendedDays": 3.0 }),
+        json!({ "school": { "id": e.school(2) }, "daysGiven": 0.0, "daysReceived": 1.0,
+                "hostingCreditDays": 0.0, "eventsAttendedDays": 1.0 }),
+    ];
+    expected.sort_by_key(|row| row["school"]["id"].as_str().unwrap().to_owned());
+    assert_eq!(rows, expected, "{ledger:#}");
+}
+
+/// Amy's calendar feed, read with a real iCalendar parser, holds the course at 09:00
+/// London time (the time it was given at: `start_now` moved only the stored instants, so
+/// the feed shows where they are now, in London).
+async fn feed_shows_the_course(e: &crate::events_world::Events, token: &str) {
+    let app = e.app();
+    let made = app
+        .ok(
+            Some(token),
+            "mutation { createCalendarFeed(input: {}) { created { url } userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    let url = made["createCalendarFeed"]["created"]["url"]
+        .as_str()
+        .unwrap();
+    let path = &url[url.find("/calendar/").unwrap()..];
+    let response = app
+        .client
+        .get(format!("{}{path}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.unwrap();
+    let calendar = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .next()
+        .expect("one calendar")
+        .expect("it parses");
+    let course = calendar
+        .events
+        .iter()
+        .find(|event| {
+            event.properties.iter().any(|p| {
+                p.name == "SUMMARY" && p.value.as_deref() == Some("Questioning for deeper thinking")
+            })
+        })
+        .expect("the course is in Amy's feed");
+    let start = course
+        .properties
+        .iter()
+        .find(|p| p.name == "DTSTART")
+        .unwrap();
+    let tzid = start
+        .params
+        .as_ref()
+        .and_then(|params| params.iter().find(|(name, _)| name == "TZID"))
+        .map(|(_, values)| values[0].clone());
+    assert_eq!(tzid.as_deref(), Some("Europe/London"), "{text}");
+    assert!(
+        calendar.timezones.iter().any(|zone| zone
+            .properties
+            .iter()
+            .any(|p| p.value.as_deref() == Some("Europe/London"))),
+        "the feed carries the zone's VTIMEZONE"
+    );
 }

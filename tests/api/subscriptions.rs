@@ -253,6 +253,7 @@ impl World {
 
 const ACTIVITY: &str = "subscription($id: ID!) { communityActivity(communityId: $id) { kind thread { id title } reply { id } meeting { id title } } }";
 const PRACTICE: &str = "subscription($id: ID!) { practiceChanged(id: $id) { id title } }";
+const EVENT: &str = "subscription($id: ID!) { eventChanged(id: $id) { id status placesLeft } }";
 const NOTIFICATIONS: &str = "subscription { notificationAdded { id type text subjectId read } }";
 
 #[tokio::test]
@@ -514,6 +515,66 @@ async fn practice_changed_follows_what_the_subscriber_may_see() {
         practice["id"]
     );
     ben.hears_nothing().await;
+}
+
+#[tokio::test]
+async fn event_changed_follows_an_event_as_the_subscriber_may_see_it() {
+    let w = world(&[]).await;
+    let input = crate::events_world::course_input(&gid("Alliance", w.alliance), 2, false);
+    let id =
+        mutate_ok(&w.app, &w.hana, "hostEvent", "event { id }", input).await["event"]["id"].clone();
+    // A draft is its host's alone: Ben is refused as for a query.
+    let mut ben = Client::signed_in(&w.app, Some(&w.ben)).await;
+    ben.subscribe("e", EVENT, json!({ "id": id })).await;
+    let refused = ben.message().await;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+        "{refused:#}"
+    );
+    let mut hana = Client::signed_in(&w.app, Some(&w.hana)).await;
+    hana.listen("e", EVENT, json!({ "id": id })).await;
+    let step = "event { id }";
+    mutate_ok(
+        &w.app,
+        &w.hana,
+        "openEventForBooking",
+        step,
+        json!({ "eventId": id }),
+    )
+    .await;
+    assert_eq!(
+        hana.message().await["payload"]["data"]["eventChanged"],
+        json!({ "id": id, "status": "OPEN", "placesLeft": 2 })
+    );
+    // Open to the alliance, Ben follows it; Amy's booking takes a place, both hear it.
+    let mut ben = Client::signed_in(&w.app, Some(&w.ben)).await;
+    ben.listen("e", EVENT, json!({ "id": id })).await;
+    mutate_ok(
+        &w.app,
+        &w.amy,
+        "bookEventPlace",
+        "booking { id }",
+        json!({ "eventId": id }),
+    )
+    .await;
+    for client in [&mut hana, &mut ben] {
+        assert_eq!(
+            client.message().await["payload"]["data"]["eventChanged"],
+            json!({ "id": id, "status": "OPEN", "placesLeft": 1 })
+        );
+    }
+    mutate_ok(
+        &w.app,
+        &w.hana,
+        "cancelEvent",
+        step,
+        json!({ "eventId": id, "reason": "The trainer is ill." }),
+    )
+    .await;
+    assert_eq!(
+        ben.message().await["payload"]["data"]["eventChanged"]["status"],
+        "CANCELLED"
+    );
 }
 
 #[tokio::test]
