@@ -82,7 +82,8 @@ def main():
     parser.add_argument("--subscriptions", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--events", type=int, default=1000,
+                        help="events followed: 1,000 gives each subscription its own (each mutation reaches one subscriber), 100 gives each event ten")
     parser.add_argument("--json", help="write the report here too")
     args = parser.parse_args()
     if not args.pg_url.startswith(("postgres://postgres@127.", "postgres://postgres@localhost")):

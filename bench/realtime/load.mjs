@@ -15,7 +15,7 @@
 //
 // Bounded: connecting, warming up and the run each have a deadline; the script exits
 // non-zero if one passes or any event is lost.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 
@@ -48,6 +48,22 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
 }
 
+// The PostgreSQL server's CPU: every process named postgres (its connections are pooled,
+// so they live through the run).
+function postgresCpuSeconds() {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch { /* gone meanwhile */ }
+  }
+  return total;
+}
+
 function percentile(sorted, p) {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -65,6 +81,7 @@ async function post(url, query, variables) {
 // ---- subscribers
 const SUBSCRIPTION = 'subscription($id: ID!) { eventChanged(id: $id) { id title } }';
 const received = []; // latencies in ms, during the run
+const answered = []; // mutations' round trips in ms, during the run
 let heard = 0;
 let measuring = false;
 const warm = new Set(); // subscribers that heard the warm-up
@@ -108,6 +125,7 @@ let sent = 0, failed = 0, inFlight = 0;
 
 async function rename(event, title, url) {
   inFlight += 1;
+  const start = Date.now();
   try {
     const answer = await post(url, MUTATION, {
       input: { eventId: event, expectedVersion: versions.get(event), title },
@@ -118,13 +136,13 @@ async function rename(event, title, url) {
       log('mutation refused:', JSON.stringify(answer.errors ?? payload.userErrors));
     } else {
       versions.set(event, payload.event.version);
+      if (measuring) answered.push(Date.now() - start);
     }
   } catch (error) {
     failed += 1;
     log('mutation failed:', error.message);
   } finally {
     inFlight -= 1;
-    idle.push(event);
   }
 }
 
@@ -155,6 +173,8 @@ async function main() {
 
   // The run: RATE mutations a second, alternating instances, for DURATION seconds.
   const cpuBefore = pids.map(cpuSeconds);
+  const postgresBefore = postgresCpuSeconds();
+  const clientBefore = process.cpuUsage();
   const heardBefore = heard;
   measuring = true;
   const started = Date.now();
@@ -169,16 +189,19 @@ async function main() {
     if (!event) { skipped += 1; continue; } // every event busy: the server is behind
     sent += 1;
     expected += Math.floor(SUBSCRIPTIONS / events.length) + (events.indexOf(event) < SUBSCRIPTIONS % events.length ? 1 : 0);
-    rename(event, `Load ${n} @${Date.now()}`, mutators[n % mutators.length]);
+    rename(event, `Load ${n} @${Date.now()}`, mutators[n % mutators.length]).then(() => idle.push(event));
   }
   const sendSeconds = (Date.now() - started) / 1000;
   const drainDeadline = Date.now() + 10_000;
   while ((inFlight > 0 || received.length < expected) && Date.now() < drainDeadline) await sleep(50);
   const elapsed = (Date.now() - started) / 1000;
   const cpuAfter = pids.map(cpuSeconds);
+  const postgresAfter = postgresCpuSeconds();
+  const client = process.cpuUsage(clientBefore);
   measuring = false;
 
   const sorted = [...received].sort((a, b) => a - b);
+  const roundTrips = [...answered].sort((a, b) => a - b);
   const report = {
     subscriptions: SUBSCRIPTIONS,
     events: events.length,
@@ -193,9 +216,12 @@ async function main() {
     deliveriesPerSecond: Number((received.length / elapsed).toFixed(0)),
     lost: expected - received.length,
     latencyMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? null },
+    mutationMs: { p50: percentile(roundTrips, 50), p99: percentile(roundTrips, 99) },
     memoryPerConnectionKiB: rssBefore !== null ? Number(((rssAfter - rssBefore) / SUBSCRIPTIONS).toFixed(1)) : null,
     subscriberInstanceRssMiB: rssAfter !== null ? Number((rssAfter / 1024).toFixed(1)) : null,
     cpuPercentOfACore: pids.map((pid, i) => Number((((cpuAfter[i] - cpuBefore[i]) / elapsed) * 100).toFixed(0))),
+    postgresCpuPercentOfACore: Number((((postgresAfter - postgresBefore) / elapsed) * 100).toFixed(0)),
+    clientCpuPercentOfACore: Number((((client.user + client.system) / 1e6 / elapsed) * 100).toFixed(0)),
     seconds: Number(elapsed.toFixed(1)),
   };
   console.log(JSON.stringify(report, null, 2));
