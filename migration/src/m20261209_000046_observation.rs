@@ -187,7 +187,11 @@ fn record_share() -> TableCreateStatement {
         .to_owned()
 }
 
-fn index(name: &str, table: impl IntoIden + 'static, columns: Vec<DynIden>) -> IndexCreateStatement {
+fn index(
+    name: &str,
+    table: impl IntoIden + 'static,
+    columns: Vec<DynIden>,
+) -> IndexCreateStatement {
     let mut statement = Index::create().name(name).table(table).to_owned();
     for column in columns {
         statement.col(column);
@@ -205,17 +209,26 @@ impl MigrationTrait for Migration {
             (
                 "ix_observation_teacher",
                 Observation::Table.into_iden(),
-                vec![Observation::TeacherId.into_iden(), Observation::Id.into_iden()],
+                vec![
+                    Observation::TeacherId.into_iden(),
+                    Observation::Id.into_iden(),
+                ],
             ),
             (
                 "ix_observation_observer",
                 Observation::Table.into_iden(),
-                vec![Observation::ObserverId.into_iden(), Observation::Id.into_iden()],
+                vec![
+                    Observation::ObserverId.into_iden(),
+                    Observation::Id.into_iden(),
+                ],
             ),
             (
                 "ix_observation_school_day",
                 Observation::Table.into_iden(),
-                vec![Observation::SchoolId.into_iden(), Observation::ObservedOn.into_iden()],
+                vec![
+                    Observation::SchoolId.into_iden(),
+                    Observation::ObservedOn.into_iden(),
+                ],
             ),
             (
                 "ix_reflection_person",
@@ -225,7 +238,10 @@ impl MigrationTrait for Migration {
             (
                 "ix_record_share_person",
                 RecordShare::Table.into_iden(),
-                vec![RecordShare::PersonId.into_iden(), RecordShare::WithdrawnAt.into_iden()],
+                vec![
+                    RecordShare::PersonId.into_iden(),
+                    RecordShare::WithdrawnAt.into_iden(),
+                ],
             ),
             (
                 "ix_record_share_observation",

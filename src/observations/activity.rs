@@ -69,7 +69,10 @@ impl ObservationActivity {
     /// The theme counted; `null` for the row that counts every observation of the term.
     async fn theme(&self, ctx: &Context<'_>) -> Result<Option<Theme>> {
         match self.theme_key {
-            Some(key) => Ok(themes_of(ctx, &format!(",{key},")).await?.into_iter().next()),
+            Some(key) => Ok(themes_of(ctx, &format!(",{key},"))
+                .await?
+                .into_iter()
+                .next()),
             None => Ok(None),
         }
     }
@@ -113,7 +116,8 @@ pub async fn activity(
         if filter.school_id.is_none() {
             schools = members.clone();
         }
-        schools.retain(|school| members.contains(school) && access.sees_observation_activity(*school));
+        schools
+            .retain(|school| members.contains(school) && access.sees_observation_activity(*school));
     }
     schools.retain(|school| access.sees_observation_activity(*school));
     if schools.is_empty() {
@@ -148,11 +152,13 @@ pub async fn activity(
     }
     Ok(counts
         .into_iter()
-        .map(|((school_id, term, theme_key), count)| ObservationActivity {
-            school_id,
-            term: term.0,
-            theme_key,
-            count,
-        })
+        .map(
+            |((school_id, term, theme_key), count)| ObservationActivity {
+                school_id,
+                term: term.0,
+                theme_key,
+                count,
+            },
+        )
         .collect())
 }

@@ -60,8 +60,7 @@ pub fn states_a_grade(text: &str) -> Option<String> {
                 return Some(format!("{word} … {after}"));
             }
         }
-        if matches!(word.as_str(), "lesson" | "teaching") && matches!(next(1), Some("was" | "is"))
-        {
+        if matches!(word.as_str(), "lesson" | "teaching") && matches!(next(1), Some("was" | "is")) {
             if let Some(after) = next(2).filter(|w| judgement(w)) {
                 return Some(format!("{word} {} {after}", next(1).unwrap_or_default()));
             }

@@ -149,7 +149,9 @@ pub async fn facts(
         .await?
         > 0;
     let owner_still_at_school = match record.school_id {
-        Some(school) if record.purpose == RecordPurpose::Appraisal && access.leads_school(school) => {
+        Some(school)
+            if record.purpose == RecordPurpose::Appraisal && access.leads_school(school) =>
+        {
             works_at(conn, record.owner_id, school).await?
         }
         _ => false,

@@ -164,9 +164,8 @@ pub fn observation_entry<'a>(
     action: &'a str,
     row: &observation::Model,
 ) -> AuditEntry<'a> {
-    AuditEntry::by_caller(access, action, NodeKind::Observation.id(row.id)).details(
-        serde_json::json!({ "purpose": row.purpose, "version": row.version }),
-    )
+    AuditEntry::by_caller(access, action, NodeKind::Observation.id(row.id))
+        .details(serde_json::json!({ "purpose": row.purpose, "version": row.version }))
 }
 
 async fn record(ctx: &Context<'_>, input: RecordObservationInput) -> MutationResult<Observation> {

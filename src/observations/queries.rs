@@ -105,7 +105,9 @@ impl ObservationQuery {
     async fn observation_activity(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Which schools and term to count; without it, every school the caller may count.")]
+        #[graphql(
+            desc = "Which schools and term to count; without it, every school the caller may count."
+        )]
         filter: Option<ObservationActivityFilter>,
     ) -> Result<Vec<ObservationActivity>> {
         activity(ctx, filter.unwrap_or_default()).await

@@ -179,7 +179,9 @@ async fn recipient(
         || alliance_role::Entity::find()
             .filter(alliance_role::Column::PersonId.eq(person.id))
             .filter(alliance_role::Column::EndsOn.is_null())
-            .filter(alliance_role::Column::AllianceId.is_in(access.active_alliances.iter().copied()))
+            .filter(
+                alliance_role::Column::AllianceId.is_in(access.active_alliances.iter().copied()),
+            )
             .count(conn)
             .await?
             > 0;
@@ -189,7 +191,12 @@ async fn recipient(
     Ok((person, schools))
 }
 
-fn share_entry<'a>(access: &Access, action: &'a str, record: &RecordRef, with: i32) -> AuditEntry<'a> {
+fn share_entry<'a>(
+    access: &Access,
+    action: &'a str,
+    record: &RecordRef,
+    with: i32,
+) -> AuditEntry<'a> {
     let kind = match record.kind {
         RecordKind::Observation => NodeKind::Observation,
         RecordKind::Reflection => NodeKind::Reflection,
@@ -233,7 +240,11 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
         .all(&txn)
         .await?;
     if active.len() >= SHARES_MAX {
-        return Err(UserError::invalid("personId", format!("share with at most {SHARES_MAX} people")).into());
+        return Err(UserError::invalid(
+            "personId",
+            format!("share with at most {SHARES_MAX} people"),
+        )
+        .into());
     }
     let now = Utc::now();
     if !existing.is_empty() {
@@ -281,7 +292,9 @@ async fn withdraw(
     };
     let existing = open_shares(&record, person).all(&txn).await?;
     if existing.is_empty() {
-        return Err(UserError::invalid_state("personId", "the record is not shared with them").into());
+        return Err(
+            UserError::invalid_state("personId", "the record is not shared with them").into(),
+        );
     }
     record_share::Entity::update_many()
         .col_expr(record_share::Column::WithdrawnAt, Expr::value(Utc::now()))
@@ -330,10 +343,14 @@ async fn select(ctx: &Context<'_>, input: SelectRecordInput) -> MutationResult<S
             SharedRecord::Reflection(Reflection(change.save_as_read(&txn).await?))
         }
     };
-    AuditEntry::by_caller(&access, "record.selected", match record.kind {
-        RecordKind::Observation => NodeKind::Observation.id(record.key),
-        RecordKind::Reflection => NodeKind::Reflection.id(record.key),
-    })
+    AuditEntry::by_caller(
+        &access,
+        "record.selected",
+        match record.kind {
+            RecordKind::Observation => NodeKind::Observation.id(record.key),
+            RecordKind::Reflection => NodeKind::Reflection.id(record.key),
+        },
+    )
     .details(serde_json::json!({
         "inPortfolio": input.in_portfolio,
         "inReviewSelection": input.in_review_selection,

@@ -44,7 +44,11 @@ pub async fn holding_shares(
                         .is_in(access.school_roles.keys().copied().collect::<Vec<_>>()),
                 ),
         );
-    let rows = child_rows(ctx, ChildList::<record_share::Entity>::new(key, column, condition)).await?;
+    let rows = child_rows(
+        ctx,
+        ChildList::<record_share::Entity>::new(key, column, condition),
+    )
+    .await?;
     Ok(rows.into_iter().map(RecordShare).collect())
 }
 

@@ -256,9 +256,8 @@ impl Viewer {
         &self,
         ctx: &Context<'_>,
         args: PageArgs,
-        #[graphql(desc = "Narrows by how the viewer stands to them, and by purpose.")] filter: Option<
-            crate::observations::queries::ObservationFilter,
-        >,
+        #[graphql(desc = "Narrows by how the viewer stands to them, and by purpose.")]
+        filter: Option<crate::observations::queries::ObservationFilter>,
     ) -> Result<Page<crate::observations::Observation>> {
         crate::observations::queries::viewer_observations(ctx, args, filter).await
     }

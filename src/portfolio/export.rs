@@ -66,7 +66,11 @@ pub fn markdown(data: &PortfolioData, heading: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {heading}\n\n{}\n", escaped(&data.person_name));
     for (section, title) in SECTIONS {
-        let entries: Vec<_> = data.entries.iter().filter(|e| e.section == section).collect();
+        let entries: Vec<_> = data
+            .entries
+            .iter()
+            .filter(|e| e.section == section)
+            .collect();
         if entries.is_empty() {
             continue;
         }

@@ -142,7 +142,9 @@ pub async fn portfolio(
     let practices = practice::Entity::find()
         .filter(practice::Column::Id.is_in(authored.clone()))
         .filter(practice::Column::PublishedAt.is_not_null())
-        .filter(practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]))
+        .filter(
+            practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]),
+        )
         .order_by_asc(practice::Column::Id)
         .limit(SECTION_MAX)
         .all(conn)
@@ -175,7 +177,11 @@ pub async fn portfolio(
         .collect();
     let mut school_ids: Vec<i32> = role_schools;
     school_ids.extend(arrangements_given.iter().map(|a| a.supported_school_id));
-    school_ids.extend(arrangements_received.iter().filter_map(|a| a.supporting_school_id));
+    school_ids.extend(
+        arrangements_received
+            .iter()
+            .filter_map(|a| a.supporting_school_id),
+    );
     school_ids.extend(practices.iter().map(|p| p.school_id));
     school_ids.extend(endorsements.iter().map(|e| e.school_id));
     school_ids.extend(bookings.iter().map(|b| b.school_id));
@@ -193,7 +199,7 @@ pub async fn portfolio(
             Section::School,
             name(role.school_id).unwrap_or_default(),
             Some(role.job_title.clone().unwrap_or_else(|| words(role.role))),
-            name(role.school_id),
+            None,
             Some(role.starts_on),
             role.ends_on,
         ));

@@ -96,7 +96,14 @@ pub async fn viewer_portfolio(ctx: &Context<'_>) -> Result<Portfolio> {
     if access.service_account.is_some() {
         return Err(ApiError::Forbidden("a portfolio belongs to a person").into());
     }
-    Ok(Portfolio(load::portfolio(crate::graphql::context::db(ctx), access.person_id, load::Selection::Portfolio).await?))
+    Ok(Portfolio(
+        load::portfolio(
+            crate::graphql::context::db(ctx),
+            access.person_id,
+            load::Selection::Portfolio,
+        )
+        .await?,
+    ))
 }
 
 /// The caller's own performance-review selection: `FORBIDDEN` for a service account.
@@ -106,7 +113,12 @@ pub async fn viewer_review_selection(ctx: &Context<'_>) -> Result<PerformanceRev
         return Err(ApiError::Forbidden("a review selection belongs to a person").into());
     }
     Ok(PerformanceReviewSelection(
-        load::portfolio(crate::graphql::context::db(ctx), access.person_id, load::Selection::Review).await?,
+        load::portfolio(
+            crate::graphql::context::db(ctx),
+            access.person_id,
+            load::Selection::Review,
+        )
+        .await?,
     ))
 }
 
@@ -167,7 +179,12 @@ impl Portfolio {
     }
     /// Observations of their teaching they chose to include (`selectRecord`).
     async fn observations(&self) -> Vec<Observation> {
-        self.0.observations.iter().cloned().map(Observation).collect()
+        self.0
+            .observations
+            .iter()
+            .cloned()
+            .map(Observation)
+            .collect()
     }
     /// Reflections they chose to include (`selectRecord`).
     async fn reflections(&self) -> Vec<Reflection> {
@@ -195,7 +212,12 @@ pub struct PerformanceReviewSelection(pub PortfolioData);
 impl PerformanceReviewSelection {
     /// The observations they chose.
     async fn observations(&self) -> Vec<Observation> {
-        self.0.observations.iter().cloned().map(Observation).collect()
+        self.0
+            .observations
+            .iter()
+            .cloned()
+            .map(Observation)
+            .collect()
     }
     /// The reflections they chose.
     async fn reflections(&self) -> Vec<Reflection> {
@@ -207,6 +229,9 @@ impl PerformanceReviewSelection {
     }
     /// The selection as a readable Markdown document (their text escaped).
     async fn markdown(&self) -> String {
-        export::markdown(&self.0, "Selection for a performance-management conversation")
+        export::markdown(
+            &self.0,
+            "Selection for a performance-management conversation",
+        )
     }
 }

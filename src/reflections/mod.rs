@@ -84,11 +84,13 @@ impl Reflection {
     /// The event it reflects on; `null` when none is linked or the caller may not see it.
     async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
         match self.0.event_id {
-            Some(id) => Ok(
-                load_visible::<event::Entity>(ctx, id, |access, row| access.sees_event(row))
-                    .await?
-                    .map(Event),
-            ),
+            Some(id) => {
+                Ok(
+                    load_visible::<event::Entity>(ctx, id, |access, row| access.sees_event(row))
+                        .await?
+                        .map(Event),
+                )
+            }
             None => Ok(None),
         }
     }
@@ -222,7 +224,11 @@ async fn linked_event(
 ) -> MutationResult<Option<i32>> {
     let Some(id) = id else { return Ok(None) };
     let key = decode_as(id, NodeKind::Event).ok_or_else(|| UserError::not_found("eventId"))?;
-    Ok(Some(crate::events::event_by_key(conn, access, key, "eventId").await?.id))
+    Ok(Some(
+        crate::events::event_by_key(conn, access, key, "eventId")
+            .await?
+            .id,
+    ))
 }
 
 async fn linked_enquiry(
@@ -254,7 +260,10 @@ async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult
         None => None,
     };
     let enquiry_id = linked_enquiry(&txn, &access, input.enquiry_id.as_ref()).await?;
-    let school = current_schools(&txn, access.person_id).await?.first().copied();
+    let school = current_schools(&txn, access.person_id)
+        .await?
+        .first()
+        .copied();
     let now = Utc::now();
     let row = reflection::ActiveModel {
         person_id: Set(access.person_id),
@@ -276,7 +285,9 @@ async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult
     }
     .insert(&txn)
     .await?;
-    entry(&access, "reflection.written", &row).record(&txn).await?;
+    entry(&access, "reflection.written", &row)
+        .record(&txn)
+        .await?;
     txn.commit().await?;
     Ok(Reflection(row))
 }
@@ -300,7 +311,9 @@ async fn edit(ctx: &Context<'_>, input: EditReflectionInput) -> MutationResult<R
         .await?
         .ok_or_else(not_found)?;
     if !access.owns_reflection(&current) {
-        return Err(UserError::invalid_state("reflectionId", "only its author edits a reflection").into());
+        return Err(
+            UserError::invalid_state("reflectionId", "only its author edits a reflection").into(),
+        );
     }
     let themes = match &input.theme_ids {
         Some(ids) => Some(theme_keys(&txn, "themeIds", ids, 0).await?),
@@ -317,7 +330,9 @@ async fn edit(ctx: &Context<'_>, input: EditReflectionInput) -> MutationResult<R
         change.theme_keys = Set(themes);
     }
     let row = change.save(&txn, input.expected_version).await?;
-    entry(&access, "reflection.edited", &row).record(&txn).await?;
+    entry(&access, "reflection.edited", &row)
+        .record(&txn)
+        .await?;
     txn.commit().await?;
     Ok(Reflection(row))
 }

@@ -100,9 +100,12 @@ impl Access {
             .add(
                 Condition::any()
                     .add(record_share::Column::ThroughSchoolId.is_null())
-                    .add(record_share::Column::ThroughSchoolId.in_subquery(current_schools_of(
-                        (record_share::Entity, record_share::Column::OwnerId),
-                    ))),
+                    .add(
+                        record_share::Column::ThroughSchoolId.in_subquery(current_schools_of((
+                            record_share::Entity,
+                            record_share::Column::OwnerId,
+                        ))),
+                    ),
             )
     }
 
@@ -124,7 +127,10 @@ impl Access {
         Condition::any()
             .add(Column::TeacherId.eq(self.person_id))
             .add(Column::ObserverId.eq(self.person_id))
-            .add(Column::Id.in_subquery(self.shared_with_caller(record_share::Column::ObservationId)))
+            .add(
+                Column::Id
+                    .in_subquery(self.shared_with_caller(record_share::Column::ObservationId)),
+            )
             .add(self.appraisal_view_of_observations())
     }
 
@@ -135,10 +141,10 @@ impl Access {
         Condition::all()
             .add(Column::Purpose.eq(RecordPurpose::Appraisal))
             .add(Column::SchoolId.is_in(self.strictly_led_schools()))
-            .add(Column::SchoolId.in_subquery(current_schools_of((
-                observation::Entity,
-                Column::TeacherId,
-            ))))
+            .add(
+                Column::SchoolId
+                    .in_subquery(current_schools_of((observation::Entity, Column::TeacherId))),
+            )
     }
 
     /// Restricts a query on reflections to those the caller sees (`sees_reflection`).
@@ -149,15 +155,19 @@ impl Access {
         }
         Condition::any()
             .add(Column::PersonId.eq(self.person_id))
-            .add(Column::Id.in_subquery(self.shared_with_caller(record_share::Column::ReflectionId)))
+            .add(
+                Column::Id.in_subquery(self.shared_with_caller(record_share::Column::ReflectionId)),
+            )
             .add(
                 Condition::all()
                     .add(Column::Purpose.eq(RecordPurpose::Appraisal))
                     .add(Column::SchoolId.is_in(self.strictly_led_schools()))
-                    .add(Column::SchoolId.in_subquery(current_schools_of((
-                        reflection::Entity,
-                        Column::PersonId,
-                    )))),
+                    .add(
+                        Column::SchoolId.in_subquery(current_schools_of((
+                            reflection::Entity,
+                            Column::PersonId,
+                        ))),
+                    ),
             )
     }
 
