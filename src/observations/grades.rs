@@ -36,34 +36,33 @@ pub fn states_a_grade(text: &str) -> Option<String> {
     let judgement = |word: &str| JUDGEMENTS.contains(&word);
     for (i, word) in words.iter().enumerate() {
         let next = |n: usize| words.get(i + n).map(String::as_str);
-        if GRADE_WORDS.contains(&word.as_str()) {
-            let after = words[i + 1..]
+        if GRADE_WORDS.contains(&word.as_str())
+            && let Some(after) = words[i + 1..]
                 .iter()
                 .find(|w| !FILLERS.contains(&w.as_str()))
-                .map(String::as_str);
-            if let Some(after) = after {
-                if matches!(after, "1" | "2" | "3" | "4") || judgement(after) {
-                    return Some(format!("{word} {after}"));
-                }
-            }
+                .map(String::as_str)
+            && (matches!(after, "1" | "2" | "3" | "4") || judgement(after))
+        {
+            return Some(format!("{word} {after}"));
         }
         if matches!(word.as_str(), "requires" | "require") && next(1) == Some("improvement") {
             return Some(format!("{word} improvement"));
         }
-        if word == "overall" {
-            if let Some(after) = next(1).filter(|w| judgement(w)) {
-                return Some(format!("overall {after}"));
-            }
+        if word == "overall"
+            && let Some(after) = next(1).filter(|w| judgement(w))
+        {
+            return Some(format!("overall {after}"));
         }
-        if LEAD_INS.contains(&word.as_str()) {
-            if let Some(after) = (1..=3).filter_map(next).find(|w| judgement(w)) {
-                return Some(format!("{word} … {after}"));
-            }
+        if LEAD_INS.contains(&word.as_str())
+            && let Some(after) = (1..=3).filter_map(next).find(|w| judgement(w))
+        {
+            return Some(format!("{word} … {after}"));
         }
-        if matches!(word.as_str(), "lesson" | "teaching") && matches!(next(1), Some("was" | "is")) {
-            if let Some(after) = next(2).filter(|w| judgement(w)) {
-                return Some(format!("{word} {} {after}", next(1).unwrap_or_default()));
-            }
+        if matches!(word.as_str(), "lesson" | "teaching")
+            && matches!(next(1), Some("was" | "is"))
+            && let Some(after) = next(2).filter(|w| judgement(w))
+        {
+            return Some(format!("{word} {} {after}", next(1).unwrap_or_default()));
         }
     }
     None
