@@ -212,6 +212,11 @@ pub enum UserErrorCode {
     NeedsApproval,
     /// The text seems to identify a pupil (a unique pupil number or a date of birth).
     IdentifiesPupil,
+    /// The text states a grade or an overall judgement (such as "Grade 2" or Ofsted's
+    /// "requires improvement"): observations are developmental and record none.
+    GradesNotRecorded,
+    /// The person named is not someone of the platform the caller can reach.
+    NotOnPlatform,
     /// The identity provider's token is not valid here: not signed by the provider, not
     /// issued to this service or for this sign-in, expired, or already used. Sign in with
     /// the provider again.

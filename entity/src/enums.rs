@@ -700,5 +700,22 @@ string_enum!(
         EvaluationDue = "EVALUATION_DUE",
         /// An event's impact follow-up is due: what changed? (to the person who attended).
         FollowUpDue = "FOLLOW_UP_DUE",
+        /// Someone recorded an observation of the person's teaching (to the teacher).
+        ObservationRecorded = "OBSERVATION_RECORDED",
+        /// Someone shared an observation or a reflection with the person (to them).
+        RecordShared = "RECORD_SHARED",
+    }
+);
+
+string_enum!(
+    /// What an observation or a reflection is for, fixed when it is made. Developmental
+    /// records never appear in any appraisal view, report or export made for someone else.
+    RecordPurpose {
+        /// For the teacher's own learning: seen only by the two people and whom the
+        /// teacher shares it with.
+        Developmental = "DEVELOPMENTAL",
+        /// For a performance-management (appraisal) conversation: also seen by the
+        /// leaders of the teacher's school, while the teacher works there.
+        Appraisal = "APPRAISAL",
     }
 );

@@ -37,6 +37,7 @@ pub mod identity;
 pub mod imports;
 mod invitations;
 mod notifications;
+pub mod observations;
 mod people;
 pub mod practice;
 mod release;
@@ -45,6 +46,7 @@ mod support;
 pub mod webhooks;
 use crate::errors::{ApiError, ApiResult};
 pub use communities::CommunityPlace;
+pub use observations::RecordFacts;
 pub use service_accounts::{ServiceAccountPrincipal, Tenant};
 
 /// A signed-in caller's roles and the alliances and schools they reach. For a service

@@ -250,6 +250,46 @@ impl Viewer {
         crate::events::queries::awaiting_my_approval(ctx, args).await
     }
 
+    /// Observations the viewer sees, oldest first: of their teaching (theirs to share),
+    /// made by them, and shared with them. None for a service account.
+    async fn observations(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(desc = "Narrows by how the viewer stands to them, and by purpose.")]
+        filter: Option<crate::observations::queries::ObservationFilter>,
+    ) -> Result<Page<crate::observations::Observation>> {
+        crate::observations::queries::viewer_observations(ctx, args, filter).await
+    }
+
+    /// Reflections the viewer sees, oldest first: their own journal, and those shared
+    /// with them. None for a service account.
+    async fn reflections(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(default, desc = "Only the viewer's own.")] own: bool,
+    ) -> Result<Page<crate::reflections::Reflection>> {
+        crate::reflections::viewer_reflections(ctx, args, own).await
+    }
+
+    /// The viewer's own portfolio: their professional learning across every school they
+    /// have worked at, with exports (`json`, `markdown`). Only ever their own; `FORBIDDEN`
+    /// for a service account.
+    async fn portfolio(&self, ctx: &Context<'_>) -> Result<crate::portfolio::Portfolio> {
+        crate::portfolio::viewer_portfolio(ctx).await
+    }
+
+    /// What the viewer chose to bring to a performance-management conversation
+    /// (`selectRecord` with `inReviewSelection`), exportable by them. `FORBIDDEN` for a
+    /// service account.
+    async fn performance_review_selection(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::portfolio::PerformanceReviewSelection> {
+        crate::portfolio::viewer_review_selection(ctx).await
+    }
+
     /// The viewer's own memberships of communities they can see, oldest first, in every
     /// state unless filtered: a request shows as `REQUESTED`, then `ACTIVE`, or `DECLINED`
     /// with the facilitator's `reason` and `endedAt` (asking again reopens it).

@@ -18,8 +18,8 @@ use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, evaluations, events, identity, imports, people, practice,
-    release, schools, support, sync, webhooks,
+    alliances, communities, discussion, evaluations, events, identity, imports, observations,
+    people, practice, reflections, release, schools, support, sync, webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -44,6 +44,8 @@ pub struct Query(
     events::EventsQueries,
     release::ReleaseQuery,
     evaluations::EvaluationQueries,
+    observations::ObservationsQueries,
+    reflections::ReflectionsQueries,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -71,6 +73,8 @@ pub struct Mutation(
     events::EventsMutations,
     release::ReleaseMutations,
     evaluations::EvaluationMutations,
+    observations::ObservationsMutations,
+    reflections::ReflectionsMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, Subscription>;

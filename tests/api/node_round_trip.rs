@@ -36,6 +36,13 @@ const FINDERS: &[&str] = &[
     "{ events(first: 10) { nodes { ...node bookings(first: 3) { nodes { ...node } } } } }",
 ];
 
+/// Observations and reflections belong to their owner: not even the platform admin sees
+/// them. These finders run as the owner (Kingsmead's teacher), who round-trips them.
+const OWNER_FINDERS: &[&str] = &[
+    "{ viewer { observations(first: 3) { nodes { ...node } } reflections(first: 3) { nodes { ...node } } } }",
+];
+const OWNER: &str = "teacher@kingsmead.example";
+
 const NODE: &str = "fragment node on Node { __typename id }";
 
 /// The first id seen of each type, among the objects anywhere in `value` that carry a
@@ -91,7 +98,40 @@ async fn every_node_type_round_trips_through_node_and_nodes() {
         let data = app.ok(token, &format!("{finder} {NODE}"), json!({})).await;
         collect_ids(&data, &mut ids);
     }
-    let covered: BTreeSet<String> = ids.keys().cloned().collect();
+    let owner = app
+        .ok(
+            None,
+            "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } } }",
+            json!({ "e": OWNER, "p": trellis::seed::demo::DEMO_PASSWORD }),
+        )
+        .await["signIn"]["session"]["accessToken"]
+        .as_str()
+        .expect("the demo's teacher signs in")
+        .to_owned();
+    let mut owned = BTreeMap::new();
+    for finder in OWNER_FINDERS {
+        let data = app
+            .ok(Some(&owner), &format!("{finder} {NODE}"), json!({}))
+            .await;
+        collect_ids(&data, &mut owned);
+    }
+    let one = format!("query($id: ID!) {{ node(id: $id) {{ ...node }} }} {NODE}");
+    for (kind, id) in &owned {
+        let found = app.ok(Some(&owner), &one, json!({ "id": id })).await;
+        assert_eq!(
+            found["node"],
+            json!({ "__typename": kind, "id": id }),
+            "{kind}"
+        );
+        let many = format!("query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ...node }} }} {NODE}");
+        let found = app.ok(Some(&owner), &many, json!({ "ids": [id] })).await;
+        assert_eq!(
+            found["nodes"],
+            json!([{ "__typename": kind, "id": id }]),
+            "{kind}"
+        );
+    }
+    let covered: BTreeSet<String> = ids.keys().chain(owned.keys()).cloned().collect();
     assert_eq!(
         covered, node_types,
         "each Node type in the schema needs an object in the demo data that a finder reaches"

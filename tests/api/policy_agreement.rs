@@ -593,3 +593,101 @@ async fn release_time_seen_agrees() {
         })
         .await;
 }
+
+/// The facts the record rules need, computed here from all shares and staff roles, apart
+/// from the SQL: whether a share to the viewer holds, and whether the owner still works
+/// at the record's school.
+fn record_facts(
+    access: &Access,
+    shares: &[entity::record_share::Model],
+    roles: &[staff_role::Model],
+    owner: i32,
+    school: Option<i32>,
+    holds_share: impl Fn(&entity::record_share::Model) -> bool,
+) -> trellis::auth::policy::RecordFacts {
+    let works_at = |person: i32, school: i32| {
+        roles
+            .iter()
+            .any(|r| r.person_id == person && r.school_id == school && r.ends_on.is_none())
+    };
+    trellis::auth::policy::RecordFacts {
+        shared_with_caller: shares.iter().any(|share| {
+            holds_share(share)
+                && share.person_id == access.person_id
+                && share.withdrawn_at.is_none()
+                && share
+                    .through_school_id
+                    .is_none_or(|school| works_at(share.owner_id, school))
+        }),
+        owner_still_at_school: school.is_some_and(|school| works_at(owner, school)),
+    }
+}
+
+#[tokio::test]
+async fn observations_and_reflections_seen_agree() {
+    let world = world().await;
+    // Cases the demo lacks: an appraisal observation made at St Aidan's, whose teacher
+    // (Priya Shah) has left it; a withdrawn share.
+    let priya = person_named(&world.db, "priya.shah@kingsmead.example").await;
+    let st_aidans = school_named(&world.db, "St Aidan's CofE Primary School").await;
+    let st_aidans_head = person_named(&world.db, "headteacher@staidans.example").await;
+    let now = Utc::now();
+    let old = entity::observation::ActiveModel {
+        observer_id: Set(st_aidans_head),
+        teacher_id: Set(priya),
+        school_id: Set(Some(st_aidans)),
+        observed_on: Set(NaiveDate::from_ymd_opt(2026, 5, 12).unwrap()),
+        purpose: Set(entity::enums::RecordPurpose::Appraisal),
+        focus: Set("Appraisal objective".into()),
+        went_well: Set("Routines".into()),
+        questions_for_dialogue: Set(String::new()),
+        agreed_next_steps: Set(String::new()),
+        teacher_response: Set(None),
+        theme_keys: Set(",".into()),
+        in_portfolio: Set(false),
+        in_review_selection: Set(false),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&world.db)
+    .await
+    .unwrap();
+    entity::record_share::ActiveModel {
+        observation_id: Set(Some(old.id)),
+        reflection_id: Set(None),
+        owner_id: Set(priya),
+        person_id: Set(person_named(&world.db, "teacher@staidans.example").await),
+        through_school_id: Set(None),
+        shared_at: Set(now),
+        withdrawn_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&world.db)
+    .await
+    .unwrap();
+    let shares = world.rows::<entity::record_share::Entity>().await;
+    let roles = world.rows::<staff_role::Entity>().await;
+    world
+        .agree::<entity::observation::Entity>(Access::observation_condition, |access, row| {
+            let facts = record_facts(
+                access,
+                &shares,
+                &roles,
+                row.teacher_id,
+                row.school_id,
+                |s| s.observation_id == Some(row.id),
+            );
+            access.sees_observation(row, facts)
+        })
+        .await;
+    world
+        .agree::<entity::reflection::Entity>(Access::reflection_condition, |access, row| {
+            let facts = record_facts(access, &shares, &roles, row.person_id, row.school_id, |s| {
+                s.reflection_id == Some(row.id)
+            });
+            access.sees_reflection(row, facts)
+        })
+        .await;
+}

@@ -77,10 +77,61 @@ const IMPACT: &str = "sees_event_impact; shared_in_full";
 /// subscriber, before it is sent (tested: subscriptions).
 const SUBSCRIPTION: &str = "subscription: reloaded through the node check per event";
 
+/// `observation_condition` / `reflection_condition` (and `sees_*` for one): the owner,
+/// the observer, whom the owner shares with, never an admin (tested: observations_visibility).
+const RECORD: &str = "observation_condition / reflection_condition";
+/// A record's shares: its owner only (tested: observations_visibility).
+const RECORD_OWNER: &str = "the record's owner only";
+
 /// Every object-valued field of the schema, and how it is policed. Connections' `edges`,
 /// `nodes` and `pageInfo`, edges' `node` and payloads' `userErrors` carry nothing of their
 /// own (the field returning the connection or payload is listed) and are left out.
 const POLICED: &[(&str, &str)] = &[
+    // Observations, reflections, the portfolio (lane 24b).
+    ("Query.appraisalObservations", RECORD),
+    ("Query.observationActivity", REPORT),
+    ("Query.reflections", RECORD),
+    ("Viewer.observations", RECORD),
+    ("Viewer.reflections", RECORD),
+    ("Viewer.portfolio", OWN),
+    ("Viewer.performanceReviewSelection", OWN),
+    ("Observation.observer", PERSON),
+    ("Observation.teacher", PERSON),
+    ("Observation.school", SCHOOL),
+    ("Observation.themes", THEMES),
+    ("Observation.shares", RECORD_OWNER),
+    ("RecordShare.person", PERSON),
+    ("RecordShare.endsOnLeaving", SCHOOL),
+    ("Reflection.person", PERSON),
+    ("Reflection.themes", THEMES),
+    ("Reflection.event", EVENT),
+    ("Reflection.practice", PRACTICE),
+    ("Reflection.enquiry", READABLE_ROW),
+    ("Reflection.shares", RECORD_OWNER),
+    ("ObservationActivity.school", SCHOOL),
+    ("ObservationActivity.theme", THEMES),
+    ("Portfolio.schools", WITH_PARENT),
+    ("Portfolio.communities", WITH_PARENT),
+    ("Portfolio.enquiries", WITH_PARENT),
+    ("Portfolio.practiceShared", WITH_PARENT),
+    ("Portfolio.practiceAdapted", WITH_PARENT),
+    ("Portfolio.endorsementsReceived", WITH_PARENT),
+    ("Portfolio.supportGiven", WITH_PARENT),
+    ("Portfolio.supportReceived", WITH_PARENT),
+    ("Portfolio.eventsAttended", WITH_PARENT),
+    ("Portfolio.coaching", WITH_PARENT),
+    ("Portfolio.observations", OWN),
+    ("Portfolio.reflections", OWN),
+    ("PerformanceReviewSelection.observations", OWN),
+    ("PerformanceReviewSelection.reflections", OWN),
+    ("RecordObservationPayload.observation", PAYLOAD),
+    ("EditObservationPayload.observation", PAYLOAD),
+    ("RespondToObservationPayload.observation", PAYLOAD),
+    ("ShareRecordPayload.record", PAYLOAD),
+    ("WithdrawRecordSharePayload.record", PAYLOAD),
+    ("SelectRecordPayload.record", PAYLOAD),
+    ("WriteReflectionPayload.reflection", PAYLOAD),
+    ("EditReflectionPayload.reflection", PAYLOAD),
     // Events and bookings.
     ("Query.events", ROOT),
     ("Viewer.upcomingEvents", EVENT),

@@ -35,7 +35,20 @@ impl Access {
     /// Restricts the audit log to what the caller reads (see the module's rules).
     pub fn audit_condition(&self) -> Condition {
         if self.platform_admin {
-            return Condition::all();
+            // Even a platform admin reads of an observation or a reflection only what the
+            // record's own rule lets them (nothing, unless it is theirs or shared with
+            // them): the teacher owns the record.
+            return NodeKind::ALL
+                .into_iter()
+                .filter(|kind| matches!(kind, NodeKind::Observation | NodeKind::Reflection))
+                .fold(Condition::all(), |all, kind| {
+                    let keys = self.readable_subjects(kind).expect("records have a rule");
+                    all.add(
+                        Condition::any()
+                            .add(audit_event::Column::SubjectKind.ne(kind.name()))
+                            .add(audit_event::Column::SubjectKey.in_subquery(keys)),
+                    )
+                });
         }
         if !self.reads(Scope::ReportsRead) {
             return Condition::any();
@@ -180,6 +193,14 @@ impl Access {
             NodeKind::ReleaseLimit => ids::<entity::release_limit::Entity>(
                 entity::release_limit::Column::Id,
                 self.release_limit_condition(),
+            ),
+            NodeKind::Observation => ids::<entity::observation::Entity>(
+                entity::observation::Column::Id,
+                self.observation_condition(),
+            ),
+            NodeKind::Reflection => ids::<entity::reflection::Entity>(
+                entity::reflection::Column::Id,
+                self.reflection_condition(),
             ),
             NodeKind::ServiceAccount => ids::<service_account::Entity>(
                 service_account::Column::Id,

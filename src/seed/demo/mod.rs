@@ -20,6 +20,7 @@ mod communities;
 mod events;
 mod identity;
 mod notifications;
+mod observations;
 mod practice;
 pub mod release;
 mod service_accounts;
@@ -511,6 +512,13 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     calendar::load(&txn, alliance_ids[0]).await?;
     notifications::load(&txn).await?;
     release::load(&txn, &school_ids).await?;
+    observations::load(
+        &txn,
+        alliance_ids[0],
+        school_ids["kingsmead"],
+        school_ids["staidans"],
+    )
+    .await?;
     txn.commit().await?;
     // The ledger's figures (Kingsmead giving far more than it receives) and the
     // evaluations of the events' attended bookings.

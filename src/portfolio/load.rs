@@ -1,0 +1,311 @@
+//! Reads a portfolio: a fixed number of statements, whatever its size (each section at
+//! most `SECTION_MAX` entries).
+
+use std::collections::HashMap;
+
+use entity::enums::{BookingStatus, CommunityMembershipStatus, PracticeStatus};
+use entity::{
+    community, community_member, enquiry, event, event_booking, observation, person, practice,
+    practice_author, practice_endorsement, reflection, school, staff_role, support_arrangement,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::{PortfolioData, PortfolioEntry, PortfolioSection as Section, SECTION_MAX};
+
+/// Which of the person's records to include.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// The portfolio: every section, and the records put in it.
+    Portfolio,
+    /// The review selection: only the records chosen for it.
+    Review,
+}
+
+fn entry(
+    section: Section,
+    title: impl Into<String>,
+    detail: Option<String>,
+    school_name: Option<String>,
+    from: Option<chrono::NaiveDate>,
+    until: Option<chrono::NaiveDate>,
+) -> PortfolioEntry {
+    PortfolioEntry {
+        section,
+        title: title.into(),
+        detail,
+        school_name,
+        from,
+        until,
+    }
+}
+
+fn words(value: impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', " ").to_lowercase()))
+        .unwrap_or_default()
+}
+
+pub async fn portfolio(
+    conn: &impl ConnectionTrait,
+    person_id: i32,
+    selection: Selection,
+) -> Result<PortfolioData, DbErr> {
+    let person = person::Entity::find_by_id(person_id).one(conn).await?;
+    let person_name = person
+        .map(|p| format!("{} {}", p.given_name, p.family_name))
+        .unwrap_or_default();
+    let (obs_flag, refl_flag) = match selection {
+        Selection::Portfolio => (
+            observation::Column::InPortfolio,
+            reflection::Column::InPortfolio,
+        ),
+        Selection::Review => (
+            observation::Column::InReviewSelection,
+            reflection::Column::InReviewSelection,
+        ),
+    };
+    let observations = observation::Entity::find()
+        .filter(observation::Column::TeacherId.eq(person_id))
+        .filter(obs_flag.eq(true))
+        .order_by_asc(observation::Column::ObservedOn)
+        .order_by_asc(observation::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let reflections = reflection::Entity::find()
+        .filter(reflection::Column::PersonId.eq(person_id))
+        .filter(refl_flag.eq(true))
+        .order_by_asc(reflection::Column::WrittenOn)
+        .order_by_asc(reflection::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    if selection == Selection::Review {
+        return Ok(PortfolioData {
+            person_name,
+            entries: Vec::new(),
+            observations,
+            reflections,
+        });
+    }
+    let mut entries = Vec::new();
+
+    let roles = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(person_id))
+        .order_by_desc(staff_role::Column::StartsOn)
+        .order_by_desc(staff_role::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let arrangements_given = support_arrangement::Entity::find()
+        .filter(support_arrangement::Column::SupportingPersonId.eq(person_id))
+        .order_by_asc(support_arrangement::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let role_schools: Vec<i32> = roles.iter().map(|r| r.school_id).collect();
+    let arrangements_received = support_arrangement::Entity::find()
+        .filter(support_arrangement::Column::SupportedSchoolId.is_in(role_schools.clone()))
+        .order_by_asc(support_arrangement::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let memberships = community_member::Entity::find()
+        .filter(community_member::Column::PersonId.eq(person_id))
+        .filter(community_member::Column::JoinedAt.is_not_null())
+        .filter(community_member::Column::Status.is_not_in([
+            CommunityMembershipStatus::Requested,
+            CommunityMembershipStatus::Invited,
+            CommunityMembershipStatus::Declined,
+        ]))
+        .order_by_asc(community_member::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let communities: HashMap<i32, community::Model> = community::Entity::find()
+        .filter(community::Column::Id.is_in(memberships.iter().map(|m| m.community_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let authored: Vec<i32> = practice_author::Entity::find()
+        .select_only()
+        .column(practice_author::Column::PracticeId)
+        .filter(practice_author::Column::PersonId.eq(person_id))
+        .into_tuple::<i32>()
+        .all(conn)
+        .await?;
+    let practices = practice::Entity::find()
+        .filter(practice::Column::Id.is_in(authored.clone()))
+        .filter(practice::Column::PublishedAt.is_not_null())
+        .filter(
+            practice::Column::Status.is_in([PracticeStatus::Published, PracticeStatus::Archived]),
+        )
+        .order_by_asc(practice::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let endorsements = practice_endorsement::Entity::find()
+        .filter(practice_endorsement::Column::PracticeId.is_in(practices.iter().map(|p| p.id)))
+        .order_by_asc(practice_endorsement::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let enquiries = enquiry::Entity::find()
+        .filter(enquiry::Column::OwnerId.eq(person_id))
+        .order_by_asc(enquiry::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let bookings = event_booking::Entity::find()
+        .filter(event_booking::Column::PersonId.eq(person_id))
+        .filter(event_booking::Column::Status.eq(BookingStatus::Attended))
+        .order_by_asc(event_booking::Column::Id)
+        .limit(SECTION_MAX)
+        .all(conn)
+        .await?;
+    let events: HashMap<i32, event::Model> = event::Entity::find()
+        .filter(event::Column::Id.is_in(bookings.iter().map(|b| b.event_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let mut school_ids: Vec<i32> = role_schools;
+    school_ids.extend(arrangements_given.iter().map(|a| a.supported_school_id));
+    school_ids.extend(
+        arrangements_received
+            .iter()
+            .filter_map(|a| a.supporting_school_id),
+    );
+    school_ids.extend(practices.iter().map(|p| p.school_id));
+    school_ids.extend(endorsements.iter().map(|e| e.school_id));
+    school_ids.extend(bookings.iter().map(|b| b.school_id));
+    let schools: HashMap<i32, String> = school::Entity::find()
+        .filter(school::Column::Id.is_in(school_ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let name = |id: i32| schools.get(&id).cloned();
+
+    for role in &roles {
+        entries.push(entry(
+            Section::School,
+            name(role.school_id).unwrap_or_default(),
+            Some(role.job_title.clone().unwrap_or_else(|| words(role.role))),
+            None,
+            Some(role.starts_on),
+            role.ends_on,
+        ));
+    }
+    for membership in &memberships {
+        if let Some(community) = communities.get(&membership.community_id) {
+            entries.push(entry(
+                Section::Community,
+                community.name.clone(),
+                Some(words(membership.role)),
+                None,
+                membership.joined_at.map(|t| t.date_naive()),
+                membership.ended_at.map(|t| t.date_naive()),
+            ));
+        }
+    }
+    for enquiry in &enquiries {
+        entries.push(entry(
+            Section::Enquiry,
+            enquiry.question.clone(),
+            Some(format!("stage: {}", words(enquiry.stage))),
+            None,
+            Some(enquiry.created_at.date_naive()),
+            None,
+        ));
+    }
+    for practice in &practices {
+        let section = if practice.adapted_from_id.is_some() {
+            Section::PracticeAdapted
+        } else {
+            Section::PracticeShared
+        };
+        entries.push(entry(
+            section,
+            practice.title.clone(),
+            practice
+                .adaptation_changes
+                .clone()
+                .or_else(|| Some(practice.summary.clone())),
+            name(practice.school_id),
+            practice.published_at.map(|t| t.date_naive()),
+            None,
+        ));
+    }
+    for endorsement in &endorsements {
+        let title = practices
+            .iter()
+            .find(|p| p.id == endorsement.practice_id)
+            .map(|p| p.title.clone())
+            .unwrap_or_default();
+        entries.push(entry(
+            Section::EndorsementReceived,
+            title,
+            Some(format!("outcome: {}", words(endorsement.outcome))),
+            name(endorsement.school_id),
+            Some(endorsement.created_at.date_naive()),
+            None,
+        ));
+    }
+    for arrangement in &arrangements_given {
+        entries.push(entry(
+            Section::SupportGiven,
+            arrangement.focus.clone(),
+            Some(words(arrangement.status)),
+            name(arrangement.supported_school_id),
+            Some(arrangement.created_at.date_naive()),
+            None,
+        ));
+    }
+    for arrangement in &arrangements_received {
+        // Only support that came while the person worked at the school.
+        let day = arrangement.created_at.date_naive();
+        let there = roles.iter().any(|role| {
+            role.school_id == arrangement.supported_school_id
+                && role.starts_on <= day
+                && role.ends_on.is_none_or(|end| day <= end)
+        });
+        if there && arrangement.supporting_person_id != Some(person_id) {
+            entries.push(entry(
+                Section::SupportReceived,
+                arrangement.focus.clone(),
+                Some(words(arrangement.status)),
+                arrangement.supporting_school_id.and_then(name),
+                Some(day),
+                None,
+            ));
+        }
+    }
+    for booking in &bookings {
+        if let Some(event) = events.get(&booking.event_id) {
+            entries.push(entry(
+                Section::EventAttended,
+                event.title.clone(),
+                Some(words(event.kind)),
+                name(booking.school_id),
+                Some(event.starts_at.date_naive()),
+                Some(event.ends_at.date_naive()).filter(|end| *end != event.starts_at.date_naive()),
+            ));
+        }
+    }
+    // Coaching (as coach and as coachee) is read here once the coaching domain lands:
+    // one statement, entries of `Section::Coaching`.
+    Ok(PortfolioData {
+        person_name,
+        entries,
+        observations,
+        reflections,
+    })
+}

@@ -1,0 +1,237 @@
+//! The portfolio: one view of a person's professional learning across every school they
+//! have worked at, and the selection they prepare for a performance-management
+//! conversation. Both are only ever the person's own (`viewer.portfolio`,
+//! `viewer.performanceReviewSelection`): nobody else, no admin, reads them.
+//!
+//! The portfolio's entries are snapshots (names, titles, dates) read from the person's
+//! own history, so they follow the person when they change school, even where they no
+//! longer see the community or the school's practice: schools with dates (every staff
+//! role, ended ones too), communities, enquiries, practice shared and adapted,
+//! endorsements received, support given and received, events attended, and the
+//! observations and reflections they chose to include (`selectRecord`).
+//!
+//! Coaching (as coach and as coachee) comes from the coaching domain: the place for it is
+//! `PortfolioSection::Coaching`, filled in `load` (one statement, like the others) and
+//! written by the exports with the rest; until then the section is empty.
+//!
+//! Exports, as fields of the portfolio (the bearer token of the request is the person's):
+//! `json` (every section, as data) and `markdown` (a readable document; the person's own
+//! text is escaped, so no HTML in it is live when the document is rendered).
+
+mod export;
+mod load;
+
+use async_graphql::{Context, Enum, Json, Object, Result, SimpleObject};
+use chrono::NaiveDate;
+use entity::{observation, reflection};
+
+use crate::errors::ApiError;
+use crate::graphql::context::access;
+use crate::observations::Observation;
+use crate::reflections::Reflection;
+
+/// Most entries of each section (the newest are kept).
+pub const SECTION_MAX: u64 = 500;
+
+/// A part of the portfolio.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PortfolioSection {
+    /// A school worked at, with the role and dates.
+    School,
+    /// A community taken part in.
+    Community,
+    /// An enquiry of one's own.
+    Enquiry,
+    /// Practice shared (published).
+    PracticeShared,
+    /// Practice adapted from another's.
+    PracticeAdapted,
+    /// An endorsement of one's practice by another school.
+    EndorsementReceived,
+    /// Support given to another school.
+    SupportGiven,
+    /// Support one's school received while one worked there.
+    SupportReceived,
+    /// An event attended.
+    EventAttended,
+    /// Coaching as coach or coachee (from the coaching domain; empty until it lands).
+    Coaching,
+}
+
+/// One entry of a portfolio: a snapshot of something the person did, kept as it was.
+#[derive(SimpleObject, Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortfolioEntry {
+    /// Which part of the portfolio it belongs to.
+    pub section: PortfolioSection,
+    /// What it was: a school's, community's or event's name, a practice's title, an
+    /// enquiry's question, a support arrangement's focus.
+    pub title: String,
+    /// More about it: the role, the stage, the outcome, the other school; `null` when
+    /// nothing more.
+    pub detail: Option<String>,
+    /// The school it happened at or for, by name; `null` when none.
+    pub school_name: Option<String>,
+    /// When it began (or happened).
+    pub from: Option<NaiveDate>,
+    /// When it ended; `null` while it goes on, or for a single day.
+    pub until: Option<NaiveDate>,
+}
+
+/// What `load` reads for a portfolio or a review selection.
+pub struct PortfolioData {
+    pub person_name: String,
+    pub entries: Vec<PortfolioEntry>,
+    pub observations: Vec<observation::Model>,
+    pub reflections: Vec<reflection::Model>,
+}
+
+/// A person's professional learning, theirs alone.
+pub struct Portfolio(pub PortfolioData);
+
+/// The caller's own portfolio: `FORBIDDEN` for a service account.
+pub async fn viewer_portfolio(ctx: &Context<'_>) -> Result<Portfolio> {
+    let access = access(ctx).await?;
+    if access.service_account.is_some() {
+        return Err(ApiError::Forbidden("a portfolio belongs to a person").into());
+    }
+    Ok(Portfolio(
+        load::portfolio(
+            crate::graphql::context::db(ctx),
+            access.person_id,
+            load::Selection::Portfolio,
+        )
+        .await?,
+    ))
+}
+
+/// The caller's own performance-review selection: `FORBIDDEN` for a service account.
+pub async fn viewer_review_selection(ctx: &Context<'_>) -> Result<PerformanceReviewSelection> {
+    let access = access(ctx).await?;
+    if access.service_account.is_some() {
+        return Err(ApiError::Forbidden("a review selection belongs to a person").into());
+    }
+    Ok(PerformanceReviewSelection(
+        load::portfolio(
+            crate::graphql::context::db(ctx),
+            access.person_id,
+            load::Selection::Review,
+        )
+        .await?,
+    ))
+}
+
+impl Portfolio {
+    fn section(&self, section: PortfolioSection) -> Vec<PortfolioEntry> {
+        self.0
+            .entries
+            .iter()
+            .filter(|entry| entry.section == section)
+            .cloned()
+            .collect()
+    }
+}
+
+/// A person's record of their professional learning across every school they have
+/// worked at. Only ever their own.
+#[Object]
+impl Portfolio {
+    /// Every school they have worked at, with role and dates (newest first).
+    async fn schools(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::School)
+    }
+    /// Communities they took part in.
+    async fn communities(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::Community)
+    }
+    /// Their own enquiries.
+    async fn enquiries(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::Enquiry)
+    }
+    /// Practice they shared (published or archived after publication).
+    async fn practice_shared(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::PracticeShared)
+    }
+    /// Practice they adapted from another's.
+    async fn practice_adapted(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::PracticeAdapted)
+    }
+    /// Endorsements of their practice by other schools.
+    async fn endorsements_received(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::EndorsementReceived)
+    }
+    /// Support they gave to other schools.
+    async fn support_given(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::SupportGiven)
+    }
+    /// Support their school received while they worked there.
+    async fn support_received(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::SupportReceived)
+    }
+    /// Events they attended.
+    async fn events_attended(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::EventAttended)
+    }
+    /// Coaching as coach or coachee. Empty until the coaching domain fills it.
+    async fn coaching(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::Coaching)
+    }
+    /// Observations of their teaching they chose to include (`selectRecord`).
+    async fn observations(&self) -> Vec<Observation> {
+        self.0
+            .observations
+            .iter()
+            .cloned()
+            .map(Observation)
+            .collect()
+    }
+    /// Reflections they chose to include (`selectRecord`).
+    async fn reflections(&self) -> Vec<Reflection> {
+        self.0.reflections.iter().cloned().map(Reflection).collect()
+    }
+    /// The whole portfolio as JSON, to keep or to take elsewhere (an open format: each
+    /// section's entries, and the included observations and reflections in full).
+    async fn json(&self) -> Json<serde_json::Value> {
+        Json(export::json(&self.0, "portfolio"))
+    }
+    /// The whole portfolio as a readable Markdown document. The person's own text is
+    /// escaped (`<`, `>`, `&`), so nothing in it renders as HTML.
+    async fn markdown(&self) -> String {
+        export::markdown(&self.0, "Professional learning portfolio")
+    }
+}
+
+/// What a person chose (`selectRecord` with `inReviewSelection`) to bring to a
+/// performance-management conversation: made by them, exported by them. Nothing goes in
+/// unless they put it there; developmental records are theirs to choose.
+pub struct PerformanceReviewSelection(pub PortfolioData);
+
+/// What a person chose to bring to a performance-management conversation.
+#[Object]
+impl PerformanceReviewSelection {
+    /// The observations they chose.
+    async fn observations(&self) -> Vec<Observation> {
+        self.0
+            .observations
+            .iter()
+            .cloned()
+            .map(Observation)
+            .collect()
+    }
+    /// The reflections they chose.
+    async fn reflections(&self) -> Vec<Reflection> {
+        self.0.reflections.iter().cloned().map(Reflection).collect()
+    }
+    /// The selection as JSON.
+    async fn json(&self) -> Json<serde_json::Value> {
+        Json(export::json(&self.0, "performanceReviewSelection"))
+    }
+    /// The selection as a readable Markdown document (their text escaped).
+    async fn markdown(&self) -> String {
+        export::markdown(
+            &self.0,
+            "Selection for a performance-management conversation",
+        )
+    }
+}
