@@ -147,8 +147,11 @@ async function rename(event, title, url) {
 }
 
 async function main() {
-  const read = await post(mutators[0], `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Event { id version } } }`, { ids: events });
-  for (const node of read.data.nodes) versions.set(node.id, node.version);
+  for (let i = 0; i < events.length; i += 100) { // nodes(ids:) takes 100 at most
+    const ids = events.slice(i, i + 100);
+    const read = await post(mutators[0], `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Event { id version } } }`, { ids });
+    for (const node of read.data.nodes) versions.set(node.id, node.version);
+  }
   idle.push(...events);
 
   const rssBefore = pids[1] ? rssKiB(pids[1]) : null;
