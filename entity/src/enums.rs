@@ -700,5 +700,47 @@ string_enum!(
         EvaluationDue = "EVALUATION_DUE",
         /// An event's impact follow-up is due: what changed? (to the person who attended).
         FollowUpDue = "FOLLOW_UP_DUE",
+        /// A coaching relationship was arranged (to the coach and the coachee).
+        CoachingArranged = "COACHING_ARRANGED",
+        /// One of the school's staff will coach or be coached (to the school's leaders).
+        StaffCoachingArranged = "STAFF_COACHING_ARRANGED",
+        /// An agreed coaching action step's check-back date passed (to the coach and the
+        /// coachee, once).
+        CoachingCheckBackOverdue = "COACHING_CHECK_BACK_OVERDUE",
+    }
+);
+
+string_enum!(
+    /// Whether an entry of an expertise profile is a strength or a development need.
+    ExpertiseKind {
+        /// Something the person does well and could help others with.
+        Strength = "STRENGTH",
+        /// Something the person wants to develop.
+        Need = "NEED",
+    }
+);
+
+string_enum!(
+    /// What a coaching relationship is for, fixed when it is made. Developmental coaching
+    /// never feeds appraisal views or reports.
+    CoachingPurpose {
+        /// Learning support for the coachee: never a judgement.
+        Developmental = "DEVELOPMENTAL",
+        /// Part of the coachee's appraisal (performance management), as agreed.
+        Appraisal = "APPRAISAL",
+    }
+);
+
+string_enum!(
+    /// Where a coaching relationship is in its life.
+    CoachingStatus {
+        /// Arranged, not yet started.
+        Proposed = "PROPOSED",
+        /// Under way: sessions and action steps are recorded.
+        Active = "ACTIVE",
+        /// Paused for a while; may resume.
+        Paused = "PAUSED",
+        /// Over; its history stays.
+        Ended = "ENDED",
     }
 );

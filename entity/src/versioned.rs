@@ -53,6 +53,10 @@ macro_rules! touched {
 touched!(
     alliance,
     alliance_membership,
+    coaching_action_step,
+    coaching_availability,
+    coaching_cycle,
+    coaching_relationship,
     community,
     community_meeting,
     discussion_post,
@@ -61,6 +65,7 @@ touched!(
     event_booking,
     event_evaluation,
     event_follow_up,
+    expertise_entry,
     partnership,
     person,
     practice,

@@ -18,7 +18,7 @@ use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, evaluations, events, identity, imports, people, practice,
+    alliances, coaching, communities, discussion, evaluations, events, expertise, identity, imports, people, practice,
     release, schools, support, sync, webhooks,
 };
 
@@ -44,6 +44,8 @@ pub struct Query(
     events::EventsQueries,
     release::ReleaseQuery,
     evaluations::EvaluationQueries,
+    expertise::ExpertiseQueries,
+    coaching::CoachingQueries,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -71,6 +73,8 @@ pub struct Mutation(
     events::EventsMutations,
     release::ReleaseMutations,
     evaluations::EvaluationMutations,
+    expertise::ExpertiseMutations,
+    coaching::CoachingMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, Subscription>;
