@@ -301,8 +301,6 @@ pub enum CoachingSuggestionReason {
     WithinReleaseLimit,
 }
 
-/// A suggested coaching pair: a strength meeting a need, with the reasons it ranks where
-/// it does.
 pub struct CoachingSuggestion {
     pub alliance_id: i32,
     pub theme_id: i32,
@@ -317,6 +315,8 @@ pub struct CoachingSuggestion {
 }
 
 #[Object]
+/// A suggested coaching pair: a coach's strength meeting a coachee's need in one theme,
+/// with the reasons it ranks where it does. Confirm it with `confirmCoachingSuggestion`.
 impl CoachingSuggestion {
     /// The suggested coach: someone who chose to be visible as a potential coach.
     async fn coach(&self, ctx: &Context<'_>) -> Result<Option<Person>> {

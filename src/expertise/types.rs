@@ -76,14 +76,14 @@ impl ExpertiseEntry {
     }
 }
 
-/// A person's expertise profile: their strengths and needs, and whether they offer to
-/// coach.
 pub struct ExpertiseProfile {
     pub person_id: i32,
     pub availability: Option<coaching_availability::Model>,
 }
 
 #[Object]
+/// A person's expertise profile: their strengths and needs, and whether they offer to
+/// coach. Seen by the person and by the leaders of a school they work at now.
 impl ExpertiseProfile {
     /// Whose profile it is.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
@@ -115,8 +115,6 @@ impl ExpertiseProfile {
     }
 }
 
-/// One cell of an alliance's strengths and needs audit: how many people of one school
-/// declared a strength (or a need) in one theme.
 pub struct AllianceExpertiseCell {
     pub theme_id: i32,
     pub school_id: i32,
@@ -126,6 +124,8 @@ pub struct AllianceExpertiseCell {
 }
 
 #[Object]
+/// One cell of an alliance's strengths and needs audit: how many people of one member
+/// school declared a strength (or a need) in one theme; never a count under five.
 impl AllianceExpertiseCell {
     /// The theme.
     async fn theme(&self, ctx: &Context<'_>) -> Result<Option<Theme>> {

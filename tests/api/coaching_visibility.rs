@@ -2,9 +2,6 @@
 //! from each viewpoint: the coach, the coachee, their heads, another school's head, the
 //! CPD lead, someone of another alliance, a platform admin and an anonymous caller.
 
-use entity::staff_role;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::coaching_scenario::{broker, coaching_world};
@@ -196,16 +193,23 @@ async fn coaching_and_profiles_are_seen_only_by_those_the_rules_name() {
         .await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
 
-    // A head whose role ended no longer sees their former staff's profiles.
-    staff_role::Entity::update_many()
-        .col_expr(
-            staff_role::Column::EndsOn,
-            Expr::value(chrono::Utc::now().date_naive()),
+    // Once Amy's role at Ashby ends, its head no longer sees her profile.
+    let roles = app
+        .ok(
+            Some(&w.heads[0].token),
+            "query($id: ID!) { node(id: $id) { ... on Person { staffRoles { id } } } }",
+            json!({ "id": amy }),
         )
-        .filter(staff_role::Column::PersonId.eq(w.heads[0].id))
-        .exec(&app.db)
-        .await
-        .unwrap();
+        .await;
+    let role = roles["node"]["staffRoles"][0]["id"].clone();
+    mutate_ok(
+        app,
+        &w.heads[0].token,
+        "endStaffRole",
+        "__typename",
+        json!({ "staffRoleId": role }),
+    )
+    .await;
     let body = app
         .ok(Some(&w.heads[0].token), PROFILE, json!({ "id": amy }))
         .await;
