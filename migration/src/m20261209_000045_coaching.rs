@@ -178,7 +178,10 @@ fn expertise_entry() -> TableCreateStatement {
         .col(integer(E::Version).default(1))
         .col(timestamp_with_time_zone(E::CreatedAt))
         .col(timestamp_with_time_zone(E::UpdatedAt))
-        .foreign_key(&mut fk((E::Table, E::PersonId), (Person::Table, Person::Id)))
+        .foreign_key(&mut fk(
+            (E::Table, E::PersonId),
+            (Person::Table, Person::Id),
+        ))
         .foreign_key(&mut fk((E::Table, E::ThemeId), (Theme::Table, Theme::Id)))
         .foreign_key(&mut fk(
             (E::Table, E::ConfirmedById),
@@ -198,7 +201,10 @@ fn coaching_availability() -> TableCreateStatement {
         .col(integer(A::Version).default(1))
         .col(timestamp_with_time_zone(A::CreatedAt))
         .col(timestamp_with_time_zone(A::UpdatedAt))
-        .foreign_key(&mut fk((A::Table, A::PersonId), (Person::Table, Person::Id)))
+        .foreign_key(&mut fk(
+            (A::Table, A::PersonId),
+            (Person::Table, Person::Id),
+        ))
         .check(Expr::col(A::SessionsPerTerm).gte(0))
         .to_owned()
 }
@@ -230,7 +236,10 @@ fn coaching_relationship() -> TableCreateStatement {
             (Alliance::Table, Alliance::Id),
         ))
         .foreign_key(&mut fk((R::Table, R::CoachId), (Person::Table, Person::Id)))
-        .foreign_key(&mut fk((R::Table, R::CoacheeId), (Person::Table, Person::Id)))
+        .foreign_key(&mut fk(
+            (R::Table, R::CoacheeId),
+            (Person::Table, Person::Id),
+        ))
         .foreign_key(&mut fk(
             (R::Table, R::CoachSchoolId),
             (School::Table, School::Id),
@@ -383,7 +392,10 @@ const TECHNIQUES: &[(&str, &str, &[&str], &[&str])] = &[
             "Ask the question, then wait three to five seconds before naming a pupil.",
             "Build on the answer by asking another pupil to extend or challenge it.",
         ],
-        &["Assessment for learning", "Teaching and learning strategies"],
+        &[
+            "Assessment for learning",
+            "Teaching and learning strategies",
+        ],
     ),
     (
         "Success criteria co-constructed",
@@ -403,7 +415,10 @@ const TECHNIQUES: &[(&str, &str, &[&str], &[&str])] = &[
             "Pupils explain their thinking to a partner, who asks one question back.",
             "Take answers from pairs, crediting the partner's idea.",
         ],
-        &["Teaching and learning strategies", "Student voice and choice"],
+        &[
+            "Teaching and learning strategies",
+            "Student voice and choice",
+        ],
     ),
     (
         "Instructional coaching cycle",

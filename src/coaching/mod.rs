@@ -50,8 +50,8 @@ pub async fn visible_relationship(
     id: &ID,
     field: &str,
 ) -> MutationResult<coaching_relationship::Model> {
-    let key = decode_as(id, NodeKind::CoachingRelationship)
-        .ok_or_else(|| UserError::not_found(field))?;
+    let key =
+        decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))?;
     relationship_by_key(conn, access, key, field).await
 }
 

@@ -10,7 +10,9 @@ use crate::notifications::recipients::school_leaders;
 use crate::notifications::{Message, Notices, NotificationKind as Kind};
 
 fn name(row: Option<&person::Model>) -> String {
-    row.map_or_else(String::new, |p| format!("{} {}", p.given_name, p.family_name))
+    row.map_or_else(String::new, |p| {
+        format!("{} {}", p.given_name, p.family_name)
+    })
 }
 
 impl Notices {
@@ -49,7 +51,12 @@ impl Notices {
         );
         for (person, school, role, who) in [
             (row.coach_id, row.coach_school_id, "coach", &coach),
-            (row.coachee_id, row.coachee_school_id, "be coached", &coachee),
+            (
+                row.coachee_id,
+                row.coachee_school_id,
+                "be coached",
+                &coachee,
+            ),
         ] {
             let Some(school) = school else { continue };
             let leaders: Vec<i32> = school_leaders(conn, vec![school])

@@ -5,14 +5,15 @@
 use async_graphql::{Context, ID, InputObject};
 use chrono::{NaiveDate, Utc};
 use entity::enums::CoachingStatus;
-use entity::{coaching_action_step, coaching_cycle, coaching_relationship, coaching_session, technique};
+use entity::{
+    coaching_action_step, coaching_cycle, coaching_relationship, coaching_session, technique,
+};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use trellis_macros::mutations;
 
 use super::{
-    CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, FOCUS_MAX,
-    NOTES_MAX, SESSION_DAYS_MAX, STEP_MAX, own_relationship, relationship_audit,
-    visible_relationship,
+    CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, FOCUS_MAX, NOTES_MAX,
+    SESSION_DAYS_MAX, STEP_MAX, own_relationship, relationship_audit, visible_relationship,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -230,8 +231,8 @@ async fn active_own(
     id: &ID,
     field: &str,
 ) -> MutationResult<coaching_relationship::Model> {
-    let key = decode_as(id, NodeKind::CoachingRelationship)
-        .ok_or_else(|| UserError::not_found(field))?;
+    let key =
+        decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))?;
     let row = own_relationship(conn, access, key, field).await?;
     if row.status != CoachingStatus::Active {
         return Err(wrong_status(row.status).into());
@@ -247,8 +248,7 @@ async fn cycle_of(
     field: &str,
 ) -> MutationResult<Option<i32>> {
     let Some(id) = id else { return Ok(None) };
-    let key =
-        decode_as(id, NodeKind::CoachingCycle).ok_or_else(|| UserError::not_found(field))?;
+    let key = decode_as(id, NodeKind::CoachingCycle).ok_or_else(|| UserError::not_found(field))?;
     coaching_cycle::Entity::find_by_id(key)
         .one(conn)
         .await?
@@ -344,8 +344,7 @@ async fn record_session(
     input: RecordCoachingSessionInput,
 ) -> MutationResult<CoachingSession> {
     let access = access(ctx).await?;
-    let notes =
-        validation::optional("notes", Some(&input.notes), NOTES_MAX)?.unwrap_or_default();
+    let notes = validation::optional("notes", Some(&input.notes), NOTES_MAX)?.unwrap_or_default();
     let half_days = session_half_days(input.out_of_school, input.release_days)?;
     let now = Utc::now();
     if input.held_on > now.date_naive() {
@@ -396,7 +395,10 @@ async fn agree_step(
                 .one(&txn)
                 .await?
                 .filter(|row| access.sees_technique(row))
-                .filter(|row| row.alliance_id.is_none_or(|a| a == relationship.alliance_id))
+                .filter(|row| {
+                    row.alliance_id
+                        .is_none_or(|a| a == relationship.alliance_id)
+                })
                 .ok_or_else(|| UserError::not_found("techniqueId"))?;
             Some(key)
         }
@@ -418,9 +420,13 @@ async fn agree_step(
     }
     .insert(&txn)
     .await?;
-    relationship_audit(access.person_id, "coaching.action_step_agreed", &relationship)
-        .record(&txn)
-        .await?;
+    relationship_audit(
+        access.person_id,
+        "coaching.action_step_agreed",
+        &relationship,
+    )
+    .record(&txn)
+    .await?;
     txn.commit().await?;
     Ok(CoachingActionStep(row))
 }

@@ -18,8 +18,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::{AllianceRoleKind, CoachingPurpose, CoachingStatus, ExpertiseKind};
 use entity::{
-    alliance_role, coaching_availability, coaching_relationship, expertise_entry, staff_role,
-    theme,
+    alliance_role, coaching_availability, coaching_relationship, expertise_entry, staff_role, theme,
 };
 use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{
@@ -207,7 +206,10 @@ pub async fn suggestions(
     // 6: the alliance's Specialist Leaders of Education and their areas.
     let sles: Vec<(i32, serde_json::Value)> = alliance_role::Entity::find()
         .select_only()
-        .columns([alliance_role::Column::PersonId, alliance_role::Column::Expertise])
+        .columns([
+            alliance_role::Column::PersonId,
+            alliance_role::Column::Expertise,
+        ])
         .filter(alliance_role::Column::AllianceId.eq(alliance_id))
         .filter(alliance_role::Column::Role.eq(AllianceRoleKind::SpecialistLeaderOfEducation))
         .filter(alliance_role::Column::EndsOn.is_null())
@@ -353,10 +355,10 @@ impl SuggestionQuery {
         let access = access(ctx).await?;
         let alliance = administered(&access, &alliance_id)?;
         if !(1..=SUGGESTIONS_MAX).contains(&first) {
-            return Err(
-                ApiError::BadUserInput(format!("first must be from 1 to {SUGGESTIONS_MAX}"))
-                    .into(),
-            );
+            return Err(ApiError::BadUserInput(format!(
+                "first must be from 1 to {SUGGESTIONS_MAX}"
+            ))
+            .into());
         }
         let theme = theme_id.map(|id| decode_as(&id, NodeKind::Theme).unwrap_or(0));
         let need = need_id.map(|id| decode_as(&id, NodeKind::ExpertiseEntry).unwrap_or(0));
@@ -413,12 +415,12 @@ async fn confirm(
         access.sees_alliance_expertise(alliance_id),
         "only the alliance's CPD leads and admins broker coaching",
     )?;
-    let coach_id =
-        decode_as(&input.coach_id, NodeKind::Person).ok_or_else(|| UserError::not_found("coachId"))?;
+    let coach_id = decode_as(&input.coach_id, NodeKind::Person)
+        .ok_or_else(|| UserError::not_found("coachId"))?;
     let coachee_id = decode_as(&input.coachee_id, NodeKind::Person)
         .ok_or_else(|| UserError::not_found("coacheeId"))?;
-    let theme_id =
-        decode_as(&input.theme_id, NodeKind::Theme).ok_or_else(|| UserError::not_found("themeId"))?;
+    let theme_id = decode_as(&input.theme_id, NodeKind::Theme)
+        .ok_or_else(|| UserError::not_found("themeId"))?;
     if coach_id == coachee_id {
         return Err(UserError::invalid("coacheeId", "a coach cannot coach themself").into());
     }
@@ -439,7 +441,12 @@ async fn confirm(
         async move {
             crate::people::member_school(txn, person, alliance_id)
                 .await
-                .map(|found| found.ok().flatten().ok_or_else(|| UserError::not_found(field)))
+                .map(|found| {
+                    found
+                        .ok()
+                        .flatten()
+                        .ok_or_else(|| UserError::not_found(field))
+                })
         }
     };
     let coach_school = school(coach_id, "coachId").await??;

@@ -127,7 +127,11 @@ async fn add(ctx: &Context<'_>, input: AddTechniqueInput) -> MutationResult<Tech
     }
     let mut steps = Vec::with_capacity(input.steps.len());
     for (at, text) in input.steps.iter().enumerate() {
-        steps.push(validation::required(&format!("steps.{at}"), text, STEP_TEXT_MAX)?);
+        steps.push(validation::required(
+            &format!("steps.{at}"),
+            text,
+            STEP_TEXT_MAX,
+        )?);
     }
     let txn = begin_write(db(ctx)).await?;
     let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id).await?;

@@ -79,7 +79,9 @@ payload!(DeclareExpertisePayload {
 payload!(UpdateExpertisePayload {
     entry: ExpertiseEntry
 });
-payload!(RemoveExpertisePayload { removed_entry_id: ID });
+payload!(RemoveExpertisePayload {
+    removed_entry_id: ID
+});
 payload!(ConfirmExpertisePayload {
     entry: ExpertiseEntry
 });
@@ -116,11 +118,14 @@ fn evidence(text: &str) -> Result<String, UserError> {
     validation::required("evidence", text, EVIDENCE_MAX)
 }
 
-async fn declare(ctx: &Context<'_>, input: DeclareExpertiseInput) -> MutationResult<ExpertiseEntry> {
+async fn declare(
+    ctx: &Context<'_>,
+    input: DeclareExpertiseInput,
+) -> MutationResult<ExpertiseEntry> {
     let access = access(ctx).await?;
     let evidence = evidence(&input.evidence)?;
-    let theme_key =
-        decode_as(&input.theme_id, NodeKind::Theme).ok_or_else(|| UserError::not_found("themeId"))?;
+    let theme_key = decode_as(&input.theme_id, NodeKind::Theme)
+        .ok_or_else(|| UserError::not_found("themeId"))?;
     let txn = begin_write(db(ctx)).await?;
     theme::Entity::find_by_id(theme_key)
         .one(&txn)
@@ -208,7 +213,10 @@ async fn remove(ctx: &Context<'_>, input: RemoveExpertiseInput) -> MutationResul
     Ok(input.entry_id)
 }
 
-async fn confirm(ctx: &Context<'_>, input: ConfirmExpertiseInput) -> MutationResult<ExpertiseEntry> {
+async fn confirm(
+    ctx: &Context<'_>,
+    input: ConfirmExpertiseInput,
+) -> MutationResult<ExpertiseEntry> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
     let (current, schools) = visible_entry(&txn, &access, &input.entry_id, "entryId").await?;

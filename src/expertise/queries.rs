@@ -135,7 +135,9 @@ pub async fn audit_cells(
         let school: i32 = row.try_get_by_index(1)?;
         let person: i32 = row.try_get_by_index(2)?;
         if let Some(cell) = cells.iter_mut().find(|cell| {
-            cell.theme_id == theme && cell.school_id == school && cell.kind == ExpertiseKind::Strength
+            cell.theme_id == theme
+                && cell.school_id == school
+                && cell.kind == ExpertiseKind::Strength
         }) {
             cell.coaches.push(person);
         }
@@ -143,7 +145,13 @@ pub async fn audit_cells(
     for cell in &mut cells {
         cell.coaches.sort_unstable();
     }
-    cells.sort_by_key(|cell| (cell.theme_id, cell.school_id, cell.kind != ExpertiseKind::Strength));
+    cells.sort_by_key(|cell| {
+        (
+            cell.theme_id,
+            cell.school_id,
+            cell.kind != ExpertiseKind::Strength,
+        )
+    });
     Ok(cells)
 }
 
@@ -158,9 +166,7 @@ impl ExpertiseQuery {
     async fn expertise_profile(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Whose profile; the viewer's own when left out.")] person_id: Option<
-            ID,
-        >,
+        #[graphql(desc = "Whose profile; the viewer's own when left out.")] person_id: Option<ID>,
     ) -> Result<Option<ExpertiseProfile>> {
         let access = access(ctx).await?;
         let person = match &person_id {

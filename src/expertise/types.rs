@@ -142,7 +142,8 @@ impl AllianceExpertiseCell {
     /// How many people: `null` when fewer than five, so that no one is singled out (see
     /// `fewerThanFive`).
     async fn count(&self) -> Option<i32> {
-        (self.people >= super::SMALLEST_COUNT).then(|| i32::try_from(self.people).unwrap_or(i32::MAX))
+        (self.people >= super::SMALLEST_COUNT)
+            .then(|| i32::try_from(self.people).unwrap_or(i32::MAX))
     }
     /// Whether fewer than five people (but at least one) are counted here.
     async fn fewer_than_five(&self) -> bool {
@@ -150,9 +151,10 @@ impl AllianceExpertiseCell {
     }
     /// For strengths, those who chose to be visible as potential coaches; empty for needs.
     async fn visible_coaches(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
-        let people =
-            futures_util::future::try_join_all(self.coaches.iter().map(|id| person_of(ctx, Some(*id))))
-                .await?;
+        let people = futures_util::future::try_join_all(
+            self.coaches.iter().map(|id| person_of(ctx, Some(*id))),
+        )
+        .await?;
         Ok(people.into_iter().flatten().collect())
     }
 }

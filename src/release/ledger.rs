@@ -203,8 +203,14 @@ pub async fn figures(
         .from(coaching_session::Entity)
         .inner_join(
             coaching_relationship::Entity,
-            Expr::col((coaching_relationship::Entity, coaching_relationship::Column::Id))
-                .equals((coaching_session::Entity, coaching_session::Column::RelationshipId)),
+            Expr::col((
+                coaching_relationship::Entity,
+                coaching_relationship::Column::Id,
+            ))
+            .equals((
+                coaching_session::Entity,
+                coaching_session::Column::RelationshipId,
+            )),
         )
         .and_where(coaching_relationship::Column::AllianceId.eq(alliance))
         .and_where(coaching_session::Column::OutOfSchool.eq(true))

@@ -18,8 +18,8 @@ use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, coaching, communities, discussion, evaluations, events, expertise, identity, imports, people, practice,
-    release, schools, support, sync, webhooks,
+    alliances, coaching, communities, discussion, evaluations, events, expertise, identity,
+    imports, people, practice, release, schools, support, sync, webhooks,
 };
 
 // Every domain's queries: one line each.

@@ -147,7 +147,11 @@ async fn a_cpd_lead_brokers_cross_school_coaching_and_an_overdue_check_back_is_f
     assert_eq!(found[1]["coachee"]["id"], w.colleague.gid());
     assert!(found[0]["score"].as_i64() > found[1]["score"].as_i64());
     let reasons = found[0]["reasons"].as_array().unwrap();
-    for reason in ["STRENGTH_MEETS_NEED", "CONFIRMED_STRENGTH", "DIFFERENT_SCHOOLS"] {
+    for reason in [
+        "STRENGTH_MEETS_NEED",
+        "CONFIRMED_STRENGTH",
+        "DIFFERENT_SCHOOLS",
+    ] {
         assert!(reasons.contains(&json!(reason)), "{reasons:?}");
     }
     assert!(
@@ -167,14 +171,23 @@ async fn a_cpd_lead_brokers_cross_school_coaching_and_an_overdue_check_back_is_f
             json!({ "alliance": alliance, "theme": theme }),
         )
         .await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{body}"
+    );
 
     // The CPD lead confirms the cross-school pair: a proposed, developmental relationship.
     let relationship = broker(&w, &theme, &w.teachers[0], &w.teachers[1]).await;
     assert_eq!(relationship["status"], "PROPOSED");
     assert_eq!(relationship["purpose"], "DEVELOPMENTAL");
-    assert_eq!(relationship["coachSchool"]["id"], gid("School", w.schools[0]));
-    assert_eq!(relationship["coacheeSchool"]["id"], gid("School", w.schools[1]));
+    assert_eq!(
+        relationship["coachSchool"]["id"],
+        gid("School", w.schools[0])
+    );
+    assert_eq!(
+        relationship["coacheeSchool"]["id"],
+        gid("School", w.schools[1])
+    );
     let mail = app.mail().await;
     for to in [
         "amy@ashby.example",

@@ -19,7 +19,14 @@ const AUDIT: &str = "query($alliance: ID!) { allianceExpertise(allianceId: $alli
      theme { name } school { name } kind count fewerThanFive visibleCoaches { id givenName } } }";
 
 /// `count` people at `school` with `kind` in `theme` (strong ones offering to coach).
-async fn many(app: &TestApp, school: i32, prefix: &str, count: usize, theme: i32, kind: ExpertiseKind) {
+async fn many(
+    app: &TestApp,
+    school: i32,
+    prefix: &str,
+    count: usize,
+    theme: i32,
+    kind: ExpertiseKind,
+) {
     bulk_staff(app, school, prefix, count, StaffRoleKind::Teacher).await;
     let people = person::Entity::find()
         .filter(person::Column::Email.starts_with(prefix))
@@ -73,13 +80,26 @@ async fn suggestions_and_the_audit_run_as_many_statements_for_many_people_as_for
         if round == 1 {
             let key = key_of(&json!(theme));
             many(app, w.schools[1], "need", 30, key, ExpertiseKind::Need).await;
-            many(app, w.schools[2], "strong", 12, key, ExpertiseKind::Strength).await;
+            many(
+                app,
+                w.schools[2],
+                "strong",
+                12,
+                key,
+                ExpertiseKind::Strength,
+            )
+            .await;
         }
         let before = app.sql_statements().await;
-        let body = app.ok(Some(&w.lead.token), SUGGESTIONS, variables.clone()).await;
+        let body = app
+            .ok(Some(&w.lead.token), SUGGESTIONS, variables.clone())
+            .await;
         let suggestions = app.sql_statements().await - before;
         let found = body["coachingSuggestions"].as_array().unwrap().len();
-        assert!(found >= if round == 0 { 2 } else { 60 }, "{found} suggestions");
+        assert!(
+            found >= if round == 0 { 2 } else { 60 },
+            "{found} suggestions"
+        );
         let before = app.sql_statements().await;
         app.ok(Some(&w.lead.token), AUDIT, variables.clone()).await;
         let audit = app.sql_statements().await - before;

@@ -12,7 +12,8 @@ use crate::world::mutate_ok;
 const RELATIONSHIP: &str = "query($id: ID!) { node(id: $id) { ... on CoachingRelationship { id status \
      coach { id } sessions { notes } actionSteps { description } cycles { focus } } } }";
 
-const PROFILE: &str = "query($id: ID) { expertiseProfile(personId: $id) { entries { kind theme { name } } } }";
+const PROFILE: &str =
+    "query($id: ID) { expertiseProfile(personId: $id) { entries { kind theme { name } } } }";
 
 const COUNTS: &str = "query($id: ID!) { coachingCounts(schoolId: $id) { coaching coached ended } }";
 
@@ -20,7 +21,9 @@ const AUDIT: &str = "query($alliance: ID!) { allianceExpertise(allianceId: $alli
      school { name } kind count fewerThanFive visibleCoaches { id } } }";
 
 fn code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("")
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
 }
 
 #[tokio::test]
@@ -129,7 +132,10 @@ async fn coaching_and_profiles_are_seen_only_by_those_the_rules_name() {
         (&w.outsider.token, 0),
     ] {
         let body = app.ok(Some(token), list, json!({})).await;
-        assert_eq!(body["coachingRelationships"]["totalCount"], expected, "{body}");
+        assert_eq!(
+            body["coachingRelationships"]["totalCount"], expected,
+            "{body}"
+        );
     }
 
     // Profiles: the person and their own school's leaders.
@@ -169,7 +175,13 @@ async fn coaching_and_profiles_are_seen_only_by_those_the_rules_name() {
         assert_eq!(cell["fewerThanFive"], true);
         let coaches = cell["visibleCoaches"].as_array().unwrap();
         if cell["school"]["name"] == "Ashby Primary" && cell["kind"] == "STRENGTH" {
-            assert_eq!(coaches, &vec![amy.clone()].into_iter().map(|id| json!({ "id": id })).collect::<Vec<_>>());
+            assert_eq!(
+                coaches,
+                &vec![amy.clone()]
+                    .into_iter()
+                    .map(|id| json!({ "id": id }))
+                    .collect::<Vec<_>>()
+            );
         } else {
             assert!(coaches.is_empty(), "{cell}");
         }

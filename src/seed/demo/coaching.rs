@@ -198,7 +198,18 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
     // (alliance, coach, coachee, theme, focus, cadence, brokered by, cycle focus,
     //  session notes, action steps: (description, technique, days to check back))
     type Step = (&'static str, Option<i32>, i64);
-    let pairs: [(i32, &str, &str, &str, &str, &str, &str, &str, &str, Vec<Step>); 2] = [
+    let pairs: [(
+        i32,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        &str,
+        Vec<Step>,
+    ); 2] = [
         (
             alliances[0],
             "middle-leader@kingsmead.example",
