@@ -322,7 +322,7 @@ fn session_half_days(out_of_school: bool, days: Option<f64>) -> Result<i32, User
     if !out_of_school {
         return match days {
             None => Ok(0),
-            Some(days) if days == 0.0 => Ok(0),
+            Some(0.0) => Ok(0),
             Some(_) => Err(UserError::invalid(
                 field,
                 "a session in school costs no release time",

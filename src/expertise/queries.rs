@@ -244,10 +244,9 @@ impl ExpertiseQuery {
     ) -> Result<Vec<AllianceExpertiseCell>> {
         let access = access(ctx).await?;
         let alliance = administered(&access, &alliance_id)?;
-        let theme = match &theme_id {
-            Some(id) => Some(decode_as(id, NodeKind::Theme).unwrap_or(0)),
-            None => None,
-        };
+        let theme = theme_id
+            .as_ref()
+            .map(|id| decode_as(id, NodeKind::Theme).unwrap_or(0));
         Ok(audit_cells(db(ctx), alliance, theme).await?)
     }
 }

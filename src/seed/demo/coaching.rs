@@ -198,29 +198,30 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
     // (alliance, coach, coachee, theme, focus, cadence, brokered by, cycle focus,
     //  session notes, action steps: (description, technique, days to check back))
     type Step = (&'static str, Option<i32>, i64);
-    let pairs: [(
-        i32,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        &str,
-        Vec<Step>,
-    ); 2] = [
-        (
-            alliances[0],
-            "middle-leader@kingsmead.example",
-            "teacher@staidans.example",
-            AFL,
-            "Finding out what pupils know during the lesson",
-            "Fortnightly, Tuesday after school",
-            "cpd.lead@severnvalley.example",
-            "Hinge questions in Year 4 maths",
-            "Watched the start of a fractions lesson; talked through where a hinge question would have shown the misconception early.",
-            vec![
+    struct Pair {
+        alliance: i32,
+        coach: &'static str,
+        coachee: &'static str,
+        theme: &'static str,
+        focus: &'static str,
+        cadence: &'static str,
+        broker: &'static str,
+        cycle_focus: &'static str,
+        notes: &'static str,
+        steps: Vec<Step>,
+    }
+    let pairs = [
+        Pair {
+            alliance: alliances[0],
+            coach: "middle-leader@kingsmead.example",
+            coachee: "teacher@staidans.example",
+            theme: AFL,
+            focus: "Finding out what pupils know during the lesson",
+            cadence: "Fortnightly, Tuesday after school",
+            broker: "cpd.lead@severnvalley.example",
+            cycle_focus: "Hinge questions in Year 4 maths",
+            notes: "Watched the start of a fractions lesson; talked through where a hinge question would have shown the misconception early.",
+            steps: vec![
                 (
                     "Plan one hinge question for each maths lesson this week",
                     hinge,
@@ -232,26 +233,36 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
                     10,
                 ),
             ],
-        ),
-        (
-            alliances[1],
-            "middle-leader@millbrook.example",
-            "teacher@riverside.example",
-            L2L,
-            "Pupils planning and reviewing their own learning before Year 7",
-            "Every three weeks",
-            "cpd.lead@riverside-trust.example",
-            "Planning and review routines in Year 6",
-            "Shared the Year 7 study-skills booklet; chose the weekly planning routine to try first.",
-            vec![(
+        },
+        Pair {
+            alliance: alliances[1],
+            coach: "middle-leader@millbrook.example",
+            coachee: "teacher@riverside.example",
+            theme: L2L,
+            focus: "Pupils planning and reviewing their own learning before Year 7",
+            cadence: "Every three weeks",
+            broker: "cpd.lead@riverside-trust.example",
+            cycle_focus: "Planning and review routines in Year 6",
+            notes: "Shared the Year 7 study-skills booklet; chose the weekly planning routine to try first.",
+            steps: vec![(
                 "Introduce a Monday planning routine with the class",
                 None,
                 7,
             )],
-        ),
+        },
     ];
-    for (alliance, coach, coachee, theme, focus, cadence, broker, cycle_focus, notes, steps) in
-        pairs
+    for Pair {
+        alliance,
+        coach,
+        coachee,
+        theme,
+        focus,
+        cadence,
+        broker,
+        cycle_focus,
+        notes,
+        steps,
+    } in pairs
     {
         let coach = person_id(&txn, coach).await?;
         let coachee = person_id(&txn, coachee).await?;
