@@ -220,6 +220,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Subscription.notificationAdded", SUBSCRIPTION),
     ("Subscription.communityActivity", SUBSCRIPTION),
     ("Subscription.practiceChanged", SUBSCRIPTION),
+    ("Subscription.eventChanged", SUBSCRIPTION),
     ("CommunityActivity.thread", SUBSCRIPTION),
     ("CommunityActivity.reply", SUBSCRIPTION),
     ("CommunityActivity.meeting", SUBSCRIPTION),
