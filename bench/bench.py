@@ -514,8 +514,10 @@ def main():
 # may read a community, and no full-text search with snippets. Practice search runs over the
 # profile's seeded practice (400 items on `alliance`; bench/search.sh for 100,000). Delta
 # sync has no counterpart either: it reads the lists changed since a sync just taken. The
-# events page and the release ledger read the events made by `events_fixture`.
-ALONE = ["community-page", "practice-search", "delta-sync", "events-page", "release-ledger"]
+# events page and the release ledger read the events made by `events_fixture`. Coaching
+# suggestions read the generated expertise profiles (`seed::generated::expertise`).
+ALONE = ["community-page", "practice-search", "delta-sync", "events-page", "release-ledger",
+         "coaching-suggestions"]
 
 
 def trellis_alone(args, trellis, connections, work, failures):
@@ -529,6 +531,12 @@ def trellis_alone(args, trellis, connections, work, failures):
         elif key == "practice-search":
             title = "Practice search: a common word, 20 hits with count, snippets and school"
             variables = {"q": "feedback"}
+        elif key == "coaching-suggestions":
+            title = "Coaching suggestions: needs in one theme across the alliance, ranked pairs with schools"
+            alliance = gql(trellis, token, "{ viewer { administeredAlliances { id } } }")["viewer"]["administeredAlliances"][0]["id"]
+            themes = gql(trellis, token, "{ themes { id name } }")["themes"]
+            theme = next(t["id"] for t in themes if t["name"] == "Assessment for learning")
+            variables = {"alliance": alliance, "theme": theme}
         elif key == "delta-sync":
             title = "Delta sync: people, communities and practice changed since the last sync, with tombstones"
             variables = {"since": gql(trellis, token, "{ sync { syncedAt } }")["sync"]["syncedAt"]}

@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod cluster;
+pub mod coaching;
 pub mod communities;
 pub mod config;
 pub mod db;
@@ -17,6 +18,7 @@ pub mod discussion;
 pub mod errors;
 pub mod evaluations;
 pub mod events;
+pub mod expertise;
 pub mod graphql;
 pub mod http;
 pub mod identity;
@@ -214,6 +216,11 @@ pub fn app_state(
         config.public_url.trim_end_matches('/').to_owned(),
     );
     evaluations::reminders::start(
+        db.clone(),
+        notifier.clone(),
+        config.public_url.trim_end_matches('/').to_owned(),
+    );
+    coaching::reminders::start(
         db.clone(),
         notifier.clone(),
         config.public_url.trim_end_matches('/').to_owned(),

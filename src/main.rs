@@ -171,6 +171,11 @@ async fn main() -> anyhow::Result<()> {
                 written.endorsements,
                 started.elapsed().as_secs_f64()
             );
+            let profiles = trellis::seed::generated::expertise::seed_expertise(&db, seed).await?;
+            println!(
+                "expertise: {} needs, {} strengths, {} offering to coach",
+                profiles.needs, profiles.strengths, profiles.coaches
+            );
             println!(
                 "accounts (password \"{}\"): {} (platform admin), {} (CPD lead of the first {} alliances); every generated person has the same password",
                 trellis::seed::generated::BENCH_PASSWORD,

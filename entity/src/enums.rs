@@ -704,6 +704,13 @@ string_enum!(
         ObservationRecorded = "OBSERVATION_RECORDED",
         /// Someone shared an observation or a reflection with the person (to them).
         RecordShared = "RECORD_SHARED",
+        /// A coaching relationship was arranged (to the coach and the coachee).
+        CoachingArranged = "COACHING_ARRANGED",
+        /// One of the school's staff will coach or be coached (to the school's leaders).
+        StaffCoachingArranged = "STAFF_COACHING_ARRANGED",
+        /// An agreed coaching action step's check-back date passed (to the coach and the
+        /// coachee, once).
+        CoachingCheckBackOverdue = "COACHING_CHECK_BACK_OVERDUE",
     }
 );
 
@@ -717,5 +724,40 @@ string_enum!(
         /// For a performance-management (appraisal) conversation: also seen by the
         /// leaders of the teacher's school, while the teacher works there.
         Appraisal = "APPRAISAL",
+    }
+);
+
+string_enum!(
+    /// Whether an entry of an expertise profile is a strength or a development need.
+    ExpertiseKind {
+        /// Something the person does well and could help others with.
+        Strength = "STRENGTH",
+        /// Something the person wants to develop.
+        Need = "NEED",
+    }
+);
+
+string_enum!(
+    /// What a coaching relationship is for, fixed when it is made. Developmental coaching
+    /// never feeds appraisal views or reports.
+    CoachingPurpose {
+        /// Learning support for the coachee: never a judgement.
+        Developmental = "DEVELOPMENTAL",
+        /// Part of the coachee's appraisal (performance management), as agreed.
+        Appraisal = "APPRAISAL",
+    }
+);
+
+string_enum!(
+    /// Where a coaching relationship is in its life.
+    CoachingStatus {
+        /// Arranged, not yet started.
+        Proposed = "PROPOSED",
+        /// Under way: sessions and action steps are recorded.
+        Active = "ACTIVE",
+        /// Paused for a while; may resume.
+        Paused = "PAUSED",
+        /// Over; its history stays.
+        Ended = "ENDED",
     }
 );

@@ -53,6 +53,10 @@ macro_rules! touched {
 touched!(
     alliance,
     alliance_membership,
+    coaching_action_step,
+    coaching_availability,
+    coaching_cycle,
+    coaching_relationship,
     community,
     community_meeting,
     discussion_post,
@@ -62,6 +66,7 @@ touched!(
     event_evaluation,
     event_follow_up,
     observation,
+    expertise_entry,
     partnership,
     person,
     practice,

@@ -20,6 +20,7 @@ mod m20261207_000034_sync;
 mod m20261208_000040_events;
 mod m20261208_000042_notifications_inbox;
 mod m20261208_000043_cluster;
+mod m20261209_000045_coaching;
 mod m20261209_000046_observation;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000040_events::Migration),
             Box::new(m20261208_000042_notifications_inbox::Migration),
             Box::new(m20261208_000043_cluster::Migration),
+            Box::new(m20261209_000045_coaching::Migration),
             Box::new(m20261209_000046_observation::Migration),
         ]
     }

@@ -28,11 +28,13 @@ use super::scopes::Scope;
 
 pub mod audit;
 mod calendar;
+mod coaching;
 mod communities;
 pub mod discussion;
 mod enquiries;
 mod evaluations;
 mod events;
+mod expertise;
 pub mod identity;
 pub mod imports;
 mod invitations;

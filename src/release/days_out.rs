@@ -4,14 +4,16 @@
 //! Days out: release days of the person's bookings `ATTENDED` or `CONFIRMED` (a place held,
 //! whether the event is past or to come) at events starting in the term, plus the planned
 //! days of support arrangements (not cancelled) in which they are the supporting person,
-//! brokered in the term.
+//! brokered in the term, plus the release days of coaching sessions held out of school in
+//! the term in which they are the coach.
 //!
 //! The limit, per school: a limit for the person, else the smallest limit for any role they
 //! hold there, else the school's default, else none (no limit). Across several schools
 //! (`Person.daysOutThisTerm`), the smallest of their schools' limits.
 //!
-//! Everything loads through `Loader<DaysOutKey>`: four statements for any number of people
-//! and bookings (their roles, their schools' limits, their bookings, their support).
+//! Everything loads through `Loader<DaysOutKey>`: five statements for any number of people
+//! and bookings (their roles, their schools' limits, their bookings, their support, their
+//! coaching).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -164,8 +166,58 @@ async fn load_days_out(
         .all(conn)
         .await?;
 
+    let coaching = Query::select()
+        .column((
+            entity::coaching_relationship::Entity,
+            entity::coaching_relationship::Column::CoachId,
+        ))
+        .column((
+            entity::coaching_session::Entity,
+            entity::coaching_session::Column::HeldOn,
+        ))
+        .column((
+            entity::coaching_session::Entity,
+            entity::coaching_session::Column::HalfDays,
+        ))
+        .from(entity::coaching_session::Entity)
+        .inner_join(
+            entity::coaching_relationship::Entity,
+            Expr::col((
+                entity::coaching_relationship::Entity,
+                entity::coaching_relationship::Column::Id,
+            ))
+            .equals((
+                entity::coaching_session::Entity,
+                entity::coaching_session::Column::RelationshipId,
+            )),
+        )
+        .and_where(one_of(
+            backend,
+            entity::coaching_relationship::Column::CoachId,
+            people.iter().copied(),
+        ))
+        .and_where(entity::coaching_session::Column::OutOfSchool.eq(true))
+        .and_where(entity::coaching_session::Column::HeldOn.gte(span.from))
+        .and_where(entity::coaching_session::Column::HeldOn.lt(span.until))
+        .to_owned();
+    let mut coached: Vec<(i32, chrono::NaiveDate, i32)> = Vec::new();
+    for row in conn.query_all(&coaching).await? {
+        coached.push((
+            row.try_get_by_index(0)?,
+            row.try_get_by_index(1)?,
+            row.try_get_by_index(2)?,
+        ));
+    }
+
     let mut found = HashMap::new();
     for key in keys {
+        let from_coaching: i64 = coached
+            .iter()
+            .filter(|(person, held_on, _)| {
+                *person == key.person && *held_on >= key.period.from && *held_on < key.period.until
+            })
+            .map(|(.., half_days)| i64::from(*half_days))
+            .sum();
         let from_bookings: i64 = booked
             .iter()
             .filter(|(id, person, starts, _)| {
@@ -206,7 +258,7 @@ async fn load_days_out(
         found.insert(
             *key,
             DaysOut {
-                half_days: from_bookings + from_support,
+                half_days: from_bookings + from_support + from_coaching,
                 limit,
                 schools: person_schools,
             },

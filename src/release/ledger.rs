@@ -13,11 +13,16 @@
 //!   another school who attended, the event's release days. So a school opening its
 //!   classrooms, running a course or a lesson study for others is seen to give.
 //!
-//! Days given = support given + hosting credit; days received = support received + events
-//! attended; balance = given − received.
+//! - **Coaching** (given / received): coaching sessions held out of school in the
+//!   alliance's coaching relationships cost the coach release time (their half days), dated
+//!   by the day held. The coach's school gives them; the coachee's school receives them
+//!   (none when both work at the same school).
+//!
+//! Days given = support given + hosting credit + coaching given; days received = support
+//! received + events attended + coaching received; balance = given − received.
 //!
 //! Statements: the figures of every school a request asks for, per alliance and period,
-//! load in two statements (`Loader<FiguresKey>`), whatever the number of schools: a page
+//! load in three statements (`Loader<FiguresKey>`), whatever the number of schools: a page
 //! of 60 schools costs the page, the two figures statements and the schools.
 
 use std::collections::HashMap;
@@ -56,15 +61,17 @@ pub struct Figures {
     pub hosting_credit: i64,
     pub support_received: i64,
     pub events_attended: i64,
+    pub coaching_given: i64,
+    pub coaching_received: i64,
 }
 
 impl Figures {
     pub fn given(&self) -> i64 {
-        self.support_given + self.hosting_credit
+        self.support_given + self.hosting_credit + self.coaching_given
     }
 
     pub fn received(&self) -> i64 {
-        self.support_received + self.events_attended
+        self.support_received + self.events_attended + self.coaching_received
     }
 }
 
@@ -81,7 +88,7 @@ fn credited() -> SimpleExpr {
     .into()
 }
 
-/// The figures of `schools` in `alliance` over `period`: two statements.
+/// The figures of `schools` in `alliance` over `period`: three statements.
 pub async fn figures(
     conn: &impl ConnectionTrait,
     alliance: i32,
@@ -178,6 +185,74 @@ pub async fn figures(
             found.entry(giver).or_default().support_given += half_days;
         }
     }
+    // Coaching sessions held out of school, by the coach's and the coachee's school.
+    use entity::{coaching_relationship, coaching_session};
+    let coaching = Query::select()
+        .column((
+            coaching_relationship::Entity,
+            coaching_relationship::Column::CoachSchoolId,
+        ))
+        .column((
+            coaching_relationship::Entity,
+            coaching_relationship::Column::CoacheeSchoolId,
+        ))
+        .expr(Func::sum(Expr::col((
+            coaching_session::Entity,
+            coaching_session::Column::HalfDays,
+        ))))
+        .from(coaching_session::Entity)
+        .inner_join(
+            coaching_relationship::Entity,
+            Expr::col((
+                coaching_relationship::Entity,
+                coaching_relationship::Column::Id,
+            ))
+            .equals((
+                coaching_session::Entity,
+                coaching_session::Column::RelationshipId,
+            )),
+        )
+        .and_where(coaching_relationship::Column::AllianceId.eq(alliance))
+        .and_where(coaching_session::Column::OutOfSchool.eq(true))
+        .and_where(coaching_session::Column::HeldOn.gte(period.from))
+        .and_where(coaching_session::Column::HeldOn.lt(period.until))
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(one_of(
+                    backend,
+                    coaching_relationship::Column::CoachSchoolId,
+                    schools.iter().copied(),
+                ))
+                .add(one_of(
+                    backend,
+                    coaching_relationship::Column::CoacheeSchoolId,
+                    schools.iter().copied(),
+                )),
+        )
+        .group_by_col((
+            coaching_relationship::Entity,
+            coaching_relationship::Column::CoachSchoolId,
+        ))
+        .group_by_col((
+            coaching_relationship::Entity,
+            coaching_relationship::Column::CoacheeSchoolId,
+        ))
+        .to_owned();
+    for row in conn.query_all(&coaching).await? {
+        let giver: Option<i32> = row.try_get_by_index(0)?;
+        let receiver: Option<i32> = row.try_get_by_index(1)?;
+        let half_days: Option<i64> = row.try_get_by_index(2)?;
+        let half_days = half_days.unwrap_or(0);
+        if giver == receiver {
+            continue;
+        }
+        if let Some(giver) = giver {
+            found.entry(giver).or_default().coaching_given += half_days;
+        }
+        if let Some(receiver) = receiver {
+            found.entry(receiver).or_default().coaching_received += half_days;
+        }
+    }
     found.retain(|school, _| schools.contains(school));
     Ok(found)
 }
@@ -259,6 +334,20 @@ impl ReleaseLedgerRow {
     async fn balance(&self, ctx: &Context<'_>) -> Result<f64> {
         let figures = load_figures(ctx, self.key).await?;
         Ok(half_days_as_days(figures.given() - figures.received()))
+    }
+    /// Of the days given: release days of coaching sessions its staff held out of school
+    /// as coaches of another school's staff.
+    async fn coaching_given_days(&self, ctx: &Context<'_>) -> Result<f64> {
+        Ok(half_days_as_days(
+            load_figures(ctx, self.key).await?.coaching_given,
+        ))
+    }
+    /// Of the days received: release days of coaching sessions held out of school by
+    /// coaches of another school for its staff.
+    async fn coaching_received_days(&self, ctx: &Context<'_>) -> Result<f64> {
+        Ok(half_days_as_days(
+            load_figures(ctx, self.key).await?.coaching_received,
+        ))
     }
     /// Of the days given: days of support arrangements in which the school supports
     /// another (planned days of arrangements not cancelled).

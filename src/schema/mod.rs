@@ -18,8 +18,9 @@ use crate::realtime::Subscription;
 use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
-    alliances, communities, discussion, evaluations, events, identity, imports, observations,
-    people, practice, reflections, release, schools, support, sync, webhooks,
+    alliances, coaching, communities, discussion, evaluations, events, expertise, identity,
+    imports, observations, people, practice, reflections, release, schools, support, sync,
+    webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -46,6 +47,8 @@ pub struct Query(
     evaluations::EvaluationQueries,
     observations::ObservationsQueries,
     reflections::ReflectionsQueries,
+    expertise::ExpertiseQueries,
+    coaching::CoachingQueries,
 );
 
 type NodeQueryRoot = node::NodeQuery;
@@ -75,6 +78,8 @@ pub struct Mutation(
     evaluations::EvaluationMutations,
     observations::ObservationsMutations,
     reflections::ReflectionsMutations,
+    expertise::ExpertiseMutations,
+    coaching::CoachingMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, Subscription>;

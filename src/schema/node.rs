@@ -5,6 +5,9 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 
 use crate::alliances::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 use crate::calendar::CalendarFeed;
+use crate::coaching::{
+    CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, Technique,
+};
 use crate::communities::{
     Community, CommunityMeeting, CommunityMembership, Enquiry, EnquiryEvidence,
 };
@@ -12,6 +15,7 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::discussion::{DiscussionReply, DiscussionThread};
 use crate::errors::{ApiError, ApiResult};
 use crate::events::{Event, EventBooking};
+use crate::expertise::ExpertiseEntry;
 use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
 use crate::notifications::inbox::Notification;
 use crate::observations::Observation;

@@ -42,6 +42,16 @@ const OWNER_FINDERS: &[&str] = &[
     "{ viewer { observations(first: 3) { nodes { ...node } } reflections(first: 3) { nodes { ...node } } } }",
 ];
 const OWNER: &str = "teacher@kingsmead.example";
+/// Reached as a coach in the demo (Kingsmead's maths lead): a coaching relationship's
+/// cycles, sessions and action steps are seen by its coach and coachee only, never by a
+/// platform admin.
+const COACH_FINDERS: &[&str] = &[
+    "{ coachingRelationships(first: 3) { nodes { ...node cycles { ...node } sessions { ...node }
+        actionSteps { ...node technique { ...node } } } }
+       expertiseProfile { entries { ...node } }
+       techniques(first: 3) { nodes { ...node } } }",
+];
+const COACH: &str = "middle-leader@kingsmead.example";
 
 const NODE: &str = "fragment node on Node { __typename id }";
 
@@ -66,16 +76,22 @@ fn collect_ids(value: &Value, found: &mut BTreeMap<String, String>) {
 async fn every_node_type_round_trips_through_node_and_nodes() {
     let app = spawn_app().await;
     trellis::seed::demo::load(&app.db).await.unwrap();
-    let admin = app
-        .ok(
-            None,
-            "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } } }",
-            json!({ "e": "admin@trellis.example", "p": trellis::seed::demo::DEMO_PASSWORD }),
-        )
-        .await["signIn"]["session"]["accessToken"]
-        .as_str()
-        .expect("the demo's platform admin signs in")
-        .to_owned();
+    let sign_in = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.ok(
+                None,
+                "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } } }",
+                json!({ "e": email, "p": trellis::seed::demo::DEMO_PASSWORD }),
+            )
+            .await["signIn"]["session"]["accessToken"]
+                .as_str()
+                .expect("a demo account signs in")
+                .to_owned()
+        }
+    };
+    let admin = sign_in("admin@trellis.example").await;
+    let coach = sign_in(COACH).await;
     let token = Some(admin.as_str());
 
     let schema = app
@@ -98,16 +114,7 @@ async fn every_node_type_round_trips_through_node_and_nodes() {
         let data = app.ok(token, &format!("{finder} {NODE}"), json!({})).await;
         collect_ids(&data, &mut ids);
     }
-    let owner = app
-        .ok(
-            None,
-            "mutation($e: String!, $p: String!) { signIn(input: {email: $e, password: $p}) { session { accessToken } } }",
-            json!({ "e": OWNER, "p": trellis::seed::demo::DEMO_PASSWORD }),
-        )
-        .await["signIn"]["session"]["accessToken"]
-        .as_str()
-        .expect("the demo's teacher signs in")
-        .to_owned();
+    let owner = sign_in(OWNER).await;
     let mut owned = BTreeMap::new();
     for finder in OWNER_FINDERS {
         let data = app
@@ -131,13 +138,30 @@ async fn every_node_type_round_trips_through_node_and_nodes() {
             "{kind}"
         );
     }
-    let covered: BTreeSet<String> = ids.keys().chain(owned.keys()).cloned().collect();
+    let mut coach_ids = BTreeMap::new();
+    for finder in COACH_FINDERS {
+        let data = app
+            .ok(Some(&coach), &format!("{finder} {NODE}"), json!({}))
+            .await;
+        collect_ids(&data, &mut coach_ids);
+    }
+    coach_ids.retain(|kind, _| !ids.contains_key(kind));
+    let mut covered: BTreeSet<String> = ids.keys().chain(owned.keys()).cloned().collect();
+    covered.extend(coach_ids.keys().cloned());
     assert_eq!(
         covered, node_types,
         "each Node type in the schema needs an object in the demo data that a finder reaches"
     );
 
     let one = format!("query($id: ID!) {{ node(id: $id) {{ ...node }} }} {NODE}");
+    for (kind, id) in &coach_ids {
+        let found = app.ok(Some(&coach), &one, json!({ "id": id })).await;
+        assert_eq!(
+            found["node"],
+            json!({ "__typename": kind, "id": id }),
+            "{kind}, as the coach"
+        );
+    }
     for (kind, id) in &ids {
         let found = app.ok(token, &one, json!({ "id": id })).await;
         assert_eq!(

@@ -691,3 +691,24 @@ async fn observations_and_reflections_seen_agree() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn expertise_and_coaching_seen_agree() {
+    let world = world().await;
+    let places = places(&world).await;
+    let at = |id: i32| places.get(&id).cloned().unwrap_or_default().0;
+    world
+        .agree::<entity::expertise_entry::Entity>(Access::expertise_condition, |access, row| {
+            access.sees_expertise_of(row.person_id, &at(row.person_id))
+        })
+        .await;
+    world
+        .agree::<entity::coaching_relationship::Entity>(
+            Access::coaching_relationship_condition,
+            Access::sees_coaching_relationship,
+        )
+        .await;
+    world
+        .agree::<entity::technique::Entity>(Access::technique_condition, Access::sees_technique)
+        .await;
+}

@@ -82,6 +82,17 @@ const SUBSCRIPTION: &str = "subscription: reloaded through the node check per ev
 const RECORD: &str = "observation_condition / reflection_condition";
 /// A record's shares: its owner only (tested: observations_visibility).
 const RECORD_OWNER: &str = "the record's owner only";
+/// `Access::sees_expertise_of`: the person and the leaders of a school they work at now
+/// (tested: coaching_visibility).
+const EXPERTISE: &str = "sees_expertise_of / expertise_condition";
+/// `Access::sees_coaching_relationship`: coach, coachee, the alliance's CPD leads and
+/// admins; its content (`reads_coaching_content`) the coach and coachee only (tested:
+/// coaching_visibility).
+const COACHING: &str = "sees_coaching_relationship / reads_coaching_content";
+/// `theme_of`: the theme if the caller sees it (`Access::sees_theme`).
+const THEME: &str = "theme_of: Access::sees_theme";
+/// `Access::sees_technique`: the shared library, and an alliance's own with the alliance.
+const TECHNIQUE: &str = "sees_technique / technique_condition";
 
 /// Every object-valued field of the schema, and how it is policed. Connections' `edges`,
 /// `nodes` and `pageInfo`, edges' `node` and payloads' `userErrors` carry nothing of their
@@ -132,6 +143,57 @@ const POLICED: &[(&str, &str)] = &[
     ("SelectRecordPayload.record", PAYLOAD),
     ("WriteReflectionPayload.reflection", PAYLOAD),
     ("EditReflectionPayload.reflection", PAYLOAD),
+    // Expertise and coaching.
+    ("Query.expertiseProfile", ROOT),
+    ("Query.schoolExpertise", ROOT),
+    ("Query.allianceExpertise", REPORT),
+    ("Query.coachingSuggestions", REPORT),
+    ("Query.coachingRelationships", ROOT),
+    ("Query.coachingCounts", REPORT),
+    ("Query.techniques", ROOT),
+    ("ExpertiseProfile.person", PERSON),
+    ("ExpertiseProfile.entries", EXPERTISE),
+    ("ExpertiseEntry.person", PERSON),
+    ("ExpertiseEntry.theme", THEME),
+    ("ExpertiseEntry.confirmedBy", PERSON),
+    ("AllianceExpertiseCell.theme", THEME),
+    ("AllianceExpertiseCell.school", SCHOOL),
+    ("AllianceExpertiseCell.visibleCoaches", PERSON),
+    ("CoachingSuggestion.coach", PERSON),
+    ("CoachingSuggestion.coachee", PERSON),
+    ("CoachingSuggestion.coachSchool", SCHOOL),
+    ("CoachingSuggestion.coacheeSchool", SCHOOL),
+    ("CoachingSuggestion.theme", THEME),
+    ("CoachingSuggestion.alliance", VISIBLE_ALLIANCE),
+    ("CoachingRelationship.alliance", VISIBLE_ALLIANCE),
+    ("CoachingRelationship.coach", PERSON),
+    ("CoachingRelationship.coachee", PERSON),
+    ("CoachingRelationship.coachSchool", SCHOOL),
+    ("CoachingRelationship.coacheeSchool", SCHOOL),
+    ("CoachingRelationship.theme", THEME),
+    ("CoachingRelationship.brokeredBy", PERSON),
+    ("CoachingRelationship.cycles", COACHING),
+    ("CoachingRelationship.sessions", COACHING),
+    ("CoachingRelationship.actionSteps", COACHING),
+    ("CoachingSession.recordedBy", PERSON),
+    ("CoachingActionStep.technique", TECHNIQUE),
+    ("Technique.themes", THEMES),
+    ("Technique.alliance", VISIBLE_ALLIANCE),
+    ("DeclareExpertisePayload.entry", PAYLOAD),
+    ("UpdateExpertisePayload.entry", PAYLOAD),
+    ("ConfirmExpertisePayload.entry", PAYLOAD),
+    ("SetCoachingAvailabilityPayload.profile", PAYLOAD),
+    ("ConfirmCoachingSuggestionPayload.relationship", PAYLOAD),
+    ("StartCoachingRelationshipPayload.relationship", PAYLOAD),
+    ("PauseCoachingRelationshipPayload.relationship", PAYLOAD),
+    ("ResumeCoachingRelationshipPayload.relationship", PAYLOAD),
+    ("EndCoachingRelationshipPayload.relationship", PAYLOAD),
+    ("StartCoachingCyclePayload.cycle", PAYLOAD),
+    ("CloseCoachingCyclePayload.cycle", PAYLOAD),
+    ("RecordCoachingSessionPayload.session", PAYLOAD),
+    ("AgreeCoachingActionStepPayload.actionStep", PAYLOAD),
+    ("CompleteCoachingActionStepPayload.actionStep", PAYLOAD),
+    ("AddTechniquePayload.technique", PAYLOAD),
     // Events and bookings.
     ("Query.events", ROOT),
     ("Viewer.upcomingEvents", EVENT),
@@ -208,6 +270,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Subscription.notificationAdded", SUBSCRIPTION),
     ("Subscription.communityActivity", SUBSCRIPTION),
     ("Subscription.practiceChanged", SUBSCRIPTION),
+    ("Subscription.eventChanged", SUBSCRIPTION),
     ("CommunityActivity.thread", SUBSCRIPTION),
     ("CommunityActivity.reply", SUBSCRIPTION),
     ("CommunityActivity.meeting", SUBSCRIPTION),

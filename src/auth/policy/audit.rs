@@ -183,6 +183,26 @@ impl Access {
                 self.support_offer_condition(),
             ),
             NodeKind::Event => ids::<event::Entity>(event::Column::Id, self.event_condition()),
+            NodeKind::CoachingRelationship => ids::<entity::coaching_relationship::Entity>(
+                entity::coaching_relationship::Column::Id,
+                self.coaching_relationship_condition(),
+            ),
+            // The content of a relationship has no entries of its own: they are written
+            // about the relationship.
+            NodeKind::CoachingCycle | NodeKind::CoachingSession | NodeKind::CoachingActionStep => {
+                ids::<entity::coaching_cycle::Entity>(
+                    entity::coaching_cycle::Column::Id,
+                    Condition::any(),
+                )
+            }
+            NodeKind::Technique => ids::<entity::technique::Entity>(
+                entity::technique::Column::Id,
+                self.technique_condition(),
+            ),
+            NodeKind::ExpertiseEntry => ids::<entity::expertise_entry::Entity>(
+                entity::expertise_entry::Column::Id,
+                self.expertise_condition(),
+            ),
             NodeKind::EventBooking => {
                 ids::<event_booking::Entity>(event_booking::Column::Id, self.booking_condition())
             }

@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 mod calendar;
+mod coaching;
 mod communities;
 mod events;
 mod identity;
@@ -524,6 +525,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     // evaluations of the events' attended bookings.
     release::support_figures(db).await?;
     release::after_events(db).await?;
+    coaching::load(db, &alliance_ids).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }

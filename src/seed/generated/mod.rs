@@ -9,6 +9,7 @@
 //! Two accounts for signed-in benchmarks are added, with one known password: a platform
 //! admin, and a CPD lead of the first alliances (all of them in the smaller profiles).
 
+pub mod expertise;
 mod names;
 pub mod practice;
 

@@ -1,0 +1,91 @@
+//! Who sees and does what with coaching relationships, their cycles, sessions and action
+//! steps, and techniques.
+//!
+//! - A relationship is seen by its coach and its coachee, and by the CPD leads and admins
+//!   of its alliance (who broker relationships): they see that it exists and its status,
+//!   never its sessions, notes, cycles or action steps. Platform admins see as the CPD
+//!   leads do.
+//! - Its content (cycles, sessions with their notes, action steps) is seen by the coach
+//!   and the coachee only.
+//! - A school's leaders see only counts of their staff's coaching (`coachingCounts`).
+//! - The CPD leads and admins of an alliance confirm suggestions (making relationships)
+//!   and add the alliance's own techniques; the coach and the coachee move a relationship
+//!   through its life cycle and record its cycles, sessions and action steps.
+//! - Techniques are seen by every signed-in person: the shared ones everywhere, an
+//!   alliance's own by those who see the alliance.
+//! - Service accounts read none of it.
+
+use entity::{coaching_relationship, technique};
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
+
+use super::Access;
+
+impl Access {
+    /// Whether the caller is the coach or the coachee of a relationship.
+    pub fn takes_part_in_coaching(&self, relationship: &coaching_relationship::Model) -> bool {
+        self.service_account.is_none()
+            && (relationship.coach_id == self.person_id
+                || relationship.coachee_id == self.person_id)
+    }
+
+    /// Whether the caller sees that a relationship exists, and its status.
+    pub fn sees_coaching_relationship(&self, relationship: &coaching_relationship::Model) -> bool {
+        self.takes_part_in_coaching(relationship)
+            || (self.service_account.is_none()
+                && self.administers_alliance(relationship.alliance_id))
+    }
+
+    /// Restricts a query on relationships to those the caller sees
+    /// (`sees_coaching_relationship`).
+    pub fn coaching_relationship_condition(&self) -> Condition {
+        use coaching_relationship::Column;
+        if self.service_account.is_some() {
+            return Condition::any();
+        }
+        if self.platform_admin {
+            return Condition::all();
+        }
+        Condition::any()
+            .add(Column::CoachId.eq(self.person_id))
+            .add(Column::CoacheeId.eq(self.person_id))
+            .add(Column::AllianceId.is_in(self.administered_alliances()))
+    }
+
+    /// Whether the caller reads a relationship's cycles, sessions, notes and action steps.
+    pub fn reads_coaching_content(&self, relationship: &coaching_relationship::Model) -> bool {
+        self.takes_part_in_coaching(relationship)
+    }
+
+    /// Whether the caller sees the coaching counts of a school's staff: its leaders, and
+    /// those who manage it for an alliance.
+    pub fn sees_coaching_counts_of(&self, school_id: i32) -> bool {
+        self.service_account.is_none() && self.manages_school(school_id)
+    }
+
+    /// Whether the caller adds a technique to an alliance's library.
+    pub fn may_add_technique(&self, alliance_id: i32) -> bool {
+        self.service_account.is_none() && self.administers_alliance(alliance_id)
+    }
+
+    /// Whether the caller sees a technique.
+    pub fn sees_technique(&self, technique: &technique::Model) -> bool {
+        self.service_account.is_none()
+            && technique
+                .alliance_id
+                .is_none_or(|alliance| self.sees_alliance(alliance))
+    }
+
+    /// Restricts a query on techniques to those the caller sees (`sees_technique`).
+    pub fn technique_condition(&self) -> Condition {
+        if self.service_account.is_some() {
+            return Condition::any();
+        }
+        if self.platform_admin {
+            return Condition::all();
+        }
+        Condition::any()
+            .add(technique::Column::AllianceId.is_null())
+            .add(technique::Column::AllianceId.is_in(self.alliances.iter().copied()))
+    }
+}

@@ -1,0 +1,155 @@
+//! Coaching: brokerage from the strengths and needs audit (`suggestions`), coaching
+//! relationships with their life cycle, cycles, dated sessions and agreed action steps with
+//! check-back dates (`relationships`), the reminder job for overdue check-backs
+//! (`reminders`), and the shared library of techniques (`techniques`). Who sees what:
+//! `auth/policy/coaching.rs`. Expertise profiles are `expertise/`.
+
+mod node;
+pub mod notices;
+pub mod queries;
+pub mod relationships;
+pub mod reminders;
+pub mod suggestions;
+pub mod techniques;
+pub mod types;
+
+pub use types::{
+    CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, CoachingSuggestion,
+    Technique,
+};
+
+use async_graphql::ID;
+use entity::coaching_relationship;
+use entity::enums::CoachingStatus;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+
+use crate::audit::AuditEntry;
+use crate::auth::policy::Access;
+use crate::errors::{MutationResult, UserError};
+use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::LifeCycle;
+
+/// Longest focus of a relationship or cycle.
+pub const FOCUS_MAX: usize = 500;
+/// Longest cadence ("fortnightly, Tuesday mornings").
+pub const CADENCE_MAX: usize = 200;
+/// Longest session notes or cycle outcome.
+pub const NOTES_MAX: usize = 10_000;
+/// Longest action step.
+pub const STEP_MAX: usize = 1_000;
+/// Most release days one session may cost.
+pub const SESSION_DAYS_MAX: f64 = 5.0;
+
+/// Statuses in which a relationship takes up its coach's capacity.
+pub const UNDER_WAY: [CoachingStatus; 2] = [CoachingStatus::Proposed, CoachingStatus::Active];
+
+/// The relationship named by input `field`, if the caller sees it; otherwise `NOT_FOUND`.
+pub async fn visible_relationship(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    field: &str,
+) -> MutationResult<coaching_relationship::Model> {
+    let key =
+        decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))?;
+    relationship_by_key(conn, access, key, field).await
+}
+
+/// The relationship `key`, if the caller sees it; otherwise `NOT_FOUND` on `field`.
+pub async fn relationship_by_key(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    key: i32,
+    field: &str,
+) -> MutationResult<coaching_relationship::Model> {
+    coaching_relationship::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .filter(|row| access.sees_coaching_relationship(row))
+        .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// The relationship's content (cycles, sessions, steps) named through `field`: only its
+/// coach and coachee reach it; for anyone else it does not exist.
+pub async fn own_relationship(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    key: i32,
+    field: &str,
+) -> MutationResult<coaching_relationship::Model> {
+    coaching_relationship::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .filter(|row| access.reads_coaching_content(row))
+        .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// What the audit log says of a relationship: who, in which alliance, its status; never
+/// its content.
+pub fn relationship_audit<'a>(
+    by: i32,
+    action: &'a str,
+    row: &coaching_relationship::Model,
+) -> AuditEntry<'a> {
+    AuditEntry::by(by, action, NodeKind::CoachingRelationship.id(row.id))
+        .alliance(Some(row.alliance_id))
+        .details(serde_json::json!({
+            "coach": NodeKind::Person.id(row.coach_id).to_string(),
+            "coachee": NodeKind::Person.id(row.coachee_id).to_string(),
+            "purpose": row.purpose,
+            "status": row.status,
+        }))
+}
+
+/// A relationship's life cycle: proposed → active → paused → active … → ended. Each step's
+/// history is its audit entry (`coaching.proposed`, `coaching.started`...).
+impl LifeCycle for coaching_relationship::Entity {
+    type Status = CoachingStatus;
+
+    fn status(row: &coaching_relationship::Model) -> CoachingStatus {
+        row.status
+    }
+
+    fn set_status(change: &mut coaching_relationship::ActiveModel, status: CoachingStatus) {
+        change.status = Set(status);
+    }
+
+    async fn keep_history(
+        conn: &impl ConnectionTrait,
+        row: &coaching_relationship::Model,
+        from: Option<CoachingStatus>,
+        by: i32,
+        note: Option<String>,
+    ) -> Result<(), DbErr> {
+        let action = match row.status {
+            CoachingStatus::Proposed => "coaching.proposed",
+            CoachingStatus::Active => "coaching.started",
+            CoachingStatus::Paused => "coaching.paused",
+            CoachingStatus::Ended => "coaching.ended",
+        };
+        AuditEntry::by(by, action, NodeKind::CoachingRelationship.id(row.id))
+            .alliance(Some(row.alliance_id))
+            .details(serde_json::json!({
+                "from": from,
+                "status": row.status,
+                "reason": note,
+            }))
+            .record(conn)
+            .await
+    }
+}
+
+// The domain's queries and mutations, merged into the schema's `Query` and `Mutation`.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct CoachingQueries(
+    queries::CoachingQuery,
+    suggestions::SuggestionQuery,
+    techniques::TechniqueQuery,
+);
+
+#[derive(async_graphql::MergedObject, Default)]
+pub struct CoachingMutations(
+    suggestions::SuggestionMutation,
+    relationships::RelationshipMutation,
+    techniques::TechniqueMutation,
+);

@@ -1,0 +1,101 @@
+//! The periodic job that tells a coach and coachee once that an agreed action step's
+//! check-back date has passed. Each overdue step is claimed by one conditional `UPDATE ...
+//! SET reminded_at = now WHERE id = ? AND reminded_at IS NULL`, so several instances (or a
+//! restart mid-round) never remind twice. Steps of relationships that are not active are
+//! left alone.
+
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use entity::enums::CoachingStatus;
+use entity::{coaching_action_step, coaching_relationship};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+use crate::notifications::{Notices, Notifier};
+
+/// How often the job looks for overdue check-backs.
+pub const EVERY: Duration = Duration::from_secs(15 * 60);
+/// Most steps claimed in one round.
+const BATCH: u64 = 200;
+
+/// Claims the steps not done whose check-back date is before `today`, of active
+/// relationships, that wait for a reminder: those this call claimed, and no other.
+pub async fn claim_overdue(
+    db: &DatabaseConnection,
+    today: NaiveDate,
+) -> Result<Vec<coaching_action_step::Model>, DbErr> {
+    use coaching_action_step::Column;
+    let active = Query::select()
+        .column(coaching_relationship::Column::Id)
+        .from(coaching_relationship::Entity)
+        .and_where(coaching_relationship::Column::Status.eq(CoachingStatus::Active))
+        .to_owned();
+    let waiting = coaching_action_step::Entity::find()
+        .filter(Column::CheckBackOn.lt(today))
+        .filter(Column::DoneAt.is_null())
+        .filter(Column::RemindedAt.is_null())
+        .filter(Column::RelationshipId.in_subquery(active))
+        .order_by_asc(Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let mut claimed = Vec::new();
+    for row in waiting {
+        let updated = coaching_action_step::Entity::update_many()
+            .col_expr(Column::RemindedAt, Expr::value(now))
+            .filter(Column::Id.eq(row.id))
+            .filter(Column::RemindedAt.is_null())
+            .exec(db)
+            .await?;
+        if updated.rows_affected == 1 {
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
+/// One round: claims what is overdue today and tells both people. Returns how many steps
+/// were reminded.
+pub async fn remind_overdue(
+    db: &DatabaseConnection,
+    notifier: Notifier,
+    public_url: String,
+) -> Result<usize, DbErr> {
+    let claimed = claim_overdue(db, Utc::now().date_naive()).await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let relationships = coaching_relationship::Entity::find()
+        .filter(
+            coaching_relationship::Column::Id.is_in(claimed.iter().map(|row| row.relationship_id)),
+        )
+        .all(db)
+        .await?;
+    let mut notices = Notices::background(notifier, public_url);
+    for step in &claimed {
+        if let Some(row) = relationships.iter().find(|r| r.id == step.relationship_id) {
+            notices.check_back_overdue(row, step);
+        }
+    }
+    notices.commit(db.begin().await?).await?;
+    Ok(claimed.len())
+}
+
+/// Starts the job on the current Tokio runtime.
+pub fn start(db: DatabaseConnection, notifier: Notifier, public_url: String) {
+    tokio::spawn(async move {
+        // The first round one period after start, as the follow-up reminders do.
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = remind_overdue(&db, notifier.clone(), public_url.clone()).await {
+                tracing::error!(error = %error, "check-back reminders failed; retrying next round");
+            }
+        }
+    });
+}

@@ -1,0 +1,112 @@
+//! Coaching suggestions, and the alliance-wide audit, run the same number of SQL statements
+//! however many people declared strengths and needs: a fixed set of set-based queries.
+
+use chrono::Utc;
+use entity::enums::{ExpertiseKind, StaffRoleKind};
+use entity::{coaching_availability, expertise_entry, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+use crate::coaching_scenario::{coaching_world, theme_named};
+use crate::common::{TestApp, gid};
+use crate::community_world::community_world_with;
+use crate::world::{bulk_staff, key_of};
+
+const SUGGESTIONS: &str = "query($alliance: ID!, $theme: ID) { coachingSuggestions(allianceId: $alliance, themeId: $theme, first: 100) { \
+     coach { id givenName } coachee { id givenName } coachSchool { name } coacheeSchool { name } theme { name } score reasons capacityLeft } }";
+
+const AUDIT: &str = "query($alliance: ID!) { allianceExpertise(allianceId: $alliance) { \
+     theme { name } school { name } kind count fewerThanFive visibleCoaches { id givenName } } }";
+
+/// `count` people at `school` with `kind` in `theme` (strong ones offering to coach).
+async fn many(
+    app: &TestApp,
+    school: i32,
+    prefix: &str,
+    count: usize,
+    theme: i32,
+    kind: ExpertiseKind,
+) {
+    bulk_staff(app, school, prefix, count, StaffRoleKind::Teacher).await;
+    let people = person::Entity::find()
+        .filter(person::Column::Email.starts_with(prefix))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    expertise_entry::Entity::insert_many(people.iter().map(|p| expertise_entry::ActiveModel {
+        person_id: Set(p.id),
+        theme_id: Set(theme),
+        kind: Set(kind),
+        evidence: Set("Seen in lessons.".into()),
+        confirmed_by_id: Set(None),
+        confirmed_at: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }))
+    .exec(&app.db)
+    .await
+    .unwrap();
+    if kind == ExpertiseKind::Strength {
+        coaching_availability::Entity::insert_many(people.iter().map(|p| {
+            coaching_availability::ActiveModel {
+                person_id: Set(p.id),
+                visible_as_coach: Set(true),
+                sessions_per_term: Set(6),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn suggestions_and_the_audit_run_as_many_statements_for_many_people_as_for_few() {
+    // DataLoaders gather keys for 50 ms, so that each level is one batch on a busy machine.
+    let w = community_world_with(&["--loader-delay-us", "50000"]).await;
+    let app = &w.app;
+    coaching_world(&w).await;
+    let theme = theme_named(app, &w.lead.token, "Assessment for learning").await;
+    let variables = json!({ "alliance": gid("Alliance", w.alliance), "theme": theme });
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        if round == 1 {
+            let key = key_of(&json!(theme));
+            many(app, w.schools[1], "need", 30, key, ExpertiseKind::Need).await;
+            many(
+                app,
+                w.schools[2],
+                "strong",
+                12,
+                key,
+                ExpertiseKind::Strength,
+            )
+            .await;
+        }
+        let before = app.sql_statements().await;
+        let body = app
+            .ok(Some(&w.lead.token), SUGGESTIONS, variables.clone())
+            .await;
+        let suggestions = app.sql_statements().await - before;
+        let found = body["coachingSuggestions"].as_array().unwrap().len();
+        assert!(
+            found >= if round == 0 { 2 } else { 60 },
+            "{found} suggestions"
+        );
+        let before = app.sql_statements().await;
+        app.ok(Some(&w.lead.token), AUDIT, variables.clone()).await;
+        let audit = app.sql_statements().await - before;
+        counts.push((suggestions, audit));
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements for 4 and 46 people (suggestions, audit): {counts:?}"
+    );
+}
