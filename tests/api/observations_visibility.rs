@@ -227,21 +227,62 @@ async fn exactly_the_author_and_whom_they_shared_with_see_a_shared_reflection() 
 }
 
 #[tokio::test]
-async fn an_appraisal_observation_is_seen_by_the_school_leaders_and_a_developmental_one_never() {
+async fn an_appraisal_observation_reaches_leaders_only_as_observer_or_through_a_share() {
     let demo = Demo::new().await;
-    // Observation 3 is for appraisal: the head made it, and it is in the appraisal view
-    // of Kingsmead for its leaders (the school CPD lead too), while the teacher works there.
+    // Observation 3 is for appraisal: the head made it, so the head sees it, in the
+    // appraisal view of Kingsmead too. The school's CPD lead and senior leader do not:
+    // purpose never widens who sees a record.
     let appraisal = gid("Observation", 3);
-    let cpd = demo.token("school-cpd-lead@kingsmead.example").await;
-    let paths = seen(
-        &demo,
-        Some(&cpd),
-        &appraisal,
-        "appraisal objective on feedback",
-    )
-    .await;
+    let words = "appraisal objective on feedback";
+    let head = demo.token(HEAD).await;
     assert_eq!(
-        paths,
+        seen(&demo, Some(&head), &appraisal, words).await,
+        vec![
+            "node",
+            "nodes",
+            "viewer.observations",
+            "appraisalObservations"
+        ]
+    );
+    for email in [
+        "school-cpd-lead@kingsmead.example",
+        "senior-leader@kingsmead.example",
+        PLATFORM_ADMIN,
+    ] {
+        let token = demo.token(email).await;
+        assert_eq!(
+            seen(&demo, Some(&token), &appraisal, words).await,
+            Vec::<&str>::new(),
+            "{email}"
+        );
+    }
+    // Once the teacher shares it with the school CPD lead, it is in their appraisal view.
+    let teacher = demo.token(TEACHER).await;
+    let cpd_id = demo
+        .app
+        .ok(
+            Some(&demo.token("school-cpd-lead@kingsmead.example").await),
+            "{ viewer { person { id } } }",
+            json!({}),
+        )
+        .await["viewer"]["person"]["id"]
+        .clone();
+    let shared = demo
+        .app
+        .gql(
+            Some(&teacher),
+            "mutation($r: ID!, $p: ID!) { shareRecord(input: {recordId: $r, personId: $p}) { userErrors { code message } } }",
+            json!({ "r": appraisal, "p": cpd_id }),
+        )
+        .await;
+    assert_eq!(
+        shared["data"]["shareRecord"]["userErrors"],
+        json!([]),
+        "{shared}"
+    );
+    let cpd = demo.token("school-cpd-lead@kingsmead.example").await;
+    assert_eq!(
+        seen(&demo, Some(&cpd), &appraisal, words).await,
         vec![
             "node",
             "nodes",
@@ -268,5 +309,42 @@ async fn an_appraisal_observation_is_seen_by_the_school_leaders_and_a_developmen
         for node in data["appraisalObservations"]["nodes"].as_array().unwrap() {
             assert_eq!(node["purpose"], "APPRAISAL", "{email}");
         }
+    }
+}
+
+#[tokio::test]
+async fn the_service_account_sees_no_observation_and_no_reflection() {
+    let demo = Demo::new().await;
+    let (status, _, body) = demo
+        .app
+        .oauth_token(
+            None,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
+                ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    let body = demo
+        .app
+        .gql(
+            Some(&token),
+            "query($s: ID!, $o: ID!, $r: ID!) {
+              appraisalObservations(schoolId: $s, first: 50) { totalCount nodes { id focus } }
+              nodes(ids: [$o, $r]) { id }
+            }",
+            json!({ "s": gid("School", 1), "o": gid("Observation", 3), "r": gid("Reflection", 2) }),
+        )
+        .await;
+    let text = body.to_string();
+    assert!(!text.contains("appraisal objective"), "{text}");
+    if let Some(view) = body["data"]["appraisalObservations"].as_object() {
+        assert_eq!(view["totalCount"], 0, "{text}");
+    }
+    for node in body["data"]["nodes"].as_array().into_iter().flatten() {
+        assert!(node.is_null(), "{text}");
     }
 }
