@@ -1,8 +1,10 @@
 //! Counts of observation activity for school leaders and an alliance's admins and CPD
 //! leads: per school, term and theme, how many observations were made (of either
 //! purpose). Activity, never content: no text, no person, no purpose. A count under five
-//! is never given (`null`, with `suppressed: true`), so that no one observation can be
-//! picked out.
+//! is never given, so that no one observation can be picked out: a theme's row under five
+//! is left out altogether; the row of all observations is `null` with `suppressed: true`
+//! when under five, or when it differs from a shown theme's count by one to four (the
+//! difference would count the rest).
 //!
 //! Terms are England's three: autumn (September to December), spring (January to April)
 //! and summer (May to August), named by the school year, such as `2026-27 AUTUMN`.
@@ -51,6 +53,7 @@ pub struct ObservationActivity {
     term: String,
     theme_key: Option<i32>,
     count: u64,
+    hidden: bool,
 }
 
 /// How many observations were made at a school in a term, on a theme (or in all): a
@@ -78,11 +81,12 @@ impl ObservationActivity {
     }
     /// How many observations; `null` when fewer than five (see `suppressed`).
     async fn observations(&self) -> Option<u64> {
-        (self.count >= SMALLEST_COUNT).then_some(self.count)
+        (!self.hidden).then_some(self.count)
     }
-    /// Whether the count is hidden because it is under five.
+    /// Whether the count is hidden: under five, or (the row of all) five or more but
+    /// within four of a theme's count.
     async fn suppressed(&self) -> bool {
-        self.count < SMALLEST_COUNT
+        self.hidden
     }
 }
 
@@ -150,10 +154,28 @@ pub async fn activity(
                 .or_default() += 1;
         }
     }
+    // Themes under five are left out; the row of all is hidden under five, or when it
+    // is one to four more than a theme's shown count.
+    counts.retain(|(_, _, theme), count| theme.is_none() || *count >= SMALLEST_COUNT);
+    let hidden_all: Vec<(i32, String)> = counts
+        .iter()
+        .filter(|((_, _, theme), _)| theme.is_none())
+        .filter(|((school, term, _), all)| {
+            **all < SMALLEST_COUNT
+                || counts.iter().any(|((s, t, theme), count)| {
+                    theme.is_some()
+                        && s == school
+                        && t == term
+                        && (1..SMALLEST_COUNT).contains(&(**all - *count))
+                })
+        })
+        .map(|((school, term, _), _)| (*school, term.0.clone()))
+        .collect();
     Ok(counts
         .into_iter()
         .map(
             |((school_id, term, theme_key), count)| ObservationActivity {
+                hidden: theme_key.is_none() && hidden_all.contains(&(school_id, term.0.clone())),
                 school_id,
                 term: term.0,
                 theme_key,

@@ -71,7 +71,8 @@ pub struct RespondToObservationInput {
     pub observation_id: ID,
     /// Their response (required; at most 10,000 characters). Writing again replaces it.
     pub response: String,
-    /// When replacing a response: the `version` the change was made from.
+    /// When replacing a response: the `version` the change was made from (required then:
+    /// `CONFLICT` without it).
     pub expected_version: Option<i32>,
 }
 
@@ -241,6 +242,13 @@ async fn edit(ctx: &Context<'_>, input: EditObservationInput) -> MutationResult<
         .as_deref()
         .map(|v| text("agreedNextSteps", v, false, TEXT_MAX))
         .transpose()?;
+    if focus.is_none() && went_well.is_none() && questions.is_none() && next_steps.is_none() {
+        return Err(UserError::invalid(
+            "observationId",
+            "say what to change: focus, wentWell, questionsForDialogue or agreedNextSteps",
+        )
+        .into());
+    }
     let txn = begin_write(db(ctx)).await?;
     let current = seen_observation(&txn, &access, &input.observation_id).await?;
     if !access.edits_observation(&current) {
@@ -288,9 +296,11 @@ async fn respond(
     }
     let mut change = Change::edit(&current, Utc::now());
     change.teacher_response = Set(Some(response));
-    let row = match input.expected_version {
-        Some(expected) => change.save(&txn, expected).await?,
-        None => change.save_as_read(&txn).await?,
+    // A first response needs no version; changing one needs the version it was read at.
+    let row = match (input.expected_version, current.teacher_response.is_some()) {
+        (Some(expected), _) => change.save(&txn, expected).await?,
+        (None, false) => change.save_as_read(&txn).await?,
+        (None, true) => return Err(UserError::conflict().into()),
     };
     observation_entry(&access, "observation.responded", &row)
         .record(&txn)

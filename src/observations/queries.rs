@@ -36,7 +36,7 @@ pub struct ObservationFilter {
 }
 
 /// The observations the viewer sees, oldest first: of their teaching, made by them, and
-/// shared with them (and, for school leaders, `APPRAISAL` ones of their school).
+/// shared with them; nothing else, whatever the caller's role.
 pub async fn viewer_observations(
     ctx: &Context<'_>,
     args: PageArgs,
@@ -79,10 +79,12 @@ pub struct ObservationQuery;
 #[connections]
 #[Object]
 impl ObservationQuery {
-    /// The appraisal view of a school, oldest first: its `APPRAISAL` observations of
-    /// teachers who still work there, for the school's own leaders (headteacher, senior
-    /// leaders, school CPD lead). A `DEVELOPMENTAL` observation never appears here; to
-    /// anyone else the list is empty.
+    /// The appraisal view of a school, oldest first, for the school's own leaders
+    /// (headteacher, senior leaders, school CPD lead): its `APPRAISAL` observations of
+    /// teachers who still work there that the leader already sees: observed by them, or
+    /// shared with them by the teacher. Purpose never widens who sees a record. A
+    /// `DEVELOPMENTAL` observation never appears here; to anyone else (a service account
+    /// too) the list is empty.
     async fn appraisal_observations(
         &self,
         ctx: &Context<'_>,

@@ -10,7 +10,7 @@
 
 use async_graphql::{Context, ID, InputObject, Union};
 use chrono::Utc;
-use entity::enums::PersonStatus;
+use entity::enums::{PersonStatus, RecordPurpose};
 use entity::{alliance_role, observation, person, record_share, reflection};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -310,15 +310,32 @@ async fn withdraw(
 
 async fn select(ctx: &Context<'_>, input: SelectRecordInput) -> MutationResult<SharedRecord> {
     let access = access(ctx).await?;
+    if input.in_portfolio.is_none() && input.in_review_selection.is_none() {
+        return Err(UserError::invalid(
+            "inPortfolio",
+            "say what to change: inPortfolio, inReviewSelection or both",
+        )
+        .into());
+    }
     let txn = begin_write(db(ctx)).await?;
     let (record, _) = own_record(&txn, &access, &input.record_id).await?;
     let now = Utc::now();
+    let developmental = |purpose: RecordPurpose| -> Result<(), UserError> {
+        if purpose == RecordPurpose::Developmental && input.in_review_selection == Some(true) {
+            return Err(UserError::invalid(
+                "inReviewSelection",
+                "a developmental record never goes into the performance-review selection",
+            ));
+        }
+        Ok(())
+    };
     let shown = match record.kind {
         RecordKind::Observation => {
             let current = observation::Entity::find_by_id(record.key)
                 .one(&txn)
                 .await?
                 .ok_or_else(|| UserError::not_found("recordId"))?;
+            developmental(current.purpose)?;
             let mut change = Change::edit(&current, now);
             if let Some(value) = input.in_portfolio {
                 change.in_portfolio = Set(value);
@@ -333,6 +350,7 @@ async fn select(ctx: &Context<'_>, input: SelectRecordInput) -> MutationResult<S
                 .one(&txn)
                 .await?
                 .ok_or_else(|| UserError::not_found("recordId"))?;
+            developmental(current.purpose)?;
             let mut change = Change::edit(&current, now);
             if let Some(value) = input.in_portfolio {
                 change.in_portfolio = Set(value);

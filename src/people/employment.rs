@@ -63,6 +63,7 @@ pub async fn end_staff_role(
     let mut change: staff_role::ActiveModel = role.into();
     change.ends_on = Set(Some(ends_on));
     let role = change.update(txn).await?;
+    end_shares_through_school(txn, role.person_id, role.school_id).await?;
     end_sessions_if_roleless(txn, role.person_id).await?;
     sync::tombstones::person_leaves_school(txn, role.person_id, role.school_id).await?;
     sync::person_changed(txn, role.person_id).await?;
@@ -72,6 +73,35 @@ pub async fn end_staff_role(
     )
     .await?;
     Ok(role)
+}
+
+/// When a person's last current role at a school ends, the shares of their records they
+/// made through that school are withdrawn, for good: a later role there does not bring
+/// them back.
+async fn end_shares_through_school(
+    txn: &DatabaseTransaction,
+    person_id: i32,
+    school_id: i32,
+) -> Result<(), DbErr> {
+    let still_there = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(person_id))
+        .filter(staff_role::Column::SchoolId.eq(school_id))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .count(txn)
+        .await?;
+    if still_there == 0 {
+        entity::record_share::Entity::update_many()
+            .col_expr(
+                entity::record_share::Column::WithdrawnAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+            )
+            .filter(entity::record_share::Column::OwnerId.eq(person_id))
+            .filter(entity::record_share::Column::ThroughSchoolId.eq(school_id))
+            .filter(entity::record_share::Column::WithdrawnAt.is_null())
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Ends every sign-in of a person who holds no current role any more.

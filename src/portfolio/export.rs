@@ -1,17 +1,30 @@
 //! The portfolio's and the review selection's exports: JSON (data) and Markdown (a
-//! readable document). In Markdown, the person's own text is escaped (`&`, `<`, `>`), so
-//! that nothing in it is live HTML wherever the document is rendered.
+//! readable document). In Markdown, the person's own text is escaped (`&`, `<`, `>` as
+//! HTML entities; `\`, `[`, `]`, `(`, `)`, `!` with a backslash), so that nothing in it is
+//! live HTML, a link or an image wherever the document is rendered.
 
 use std::fmt::Write;
 
 use super::{PortfolioData, PortfolioSection as Section};
 use crate::graphql::ids::NodeKind;
 
-/// Text for a Markdown document: HTML's special characters escaped, lines kept.
+/// Text for a Markdown document: HTML's special characters escaped, and the characters
+/// of links and images (`[x](url)`, `![](url)`) made literal; lines kept.
 fn escaped(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '[' | ']' | '(' | ')' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn purpose(value: entity::enums::RecordPurpose) -> &'static str {

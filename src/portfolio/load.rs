@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 
-use entity::enums::{BookingStatus, CommunityMembershipStatus, PracticeStatus};
+use entity::enums::{BookingStatus, CommunityMembershipStatus, PracticeStatus, RecordPurpose};
 use entity::{
     community, community_member, enquiry, event, event_booking, observation, person, practice,
     practice_author, practice_endorsement, reflection, school, staff_role, support_arrangement,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use super::{PortfolioData, PortfolioEntry, PortfolioSection as Section, SECTION_MAX};
@@ -67,9 +68,15 @@ pub async fn portfolio(
             reflection::Column::InReviewSelection,
         ),
     };
+    // The review selection is made for someone else: `APPRAISAL` records only, whatever
+    // a flag says.
+    let review = selection == Selection::Review;
     let observations = observation::Entity::find()
         .filter(observation::Column::TeacherId.eq(person_id))
         .filter(obs_flag.eq(true))
+        .apply_if(review.then_some(RecordPurpose::Appraisal), |q, p| {
+            q.filter(observation::Column::Purpose.eq(p))
+        })
         .order_by_asc(observation::Column::ObservedOn)
         .order_by_asc(observation::Column::Id)
         .limit(SECTION_MAX)
@@ -78,6 +85,9 @@ pub async fn portfolio(
     let reflections = reflection::Entity::find()
         .filter(reflection::Column::PersonId.eq(person_id))
         .filter(refl_flag.eq(true))
+        .apply_if(review.then_some(RecordPurpose::Appraisal), |q, p| {
+            q.filter(reflection::Column::Purpose.eq(p))
+        })
         .order_by_asc(reflection::Column::WrittenOn)
         .order_by_asc(reflection::Column::Id)
         .limit(SECTION_MAX)
@@ -107,9 +117,32 @@ pub async fn portfolio(
         .all(conn)
         .await?;
     let role_schools: Vec<i32> = roles.iter().map(|r| r.school_id).collect();
+    // Support that came to a school while the person worked there, newest first: only
+    // its school and status are shown, never its focus (which the person may not read).
+    let while_there = roles.iter().fold(Condition::any(), |any, role| {
+        let from = role
+            .starts_on
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc();
+        let mut during = Condition::all()
+            .add(support_arrangement::Column::SupportedSchoolId.eq(role.school_id))
+            .add(support_arrangement::Column::CreatedAt.gte(from));
+        if let Some(end) = role.ends_on.and_then(|end| end.succ_opt()) {
+            let until = end.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+            during = during.add(support_arrangement::Column::CreatedAt.lt(until));
+        }
+        any.add(during)
+    });
     let arrangements_received = support_arrangement::Entity::find()
-        .filter(support_arrangement::Column::SupportedSchoolId.is_in(role_schools.clone()))
-        .order_by_asc(support_arrangement::Column::Id)
+        .filter(while_there)
+        .filter(
+            Condition::any()
+                .add(support_arrangement::Column::SupportingPersonId.is_null())
+                .add(support_arrangement::Column::SupportingPersonId.ne(person_id)),
+        )
+        .order_by_desc(support_arrangement::Column::CreatedAt)
+        .order_by_desc(support_arrangement::Column::Id)
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
@@ -270,23 +303,18 @@ pub async fn portfolio(
         ));
     }
     for arrangement in &arrangements_received {
-        // Only support that came while the person worked at the school.
-        let day = arrangement.created_at.date_naive();
-        let there = roles.iter().any(|role| {
-            role.school_id == arrangement.supported_school_id
-                && role.starts_on <= day
-                && role.ends_on.is_none_or(|end| day <= end)
-        });
-        if there && arrangement.supporting_person_id != Some(person_id) {
-            entries.push(entry(
-                Section::SupportReceived,
-                arrangement.focus.clone(),
-                Some(words(arrangement.status)),
-                arrangement.supporting_school_id.and_then(name),
-                Some(day),
-                None,
-            ));
-        }
+        let from = arrangement.supporting_school_id.and_then(name);
+        entries.push(entry(
+            Section::SupportReceived,
+            match &from {
+                Some(school) => format!("Support from {school}"),
+                None => "Support".to_owned(),
+            },
+            Some(words(arrangement.status)),
+            from,
+            Some(arrangement.created_at.date_naive()),
+            None,
+        ));
     }
     for booking in &bookings {
         if let Some(event) = events.get(&booking.event_id) {

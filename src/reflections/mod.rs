@@ -107,12 +107,20 @@ impl Reflection {
     async fn enquiry(&self, ctx: &Context<'_>) -> Result<Option<Enquiry>> {
         match self.0.enquiry_id {
             Some(id) => {
-                let access = access(ctx).await?;
-                Ok(enquiry::Entity::find_by_id(id)
-                    .filter(access.enquiry_condition())
-                    .one(db(ctx))
-                    .await?
-                    .map(Enquiry))
+                // Batched with the request's other reflections' enquiries.
+                let condition = access(ctx).await?.enquiry_condition();
+                match crate::graphql::readable::readable_row::<enquiry::Entity>(
+                    ctx,
+                    id,
+                    enquiry::Column::Id,
+                    condition,
+                )
+                .await
+                {
+                    Ok(row) => Ok(Some(Enquiry(row))),
+                    Err(crate::errors::ApiError::NotFound) => Ok(None),
+                    Err(error) => Err(error.into()),
+                }
             }
             None => Ok(None),
         }

@@ -294,3 +294,57 @@ async fn a_share_through_the_old_school_ends_with_the_role_and_the_portfolio_fol
         observation
     );
 }
+
+#[tokio::test]
+async fn a_share_ended_by_leaving_the_school_does_not_come_back_with_a_new_role_there() {
+    let demo = Demo::new().await;
+    let app = &demo.app;
+    let coachee = demo.token(COACHEE).await;
+    let head = demo.token(HEAD).await;
+    let head_id = gid("Person", person_key(app, HEAD).await);
+    let observation = gid("Observation", 1);
+    mutate_ok(
+        app,
+        &coachee,
+        "shareRecord",
+        "record { __typename }",
+        json!({ "recordId": observation, "personId": head_id }),
+    )
+    .await;
+    assert!(sees(app, &head, &json!(observation)).await);
+    // The head ends the teacher's role at Kingsmead (the mutation).
+    let teacher = person_key(app, COACHEE).await;
+    let role = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(teacher))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    mutate_ok(
+        app,
+        &head,
+        "endStaffRole",
+        "staffRole { endsOn }",
+        json!({ "staffRoleId": gid("StaffRole", role.id) }),
+    )
+    .await;
+    assert!(!sees(app, &head, &json!(observation)).await);
+    // Months later the teacher comes back to Kingsmead: the old share stays ended.
+    staff_role::ActiveModel {
+        person_id: Set(teacher),
+        school_id: Set(role.school_id),
+        role: Set(role.role),
+        job_title: Set(role.job_title.clone()),
+        subjects: Set(json!([])),
+        phases: Set(json!([])),
+        starts_on: Set(chrono::NaiveDate::from_ymd_opt(2027, 4, 12).unwrap()),
+        ends_on: Set(None),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert!(!sees(app, &head, &json!(observation)).await);
+}

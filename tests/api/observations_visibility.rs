@@ -227,21 +227,62 @@ async fn exactly_the_author_and_whom_they_shared_with_see_a_shared_reflection() 
 }
 
 #[tokio::test]
-async fn an_appraisal_observation_is_seen_by_the_school_leaders_and_a_developmental_one_never() {
+async fn an_appraisal_observation_reaches_leaders_only_as_observer_or_through_a_share() {
     let demo = Demo::new().await;
-    // Observation 3 is for appraisal: the head made it, and it is in the appraisal view
-    // of Kingsmead for its leaders (the school CPD lead too), while the teacher works there.
+    // Observation 3 is for appraisal: the head made it, so the head sees it, in the
+    // appraisal view of Kingsmead too. The school's CPD lead and senior leader do not:
+    // purpose never widens who sees a record.
     let appraisal = gid("Observation", 3);
-    let cpd = demo.token("school-cpd-lead@kingsmead.example").await;
-    let paths = seen(
-        &demo,
-        Some(&cpd),
-        &appraisal,
-        "appraisal objective on feedback",
-    )
-    .await;
+    let words = "appraisal objective on feedback";
+    let head = demo.token(HEAD).await;
     assert_eq!(
-        paths,
+        seen(&demo, Some(&head), &appraisal, words).await,
+        vec![
+            "node",
+            "nodes",
+            "viewer.observations",
+            "appraisalObservations"
+        ]
+    );
+    for email in [
+        "school-cpd-lead@kingsmead.example",
+        "senior-leader@kingsmead.example",
+        PLATFORM_ADMIN,
+    ] {
+        let token = demo.token(email).await;
+        assert_eq!(
+            seen(&demo, Some(&token), &appraisal, words).await,
+            Vec::<&str>::new(),
+            "{email}"
+        );
+    }
+    // Once the teacher shares it with the school CPD lead, it is in their appraisal view.
+    let teacher = demo.token(TEACHER).await;
+    let cpd_id = demo
+        .app
+        .ok(
+            Some(&demo.token("school-cpd-lead@kingsmead.example").await),
+            "{ viewer { person { id } } }",
+            json!({}),
+        )
+        .await["viewer"]["person"]["id"]
+        .clone();
+    let shared = demo
+        .app
+        .gql(
+            Some(&teacher),
+            "mutation($r: ID!, $p: ID!) { shareRecord(input: {recordId: $r, personId: $p}) { userErrors { code message } } }",
+            json!({ "r": appraisal, "p": cpd_id }),
+        )
+        .await;
+    assert_eq!(
+        shared["data"]["shareRecord"]["userErrors"],
+        json!([]),
+        "{shared}"
+    );
+    let cpd = demo.token("school-cpd-lead@kingsmead.example").await;
+    assert_eq!(
+        seen(&demo, Some(&cpd), &appraisal, words).await,
         vec![
             "node",
             "nodes",
@@ -269,4 +310,242 @@ async fn an_appraisal_observation_is_seen_by_the_school_leaders_and_a_developmen
             assert_eq!(node["purpose"], "APPRAISAL", "{email}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_service_account_sees_no_observation_and_no_reflection() {
+    let demo = Demo::new().await;
+    let (status, _, body) = demo
+        .app
+        .oauth_token(
+            None,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
+                ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    let body = demo
+        .app
+        .gql(
+            Some(&token),
+            "query($s: ID!, $o: ID!, $r: ID!) {
+              appraisalObservations(schoolId: $s, first: 50) { totalCount nodes { id focus } }
+              nodes(ids: [$o, $r]) { id }
+            }",
+            json!({ "s": gid("School", 1), "o": gid("Observation", 3), "r": gid("Reflection", 2) }),
+        )
+        .await;
+    let text = body.to_string();
+    assert!(!text.contains("appraisal objective"), "{text}");
+    if let Some(view) = body["data"]["appraisalObservations"].as_object() {
+        assert_eq!(view["totalCount"], 0, "{text}");
+    }
+    for node in body["data"]["nodes"].as_array().into_iter().flatten() {
+        assert!(node.is_null(), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_platform_admin_reads_audit_entries_whose_subject_is_of_no_kind() {
+    let demo = Demo::new().await;
+    let admin = demo.token(PLATFORM_ADMIN).await;
+    const COUNT: &str = "{ auditEvents(first: 1) { totalCount } }";
+    let before = demo.app.ok(Some(&admin), COUNT, json!({})).await["auditEvents"]["totalCount"]
+        .as_u64()
+        .unwrap();
+    trellis::audit::AuditEntry::by_any(
+        None,
+        "test.opaque",
+        async_graphql::ID("not-a-node-id".into()),
+    )
+    .record(&demo.app.db)
+    .await
+    .unwrap();
+    let after = demo.app.ok(Some(&admin), COUNT, json!({})).await["auditEvents"]["totalCount"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(after, before + 1, "an entry with no subject kind is kept");
+}
+
+#[tokio::test]
+async fn a_developmental_record_never_goes_into_the_review_selection_and_exports_hold_no_links() {
+    let demo = Demo::new().await;
+    let teacher = demo.token(TEACHER).await;
+    let written = demo
+        .app
+        .ok(
+            Some(&teacher),
+            "mutation { writeReflection(input: {writtenOn: \"2026-11-20\", purpose: DEVELOPMENTAL,
+                title: \"[x](javascript:alert(1))\", bodyMarkdown: \"![](https://tracker.example/p.gif)\"}) {
+                reflection { id version } userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    let id = written["writeReflection"]["reflection"]["id"].clone();
+    assert!(id.is_string(), "{written}");
+    let version = written["writeReflection"]["reflection"]["version"].clone();
+    const SELECT: &str = "mutation($r: ID!, $p: Boolean, $s: Boolean) {
+        selectRecord(input: {recordId: $r, inPortfolio: $p, inReviewSelection: $s}) {
+          userErrors { code field } } }";
+    let select = |p: Value, s: Value| {
+        let (app, teacher, id) = (&demo.app, &teacher, id.clone());
+        async move {
+            app.ok(Some(teacher), SELECT, json!({ "r": id, "p": p, "s": s }))
+                .await["selectRecord"]["userErrors"]
+                .clone()
+        }
+    };
+    // Neither flag: nothing to change.
+    let errors = select(Value::Null, Value::Null).await;
+    assert_eq!(errors[0]["code"], "INVALID", "{errors}");
+    // A developmental record is refused from the review selection, with nothing changed.
+    let errors = select(json!(true), json!(true)).await;
+    assert_eq!(errors[0]["code"], "INVALID", "{errors}");
+    let after = demo
+        .app
+        .ok(
+            Some(&teacher),
+            "query($id: ID!) { node(id: $id) { ... on Reflection { version inPortfolio inReviewSelection } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(after["node"]["version"], version, "{after}");
+    assert_eq!(after["node"]["inReviewSelection"], false, "{after}");
+    // Into the portfolio it goes; the Markdown export makes no link and no image of it.
+    assert_eq!(select(json!(true), Value::Null).await, json!([]));
+    let data = demo
+        .app
+        .ok(
+            Some(&teacher),
+            "{ viewer { portfolio { markdown } performanceReviewSelection { json markdown } } }",
+            json!({}),
+        )
+        .await;
+    let markdown = data["viewer"]["portfolio"]["markdown"].as_str().unwrap();
+    assert!(markdown.contains("javascript"), "{markdown}");
+    assert!(!markdown.contains("[x]("), "{markdown}");
+    assert!(!markdown.contains("![]("), "{markdown}");
+    assert!(!markdown.contains("](http"), "{markdown}");
+    // Only appraisal records are in anyone's review selection.
+    let review = data["viewer"]["performanceReviewSelection"]["json"].to_string();
+    assert!(!review.contains("DEVELOPMENTAL"), "{review}");
+    assert!(!review.contains("javascript"), "{review}");
+}
+
+#[tokio::test]
+async fn support_received_shows_school_and_status_never_the_focus() {
+    let demo = Demo::new().await;
+    let teacher = demo.token(TEACHER).await;
+    let data = demo
+        .app
+        .ok(
+            Some(&teacher),
+            "{ viewer { portfolio { supportReceived { title detail schoolName from } markdown json } } }",
+            json!({}),
+        )
+        .await;
+    let received = data["viewer"]["portfolio"]["supportReceived"]
+        .as_array()
+        .unwrap();
+    assert!(!received.is_empty(), "{data}");
+    let text = data.to_string();
+    for focus in [
+        "Phonics catch-up groups",
+        "Hinge questions and wait time in Year 5",
+    ] {
+        assert!(!text.contains(focus), "{text}");
+    }
+    let days: Vec<&str> = received
+        .iter()
+        .map(|entry| entry["from"].as_str().unwrap())
+        .collect();
+    let mut newest_first = days.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    assert_eq!(days, newest_first);
+}
+
+#[tokio::test]
+async fn activity_leaves_out_small_themes_and_hides_a_total_a_theme_would_give_away() {
+    let demo = Demo::new().await;
+    for email in [HEAD, CPD_LEAD] {
+        let token = demo.token(email).await;
+        let data = demo
+            .app
+            .ok(
+                Some(&token),
+                "{ observationActivity { school { id } term observations suppressed theme { id } } }",
+                json!({}),
+            )
+            .await;
+        let rows = data["observationActivity"].as_array().unwrap();
+        assert!(!rows.is_empty(), "{email}: {data}");
+        for row in rows {
+            if row["theme"].is_null() {
+                // A shown total is never one to four more than a shown theme's count.
+                if let Some(all) = row["observations"].as_u64() {
+                    for theme in rows.iter().filter(|other| {
+                        !other["theme"].is_null()
+                            && other["school"] == row["school"]
+                            && other["term"] == row["term"]
+                    }) {
+                        let count = theme["observations"].as_u64().unwrap();
+                        assert!(!(1..5).contains(&(all - count)), "{email}: {data}");
+                    }
+                }
+            } else {
+                // A theme's row is shown, or left out: never a suppressed one.
+                assert_eq!(row["suppressed"], false, "{email}: {data}");
+                assert!(row["observations"].as_u64().unwrap() >= 5, "{data}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn empty_edits_change_nothing_and_a_second_response_needs_the_version() {
+    let demo = Demo::new().await;
+    let observer = demo.token(OBSERVER).await;
+    let teacher = demo.token(TEACHER).await;
+    let id = gid("Observation", 1);
+    const READ: &str =
+        "query($id: ID!) { node(id: $id) { ... on Observation { version teacherResponse } } }";
+    let read = |token: String| {
+        let (app, id) = (&demo.app, id.clone());
+        async move { app.ok(Some(&token), READ, json!({ "id": id })).await["node"].clone() }
+    };
+    let before = read(observer.clone()).await;
+    let edited = demo
+        .app
+        .ok(
+            Some(&observer),
+            "mutation($id: ID!, $v: Int!) { editObservation(input: {observationId: $id, expectedVersion: $v}) { userErrors { code } } }",
+            json!({ "id": id, "v": before["version"] }),
+        )
+        .await;
+    assert_eq!(
+        edited["editObservation"]["userErrors"][0]["code"], "INVALID",
+        "{edited}"
+    );
+    assert_eq!(read(observer.clone()).await["version"], before["version"]);
+    const RESPOND: &str = "mutation($id: ID!, $v: Int) { respondToObservation(input: {observationId: $id, response: \"Thank you.\", expectedVersion: $v}) { userErrors { code } } }";
+    let respond = |version: Value| {
+        let (app, teacher, id) = (&demo.app, teacher.clone(), id.clone());
+        async move {
+            app.ok(Some(&teacher), RESPOND, json!({ "id": id, "v": version }))
+                .await["respondToObservation"]["userErrors"]
+                .clone()
+        }
+    };
+    if before["teacherResponse"].is_null() {
+        assert_eq!(respond(Value::Null).await, json!([]));
+    }
+    let now = read(teacher.clone()).await;
+    // Replacing a response without the version it was read at: CONFLICT, nothing changed.
+    assert_eq!(respond(Value::Null).await[0]["code"], "CONFLICT");
+    assert_eq!(read(teacher.clone()).await["version"], now["version"]);
+    assert_eq!(respond(now["version"].clone()).await, json!([]));
 }

@@ -45,6 +45,7 @@ impl Access {
                     let keys = self.readable_subjects(kind).expect("records have a rule");
                     all.add(
                         Condition::any()
+                            .add(audit_event::Column::SubjectKind.is_null())
                             .add(audit_event::Column::SubjectKind.ne(kind.name()))
                             .add(audit_event::Column::SubjectKey.in_subquery(keys)),
                     )

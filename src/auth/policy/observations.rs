@@ -11,10 +11,13 @@
 //!   ends when the owner's role at that school ends: the old school loses what it saw
 //!   through the role, while shares to people elsewhere stay.
 //! - The purpose wall: a record's purpose (`DEVELOPMENTAL` or `APPRAISAL`) is fixed when
-//!   it is made. An `APPRAISAL` record is also seen by the leaders (headteacher, senior
-//!   leaders, school CPD lead) of the school it was made at, while the owner works there:
-//!   that is the appraisal view. A `DEVELOPMENTAL` record never appears in it, nor in
-//!   any report, dashboard or export made for someone else.
+//!   it is made. Purpose never widens who sees a record: an `APPRAISAL` record reaches a
+//!   school's leaders only when the owner shares it with them (or a leader observed).
+//!   The appraisal view of a school (`appraisalObservations`) lists, for its leaders, the
+//!   `APPRAISAL` observations made there that they already see that way, of teachers who
+//!   still work there. A `DEVELOPMENTAL` record never appears in it, nor in the review
+//!   selection or any report, dashboard or export made for someone else. Reflections
+//!   have no appraisal view: the author's, and whom they share with, only.
 //! - Counts of activity (`observationActivity`) are for the school's leaders and the
 //!   admins and CPD leads of an alliance the school is active in: counts only, never a
 //!   count under five.
@@ -67,29 +70,12 @@ impl Access {
         self.is_person()
             && (row.teacher_id == self.person_id
                 || row.observer_id == self.person_id
-                || facts.shared_with_caller
-                || self.sees_as_appraiser(row.purpose, row.school_id, facts))
+                || facts.shared_with_caller)
     }
 
     /// Whether the caller sees a reflection.
     pub fn sees_reflection(&self, row: &reflection::Model, facts: RecordFacts) -> bool {
-        self.is_person()
-            && (row.person_id == self.person_id
-                || facts.shared_with_caller
-                || self.sees_as_appraiser(row.purpose, row.school_id, facts))
-    }
-
-    /// The appraisal view: an `APPRAISAL` record, by the leaders of the school it was made
-    /// at, while its owner works there.
-    fn sees_as_appraiser(
-        &self,
-        purpose: RecordPurpose,
-        school_id: Option<i32>,
-        facts: RecordFacts,
-    ) -> bool {
-        purpose == RecordPurpose::Appraisal
-            && facts.owner_still_at_school
-            && school_id.is_some_and(|school| self.strictly_led_schools().contains(&school))
+        self.is_person() && (row.person_id == self.person_id || facts.shared_with_caller)
     }
 
     /// The shares that hold and are made to the caller, as a condition on `record_share`.
@@ -131,14 +117,19 @@ impl Access {
                 Column::Id
                     .in_subquery(self.shared_with_caller(record_share::Column::ObservationId)),
             )
-            .add(self.appraisal_view_of_observations())
     }
 
-    /// The appraisal view of observations: `APPRAISAL` ones of the schools the caller
-    /// leads, whose teacher still works there.
+    /// The appraisal view of observations: `APPRAISAL` ones the caller already sees
+    /// (`observation_condition`: observed by them, or shared with them by the teacher) of
+    /// the schools the caller leads, whose teacher still works there. Nothing for a
+    /// service account.
     pub fn appraisal_view_of_observations(&self) -> Condition {
         use observation::Column;
+        if !self.is_person() {
+            return Condition::any();
+        }
         Condition::all()
+            .add(self.observation_condition())
             .add(Column::Purpose.eq(RecordPurpose::Appraisal))
             .add(Column::SchoolId.is_in(self.strictly_led_schools()))
             .add(
@@ -157,17 +148,6 @@ impl Access {
             .add(Column::PersonId.eq(self.person_id))
             .add(
                 Column::Id.in_subquery(self.shared_with_caller(record_share::Column::ReflectionId)),
-            )
-            .add(
-                Condition::all()
-                    .add(Column::Purpose.eq(RecordPurpose::Appraisal))
-                    .add(Column::SchoolId.is_in(self.strictly_led_schools()))
-                    .add(
-                        Column::SchoolId.in_subquery(current_schools_of((
-                            reflection::Entity,
-                            Column::PersonId,
-                        ))),
-                    ),
             )
     }
 

@@ -13,7 +13,7 @@
 //! - Observations 5 and 6: more developmental visits at Kingsmead, so that the term's
 //!   count reaches five and shows (themes with fewer stay hidden).
 //! - Reflections: two of Kingsmead's teacher (one private, one shared with the maths
-//!   lead); one of Priya's, in her portfolio and review selection, that she had shared with
+//!   lead); one of Priya's (developmental), in her portfolio (never the review selection), that she had shared with
 //!   St Aidan's head through her role there: the share ended with the role.
 //! - `admin@severnvalley.example`: an admin of Severn Valley who is not its CPD lead.
 
@@ -260,7 +260,7 @@ pub(super) async fn load(
             "A new school, the same routines?",
             "Some routines travelled from St Aidan's; the countdown did, the lining-up song did not.",
             true,
-            true,
+            false,
         ),
     ];
     let mut written = Vec::new();
