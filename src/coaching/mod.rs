@@ -102,7 +102,8 @@ pub fn relationship_audit<'a>(
 }
 
 /// A relationship's life cycle: proposed → active → paused → active … → ended. Each step's
-/// history is its audit entry (`coaching.proposed`, `coaching.started`...).
+/// history is its audit entry (`coaching.proposed`, `coaching.started`...), without the
+/// reason given for the step.
 impl LifeCycle for coaching_relationship::Entity {
     type Status = CoachingStatus;
 
@@ -119,7 +120,9 @@ impl LifeCycle for coaching_relationship::Entity {
         row: &coaching_relationship::Model,
         from: Option<CoachingStatus>,
         by: i32,
-        note: Option<String>,
+        // The reason given for a pause or an end is between the coach and the coachee: the
+        // audit log, which the alliance's CPD leads read, never holds it.
+        _reason: Option<String>,
     ) -> Result<(), DbErr> {
         let action = match row.status {
             CoachingStatus::Proposed => "coaching.proposed",
@@ -132,7 +135,6 @@ impl LifeCycle for coaching_relationship::Entity {
             .details(serde_json::json!({
                 "from": from,
                 "status": row.status,
-                "reason": note,
             }))
             .record(conn)
             .await

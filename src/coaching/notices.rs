@@ -1,6 +1,6 @@
-//! Who is told of coaching: the coach and the coachee of what concerns them both, their
-//! school leaders that one of their staff will coach or be coached (the leaders see only
-//! counts, so their notice is about their staff member, not the relationship).
+//! Who is told of coaching: the coach and the coachee of what concerns them both; the
+//! coach's school leaders only that their staff member will coach (release time), never
+//! whom nor in which theme; the coachee's leaders nothing (being coached is private).
 
 use entity::{coaching_action_step, coaching_relationship, person};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
@@ -16,8 +16,8 @@ fn name(row: Option<&person::Model>) -> String {
 }
 
 impl Notices {
-    /// A relationship was arranged: the coach and the coachee are told, and the leaders of
-    /// each one's school that their staff member will coach or be coached.
+    /// A relationship was arranged: the coach and the coachee are told; the leaders of the
+    /// coach's school that their staff member will coach (no coachee, no theme).
     pub async fn coaching_arranged(
         &mut self,
         conn: &impl ConnectionTrait,
@@ -49,31 +49,26 @@ impl Notices {
                 ),
             },
         );
-        for (person, school, role, who) in [
-            (row.coach_id, row.coach_school_id, "coach", &coach),
-            (
-                row.coachee_id,
-                row.coachee_school_id,
-                "be coached",
-                &coachee,
-            ),
-        ] {
-            let Some(school) = school else { continue };
+        // The coachee's school leaders are told nothing: who is coached, and in what, is
+        // between the coach and the coachee. The coach's leaders learn only that their staff
+        // member will coach for the alliance (release time), never whom nor in what.
+        if let Some(school) = row.coach_school_id {
             let leaders: Vec<i32> = school_leaders(conn, vec![school])
                 .await?
                 .into_iter()
-                .filter(|leader| *leader != person)
+                .filter(|leader| *leader != row.coach_id)
                 .collect();
             self.tell(
                 leaders,
                 Message {
                     kind: Kind::StaffCoachingArranged,
-                    about: (NodeKind::Person, person),
+                    about: (NodeKind::Person, row.coach_id),
                     mentions: Vec::new(),
-                    subject: format!("{who} will {role} ({theme})"),
+                    subject: format!("{coach} will coach for the alliance"),
                     text: format!(
-                        "{who}, of your staff, will {role} in {theme}, brokered by the alliance. \
-                         Sessions may take them out of school: they count in the release ledger."
+                        "{coach}, of your staff, will coach a colleague, brokered by the \
+                         alliance. Sessions may take them out of school: they count in the \
+                         release ledger."
                     ),
                 },
             );
@@ -82,6 +77,8 @@ impl Notices {
     }
 
     /// An action step's check-back date passed: the coach and the coachee are told, once.
+    /// The email names neither the step nor its content (mail leaves the platform): it says
+    /// a check-back is due and links to the relationship, where they read the step.
     pub fn check_back_overdue(
         &mut self,
         row: &coaching_relationship::Model,
@@ -95,9 +92,9 @@ impl Notices {
                 mentions: Vec::new(),
                 subject: "A coaching check-back is overdue".into(),
                 text: format!(
-                    "You agreed to check back on \"{}\" by {}. Meet to look at how it went, and \
-                     mark it done (completeCoachingActionStep) or agree the next step.",
-                    step.description,
+                    "A check-back you agreed in your coaching was due by {}. Open the coaching \
+                     relationship to see the step, meet to look at how it went, and mark it done \
+                     or agree the next step.",
                     step.check_back_on.format("%-d %B %Y"),
                 ),
             },

@@ -1,8 +1,8 @@
 //! Lists of coaching relationships, and the counts a school's leaders see.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::coaching_relationship;
 use entity::enums::CoachingStatus;
+use entity::{coaching_relationship, staff_role};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use trellis_macros::connections;
@@ -24,16 +24,27 @@ pub struct CoachingRelationshipFilter {
     pub as_coach: Option<bool>,
 }
 
-/// How many of a school's staff coach and are coached: counts only, never content.
+/// How many of a school's staff coach and are coached: counts only, never content, and
+/// never a count under five (`null` then, with `fewerThanFive`), so that no one is singled
+/// out. Only the school's current staff are counted.
 #[derive(SimpleObject)]
 pub struct CoachingCounts {
     /// Relationships under way (proposed or active) in which one of the school's staff
-    /// coaches.
-    pub coaching: i32,
-    /// Relationships under way in which one of the school's staff is coached.
-    pub coached: i32,
-    /// Relationships that ended, either way.
-    pub ended: i32,
+    /// coaches; `null` when fewer than five.
+    pub coaching: Option<i32>,
+    /// Relationships under way in which one of the school's staff is coached; `null` when
+    /// fewer than five.
+    pub coached: Option<i32>,
+    /// Relationships that ended, either way; `null` when fewer than five.
+    pub ended: Option<i32>,
+    /// Whether any of the counts is withheld because it is under five.
+    pub fewer_than_five: bool,
+}
+
+/// `n`, unless it is under five (`expertise::SMALLEST_COUNT`).
+fn shown(n: u64) -> Option<i32> {
+    (i64::try_from(n).unwrap_or(i64::MAX) >= crate::expertise::SMALLEST_COUNT)
+        .then(|| i32::try_from(n).unwrap_or(i32::MAX))
 }
 
 #[derive(Default)]
@@ -86,20 +97,38 @@ impl CoachingQuery {
         let school = decode_as(&school_id, NodeKind::School)
             .filter(|school| access.sees_coaching_counts_of(*school))
             .ok_or(ApiError::NotFound)?;
+        // Only the school's current staff; those who manage it for an alliance (and do not
+        // lead it) count only the relationships of the alliances they administer.
+        let staff = |column: Column| {
+            column.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(staff_role::Column::PersonId)
+                    .from(staff_role::Entity)
+                    .and_where(staff_role::Column::SchoolId.eq(school))
+                    .and_where(staff_role::Column::EndsOn.is_null())
+                    .to_owned(),
+            )
+        };
+        let mut scope = Condition::all();
+        if !access.leads_school(school) {
+            scope = scope.add(Column::AllianceId.is_in(access.administered_alliances()));
+        }
         let count = |condition: Condition| {
             coaching_relationship::Entity::find()
-                .filter(condition)
+                .filter(scope.clone().add(condition))
                 .count(db(ctx))
         };
         let coaching = count(
             Condition::all()
                 .add(Column::CoachSchoolId.eq(school))
+                .add(staff(Column::CoachId))
                 .add(Column::Status.is_in(UNDER_WAY)),
         )
         .await?;
         let coached = count(
             Condition::all()
                 .add(Column::CoacheeSchoolId.eq(school))
+                .add(staff(Column::CoacheeId))
                 .add(Column::Status.is_in(UNDER_WAY)),
         )
         .await?;
@@ -107,17 +136,26 @@ impl CoachingQuery {
             Condition::all()
                 .add(
                     Condition::any()
-                        .add(Column::CoachSchoolId.eq(school))
-                        .add(Column::CoacheeSchoolId.eq(school)),
+                        .add(
+                            Condition::all()
+                                .add(Column::CoachSchoolId.eq(school))
+                                .add(staff(Column::CoachId)),
+                        )
+                        .add(
+                            Condition::all()
+                                .add(Column::CoacheeSchoolId.eq(school))
+                                .add(staff(Column::CoacheeId)),
+                        ),
                 )
                 .add(Column::Status.eq(CoachingStatus::Ended)),
         )
         .await?;
-        let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        let (coaching, coached, ended) = (shown(coaching), shown(coached), shown(ended));
         Ok(CoachingCounts {
-            coaching: int(coaching),
-            coached: int(coached),
-            ended: int(ended),
+            fewer_than_five: coaching.is_none() || coached.is_none() || ended.is_none(),
+            coaching,
+            coached,
+            ended,
         })
     }
 }

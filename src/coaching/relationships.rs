@@ -31,7 +31,8 @@ macro_rules! step_inputs {
         pub struct $name {
             /// The relationship: its coach or coachee may.
             pub relationship_id: ID,
-            /// Why, for the history (optional, at most 500 characters).
+            /// Why (optional, at most 500 characters). Between the coach and the coachee:
+            /// the audit log (read by the alliance's CPD leads) never records it.
             pub reason: Option<String>,
         }
     )+};
@@ -172,7 +173,8 @@ mutations! {
         /// Starts a cycle in an active relationship. Its coach or coachee may.
         fn start_coaching_cycle { start_cycle(ctx, input).await }
 
-        /// Closes an open cycle with its outcome. Its coach or coachee may.
+        /// Closes an open cycle of an active relationship with its outcome. Its coach or coachee
+        /// may.
         fn close_coaching_cycle { close_cycle(ctx, input).await }
 
         /// Records a session held, with its notes (seen by the coach and coachee only). A
@@ -184,14 +186,19 @@ mutations! {
         /// optionally pointing to a technique. Its coach or coachee may.
         fn agree_coaching_action_step { agree_step(ctx, input).await }
 
-        /// Marks an action step done. Its coach or coachee may.
+        /// Marks an action step done, in an active relationship. Its coach or coachee may.
         fn complete_coaching_action_step { complete_step(ctx, input).await }
     }
 }
 
 fn wrong_status(status: CoachingStatus) -> UserError {
+    wrong_status_on("relationshipId", status)
+}
+
+/// `INVALID_STATE` on input `field`: the relationship is not in a status that allows it.
+fn wrong_status_on(field: &str, status: CoachingStatus) -> UserError {
     UserError::invalid_state(
-        "relationshipId",
+        field,
         format!(
             "the relationship is {}, so this cannot be done",
             format!("{status:?}").to_lowercase()
@@ -300,6 +307,9 @@ async fn close_cycle(
         .await?
         .ok_or_else(|| UserError::not_found("cycleId"))?;
     let relationship = own_relationship(&txn, &access, cycle.relationship_id, "cycleId").await?;
+    if relationship.status != CoachingStatus::Active {
+        return Err(wrong_status_on("cycleId", relationship.status).into());
+    }
     if cycle.ended_on.is_some() {
         return Err(UserError::invalid_state("cycleId", "the cycle is closed").into());
     }
@@ -445,6 +455,9 @@ async fn complete_step(
         .await?
         .ok_or_else(|| UserError::not_found(field))?;
     let relationship = own_relationship(&txn, &access, current.relationship_id, field).await?;
+    if relationship.status != CoachingStatus::Active {
+        return Err(wrong_status_on(field, relationship.status).into());
+    }
     if current.done_at.is_some() {
         return Err(UserError::invalid_state(field, "the step is done already").into());
     }

@@ -1,12 +1,13 @@
 //! The periodic job that tells a coach and coachee once that an agreed action step's
-//! check-back date has passed. Each overdue step is claimed by one conditional `UPDATE ...
-//! SET reminded_at = now WHERE id = ? AND reminded_at IS NULL`, so several instances (or a
-//! restart mid-round) never remind twice. Steps of relationships that are not active are
+//! check-back date has passed. A round's overdue steps are claimed by one conditional
+//! `UPDATE ... SET reminded_at = now WHERE id IN (...) AND reminded_at IS NULL`, and those
+//! whose `reminded_at` is then this round's instant are this round's: several instances (or
+//! a restart mid-round) never remind twice. Steps of relationships that are not active are
 //! left alone.
 
 use std::time::Duration;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, SubsecRound, Utc};
 use entity::enums::CoachingStatus;
 use entity::{coaching_action_step, coaching_relationship};
 use sea_orm::sea_query::{Expr, Query};
@@ -43,20 +44,31 @@ pub async fn claim_overdue(
         .limit(BATCH)
         .all(db)
         .await?;
-    let now = Utc::now();
-    let mut claimed = Vec::new();
-    for row in waiting {
-        let updated = coaching_action_step::Entity::update_many()
-            .col_expr(Column::RemindedAt, Expr::value(now))
-            .filter(Column::Id.eq(row.id))
-            .filter(Column::RemindedAt.is_null())
-            .exec(db)
-            .await?;
-        if updated.rows_affected == 1 {
-            claimed.push(row);
-        }
+    if waiting.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(claimed)
+    // This round's instant, to the microsecond both databases keep.
+    let now = Utc::now().trunc_subsecs(6);
+    let ids: Vec<i32> = waiting.iter().map(|row| row.id).collect();
+    let updated = coaching_action_step::Entity::update_many()
+        .col_expr(Column::RemindedAt, Expr::value(now))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::RemindedAt.is_null())
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Ok(Vec::new());
+    }
+    if usize::try_from(updated.rows_affected).is_ok_and(|n| n == waiting.len()) {
+        return Ok(waiting);
+    }
+    // Another instance claimed some of them meanwhile: ours are those stamped now.
+    coaching_action_step::Entity::find()
+        .filter(Column::Id.is_in(ids))
+        .filter(Column::RemindedAt.eq(now))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
 }
 
 /// One round: claims what is overdue today and tells both people. Returns how many steps

@@ -500,6 +500,27 @@ async fn confirm(
         )
         .into());
     }
+    // The coach's days out this term against their school's release limit, as
+    // `coachingSuggestions` checks: read again here, since the suggestion may be stale.
+    let key = DaysOutKey {
+        person: coach_id,
+        school: Some(coach_school),
+        period: Term::current().period(),
+        except_booking: None,
+    };
+    let release = crate::release::days_out::load_days_out(&txn, &[key])
+        .await?
+        .remove(&key)
+        .unwrap_or_default();
+    if let Some(limit) = release.limit
+        && release.half_days >= i64::from(limit)
+    {
+        return Err(UserError::invalid_state(
+            "coachId",
+            "the coach has reached their school's release limit this term",
+        )
+        .into());
+    }
     let now = Utc::now();
     let row = coaching_relationship::ActiveModel {
         alliance_id: Set(alliance_id),

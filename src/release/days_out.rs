@@ -76,7 +76,7 @@ pub fn limit_at(
     })
 }
 
-async fn load_days_out(
+pub async fn load_days_out(
     conn: &impl ConnectionTrait,
     keys: &[DaysOutKey],
 ) -> Result<HashMap<DaysOutKey, DaysOut>, DbErr> {

@@ -63,6 +63,10 @@ pub struct Figures {
     pub events_attended: i64,
     pub coaching_given: i64,
     pub coaching_received: i64,
+    /// Coaching relationships behind `coaching_given` (and `coaching_received`): under
+    /// five, the coaching figures are not given (so no one is singled out).
+    pub coaching_given_relationships: i64,
+    pub coaching_received_relationships: i64,
 }
 
 impl Figures {
@@ -73,6 +77,12 @@ impl Figures {
     pub fn received(&self) -> i64 {
         self.support_received + self.events_attended + self.coaching_received
     }
+}
+
+/// A school's coaching days, unless fewer than five relationships (`SMALLEST_COUNT`)
+/// make them up: then `None`, so that a coach or coachee is not singled out.
+fn shown_coaching(half_days: i64, relationships: i64) -> Option<f64> {
+    (relationships >= crate::expertise::SMALLEST_COUNT).then(|| half_days_as_days(half_days))
 }
 
 fn half_days_as_days(half_days: i64) -> f64 {
@@ -200,6 +210,10 @@ pub async fn figures(
             coaching_session::Entity,
             coaching_session::Column::HalfDays,
         ))))
+        .expr(Func::count_distinct(Expr::col((
+            coaching_session::Entity,
+            coaching_session::Column::RelationshipId,
+        ))))
         .from(coaching_session::Entity)
         .inner_join(
             coaching_relationship::Entity,
@@ -242,15 +256,20 @@ pub async fn figures(
         let giver: Option<i32> = row.try_get_by_index(0)?;
         let receiver: Option<i32> = row.try_get_by_index(1)?;
         let half_days: Option<i64> = row.try_get_by_index(2)?;
+        let relationships: i64 = row.try_get_by_index(3)?;
         let half_days = half_days.unwrap_or(0);
         if giver == receiver {
             continue;
         }
         if let Some(giver) = giver {
-            found.entry(giver).or_default().coaching_given += half_days;
+            let figures = found.entry(giver).or_default();
+            figures.coaching_given += half_days;
+            figures.coaching_given_relationships += relationships;
         }
         if let Some(receiver) = receiver {
-            found.entry(receiver).or_default().coaching_received += half_days;
+            let figures = found.entry(receiver).or_default();
+            figures.coaching_received += half_days;
+            figures.coaching_received_relationships += relationships;
         }
     }
     found.retain(|school, _| schools.contains(school));
@@ -336,17 +355,31 @@ impl ReleaseLedgerRow {
         Ok(half_days_as_days(figures.given() - figures.received()))
     }
     /// Of the days given: release days of coaching sessions its staff held out of school
-    /// as coaches of another school's staff.
-    async fn coaching_given_days(&self, ctx: &Context<'_>) -> Result<f64> {
-        Ok(half_days_as_days(
-            load_figures(ctx, self.key).await?.coaching_given,
+    /// as coaches of another school's staff. `null` when fewer than five coaching
+    /// relationships contribute (the days still count in `daysGiven`), and for service
+    /// accounts.
+    async fn coaching_given_days(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        if access(ctx).await?.service_account.is_some() {
+            return Ok(None);
+        }
+        let figures = load_figures(ctx, self.key).await?;
+        Ok(shown_coaching(
+            figures.coaching_given,
+            figures.coaching_given_relationships,
         ))
     }
     /// Of the days received: release days of coaching sessions held out of school by
-    /// coaches of another school for its staff.
-    async fn coaching_received_days(&self, ctx: &Context<'_>) -> Result<f64> {
-        Ok(half_days_as_days(
-            load_figures(ctx, self.key).await?.coaching_received,
+    /// coaches of another school for its staff. `null` when fewer than five coaching
+    /// relationships contribute (the days still count in `daysReceived`), and for service
+    /// accounts.
+    async fn coaching_received_days(&self, ctx: &Context<'_>) -> Result<Option<f64>> {
+        if access(ctx).await?.service_account.is_some() {
+            return Ok(None);
+        }
+        let figures = load_figures(ctx, self.key).await?;
+        Ok(shown_coaching(
+            figures.coaching_received,
+            figures.coaching_received_relationships,
         ))
     }
     /// Of the days given: days of support arrangements in which the school supports

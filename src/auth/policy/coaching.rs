@@ -7,7 +7,18 @@
 //!   leads do.
 //! - Its content (cycles, sessions with their notes, action steps) is seen by the coach
 //!   and the coachee only.
-//! - A school's leaders see only counts of their staff's coaching (`coachingCounts`).
+//! - A school's leaders see only counts of their staff's coaching (`coachingCounts`): of
+//!   current staff, never under five (`null`, `fewerThanFive`); those who manage the school
+//!   for an alliance count only the alliances they administer. They are never told whom
+//!   their staff coach or who of their staff is coached, nor in which theme.
+//! - The reason given for a life-cycle step is not in the audit log (CPD leads read it).
+//! - The release ledger's coaching figures: `null` under five relationships, and for
+//!   service accounts.
+//! - Decision (issue 24 review, item 8): `CoachingSuggestion.coachee` names a person with a
+//!   need to the alliance's CPD leads and admins who ask for suggestions, as brokering needs
+//!   it. Coachees have no opt-in flag (only coaches' `visible_as_coach`), and one cannot be
+//!   added without a migration; so the name stays, for those brokers only. A later change
+//!   may add the opt-in and show the school and need only for the others.
 //! - The CPD leads and admins of an alliance confirm suggestions (making relationships)
 //!   and add the alliance's own techniques; the coach and the coachee move a relationship
 //!   through its life cycle and record its cycles, sessions and action steps.
