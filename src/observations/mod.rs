@@ -59,7 +59,6 @@ pub struct RecordRef {
     pub kind: RecordKind,
     pub key: i32,
     pub owner_id: i32,
-    pub school_id: Option<i32>,
     pub purpose: RecordPurpose,
 }
 
@@ -75,7 +74,6 @@ impl RecordRef {
             kind: RecordKind::Observation,
             key: row.id,
             owner_id: row.teacher_id,
-            school_id: row.school_id,
             purpose: row.purpose,
         }
     }
@@ -85,7 +83,6 @@ impl RecordRef {
             kind: RecordKind::Reflection,
             key: row.id,
             owner_id: row.person_id,
-            school_id: row.school_id,
             purpose: row.purpose,
         }
     }
@@ -97,21 +94,6 @@ impl RecordRef {
             RecordKind::Reflection => record_share::Column::ReflectionId,
         }
     }
-}
-
-/// Whether `person_id` works at `school_id` now.
-pub async fn works_at(
-    conn: &impl ConnectionTrait,
-    person_id: i32,
-    school_id: i32,
-) -> Result<bool, DbErr> {
-    Ok(staff_role::Entity::find()
-        .filter(staff_role::Column::PersonId.eq(person_id))
-        .filter(staff_role::Column::SchoolId.eq(school_id))
-        .filter(staff_role::Column::EndsOn.is_null())
-        .count(conn)
-        .await?
-        > 0)
 }
 
 /// The schools `person_id` works at now, in order.
@@ -132,8 +114,7 @@ pub async fn current_schools(
 }
 
 /// What the rules need to know of one record for the caller: whether a share to them
-/// holds, and whether the owner still works at the record's school. Two statements at
-/// most; none for the owner.
+/// holds. One statement at most; none for the owner.
 pub async fn facts(
     conn: &impl ConnectionTrait,
     access: &Access,
@@ -148,18 +129,7 @@ pub async fn facts(
         .count(conn)
         .await?
         > 0;
-    let owner_still_at_school = match record.school_id {
-        Some(school)
-            if record.purpose == RecordPurpose::Appraisal && access.leads_school(school) =>
-        {
-            works_at(conn, record.owner_id, school).await?
-        }
-        _ => false,
-    };
-    Ok(RecordFacts {
-        shared_with_caller,
-        owner_still_at_school,
-    })
+    Ok(RecordFacts { shared_with_caller })
 }
 
 /// The observation `key` if the caller sees it.

@@ -595,14 +595,11 @@ async fn release_time_seen_agrees() {
 }
 
 /// The facts the record rules need, computed here from all shares and staff roles, apart
-/// from the SQL: whether a share to the viewer holds, and whether the owner still works
-/// at the record's school.
+/// from the SQL: whether a share to the viewer holds.
 fn record_facts(
     access: &Access,
     shares: &[entity::record_share::Model],
     roles: &[staff_role::Model],
-    owner: i32,
-    school: Option<i32>,
     holds_share: impl Fn(&entity::record_share::Model) -> bool,
 ) -> trellis::auth::policy::RecordFacts {
     let works_at = |person: i32, school: i32| {
@@ -619,7 +616,6 @@ fn record_facts(
                     .through_school_id
                     .is_none_or(|school| works_at(share.owner_id, school))
         }),
-        owner_still_at_school: school.is_some_and(|school| works_at(owner, school)),
     }
 }
 
@@ -671,22 +667,15 @@ async fn observations_and_reflections_seen_agree() {
     let roles = world.rows::<staff_role::Entity>().await;
     world
         .agree::<entity::observation::Entity>(Access::observation_condition, |access, row| {
-            let facts = record_facts(
-                access,
-                &shares,
-                &roles,
-                row.teacher_id,
-                row.school_id,
-                |s| s.observation_id == Some(row.id),
-            );
+            let facts = record_facts(access, &shares, &roles, |s| {
+                s.observation_id == Some(row.id)
+            });
             access.sees_observation(row, facts)
         })
         .await;
     world
         .agree::<entity::reflection::Entity>(Access::reflection_condition, |access, row| {
-            let facts = record_facts(access, &shares, &roles, row.person_id, row.school_id, |s| {
-                s.reflection_id == Some(row.id)
-            });
+            let facts = record_facts(access, &shares, &roles, |s| s.reflection_id == Some(row.id));
             access.sees_reflection(row, facts)
         })
         .await;

@@ -39,8 +39,6 @@ use super::Access;
 pub struct RecordFacts {
     /// The owner shares it with the caller, and the share holds.
     pub shared_with_caller: bool,
-    /// The owner still works at the school the record was made at.
-    pub owner_still_at_school: bool,
 }
 
 /// The schools a person (the column `person`) works at now, as a subquery.
