@@ -39,11 +39,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(binary, database_url, work, wrapper=()):
-    """A Trellis server as bench/run.sh starts it, under `wrapper` if any; returns
-    (process, GraphQL URL)."""
+def start(binary, database_url, work, wrapper=(), env=None):
+    """A Trellis server as bench/run.sh starts it, under `wrapper` if any, with `env`
+    added to (and overriding) its environment; returns (process, GraphQL URL)."""
     port = free_port()
-    env = dict(os.environ, TRELLIS_JWT_SECRET=os.urandom(24).hex(), TRELLIS_MAX_COMPLEXITY="50000")
+    env = {**os.environ, "TRELLIS_JWT_SECRET": os.urandom(24).hex(), "TRELLIS_MAX_COMPLEXITY": "50000", **(env or {})}
     log_file = open(os.path.join(work, f"trellis-{port}.log"), "w")
     process = subprocess.Popen([*wrapper, binary, "serve", "--database-url", database_url, "--bind", f"127.0.0.1:{port}"],
                                env=env, stdout=log_file, stderr=subprocess.STDOUT)
