@@ -6,14 +6,13 @@ use async_graphql::{Context, ID, InputObject, Json, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use crate::auth::policy::audit::reads_practice_comment;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, root_page};
 use crate::people::Person;
-use crate::people::person_of;
 use crate::validation::search_text;
 
 crate::wraps! {
@@ -25,19 +24,19 @@ crate::wraps! {
 /// when. The log is append-only. An entry is read by the leaders of the school and the
 /// admins and CPD leads of the alliance it concerns (and platform admins), where they may
 /// read the object it is about.
+#[fields(
+    /// What happened, such as `practice.approved` or `alliance_membership.accepted`.
+    action: &str,
+    /// Who made the change, if the caller may see them.
+    actor: Person = person(actor_id),
+    /// When the change was made.
+    created_at: DateTime<Utc>,
+)]
 #[Object]
 impl AuditEvent {
-    /// What happened, such as `practice.approved` or `alliance_membership.accepted`.
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
     /// Global id of the object changed.
     async fn subject_id(&self) -> ID {
         ID(self.0.subject.clone())
-    }
-    /// Who made the change, if the caller may see them.
-    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.actor_id).await
     }
     /// Details of the change, as recorded (never secrets). The comment of a practice's
     /// step (a send-back comment, a take-down reason) only for its authors and approvers,
@@ -56,10 +55,6 @@ impl AuditEvent {
             }
         }
         Ok(Json(details))
-    }
-    /// When the change was made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
     }
 }
 

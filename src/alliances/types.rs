@@ -1,4 +1,4 @@
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, InputObject, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{
     AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PartnershipStatus,
@@ -8,7 +8,7 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use super::alliance_seen_with;
 use crate::graphql::companion::bring;
@@ -63,42 +63,27 @@ pub struct AllianceRoleFilter {
 /// A network of schools that work together: a teaching school alliance, a multi-academy
 /// trust, a local cluster or a research-school network. Seen by people with a role in it,
 /// staff of schools invited to or in it (until their membership ends) and platform admins.
+#[fields(
+    /// The alliance's global id.
+    id = NodeKind::Alliance,
+    /// The alliance's name.
+    name: &str,
+    /// What sort of network the alliance is.
+    kind: AllianceKind,
+    /// Where the alliance is going.
+    vision: Option<&str>,
+    /// What the alliance is and does, in its own words; `null` when not given.
+    description: Option<&str>,
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When the alliance was started.
+    created_at: DateTime<Utc>,
+    /// When the alliance's details last changed.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 impl Alliance {
-    /// The alliance's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Alliance.id(self.0.id)
-    }
-    /// The alliance's name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// What sort of network the alliance is.
-    async fn kind(&self) -> AllianceKind {
-        self.0.kind
-    }
-    /// Where the alliance is going.
-    async fn vision(&self) -> Option<&str> {
-        self.0.vision.as_deref()
-    }
-    /// What the alliance is and does, in its own words; `null` when not given.
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the alliance was started.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the alliance's details last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
     /// Whether the caller administers this alliance (admin or CPD lead).
     async fn viewer_can_administer(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(access(ctx).await?.administers_alliance(self.0.id))
@@ -247,12 +232,25 @@ impl Alliance {
 
 /// A school's membership of an alliance: its role there and where the membership stands,
 /// from the invitation to the school leaving. Ended memberships stay as history.
+#[fields(
+    /// The membership's global id.
+    id = NodeKind::AllianceMembership,
+    /// The school's role in the alliance.
+    role: MembershipRole,
+    /// Where the membership stands: invited, active, suspended, left or declined.
+    status: MembershipStatus,
+    /// When the alliance invited the school.
+    invited_at: DateTime<Utc>,
+    /// When the school's leader accepted.
+    joined_at: Option<DateTime<Utc>>,
+    /// When the school left, or declined the invitation.
+    ended_at: Option<DateTime<Utc>>,
+    /// Increases with every change; pass it back as `expectedVersion` to change the role
+    /// safely.
+    version: i32,
+)]
 #[Object]
 impl AllianceMembership {
-    /// The membership's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::AllianceMembership.id(self.0.id)
-    }
     /// The alliance the school belongs to.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
         Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
@@ -263,14 +261,6 @@ impl AllianceMembership {
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         )))
     }
-    /// The school's role in the alliance.
-    async fn role(&self) -> MembershipRole {
-        self.0.role
-    }
-    /// Where the membership stands: invited, active, suspended, left or declined.
-    async fn status(&self) -> MembershipStatus {
-        self.0.status
-    }
     /// Who invited the school, if the caller can see them.
     async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         match self.0.invited_by_id {
@@ -278,68 +268,39 @@ impl AllianceMembership {
             None => Ok(None),
         }
     }
-    /// When the alliance invited the school.
-    async fn invited_at(&self) -> DateTime<Utc> {
-        self.0.invited_at
-    }
-    /// When the school's leader accepted.
-    async fn joined_at(&self) -> Option<DateTime<Utc>> {
-        self.0.joined_at
-    }
-    /// When the school left, or declined the invitation.
-    async fn ended_at(&self) -> Option<DateTime<Utc>> {
-        self.0.ended_at
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to change the role
-    /// safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
 }
 
 /// A named collaboration between two or more member schools of one alliance, such as a
 /// maths-mastery partnership or a transition partnership of a secondary and its feeder
 /// primaries. Seen by those who see its alliance.
+#[fields(
+    /// The partnership's global id.
+    id = NodeKind::Partnership,
+    /// The partnership's name.
+    name: &str,
+    /// What the schools work together on; `null` when not given.
+    purpose: Option<&str>,
+    /// Whether the partnership is active or has ended.
+    status: PartnershipStatus,
+    /// The day the partnership began.
+    starts_on: NaiveDate,
+    /// The day the partnership ended; `null` while it is active.
+    ends_on: Option<NaiveDate>,
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+)]
 #[connections]
 #[Object]
 impl Partnership {
-    /// The partnership's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Partnership.id(self.0.id)
-    }
     /// The alliance whose member schools form the partnership.
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
         Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
-    }
-    /// The partnership's name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// What the schools work together on; `null` when not given.
-    async fn purpose(&self) -> Option<&str> {
-        self.0.purpose.as_deref()
     }
     /// The school that leads the partnership, one of its schools.
     async fn lead_school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.lead_school_id).await?,
         ))
-    }
-    /// Whether the partnership is active or has ended.
-    async fn status(&self) -> PartnershipStatus {
-        self.0.status
-    }
-    /// The day the partnership began.
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
-    }
-    /// The day the partnership ended; `null` while it is active.
-    async fn ends_on(&self) -> Option<NaiveDate> {
-        self.0.ends_on
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
     }
 
     /// Schools in the partnership, in the order they joined; those that left are listed
@@ -365,12 +326,16 @@ impl Partnership {
 }
 
 /// A school's part in a partnership: when it joined and, once it has, when it left.
+#[fields(
+    /// The global id of the school's part in the partnership.
+    id = NodeKind::PartnershipSchool,
+    /// The day the school joined the partnership.
+    joined_on: NaiveDate,
+    /// The day the school left the partnership; `null` while it takes part.
+    left_on: Option<NaiveDate>,
+)]
 #[Object]
 impl PartnershipSchool {
-    /// The global id of the school's part in the partnership.
-    pub async fn id(&self) -> ID {
-        NodeKind::PartnershipSchool.id(self.0.id)
-    }
     /// The partnership.
     async fn partnership(&self, ctx: &Context<'_>) -> Result<Partnership> {
         let row = load_required::<partnership::Entity>(ctx, self.0.partnership_id).await?;
@@ -383,13 +348,5 @@ impl PartnershipSchool {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
-    }
-    /// The day the school joined the partnership.
-    async fn joined_on(&self) -> NaiveDate {
-        self.0.joined_on
-    }
-    /// The day the school left the partnership; `null` while it takes part.
-    async fn left_on(&self) -> Option<NaiveDate> {
-        self.0.left_on
     }
 }

@@ -7,7 +7,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::calendar_feed;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use trellis_macros::{connections, mutations};
+use trellis_macros::{connections, fields, mutations};
 
 use super::tokens::{feed_url, new_token};
 use crate::audit::AuditEntry;
@@ -28,12 +28,16 @@ crate::wraps! {
 /// An iCalendar feed (`GET /calendar/<token>.ics`): of the events a person booked, or of an
 /// alliance's events open to all its schools. Seen only by those who manage it: the person,
 /// or the alliance's admins and CPD leads. Its URL was shown once, when it was made.
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::CalendarFeed,
+    /// When it was made.
+    created_at: DateTime<Utc>,
+    /// When it was revoked (its URL then answers 404); `null` while it works.
+    revoked_at: Option<DateTime<Utc>>,
+)]
 #[Object]
 impl CalendarFeed {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::CalendarFeed.id(self.0.id)
-    }
     /// The person whose bookings it shows, for a person's feed.
     async fn person_id(&self) -> Option<ID> {
         self.0.person_id.map(|id| NodeKind::Person.id(id))
@@ -41,14 +45,6 @@ impl CalendarFeed {
     /// The alliance whose events it shows, for an alliance's feed.
     async fn alliance_id(&self) -> Option<ID> {
         self.0.alliance_id.map(|id| NodeKind::Alliance.id(id))
-    }
-    /// When it was made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it was revoked (its URL then answers 404); `null` while it works.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
     }
 }
 

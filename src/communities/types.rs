@@ -12,10 +12,9 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use crate::alliances::Alliance;
-use crate::alliances::visible_alliance;
 use crate::discussion::{DiscussionThread, thread_cursor};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load};
@@ -24,9 +23,9 @@ use crate::graphql::nested::{ChildList, all_children, child_page, sorted_child_p
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
 use crate::graphql::readable::readable_row;
 use crate::graphql::scalars::Url;
-use crate::people::{Person, person_of};
-use crate::schools::{School, school_of};
-use crate::themes::{Theme, themes_of};
+use crate::people::Person;
+use crate::schools::School;
+use crate::themes::Theme;
 
 crate::wraps! {
     /// A professional learning community: staff from different schools of an alliance who
@@ -138,59 +137,39 @@ pub(super) fn meeting_cursor(row: &community_meeting::Model) -> Cursor {
     }
 }
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::Community,
+    /// The community's alliance; `null` when the caller may not see it (a member whose
+    /// own place in the alliance has ended).
+    alliance: Alliance = alliance(alliance_id),
+    /// The community's name.
+    name: &str,
+    /// The community's purpose or enquiry focus.
+    purpose: Option<&str>,
+    /// Whether members share with each other or only with their facilitators.
+    kind: CommunityKind,
+    /// Who sees the community: all the alliance's staff, or its members only.
+    visibility: CommunityVisibility,
+    /// Where the community is in its life cycle: forming, active or closed.
+    status: CommunityStatus,
+    /// The themes the community is tagged with, those the caller may see.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When the community was started.
+    created_at: DateTime<Utc>,
+    /// When the community was closed; `null` unless it is `CLOSED`.
+    closed_at: Option<DateTime<Utc>>,
+)]
 #[connections]
 #[Object]
 /// A professional learning community: staff from different schools of an alliance who
 /// learn together over time around one enquiry.
 impl Community {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::Community.id(self.0.id)
-    }
-    /// The community's alliance; `null` when the caller may not see it (a member whose
-    /// own place in the alliance has ended).
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
-    }
-    /// The community's name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// The community's purpose or enquiry focus.
-    async fn purpose(&self) -> Option<&str> {
-        self.0.purpose.as_deref()
-    }
-    /// Whether members share with each other or only with their facilitators.
-    async fn kind(&self) -> CommunityKind {
-        self.0.kind
-    }
-    /// Who sees the community: all the alliance's staff, or its members only.
-    async fn visibility(&self) -> CommunityVisibility {
-        self.0.visibility
-    }
-    /// Where the community is in its life cycle: forming, active or closed.
-    async fn status(&self) -> CommunityStatus {
-        self.0.status
-    }
-    /// The themes the community is tagged with, those the caller may see.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
-    }
     /// The school phases the community is for.
     async fn phases(&self) -> Vec<SchoolPhase> {
         serde_json::from_value(self.0.phases.clone()).unwrap_or_default()
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the community was started.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the community was closed; `null` unless it is `CLOSED`.
-    async fn closed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.closed_at
     }
     /// The caller's own membership (asked, invited or active), if any.
     async fn viewer_membership(&self, ctx: &Context<'_>) -> Result<Option<CommunityMembership>> {
@@ -296,105 +275,71 @@ impl Community {
     }
 }
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::CommunityMembership,
+    /// The member, if the caller can see them.
+    person: Person = person(person_id),
+    /// The school the member takes part from; stays as it was after they leave.
+    school: School = school(school_id),
+    /// Whether the person is a member or a facilitator.
+    role: CommunityRole,
+    /// Where the membership stands: asked, invited, active, or how it ended.
+    status: CommunityMembershipStatus,
+    /// Why a request was declined or a member removed.
+    reason: Option<&str>,
+    /// Who invited the person; `null` when nobody did (they asked to join or started the
+    /// community) or when the caller cannot see the inviter.
+    invited_by: Person = person(invited_by_id),
+    /// When the person asked or was invited.
+    created_at: DateTime<Utc>,
+    /// When the person became an active member; `null` until they do.
+    joined_at: Option<DateTime<Utc>>,
+    /// When the request or invitation was declined or the membership ended; `null` while it
+    /// lasts.
+    ended_at: Option<DateTime<Utc>>,
+)]
 #[Object]
 /// A person's membership of a community, from request or invitation to its end.
 impl CommunityMembership {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::CommunityMembership.id(self.0.id)
-    }
     /// The community joined.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
         Ok(community_seen_with(ctx, self.0.community_id).await?)
     }
-    /// The member, if the caller can see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
-    /// The school the member takes part from; stays as it was after they leave.
-    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.school_id).await
-    }
-    /// Whether the person is a member or a facilitator.
-    async fn role(&self) -> CommunityRole {
-        self.0.role
-    }
-    /// Where the membership stands: asked, invited, active, or how it ended.
-    async fn status(&self) -> CommunityMembershipStatus {
-        self.0.status
-    }
-    /// Why a request was declined or a member removed.
-    async fn reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
-    }
-    /// Who invited the person; `null` when nobody did (they asked to join or started the
-    /// community) or when the caller cannot see the inviter.
-    async fn invited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.invited_by_id).await
-    }
-    /// When the person asked or was invited.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the person became an active member; `null` until they do.
-    async fn joined_at(&self) -> Option<DateTime<Utc>> {
-        self.0.joined_at
-    }
-    /// When the request or invitation was declined or the membership ended; `null` while it
-    /// lasts.
-    async fn ended_at(&self) -> Option<DateTime<Utc>> {
-        self.0.ended_at
-    }
 }
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::CommunityMeeting,
+    /// What the meeting is called.
+    title: &str,
+    /// When the meeting starts (RFC 3339, UTC).
+    starts_at: DateTime<Utc>,
+    /// When the meeting ends (RFC 3339, UTC): after it starts, at most a week later.
+    ends_at: DateTime<Utc>,
+    /// Where to meet in person; `null` if not given.
+    place: Option<&str>,
+    /// The agenda, in Markdown; `null` if not given.
+    agenda_markdown: Option<&str>,
+    /// Notes of what happened, in Markdown, recorded by a facilitator once the meeting
+    /// started; `null` until then.
+    notes_markdown: Option<&str>,
+    /// `CANCELLED` once a facilitator cancelled the meeting.
+    status: MeetingStatus,
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+)]
 #[connections]
 #[Object]
 /// A scheduled session of a community, seen by its members and the alliance's admins.
 impl CommunityMeeting {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::CommunityMeeting.id(self.0.id)
-    }
     /// The community holding the meeting.
     async fn community(&self, ctx: &Context<'_>) -> Result<Community> {
         Ok(community_seen_with(ctx, self.0.community_id).await?)
     }
-    /// What the meeting is called.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// When the meeting starts (RFC 3339, UTC).
-    async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.starts_at
-    }
-    /// When the meeting ends (RFC 3339, UTC): after it starts, at most a week later.
-    async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.ends_at
-    }
-    /// Where to meet in person; `null` if not given.
-    async fn place(&self) -> Option<&str> {
-        self.0.place.as_deref()
-    }
     /// Where to join online (a link); `null` if not given.
     async fn online_url(&self) -> Option<Url> {
         Url::of(self.0.online_url.as_deref())
-    }
-    /// The agenda, in Markdown; `null` if not given.
-    async fn agenda_markdown(&self) -> Option<&str> {
-        self.0.agenda_markdown.as_deref()
-    }
-    /// Notes of what happened, in Markdown, recorded by a facilitator once the meeting
-    /// started; `null` until then.
-    async fn notes_markdown(&self) -> Option<&str> {
-        self.0.notes_markdown.as_deref()
-    }
-    /// `CANCELLED` once a facilitator cancelled the meeting.
-    async fn status(&self) -> MeetingStatus {
-        self.0.status
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
     }
     /// Who attended, as recorded by a facilitator.
     async fn attendance(
@@ -411,88 +356,59 @@ impl CommunityMeeting {
     }
 }
 
+#[fields(
+    /// The attendee, if the caller can see them.
+    person: Person = person(person_id),
+    /// When a facilitator recorded the attendance.
+    recorded_at: DateTime<Utc>,
+)]
 #[Object]
 /// Someone recorded as having attended a community meeting.
-impl MeetingAttendance {
-    /// The attendee, if the caller can see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
-    /// When a facilitator recorded the attendance.
-    async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
-    }
-}
+impl MeetingAttendance {}
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::Enquiry,
+    /// The enquiry's alliance; `null` when the caller may not see it (the owner of a
+    /// personal enquiry whose school has left).
+    alliance: Alliance = alliance(alliance_id),
+    /// The person who started the enquiry, if the caller can see them.
+    owner: Person = person(owner_id),
+    /// The school the owner runs the enquiry from; `null` when they take part through an
+    /// alliance role alone.
+    owner_school: School = school(owner_school_id),
+    /// The question the enquiry asks.
+    question: &str,
+    /// Why the question matters.
+    rationale: Option<&str>,
+    /// Where we are now.
+    baseline: Option<&str>,
+    /// What will be done to find out.
+    planned_actions: Option<&str>,
+    /// What was found; `null` until written.
+    findings: Option<&str>,
+    /// Where the enquiry is in its cycle.
+    stage: EnquiryStage,
+    /// The themes the enquiry is tagged with, those the caller may see.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When the enquiry was started.
+    created_at: DateTime<Utc>,
+    /// When the enquiry last changed (its text or its stage).
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 /// A practitioner enquiry, run by a community or by one person, moving through the stages
 /// question, planning, acting, evidence and sharing.
 impl Enquiry {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::Enquiry.id(self.0.id)
-    }
-    /// The enquiry's alliance; `null` when the caller may not see it (the owner of a
-    /// personal enquiry whose school has left).
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
-    }
     /// The community running the enquiry; `null` for a personal enquiry.
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
         match self.0.community_id {
             Some(id) => Ok(community_if_seen(ctx, id).await?),
             None => Ok(None),
         }
-    }
-    /// The person who started the enquiry, if the caller can see them.
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.owner_id)).await
-    }
-    /// The school the owner runs the enquiry from; `null` when they take part through an
-    /// alliance role alone.
-    async fn owner_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.owner_school_id).await
-    }
-    /// The question the enquiry asks.
-    async fn question(&self) -> &str {
-        &self.0.question
-    }
-    /// Why the question matters.
-    async fn rationale(&self) -> Option<&str> {
-        self.0.rationale.as_deref()
-    }
-    /// Where we are now.
-    async fn baseline(&self) -> Option<&str> {
-        self.0.baseline.as_deref()
-    }
-    /// What will be done to find out.
-    async fn planned_actions(&self) -> Option<&str> {
-        self.0.planned_actions.as_deref()
-    }
-    /// What was found; `null` until written.
-    async fn findings(&self) -> Option<&str> {
-        self.0.findings.as_deref()
-    }
-    /// Where the enquiry is in its cycle.
-    async fn stage(&self) -> EnquiryStage {
-        self.0.stage
-    }
-    /// The themes the enquiry is tagged with, those the caller may see.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the enquiry was started.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the enquiry last changed (its text or its stage).
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
     /// Evidence gathered, in the order it was added.
     async fn evidence(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<EnquiryEvidence>> {
@@ -515,13 +431,24 @@ impl Enquiry {
     }
 }
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::EnquiryEvidence,
+    /// Who added the evidence, if the caller can see them.
+    author: Person = person(author_id),
+    /// The school the author added it from; `null` when they take part through an alliance
+    /// role alone.
+    author_school: School = school(author_school_id),
+    /// What was observed.
+    note: &str,
+    /// The day the evidence was gathered (`YYYY-MM-DD`).
+    observed_on: NaiveDate,
+    /// When the evidence was added.
+    created_at: DateTime<Utc>,
+)]
 #[Object]
 /// Evidence gathered in an enquiry: what was observed, when, and perhaps a link to it.
 impl EnquiryEvidence {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::EnquiryEvidence.id(self.0.id)
-    }
     /// The enquiry the evidence belongs to.
     async fn enquiry(&self, ctx: &Context<'_>) -> Result<Enquiry> {
         Ok(Enquiry(
@@ -534,53 +461,25 @@ impl EnquiryEvidence {
             .await?,
         ))
     }
-    /// Who added the evidence, if the caller can see them.
-    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.author_id)).await
-    }
-    /// The school the author added it from; `null` when they take part through an alliance
-    /// role alone.
-    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.author_school_id).await
-    }
-    /// What was observed.
-    async fn note(&self) -> &str {
-        &self.0.note
-    }
     /// Where the evidence is kept (a link); `null` if not given.
     async fn link(&self) -> Option<Url> {
         Url::of(self.0.link.as_deref())
     }
-    /// The day the evidence was gathered (`YYYY-MM-DD`).
-    async fn observed_on(&self) -> NaiveDate {
-        self.0.observed_on
-    }
-    /// When the evidence was added.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
 }
 
+#[fields(
+    /// The stage the enquiry left.
+    from_stage: EnquiryStage,
+    /// The stage the enquiry moved to.
+    to_stage: EnquiryStage,
+    /// Who moved it, if the caller can see them.
+    changed_by: Person = person(changed_by_id),
+    /// When it moved.
+    changed_at: DateTime<Utc>,
+)]
 #[Object]
 /// An enquiry moving one stage forward or back.
-impl EnquiryStageChange {
-    /// The stage the enquiry left.
-    async fn from_stage(&self) -> EnquiryStage {
-        self.0.from_stage
-    }
-    /// The stage the enquiry moved to.
-    async fn to_stage(&self) -> EnquiryStage {
-        self.0.to_stage
-    }
-    /// Who moved it, if the caller can see them.
-    async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.changed_by_id)).await
-    }
-    /// When it moved.
-    async fn changed_at(&self) -> DateTime<Utc> {
-        self.0.changed_at
-    }
-}
+impl EnquiryStageChange {}
 
 /// Members of a community from one school.
 #[derive(SimpleObject)]

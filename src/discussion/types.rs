@@ -1,10 +1,10 @@
 //! The GraphQL types of discussion: threads and their replies, wherever they are hosted.
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use entity::enums::DiscussionHostKind;
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use super::host::host_of_post;
 use crate::communities::Community;
@@ -14,9 +14,9 @@ use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs};
 use crate::graphql::readable::readable_row;
-use crate::people::{Person, person_of};
+use crate::people::Person;
 use crate::practice::{Practice, visible_practice};
-use crate::schools::{School, school_of};
+use crate::schools::School;
 use crate::sort_keys::key_time;
 
 crate::wraps! {
@@ -58,14 +58,29 @@ async fn readable_body<'a>(
     Ok(Some(&post.body_markdown))
 }
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::DiscussionThread,
+    /// The author, if the caller can see them.
+    author: Person = person(author_id),
+    /// The school the author shared from.
+    author_school: School = school(author_school_id),
+    /// Why a facilitator hid the post, if they did.
+    hidden_reason: Option<&str>,
+    /// Whether a moderator pinned the thread to the top of the list.
+    pinned: bool,
+    /// Increases with every edit; pass it back as `expectedVersion`.
+    version: i32,
+    /// When the thread was started.
+    created_at: DateTime<Utc>,
+    /// When its author last edited or deleted the thread; hiding and pinning leave it as
+    /// it was.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 /// A thread of a discussion: a community's, or comments on a practice.
 impl DiscussionThread {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::DiscussionThread.id(self.0.id)
-    }
     /// The community whose discussion this is; `null` for comments on a practice.
     async fn community(&self, ctx: &Context<'_>) -> Result<Option<Community>> {
         match self.0.host_kind {
@@ -79,14 +94,6 @@ impl DiscussionThread {
             DiscussionHostKind::Practice => Ok(visible_practice(ctx, self.0.host_id).await?),
             _ => Ok(None),
         }
-    }
-    /// The author, if the caller can see them.
-    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.author_id)).await
-    }
-    /// The school the author shared from.
-    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.author_school_id).await
     }
     /// `null` once deleted.
     async fn title(&self) -> Option<&str> {
@@ -102,27 +109,6 @@ impl DiscussionThread {
     /// Whether its author deleted the thread; its title and body are then `null`.
     async fn is_deleted(&self) -> bool {
         self.0.deleted_at.is_some()
-    }
-    /// Why a facilitator hid the post, if they did.
-    async fn hidden_reason(&self) -> Option<&str> {
-        self.0.hidden_reason.as_deref()
-    }
-    /// Whether a moderator pinned the thread to the top of the list.
-    async fn pinned(&self) -> bool {
-        self.0.pinned
-    }
-    /// Increases with every edit; pass it back as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the thread was started.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When its author last edited or deleted the thread; hiding and pinning leave it as
-    /// it was.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
     /// When the thread or a reply to it was last posted.
     async fn last_activity_at(&self) -> DateTime<Utc> {
@@ -140,13 +126,25 @@ impl DiscussionThread {
     }
 }
 
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::DiscussionReply,
+    /// The author, if the caller can see them.
+    author: Person = person(author_id),
+    /// The school the author shared from.
+    author_school: School = school(author_school_id),
+    /// Why a moderator hid the reply, if one did.
+    hidden_reason: Option<&str>,
+    /// Increases with every change; pass it back as `expectedVersion`.
+    version: i32,
+    /// When the reply was posted.
+    created_at: DateTime<Utc>,
+    /// When its author last edited or deleted the reply; hiding leaves it as it was.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 /// A reply in a discussion thread.
 impl DiscussionReply {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::DiscussionReply.id(self.0.id)
-    }
     /// The thread replied to.
     async fn thread(&self, ctx: &Context<'_>) -> Result<DiscussionThread> {
         let thread = self.0.thread_id.unwrap_or_default();
@@ -160,14 +158,6 @@ impl DiscussionReply {
             .await?,
         ))
     }
-    /// The author, if the caller can see them.
-    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.author_id)).await
-    }
-    /// The school the author shared from.
-    async fn author_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.author_school_id).await
-    }
     /// `null` once deleted, or when hidden (except for its author and facilitators).
     async fn body_markdown(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
         readable_body(ctx, &self.0).await
@@ -175,21 +165,5 @@ impl DiscussionReply {
     /// Whether its author deleted the reply; its body is then `null`.
     async fn is_deleted(&self) -> bool {
         self.0.deleted_at.is_some()
-    }
-    /// Why a moderator hid the reply, if one did.
-    async fn hidden_reason(&self) -> Option<&str> {
-        self.0.hidden_reason.as_deref()
-    }
-    /// Increases with every change; pass it back as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the reply was posted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When its author last edited or deleted the reply; hiding leaves it as it was.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
 }

@@ -3,12 +3,13 @@
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{community, event_evaluation, event_follow_up};
+use trellis_macros::fields;
 
 use crate::communities::Community;
 use crate::graphql::context::load_visible;
-use crate::people::{Person, person_of};
+use crate::people::Person;
 use crate::practice::{Practice, visible_practice};
-use crate::themes::{Theme, themes_of};
+use crate::themes::Theme;
 
 crate::wraps! {
     /// What a person who attended an event plans to change in their practice.
@@ -19,67 +20,55 @@ crate::wraps! {
 
 /// What a person who attended an event plans to change in their practice: seen by its
 /// author, and by the event's hosts when shared in full.
+#[fields(
+    /// Its author; `null` when the caller may not see them.
+    person: Person = person(person_id),
+    /// What will change in their practice.
+    planned_change: &str,
+    /// Themes of the change, among those the caller sees.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// Whether its author shares the text in full with the event's hosts (otherwise it is
+    /// only counted).
+    shared_in_full: bool,
+    /// The version to pass as `expectedVersion` when editing it.
+    version: i32,
+    /// When it was first written.
+    created_at: DateTime<Utc>,
+    /// When it was last edited.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 impl EventEvaluation {
     /// The booking it evaluates (an `EventBooking` id).
     async fn booking_id(&self) -> ID {
         crate::graphql::ids::NodeKind::EventBooking.id(self.0.booking_id)
     }
-    /// Its author; `null` when the caller may not see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
-    /// What will change in their practice.
-    async fn planned_change(&self) -> &str {
-        &self.0.planned_change
-    }
-    /// Themes of the change, among those the caller sees.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
-    }
-    /// Whether its author shares the text in full with the event's hosts (otherwise it is
-    /// only counted).
-    async fn shared_in_full(&self) -> bool {
-        self.0.shared_in_full
-    }
-    /// The version to pass as `expectedVersion` when editing it.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was first written.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it was last edited.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
 /// Weeks after an event, what actually changed in a person's practice: due on `dueOn`,
 /// written by the person who attended. Seen by its author, and by the event's hosts when
 /// shared in full.
+#[fields(
+    /// Its author; `null` when the caller may not see them.
+    person: Person = person(person_id),
+    /// When it is due: the event's end plus its follow-up weeks.
+    due_on: NaiveDate,
+    /// When its author was reminded it was due; `null` before.
+    reminded_at: Option<DateTime<Utc>>,
+    /// What changed in their practice; `null` until written.
+    what_changed: Option<&str>,
+    /// Whether its author shares it in full with the event's hosts.
+    shared_in_full: bool,
+    /// When it was written; `null` while it waits.
+    submitted_at: Option<DateTime<Utc>>,
+    /// The version to pass as `expectedVersion` when editing it.
+    version: i32,
+)]
 #[Object]
 impl EventFollowUp {
     /// The booking it follows up (an `EventBooking` id).
     async fn booking_id(&self) -> ID {
         crate::graphql::ids::NodeKind::EventBooking.id(self.0.booking_id)
-    }
-    /// Its author; `null` when the caller may not see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
-    /// When it is due: the event's end plus its follow-up weeks.
-    async fn due_on(&self) -> NaiveDate {
-        self.0.due_on
-    }
-    /// When its author was reminded it was due; `null` before.
-    async fn reminded_at(&self) -> Option<DateTime<Utc>> {
-        self.0.reminded_at
-    }
-    /// What changed in their practice; `null` until written.
-    async fn what_changed(&self) -> Option<&str> {
-        self.0.what_changed.as_deref()
     }
     /// A practice its author published or adapted from it; `null` when none is linked or
     /// the caller may not see it.
@@ -100,17 +89,5 @@ impl EventFollowUp {
             .map(Community)),
             None => Ok(None),
         }
-    }
-    /// Whether its author shares it in full with the event's hosts.
-    async fn shared_in_full(&self) -> bool {
-        self.0.shared_in_full
-    }
-    /// When it was written; `null` while it waits.
-    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.submitted_at
-    }
-    /// The version to pass as `expectedVersion` when editing it.
-    async fn version(&self) -> i32 {
-        self.0.version
     }
 }

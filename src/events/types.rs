@@ -1,23 +1,23 @@
 //! The GraphQL types of events, their sessions and bookings.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::enums::{BookingStatus, EventAudience, EventKind, EventStatus, SchoolPhase};
 use entity::{event, event_booking, event_facilitator, event_session, partnership, school};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use super::times::{offset, wall_clock};
-use crate::alliances::{Alliance, Partnership, visible_alliance};
+use crate::alliances::{Alliance, Partnership};
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, all_children, child_count, child_page, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
 use crate::people::{Person, person_of};
-use crate::schools::{School, school_of};
+use crate::schools::School;
 use crate::support::{days, phases_of};
-use crate::themes::{Theme, themes_of};
+use crate::themes::Theme;
 
 crate::wraps! {
     /// An event: a course, network meeting, school visit, lesson study, open classroom or
@@ -62,16 +62,66 @@ pub struct EventBookingFilter {
     pub statuses: Option<Vec<BookingStatus>>,
 }
 
+#[fields(
+    /// The event's global id.
+    id = NodeKind::Event,
+    /// The alliance the event belongs to.
+    alliance: Alliance = alliance(alliance_id),
+    /// The school that hosts it; `null` when the alliance itself does.
+    host_school: School = school(host_school_id),
+    /// What kind of event it is.
+    kind: EventKind,
+    /// Its title, such as "Questioning for deeper thinking".
+    title: &str,
+    /// What it is about and who it is for, in Markdown (not rendered).
+    description_markdown: &str,
+    /// The themes it is about that the caller sees.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// When its first session starts.
+    starts_at: DateTime<Utc>,
+    /// When its last session ends.
+    ends_at: DateTime<Utc>,
+    /// The school it takes place at, if any.
+    venue_school: School = school(venue_school_id),
+    /// The address it takes place at, if given.
+    address: Option<&str>,
+    /// The link to join it online, if it is (also) online.
+    online_url: Option<&str>,
+    /// How many places it offers.
+    capacity: i32,
+    /// Places held by bookings (confirmed, attended or no-show).
+    places_taken: i32,
+    /// When booking opens; `null`: as soon as the event is open for booking.
+    booking_opens_at: Option<DateTime<Utc>>,
+    /// When booking closes; `null`: when the event starts.
+    booking_closes_at: Option<DateTime<Utc>>,
+    /// Who may book: the host school's staff, the alliance's, or a partnership's.
+    audience: EventAudience,
+    /// Whether a booking waits for one of the person's school leaders to approve their
+    /// release. An approved booking takes a place if one is free, else joins the waitlist:
+    /// a booking awaiting approval holds no place.
+    approval_required: bool,
+    /// Weeks after the event that attendees are asked what changed in their practice.
+    follow_up_weeks: i32,
+    /// Where the event stands: draft, open for booking, closed, held or cancelled.
+    status: EventStatus,
+    /// Why it was cancelled, when it was.
+    cancelled_reason: Option<&str>,
+    /// Who created it, if the caller may see them.
+    created_by: Person = person(created_by_id),
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When it was created.
+    created_at: DateTime<Utc>,
+    /// When it last changed.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 /// An event hosted by an alliance or by one of its schools: a course, network meeting,
 /// school visit, lesson study, open classroom or conference, over one or more sessions,
 /// with a number of places that staff book.
 impl Event {
-    /// The event's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Event.id(self.0.id)
-    }
     /// What attending changed, in aggregate (counts, themes of change) and in full only
     /// where people chose to share: seen by the event's hosts and the alliance's CPD leads
     /// and admins; `null` for others.
@@ -82,30 +132,6 @@ impl Event {
         Ok(Some(
             crate::evaluations::impact::impact_of(ctx, &self.0).await?,
         ))
-    }
-    /// The alliance the event belongs to.
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
-    }
-    /// The school that hosts it; `null` when the alliance itself does.
-    async fn host_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.host_school_id).await
-    }
-    /// What kind of event it is.
-    async fn kind(&self) -> EventKind {
-        self.0.kind
-    }
-    /// Its title, such as "Questioning for deeper thinking".
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// What it is about and who it is for, in Markdown (not rendered).
-    async fn description_markdown(&self) -> &str {
-        &self.0.description_markdown
-    }
-    /// The themes it is about that the caller sees.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
     }
     /// The school phases it is for.
     async fn phases(&self) -> Vec<SchoolPhase> {
@@ -137,34 +163,6 @@ impl Event {
         sessions.sort_by_key(|session| (session.0.starts_at, session.0.id));
         Ok(sessions)
     }
-    /// When its first session starts.
-    async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.starts_at
-    }
-    /// When its last session ends.
-    async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.ends_at
-    }
-    /// The school it takes place at, if any.
-    async fn venue_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.venue_school_id).await
-    }
-    /// The address it takes place at, if given.
-    async fn address(&self) -> Option<&str> {
-        self.0.address.as_deref()
-    }
-    /// The link to join it online, if it is (also) online.
-    async fn online_url(&self) -> Option<&str> {
-        self.0.online_url.as_deref()
-    }
-    /// How many places it offers.
-    async fn capacity(&self) -> i32 {
-        self.0.capacity
-    }
-    /// Places held by bookings (confirmed, attended or no-show).
-    async fn places_taken(&self) -> i32 {
-        self.0.places_taken
-    }
     /// Places still free (never below 0). When it is 0, new bookings join the waitlist.
     async fn places_left(&self) -> i32 {
         (self.0.capacity - self.0.places_taken).max(0)
@@ -178,18 +176,6 @@ impl Event {
         );
         Ok(i32::try_from(child_count(ctx, list).await?).unwrap_or(i32::MAX))
     }
-    /// When booking opens; `null`: as soon as the event is open for booking.
-    async fn booking_opens_at(&self) -> Option<DateTime<Utc>> {
-        self.0.booking_opens_at
-    }
-    /// When booking closes; `null`: when the event starts.
-    async fn booking_closes_at(&self) -> Option<DateTime<Utc>> {
-        self.0.booking_closes_at
-    }
-    /// Who may book: the host school's staff, the alliance's, or a partnership's.
-    async fn audience(&self) -> EventAudience {
-        self.0.audience
-    }
     /// The partnership whose schools' staff may book, when the audience is `PARTNERSHIP`.
     async fn partnership(&self, ctx: &Context<'_>) -> Result<Option<Partnership>> {
         let Some(id) = self.0.partnership_id else {
@@ -201,43 +187,9 @@ impl Event {
             .filter(|row| access.sees_alliance(row.alliance_id))
             .map(Partnership))
     }
-    /// Whether a booking waits for one of the person's school leaders to approve their
-    /// release. An approved booking takes a place if one is free, else joins the waitlist:
-    /// a booking awaiting approval holds no place.
-    async fn approval_required(&self) -> bool {
-        self.0.approval_required
-    }
     /// Release time attending costs each person, in days (half days allowed).
     async fn release_days(&self) -> f64 {
         days(self.0.release_half_days)
-    }
-    /// Weeks after the event that attendees are asked what changed in their practice.
-    async fn follow_up_weeks(&self) -> i32 {
-        self.0.follow_up_weeks
-    }
-    /// Where the event stands: draft, open for booking, closed, held or cancelled.
-    async fn status(&self) -> EventStatus {
-        self.0.status
-    }
-    /// Why it was cancelled, when it was.
-    async fn cancelled_reason(&self) -> Option<&str> {
-        self.0.cancelled_reason.as_deref()
-    }
-    /// Who created it, if the caller may see them.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.created_by_id)).await
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
     /// Whether the viewer may edit it, move it through its life cycle, see all its
     /// bookings and record attendance.
@@ -280,22 +232,18 @@ impl Event {
     }
 }
 
+#[fields(
+    /// When it starts (UTC).
+    starts_at: DateTime<Utc>,
+    /// When it ends (UTC).
+    ends_at: DateTime<Utc>,
+    /// The IANA time zone it was given in, such as `Europe/London`.
+    time_zone: &str,
+)]
 #[Object]
 /// One dated session of an event, stored in UTC and shown also on the wall clock of the
 /// time zone it was given in.
 impl EventSession {
-    /// When it starts (UTC).
-    async fn starts_at(&self) -> DateTime<Utc> {
-        self.0.starts_at
-    }
-    /// When it ends (UTC).
-    async fn ends_at(&self) -> DateTime<Utc> {
-        self.0.ends_at
-    }
-    /// The IANA time zone it was given in, such as `Europe/London`.
-    async fn time_zone(&self) -> &str {
-        &self.0.time_zone
-    }
     /// When it starts on the local wall clock of `timeZone`, such as
     /// `2027-03-28T09:00:00` (no offset: see `localStartOffset`).
     async fn local_starts_at(&self) -> String {
@@ -312,14 +260,39 @@ impl EventSession {
     }
 }
 
+#[fields(
+    /// The booking's global id.
+    id = NodeKind::EventBooking,
+    /// The person booked, if the caller may see them.
+    person: Person = person(person_id),
+    /// Who made the booking: the person, or one of their school leaders.
+    booked_by: Person = person(booked_by_id),
+    /// Where the booking stands. `AWAITING_APPROVAL` holds no place; once approved it
+    /// becomes `CONFIRMED` if a place is free, else `WAITLISTED`.
+    status: BookingStatus,
+    /// When it joined the waitlist; `null` unless `WAITLISTED`.
+    waitlisted_at: Option<DateTime<Utc>>,
+    /// The school leader who approved or declined it, if the caller may see them.
+    decided_by: Person = person(decided_by_id),
+    /// When it was approved or declined.
+    decided_at: Option<DateTime<Utc>>,
+    /// Why it was declined.
+    decline_reason: Option<&str>,
+    /// When it was cancelled.
+    cancelled_at: Option<DateTime<Utc>>,
+    /// When the host recorded attendance (`ATTENDED` or `NO_SHOW`).
+    attendance_recorded_at: Option<DateTime<Utc>>,
+    /// Increases with every change.
+    version: i32,
+    /// When it was first made.
+    created_at: DateTime<Utc>,
+    /// When it last changed.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 /// A person's booking on an event, from booking to attendance: awaiting approval,
 /// confirmed (a place held), waitlisted, declined, cancelled, attended or no-show.
 impl EventBooking {
-    /// The booking's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::EventBooking.id(self.0.id)
-    }
     /// The event booked, if the caller sees it.
     async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
         let access = access(ctx).await?;
@@ -328,19 +301,11 @@ impl EventBooking {
             .filter(|row| access.sees_event(row))
             .map(Event))
     }
-    /// The person booked, if the caller may see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
     /// The school the person attends from: its leaders approve the booking.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
-    }
-    /// Who made the booking: the person, or one of their school leaders.
-    async fn booked_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.booked_by_id)).await
     }
     /// The person's days out of school this term with and without this booking, against
     /// the limit their school sets: what an approver weighs (a warning, never a refusal).
@@ -350,11 +315,6 @@ impl EventBooking {
         ctx: &Context<'_>,
     ) -> Result<Option<crate::release::ReleaseCheck>> {
         Ok(crate::release::days_out::release_check_of(ctx, &self.0).await?)
-    }
-    /// Where the booking stands. `AWAITING_APPROVAL` holds no place; once approved it
-    /// becomes `CONFIRMED` if a place is free, else `WAITLISTED`.
-    async fn status(&self) -> BookingStatus {
-        self.0.status
     }
     /// Where it stands on the waitlist (1 is next to get a place); `null` unless
     /// `WAITLISTED`.
@@ -367,41 +327,5 @@ impl EventBooking {
             .iter()
             .position(|row| row.id == self.0.id)
             .and_then(|at| i32::try_from(at + 1).ok()))
-    }
-    /// When it joined the waitlist; `null` unless `WAITLISTED`.
-    async fn waitlisted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.waitlisted_at
-    }
-    /// The school leader who approved or declined it, if the caller may see them.
-    async fn decided_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.decided_by_id).await
-    }
-    /// When it was approved or declined.
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
-    }
-    /// Why it was declined.
-    async fn decline_reason(&self) -> Option<&str> {
-        self.0.decline_reason.as_deref()
-    }
-    /// When it was cancelled.
-    async fn cancelled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.cancelled_at
-    }
-    /// When the host recorded attendance (`ATTENDED` or `NO_SHOW`).
-    async fn attendance_recorded_at(&self) -> Option<DateTime<Utc>> {
-        self.0.attendance_recorded_at
-    }
-    /// Increases with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was first made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
 }

@@ -1,9 +1,10 @@
 //! The GraphQL types of expertise profiles.
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::enums::ExpertiseKind;
 use entity::{coaching_availability, expertise_entry, theme};
+use trellis_macros::fields;
 
 use crate::graphql::context::{access, load};
 use crate::graphql::ids::NodeKind;
@@ -31,48 +32,34 @@ pub async fn theme_of(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<Theme
 
 /// A strength or a development need of one person in one theme, with a short note of
 /// evidence: declared by the person, and confirmed or not by one of their school's leaders.
+#[fields(
+    /// The entry's global id.
+    id = NodeKind::ExpertiseEntry,
+    /// Whose profile it belongs to.
+    person: Person = person(person_id),
+    /// A strength or a development need.
+    kind: ExpertiseKind,
+    /// The note of evidence, such as "Led the school's move to hinge questions in KS2".
+    evidence: &str,
+    /// The leader who confirmed it.
+    confirmed_by: Person = person(confirmed_by_id),
+    /// When it was confirmed.
+    confirmed_at: Option<DateTime<Utc>>,
+    /// The version to pass as `expectedVersion` when changing it.
+    version: i32,
+    /// When it was last changed.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 impl ExpertiseEntry {
-    /// The entry's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::ExpertiseEntry.id(self.0.id)
-    }
-    /// Whose profile it belongs to.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
     /// The theme it is about (`null` if the caller may not see an alliance's own theme).
     async fn theme(&self, ctx: &Context<'_>) -> Result<Option<Theme>> {
         theme_of(ctx, Some(self.0.theme_id)).await
-    }
-    /// A strength or a development need.
-    async fn kind(&self) -> ExpertiseKind {
-        self.0.kind
-    }
-    /// The note of evidence, such as "Led the school's move to hinge questions in KS2".
-    async fn evidence(&self) -> &str {
-        &self.0.evidence
     }
     /// Whether one of the person's school leaders confirmed it (changing the entry
     /// withdraws the confirmation).
     async fn confirmed(&self) -> bool {
         self.0.confirmed_at.is_some()
-    }
-    /// The leader who confirmed it.
-    async fn confirmed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.confirmed_by_id).await
-    }
-    /// When it was confirmed.
-    async fn confirmed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.confirmed_at
-    }
-    /// The version to pass as `expectedVersion` when changing it.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
 }
 

@@ -17,7 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     Iterable, PaginatorTrait, QueryFilter, Set,
 };
-use trellis_macros::mutations;
+use trellis_macros::{fields, mutations};
 
 use super::Notification as Told;
 use crate::db::begin_write;
@@ -39,32 +39,26 @@ crate::wraps! {
 
 /// Something that happened which concerns the viewer: kept in their inbox, read or
 /// unread, whether or not it was also emailed. Seen only by the person it was sent to.
+#[fields(
+    /// Opaque global id; stable across releases.
+    id = NodeKind::Notification,
+    /// A short text saying what happened, as the email's subject line says it.
+    text: &str,
+    /// When it was sent.
+    created_at: DateTime<Utc>,
+    /// When the viewer marked it read; `null` while unread.
+    read_at: Option<DateTime<Utc>>,
+)]
 #[Object]
 impl Notification {
-    /// Opaque global id; stable across releases.
-    pub async fn id(&self) -> ID {
-        NodeKind::Notification.id(self.0.id)
-    }
     /// What it tells.
     async fn r#type(&self) -> NotificationType {
         self.0.kind
-    }
-    /// A short text saying what happened, as the email's subject line says it.
-    async fn text(&self) -> &str {
-        &self.0.text
     }
     /// The global id of what it is about (a practice, a meeting, a membership...): fetch
     /// it with `node(id:)`, which answers `NOT_FOUND` if the viewer can no longer see it.
     async fn subject_id(&self) -> ID {
         ID(self.0.subject_id.clone())
-    }
-    /// When it was sent.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the viewer marked it read; `null` while unread.
-    async fn read_at(&self) -> Option<DateTime<Utc>> {
-        self.0.read_at
     }
     /// Whether the viewer marked it read.
     async fn read(&self) -> bool {

@@ -1,19 +1,19 @@
 //! The GraphQL types of an observation and of a share (of an observation or a reflection).
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::RecordPurpose;
 use entity::{observation, record_share};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use trellis_macros::fields;
 
 use crate::graphql::context::access;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_rows};
-use crate::people::{Person, person_of};
+use crate::people::Person;
 use crate::schools::School;
-use crate::schools::types::school_of;
-use crate::themes::{Theme, themes_of};
+use crate::themes::Theme;
 
 crate::wraps! {
     /// A developmental (or appraisal) classroom visit, owned by the observed teacher.
@@ -57,56 +57,40 @@ pub async fn holding_shares(
 /// only by the observer, the teacher and the people the teacher shares it with (and, for
 /// an `APPRAISAL` record only, by the leaders of the teacher's school while the teacher
 /// works there).
+#[fields(
+    /// Opaque global id.
+    id = NodeKind::Observation,
+    /// Who observed; `null` when the caller may not see them.
+    observer: Person = person(observer_id),
+    /// The observed teacher, who owns the record; `null` when the caller may not see them.
+    teacher: Person = person(teacher_id),
+    /// The teacher's school when it was recorded.
+    school: School = school(school_id),
+    /// The day of the visit.
+    observed_on: NaiveDate,
+    /// What it is for, fixed when it was recorded.
+    purpose: RecordPurpose,
+    /// The focus the teacher and the observer agreed beforehand.
+    focus: &str,
+    /// What went well.
+    went_well: &str,
+    /// Questions for the dialogue after the visit.
+    questions_for_dialogue: &str,
+    /// The next steps the two agreed.
+    agreed_next_steps: &str,
+    /// The teacher's own response; `null` until they write one (only they may).
+    teacher_response: Option<&str>,
+    /// Themes of the focus, among those the caller sees.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// The version to pass as `expectedVersion` when editing it.
+    version: i32,
+    /// When it was recorded.
+    created_at: DateTime<Utc>,
+    /// When it was last changed.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 impl Observation {
-    /// Opaque global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Observation.id(self.0.id)
-    }
-    /// Who observed; `null` when the caller may not see them.
-    async fn observer(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.observer_id)).await
-    }
-    /// The observed teacher, who owns the record; `null` when the caller may not see them.
-    async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.teacher_id)).await
-    }
-    /// The teacher's school when it was recorded.
-    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.school_id).await
-    }
-    /// The day of the visit.
-    async fn observed_on(&self) -> NaiveDate {
-        self.0.observed_on
-    }
-    /// What it is for, fixed when it was recorded.
-    async fn purpose(&self) -> RecordPurpose {
-        self.0.purpose
-    }
-    /// The focus the teacher and the observer agreed beforehand.
-    async fn focus(&self) -> &str {
-        &self.0.focus
-    }
-    /// What went well.
-    async fn went_well(&self) -> &str {
-        &self.0.went_well
-    }
-    /// Questions for the dialogue after the visit.
-    async fn questions_for_dialogue(&self) -> &str {
-        &self.0.questions_for_dialogue
-    }
-    /// The next steps the two agreed.
-    async fn agreed_next_steps(&self) -> &str {
-        &self.0.agreed_next_steps
-    }
-    /// The teacher's own response; `null` until they write one (only they may).
-    async fn teacher_response(&self) -> Option<&str> {
-        self.0.teacher_response.as_deref()
-    }
-    /// Themes of the focus, among those the caller sees.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
-    }
     /// Whether the caller is the observed teacher (who owns it).
     async fn viewer_is_teacher(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(access(ctx).await?.owns_observation(&self.0))
@@ -136,35 +120,18 @@ impl Observation {
         )
         .await
     }
-    /// The version to pass as `expectedVersion` when editing it.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
 /// A record shared with a named person, as its owner sees it.
-#[Object]
-impl RecordShare {
+#[fields(
     /// Whom it is shared with; `null` when the caller may no longer see them.
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.person_id)).await
-    }
+    person: Person = person(person_id),
     /// When it was shared.
-    async fn shared_at(&self) -> DateTime<Utc> {
-        self.0.shared_at
-    }
+    shared_at: DateTime<Utc>,
     /// The school through which the recipient was the owner's colleague when it was
     /// shared: the share ends when the owner's role there ends. `null` for a share that
     /// holds until withdrawn.
-    async fn ends_on_leaving(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.through_school_id).await
-    }
-}
+    ends_on_leaving: School = school(through_school_id),
+)]
+#[Object]
+impl RecordShare {}

@@ -1,9 +1,10 @@
-use async_graphql::{Context, Enum, ID, Object, Result};
+use async_graphql::{Context, Enum, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus, SchoolPhase, StaffRoleKind};
 use entity::{alliance, alliance_role, invitation, person, school, staff_role};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
+use trellis_macros::fields;
 
 use super::places::places_of;
 use super::{person_in_staff_role, visible_person};
@@ -62,12 +63,20 @@ fn strings(value: &serde_json::Value) -> Vec<String> {
 /// alliance roles. Seen by themself, by platform admins, and by colleagues and people of
 /// the same alliances: those whose network includes a school where the person works now,
 /// or who see an alliance where the person holds a current role.
+#[fields(
+    /// The person's global id.
+    id = NodeKind::Person,
+    /// The person's given (first) name.
+    given_name: &str,
+    /// The person's family name (surname).
+    family_name: &str,
+    /// Whether the person may sign in (`ACTIVE`) or has been disabled.
+    status: PersonStatus,
+    /// When the account was created.
+    created_at: DateTime<Utc>,
+)]
 #[Object]
 impl Person {
-    /// The person's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Person.id(self.0.id)
-    }
     /// Their days out of school this term (events attended or booked, support given)
     /// against their school's limit; for themself and the leaders of a school they work
     /// at, `null` for others.
@@ -76,14 +85,6 @@ impl Person {
         ctx: &Context<'_>,
     ) -> Result<Option<crate::release::DaysOutThisTerm>> {
         Ok(crate::release::days_out::days_out_this_term(ctx, self.0.id).await?)
-    }
-    /// The person's given (first) name.
-    async fn given_name(&self) -> &str {
-        &self.0.given_name
-    }
-    /// The person's family name (surname).
-    async fn family_name(&self) -> &str {
-        &self.0.family_name
     }
     /// Given and family name together.
     async fn display_name(&self) -> String {
@@ -100,14 +101,6 @@ impl Person {
         Ok(access
             .administers_person(self.0.id, &places.schools, &places.alliances)
             .then_some(self.0.email.as_str()))
-    }
-    /// Whether the person may sign in (`ACTIVE`) or has been disabled.
-    async fn status(&self) -> PersonStatus {
-        self.0.status
-    }
-    /// When the account was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
     }
     /// Roles at schools, oldest first; ended ones only with `includeEnded`.
     pub async fn staff_roles(
@@ -164,12 +157,24 @@ fn current_only(include_ended: bool, ends_on: impl ColumnTrait) -> Condition {
 /// A person's role at a school (teacher, headteacher, school CPD lead...), with what they
 /// teach and when the role began and ended. Ended roles stay as history. Seen with its
 /// person.
+#[fields(
+    /// The staff role's global id.
+    id = NodeKind::StaffRole,
+    /// The kind of role, which decides what the person may do at the school.
+    role: StaffRoleKind,
+    /// The person's job title at the school, in the school's words (for example "Head of
+    /// Year 9"); `null` when not given.
+    job_title: Option<&str>,
+    /// The day the role began.
+    starts_on: NaiveDate,
+    /// The day the role ended; `null` while it is current.
+    ends_on: Option<NaiveDate>,
+    /// Increases with every change of the job title, subjects or phases; pass it back as
+    /// `expectedVersion` to update safely.
+    version: i32,
+)]
 #[Object]
 impl StaffRole {
-    /// The staff role's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::StaffRole.id(self.0.id)
-    }
     /// The person in the role, if the caller can see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Eager<Person>>> {
         Ok(person_in_staff_role(ctx, &self.0).await?.map(Eager))
@@ -180,15 +185,6 @@ impl StaffRole {
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         )))
     }
-    /// The kind of role, which decides what the person may do at the school.
-    async fn role(&self) -> StaffRoleKind {
-        self.0.role
-    }
-    /// The person's job title at the school, in the school's words (for example "Head of
-    /// Year 9"); `null` when not given.
-    async fn job_title(&self) -> Option<&str> {
-        self.0.job_title.as_deref()
-    }
     /// The subjects the person teaches or leads, as free text labels; empty when none
     /// are given.
     async fn subjects(&self) -> Vec<String> {
@@ -198,55 +194,42 @@ impl StaffRole {
     async fn phases(&self) -> Vec<SchoolPhase> {
         serde_json::from_value(self.0.phases.clone()).unwrap_or_default()
     }
-    /// The day the role began.
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
-    }
-    /// The day the role ended; `null` while it is current.
-    async fn ends_on(&self) -> Option<NaiveDate> {
-        self.0.ends_on
-    }
     /// Whether the role is current (it has no end date).
     async fn is_current(&self) -> bool {
         self.0.ends_on.is_none()
-    }
-    /// Increases with every change of the job title, subjects or phases; pass it back as
-    /// `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
     }
 }
 
 /// An invitation of someone, by email, into a staff role at a school or a role in an
 /// alliance. Seen only by those who may send it: the school's leaders and its alliances'
 /// admins and CPD leads, or the alliance's admins and CPD leads. Its token travels only in the email.
-#[Object]
-impl Invitation {
+#[fields(
     /// The invitation's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Invitation.id(self.0.id)
-    }
+    id = NodeKind::Invitation,
     /// Where the invitation was sent.
-    async fn email(&self) -> &str {
-        &self.0.email
-    }
+    email: &str,
     /// The given name of the person invited, as the inviter wrote it.
-    async fn given_name(&self) -> &str {
-        &self.0.given_name
-    }
+    given_name: &str,
     /// The family name of the person invited, as the inviter wrote it.
-    async fn family_name(&self) -> &str {
-        &self.0.family_name
-    }
+    family_name: &str,
     /// The role at `school` it invites into, if it is into a school.
-    async fn staff_role(&self) -> Option<StaffRoleKind> {
-        self.0.staff_role
-    }
+    staff_role: Option<StaffRoleKind>,
     /// The job title the staff role will have; `null` when not given, and for invitations
     /// into an alliance.
-    async fn job_title(&self) -> Option<&str> {
-        self.0.job_title.as_deref()
-    }
+    job_title: Option<&str>,
+    /// The role in `alliance` it invites into, if it is into an alliance.
+    alliance_role: Option<AllianceRoleKind>,
+    /// When it was first sent.
+    created_at: DateTime<Utc>,
+    /// When its link stops working, unless it is sent again.
+    expires_at: DateTime<Utc>,
+    /// When the invitation was accepted; `null` until it is.
+    accepted_at: Option<DateTime<Utc>>,
+    /// When the invitation was revoked; `null` unless it was.
+    revoked_at: Option<DateTime<Utc>>,
+)]
+#[Object]
+impl Invitation {
     /// The school it invites into; `null` for an invitation into an alliance.
     async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
         match self.0.school_id {
@@ -255,10 +238,6 @@ impl Invitation {
             ))),
             None => Ok(None),
         }
-    }
-    /// The role in `alliance` it invites into, if it is into an alliance.
-    async fn alliance_role(&self) -> Option<AllianceRoleKind> {
-        self.0.alliance_role
     }
     /// The alliance it invites into; `null` for an invitation into a school, or when the
     /// caller cannot see the alliance.
@@ -279,36 +258,26 @@ impl Invitation {
     async fn status(&self) -> InvitationStatus {
         self.status_at(Utc::now())
     }
-    /// When it was first sent.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
     /// When it was last sent (with `resendInvitation`, a new link).
     async fn last_sent_at(&self) -> DateTime<Utc> {
         self.0.resent_at.unwrap_or(self.0.created_at)
-    }
-    /// When its link stops working, unless it is sent again.
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
-    }
-    /// When the invitation was accepted; `null` until it is.
-    async fn accepted_at(&self) -> Option<DateTime<Utc>> {
-        self.0.accepted_at
-    }
-    /// When the invitation was revoked; `null` unless it was.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
     }
 }
 
 /// A person's role in an alliance: admin, CPD lead, facilitator or Specialist Leader of
 /// Education. Ended roles stay as history. Seen by those who see the alliance.
+#[fields(
+    /// The alliance role's global id.
+    id = NodeKind::AllianceRole,
+    /// The kind of role, which decides what the person may do in the alliance.
+    role: AllianceRoleKind,
+    /// The day the role began.
+    starts_on: NaiveDate,
+    /// The day the role ended; `null` while it is current.
+    ends_on: Option<NaiveDate>,
+)]
 #[Object]
 impl AllianceRole {
-    /// The alliance role's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::AllianceRole.id(self.0.id)
-    }
     /// The person in the role, if the caller can see them.
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         Ok(visible_person(ctx, self.0.person_id).await?)
@@ -317,21 +286,9 @@ impl AllianceRole {
     async fn alliance(&self, ctx: &Context<'_>) -> Result<Alliance> {
         Ok(alliance_seen_with(ctx, self.0.alliance_id).await?)
     }
-    /// The kind of role, which decides what the person may do in the alliance.
-    async fn role(&self) -> AllianceRoleKind {
-        self.0.role
-    }
     /// Areas of expertise (for Specialist Leaders of Education).
     async fn expertise(&self) -> Vec<String> {
         strings(&self.0.expertise)
-    }
-    /// The day the role began.
-    async fn starts_on(&self) -> NaiveDate {
-        self.0.starts_on
-    }
-    /// The day the role ended; `null` while it is current.
-    async fn ends_on(&self) -> Option<NaiveDate> {
-        self.0.ends_on
     }
     /// Whether the role is current (it has no end date).
     async fn is_current(&self) -> bool {

@@ -1,7 +1,7 @@
 //! The GraphQL types of practice: items, their authors, links, revisions, history and
 //! endorsements.
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::enums::{
     DiscussionHostKind, EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus,
@@ -13,7 +13,7 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use super::adaptation::{PracticeLineage, lineage_of};
 use super::keys::enum_values;
@@ -31,7 +31,6 @@ use crate::people::Person;
 use crate::people::person_of;
 use crate::schools::School;
 use crate::themes::Theme;
-use crate::themes::themes_of;
 
 crate::wraps! {
     /// A piece of practice a school shares: what was done, in which context, with what
@@ -91,44 +90,59 @@ async fn authors_of(ctx: &Context<'_>, practice_id: i32) -> Result<Vec<practice_
     .await?)
 }
 
+#[fields(
+    /// The practice's global id.
+    id = NodeKind::Practice,
+    /// What sort of practice it is.
+    kind: PracticeKind,
+    /// The practice's title.
+    title: &str,
+    /// A short account, for lists and search results.
+    summary: &str,
+    /// The full account, in Markdown (not rendered).
+    body_markdown: &str,
+    /// What changed for pupils or staff, and how the school knows.
+    evidence_of_impact: Option<&str>,
+    /// The themes it is tagged with that the caller sees (an alliance's own theme shows
+    /// only to those who see that alliance).
+    themes: Vec<Theme> = themes(theme_keys),
+    /// Who reads it once published.
+    visibility: PracticeVisibility,
+    /// Where it is in its life: draft, in review, published or archived.
+    status: PracticeStatus,
+    /// Of an adaptation: what was changed, for which context.
+    adaptation_changes: Option<&str>,
+    /// Of an adaptation: what happened when it was tried.
+    outcome: Option<&str>,
+    /// Staff of other schools who tried it.
+    endorsement_count: i32,
+    /// Comments and replies not deleted.
+    comment_count: i32,
+    /// Why it was reported.
+    taken_down_reason: Option<&str>,
+    /// When it was last published; `null` until it first is.
+    published_at: Option<DateTime<Utc>>,
+    /// When a school leader last approved sharing it beyond the school, by approving it in
+    /// review or by publishing it beyond the school themself; `null` until one has.
+    approved_at: Option<DateTime<Utc>>,
+    /// When it was archived; `null` unless it is archived.
+    archived_at: Option<DateTime<Utc>>,
+    /// Increases with every edit; pass it back as `expectedVersion`.
+    version: i32,
+    /// When it was started as a draft.
+    created_at: DateTime<Utc>,
+    /// When it last changed: an edit or a step of its life.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 /// A piece of practice a school shares (a case study, vignette, resource, lesson study,
 /// enquiry finding or tool): what was done, in which context, with what impact. An
 /// adaptation is a practice adapted from another for a new context.
 impl Practice {
-    /// The practice's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Practice.id(self.0.id)
-    }
-    /// What sort of practice it is.
-    async fn kind(&self) -> PracticeKind {
-        self.0.kind
-    }
-    /// The practice's title.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// A short account, for lists and search results.
-    async fn summary(&self) -> &str {
-        &self.0.summary
-    }
-    /// The full account, in Markdown (not rendered).
-    async fn body_markdown(&self) -> &str {
-        &self.0.body_markdown
-    }
-    /// What changed for pupils or staff, and how the school knows.
-    async fn evidence_of_impact(&self) -> Option<&str> {
-        self.0.evidence_of_impact.as_deref()
-    }
     /// Links to resources elsewhere, in the order its authors gave them.
     async fn links(&self) -> Vec<PracticeLink> {
         serde_json::from_value(self.0.links.clone()).unwrap_or_default()
-    }
-    /// The themes it is tagged with that the caller sees (an alliance's own theme shows
-    /// only to those who see that alliance).
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
     }
     /// The school phases it suits; empty when its authors named none.
     async fn phases(&self) -> Vec<SchoolPhase> {
@@ -168,14 +182,6 @@ impl Practice {
             .filter(|row| access.sees_alliance(row.alliance_id))
             .map(Partnership))
     }
-    /// Who reads it once published.
-    async fn visibility(&self) -> PracticeVisibility {
-        self.0.visibility
-    }
-    /// Where it is in its life: draft, in review, published or archived.
-    async fn status(&self) -> PracticeStatus {
-        self.0.status
-    }
     /// The lead author first, then co-authors in the order they were added.
     async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<PracticeAuthor>> {
         let mut authors = authors_of(ctx, self.0.id).await?;
@@ -194,14 +200,6 @@ impl Practice {
             None => Ok(None),
         }
     }
-    /// Of an adaptation: what was changed, for which context.
-    async fn adaptation_changes(&self) -> Option<&str> {
-        self.0.adaptation_changes.as_deref()
-    }
-    /// Of an adaptation: what happened when it was tried.
-    async fn outcome(&self) -> Option<&str> {
-        self.0.outcome.as_deref()
-    }
     /// Adaptations of this practice that the caller may see, oldest first.
     async fn adaptations(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<Practice>> {
         let list = ChildList::<practice::Entity>::new(
@@ -216,14 +214,6 @@ impl Practice {
     /// only that they exist.
     async fn lineage(&self, ctx: &Context<'_>) -> Result<PracticeLineage> {
         Ok(lineage_of(ctx, &self.0).await?)
-    }
-    /// Staff of other schools who tried it.
-    async fn endorsement_count(&self) -> i32 {
-        self.0.endorsement_count
-    }
-    /// Comments and replies not deleted.
-    async fn comment_count(&self) -> i32 {
-        self.0.comment_count
     }
     /// Published adaptations of this practice that the caller may see (one statement for
     /// a whole list).
@@ -339,10 +329,6 @@ impl Practice {
     async fn is_taken_down(&self) -> bool {
         self.0.taken_down_at.is_some()
     }
-    /// Why it was reported.
-    async fn taken_down_reason(&self) -> Option<&str> {
-        self.0.taken_down_reason.as_deref()
-    }
     /// Whether the caller may edit it (an author).
     async fn viewer_is_author(&self, ctx: &Context<'_>) -> Result<bool> {
         let Some(access) = reader(ctx).await? else {
@@ -359,33 +345,14 @@ impl Practice {
             .await?
             .is_some_and(|access| access.approves_practice_of(self.0.school_id)))
     }
-    /// When it was last published; `null` until it first is.
-    async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.0.published_at
-    }
-    /// When a school leader last approved sharing it beyond the school, by approving it in
-    /// review or by publishing it beyond the school themself; `null` until one has.
-    async fn approved_at(&self) -> Option<DateTime<Utc>> {
-        self.0.approved_at
-    }
-    /// When it was archived; `null` unless it is archived.
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
-    }
-    /// Increases with every edit; pass it back as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was started as a draft.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it last changed: an edit or a step of its life.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
+#[fields(
+    /// The school they wrote from.
+    school: School = school(school_id),
+    /// The author who first wrote it (others are co-authors).
+    is_lead: bool,
+)]
 #[Object]
 /// An author of a practice: its lead author, who started it, or a co-author from any
 /// school.
@@ -397,23 +364,25 @@ impl PracticeAuthor {
         }
         person_of(ctx, Some(self.0.person_id)).await
     }
-    /// The school they wrote from.
-    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        crate::schools::school_of(ctx, self.0.school_id).await
-    }
-    /// The author who first wrote it (others are co-authors).
-    async fn is_lead(&self) -> bool {
-        self.0.is_lead
-    }
 }
 
+#[fields(
+    /// The endorsement's global id.
+    id = NodeKind::PracticeEndorsement,
+    /// What they did and saw.
+    note: &str,
+    /// How it went.
+    outcome: EndorsementOutcome,
+    /// Increases with every edit; pass it back as `expectedVersion`.
+    version: i32,
+    /// When it was made.
+    created_at: DateTime<Utc>,
+    /// When it was last edited.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 /// "We tried this here": a person from another school saying how a practice went there.
 impl PracticeEndorsement {
-    /// The endorsement's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::PracticeEndorsement.id(self.0.id)
-    }
     /// The practice endorsed; `null` when the caller may no longer read it.
     async fn practice(&self, ctx: &Context<'_>) -> Result<Option<Practice>> {
         Ok(visible_practice(ctx, self.0.practice_id).await?)
@@ -431,51 +400,25 @@ impl PracticeEndorsement {
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
     }
-    /// What they did and saw.
-    async fn note(&self) -> &str {
-        &self.0.note
-    }
-    /// How it went.
-    async fn outcome(&self) -> EndorsementOutcome {
-        self.0.outcome
-    }
-    /// Increases with every edit; pass it back as `expectedVersion`.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was made.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it was last edited.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
 }
 
+#[fields(
+    /// The practice's version this text was.
+    version: i32,
+    /// The title at that version.
+    title: &str,
+    /// The summary at that version.
+    summary: &str,
+    /// The body at that version, in Markdown.
+    body_markdown: &str,
+    /// The evidence of impact at that version; `null` when there was none.
+    evidence_of_impact: Option<&str>,
+    /// When this text was kept.
+    created_at: DateTime<Utc>,
+)]
 #[Object]
 /// The text of a published practice as an edit, or its publication, left it.
 impl PracticeRevision {
-    /// The practice's version this text was.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// The title at that version.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// The summary at that version.
-    async fn summary(&self) -> &str {
-        &self.0.summary
-    }
-    /// The body at that version, in Markdown.
-    async fn body_markdown(&self) -> &str {
-        &self.0.body_markdown
-    }
-    /// The evidence of impact at that version; `null` when there was none.
-    async fn evidence_of_impact(&self) -> Option<&str> {
-        self.0.evidence_of_impact.as_deref()
-    }
     /// Who made the edit, if the caller may see them.
     async fn edited_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         if reader(ctx).await?.is_none() {
@@ -483,43 +426,26 @@ impl PracticeRevision {
         }
         person_of(ctx, Some(self.0.edited_by_id)).await
     }
-    /// When this text was kept.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
 }
 
+#[fields(
+    /// What was done.
+    action: PracticeAction,
+    /// Its status before the step; `null` for `CREATED`.
+    from_status: Option<PracticeStatus>,
+    /// Its status after the step.
+    to_status: Option<PracticeStatus>,
+    /// The visibility asked for or granted, where the step concerns it.
+    visibility: Option<PracticeVisibility>,
+    /// The comment given with the step (an approver's reason for sending it back, a
+    /// report's reason); `null` when none was.
+    comment: Option<&str>,
+    /// Who took the step, if the caller may see them.
+    actor: Person = person(actor_id),
+    /// When the step was taken.
+    created_at: DateTime<Utc>,
+)]
 #[Object]
 /// A step in a practice's life: created, edited, submitted, approved, sent back,
 /// published, withdrawn, archived, reported or restored.
-impl PracticeEvent {
-    /// What was done.
-    async fn action(&self) -> PracticeAction {
-        self.0.action
-    }
-    /// Its status before the step; `null` for `CREATED`.
-    async fn from_status(&self) -> Option<PracticeStatus> {
-        self.0.from_status
-    }
-    /// Its status after the step.
-    async fn to_status(&self) -> Option<PracticeStatus> {
-        self.0.to_status
-    }
-    /// The visibility asked for or granted, where the step concerns it.
-    async fn visibility(&self) -> Option<PracticeVisibility> {
-        self.0.visibility
-    }
-    /// The comment given with the step (an approver's reason for sending it back, a
-    /// report's reason); `null` when none was.
-    async fn comment(&self) -> Option<&str> {
-        self.0.comment.as_deref()
-    }
-    /// Who took the step, if the caller may see them.
-    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.actor_id)).await
-    }
-    /// When the step was taken.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-}
+impl PracticeEvent {}

@@ -9,7 +9,7 @@ use chrono::Utc;
 use entity::enums::StaffRoleKind;
 use entity::{release_limit, school, staff_role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
-use trellis_macros::mutations;
+use trellis_macros::{fields, mutations};
 
 use super::days;
 use crate::audit::AuditEntry;
@@ -20,7 +20,7 @@ use crate::graphql::context::{access, db, load_required};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
-use crate::people::{Person, person_of};
+use crate::people::Person;
 use crate::schools::School;
 
 crate::wraps! {
@@ -30,38 +30,30 @@ crate::wraps! {
 
 /// A school's limit on days out of school per term, for everyone (its default), for a
 /// role, or for one person. Seen by the school's leaders and staff.
+#[fields(
+    /// The limit's global id.
+    id = NodeKind::ReleaseLimit,
+    /// The role it applies to; `null` for a person's limit or the school's default.
+    role: Option<StaffRoleKind>,
+    /// The person it applies to; `null` for a role's limit or the school's default (or a
+    /// person the caller may not see).
+    person: Person = person(person_id),
+    /// The version to pass as `expectedVersion` when changing or removing it.
+    version: i32,
+    /// When it was last set.
+    updated_at: chrono::DateTime<Utc>,
+)]
 #[Object]
 impl ReleaseLimit {
-    /// The limit's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::ReleaseLimit.id(self.0.id)
-    }
     /// The school that sets it.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
     }
-    /// The role it applies to; `null` for a person's limit or the school's default.
-    async fn role(&self) -> Option<StaffRoleKind> {
-        self.0.role
-    }
-    /// The person it applies to; `null` for a role's limit or the school's default (or a
-    /// person the caller may not see).
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.person_id).await
-    }
     /// Most days out of school per term, in steps of half a day.
     async fn days_per_term(&self) -> f64 {
         days(self.0.half_days_per_term)
-    }
-    /// The version to pass as `expectedVersion` when changing or removing it.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was last set.
-    async fn updated_at(&self) -> chrono::DateTime<Utc> {
-        self.0.updated_at
     }
 }
 

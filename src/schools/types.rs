@@ -1,10 +1,10 @@
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use async_graphql::{Context, InputObject, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{MembershipStatus, SchoolPhase, SchoolStatus, StaffRoleKind};
 use entity::{alliance_membership, partnership, partnership_school, person, school, staff_role};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Query};
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use crate::alliances::{AllianceMembership, PartnershipSchool};
 use crate::graphql::companion::bring;
@@ -53,13 +53,45 @@ pub struct StaffFilter {
 /// A school. In England, identified by its URN (unique reference number) from Get
 /// Information About Schools. Schools are public register data: every signed-in caller
 /// sees them; their staff, memberships and support are listed to whom their rules allow.
+#[fields(
+    /// The school's global id.
+    id = NodeKind::School,
+    /// Unique reference number (Get Information About Schools), when known.
+    urn: Option<&str>,
+    /// The school's name.
+    name: &str,
+    /// The school's phase of education.
+    phase: SchoolPhase,
+    /// Type of establishment, in GIAS's words (for example "Academy converter").
+    establishment_type: Option<&str>,
+    /// The local authority the school is in, in GIAS's words (for example "Leeds"); `null`
+    /// when not known.
+    local_authority: Option<&str>,
+    /// The school's postcode, upper case with one space before the inward code (for
+    /// example "LS1 4AP"); `null` when not known.
+    postcode: Option<&str>,
+    /// Whether the school is open or closed.
+    status: SchoolStatus,
+    /// The academy trust the school belongs to, as Get Information About Schools names it
+    /// (for example "Northern Lights Learning Trust"); `null` when it has none or it is not
+    /// known.
+    trust_name: Option<&str>,
+    /// The day the school closed, as Get Information About Schools records it; `null` while
+    /// it is open or when not known.
+    closed_on: Option<NaiveDate>,
+    /// The day Get Information About Schools last changed the school's record, as of the
+    /// last import of its extract; `null` for a school never imported from it.
+    gias_last_changed_on: Option<NaiveDate>,
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When the school was registered on the platform.
+    created_at: DateTime<Utc>,
+    /// When the school's record last changed.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 impl School {
-    /// The school's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::School.id(self.0.id)
-    }
     /// The school's release-time ledger lines, one per alliance it is an active member of
     /// (days given and received), for its leaders and those alliances' admins and CPD
     /// leads; empty for others.
@@ -76,64 +108,6 @@ impl School {
     /// empty for others.
     async fn release_limits(&self, ctx: &Context<'_>) -> Result<Vec<crate::release::ReleaseLimit>> {
         Ok(crate::release::school_limits(ctx, self.0.id).await?)
-    }
-    /// Unique reference number (Get Information About Schools), when known.
-    async fn urn(&self) -> Option<&str> {
-        self.0.urn.as_deref()
-    }
-    /// The school's name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// The school's phase of education.
-    async fn phase(&self) -> SchoolPhase {
-        self.0.phase
-    }
-    /// Type of establishment, in GIAS's words (for example "Academy converter").
-    async fn establishment_type(&self) -> Option<&str> {
-        self.0.establishment_type.as_deref()
-    }
-    /// The local authority the school is in, in GIAS's words (for example "Leeds"); `null`
-    /// when not known.
-    async fn local_authority(&self) -> Option<&str> {
-        self.0.local_authority.as_deref()
-    }
-    /// The school's postcode, upper case with one space before the inward code (for
-    /// example "LS1 4AP"); `null` when not known.
-    async fn postcode(&self) -> Option<&str> {
-        self.0.postcode.as_deref()
-    }
-    /// Whether the school is open or closed.
-    async fn status(&self) -> SchoolStatus {
-        self.0.status
-    }
-    /// The academy trust the school belongs to, as Get Information About Schools names it
-    /// (for example "Northern Lights Learning Trust"); `null` when it has none or it is not
-    /// known.
-    async fn trust_name(&self) -> Option<&str> {
-        self.0.trust_name.as_deref()
-    }
-    /// The day the school closed, as Get Information About Schools records it; `null` while
-    /// it is open or when not known.
-    async fn closed_on(&self) -> Option<NaiveDate> {
-        self.0.closed_on
-    }
-    /// The day Get Information About Schools last changed the school's record, as of the
-    /// last import of its extract; `null` for a school never imported from it.
-    async fn gias_last_changed_on(&self) -> Option<NaiveDate> {
-        self.0.gias_last_changed_on
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When the school was registered on the platform.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the school's record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
 
     /// The organisations (Microsoft Entra ID tenants, Google Workspace domains) whose

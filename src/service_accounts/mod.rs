@@ -7,19 +7,19 @@ mod mutations;
 mod node;
 pub mod secrets;
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::service_account;
 use sea_orm::{EntityTrait, QueryFilter};
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use crate::alliances::{Alliance, visible_alliance};
 use crate::auth::scopes::{Scope, Scopes};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
-use crate::people::{Person, person_of};
-use crate::schools::{School, school_of};
+use crate::people::Person;
+use crate::schools::School;
 pub use mutations::ServiceAccountMutation;
 
 crate::wraps! {
@@ -33,20 +33,28 @@ crate::wraps! {
 /// far as its scopes allow. Seen only by those who manage it: the alliance's admins and CPD
 /// leads, or the school's leaders. Its secret is shown once, when created or rotated, and
 /// never again.
+#[fields(
+    /// The service account's global id.
+    id = NodeKind::ServiceAccount,
+    /// What the integration is, such as "Arbor MIS sync".
+    name: &str,
+    /// The OAuth client id (public): sent with the secret to `/oauth/token`.
+    client_id: &str,
+    /// The school it is bound to; `null` when bound to an alliance.
+    school: School = school(school_id),
+    /// The person who answers for it; what it changes is recorded as theirs, made through
+    /// it.
+    owner: Person = person(owner_id),
+    /// When it was created.
+    created_at: DateTime<Utc>,
+    /// When its secret was last rotated; `null` if never.
+    secret_rotated_at: Option<DateTime<Utc>>,
+    /// When it was revoked: from then on it gets no tokens, and its tokens stop working.
+    /// `null` while it is active.
+    revoked_at: Option<DateTime<Utc>>,
+)]
 #[Object]
 impl ServiceAccount {
-    /// The service account's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::ServiceAccount.id(self.0.id)
-    }
-    /// What the integration is, such as "Arbor MIS sync".
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// The OAuth client id (public): sent with the secret to `/oauth/token`.
-    async fn client_id(&self) -> &str {
-        &self.0.client_id
-    }
     /// What the account may do. A token may be asked for fewer.
     async fn scopes(&self) -> Vec<Scope> {
         held_scopes(&self.0).iter().collect()
@@ -58,34 +66,12 @@ impl ServiceAccount {
             None => Ok(None),
         }
     }
-    /// The school it is bound to; `null` when bound to an alliance.
-    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.school_id).await
-    }
-    /// The person who answers for it; what it changes is recorded as theirs, made through
-    /// it.
-    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.owner_id)).await
-    }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When its secret was last rotated; `null` if never.
-    async fn secret_rotated_at(&self) -> Option<DateTime<Utc>> {
-        self.0.secret_rotated_at
-    }
     /// Until when the secret before the last rotation still works; `null` when it no
     /// longer does (or there was none).
     async fn previous_secret_expires_at(&self) -> Option<DateTime<Utc>> {
         self.0
             .previous_secret_expires_at
             .filter(|expires| *expires > Utc::now())
-    }
-    /// When it was revoked: from then on it gets no tokens, and its tokens stop working.
-    /// `null` while it is active.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
     }
 }
 

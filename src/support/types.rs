@@ -11,19 +11,19 @@ use entity::{
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
-use crate::alliances::{Alliance, visible_alliance};
+use crate::alliances::Alliance;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load, load_required};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, all_children, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
-use crate::people::{Person, person_of};
-use crate::schools::{School, school_of};
-use crate::themes::{Theme, themes_of};
+use crate::people::Person;
+use crate::schools::School;
+use crate::themes::Theme;
 
 crate::wraps! {
     /// A school's need for support, posted within one alliance.
@@ -69,45 +69,45 @@ pub struct SupportArrangementFilter {
     pub supporting_person_id: Option<ID>,
 }
 
+#[fields(
+    /// The request's global id.
+    id = NodeKind::SupportRequest,
+    /// The alliance; `null` when the caller may not see it (one whose school has left it
+    /// still sees what it asked for, offered or took part in there).
+    alliance: Alliance = alliance(alliance_id),
+    /// A short name of the need, such as "Questioning in KS2 maths".
+    title: &str,
+    /// What the school needs and why, in Markdown (not rendered).
+    description_markdown: &str,
+    /// The themes the need is about that the caller sees.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// How soon the school needs it.
+    urgency: SupportUrgency,
+    /// Where the request stands: open, brokered, closed or withdrawn.
+    status: SupportRequestStatus,
+    /// Who posted it, if the caller may see them.
+    created_by: Person = person(created_by_id),
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When it was posted.
+    created_at: DateTime<Utc>,
+    /// When it last changed: an edit or a change of status.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 /// A school's need for support, posted within one alliance, such as "Questioning in KS2
 /// maths", for an alliance's CPD lead to broker into support arrangements.
 impl SupportRequest {
-    /// The request's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::SupportRequest.id(self.0.id)
-    }
-    /// The alliance; `null` when the caller may not see it (one whose school has left it
-    /// still sees what it asked for, offered or took part in there).
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
-    }
     /// The school that needs support.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         Ok(School(
             load_required::<school::Entity>(ctx, self.0.school_id).await?,
         ))
     }
-    /// A short name of the need, such as "Questioning in KS2 maths".
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// What the school needs and why, in Markdown (not rendered).
-    async fn description_markdown(&self) -> &str {
-        &self.0.description_markdown
-    }
-    /// The themes the need is about that the caller sees.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
-    }
     /// The school phases the support is for.
     async fn phases(&self) -> Vec<SchoolPhase> {
         phases_of(&self.0.phases)
-    }
-    /// How soon the school needs it.
-    async fn urgency(&self) -> SupportUrgency {
-        self.0.urgency
     }
     /// Days of support the school hopes for.
     async fn days_requested(&self) -> f64 {
@@ -121,26 +121,6 @@ impl SupportRequest {
     async fn days_still_needed(&self, ctx: &Context<'_>) -> Result<f64> {
         let planned = half_days_planned(ctx, self.0.id).await?;
         Ok(days((self.0.half_days_requested - planned).max(0)))
-    }
-    /// Where the request stands: open, brokered, closed or withdrawn.
-    async fn status(&self) -> SupportRequestStatus {
-        self.0.status
-    }
-    /// Who posted it, if the caller may see them.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.created_by_id)).await
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was posted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it last changed: an edit or a change of status.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
     /// Whether the caller edits and withdraws this request (the school's leaders).
     async fn viewer_can_manage(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -202,40 +182,38 @@ impl SupportRequest {
     }
 }
 
+#[fields(
+    /// The offer's global id.
+    id = NodeKind::SupportOffer,
+    /// The alliance; `null` when the caller may not see it (one whose school has left it
+    /// still sees what it asked for, offered or took part in there).
+    alliance: Alliance = alliance(alliance_id),
+    /// The person who would give the support, if one is named (and the caller sees them).
+    person: Person = person(person_id),
+    /// The school the support comes from, if any.
+    school: School = school(school_id),
+    /// A short name of the strength, such as "Maths mastery in KS2".
+    title: &str,
+    /// What is offered, in Markdown (not rendered).
+    description_markdown: &str,
+    /// The themes the support is about that the caller sees.
+    themes: Vec<Theme> = themes(theme_keys),
+    /// Where the offer stands: open, paused or withdrawn.
+    status: SupportOfferStatus,
+    /// Who posted it, if the caller may see them.
+    created_by: Person = person(created_by_id),
+    /// Increases with every change; pass it back as `expectedVersion` to update safely.
+    version: i32,
+    /// When it was posted.
+    created_at: DateTime<Utc>,
+    /// When it last changed: an edit, a change of status or days committed.
+    updated_at: DateTime<Utc>,
+)]
 #[connections]
 #[Object]
 /// An offer of support in someone's strengths within one alliance, by a person or on
 /// behalf of a school, with a capacity in days per term.
 impl SupportOffer {
-    /// The offer's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::SupportOffer.id(self.0.id)
-    }
-    /// The alliance; `null` when the caller may not see it (one whose school has left it
-    /// still sees what it asked for, offered or took part in there).
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
-    }
-    /// The person who would give the support, if one is named (and the caller sees them).
-    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.person_id).await
-    }
-    /// The school the support comes from, if any.
-    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.school_id).await
-    }
-    /// A short name of the strength, such as "Maths mastery in KS2".
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    /// What is offered, in Markdown (not rendered).
-    async fn description_markdown(&self) -> &str {
-        &self.0.description_markdown
-    }
-    /// The themes the support is about that the caller sees.
-    async fn themes(&self, ctx: &Context<'_>) -> Result<Vec<Theme>> {
-        themes_of(ctx, &self.0.theme_keys).await
-    }
     /// Phases the support suits; empty means any phase.
     async fn phases(&self) -> Vec<SchoolPhase> {
         phases_of(&self.0.phases)
@@ -251,26 +229,6 @@ impl SupportOffer {
     /// Days per term not yet committed.
     async fn days_remaining(&self) -> f64 {
         days((self.0.half_days_per_term - self.0.half_days_committed).max(0))
-    }
-    /// Where the offer stands: open, paused or withdrawn.
-    async fn status(&self) -> SupportOfferStatus {
-        self.0.status
-    }
-    /// Who posted it, if the caller may see them.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.created_by_id)).await
-    }
-    /// Increases with every change; pass it back as `expectedVersion` to update safely.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was posted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it last changed: an edit, a change of status or days committed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
     /// Whether the caller edits, pauses and withdraws this offer.
     async fn viewer_can_manage(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -300,19 +258,35 @@ impl SupportOffer {
     }
 }
 
+#[fields(
+    /// The arrangement's global id.
+    id = NodeKind::SupportArrangement,
+    /// The alliance; `null` when the caller may not see it (one whose school has left it
+    /// still sees what it asked for, offered or took part in there).
+    alliance: Alliance = alliance(alliance_id),
+    /// The person giving support, if one is named (and the caller sees them).
+    supporting_person: Person = person(supporting_person_id),
+    /// The school giving support, if any.
+    supporting_school: School = school(supporting_school_id),
+    /// What the support is about.
+    focus: &str,
+    /// Where the arrangement stands: planned, active, completed or cancelled.
+    status: SupportArrangementStatus,
+    /// What changed, written when the support was completed.
+    closing_note: Option<&str>,
+    /// The CPD lead or admin who brokered it, if the caller may see them.
+    brokered_by: Person = person(brokered_by_id),
+    /// Increases with every change.
+    version: i32,
+    /// When it was brokered.
+    created_at: DateTime<Utc>,
+    /// When it last changed status.
+    updated_at: DateTime<Utc>,
+)]
 #[Object]
 /// Support brokered for a request: who supports which school, on what, for how many days.
 /// Planned, then active, then completed (or cancelled).
 impl SupportArrangement {
-    /// The arrangement's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::SupportArrangement.id(self.0.id)
-    }
-    /// The alliance; `null` when the caller may not see it (one whose school has left it
-    /// still sees what it asked for, offered or took part in there).
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        Ok(visible_alliance(ctx, self.0.alliance_id).await?)
-    }
     /// The request it meets, if the caller sees it.
     async fn request(&self, ctx: &Context<'_>) -> Result<Option<SupportRequest>> {
         let access = access(ctx).await?;
@@ -338,45 +312,9 @@ impl SupportArrangement {
             load_required::<school::Entity>(ctx, self.0.supported_school_id).await?,
         ))
     }
-    /// The person giving support, if one is named (and the caller sees them).
-    async fn supporting_person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, self.0.supporting_person_id).await
-    }
-    /// The school giving support, if any.
-    async fn supporting_school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
-        school_of(ctx, self.0.supporting_school_id).await
-    }
-    /// What the support is about.
-    async fn focus(&self) -> &str {
-        &self.0.focus
-    }
     /// Days of support planned, in steps of half a day.
     async fn days_planned(&self) -> f64 {
         days(self.0.half_days_planned)
-    }
-    /// Where the arrangement stands: planned, active, completed or cancelled.
-    async fn status(&self) -> SupportArrangementStatus {
-        self.0.status
-    }
-    /// What changed, written when the support was completed.
-    async fn closing_note(&self) -> Option<&str> {
-        self.0.closing_note.as_deref()
-    }
-    /// The CPD lead or admin who brokered it, if the caller may see them.
-    async fn brokered_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        person_of(ctx, Some(self.0.brokered_by_id)).await
-    }
-    /// Increases with every change.
-    async fn version(&self) -> i32 {
-        self.0.version
-    }
-    /// When it was brokered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it last changed status.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
     }
     /// Every status change, oldest first, starting with the brokering.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<SupportArrangementStatusChange>> {
@@ -393,31 +331,22 @@ impl SupportArrangement {
 /// its name.
 macro_rules! status_change {
     ($(#[$doc:meta])* $ty:ident, $status:ty) => {
+        #[fields(
+            /// `null` for the first entry, written when the subject was created.
+            from_status: Option<$status>,
+            /// The status it moved to.
+            to_status: $status,
+            /// Why, when the person who made the change said.
+            note: Option<&str>,
+            /// Who made the change, if the caller may see them.
+            changed_by: Person = person(changed_by_id),
+            /// When the change was made.
+            changed_at: DateTime<Utc>,
+        )]
         #[Object]
         #[allow(clippy::wrong_self_convention)]
         $(#[$doc])*
-        impl $ty {
-            /// `null` for the first entry, written when the subject was created.
-            async fn from_status(&self) -> Option<$status> {
-                self.0.from_status
-            }
-            /// The status it moved to.
-            async fn to_status(&self) -> $status {
-                self.0.to_status
-            }
-            /// Why, when the person who made the change said.
-            async fn note(&self) -> Option<&str> {
-                self.0.note.as_deref()
-            }
-            /// Who made the change, if the caller may see them.
-            async fn changed_by(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-                person_of(ctx, Some(self.0.changed_by_id)).await
-            }
-            /// When the change was made.
-            async fn changed_at(&self) -> DateTime<Utc> {
-                self.0.changed_at
-            }
-        }
+        impl $ty {}
     };
 }
 

@@ -4,7 +4,7 @@ use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::sync_tombstone;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use trellis_macros::connections;
+use trellis_macros::{connections, fields};
 
 use super::delta::{ResyncReason, SyncRead, delta_page};
 use super::tombstones::shown_condition;
@@ -77,6 +77,10 @@ impl Tombstone {
 
 /// An object the caller saw that was deleted or that they may no longer see: remove it
 /// from a local copy.
+#[fields(
+    /// When it was removed or left the caller's view.
+    removed_at: DateTime<Utc>,
+)]
 #[Object]
 impl Tombstone {
     /// The global id of the object removed: delete it from the local copy.
@@ -86,10 +90,6 @@ impl Tombstone {
     /// Its kind.
     async fn kind(&self) -> Result<SyncKind> {
         self.sync_kind()
-    }
-    /// When it was removed or left the caller's view.
-    async fn removed_at(&self) -> DateTime<Utc> {
-        self.0.removed_at
     }
 }
 

@@ -13,10 +13,10 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
-use trellis_macros::mutations;
+use trellis_macros::{fields, mutations};
 
 use crate::alliances::Alliance;
-use crate::alliances::{administered_alliance, visible_alliance};
+use crate::alliances::administered_alliance;
 use crate::audit::AuditEntry;
 use crate::db::begin_write;
 use crate::errors::{ApiError, ApiResult, MutationResult, UserError, UserErrorCode};
@@ -35,29 +35,19 @@ crate::wraps! {
 /// priorities: one of the personalised-learning framework, one of the wellbeing outcomes,
 /// or one an alliance added for itself. The shared ones are seen by everyone, an
 /// alliance's own by those who see the alliance.
-#[Object]
-impl Theme {
+#[fields(
     /// The theme's global id.
-    pub async fn id(&self) -> ID {
-        NodeKind::Theme.id(self.0.id)
-    }
+    id = NodeKind::Theme,
     /// The theme's name, such as "Assessment for learning".
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
+    name: &str,
     /// Which taxonomy the theme belongs to.
-    async fn framework(&self) -> ThemeFramework {
-        self.0.framework
-    }
+    framework: ThemeFramework,
     /// The alliance that added the theme; `null` for the shared taxonomy (and when the
     /// caller may not see the alliance).
-    async fn alliance(&self, ctx: &Context<'_>) -> Result<Option<Alliance>> {
-        match self.0.alliance_id {
-            Some(id) => Ok(visible_alliance(ctx, id).await?),
-            None => Ok(None),
-        }
-    }
-}
+    alliance: Alliance = alliance(alliance_id),
+)]
+#[Object]
+impl Theme {}
 
 /// Themes one alliance added.
 pub async fn alliance_themes(ctx: &Context<'_>, alliance_id: i32) -> ApiResult<Vec<Theme>> {
