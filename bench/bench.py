@@ -624,8 +624,9 @@ def cpu(run, key="cpu_ms"):
 
 def render(report):
     lines = []
-    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | PostgreSQL CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    if report["results"]:
+        lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | PostgreSQL CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in report["results"]:
         for conns, runs in row["runs"].items():
             t, p = runs.get("trellis"), runs.get("postgraphile")
