@@ -303,6 +303,42 @@ def gql(trellis, token, query, variables=None):
     return answer["data"]
 
 
+def first_alliance(trellis, token):
+    """The first alliance the caller administers (the benchmark CPD lead's first)."""
+    return gql(trellis, token, "{ viewer { administeredAlliances { id } } }")["viewer"]["administeredAlliances"][0]["id"]
+
+
+def suggestion_variables(trellis, token):
+    """Coaching suggestions' variables: the caller's first alliance and the theme
+    "Assessment for learning"."""
+    themes = gql(trellis, token, "{ themes { id name } }")["themes"]
+    theme = next(t["id"] for t in themes if t["name"] == "Assessment for learning")
+    return {"alliance": first_alliance(trellis, token), "theme": theme}
+
+
+def statement_count(trellis, body, token):
+    """Trellis's SQL statements for one request, the median of three (a request that finds
+    the caller's cached access gone reads it again)."""
+    counts = []
+    for _ in range(3):
+        before = trellis.statements()
+        post(trellis.url, body, token)
+        counts.append(trellis.statements() - before)
+    return statistics.median(counts)
+
+
+def sequential_ms(trellis, body, token, requests=20):
+    """The time of one request on its own: the median of `requests` sent one after the
+    other (each on a new connection, as urllib does), in ms. Less sensitive to other
+    work on the machine than a saturating load."""
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        post(trellis.url, body, token)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def community_fixture(trellis, token, database_url):
     """A community in the CPD lead's first alliance, made through the API as a client
     would (the seed has no communities yet): 24 invited staff of its member schools, 3
@@ -395,6 +431,27 @@ def events_fixture(trellis, token, database_url):
     return trellis.events
 
 
+def compared_shapes(args, trellis, rival, token):
+    """The shapes both servers serve, with each one's variables (those `--shapes` keeps),
+    and the school the school shapes read: the one in most partnerships and alliances."""
+    school = int(psql(args.database_url, """
+        SELECT s.id FROM school s ORDER BY
+          (SELECT count(*) FROM partnership_school p WHERE p.school_id = s.id)
+          + (SELECT count(*) FROM alliance_membership m WHERE m.school_id = s.id) DESC, s.id LIMIT 1"""))
+    wanted = args.shapes.split(",") if args.shapes else None
+    shapes = [
+        ("nested", "Nested list: 10 alliances → memberships → school → 5 staff → person", {}, {}),
+        ("school", f"One school by id (school {school})", {"id": trellis_id("School", school)}, {"id": school}),
+        ("school-page", "School page: the school, its alliances, partnerships and staff",
+         {"id": trellis_id("School", school)}, {"id": school}),
+    ]
+    if not wanted or "deep-page" in wanted:
+        shapes.append(("deep-page", f"Deep page: 20 schools after the {args.deep}th, by cursor",
+                       {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, token)},
+                       {"first": 20, "after": page_cursor(rival, "postgraphile", args.deep)}))
+    return school, [shape for shape in shapes if not wanted or shape[0] in wanted]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trellis", required=True, help="Trellis GraphQL URL (loopback)")
@@ -406,7 +463,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="wrk runs of each server per shape and connection count")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of unrecorded load before each shape")
     parser.add_argument("--connections", default="1,16")
-    parser.add_argument("--shapes", help="only these shapes, comma-separated keys (e.g. nested,school)")
+    parser.add_argument("--shapes", help="only these shapes, comma-separated keys (e.g. nested,school); with --national, "
+                        "the cases of these query keys (e.g. coaching-suggestions)")
     parser.add_argument("--deep", type=int, default=40, help="rows before the deep page")
     parser.add_argument("--national", action="store_true", help="Trellis alone: national figures")
     parser.add_argument("--markdown", help="write the results section (Markdown) here")
@@ -416,23 +474,10 @@ def main():
     if args.national:
         return national(args, connections)
     trellis = Trellis(args.trellis)
-    rival = loopback(args.postgraphile)
-    school = int(psql(args.database_url, """
-        SELECT s.id FROM school s ORDER BY
-          (SELECT count(*) FROM partnership_school p WHERE p.school_id = s.id)
-          + (SELECT count(*) FROM alliance_membership m WHERE m.school_id = s.id) DESC, s.id LIMIT 1"""))
     token = trellis.token(CPD_LEAD)
-    shapes = [
-        ("nested", "Nested list: 10 alliances → memberships → school → 5 staff → person", {}, {}),
-        ("school", f"One school by id (school {school})", {"id": trellis_id("School", school)}, {"id": school}),
-        ("school-page", "School page: the school, its alliances, partnerships and staff",
-         {"id": trellis_id("School", school)}, {"id": school}),
-        ("deep-page", f"Deep page: 20 schools after the {args.deep}th, by cursor",
-         {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, token)},
-         {"first": 20, "after": page_cursor(rival, "postgraphile", args.deep)}),
-    ]
-    if args.shapes:
-        shapes = [shape for shape in shapes if shape[0] in args.shapes.split(",")]
+    # Without PostGraphile, only the shapes it has no counterpart for (ALONE).
+    rival = loopback(args.postgraphile) if args.postgraphile else None
+    school, shapes = compared_shapes(args, trellis, rival, token) if rival else (None, [])
     work = tempfile.mkdtemp(prefix="trellis-bench-")
     results, failures = [], []
     for key, title, t_vars, p_vars in shapes:
@@ -515,9 +560,10 @@ def main():
 # profile's seeded practice (400 items on `alliance`; bench/search.sh for 100,000). Delta
 # sync has no counterpart either: it reads the lists changed since a sync just taken. The
 # events page and the release ledger read the events made by `events_fixture`. Coaching
-# suggestions read the generated expertise profiles (`seed::generated::expertise`).
+# suggestions read the generated expertise profiles (`seed::generated::expertise`), the
+# observation activity dashboard the generated observations (`seed::generated::observations`).
 ALONE = ["community-page", "practice-search", "delta-sync", "events-page", "release-ledger",
-         "coaching-suggestions"]
+         "coaching-suggestions", "observation-activity"]
 
 
 def trellis_alone(args, trellis, connections, work, failures):
@@ -533,10 +579,10 @@ def trellis_alone(args, trellis, connections, work, failures):
             variables = {"q": "feedback"}
         elif key == "coaching-suggestions":
             title = "Coaching suggestions: needs in one theme across the alliance, ranked pairs with schools"
-            alliance = gql(trellis, token, "{ viewer { administeredAlliances { id } } }")["viewer"]["administeredAlliances"][0]["id"]
-            themes = gql(trellis, token, "{ themes { id name } }")["themes"]
-            theme = next(t["id"] for t in themes if t["name"] == "Assessment for learning")
-            variables = {"alliance": alliance, "theme": theme}
+            variables = suggestion_variables(trellis, token)
+        elif key == "observation-activity":
+            title = "Observation activity: one alliance's schools, per term and theme, counts of five or more"
+            variables = {"alliance": first_alliance(trellis, token)}
         elif key == "delta-sync":
             title = "Delta sync: people, communities and practice changed since the last sync, with tombstones"
             variables = {"since": gql(trellis, token, "{ sync { syncedAt } }")["sync"]["syncedAt"]}
@@ -552,14 +598,7 @@ def trellis_alone(args, trellis, connections, work, failures):
         if answer.get("errors") or not answer.get("data"):
             failures.append(f"{key}: Trellis answered {json.dumps(answer)[:300]}")
             continue
-        # Statements for one request, median of three (a request that finds the caller's
-        # cached access gone reads it again).
-        counts = []
-        for _ in range(3):
-            before = trellis.statements()
-            post(trellis.url, body, token)
-            counts.append(trellis.statements() - before)
-        statements = statistics.median(counts)
+        statements = statement_count(trellis, body, token)
         path = os.path.join(work, f"{key}.trellis.json")
         with open(path, "w") as f:
             json.dump(body, f)
@@ -585,8 +624,9 @@ def cpu(run, key="cpu_ms"):
 
 def render(report):
     lines = []
-    lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | PostgreSQL CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
-    lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    if report["results"]:
+        lines.append("| shape | conns | Trellis req/s | p50 ms | p99 ms | PostGraphile req/s | p50 ms | p99 ms | req/s T/P | p50 T/P | p99 T/P | server CPU ms/req T / P | PostgreSQL CPU ms/req T / P | SQL stmts/req (Trellis) | rows | bytes T / P |")
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in report["results"]:
         for conns, runs in row["runs"].items():
             t, p = runs.get("trellis"), runs.get("postgraphile")
@@ -610,7 +650,8 @@ def render(report):
                                  f"| {row['statements']} | {row['rows']} | {row['bytes']} |")
     peak = report["peak_mib"]
     lines.append("")
-    lines.append(f"Peak resident memory over the whole run (VmHWM): Trellis {peak['trellis']} MiB, PostGraphile {peak['postgraphile']} MiB (Node).")
+    rival = f", PostGraphile {peak['postgraphile']} MiB (Node)" if peak["postgraphile"] else ""
+    lines.append(f"Peak resident memory over the whole run (VmHWM): Trellis {peak['trellis']} MiB{rival}.")
     nested = next((r for r in report["results"] if r["key"] == "nested"), None)
     if nested and 16 in nested["runs"] and 1 in nested["runs"]:
         t16, p16 = nested["runs"][16]["trellis"], nested["runs"][16]["postgraphile"]
@@ -626,29 +667,35 @@ def render(report):
 
 
 def national(args, connections):
-    """Trellis alone on the national dataset: first and deep pages, and the nested list."""
+    """Trellis alone on the national dataset: first and deep pages, the nested list, search,
+    coaching suggestions and observation activity. `--shapes` keeps the cases of those
+    query keys (each case's variables are found only when it runs)."""
     trellis = Trellis(args.trellis)
     lead, admin = trellis.token(CPD_LEAD), trellis.token(ADMIN)
     cases = [
-        ("schools first page (20)", "deep-page", {"first": 20, "after": None}, lead),
-        (f"schools page after {args.deep:,}", "deep-page", {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, lead)}, lead),
-        ("people first page (20, platform admin)", "people-page", {"first": 20, "after": None}, admin),
-        (f"people page after {args.deep:,} (platform admin)", "people-page", {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, admin, root="people")}, admin),
-        ("nested list (CPD lead of 12 alliances)", "nested", {}, lead),
-        ("practice search, rare word (CPD lead)", "practice-search", {"q": "etymology"}, lead),
-        ("practice search, common word (CPD lead)", "practice-search", {"q": "feedback"}, lead),
+        ("schools first page (20)", "deep-page", lambda: {"first": 20, "after": None}, lead),
+        (f"schools page after {args.deep:,}", "deep-page", lambda: {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, lead)}, lead),
+        ("people first page (20, platform admin)", "people-page", lambda: {"first": 20, "after": None}, admin),
+        (f"people page after {args.deep:,} (platform admin)", "people-page", lambda: {"first": 20, "after": page_cursor(trellis.url, "trellis", args.deep, admin, root="people")}, admin),
+        ("nested list (CPD lead of 12 alliances)", "nested", lambda: {}, lead),
+        ("practice search, rare word (CPD lead)", "practice-search", lambda: {"q": "etymology"}, lead),
+        ("practice search, common word (CPD lead)", "practice-search", lambda: {"q": "feedback"}, lead),
+        ("coaching suggestions, one theme (CPD lead)", "coaching-suggestions", lambda: suggestion_variables(trellis, lead), lead),
+        ("observation activity, one alliance (CPD lead)", "observation-activity", lambda: {"alliance": first_alliance(trellis, lead)}, lead),
     ]
+    if args.shapes:
+        cases = [case for case in cases if case[1] in args.shapes.split(",")]
     work = tempfile.mkdtemp(prefix="trellis-bench-")
     rows, failures = [], []
     for index, (title, key, variables, token) in enumerate(cases):
-        body = {"query": query_text(key, "trellis"), "variables": variables}
+        body = {"query": query_text(key, "trellis"), "variables": variables()}
         raw, answer = post(trellis.url, body, token)
         if answer.get("errors") or not answer.get("data"):
             failures.append(f"{title}: {json.dumps(answer)[:300]}")
             continue
-        before = trellis.statements()
-        post(trellis.url, body, token)
-        statements = trellis.statements() - before
+        statements = statement_count(trellis, body, token)
+        alone = sequential_ms(trellis, body, token)
+        log(f"[{title}] one request alone: {alone:.2f} ms (median of 20 sequential)")
         path = os.path.join(work, f"{index}.json")
         with open(path, "w") as f:
             json.dump(body, f)
@@ -658,14 +705,15 @@ def national(args, connections):
             result = median_run([wrk(trellis.url, path, token, conns, args.duration, args.trellis_pid)
                                  for _ in range(args.rounds)])
             log(f"[{title}] c={conns} {result}")
-            rows.append((title, conns, result, statements, count_rows(normalize(answer["data"])), len(raw)))
-    lines = ["| query (Trellis alone) | conns | req/s | p50 ms | p99 ms | p99 < 50 ms | server CPU ms/req | SQL stmts/req | rows | bytes |",
-             "| --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: |"]
-    for title, conns, r, statements, count, size in rows:
+            rows.append((title, conns, result, statements, count_rows(normalize(answer["data"])), len(raw), alone))
+    lines = ["| query (Trellis alone) | conns | req/s | p50 ms | p99 ms | p99 < 50 ms | server CPU ms/req | SQL stmts/req | rows | bytes | one request alone, ms |",
+             "| --- | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |"]
+    for title, conns, r, statements, count, size, alone in rows:
         if r:
-            lines.append(f"| {title} | {conns} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'yes' if r['p99'] < 50 else '**no**'} | {cpu(r)} | {statements} | {count} | {size} |")
+            lines.append(f"| {title} | {conns} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'yes' if r['p99'] < 50 else '**no**'} | {cpu(r)} | {statements} | {count} | {size} | {alone:.2f} |")
     lines.append("")
-    lines.append(f"Peak resident memory (VmHWM): Trellis {vm_hwm(args.trellis_pid) if args.trellis_pid else '–'} MiB.")
+    lines.append(f"Peak resident memory (VmHWM): Trellis {vm_hwm(args.trellis_pid) if args.trellis_pid else '–'} MiB. "
+                 "One request alone: the median of 20 requests sent one after the other, each on a new connection.")
     markdown = "\n".join(lines) + "\n"
     print(markdown)
     if args.markdown:

@@ -5,7 +5,8 @@
 #        bench/run.sh --smoke    small profile, 1-second runs, both servers, row-equality check (CI); exits
 #                                non-zero when the servers' rows differ. Writes nothing to the repository.
 #        bench/run.sh --national national profile: seed time, then Trellis alone (first and deep pages,
-#                                nested list); writes its section of BENCHMARKS.md
+#                                nested list, search, coaching suggestions, observation activity);
+#                                writes its section of BENCHMARKS.md
 #
 # Env: BENCH_PG_URL   server to use (default postgres://postgres@127.0.0.1:5432, loopback only); the script
 #                     (re)creates the database trellis_bench (trellis_bench_national) on it.

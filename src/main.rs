@@ -176,6 +176,12 @@ async fn main() -> anyhow::Result<()> {
                 "expertise: {} needs, {} strengths, {} offering to coach",
                 profiles.needs, profiles.strengths, profiles.coaches
             );
+            let visits =
+                trellis::seed::generated::observations::seed_observations(&db, seed).await?;
+            println!(
+                "observations: {} developmental, {} appraisal",
+                visits.developmental, visits.appraisal
+            );
             println!(
                 "accounts (password \"{}\"): {} (platform admin), {} (CPD lead of the first {} alliances); every generated person has the same password",
                 trellis::seed::generated::BENCH_PASSWORD,

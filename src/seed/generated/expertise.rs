@@ -7,17 +7,17 @@
 use std::collections::BTreeSet;
 
 use chrono::{TimeZone, Utc};
-use entity::enums::{ExpertiseKind, ThemeFramework};
-use entity::{coaching_availability, expertise_entry, staff_role, theme};
+use entity::enums::ExpertiseKind;
+use entity::{coaching_availability, expertise_entry, staff_role};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 
-use super::insert_chunks;
+use super::{insert_chunks, learning_themes};
 
 /// What was written.
 #[derive(Debug, Default, Clone, Copy)]
@@ -30,15 +30,7 @@ pub struct Written {
 /// Seeds expertise profiles over the staff in the database.
 pub async fn seed_expertise(db: &DatabaseConnection, seed: u64) -> anyhow::Result<Written> {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x0c0a_c41e);
-    let themes: Vec<i32> = theme::Entity::find()
-        .select_only()
-        .column(theme::Column::Id)
-        .filter(theme::Column::AllianceId.is_null())
-        .filter(theme::Column::Framework.eq(ThemeFramework::PersonalisedLearning))
-        .order_by_asc(theme::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let themes = learning_themes(db).await?;
     if themes.is_empty() {
         return Ok(Written::default());
     }
@@ -103,5 +95,10 @@ pub async fn seed_expertise(db: &DatabaseConnection, seed: u64) -> anyhow::Resul
     insert_chunks(&txn, &mut entries).await?;
     insert_chunks(&txn, &mut availability).await?;
     txn.commit().await?;
+    // The planner's statistics were taken before these rows (the seed analyzes first).
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE expertise_entry; ANALYZE coaching_availability")
+            .await?;
+    }
     Ok(written)
 }

@@ -11,6 +11,7 @@
 
 pub mod expertise;
 mod names;
+pub mod observations;
 pub mod practice;
 
 use std::collections::HashSet;
@@ -21,11 +22,11 @@ use anyhow::bail;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use entity::enums::{
     AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PartnershipStatus,
-    PersonStatus, SchoolPhase, SchoolStatus, StaffRoleKind,
+    PersonStatus, SchoolPhase, SchoolStatus, StaffRoleKind, ThemeFramework,
 };
 use entity::{
     alliance, alliance_membership, alliance_role, partnership, partnership_school, person, school,
-    staff_role,
+    staff_role, theme,
 };
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -33,7 +34,8 @@ use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use crate::auth::passwords;
@@ -314,6 +316,32 @@ where
             .await?;
     }
     Ok(())
+}
+
+/// The shared taxonomy's personalised-learning themes, in id order: what generated
+/// expertise and observations are about.
+async fn learning_themes(db: &DatabaseConnection) -> Result<Vec<i32>, sea_orm::DbErr> {
+    theme::Entity::find()
+        .select_only()
+        .column(theme::Column::Id)
+        .filter(theme::Column::AllianceId.is_null())
+        .filter(theme::Column::Framework.eq(ThemeFramework::PersonalisedLearning))
+        .order_by_asc(theme::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Current staff roles, in id order (so that what is generated from them is the same
+/// for a seed).
+async fn current_staff_roles(
+    db: &DatabaseConnection,
+) -> Result<Vec<staff_role::Model>, sea_orm::DbErr> {
+    staff_role::Entity::find()
+        .filter(staff_role::Column::EndsOn.is_null())
+        .order_by_asc(staff_role::Column::Id)
+        .all(db)
+        .await
 }
 
 /// What later steps need to know of a school.

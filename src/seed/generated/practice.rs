@@ -20,7 +20,7 @@ use entity::enums::{
 };
 use entity::{
     alliance_membership, partnership, partnership_school, practice, practice_author,
-    practice_endorsement, school, staff_role, theme,
+    practice_endorsement, school, theme,
 };
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -30,7 +30,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
-use super::{CHUNK, insert_chunks, max_id};
+use super::{CHUNK, current_staff_roles, insert_chunks, max_id};
 use crate::practice::keys::{enum_keys, join};
 
 /// The SQLite FTS5 insert trigger, as the search migration creates it.
@@ -387,12 +387,7 @@ async fn school_staff(db: &DatabaseConnection) -> Result<Vec<SchoolStaff>, sea_o
             )
         })
         .collect();
-    for role in staff_role::Entity::find()
-        .filter(staff_role::Column::EndsOn.is_null())
-        .order_by_asc(staff_role::Column::Id)
-        .all(db)
-        .await?
-    {
+    for role in current_staff_roles(db).await? {
         let Some(school) = schools.get_mut(&role.school_id) else {
             continue;
         };
