@@ -49,6 +49,7 @@ mod imports;
 mod integration_scenario;
 mod invitation_upkeep;
 mod invitations;
+mod leadership;
 mod link_input;
 mod logging;
 mod meeting_records;
