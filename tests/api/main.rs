@@ -50,6 +50,8 @@ mod integration_scenario;
 mod invitation_upkeep;
 mod invitations;
 mod leadership;
+mod leadership_bad_input;
+mod leadership_sql_count;
 mod link_input;
 mod logging;
 mod meeting_records;
