@@ -13,7 +13,8 @@ pub mod types;
 
 pub use types::LeadershipInvitation;
 
-use entity::enums::LeadershipStatus;
+use chrono::{DateTime, Utc};
+use entity::enums::{LeadershipKind, LeadershipStatus};
 use entity::leadership_invitation;
 use sea_orm::{ConnectionTrait, DbErr, Set};
 
@@ -32,6 +33,39 @@ pub const OPEN: [LeadershipStatus; 2] = [LeadershipStatus::Pending, LeadershipSt
 
 /// Statuses of a person's leadership record: what they accepted to lead, done or not.
 pub const RECORD: [LeadershipStatus; 2] = [LeadershipStatus::Accepted, LeadershipStatus::Completed];
+
+/// An invitation as its inviter makes it.
+pub struct NewInvitation {
+    pub alliance_id: i32,
+    pub person_id: i32,
+    pub invited_by_id: i32,
+    pub kind: LeadershipKind,
+    pub subject_id: i32,
+    pub what: String,
+    pub message: Option<String>,
+}
+
+impl NewInvitation {
+    /// Its row, made `at`, waiting for an answer.
+    pub fn pending(self, at: DateTime<Utc>) -> leadership_invitation::ActiveModel {
+        leadership_invitation::ActiveModel {
+            alliance_id: Set(self.alliance_id),
+            person_id: Set(self.person_id),
+            invited_by_id: Set(self.invited_by_id),
+            kind: Set(self.kind),
+            subject_id: Set(self.subject_id),
+            what: Set(self.what),
+            message: Set(self.message),
+            status: Set(LeadershipStatus::Pending),
+            responded_at: Set(None),
+            completed_on: Set(None),
+            version: Set(1),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+    }
+}
 
 /// What the audit log says of an invitation: who invited whom to what kind of leading in
 /// which alliance, and its status; never the message.

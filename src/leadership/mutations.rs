@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use trellis_macros::mutations;
 
 use super::subjects::{subject, subject_kind};
-use super::{LeadershipInvitation, MESSAGE_MAX, OPEN, WHAT_MAX, invitation_audit};
+use super::{LeadershipInvitation, MESSAGE_MAX, NewInvitation, OPEN, WHAT_MAX, invitation_audit};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, UserErrorCode};
@@ -64,21 +64,15 @@ step_inputs! {
     CompleteLeadershipInput,
 }
 
-crate::payload!(InviteToLeadPayload {
-    invitation: LeadershipInvitation
-});
-crate::payload!(AcceptLeadershipInvitationPayload {
-    invitation: LeadershipInvitation
-});
-crate::payload!(DeclineLeadershipInvitationPayload {
-    invitation: LeadershipInvitation
-});
-crate::payload!(WithdrawLeadershipInvitationPayload {
-    invitation: LeadershipInvitation
-});
-crate::payload!(CompleteLeadershipPayload {
-    invitation: LeadershipInvitation
-});
+crate::payload!(
+    InviteToLeadPayload,
+    AcceptLeadershipInvitationPayload,
+    DeclineLeadershipInvitationPayload,
+    WithdrawLeadershipInvitationPayload,
+    CompleteLeadershipPayload {
+        invitation: LeadershipInvitation
+    }
+);
 
 #[derive(Default)]
 pub struct LeadershipMutation;
@@ -188,23 +182,16 @@ async fn invite(
         )
         .into());
     }
-    let now = Utc::now();
-    let row = leadership_invitation::ActiveModel {
-        alliance_id: Set(alliance_id),
-        person_id: Set(person_id),
-        invited_by_id: Set(access.person_id),
-        kind: Set(input.kind),
-        subject_id: Set(subject_key),
-        what: Set(what),
-        message: Set(message),
-        status: Set(LeadershipStatus::Pending),
-        responded_at: Set(None),
-        completed_on: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    let row = NewInvitation {
+        alliance_id,
+        person_id,
+        invited_by_id: access.person_id,
+        kind: input.kind,
+        subject_id: subject_key,
+        what,
+        message,
     }
+    .pending(Utc::now())
     .insert(&txn)
     .await?;
     invitation_audit(access.person_id, "leadership.invited", &row, None)

@@ -13,13 +13,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{LeadershipKind, LeadershipStatus};
-use entity::{coaching_relationship, community, community_meeting, event, leadership_invitation};
+use entity::{coaching_relationship, community, community_meeting, event};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, Set, TransactionTrait,
 };
 
 use super::communities::person_id;
+use crate::leadership::NewInvitation;
 
 /// What an invitation is about, found by a name the demo gave it.
 enum About {
@@ -181,24 +182,21 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
     for demo in INVITATIONS {
         let (kind, subject_id) = subject(&txn, &demo.about).await?;
         let (responded_at, completed_on) = dates(demo.status, sent);
-        leadership_invitation::ActiveModel {
-            alliance_id: Set(alliances[demo.alliance]),
-            person_id: Set(person_id(&txn, demo.invited).await?),
-            invited_by_id: Set(person_id(&txn, demo.by).await?),
-            kind: Set(kind),
-            subject_id: Set(subject_id),
-            what: Set(demo.what.into()),
-            message: Set(demo.message.map(str::to_owned)),
-            status: Set(demo.status),
-            responded_at: Set(responded_at),
-            completed_on: Set(completed_on),
-            version: Set(1),
-            created_at: Set(sent),
-            updated_at: Set(responded_at.unwrap_or(sent)),
-            ..Default::default()
+        let mut row = NewInvitation {
+            alliance_id: alliances[demo.alliance],
+            person_id: person_id(&txn, demo.invited).await?,
+            invited_by_id: person_id(&txn, demo.by).await?,
+            kind,
+            subject_id,
+            what: demo.what.into(),
+            message: demo.message.map(str::to_owned),
         }
-        .insert(&txn)
-        .await?;
+        .pending(sent);
+        row.status = Set(demo.status);
+        row.responded_at = Set(responded_at);
+        row.completed_on = Set(completed_on);
+        row.updated_at = Set(responded_at.unwrap_or(sent));
+        row.insert(&txn).await?;
     }
     txn.commit().await
 }
