@@ -14,6 +14,9 @@
 //! `PortfolioSection::Coaching`, filled in `load` (one statement, like the others) and
 //! written by the exports with the rest; until then the section is empty.
 //!
+//! Leadership the person was invited to and accepted (`leadership/`) is
+//! `PortfolioSection::Leadership`, read by `leadership::entries` (one statement).
+//!
 //! Exports, as fields of the portfolio (the bearer token of the request is the person's):
 //! `json` (every section, as data) and `markdown` (a readable document; the person's own
 //! text is escaped, so no HTML in it is live when the document is rendered).

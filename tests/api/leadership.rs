@@ -205,6 +205,38 @@ async fn accepted_leadership_joins_the_record_and_the_portfolio() {
     // What is done is not answered again.
     let again = answer(app, &teacher, "acceptLeadershipInvitation", &id).await;
     assert_eq!(user_error_codes(&again), ["INVALID_STATE"]);
+
+    // Each step is in the alliance's audit log, which its CPD lead reads; the message
+    // never is.
+    let lead = demo.token(CPD_LEAD).await;
+    let log = app
+        .ok(
+            Some(&lead),
+            "{ auditEvents(first: 100) { nodes { action subjectId details } } }",
+            json!({}),
+        )
+        .await;
+    let entries: Vec<&Value> = log["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["subjectId"] == id)
+        .collect();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|entry| entry["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "leadership.invited",
+        "leadership.accepted",
+        "leadership.completed",
+    ] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    assert!(
+        !log.to_string().contains("brilliantly"),
+        "no message in the log"
+    );
 }
 
 #[tokio::test]
