@@ -715,6 +715,8 @@ string_enum!(
         LeadershipInvited = "LEADERSHIP_INVITED",
         /// The person one invited to lead accepted or declined.
         LeadershipAnswered = "LEADERSHIP_ANSWERED",
+        /// The inviter withdrew the person's invitation to lead (waiting or accepted).
+        LeadershipWithdrawn = "LEADERSHIP_WITHDRAWN",
     }
 );
 
@@ -786,9 +788,9 @@ string_enum!(
         Pending = "PENDING",
         /// Accepted: part of the invitee's leadership record.
         Accepted = "ACCEPTED",
-        /// Declined by the invitee.
+        /// Declined by the invitee, or stepped back from after accepting.
         Declined = "DECLINED",
-        /// Withdrawn by the inviter before an answer.
+        /// Withdrawn by the inviter, before or after it was accepted.
         Withdrawn = "WITHDRAWN",
         /// Accepted and done, as the inviter or the invitee marked it.
         Completed = "COMPLETED",

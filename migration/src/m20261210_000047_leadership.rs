@@ -95,9 +95,8 @@ impl MigrationTrait for Migration {
         use LeadershipInvitation as L;
         manager.create_table(leadership_invitation()).await?;
         // The invitee's lists (received, and the record by status), the inviter's (sent),
-        // the alliance's (its CPD leads coordinate), and the look-up of an open invitation
-        // for the same person, kind and subject.
-        let indexes: [(&str, Vec<L>); 4] = [
+        // and the alliance's (its CPD leads coordinate).
+        let indexes: [(&str, Vec<L>); 3] = [
             (
                 "ix_leadership_invitation_person",
                 vec![L::PersonId, L::Status, L::Id],
@@ -110,10 +109,6 @@ impl MigrationTrait for Migration {
                 "ix_leadership_invitation_alliance",
                 vec![L::AllianceId, L::Id],
             ),
-            (
-                "ix_leadership_invitation_subject",
-                vec![L::Kind, L::SubjectId, L::PersonId],
-            ),
         ];
         for (name, columns) in indexes {
             let mut index = Index::create().name(name).table(L::Table).to_owned();
@@ -122,7 +117,22 @@ impl MigrationTrait for Migration {
             }
             manager.create_index(index).await?;
         }
-        Ok(())
+        // One open invitation (pending or accepted) per person, kind and subject. A
+        // partial unique index, not a check before the insert: on PostgreSQL two
+        // invitations made at once both pass such a check.
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_leadership_invitation_open")
+                    .table(L::Table)
+                    .col(L::Kind)
+                    .col(L::SubjectId)
+                    .col(L::PersonId)
+                    .unique()
+                    .and_where(Expr::col(L::Status).is_in(["PENDING", "ACCEPTED"]))
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -27,10 +27,6 @@ pub const WHAT_MAX: usize = 200;
 /// Longest message with an invitation.
 pub const MESSAGE_MAX: usize = 2_000;
 
-/// Statuses of an open invitation: waiting for an answer, or accepted and not yet done.
-/// While one is open, the same person is not invited again to the same thing.
-pub const OPEN: [LeadershipStatus; 2] = [LeadershipStatus::Pending, LeadershipStatus::Accepted];
-
 /// Statuses of a person's leadership record: what they accepted to lead, done or not.
 pub const RECORD: [LeadershipStatus; 2] = [LeadershipStatus::Accepted, LeadershipStatus::Completed];
 
@@ -69,7 +65,7 @@ impl NewInvitation {
 
 /// What the audit log says of an invitation: who invited whom to what kind of leading in
 /// which alliance, and its status; never the message.
-pub fn invitation_audit<'a>(
+fn invitation_audit<'a>(
     by: i32,
     action: &'a str,
     row: &leadership_invitation::Model,
@@ -86,7 +82,8 @@ pub fn invitation_audit<'a>(
         }))
 }
 
-/// An invitation's life: pending → accepted, declined or withdrawn; accepted → completed.
+/// An invitation's life: pending → accepted, declined or withdrawn; accepted → completed,
+/// declined (the invitee steps back) or withdrawn.
 /// Each step's history is its audit entry (`leadership.accepted`...).
 impl LifeCycle for leadership_invitation::Entity {
     type Status = LeadershipStatus;

@@ -5,17 +5,17 @@ use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{LeadershipKind, LeadershipStatus, PersonStatus};
 use entity::{leadership_invitation, person};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use trellis_macros::mutations;
 
-use super::subjects::{subject, subject_kind};
-use super::{LeadershipInvitation, MESSAGE_MAX, NewInvitation, OPEN, WHAT_MAX, invitation_audit};
+use super::subjects::{Subject, subject_kind};
+use super::{LeadershipInvitation, MESSAGE_MAX, NewInvitation, WHAT_MAX};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
-use crate::errors::{MutationResult, UserError, UserErrorCode};
+use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode, on_unique};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, LifeCycle};
 use crate::notifications::Notices;
 use crate::validation;
 
@@ -56,9 +56,9 @@ macro_rules! step_inputs {
 step_inputs! {
     /// Accepting an invitation to lead (the invitee).
     AcceptLeadershipInvitationInput,
-    /// Declining an invitation to lead (the invitee).
+    /// Declining an invitation to lead, or stepping back from one accepted (the invitee).
     DeclineLeadershipInvitationInput,
-    /// Withdrawing an invitation to lead that waits for an answer (the inviter).
+    /// Withdrawing an invitation to lead, waiting or accepted (the inviter).
     WithdrawLeadershipInvitationInput,
     /// Marking accepted leadership done (the invitee or the inviter).
     CompleteLeadershipInput,
@@ -83,32 +83,29 @@ mutations! {
         /// of a community, to coach in a coaching relationship, to lead an event. A school's
         /// leaders invite their own staff; the alliance's admins and CPD leads anyone taking
         /// part in it; a community's facilitators its members, to facilitate one of its
-        /// meetings. The person is told.
+        /// meetings; in each case only to lead what they have authority over (an event they
+        /// edit, a community they run, coaching of their school or alliance). The person is
+        /// told.
         fn invite_to_lead { invite(ctx, input).await }
 
-        /// Accepts an invitation to lead: `PENDING` → `ACCEPTED`; it joins the caller's
-        /// leadership record. Only the person invited may; the inviter is told.
-        fn accept_leadership_invitation {
-            step(ctx, input.invitation_id, Party::Invitee, LeadershipStatus::Pending, LeadershipStatus::Accepted).await
-        }
+        /// Accepts an invitation to lead: `PENDING` → `ACCEPTED`, while what it is about
+        /// can still be led by the caller; it joins the caller's leadership record. Only
+        /// the person invited may; the inviter is told.
+        fn accept_leadership_invitation { step(ctx, input.invitation_id, Step::Accept).await }
 
-        /// Declines an invitation to lead: `PENDING` → `DECLINED`. Only the person invited
-        /// may; the inviter is told.
-        fn decline_leadership_invitation {
-            step(ctx, input.invitation_id, Party::Invitee, LeadershipStatus::Pending, LeadershipStatus::Declined).await
-        }
+        /// Declines an invitation to lead, or steps back from one accepted: `PENDING` or
+        /// `ACCEPTED` → `DECLINED` (it leaves the caller's leadership record). Only the
+        /// person invited may; the inviter is told.
+        fn decline_leadership_invitation { step(ctx, input.invitation_id, Step::Decline).await }
 
-        /// Withdraws an invitation to lead that waits for an answer: `PENDING` →
-        /// `WITHDRAWN`. Only the inviter may.
-        fn withdraw_leadership_invitation {
-            step(ctx, input.invitation_id, Party::Inviter, LeadershipStatus::Pending, LeadershipStatus::Withdrawn).await
-        }
+        /// Withdraws an invitation to lead: `PENDING` or `ACCEPTED` → `WITHDRAWN` (it
+        /// leaves the person's leadership record). Only the inviter may, while they could
+        /// still make it; the person invited is told.
+        fn withdraw_leadership_invitation { step(ctx, input.invitation_id, Step::Withdraw).await }
 
         /// Marks accepted leadership done: `ACCEPTED` → `COMPLETED`, dated today. The person
-        /// invited or the inviter may.
-        fn complete_leadership {
-            step(ctx, input.invitation_id, Party::Either, LeadershipStatus::Accepted, LeadershipStatus::Completed).await
-        }
+        /// invited may, or the inviter while they could still make the invitation.
+        fn complete_leadership { step(ctx, input.invitation_id, Step::Complete).await }
     }
 }
 
@@ -116,7 +113,7 @@ mutations! {
 /// active in it (none when through an alliance role alone). Anyone else, a disabled
 /// account or no such person alike, is `NOT_ON_PLATFORM`; the caller is `INVALID`.
 async fn invitee(
-    conn: &impl sea_orm::ConnectionTrait,
+    conn: &impl ConnectionTrait,
     access: &Access,
     id: &ID,
     alliance_id: i32,
@@ -144,6 +141,10 @@ async fn invitee(
     Ok((key, schools))
 }
 
+const MAY_INVITE: &str = "only the invitee's school leaders, the alliance's CPD leads and \
+     admins, and a community's facilitators (for its meetings) invite to lead, and only to \
+     lead what they have authority over";
+
 async fn invite(
     ctx: &Context<'_>,
     input: InviteToLeadInput,
@@ -154,34 +155,23 @@ async fn invite(
     let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
         .filter(|alliance| access.sees_alliance(*alliance))
         .ok_or_else(|| UserError::not_found("allianceId"))?;
+    allowed(access.may_invite_to_lead_at_all(alliance_id), MAY_INVITE)?;
     let subject_key = decode_as(&input.subject_id, subject_kind(input.kind))
         .ok_or_else(|| UserError::not_found("subjectId"))?;
     let txn = begin_write(db(ctx)).await?;
     let (person_id, schools) = invitee(&txn, &access, &input.person_id, alliance_id).await?;
-    let subject = subject(&txn, &access, input.kind, subject_key, person_id).await?;
-    if subject.alliance_id != alliance_id {
+    let subject = Some(Subject::load(&txn, input.kind, subject_key).await?)
+        .filter(|subject| subject.seen_by(&access))
+        .ok_or_else(|| UserError::not_found("subjectId"))?;
+    if subject.alliance_id() != alliance_id {
         return Err(UserError::invalid("subjectId", "it belongs to another alliance").into());
     }
     allowed(
-        access.may_invite_to_lead(alliance_id, &schools, subject.community_id),
-        "only the invitee's school leaders, the alliance's CPD leads and admins, and a \
-         community's facilitators (for its meetings) invite to lead",
+        access.may_invite_to_lead(alliance_id, &schools, subject.community_id())
+            && subject.led_by(&access),
+        MAY_INVITE,
     )?;
-    let open = leadership_invitation::Entity::find()
-        .filter(leadership_invitation::Column::Kind.eq(input.kind))
-        .filter(leadership_invitation::Column::SubjectId.eq(subject_key))
-        .filter(leadership_invitation::Column::PersonId.eq(person_id))
-        .filter(leadership_invitation::Column::Status.is_in(OPEN))
-        .count(&txn)
-        .await?;
-    if open > 0 {
-        return Err(UserError::new(
-            "personId",
-            UserErrorCode::Taken,
-            "the person already has an open invitation to lead this",
-        )
-        .into());
-    }
+    subject.suits(&txn, person_id, &schools).await?;
     let row = NewInvitation {
         alliance_id,
         person_id,
@@ -193,43 +183,72 @@ async fn invite(
     }
     .pending(Utc::now())
     .insert(&txn)
-    .await?;
-    invitation_audit(access.person_id, "leadership.invited", &row, None)
-        .record(&txn)
-        .await?;
+    .await
+    // One open invitation per person and subject (a unique index): made twice at once,
+    // the second is told so.
+    .map_err(on_unique(
+        "personId",
+        "the person already has an open invitation to lead this",
+    ))?;
+    leadership_invitation::Entity::keep_history(&txn, &row, None, access.person_id, None).await?;
     let mut notices = Notices::new(ctx, access.person_id);
     notices.leadership_invited(&row);
     notices.commit(txn).await?;
     Ok(LeadershipInvitation(row))
 }
 
-/// Who may take a step of an invitation.
-#[derive(Clone, Copy)]
-enum Party {
-    Invitee,
-    Inviter,
-    Either,
+/// A step of an invitation's life.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Accept,
+    Decline,
+    Withdraw,
+    Complete,
 }
 
-impl Party {
-    fn is(self, access: &Access, row: &leadership_invitation::Model) -> bool {
+impl Step {
+    /// The statuses it is taken from, and the one it leads to.
+    fn path(self) -> (&'static [LeadershipStatus], LeadershipStatus) {
+        use LeadershipStatus::{Accepted, Completed, Declined, Pending, Withdrawn};
         match self {
-            Party::Invitee => access.is_invited_to_lead(row),
-            Party::Inviter => access.invited_to_lead(row),
-            Party::Either => access.is_invited_to_lead(row) || access.invited_to_lead(row),
+            Step::Accept => (&[Pending], Accepted),
+            Step::Decline => (&[Pending, Accepted], Declined),
+            Step::Withdraw => (&[Pending, Accepted], Withdrawn),
+            Step::Complete => (&[Accepted], Completed),
         }
     }
+
+    /// Whether the caller takes part in the invitation as this step needs.
+    fn may(self, access: &Access, row: &leadership_invitation::Model) -> bool {
+        match self {
+            Step::Accept | Step::Decline => access.may_answer_invitation(row),
+            Step::Withdraw => access.may_withdraw_invitation(row),
+            Step::Complete => access.may_complete_leadership(row),
+        }
+    }
+}
+
+/// The subject of `row` and the invitee's schools in its alliance (`None` once they no
+/// longer take part in it).
+async fn subject_of(
+    conn: &impl ConnectionTrait,
+    row: &leadership_invitation::Model,
+) -> MutationResult<(Subject, Option<Vec<i32>>)> {
+    let subject = Subject::load(conn, row.kind, row.subject_id).await?;
+    let schools = crate::people::member_schools(conn, row.person_id, row.alliance_id)
+        .await?
+        .ok();
+    Ok((subject, schools))
 }
 
 async fn step(
     ctx: &Context<'_>,
     invitation_id: ID,
-    party: Party,
-    from: LeadershipStatus,
-    to: LeadershipStatus,
+    step: Step,
 ) -> MutationResult<LeadershipInvitation> {
     let access = access(ctx).await?;
     let field = "invitationId";
+    let (from, to) = step.path();
     let key = decode_as(&invitation_id, NodeKind::LeadershipInvitation)
         .ok_or_else(|| UserError::not_found(field))?;
     let txn = begin_write(db(ctx)).await?;
@@ -238,17 +257,39 @@ async fn step(
     let current = leadership_invitation::Entity::find_by_id(key)
         .one(&txn)
         .await?
-        .filter(|row| party.is(&access, row))
+        .filter(|row| step.may(&access, row))
         .ok_or_else(|| UserError::not_found(field))?;
-    if current.status != from {
-        return Err(UserError::invalid_state(
-            field,
-            format!(
-                "the invitation is {}, so this cannot be done",
-                format!("{:?}", current.status).to_lowercase()
-            ),
-        )
-        .into());
+    if !from.contains(&current.status) {
+        return Err(crate::events::wrong_state(field, "invitation", current.status).into());
+    }
+    if step == Step::Accept {
+        // What was true when invited may have changed: the meeting cancelled, the
+        // relationship ended, the invitee gone from the alliance or the community.
+        let (subject, schools) = subject_of(&txn, &current).await?;
+        let schools = schools.ok_or_else(|| {
+            UserError::invalid_state(field, "you no longer take part in the alliance")
+        })?;
+        match subject.suits(&txn, current.person_id, &schools).await {
+            Err(MutationError::User(_)) => {
+                return Err(UserError::invalid_state(
+                    field,
+                    "what it is about can no longer be led by you",
+                )
+                .into());
+            }
+            result => result?,
+        }
+    } else if !access.is_invited_to_lead(&current) {
+        // The inviter acts on it only while they could still make it.
+        let (subject, schools) = subject_of(&txn, &current).await?;
+        allowed(
+            access.may_invite_to_lead(
+                current.alliance_id,
+                &schools.unwrap_or_default(),
+                subject.community_id(),
+            ) && subject.led_by(&access),
+            "you may no longer invite this person to lead this",
+        )?;
     }
     let now = Utc::now();
     let mut change = Change::step(&current, to, now);
@@ -259,8 +300,12 @@ async fn step(
     }
     let row = change.save_step(&txn, access.person_id, None).await?;
     let mut notices = Notices::new(ctx, access.person_id);
-    if matches!(to, LeadershipStatus::Accepted | LeadershipStatus::Declined) {
-        notices.leadership_answered(&row);
+    match to {
+        LeadershipStatus::Accepted | LeadershipStatus::Declined => {
+            notices.leadership_answered(&row)
+        }
+        LeadershipStatus::Withdrawn => notices.leadership_withdrawn(&row),
+        LeadershipStatus::Pending | LeadershipStatus::Completed => {}
     }
     notices.commit(txn).await?;
     Ok(LeadershipInvitation(row))

@@ -1,5 +1,5 @@
-//! Who is told of invitations to lead: the person invited, when invited; the inviter, when
-//! they answer. The mail names what to lead, never the message, which is read in Trellis.
+//! Who is told of invitations to lead: the person invited, when invited and when it is
+//! withdrawn; the inviter, when they answer. The mail names what to lead, never the message, which is read in Trellis.
 
 use entity::enums::LeadershipStatus;
 use entity::leadership_invitation;
@@ -41,6 +41,23 @@ impl Notices {
             row,
             Kind::LeadershipAnswered,
             (row.invited_by_id, row.person_id),
+            subject,
+            text,
+        );
+    }
+
+    /// The inviter withdrew the invitation (to the person invited, naming the inviter).
+    pub fn leadership_withdrawn(&mut self, row: &leadership_invitation::Model) {
+        let subject = format!("An invitation to lead was withdrawn: {}", row.what);
+        let text = format!(
+            "The colleague who invited you to lead \"{}\" withdrew the invitation. Had you \
+             accepted it, it has left your leadership record.",
+            row.what
+        );
+        self.about_invitation(
+            row,
+            Kind::LeadershipWithdrawn,
+            (row.person_id, row.invited_by_id),
             subject,
             text,
         );

@@ -1,5 +1,6 @@
 //! The viewer's invitations to lead (`viewer.leadershipInvitations`), received and sent,
-//! and their leadership record (`viewer.leadershipRecord`).
+//! their leadership record (`viewer.leadershipRecord`), and an alliance's invitations
+//! (`Alliance.leadershipInvitations`), which its CPD leads coordinate.
 
 use async_graphql::{Context, Enum, InputObject, Result};
 use entity::enums::LeadershipStatus;
@@ -9,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{LeadershipInvitation, RECORD};
 use crate::graphql::context::{access, db};
+use crate::graphql::nested::{ChildList, child_page};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 
 /// How the viewer stands to an invitation to lead.
@@ -69,4 +71,24 @@ pub async fn viewer_record(
         .filter(Column::PersonId.eq(access.person_id))
         .filter(Column::Status.is_in(RECORD));
     Ok(oldest_first_page(db(ctx), select, &args).await?)
+}
+
+/// The invitations to lead made in the alliance `alliance_id` that the caller sees, oldest
+/// first, in any of `statuses` if given: all of them for its admins and CPD leads, who
+/// coordinate who leads what; for anyone else only those they sent or received.
+pub async fn alliance_invitations(
+    ctx: &Context<'_>,
+    alliance_id: i32,
+    args: PageArgs,
+    statuses: Option<Vec<LeadershipStatus>>,
+) -> Result<Page<LeadershipInvitation>> {
+    use leadership_invitation::Column;
+    let access = access(ctx).await?;
+    let mut condition = Condition::all().add(access.leadership_invitation_condition());
+    if let Some(statuses) = statuses {
+        condition = condition.add(Column::Status.is_in(statuses));
+    }
+    let list =
+        ChildList::<leadership_invitation::Entity>::new(alliance_id, Column::AllianceId, condition);
+    Ok(child_page(ctx, list, &args).await?)
 }

@@ -77,9 +77,8 @@ impl LeadershipInvitation {
     /// The inviter's message: for the person invited and the inviter only (`null` for
     /// others, and when there is none).
     async fn message(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        let access = access(ctx).await?;
-        let party = access.is_invited_to_lead(&self.0) || access.invited_to_lead(&self.0);
-        Ok(self.0.message.as_deref().filter(|_| party))
+        let reads = access(ctx).await?.reads_invitation_message(&self.0);
+        Ok(self.0.message.as_deref().filter(|_| reads))
     }
     /// Where it is in its life.
     async fn status(&self) -> LeadershipStatus {
@@ -89,7 +88,7 @@ impl LeadershipInvitation {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
-    /// When it was accepted, declined or withdrawn; `null` while it waits.
+    /// When it was last accepted, declined or withdrawn; `null` while it waits.
     async fn responded_at(&self) -> Option<DateTime<Utc>> {
         self.0.responded_at
     }

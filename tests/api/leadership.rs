@@ -127,17 +127,17 @@ async fn accepted_leadership_joins_the_record_and_the_portfolio() {
     let head = demo.token(HEAD).await;
     let teacher = demo.token(TEACHER).await;
     let what = "Lead the session on hinge questions";
-    let course = event_id(app, "Questioning for deeper thinking").await;
+    let visit = event_id(app, "Visit: maths mastery in Year 2").await;
 
-    // The headteacher invites one of her staff to lead a session of an alliance course.
-    let input = invitation(app, TEACHER, "LEAD_EVENT", &course).await;
+    // The headteacher invites one of her staff to lead part of a visit her school hosts.
+    let input = invitation(app, TEACHER, "LEAD_EVENT", &visit).await;
     let payload = mutate_ok(app, &head, "inviteToLead", INVITATION, input).await;
     let invited = &payload["invitation"];
     assert_eq!(invited["status"], "PENDING");
     assert_eq!(invited["kind"], "LEAD_EVENT");
     assert_eq!(
         invited["subject"],
-        json!({ "__typename": "Event", "title": "Questioning for deeper thinking" })
+        json!({ "__typename": "Event", "title": "Visit: maths mastery in Year 2" })
     );
     assert_eq!(
         invited["alliance"]["name"],
@@ -308,15 +308,21 @@ async fn declined_and_withdrawn_invitations_stay_out_of_the_record() {
 async fn leaders_invite_and_others_may_not() {
     let demo = Demo::new().await;
     let app = &demo.app;
+    let visit = event_id(app, "Visit: maths mastery in Year 2").await;
     let course = event_id(app, "Questioning for deeper thinking").await;
-    let opening = meeting_id(app, "KS2 Questioning Network", "Opening session").await;
+    let second = meeting_id(app, "KS2 Questioning Network", "Second session").await;
     let refused = |body: &Value| error_code(body) == Some("FORBIDDEN");
 
-    // A school's leader, for their own staff: yes; for another school's: no.
+    // A school's leader, for their own staff, to lead their school's event: yes; for
+    // another school's staff: no; to lead the alliance's course, which they do not
+    // edit: no.
     let head = demo.token(HEAD).await;
-    let own = invitation(app, TEACHER, "LEAD_EVENT", &course).await;
+    let own = invitation(app, TEACHER, "LEAD_EVENT", &visit).await;
     mutate_ok(app, &head, "inviteToLead", INVITATION, own).await;
-    let other = invitation(app, OTHER_TEACHER, "LEAD_EVENT", &course).await;
+    let other = invitation(app, OTHER_TEACHER, "LEAD_EVENT", &visit).await;
+    let not_theirs = invitation(app, TEACHER, "LEAD_EVENT", &course).await;
+    let body = mutate_raw(app, &head, "inviteToLead", INVITATION, not_theirs).await;
+    assert!(refused(&body), "{body:#}");
     let body = mutate_raw(app, &head, "inviteToLead", INVITATION, other.clone()).await;
     assert!(refused(&body), "{body:#}");
 
@@ -327,16 +333,28 @@ async fn leaders_invite_and_others_may_not() {
     // A community's facilitator, for a member, to facilitate one of its meetings; not to
     // lead an event.
     let facilitator = demo.token(FACILITATOR).await;
-    let meeting = invitation(app, OTHER_TEACHER, "FACILITATE_COMMUNITY_MEETING", &opening).await;
+    let meeting = invitation(app, OTHER_TEACHER, "FACILITATE_COMMUNITY_MEETING", &second).await;
     let payload = mutate_ok(app, &facilitator, "inviteToLead", INVITATION, meeting).await;
     assert_eq!(
         payload["invitation"]["subject"],
-        json!({ "__typename": "CommunityMeeting", "title": "Opening session" })
+        json!({ "__typename": "CommunityMeeting", "title": "Second session" })
     );
-    let visit = event_id(app, "Visit: maths mastery in Year 2").await;
     let event = invitation(app, "teacher@hollybrook.example", "LEAD_EVENT", &visit).await;
     let body = mutate_raw(app, &facilitator, "inviteToLead", INVITATION, event).await;
     assert!(refused(&body), "{body:#}");
+
+    // Nor a meeting of another community (one for its members only, which they do not
+    // even see).
+    let circle = meeting_id(app, "Early Career Coaching Circle", "Second session").await;
+    let input = invitation(
+        app,
+        "teacher@severnvale.example",
+        "FACILITATE_COMMUNITY_MEETING",
+        &circle,
+    )
+    .await;
+    let payload = mutate(app, &facilitator, "inviteToLead", INVITATION, input).await;
+    assert_eq!(user_error_codes(&payload), ["NOT_FOUND"], "{payload:#}");
 
     // An ordinary teacher invites no one.
     let teacher = demo.token(TEACHER).await;
@@ -356,8 +374,8 @@ async fn an_invitation_is_seen_by_its_parties_and_the_alliance_cpd_lead_only() {
     let demo = Demo::new().await;
     let app = &demo.app;
     let head = demo.token(HEAD).await;
-    let course = event_id(app, "Questioning for deeper thinking").await;
-    let input = invitation(app, TEACHER, "LEAD_EVENT", &course).await;
+    let visit = event_id(app, "Visit: maths mastery in Year 2").await;
+    let input = invitation(app, TEACHER, "LEAD_EVENT", &visit).await;
     let payload = mutate_ok(app, &head, "inviteToLead", INVITATION, input).await;
     let id = payload["invitation"]["id"].clone();
     let node = "query($id: ID!) { node(id: $id) { ... on LeadershipInvitation { what message } } }";

@@ -3,9 +3,11 @@
 //! of the wrong type, one that does not suit the invitee, a second open invitation, a
 //! title too long; answering someone else's invitation, and accepting a withdrawn one.
 
+use entity::{audit_event, leadership_invitation};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
-use crate::common::gid;
+use crate::common::{TestApp, gid};
 use crate::leadership::{
     CPD_LEAD, FACILITATOR, HEAD, INVITATION, OTHER_TEACHER, TEACHER, answer, event_id, invitation,
     meeting_id, relationship_id,
@@ -14,21 +16,14 @@ use crate::observations_scenario::person_key;
 use crate::observations_visibility::Demo;
 use crate::world::{mutate, mutate_ok, user_error_codes};
 
-/// How many invitations the CPD lead (who sees all of Severn Valley's) and `token` see.
-async fn seen(demo: &Demo, tokens: &[&str]) -> Vec<Value> {
-    let mut counts = Vec::new();
-    for token in tokens {
-        let data = demo
-            .app
-            .ok(
-                Some(token),
-                "{ viewer { leadershipInvitations(first: 1) { totalCount } leadershipRecord(first: 1) { totalCount } } }",
-                json!({}),
-            )
-            .await;
-        counts.push(data);
-    }
-    counts
+/// How many invitations to lead and audit entries there are, whoever made them.
+pub async fn seen(app: &TestApp) -> (u64, u64) {
+    let invitations = leadership_invitation::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    let audited = audit_event::Entity::find().count(&app.db).await.unwrap();
+    (invitations, audited)
 }
 
 #[tokio::test]
@@ -38,10 +33,9 @@ async fn bad_invitations_get_user_errors_and_change_nothing() {
     let lead = demo.token(CPD_LEAD).await;
     let head = demo.token(HEAD).await;
     let teacher = demo.token(TEACHER).await;
-    let course = event_id(app, "Questioning for deeper thinking").await;
-    let good = invitation(app, TEACHER, "LEAD_EVENT", &course).await;
-    let tokens = [lead.as_str(), head.as_str(), teacher.as_str()];
-    let before = seen(&demo, &tokens).await;
+    let visit = event_id(app, "Visit: maths mastery in Year 2").await;
+    let good = invitation(app, TEACHER, "LEAD_EVENT", &visit).await;
+    let before = seen(app).await;
     let refused = |payload: &Value, code: &str, field: &str| {
         assert_eq!(user_error_codes(payload), [code], "{payload:#}");
         assert_eq!(payload["userErrors"][0]["field"], json!(["input", field]));
@@ -93,11 +87,32 @@ async fn bad_invitations_get_user_errors_and_change_nothing() {
         refused(&payload, "NOT_FOUND", "subjectId");
     }
 
-    // A cancelled event.
-    let cancelled = event_id(app, "Summer research conference").await;
-    let input = invitation(app, TEACHER, "LEAD_EVENT", &cancelled).await;
+    // A relationship the inviter cannot see (Riverside's, from Kingsmead).
+    let riverside_coaching = relationship_id(app, "middle-leader@millbrook.example").await;
+    let input = invitation(app, TEACHER, "COACH", &riverside_coaching).await;
+    let payload = mutate(app, &head, "inviteToLead", INVITATION, input).await;
+    refused(&payload, "NOT_FOUND", "subjectId");
+
+    // An event no longer to be led: cancelled, held; a meeting already held.
+    for title in [
+        "Summer research conference",
+        "SENCO network: adaptive teaching",
+    ] {
+        let event = event_id(app, title).await;
+        let input = invitation(app, TEACHER, "LEAD_EVENT", &event).await;
+        let payload = mutate(app, &lead, "inviteToLead", INVITATION, input).await;
+        refused(&payload, "INVALID_STATE", "subjectId");
+    }
+    let opening = meeting_id(app, "KS2 Questioning Network", "Opening session").await;
+    let input = invitation(app, TEACHER, "FACILITATE_COMMUNITY_MEETING", &opening).await;
     let payload = mutate(app, &lead, "inviteToLead", INVITATION, input).await;
     refused(&payload, "INVALID_STATE", "subjectId");
+
+    // An event the invitee cannot see: a draft only its editors see.
+    let draft = event_id(app, "Lesson study: reading fluency (draft)").await;
+    let input = invitation(app, TEACHER, "LEAD_EVENT", &draft).await;
+    let payload = mutate(app, &lead, "inviteToLead", INVITATION, input).await;
+    refused(&payload, "INVALID", "subjectId");
 
     // A subject that does not suit the invitee: a relationship someone else coaches, a
     // meeting of a community they are not a member of.
@@ -105,7 +120,7 @@ async fn bad_invitations_get_user_errors_and_change_nothing() {
     let input = invitation(app, TEACHER, "COACH", &coaching).await;
     let payload = mutate(app, &lead, "inviteToLead", INVITATION, input).await;
     refused(&payload, "INVALID", "subjectId");
-    let meeting = meeting_id(app, "KS2 Questioning Network", "Opening session").await;
+    let meeting = meeting_id(app, "KS2 Questioning Network", "Second session").await;
     let input = invitation(
         app,
         "teacher@severnvale.example",
@@ -127,14 +142,14 @@ async fn bad_invitations_get_user_errors_and_change_nothing() {
         let payload = mutate(app, &head, "inviteToLead", INVITATION, input).await;
         refused(&payload, "INVALID", field);
     }
-    assert_eq!(seen(&demo, &tokens).await, before, "nothing was made");
+    assert_eq!(seen(app).await, before, "nothing was made");
 
     // A second open invitation for the same person, kind and subject, by anyone.
     let first = mutate_ok(app, &head, "inviteToLead", INVITATION, good.clone()).await;
-    let after_one = seen(&demo, &tokens).await;
+    let after_one = seen(app).await;
     let payload = mutate(app, &lead, "inviteToLead", INVITATION, good.clone()).await;
     refused(&payload, "TAKEN", "personId");
-    assert_eq!(seen(&demo, &tokens).await, after_one);
+    assert_eq!(seen(app).await, after_one);
 
     // Answering someone else's invitation: the CPD lead sees it, but does not answer for
     // the teacher; another teacher does not see it at all.
@@ -149,12 +164,12 @@ async fn bad_invitations_get_user_errors_and_change_nothing() {
 
     // Accepting a withdrawn invitation.
     answer(app, &head, "withdrawLeadershipInvitation", &id).await;
-    let after_withdrawal = seen(&demo, &tokens).await;
+    let after_withdrawal = seen(app).await;
     let payload = answer(app, &teacher, "acceptLeadershipInvitation", &id).await;
     refused(&payload, "INVALID_STATE", "invitationId");
     let payload = answer(app, &head, "withdrawLeadershipInvitation", &id).await;
     refused(&payload, "INVALID_STATE", "invitationId");
-    assert_eq!(seen(&demo, &tokens).await, after_withdrawal);
+    assert_eq!(seen(app).await, after_withdrawal);
     let node = app
         .ok(
             Some(&teacher),
@@ -169,20 +184,9 @@ async fn bad_invitations_get_user_errors_and_change_nothing() {
 async fn service_accounts_neither_invite_nor_see_invitations() {
     let demo = Demo::new().await;
     let app = &demo.app;
-    let (status, _, body) = app
-        .oauth_token(
-            None,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
-                ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let token = body["access_token"].as_str().unwrap().to_owned();
-    let course = event_id(app, "Questioning for deeper thinking").await;
-    let input = invitation(app, TEACHER, "LEAD_EVENT", &course).await;
+    let token = demo.service_token().await;
+    let visit = event_id(app, "Visit: maths mastery in Year 2").await;
+    let input = invitation(app, TEACHER, "LEAD_EVENT", &visit).await;
     let body = crate::world::mutate_raw(app, &token, "inviteToLead", INVITATION, input).await;
     assert_eq!(
         crate::world::error_code(&body),

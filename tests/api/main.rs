@@ -51,6 +51,7 @@ mod invitation_upkeep;
 mod invitations;
 mod leadership;
 mod leadership_bad_input;
+mod leadership_life;
 mod leadership_sql_count;
 mod link_input;
 mod logging;

@@ -205,6 +205,7 @@ const POLICED: &[(&str, &str)] = &[
     // Distributed leadership.
     ("Viewer.leadershipInvitations", LEADERSHIP),
     ("Viewer.leadershipRecord", OWN),
+    ("Alliance.leadershipInvitations", LEADERSHIP),
     ("LeadershipInvitation.alliance", VISIBLE_ALLIANCE),
     ("LeadershipInvitation.person", PERSON),
     ("LeadershipInvitation.invitedBy", PERSON),

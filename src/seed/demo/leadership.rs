@@ -1,5 +1,7 @@
 //! Leadership in the demo, loaded after coaching (whose relationships two invitations are
-//! about): invitations to lead in both alliances, in every status but withdrawn.
+//! about): invitations to lead in both alliances, in every status but withdrawn, each made
+//! by someone the rules let make it (`auth/policy/leadership.rs`): alliance events by the
+//! alliance's CPD lead, a school's event by its headteacher, a meeting by its facilitator.
 //!
 //! - Severn Valley: Priya Shah (Kingsmead) led a session of the SENCO network (invited by
 //!   the CPD lead, completed) and hosts the Year 2 maths mastery visit (invited by her
@@ -84,7 +86,7 @@ const INVITATIONS: &[Demo] = &[
     Demo {
         alliance: 0,
         invited: "teacher@staidans.example",
-        by: "headteacher@staidans.example",
+        by: "cpd.lead@severnvalley.example",
         about: About::Event("Questioning for deeper thinking"),
         what: "Lead the course's second session",
         message: None,
@@ -111,7 +113,7 @@ const INVITATIONS: &[Demo] = &[
     Demo {
         alliance: 1,
         invited: "teacher@westfield.example",
-        by: "headteacher@westfield.example",
+        by: "cpd.lead@riverside-trust.example",
         about: About::Event("Riverside subject leads' network"),
         what: "Lead the sixth-form subject leads' table",
         message: None,
