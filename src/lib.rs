@@ -23,6 +23,7 @@ pub mod graphql;
 pub mod http;
 pub mod identity;
 pub mod imports;
+pub mod leadership;
 pub mod logging;
 pub mod mail;
 pub mod notifications;

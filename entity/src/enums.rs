@@ -711,6 +711,12 @@ string_enum!(
         /// An agreed coaching action step's check-back date passed (to the coach and the
         /// coachee, once).
         CoachingCheckBackOverdue = "COACHING_CHECK_BACK_OVERDUE",
+        /// Someone invited the person to lead something (a meeting, coaching, an event).
+        LeadershipInvited = "LEADERSHIP_INVITED",
+        /// The person one invited to lead accepted or declined.
+        LeadershipAnswered = "LEADERSHIP_ANSWERED",
+        /// The inviter withdrew the person's invitation to lead (waiting or accepted).
+        LeadershipWithdrawn = "LEADERSHIP_WITHDRAWN",
     }
 );
 
@@ -759,5 +765,34 @@ string_enum!(
         Paused = "PAUSED",
         /// Over; its history stays.
         Ended = "ENDED",
+    }
+);
+
+string_enum!(
+    /// What a person is invited to lead. Each kind names what it is about: a community
+    /// meeting, a coaching relationship or an event.
+    LeadershipKind {
+        /// Facilitate one meeting of a community (its subject: the meeting).
+        FacilitateCommunityMeeting = "FACILITATE_COMMUNITY_MEETING",
+        /// Coach in a coaching relationship, as its coach (its subject: the relationship).
+        Coach = "COACH",
+        /// Lead an event, or a part of it (its subject: the event).
+        LeadEvent = "LEAD_EVENT",
+    }
+);
+
+string_enum!(
+    /// Where an invitation to lead is in its life.
+    LeadershipStatus {
+        /// Waiting for the invitee's answer.
+        Pending = "PENDING",
+        /// Accepted: part of the invitee's leadership record.
+        Accepted = "ACCEPTED",
+        /// Declined by the invitee, or stepped back from after accepting.
+        Declined = "DECLINED",
+        /// Withdrawn by the inviter, before or after it was accepted.
+        Withdrawn = "WITHDRAWN",
+        /// Accepted and done, as the inviter or the invitee marked it.
+        Completed = "COMPLETED",
     }
 );

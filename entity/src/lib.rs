@@ -31,6 +31,7 @@ pub mod expertise_entry;
 pub mod external_link;
 pub mod identity_nonce;
 pub mod invitation;
+pub mod leadership_invitation;
 pub mod meeting_attendance;
 pub mod notification;
 pub mod notification_preference;

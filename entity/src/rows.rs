@@ -259,6 +259,7 @@ by_name!(
     event_session,
     expertise_entry,
     invitation,
+    leadership_invitation,
     meeting_attendance,
     notification,
     observation,

@@ -65,6 +65,7 @@ touched!(
     event_booking,
     event_evaluation,
     event_follow_up,
+    leadership_invitation,
     observation,
     expertise_entry,
     partnership,

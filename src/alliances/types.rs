@@ -218,6 +218,20 @@ impl Alliance {
         crate::support::queries::nested_list(ctx, self.0.id, column, args, filter).await
     }
 
+    /// Invitations to lead made in the alliance, oldest first: all of them for its admins
+    /// and CPD leads, who coordinate who leads what; for anyone else only those they sent
+    /// or received.
+    async fn leadership_invitations(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(desc = "Only those in any of these statuses.")] statuses: Option<
+            Vec<entity::enums::LeadershipStatus>,
+        >,
+    ) -> Result<Page<crate::leadership::LeadershipInvitation>> {
+        crate::leadership::queries::alliance_invitations(ctx, self.0.id, args, statuses).await
+    }
+
     /// Offers of support in the alliance that the caller can see, oldest first.
     async fn support_offers(
         &self,

@@ -38,6 +38,7 @@ mod expertise;
 pub mod identity;
 pub mod imports;
 mod invitations;
+mod leadership;
 mod notifications;
 pub mod observations;
 mod people;

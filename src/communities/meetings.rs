@@ -204,14 +204,9 @@ async fn run_meeting(
 ) -> MutationResult<(community_meeting::Model, community::Model)> {
     let not_found = || UserError::not_found("meetingId");
     let key = decode_as(id, NodeKind::CommunityMeeting).ok_or_else(not_found)?;
-    let meeting = community_meeting::Entity::find_by_id(key)
-        .one(txn)
+    let (meeting, community) = super::meeting_with_community(txn, key)
         .await?
-        .ok_or_else(not_found)?;
-    let community = community::Entity::find_by_id(meeting.community_id)
-        .one(txn)
-        .await?
-        .filter(|c| access.sees_community(c) && access.reads_community(c))
+        .filter(|(_, c)| access.sees_community(c) && access.reads_community(c))
         .ok_or_else(not_found)?;
     allowed(
         access.runs_community(&community),

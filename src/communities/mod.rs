@@ -18,7 +18,7 @@ pub use types::{Community, CommunityMeeting, CommunityMembership, Enquiry, Enqui
 
 use async_graphql::ID;
 use entity::enums::{CommunityMembershipStatus, CommunityStatus};
-use entity::{community, community_member};
+use entity::{community, community_meeting, community_member};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::policy::Access;
@@ -99,3 +99,17 @@ pub struct CommunitiesQueries(
     views::CommunityViewQuery,
     consent::ConsentQuery,
 );
+
+/// The meeting `key` and its community, whoever sees them.
+pub async fn meeting_with_community(
+    conn: &impl ConnectionTrait,
+    key: i32,
+) -> Result<Option<(community_meeting::Model, community::Model)>, DbErr> {
+    let Some(meeting) = community_meeting::Entity::find_by_id(key).one(conn).await? else {
+        return Ok(None);
+    };
+    let community = community::Entity::find_by_id(meeting.community_id)
+        .one(conn)
+        .await?;
+    Ok(community.map(|community| (meeting, community)))
+}

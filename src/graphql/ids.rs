@@ -41,6 +41,7 @@ macro_rules! node_kinds {
             EventBooking,
             ExpertiseEntry,
             Invitation,
+            LeadershipInvitation,
             Notification,
             Observation,
             Partnership,

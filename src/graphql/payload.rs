@@ -11,6 +11,11 @@
 /// no mutation can forget those checks.
 #[macro_export]
 macro_rules! payload {
+    // Several payloads of the same shape (a life cycle's steps): one each.
+    ($first:ident, $($name:ident),+ { $field:ident : $ty:ty }) => {
+        $crate::payload!($first { $field: $ty });
+        $($crate::payload!($name { $field: $ty });)+
+    };
     ($name:ident { $field:ident : $ty:ty }) => {
         $crate::payload!(
             /// What the mutation changed, or the problems that kept it from changing anything.

@@ -122,13 +122,26 @@ pub async fn member_school(
     person_id: i32,
     alliance_id: i32,
 ) -> Result<Result<Option<i32>, ()>, sea_orm::DbErr> {
+    Ok(member_schools(conn, person_id, alliance_id)
+        .await?
+        .map(|schools| schools.first().copied()))
+}
+
+/// Every current school of a person that is an active member of an alliance, in id order;
+/// empty when they take part through an alliance role alone; `Err(())` when they do not
+/// take part in the alliance at all.
+pub async fn member_schools(
+    conn: &impl ConnectionTrait,
+    person_id: i32,
+    alliance_id: i32,
+) -> Result<Result<Vec<i32>, ()>, sea_orm::DbErr> {
     let active_schools = Query::select()
         .column(alliance_membership::Column::SchoolId)
         .from(alliance_membership::Entity)
         .and_where(alliance_membership::Column::AllianceId.eq(alliance_id))
         .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
         .to_owned();
-    let school = staff_role::Entity::find()
+    let schools = staff_role::Entity::find()
         .select_only()
         .column(staff_role::Column::SchoolId)
         .filter(staff_role::Column::PersonId.eq(person_id))
@@ -136,10 +149,10 @@ pub async fn member_school(
         .filter(staff_role::Column::SchoolId.in_subquery(active_schools))
         .order_by_asc(staff_role::Column::SchoolId)
         .into_tuple::<i32>()
-        .one(conn)
+        .all(conn)
         .await?;
-    if school.is_some() {
-        return Ok(Ok(school));
+    if !schools.is_empty() {
+        return Ok(Ok(schools));
     }
     let in_role = alliance_role::Entity::find()
         .filter(alliance_role::Column::PersonId.eq(person_id))
@@ -148,7 +161,7 @@ pub async fn member_school(
         .one(conn)
         .await?
         .is_some();
-    Ok(if in_role { Ok(None) } else { Err(()) })
+    Ok(if in_role { Ok(Vec::new()) } else { Err(()) })
 }
 
 /// The person in a staff role, if the caller may see them. A current role's school is one

@@ -273,6 +273,30 @@ impl Viewer {
         crate::reflections::viewer_reflections(ctx, args, own).await
     }
 
+    /// The viewer's invitations to lead, oldest first: those they received and those they
+    /// sent, in every status unless filtered. None for a service account.
+    async fn leadership_invitations(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+        #[graphql(desc = "Narrows by direction (received or sent) and by status.")] filter: Option<
+            crate::leadership::queries::LeadershipInvitationFilter,
+        >,
+    ) -> Result<Page<crate::leadership::LeadershipInvitation>> {
+        crate::leadership::queries::viewer_invitations(ctx, args, filter).await
+    }
+
+    /// The viewer's leadership record, oldest first: what they were invited to lead and
+    /// accepted, done (`COMPLETED`) or not yet (`ACCEPTED`). Only ever their own; none for
+    /// a service account.
+    async fn leadership_record(
+        &self,
+        ctx: &Context<'_>,
+        args: PageArgs,
+    ) -> Result<Page<crate::leadership::LeadershipInvitation>> {
+        crate::leadership::queries::viewer_record(ctx, args).await
+    }
+
     /// The viewer's own portfolio: their professional learning across every school they
     /// have worked at, with exports (`json`, `markdown`). Only ever their own; `FORBIDDEN`
     /// for a service account.

@@ -61,7 +61,7 @@ pub fn json(data: &PortfolioData, kind: &str) -> serde_json::Value {
     })
 }
 
-const SECTIONS: [(Section, &str); 10] = [
+const SECTIONS: [(Section, &str); 11] = [
     (Section::School, "Schools"),
     (Section::Community, "Communities"),
     (Section::Enquiry, "Enquiries"),
@@ -72,6 +72,7 @@ const SECTIONS: [(Section, &str); 10] = [
     (Section::SupportReceived, "Support received"),
     (Section::EventAttended, "Events attended"),
     (Section::Coaching, "Coaching"),
+    (Section::Leadership, "Leadership"),
 ];
 
 /// The export as a Markdown document.

@@ -330,6 +330,7 @@ pub async fn portfolio(
     }
     // Coaching (as coach and as coachee) is read here once the coaching domain lands:
     // one statement, entries of `Section::Coaching`.
+    entries.extend(super::leadership::entries(conn, person_id).await?);
     Ok(PortfolioData {
         person_name,
         entries,

@@ -14,11 +14,15 @@
 //! `PortfolioSection::Coaching`, filled in `load` (one statement, like the others) and
 //! written by the exports with the rest; until then the section is empty.
 //!
+//! Leadership the person was invited to and accepted (`leadership/`) is
+//! `PortfolioSection::Leadership`, read by `leadership::entries` (one statement).
+//!
 //! Exports, as fields of the portfolio (the bearer token of the request is the person's):
 //! `json` (every section, as data) and `markdown` (a readable document; the person's own
 //! text is escaped, so no HTML in it is live when the document is rendered).
 
 mod export;
+mod leadership;
 mod load;
 
 use async_graphql::{Context, Enum, Json, Object, Result, SimpleObject};
@@ -57,6 +61,8 @@ pub enum PortfolioSection {
     EventAttended,
     /// Coaching as coach or coachee (from the coaching domain; empty until it lands).
     Coaching,
+    /// Leadership the person was invited to and accepted (`viewer.leadershipRecord`).
+    Leadership,
 }
 
 /// One entry of a portfolio: a snapshot of something the person did, kept as it was.
@@ -176,6 +182,11 @@ impl Portfolio {
     /// Coaching as coach or coachee. Empty until the coaching domain fills it.
     async fn coaching(&self) -> Vec<PortfolioEntry> {
         self.section(PortfolioSection::Coaching)
+    }
+    /// Leadership they were invited to and accepted: what, the kind of leading, from
+    /// when, and until when once marked done.
+    async fn leadership(&self) -> Vec<PortfolioEntry> {
+        self.section(PortfolioSection::Leadership)
     }
     /// Observations of their teaching they chose to include (`selectRecord`).
     async fn observations(&self) -> Vec<Observation> {

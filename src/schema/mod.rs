@@ -19,8 +19,8 @@ use crate::service_accounts::{ServiceAccountMutation, ServiceAccountQuery};
 use crate::themes::{ThemeMutation, ThemeQuery};
 use crate::{
     alliances, coaching, communities, discussion, evaluations, events, expertise, identity,
-    imports, observations, people, practice, reflections, release, schools, support, sync,
-    webhooks,
+    imports, leadership, observations, people, practice, reflections, release, schools, support,
+    sync, webhooks,
 };
 
 // Every domain's queries: one line each.
@@ -80,6 +80,7 @@ pub struct Mutation(
     reflections::ReflectionsMutations,
     expertise::ExpertiseMutations,
     coaching::CoachingMutations,
+    leadership::LeadershipMutations,
 );
 
 pub type TrellisSchema = Schema<Query, Mutation, Subscription>;

@@ -17,6 +17,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::events::{Event, EventBooking};
 use crate::expertise::ExpertiseEntry;
 use crate::graphql::ids::{NodeKind, NodeType, decode, node_kinds};
+use crate::leadership::LeadershipInvitation;
 use crate::notifications::inbox::Notification;
 use crate::observations::Observation;
 use crate::people::{AllianceRole, Invitation, Person, StaffRole};

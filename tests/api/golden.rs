@@ -151,20 +151,7 @@ impl World {
     /// A token of the demo's service account (Kingsmead's MIS), for all its scopes or
     /// those `scope` names.
     async fn service_account_token(&self, scope: &str) -> String {
-        let mut form = vec![
-            ("grant_type", "client_credentials"),
-            ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
-            ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
-        ];
-        if !scope.is_empty() {
-            form.push(("scope", scope));
-        }
-        let (status, _, body) = self.app.oauth_token(None, &form).await;
-        assert_eq!(
-            status, 200,
-            "the demo service account gets a token: {body:#}"
-        );
-        body["access_token"].as_str().unwrap().to_owned()
+        crate::observations_visibility::demo_service_token(&self.app, scope).await
     }
 
     /// The whole answer: `data`, and `errors` when there are any.

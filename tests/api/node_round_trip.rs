@@ -44,8 +44,9 @@ const OWNER_FINDERS: &[&str] = &[
 const OWNER: &str = "teacher@kingsmead.example";
 /// Reached as a coach in the demo (Kingsmead's maths lead): a coaching relationship's
 /// cycles, sessions and action steps are seen by its coach and coachee only, never by a
-/// platform admin.
+/// platform admin; her invitations to lead (received and sent) are listed to her.
 const COACH_FINDERS: &[&str] = &[
+    "{ viewer { leadershipInvitations(first: 3) { nodes { ...node } } } }",
     "{ coachingRelationships(first: 3) { nodes { ...node cycles { ...node } sessions { ...node }
         actionSteps { ...node technique { ...node } } } }
        expertiseProfile { entries { ...node } }

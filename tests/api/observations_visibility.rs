@@ -50,6 +50,30 @@ impl Demo {
             .unwrap_or_else(|| panic!("{email} signs in"))
             .to_owned()
     }
+
+    /// A token of the demo's service account (Kingsmead's MIS), for all its scopes.
+    pub async fn service_token(&self) -> String {
+        demo_service_token(&self.app, "").await
+    }
+}
+
+/// A token of the demo's service account (Kingsmead's MIS), for all its scopes or those
+/// `scope` names.
+pub async fn demo_service_token(app: &TestApp, scope: &str) -> String {
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
+        ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
+    ];
+    if !scope.is_empty() {
+        form.push(("scope", scope));
+    }
+    let (status, _, body) = app.oauth_token(None, &form).await;
+    assert_eq!(
+        status, 200,
+        "the demo service account gets a token: {body:#}"
+    );
+    body["access_token"].as_str().unwrap().to_owned()
 }
 
 const PATHS: &str = "query($id: ID!, $school: ID!) {
@@ -315,19 +339,7 @@ async fn an_appraisal_observation_reaches_leaders_only_as_observer_or_through_a_
 #[tokio::test]
 async fn the_service_account_sees_no_observation_and_no_reflection() {
     let demo = Demo::new().await;
-    let (status, _, body) = demo
-        .app
-        .oauth_token(
-            None,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", trellis::seed::demo::DEMO_CLIENT_ID),
-                ("client_secret", trellis::seed::demo::DEMO_CLIENT_SECRET),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let token = body["access_token"].as_str().unwrap().to_owned();
+    let token = demo.service_token().await;
     let body = demo
         .app
         .gql(

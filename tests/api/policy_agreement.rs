@@ -701,3 +701,14 @@ async fn expertise_and_coaching_seen_agree() {
         .agree::<entity::technique::Entity>(Access::technique_condition, Access::sees_technique)
         .await;
 }
+
+#[tokio::test]
+async fn leadership_invitations_seen_agree() {
+    world()
+        .await
+        .agree::<entity::leadership_invitation::Entity>(
+            Access::leadership_invitation_condition,
+            Access::sees_leadership_invitation,
+        )
+        .await;
+}

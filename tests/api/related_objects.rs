@@ -94,6 +94,13 @@ const THEME: &str = "theme_of: Access::sees_theme";
 /// `Access::sees_technique`: the shared library, and an alliance's own with the alliance.
 const TECHNIQUE: &str = "sees_technique / technique_condition";
 
+/// `Access::sees_leadership_invitation`: the invitee, the inviter, the alliance's CPD
+/// leads and admins (tested: leadership).
+const LEADERSHIP: &str = "sees_leadership_invitation / leadership_invitation_condition";
+/// What an invitation to lead is about: each kind through its own node check (a meeting's
+/// community, `sees_coaching_relationship`, `sees_event`).
+const LEADERSHIP_SUBJECT: &str = "each kind's NodeType::visible";
+
 /// Every object-valued field of the schema, and how it is policed. Connections' `edges`,
 /// `nodes` and `pageInfo`, edges' `node` and payloads' `userErrors` carry nothing of their
 /// own (the field returning the connection or payload is listed) and are left out.
@@ -131,6 +138,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Portfolio.supportReceived", WITH_PARENT),
     ("Portfolio.eventsAttended", WITH_PARENT),
     ("Portfolio.coaching", WITH_PARENT),
+    ("Portfolio.leadership", WITH_PARENT),
     ("Portfolio.observations", OWN),
     ("Portfolio.reflections", OWN),
     ("PerformanceReviewSelection.observations", OWN),
@@ -194,6 +202,19 @@ const POLICED: &[(&str, &str)] = &[
     ("AgreeCoachingActionStepPayload.actionStep", PAYLOAD),
     ("CompleteCoachingActionStepPayload.actionStep", PAYLOAD),
     ("AddTechniquePayload.technique", PAYLOAD),
+    // Distributed leadership.
+    ("Viewer.leadershipInvitations", LEADERSHIP),
+    ("Viewer.leadershipRecord", OWN),
+    ("Alliance.leadershipInvitations", LEADERSHIP),
+    ("LeadershipInvitation.alliance", VISIBLE_ALLIANCE),
+    ("LeadershipInvitation.person", PERSON),
+    ("LeadershipInvitation.invitedBy", PERSON),
+    ("LeadershipInvitation.subject", LEADERSHIP_SUBJECT),
+    ("InviteToLeadPayload.invitation", PAYLOAD),
+    ("AcceptLeadershipInvitationPayload.invitation", PAYLOAD),
+    ("DeclineLeadershipInvitationPayload.invitation", PAYLOAD),
+    ("WithdrawLeadershipInvitationPayload.invitation", PAYLOAD),
+    ("CompleteLeadershipPayload.invitation", PAYLOAD),
     // Events and bookings.
     ("Query.events", ROOT),
     ("Viewer.upcomingEvents", EVENT),

@@ -184,6 +184,10 @@ impl Access {
                 self.support_offer_condition(),
             ),
             NodeKind::Event => ids::<event::Entity>(event::Column::Id, self.event_condition()),
+            NodeKind::LeadershipInvitation => ids::<entity::leadership_invitation::Entity>(
+                entity::leadership_invitation::Column::Id,
+                self.leadership_invitation_condition(),
+            ),
             NodeKind::CoachingRelationship => ids::<entity::coaching_relationship::Entity>(
                 entity::coaching_relationship::Column::Id,
                 self.coaching_relationship_condition(),

@@ -20,6 +20,7 @@ mod coaching;
 mod communities;
 mod events;
 mod identity;
+mod leadership;
 mod notifications;
 mod observations;
 mod practice;
@@ -526,6 +527,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     release::support_figures(db).await?;
     release::after_events(db).await?;
     coaching::load(db, &alliance_ids).await?;
+    leadership::load(db, &alliance_ids).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }
