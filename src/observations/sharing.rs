@@ -15,6 +15,7 @@ use entity::{alliance_role, observation, person, record_share, reflection};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    SqlErr,
 };
 use trellis_macros::mutations;
 
@@ -92,7 +93,8 @@ mutations! {
         /// Shares one of the caller's records (an observation of their teaching, or a
         /// reflection) with a named person of the platform. Only the owner may; someone
         /// outside the platform, or whom the caller does not reach, is `NOT_ON_PLATFORM`.
-        /// Sharing again with the same person changes nothing. The person is told.
+        /// Sharing again with the same person changes nothing, even when two requests
+        /// share at once: there is one open share. The person is told.
         fn share_record { share(ctx, input).await }
 
         /// Withdraws a share of one of the caller's records: the person stops seeing it at
@@ -258,7 +260,7 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
         RecordKind::Observation => (Some(record.key), None),
         RecordKind::Reflection => (None, Some(record.key)),
     };
-    record_share::ActiveModel {
+    let inserted = record_share::ActiveModel {
         observation_id: Set(observation_id),
         reflection_id: Set(reflection_id),
         owner_id: Set(access.person_id),
@@ -269,7 +271,17 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    if let Err(error) = inserted {
+        // A request at the same time shared it with them first (on PostgreSQL both read
+        // no open share; the unique index on open shares lets one in): as when sharing
+        // again, nothing changes.
+        if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+            txn.rollback().await?;
+            return Ok(shown);
+        }
+        return Err(error.into());
+    }
     share_entry(&access, "record.shared", &record, person.id)
         .record(&txn)
         .await?;
