@@ -1,9 +1,11 @@
 //! Coaching: brokerage from the strengths and needs audit (`suggestions`), coaching
 //! relationships with their life cycle, cycles, dated sessions and agreed action steps with
-//! check-back dates (`relationships`), the reminder job for overdue check-backs
-//! (`reminders`), and the shared library of techniques (`techniques`). Who sees what:
-//! `auth/policy/coaching.rs`. Expertise profiles are `expertise/`.
+//! check-back dates (`relationships`), their focus and cadence as agreed (`details`), the
+//! reminder job for overdue check-backs (`reminders`), and the shared library of techniques
+//! (`techniques`). Who sees what: `auth/policy/coaching.rs`. Expertise profiles are
+//! `expertise/`.
 
+mod details;
 mod node;
 pub mod notices;
 pub mod queries;
@@ -19,8 +21,8 @@ pub use types::{
 };
 
 use async_graphql::ID;
-use entity::coaching_relationship;
 use entity::enums::CoachingStatus;
+use entity::{coaching_cycle, coaching_relationship};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 use crate::audit::AuditEntry;
@@ -82,6 +84,23 @@ pub async fn own_relationship(
         .await?
         .filter(|row| access.reads_coaching_content(row))
         .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// The cycle named by input `field` with its relationship, if the caller takes part in
+/// the relationship (only they reach a cycle); otherwise `NOT_FOUND`.
+pub async fn own_cycle(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    field: &str,
+) -> MutationResult<(coaching_cycle::Model, coaching_relationship::Model)> {
+    let key = decode_as(id, NodeKind::CoachingCycle).ok_or_else(|| UserError::not_found(field))?;
+    let cycle = coaching_cycle::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .ok_or_else(|| UserError::not_found(field))?;
+    let relationship = own_relationship(conn, access, cycle.relationship_id, field).await?;
+    Ok((cycle, relationship))
 }
 
 /// What the audit log says of a relationship: who, in which alliance, its status; never
@@ -153,5 +172,6 @@ pub struct CoachingQueries(
 pub struct CoachingMutations(
     suggestions::SuggestionMutation,
     relationships::RelationshipMutation,
+    details::DetailsMutation,
     techniques::TechniqueMutation,
 );

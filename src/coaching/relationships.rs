@@ -13,7 +13,8 @@ use trellis_macros::mutations;
 
 use super::{
     CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, FOCUS_MAX, NOTES_MAX,
-    SESSION_DAYS_MAX, STEP_MAX, own_relationship, relationship_audit, visible_relationship,
+    SESSION_DAYS_MAX, STEP_MAX, own_cycle, own_relationship, relationship_audit,
+    visible_relationship,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -299,14 +300,8 @@ async fn close_cycle(
 ) -> MutationResult<CoachingCycle> {
     let access = access(ctx).await?;
     let outcome = validation::required("outcome", &input.outcome, NOTES_MAX)?;
-    let key = decode_as(&input.cycle_id, NodeKind::CoachingCycle)
-        .ok_or_else(|| UserError::not_found("cycleId"))?;
     let txn = begin_write(db(ctx)).await?;
-    let cycle = coaching_cycle::Entity::find_by_id(key)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("cycleId"))?;
-    let relationship = own_relationship(&txn, &access, cycle.relationship_id, "cycleId").await?;
+    let (cycle, relationship) = own_cycle(&txn, &access, &input.cycle_id, "cycleId").await?;
     if relationship.status != CoachingStatus::Active {
         return Err(wrong_status_on("cycleId", relationship.status).into());
     }

@@ -1,5 +1,5 @@
 //! Reads a portfolio: a fixed number of statements, whatever its size (each section at
-//! most `SECTION_MAX` entries).
+//! most `SECTION_MAX` entries). Coaching is read by `coaching`.
 
 use std::collections::HashMap;
 
@@ -24,7 +24,7 @@ pub enum Selection {
     Review,
 }
 
-fn entry(
+pub(super) fn entry(
     section: Section,
     title: impl Into<String>,
     detail: Option<String>,
@@ -42,7 +42,7 @@ fn entry(
     }
 }
 
-fn words(value: impl serde::Serialize) -> String {
+pub(super) fn words(value: impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(|s| s.replace('_', " ").to_lowercase()))
@@ -93,10 +93,11 @@ pub async fn portfolio(
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
+    let today = chrono::Utc::now().date_naive();
     if selection == Selection::Review {
         return Ok(PortfolioData {
             person_name,
-            entries: Vec::new(),
+            entries: super::coaching::entries(conn, person_id, selection, today).await?,
             observations,
             reflections,
         });
@@ -328,8 +329,7 @@ pub async fn portfolio(
             ));
         }
     }
-    // Coaching (as coach and as coachee) is read here once the coaching domain lands:
-    // one statement, entries of `Section::Coaching`.
+    entries.extend(super::coaching::entries(conn, person_id, selection, today).await?);
     Ok(PortfolioData {
         person_name,
         entries,

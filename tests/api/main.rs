@@ -19,6 +19,8 @@ mod batched_conditions;
 mod calendar_feeds;
 mod canonical_ids;
 mod coaching_bad_input;
+mod coaching_portfolio_scenario;
+mod coaching_records;
 mod coaching_review;
 mod coaching_scenario;
 mod coaching_sql_count;

@@ -119,6 +119,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Reflection.practice", PRACTICE),
     ("Reflection.enquiry", READABLE_ROW),
     ("Reflection.shares", RECORD_OWNER),
+    ("Reflection.coachingCycle", COACHING),
     ("ObservationActivity.school", SCHOOL),
     ("ObservationActivity.theme", THEMES),
     ("Portfolio.schools", WITH_PARENT),
@@ -133,6 +134,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Portfolio.coaching", WITH_PARENT),
     ("Portfolio.observations", OWN),
     ("Portfolio.reflections", OWN),
+    ("PerformanceReviewSelection.coaching", WITH_PARENT),
     ("PerformanceReviewSelection.observations", OWN),
     ("PerformanceReviewSelection.reflections", OWN),
     ("RecordObservationPayload.observation", PAYLOAD),
@@ -193,6 +195,7 @@ const POLICED: &[(&str, &str)] = &[
     ("RecordCoachingSessionPayload.session", PAYLOAD),
     ("AgreeCoachingActionStepPayload.actionStep", PAYLOAD),
     ("CompleteCoachingActionStepPayload.actionStep", PAYLOAD),
+    ("UpdateCoachingRelationshipPayload.relationship", PAYLOAD),
     ("AddTechniquePayload.technique", PAYLOAD),
     // Events and bookings.
     ("Query.events", ROOT),

@@ -6,7 +6,10 @@
 //!   never its sessions, notes, cycles or action steps. Platform admins see as the CPD
 //!   leads do.
 //! - Its content (cycles, sessions with their notes, action steps) is seen by the coach
-//!   and the coachee only.
+//!   and the coachee only: also a cycle a reflection links to (`Reflection.coachingCycle`,
+//!   `null` for anyone else the reflection is shared with), and only they link one.
+//! - A person's portfolio holds their coaching in full (they take part in each); their
+//!   performance-review selection, made for someone else, only `APPRAISAL` coaching.
 //! - A school's leaders see only counts of their staff's coaching (`coachingCounts`): of
 //!   current staff, never under five (`null`, `fewerThanFive`); those who manage the school
 //!   for an alliance count only the alliances they administer. They are never told whom
@@ -21,7 +24,8 @@
 //!   may add the opt-in and show the school and need only for the others.
 //! - The CPD leads and admins of an alliance confirm suggestions (making relationships)
 //!   and add the alliance's own techniques; the coach and the coachee move a relationship
-//!   through its life cycle and record its cycles, sessions and action steps.
+//!   through its life cycle, change its focus and cadence until it ends, and record its
+//!   cycles, sessions and action steps.
 //! - Techniques are seen by every signed-in person: the shared ones everywhere, an
 //!   alliance's own by those who see the alliance.
 //! - Service accounts read none of it.
