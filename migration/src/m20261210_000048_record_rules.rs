@@ -5,12 +5,16 @@
 //!   and a record has at most one open share (not withdrawn) to the same person, so that
 //!   two requests sharing at once cannot both add one.
 //!
-//! Both rules held in the code already; the database now refuses what breaks them. Open
-//! shares made twice before this migration (two requests at once) keep the oldest: the
-//! others are withdrawn when the newer was made, as withdrawing would have done.
+//! Both rules held in the code already; the database now refuses what breaks them. Before
+//! any change, on both databases, a share naming no record or two stops the migration
+//! with a message (PostgreSQL's `CHECK` would refuse such rows, SQLite's triggers would
+//! let them stay: the same check makes both fail the same way). Open shares made twice
+//! (two requests at once) keep the oldest: the others are withdrawn when they were made,
+//! on both databases. That withdrawal is not in the audit log (no person did it, and the
+//! log records people's actions); `withdrawn_at = shared_at` marks those rows.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -25,6 +29,10 @@ enum Reflection {
 /// (SQLite accepts `REFERENCES` on an added column whose default is `NULL`).
 const CYCLE_LINK: &str = "ALTER TABLE reflection ADD COLUMN coaching_cycle_id integer NULL \
      REFERENCES coaching_cycle (id) ON DELETE RESTRICT";
+
+/// Shares that name no record or two, which the rule below refuses.
+const BROKEN_SHARES: &str = "SELECT COUNT(*) AS broken FROM record_share \
+     WHERE (observation_id IS NULL) = (reflection_id IS NULL)";
 
 /// Duplicate open shares (a record to one person) before the unique index: all but the
 /// oldest are withdrawn, at the time they were made.
@@ -58,10 +66,27 @@ const ONE_RECORD_SQLITE: [&str; 2] = [
      BEGIN SELECT RAISE(ABORT, 'record_share: exactly one of observation_id and reflection_id'); END",
 ];
 
+/// Stops the migration, changing nothing, while a share names no record or two.
+async fn refuse_broken_shares(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let backend = conn.get_database_backend();
+    let broken: i64 = conn
+        .query_one_raw(Statement::from_string(backend, BROKEN_SHARES))
+        .await?
+        .map_or(Ok(0), |row| row.try_get("", "broken"))?;
+    if broken > 0 {
+        return Err(DbErr::Migration(format!(
+            "record_share: {broken} shares name no record or two; each must name exactly \
+             one of observation_id and reflection_id before this migration runs"
+        )));
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let conn = manager.get_connection();
+        refuse_broken_shares(conn).await?;
         conn.execute_unprepared(CYCLE_LINK).await?;
         manager
             .create_index(
@@ -85,6 +110,36 @@ impl MigrationTrait for Migration {
                     conn.execute_unprepared(statement).await?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let conn = manager.get_connection();
+        let postgres = conn.get_database_backend() == DbBackend::Postgres;
+        let rule: &[&str] = if postgres {
+            &["ALTER TABLE record_share DROP CONSTRAINT record_share_one_record"]
+        } else {
+            &[
+                "DROP TRIGGER record_share_one_record_insert",
+                "DROP TRIGGER record_share_one_record_update",
+            ]
+        };
+        let indexes = [
+            "DROP INDEX ux_record_share_open_observation",
+            "DROP INDEX ux_record_share_open_reflection",
+            "DROP INDEX ix_reflection_coaching_cycle",
+        ];
+        for statement in rule.iter().chain(&indexes) {
+            conn.execute_unprepared(statement).await?;
+        }
+        // SQLite drops no column that a foreign key is on (`coaching_cycle_id` references
+        // `coaching_cycle`) without rebuilding the table (see `ONE_RECORD_SQLITE`): there
+        // the column stays, unread by the code before this migration, and running `up`
+        // again fails on it. The shares withdrawn as duplicates stay withdrawn.
+        if postgres {
+            conn.execute_unprepared("ALTER TABLE reflection DROP COLUMN coaching_cycle_id")
+                .await?;
         }
         Ok(())
     }

@@ -9,9 +9,9 @@ use sea_orm::Set;
 use trellis_macros::mutations;
 
 use super::{
-    CADENCE_MAX, CoachingRelationship, FOCUS_MAX, relationship_audit, visible_relationship,
+    CADENCE_MAX, CoachingRelationship, FOCUS_MAX, participant_relationship, relationship_audit,
+    wrong_status_on,
 };
-use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
@@ -68,18 +68,15 @@ async fn update(
         .map(|cadence| validation::optional("cadence", Some(cadence), CADENCE_MAX))
         .transpose()?;
     let txn = begin_write(db(ctx)).await?;
-    let current =
-        visible_relationship(&txn, &access, &input.relationship_id, "relationshipId").await?;
-    allowed(
-        access.takes_part_in_coaching(&current),
+    let current = participant_relationship(
+        &txn,
+        &access,
+        &input.relationship_id,
         "only the coach and the coachee change what they agreed",
-    )?;
+    )
+    .await?;
     if current.status == CoachingStatus::Ended {
-        return Err(UserError::invalid_state(
-            "relationshipId",
-            "the relationship has ended: its record stays as it was",
-        )
-        .into());
+        return Err(wrong_status_on("relationshipId", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
     if let Some(focus) = focus {

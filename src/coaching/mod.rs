@@ -26,7 +26,7 @@ use entity::{coaching_cycle, coaching_relationship};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 use crate::audit::AuditEntry;
-use crate::auth::policy::Access;
+use crate::auth::policy::{Access, allowed};
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::LifeCycle;
@@ -55,6 +55,31 @@ pub async fn visible_relationship(
     let key =
         decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))?;
     relationship_by_key(conn, access, key, field).await
+}
+
+/// The relationship named by input `relationshipId` that the caller takes part in:
+/// `NOT_FOUND` when they do not see it, `FORBIDDEN` (saying `why`) when they see it
+/// without taking part (those who broker it).
+pub async fn participant_relationship(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    why: &'static str,
+) -> MutationResult<coaching_relationship::Model> {
+    let relationship = visible_relationship(conn, access, id, "relationshipId").await?;
+    allowed(access.takes_part_in_coaching(&relationship), why)?;
+    Ok(relationship)
+}
+
+/// `INVALID_STATE` on input `field`: the relationship is not in a status that allows it.
+pub fn wrong_status_on(field: &str, status: CoachingStatus) -> UserError {
+    UserError::invalid_state(
+        field,
+        format!(
+            "the relationship is {}, so this cannot be done",
+            format!("{status:?}").to_lowercase()
+        ),
+    )
 }
 
 /// The relationship `key`, if the caller sees it; otherwise `NOT_FOUND` on `field`.

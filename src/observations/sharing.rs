@@ -24,7 +24,7 @@ use super::{
 };
 use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
-use crate::db::begin_write;
+use crate::db::{begin_write, lock_row};
 use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode};
@@ -222,6 +222,17 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
     let txn = begin_write(db(ctx)).await?;
     let (record, shown) = own_record(&txn, &access, &input.record_id).await?;
     let (person, their_schools) = recipient(&txn, &access, &input.person_id).await?;
+    // Shares to different people at once would each count the record's shares without
+    // the others' and pass `SHARES_MAX` together: on the record's row locked, they count
+    // one after the other.
+    match record.kind {
+        RecordKind::Observation => {
+            lock_row::<observation::Entity>(&txn, observation::Column::Id, record.key).await?
+        }
+        RecordKind::Reflection => {
+            lock_row::<reflection::Entity>(&txn, reflection::Column::Id, record.key).await?
+        }
+    }
     let existing = open_shares(&record, person.id).all(&txn).await?;
     let through = access
         .school_roles

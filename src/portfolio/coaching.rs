@@ -2,31 +2,34 @@
 //! coachee (the other person, focus, theme, the other's school, dates, status, purpose),
 //! each followed by its cycles (focus, outcome) and, where the person was coached, the
 //! action steps they agreed (with the technique each puts into practice). The person is
-//! the coach or the coachee of each, so they read all of it (`reads_coaching_content`).
+//! the coach or the coachee of each, so they read all of it (`reads_coaching_content`,
+//! as SQL `coaching_content_condition`).
 //!
-//! Seven statements whatever the number (each part at most `SECTION_MAX` rows), none when
-//! the person has no coaching. The review selection, made for someone else, holds only
-//! `APPRAISAL` relationships and what is in them: never a developmental one.
+//! Seven statements whatever the number (each part at most `SECTION_MAX` rows); only the
+//! first, for the relationships, when the person has none. The review selection, made
+//! for someone else, holds only the `APPRAISAL` coaching the person received
+//! (`review_coaching_condition`): never a developmental relationship, nor what they gave
+//! as coach (their coachee's appraisal).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use entity::enums::{CoachingPurpose, CoachingStatus};
-use entity::rows::Keyed;
+use entity::enums::CoachingStatus;
 use entity::{
     coaching_action_step, coaching_cycle, coaching_relationship, person, school, technique, theme,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::load::{Selection, entry, words};
+use super::load::{Selection, entry, names, words};
 use super::{PortfolioEntry, PortfolioSection as Section, SECTION_MAX};
+use crate::auth::policy::Access;
 use crate::coaching::types::is_overdue;
 
 /// What is read of the person's coaching, before it becomes entries.
-struct Coaching {
+#[derive(Default)]
+pub struct Coaching {
     relationships: Vec<coaching_relationship::Model>,
     cycles: Vec<coaching_cycle::Model>,
     steps: Vec<coaching_action_step::Model>,
@@ -36,35 +39,39 @@ struct Coaching {
     techniques: HashMap<i32, String>,
 }
 
-/// Names of the rows of `E` whose ids are `ids`, by id.
-async fn names<E: Keyed>(
-    conn: &impl ConnectionTrait,
-    ids: Vec<i32>,
-    name: impl Fn(&E::Model) -> &str,
-) -> Result<HashMap<i32, String>, DbErr> {
-    Ok(E::find()
-        .filter(E::id_column().is_in(ids))
-        .all(conn)
-        .await?
-        .iter()
-        .map(|row| (E::id_of(row), name(row).to_owned()))
-        .collect())
+/// The other side of a relationship for `person_id`: their role towards the other, the
+/// other person and the other's school.
+fn other_side(
+    relationship: &coaching_relationship::Model,
+    person_id: i32,
+) -> (&'static str, i32, Option<i32>) {
+    if relationship.coach_id == person_id {
+        (
+            "coach of",
+            relationship.coachee_id,
+            relationship.coachee_school_id,
+        )
+    } else {
+        (
+            "coached by",
+            relationship.coach_id,
+            relationship.coach_school_id,
+        )
+    }
 }
 
-async fn read(
+/// The caller's coaching for `selection`.
+pub async fn read(
     conn: &impl ConnectionTrait,
-    person_id: i32,
+    access: &Access,
     selection: Selection,
-) -> Result<Option<Coaching>, DbErr> {
+) -> Result<Coaching, DbErr> {
     use coaching_relationship::Column;
-    let mut taking_part = Condition::all().add(
-        Condition::any()
-            .add(Column::CoachId.eq(person_id))
-            .add(Column::CoacheeId.eq(person_id)),
-    );
-    if selection == Selection::Review {
-        taking_part = taking_part.add(Column::Purpose.eq(CoachingPurpose::Appraisal));
-    }
+    let person_id = access.person_id;
+    let taking_part = match selection {
+        Selection::Portfolio => access.coaching_content_condition(),
+        Selection::Review => access.review_coaching_condition(),
+    };
     let relationships = coaching_relationship::Entity::find()
         .filter(taking_part)
         .order_by_asc(Column::Id)
@@ -72,7 +79,7 @@ async fn read(
         .all(conn)
         .await?;
     if relationships.is_empty() {
-        return Ok(None);
+        return Ok(Coaching::default());
     }
     let cycles = coaching_cycle::Entity::find()
         .filter(coaching_cycle::Column::RelationshipId.is_in(relationships.iter().map(|r| r.id)))
@@ -91,30 +98,27 @@ async fn read(
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
-    let other = |r: &coaching_relationship::Model| {
-        if r.coach_id == person_id {
-            (r.coachee_id, r.coachee_school_id)
-        } else {
-            (r.coach_id, r.coach_school_id)
-        }
-    };
-    let (others, other_schools): (Vec<i32>, Vec<Option<i32>>) =
-        relationships.iter().map(other).unzip();
+    let (others, other_schools): (Vec<i32>, Vec<Option<i32>>) = relationships
+        .iter()
+        .map(|r| {
+            let (_, other, school) = other_side(r, person_id);
+            (other, school)
+        })
+        .unzip();
     let theme_ids = relationships.iter().filter_map(|r| r.theme_id).collect();
     let technique_ids = steps.iter().filter_map(|s| s.technique_id).collect();
-    // Full names are put together here; the others are read as they are.
     let people = person::Entity::find()
         .filter(person::Column::Id.is_in(others))
         .all(conn)
         .await?
         .into_iter()
-        .map(|p| (p.id, format!("{} {}", p.given_name, p.family_name)))
+        .map(|p| (p.id, p.full_name()))
         .collect();
     let school_ids = other_schools.into_iter().flatten().collect();
     let schools = names::<school::Entity>(conn, school_ids, |s| &s.name).await?;
     let themes = names::<theme::Entity>(conn, theme_ids, |t| &t.name).await?;
     let techniques = names::<technique::Entity>(conn, technique_ids, |t| &t.name).await?;
-    Ok(Some(Coaching {
+    Ok(Coaching {
         relationships,
         cycles,
         steps,
@@ -122,49 +126,49 @@ async fn read(
         schools,
         themes,
         techniques,
-    }))
+    })
 }
 
-/// The person's coaching as portfolio entries: each relationship (`COACHING`), then its
-/// cycles (`COACHING_CYCLE`) and, as coachee, its action steps (`COACHING_ACTION_STEP`).
-pub async fn entries(
-    conn: &impl ConnectionTrait,
-    person_id: i32,
-    selection: Selection,
-    today: NaiveDate,
-) -> Result<Vec<PortfolioEntry>, DbErr> {
-    let Some(coaching) = read(conn, person_id, selection).await? else {
-        return Ok(Vec::new());
-    };
-    let mut entries = Vec::new();
-    for relationship in &coaching.relationships {
-        entries.push(relationship_entry(&coaching, relationship, person_id));
-        for cycle in coaching
-            .cycles
-            .iter()
-            .filter(|c| c.relationship_id == relationship.id)
-        {
-            entries.push(entry(
-                Section::CoachingCycle,
-                cycle.focus.clone(),
-                cycle
-                    .outcome
-                    .as_ref()
-                    .map(|outcome| format!("outcome: {outcome}")),
-                None,
-                Some(cycle.started_on),
-                cycle.ended_on,
-            ));
-        }
-        for step in coaching
-            .steps
-            .iter()
-            .filter(|s| s.relationship_id == relationship.id)
-        {
-            entries.push(step_entry(&coaching, step, today));
-        }
+impl Coaching {
+    /// The ids of the cycles read: a reflection's cycle outside them is not shown where
+    /// this coaching is (the review selection).
+    pub fn cycle_ids(&self) -> HashSet<i32> {
+        self.cycles.iter().map(|c| c.id).collect()
     }
-    Ok(entries)
+
+    /// As portfolio entries: each relationship (`COACHING`), then its cycles
+    /// (`COACHING_CYCLE`) and, as coachee, its action steps (`COACHING_ACTION_STEP`).
+    pub fn entries(&self, person_id: i32, today: NaiveDate) -> Vec<PortfolioEntry> {
+        let mut entries = Vec::new();
+        for relationship in &self.relationships {
+            entries.push(relationship_entry(self, relationship, person_id));
+            for cycle in self
+                .cycles
+                .iter()
+                .filter(|c| c.relationship_id == relationship.id)
+            {
+                entries.push(entry(
+                    Section::CoachingCycle,
+                    cycle.focus.clone(),
+                    cycle
+                        .outcome
+                        .as_ref()
+                        .map(|outcome| format!("outcome: {outcome}")),
+                    None,
+                    Some(cycle.started_on),
+                    cycle.ended_on,
+                ));
+            }
+            for step in self
+                .steps
+                .iter()
+                .filter(|s| s.relationship_id == relationship.id)
+            {
+                entries.push(step_entry(self, step, today));
+            }
+        }
+        entries
+    }
 }
 
 fn relationship_entry(
@@ -172,19 +176,7 @@ fn relationship_entry(
     relationship: &coaching_relationship::Model,
     person_id: i32,
 ) -> PortfolioEntry {
-    let (role, other, other_school) = if relationship.coach_id == person_id {
-        (
-            "coach of",
-            relationship.coachee_id,
-            relationship.coachee_school_id,
-        )
-    } else {
-        (
-            "coached by",
-            relationship.coach_id,
-            relationship.coach_school_id,
-        )
-    };
+    let (role, other, other_school) = other_side(relationship, person_id);
     let mut detail = format!(
         "{role} {}",
         coaching.people.get(&other).cloned().unwrap_or_default()
@@ -200,7 +192,9 @@ fn relationship_entry(
         words(relationship.status),
         words(relationship.purpose)
     ));
-    // An ended relationship changes no more: its last change is its end.
+    // Its last change is its end: once `ENDED`, no life-cycle step leaves that status and
+    // `updateCoachingRelationship` refuses an ended relationship, so nothing touches
+    // `updated_at` after the step that ended it.
     let until = (relationship.status == CoachingStatus::Ended)
         .then(|| relationship.updated_at.date_naive());
     entry(

@@ -12,8 +12,10 @@
 //!
 //! Coaching (as coach and as coachee, `coaching`): each relationship, its cycles and, as
 //! coachee, the action steps agreed, in the portfolio and in both exports. The review
-//! selection holds what the person chose, and of coaching only `APPRAISAL` relationships
-//! (made for that conversation): never developmental coaching.
+//! selection holds what the person chose, and of coaching only the `APPRAISAL` coaching
+//! they received (made for that conversation): never developmental coaching, nor what
+//! they gave as coach (their coachee's appraisal); a chosen reflection's cycle only when
+//! it is of that coaching.
 //!
 //! Exports, as fields of the portfolio (the bearer token of the request is the person's):
 //! `json` (every section, as data) and `markdown` (a readable document; the person's own
@@ -116,7 +118,7 @@ pub async fn viewer_portfolio(ctx: &Context<'_>) -> Result<Portfolio> {
     Ok(Portfolio(
         load::portfolio(
             crate::graphql::context::db(ctx),
-            access.person_id,
+            &access,
             load::Selection::Portfolio,
         )
         .await?,
@@ -132,7 +134,7 @@ pub async fn viewer_review_selection(ctx: &Context<'_>) -> Result<PerformanceRev
     Ok(PerformanceReviewSelection(
         load::portfolio(
             crate::graphql::context::db(ctx),
-            access.person_id,
+            &access,
             load::Selection::Review,
         )
         .await?,
@@ -237,8 +239,8 @@ pub struct PerformanceReviewSelection(pub PortfolioData);
 /// What a person chose to bring to a performance-management conversation.
 #[Object]
 impl PerformanceReviewSelection {
-    /// Their `APPRAISAL` coaching (made for this conversation), as in the portfolio's
-    /// `coaching`; developmental coaching never.
+    /// The `APPRAISAL` coaching they received (made for this conversation), as in the
+    /// portfolio's `coaching`; never developmental coaching, nor coaching they gave.
     async fn coaching(&self) -> Vec<PortfolioEntry> {
         self.0.section(PortfolioSection::Coaching)
     }
@@ -251,7 +253,8 @@ impl PerformanceReviewSelection {
             .map(Observation)
             .collect()
     }
-    /// The reflections they chose.
+    /// The reflections they chose; a reflection's `coachingCycle` only when it is of the
+    /// coaching above (`null` otherwise).
     async fn reflections(&self) -> Vec<Reflection> {
         self.0.reflections.iter().cloned().map(Reflection).collect()
     }

@@ -15,7 +15,7 @@ mod node;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::RecordPurpose;
+use entity::enums::{CoachingPurpose, RecordPurpose};
 use entity::{enquiry, event, record_share, reflection};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -269,6 +269,32 @@ async fn linked_enquiry(
     Ok(Some(row.id))
 }
 
+/// The coaching cycle a new reflection links: of a relationship the caller takes part in,
+/// made for the reflection's purpose. An `APPRAISAL` reflection reaches the review
+/// selection, so it never carries developmental coaching there.
+async fn linked_cycle(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: Option<&ID>,
+    purpose: RecordPurpose,
+) -> MutationResult<Option<i32>> {
+    let Some(id) = id else { return Ok(None) };
+    let (cycle, relationship) = own_cycle(conn, access, id, "coachingCycleId").await?;
+    let same_purpose = matches!(
+        (relationship.purpose, purpose),
+        (CoachingPurpose::Developmental, RecordPurpose::Developmental)
+            | (CoachingPurpose::Appraisal, RecordPurpose::Appraisal)
+    );
+    if !same_purpose {
+        return Err(UserError::invalid(
+            "coachingCycleId",
+            "the cycle's coaching has another purpose than the reflection",
+        )
+        .into());
+    }
+    Ok(Some(cycle.id))
+}
+
 async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult<Reflection> {
     let access = access(ctx).await?;
     let written_on = validation::happened_on("writtenOn", input.written_on)?;
@@ -282,10 +308,13 @@ async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult
         None => None,
     };
     let enquiry_id = linked_enquiry(&txn, &access, input.enquiry_id.as_ref()).await?;
-    let coaching_cycle_id = match &input.coaching_cycle_id {
-        Some(id) => Some(own_cycle(&txn, &access, id, "coachingCycleId").await?.0.id),
-        None => None,
-    };
+    let coaching_cycle_id = linked_cycle(
+        &txn,
+        &access,
+        input.coaching_cycle_id.as_ref(),
+        input.purpose,
+    )
+    .await?;
     let school = current_schools(&txn, access.person_id)
         .await?
         .first()

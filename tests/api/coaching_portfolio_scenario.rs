@@ -273,6 +273,8 @@ async fn a_brokered_pair_coaches_observes_and_the_coachee_exports_it_all() {
         "technique: Hinge questions",
         "Hinge questions before independent work",
         "What the distractors told me",
+        // The step's detail as a whole, its overdue flag with it.
+        step_detail,
     ] {
         assert!(exported.contains(held), "JSON holds {held}: {exported}");
         assert!(markdown.contains(held), "Markdown holds {held}: {markdown}");

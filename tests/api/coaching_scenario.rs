@@ -99,6 +99,31 @@ pub async fn broker(w: &Community, theme: &str, coach: &Person, coachee: &Person
         .clone()
 }
 
+/// An active relationship of Amy coaching `coachee`, brokered by the CPD lead, with a
+/// cycle: the relationship's and the cycle's ids.
+pub async fn coached(w: &Community, theme: &str, coachee: &Person) -> (Value, Value) {
+    let app = &w.app;
+    let id = broker(w, theme, &w.teachers[0], coachee).await["id"].clone();
+    mutate_ok(
+        app,
+        &coachee.token,
+        "startCoachingRelationship",
+        "relationship { status }",
+        json!({ "relationshipId": id }),
+    )
+    .await;
+    let cycle = mutate_ok(
+        app,
+        &coachee.token,
+        "startCoachingCycle",
+        "cycle { id }",
+        json!({ "relationshipId": id, "focus": "Exit tickets" }),
+    )
+    .await["cycle"]["id"]
+        .clone();
+    (id, cycle)
+}
+
 pub const SUGGESTIONS: &str = "query($alliance: ID!, $theme: ID) { coachingSuggestions(allianceId: $alliance, themeId: $theme, first: 5) { \
      coach { id } coachee { id } coachSchool { id } coacheeSchool { id } theme { name } score reasons explanation capacityLeft strengthConfirmed } }";
 

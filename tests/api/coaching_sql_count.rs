@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
 use crate::coaching_portfolio_scenario::make_overdue;
-use crate::coaching_scenario::{broker, coaching_world, theme_named};
+use crate::coaching_scenario::{coached, coaching_world, theme_named};
 use crate::common::{TestApp, gid};
 use crate::community_world::{Community, Person, community_world_with};
 use crate::world::{bulk_staff, key_of, mutate_ok};
@@ -112,31 +112,6 @@ async fn suggestions_and_the_audit_run_as_many_statements_for_many_people_as_for
         counts[0], counts[1],
         "statements for 4 and 46 people (suggestions, audit): {counts:?}"
     );
-}
-
-/// An active relationship of Amy coaching `coachee`, brokered by the CPD lead, with a
-/// cycle: the relationship's and the cycle's ids.
-async fn coached(w: &Community, theme: &str, coachee: &Person) -> (Value, Value) {
-    let app = &w.app;
-    let id = broker(w, theme, &w.teachers[0], coachee).await["id"].clone();
-    mutate_ok(
-        app,
-        &coachee.token,
-        "startCoachingRelationship",
-        "relationship { status }",
-        json!({ "relationshipId": id }),
-    )
-    .await;
-    let cycle = mutate_ok(
-        app,
-        &coachee.token,
-        "startCoachingCycle",
-        "cycle { id }",
-        json!({ "relationshipId": id, "focus": "Exit tickets" }),
-    )
-    .await["cycle"]["id"]
-        .clone();
-    (id, cycle)
 }
 
 /// `count` action steps agreed by `coachee` in `relationship`'s `cycle`, each overdue: their ids.

@@ -59,6 +59,7 @@ mod node_round_trip;
 mod notifications;
 mod numeric_input;
 mod observations_bad_input;
+mod observations_record_rules;
 mod observations_scenario;
 mod observations_sql_count;
 mod observations_visibility;
