@@ -20,6 +20,8 @@ pub struct Model {
     pub event_id: Option<i32>,
     pub practice_id: Option<i32>,
     pub enquiry_id: Option<i32>,
+    /// A coaching cycle of a relationship its author takes part in.
+    pub coaching_cycle_id: Option<i32>,
     pub in_portfolio: bool,
     pub in_review_selection: bool,
     pub version: i32,

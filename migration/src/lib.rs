@@ -23,6 +23,7 @@ mod m20261208_000043_cluster;
 mod m20261209_000045_coaching;
 mod m20261209_000046_observation;
 mod m20261210_000047_leadership;
+mod m20261210_000048_record_rules;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000045_coaching::Migration),
             Box::new(m20261209_000046_observation::Migration),
             Box::new(m20261210_000047_leadership::Migration),
+            Box::new(m20261210_000048_record_rules::Migration),
         ]
     }
 }

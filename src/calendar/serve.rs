@@ -137,10 +137,7 @@ async fn person_feed(
             entry
         })
         .collect::<Vec<_>>();
-    let name = format!(
-        "Trellis: {} {}'s events",
-        owner.given_name, owner.family_name
-    );
+    let name = format!("Trellis: {}'s events", owner.full_name());
     Ok(Some(write(&name, host, &entries)))
 }
 

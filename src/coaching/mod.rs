@@ -1,9 +1,11 @@
 //! Coaching: brokerage from the strengths and needs audit (`suggestions`), coaching
 //! relationships with their life cycle, cycles, dated sessions and agreed action steps with
-//! check-back dates (`relationships`), the reminder job for overdue check-backs
-//! (`reminders`), and the shared library of techniques (`techniques`). Who sees what:
-//! `auth/policy/coaching.rs`. Expertise profiles are `expertise/`.
+//! check-back dates (`relationships`), their focus and cadence as agreed (`details`), the
+//! reminder job for overdue check-backs (`reminders`), and the shared library of techniques
+//! (`techniques`). Who sees what: `auth/policy/coaching.rs`. Expertise profiles are
+//! `expertise/`.
 
+mod details;
 mod node;
 pub mod notices;
 pub mod queries;
@@ -19,12 +21,12 @@ pub use types::{
 };
 
 use async_graphql::ID;
-use entity::coaching_relationship;
 use entity::enums::CoachingStatus;
+use entity::{coaching_cycle, coaching_relationship};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 use crate::audit::AuditEntry;
-use crate::auth::policy::Access;
+use crate::auth::policy::{Access, allowed};
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::LifeCycle;
@@ -55,6 +57,31 @@ pub async fn visible_relationship(
     relationship_by_key(conn, access, key, field).await
 }
 
+/// The relationship named by input `relationshipId` that the caller takes part in:
+/// `NOT_FOUND` when they do not see it, `FORBIDDEN` (saying `why`) when they see it
+/// without taking part (those who broker it).
+pub async fn participant_relationship(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    why: &'static str,
+) -> MutationResult<coaching_relationship::Model> {
+    let relationship = visible_relationship(conn, access, id, "relationshipId").await?;
+    allowed(access.takes_part_in_coaching(&relationship), why)?;
+    Ok(relationship)
+}
+
+/// `INVALID_STATE` on input `field`: the relationship is not in a status that allows it.
+pub fn wrong_status_on(field: &str, status: CoachingStatus) -> UserError {
+    UserError::invalid_state(
+        field,
+        format!(
+            "the relationship is {}, so this cannot be done",
+            format!("{status:?}").to_lowercase()
+        ),
+    )
+}
+
 /// The relationship `key`, if the caller sees it; otherwise `NOT_FOUND` on `field`.
 pub async fn relationship_by_key(
     conn: &impl ConnectionTrait,
@@ -82,6 +109,23 @@ pub async fn own_relationship(
         .await?
         .filter(|row| access.reads_coaching_content(row))
         .ok_or_else(|| UserError::not_found(field).into())
+}
+
+/// The cycle named by input `field` with its relationship, if the caller takes part in
+/// the relationship (only they reach a cycle); otherwise `NOT_FOUND`.
+pub async fn own_cycle(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+    field: &str,
+) -> MutationResult<(coaching_cycle::Model, coaching_relationship::Model)> {
+    let key = decode_as(id, NodeKind::CoachingCycle).ok_or_else(|| UserError::not_found(field))?;
+    let cycle = coaching_cycle::Entity::find_by_id(key)
+        .one(conn)
+        .await?
+        .ok_or_else(|| UserError::not_found(field))?;
+    let relationship = own_relationship(conn, access, cycle.relationship_id, field).await?;
+    Ok((cycle, relationship))
 }
 
 /// What the audit log says of a relationship: who, in which alliance, its status; never
@@ -153,5 +197,6 @@ pub struct CoachingQueries(
 pub struct CoachingMutations(
     suggestions::SuggestionMutation,
     relationships::RelationshipMutation,
+    details::DetailsMutation,
     techniques::TechniqueMutation,
 );

@@ -10,9 +10,7 @@ use crate::notifications::recipients::school_leaders;
 use crate::notifications::{Message, Notices, NotificationKind as Kind};
 
 fn name(row: Option<&person::Model>) -> String {
-    row.map_or_else(String::new, |p| {
-        format!("{} {}", p.given_name, p.family_name)
-    })
+    row.map_or_else(String::new, person::Model::full_name)
 }
 
 impl Notices {

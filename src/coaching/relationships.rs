@@ -13,9 +13,10 @@ use trellis_macros::mutations;
 
 use super::{
     CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, FOCUS_MAX, NOTES_MAX,
-    SESSION_DAYS_MAX, STEP_MAX, own_relationship, relationship_audit, visible_relationship,
+    SESSION_DAYS_MAX, STEP_MAX, own_cycle, own_relationship, participant_relationship,
+    relationship_audit, wrong_status_on,
 };
-use crate::auth::policy::{Access, allowed};
+use crate::auth::policy::Access;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
@@ -195,17 +196,6 @@ fn wrong_status(status: CoachingStatus) -> UserError {
     wrong_status_on("relationshipId", status)
 }
 
-/// `INVALID_STATE` on input `field`: the relationship is not in a status that allows it.
-fn wrong_status_on(field: &str, status: CoachingStatus) -> UserError {
-    UserError::invalid_state(
-        field,
-        format!(
-            "the relationship is {}, so this cannot be done",
-            format!("{status:?}").to_lowercase()
-        ),
-    )
-}
-
 async fn step(
     ctx: &Context<'_>,
     relationship_id: ID,
@@ -216,11 +206,13 @@ async fn step(
     let access = access(ctx).await?;
     let reason = validation::optional("reason", reason.as_deref(), 500)?;
     let txn = begin_write(db(ctx)).await?;
-    let current = visible_relationship(&txn, &access, &relationship_id, "relationshipId").await?;
-    allowed(
-        access.takes_part_in_coaching(&current),
+    let current = participant_relationship(
+        &txn,
+        &access,
+        &relationship_id,
         "only the coach and the coachee move a relationship through its life",
-    )?;
+    )
+    .await?;
     if !from.contains(&current.status) {
         return Err(wrong_status(current.status).into());
     }
@@ -299,14 +291,8 @@ async fn close_cycle(
 ) -> MutationResult<CoachingCycle> {
     let access = access(ctx).await?;
     let outcome = validation::required("outcome", &input.outcome, NOTES_MAX)?;
-    let key = decode_as(&input.cycle_id, NodeKind::CoachingCycle)
-        .ok_or_else(|| UserError::not_found("cycleId"))?;
     let txn = begin_write(db(ctx)).await?;
-    let cycle = coaching_cycle::Entity::find_by_id(key)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| UserError::not_found("cycleId"))?;
-    let relationship = own_relationship(&txn, &access, cycle.relationship_id, "cycleId").await?;
+    let (cycle, relationship) = own_cycle(&txn, &access, &input.cycle_id, "cycleId").await?;
     if relationship.status != CoachingStatus::Active {
         return Err(wrong_status_on("cycleId", relationship.status).into());
     }

@@ -143,7 +143,7 @@ impl Notices {
         else {
             return Ok(());
         };
-        let name = format!("{} {}", person.given_name, person.family_name);
+        let name = person.full_name();
         let facilitators = community_members(conn, community.id, true).await?;
         self.tell(
             facilitators,
@@ -286,7 +286,7 @@ impl Notices {
             && let Some(person) = person::Entity::find_by_id(person_id).one(conn).await?
         {
             mentions.push(NodeKind::Person.id(person_id));
-            by.push(format!("{} {}", person.given_name, person.family_name));
+            by.push(person.full_name());
         }
         if let Some(school) = arrangement.supporting_school_id {
             by.push(school_name(school));

@@ -15,6 +15,7 @@ use entity::{alliance_role, observation, person, record_share, reflection};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    SqlErr,
 };
 use trellis_macros::mutations;
 
@@ -23,7 +24,7 @@ use super::{
 };
 use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
-use crate::db::begin_write;
+use crate::db::{begin_write, lock_row};
 use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode};
@@ -92,7 +93,8 @@ mutations! {
         /// Shares one of the caller's records (an observation of their teaching, or a
         /// reflection) with a named person of the platform. Only the owner may; someone
         /// outside the platform, or whom the caller does not reach, is `NOT_ON_PLATFORM`.
-        /// Sharing again with the same person changes nothing. The person is told.
+        /// Sharing again with the same person changes nothing, even when two requests
+        /// share at once: there is one open share. The person is told.
         fn share_record { share(ctx, input).await }
 
         /// Withdraws a share of one of the caller's records: the person stops seeing it at
@@ -220,6 +222,17 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
     let txn = begin_write(db(ctx)).await?;
     let (record, shown) = own_record(&txn, &access, &input.record_id).await?;
     let (person, their_schools) = recipient(&txn, &access, &input.person_id).await?;
+    // Shares to different people at once would each count the record's shares without
+    // the others' and pass `SHARES_MAX` together: on the record's row locked, they count
+    // one after the other.
+    match record.kind {
+        RecordKind::Observation => {
+            lock_row::<observation::Entity>(&txn, observation::Column::Id, record.key).await?
+        }
+        RecordKind::Reflection => {
+            lock_row::<reflection::Entity>(&txn, reflection::Column::Id, record.key).await?
+        }
+    }
     let existing = open_shares(&record, person.id).all(&txn).await?;
     let through = access
         .school_roles
@@ -258,7 +271,7 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
         RecordKind::Observation => (Some(record.key), None),
         RecordKind::Reflection => (None, Some(record.key)),
     };
-    record_share::ActiveModel {
+    let inserted = record_share::ActiveModel {
         observation_id: Set(observation_id),
         reflection_id: Set(reflection_id),
         owner_id: Set(access.person_id),
@@ -269,7 +282,17 @@ async fn share(ctx: &Context<'_>, input: ShareRecordInput) -> MutationResult<Sha
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    if let Err(error) = inserted {
+        // A request at the same time shared it with them first (on PostgreSQL both read
+        // no open share; the unique index on open shares lets one in): as when sharing
+        // again, nothing changes.
+        if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+            txn.rollback().await?;
+            return Ok(shown);
+        }
+        return Err(error.into());
+    }
     share_entry(&access, "record.shared", &record, person.id)
         .record(&txn)
         .await?;

@@ -88,7 +88,7 @@ impl Person {
     }
     /// Given and family name together.
     async fn display_name(&self) -> String {
-        format!("{} {}", self.0.given_name, self.0.family_name)
+        self.0.full_name()
     }
     /// Seen by the person, the leaders of schools they work at, and the admins of their
     /// alliances; `null` for everyone else (and before signing in).

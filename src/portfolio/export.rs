@@ -57,6 +57,7 @@ pub fn json(data: &PortfolioData, kind: &str) -> serde_json::Value {
             "purpose": r.purpose,
             "title": r.title,
             "bodyMarkdown": r.body_markdown,
+            "coachingCycle": r.coaching_cycle_id.map(|id| NodeKind::CoachingCycle.id(id).to_string()),
         })).collect::<Vec<_>>(),
     })
 }
@@ -83,14 +84,16 @@ pub fn markdown(data: &PortfolioData, heading: &str) -> String {
         let entries: Vec<_> = data
             .entries
             .iter()
-            .filter(|e| e.section == section)
+            .filter(|e| e.section.listed_in() == section)
             .collect();
         if entries.is_empty() {
             continue;
         }
         let _ = writeln!(out, "## {title}\n");
         for e in entries {
-            let mut line = format!("- **{}**", escaped(&e.title));
+            // A relationship's cycles and action steps under it.
+            let indent = if e.section == section { "" } else { "  " };
+            let mut line = format!("{indent}- **{}**", escaped(&e.title));
             if let Some(detail) = &e.detail {
                 let _ = write!(line, ": {}", escaped(detail));
             }

@@ -1,9 +1,10 @@
 //! Reads a portfolio: a fixed number of statements, whatever its size (each section at
-//! most `SECTION_MAX` entries).
+//! most `SECTION_MAX` entries). Coaching is read by `coaching`.
 
 use std::collections::HashMap;
 
 use entity::enums::{BookingStatus, CommunityMembershipStatus, PracticeStatus, RecordPurpose};
+use entity::rows::Keyed;
 use entity::{
     community, community_member, enquiry, event, event_booking, observation, person, practice,
     practice_author, practice_endorsement, reflection, school, staff_role, support_arrangement,
@@ -14,6 +15,7 @@ use sea_orm::{
 };
 
 use super::{PortfolioData, PortfolioEntry, PortfolioSection as Section, SECTION_MAX};
+use crate::auth::policy::Access;
 
 /// Which of the person's records to include.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,7 @@ pub enum Selection {
     Review,
 }
 
-fn entry(
+pub(super) fn entry(
     section: Section,
     title: impl Into<String>,
     detail: Option<String>,
@@ -42,22 +44,37 @@ fn entry(
     }
 }
 
-fn words(value: impl serde::Serialize) -> String {
+pub(super) fn words(value: impl serde::Serialize) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(|s| s.replace('_', " ").to_lowercase()))
         .unwrap_or_default()
 }
 
+/// Names of the rows of `E` whose ids are `ids`, by id.
+pub(super) async fn names<E: Keyed>(
+    conn: &impl ConnectionTrait,
+    ids: Vec<i32>,
+    name: impl Fn(&E::Model) -> &str,
+) -> Result<HashMap<i32, String>, DbErr> {
+    Ok(E::find()
+        .filter(E::id_column().is_in(ids))
+        .all(conn)
+        .await?
+        .iter()
+        .map(|row| (E::id_of(row), name(row).to_owned()))
+        .collect())
+}
+
+/// The caller's portfolio or review selection.
 pub async fn portfolio(
     conn: &impl ConnectionTrait,
-    person_id: i32,
+    access: &Access,
     selection: Selection,
 ) -> Result<PortfolioData, DbErr> {
+    let person_id = access.person_id;
     let person = person::Entity::find_by_id(person_id).one(conn).await?;
-    let person_name = person
-        .map(|p| format!("{} {}", p.given_name, p.family_name))
-        .unwrap_or_default();
+    let person_name = person.map(|p| p.full_name()).unwrap_or_default();
     let (obs_flag, refl_flag) = match selection {
         Selection::Portfolio => (
             observation::Column::InPortfolio,
@@ -82,7 +99,7 @@ pub async fn portfolio(
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
-    let reflections = reflection::Entity::find()
+    let mut reflections = reflection::Entity::find()
         .filter(reflection::Column::PersonId.eq(person_id))
         .filter(refl_flag.eq(true))
         .apply_if(review.then_some(RecordPurpose::Appraisal), |q, p| {
@@ -93,10 +110,20 @@ pub async fn portfolio(
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
-    if selection == Selection::Review {
+    let today = chrono::Utc::now().date_naive();
+    if review {
+        let coaching = super::coaching::read(conn, access, selection).await?;
+        // A reflection's cycle only when the selection holds its coaching: never a
+        // developmental cycle, nor one of coaching the person gave.
+        let cycles = coaching.cycle_ids();
+        for reflection in &mut reflections {
+            reflection.coaching_cycle_id = reflection
+                .coaching_cycle_id
+                .filter(|id| cycles.contains(id));
+        }
         return Ok(PortfolioData {
             person_name,
-            entries: Vec::new(),
+            entries: coaching.entries(person_id, today),
             observations,
             reflections,
         });
@@ -218,13 +245,7 @@ pub async fn portfolio(
     school_ids.extend(practices.iter().map(|p| p.school_id));
     school_ids.extend(endorsements.iter().map(|e| e.school_id));
     school_ids.extend(bookings.iter().map(|b| b.school_id));
-    let schools: HashMap<i32, String> = school::Entity::find()
-        .filter(school::Column::Id.is_in(school_ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let schools = names::<school::Entity>(conn, school_ids, |s| &s.name).await?;
     let name = |id: i32| schools.get(&id).cloned();
 
     for role in &roles {
@@ -328,8 +349,8 @@ pub async fn portfolio(
             ));
         }
     }
-    // Coaching (as coach and as coachee) is read here once the coaching domain lands:
-    // one statement, entries of `Section::Coaching`.
+    let coaching = super::coaching::read(conn, access, selection).await?;
+    entries.extend(coaching.entries(person_id, today));
     entries.extend(super::leadership::entries(conn, person_id).await?);
     Ok(PortfolioData {
         person_name,

@@ -10,9 +10,12 @@
 //! endorsements received, support given and received, events attended, and the
 //! observations and reflections they chose to include (`selectRecord`).
 //!
-//! Coaching (as coach and as coachee) comes from the coaching domain: the place for it is
-//! `PortfolioSection::Coaching`, filled in `load` (one statement, like the others) and
-//! written by the exports with the rest; until then the section is empty.
+//! Coaching (as coach and as coachee, `coaching`): each relationship, its cycles and, as
+//! coachee, the action steps agreed, in the portfolio and in both exports. The review
+//! selection holds what the person chose, and of coaching only the `APPRAISAL` coaching
+//! they received (made for that conversation): never developmental coaching, nor what
+//! they gave as coach (their coachee's appraisal); a chosen reflection's cycle only when
+//! it is of that coaching.
 //!
 //! Leadership the person was invited to and accepted (`leadership/`) is
 //! `PortfolioSection::Leadership`, read by `leadership::entries` (one statement).
@@ -21,6 +24,7 @@
 //! `json` (every section, as data) and `markdown` (a readable document; the person's own
 //! text is escaped, so no HTML in it is live when the document is rendered).
 
+mod coaching;
 mod export;
 mod leadership;
 mod load;
@@ -59,10 +63,25 @@ pub enum PortfolioSection {
     SupportReceived,
     /// An event attended.
     EventAttended,
-    /// Coaching as coach or coachee (from the coaching domain; empty until it lands).
+    /// A coaching relationship, as coach or coachee.
     Coaching,
+    /// A cycle of a coaching relationship (listed after its relationship).
+    CoachingCycle,
+    /// An action step agreed as coachee (listed after its relationship).
+    CoachingActionStep,
     /// Leadership the person was invited to and accepted (`viewer.leadershipRecord`).
     Leadership,
+}
+
+impl PortfolioSection {
+    /// The section it is listed in: a coaching relationship's cycles and action steps in
+    /// `COACHING`, after the relationship; every other in its own.
+    pub fn listed_in(self) -> Self {
+        match self {
+            Self::CoachingCycle | Self::CoachingActionStep => Self::Coaching,
+            other => other,
+        }
+    }
 }
 
 /// One entry of a portfolio: a snapshot of something the person did, kept as it was.
@@ -105,7 +124,7 @@ pub async fn viewer_portfolio(ctx: &Context<'_>) -> Result<Portfolio> {
     Ok(Portfolio(
         load::portfolio(
             crate::graphql::context::db(ctx),
-            access.person_id,
+            &access,
             load::Selection::Portfolio,
         )
         .await?,
@@ -121,21 +140,27 @@ pub async fn viewer_review_selection(ctx: &Context<'_>) -> Result<PerformanceRev
     Ok(PerformanceReviewSelection(
         load::portfolio(
             crate::graphql::context::db(ctx),
-            access.person_id,
+            &access,
             load::Selection::Review,
         )
         .await?,
     ))
 }
 
-impl Portfolio {
+impl PortfolioData {
+    /// The entries listed in `section`, in order.
     fn section(&self, section: PortfolioSection) -> Vec<PortfolioEntry> {
-        self.0
-            .entries
+        self.entries
             .iter()
-            .filter(|entry| entry.section == section)
+            .filter(|entry| entry.section.listed_in() == section)
             .cloned()
             .collect()
+    }
+}
+
+impl Portfolio {
+    fn section(&self, section: PortfolioSection) -> Vec<PortfolioEntry> {
+        self.0.section(section)
     }
 }
 
@@ -179,7 +204,11 @@ impl Portfolio {
     async fn events_attended(&self) -> Vec<PortfolioEntry> {
         self.section(PortfolioSection::EventAttended)
     }
-    /// Coaching as coach or coachee. Empty until the coaching domain fills it.
+    /// Coaching as coach or coachee: each relationship (`COACHING`: the focus; the other
+    /// person, theme, status and purpose; the other's school; from, and until it ended),
+    /// followed by its cycles (`COACHING_CYCLE`: focus, outcome) and, where they were
+    /// coached, the action steps agreed (`COACHING_ACTION_STEP`: the step; the technique,
+    /// check-back date, done or overdue).
     async fn coaching(&self) -> Vec<PortfolioEntry> {
         self.section(PortfolioSection::Coaching)
     }
@@ -214,13 +243,18 @@ impl Portfolio {
 }
 
 /// What a person chose (`selectRecord` with `inReviewSelection`) to bring to a
-/// performance-management conversation: made by them, exported by them. Nothing goes in
-/// unless they put it there; developmental records are theirs to choose.
+/// performance-management conversation, and their appraisal coaching: made by them,
+/// exported by them. No developmental record is ever in it.
 pub struct PerformanceReviewSelection(pub PortfolioData);
 
 /// What a person chose to bring to a performance-management conversation.
 #[Object]
 impl PerformanceReviewSelection {
+    /// The `APPRAISAL` coaching they received (made for this conversation), as in the
+    /// portfolio's `coaching`; never developmental coaching, nor coaching they gave.
+    async fn coaching(&self) -> Vec<PortfolioEntry> {
+        self.0.section(PortfolioSection::Coaching)
+    }
     /// The observations they chose.
     async fn observations(&self) -> Vec<Observation> {
         self.0
@@ -230,7 +264,8 @@ impl PerformanceReviewSelection {
             .map(Observation)
             .collect()
     }
-    /// The reflections they chose.
+    /// The reflections they chose; a reflection's `coachingCycle` only when it is of the
+    /// coaching above (`null` otherwise).
     async fn reflections(&self) -> Vec<Reflection> {
         self.0.reflections.iter().cloned().map(Reflection).collect()
     }

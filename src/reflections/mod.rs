@@ -1,12 +1,13 @@
 //! Reflections: a person's own journal of practice. Dated entries in Markdown (stored as
 //! written; clients render them, as for practice bodies), themes, and optional links to
-//! an event, a practice or an enquiry. Private unless their author shares them with named
-//! people, through the same sharing as observations (`observations::sharing`). Each
-//! states its purpose (`DEVELOPMENTAL` or `APPRAISAL`), fixed when it is written.
+//! an event, a practice, an enquiry or a coaching cycle. Private unless their author
+//! shares them with named people, through the same sharing as observations
+//! (`observations::sharing`). Each states its purpose (`DEVELOPMENTAL` or `APPRAISAL`),
+//! fixed when it is written.
 //!
-//! The link to a coaching cycle belongs here too, once the coaching domain lands: a
-//! nullable `coaching_cycle_id` column, an input field `coachingCycleId` checked like the
-//! others (the author must see the cycle), and a `coachingCycle` field on the type.
+//! A coaching cycle is linked only by one who takes part in its relationship (coach or
+//! coachee: only they read a cycle), and `coachingCycle` shows it only to them: a reader
+//! the reflection is shared with sees `null` there.
 //!
 //! Who may: `auth/policy/observations.rs` (one policy for both kinds of record).
 
@@ -14,7 +15,7 @@ mod node;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::RecordPurpose;
+use entity::enums::{CoachingPurpose, RecordPurpose};
 use entity::{enquiry, event, record_share, reflection};
 use sea_orm::sea_query::Condition;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -22,12 +23,13 @@ use trellis_macros::{connections, mutations};
 
 use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
+use crate::coaching::{CoachingCycle, own_cycle};
 use crate::communities::Enquiry;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::events::Event;
 use crate::graphql::context::{access, db, load_visible};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, NodeType, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 use crate::graphql::versioned::Change;
 use crate::observations::types::holding_shares;
@@ -125,6 +127,15 @@ impl Reflection {
             None => Ok(None),
         }
     }
+    /// The coaching cycle it reflects on; `null` when none is linked or the caller does not
+    /// take part in the cycle's relationship (only its coach and coachee read a cycle).
+    async fn coaching_cycle(&self, ctx: &Context<'_>) -> Result<Option<CoachingCycle>> {
+        match self.0.coaching_cycle_id {
+            // Through the cycle's node check: batched with the request's other cycles.
+            Some(id) => Ok(CoachingCycle::visible(ctx, id).await?),
+            None => Ok(None),
+        }
+    }
     /// Whether its author put it in their portfolio; `null` to anyone else.
     async fn in_portfolio(&self, ctx: &Context<'_>) -> Result<Option<bool>> {
         let owner = access(ctx).await?.owns_reflection(&self.0);
@@ -180,6 +191,9 @@ pub struct WriteReflectionInput {
     pub practice_id: Option<ID>,
     /// An enquiry it belongs to, that the caller reads.
     pub enquiry_id: Option<ID>,
+    /// A coaching cycle it reflects on, of a relationship the caller is the coach or the
+    /// coachee of.
+    pub coaching_cycle_id: Option<ID>,
 }
 
 /// A change to one of the caller's reflections. Fields left out stay as they are; the
@@ -255,6 +269,32 @@ async fn linked_enquiry(
     Ok(Some(row.id))
 }
 
+/// The coaching cycle a new reflection links: of a relationship the caller takes part in,
+/// made for the reflection's purpose. An `APPRAISAL` reflection reaches the review
+/// selection, so it never carries developmental coaching there.
+async fn linked_cycle(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: Option<&ID>,
+    purpose: RecordPurpose,
+) -> MutationResult<Option<i32>> {
+    let Some(id) = id else { return Ok(None) };
+    let (cycle, relationship) = own_cycle(conn, access, id, "coachingCycleId").await?;
+    let same_purpose = matches!(
+        (relationship.purpose, purpose),
+        (CoachingPurpose::Developmental, RecordPurpose::Developmental)
+            | (CoachingPurpose::Appraisal, RecordPurpose::Appraisal)
+    );
+    if !same_purpose {
+        return Err(UserError::invalid(
+            "coachingCycleId",
+            "the cycle's coaching has another purpose than the reflection",
+        )
+        .into());
+    }
+    Ok(Some(cycle.id))
+}
+
 async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult<Reflection> {
     let access = access(ctx).await?;
     let written_on = validation::happened_on("writtenOn", input.written_on)?;
@@ -268,6 +308,13 @@ async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult
         None => None,
     };
     let enquiry_id = linked_enquiry(&txn, &access, input.enquiry_id.as_ref()).await?;
+    let coaching_cycle_id = linked_cycle(
+        &txn,
+        &access,
+        input.coaching_cycle_id.as_ref(),
+        input.purpose,
+    )
+    .await?;
     let school = current_schools(&txn, access.person_id)
         .await?
         .first()
@@ -284,6 +331,7 @@ async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult
         event_id: Set(event_id),
         practice_id: Set(practice_id),
         enquiry_id: Set(enquiry_id),
+        coaching_cycle_id: Set(coaching_cycle_id),
         in_portfolio: Set(false),
         in_review_selection: Set(false),
         version: Set(1),

@@ -1,14 +1,15 @@
 //! The review of expertise and coaching: what the first version told or counted that it
 //! should not have, and the checks it missed. One test per finding.
 
+use entity::coaching_relationship;
+use entity::enums::{AllianceRoleKind, CoachingPurpose, CoachingStatus, StaffRoleKind};
+use sea_orm::{EntityTrait, Set};
 use serde_json::{Value, json};
-
-use entity::enums::StaffRoleKind;
 
 use crate::coaching_scenario::{broker, coaching_world, declare, offer_to_coach};
 use crate::common::gid;
 use crate::community_world::{Community, Person, community_world};
-use crate::world::{mutate, mutate_ok};
+use crate::world::{error_code, key_of, mutate, mutate_ok};
 
 const INBOX: &str = "{ viewer { notifications(first: 20) { nodes { type text } } } }";
 
@@ -136,6 +137,71 @@ async fn coaching_counts_are_never_under_five_and_count_current_staff_only() {
     let brook = counts(w.heads[1].token.clone(), w.schools[1]).await;
     assert_eq!(brook["coached"], Value::Null, "{brook}");
     assert_eq!(brook["fewerThanFive"], true);
+}
+
+/// Those who manage a school for an alliance (and do not lead it) count only the coaching
+/// of the alliances they administer; the school's own leaders count all of it.
+#[tokio::test]
+async fn an_alliance_manager_counts_only_the_coaching_of_alliances_they_administer() {
+    let w = community_world().await;
+    let app = &w.app;
+    let theme = coaching_world(&w).await;
+    let coachees = five_coached(&w, &theme).await;
+    // Ashby and Brook are members of a second alliance too, where Amy coaches the same
+    // five (written as they were brokered there).
+    let second = app.alliance("Second Alliance").await;
+    for school in &w.schools[..2] {
+        app.member(second, *school).await;
+    }
+    let now = chrono::Utc::now();
+    coaching_relationship::Entity::insert_many(coachees.iter().map(|(coachee, _)| {
+        coaching_relationship::ActiveModel {
+            alliance_id: Set(second),
+            coach_id: Set(w.teachers[0].id),
+            coachee_id: Set(coachee.id),
+            coach_school_id: Set(Some(w.schools[0])),
+            coachee_school_id: Set(Some(w.schools[1])),
+            theme_id: Set(Some(key_of(&json!(theme)))),
+            focus: Set("Exit tickets".into()),
+            purpose: Set(CoachingPurpose::Developmental),
+            status: Set(CoachingStatus::Active),
+            cadence: Set(None),
+            brokered_by_id: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }))
+    .exec(&app.db)
+    .await
+    .unwrap();
+    let lead = app.person("lead@second.example", false).await;
+    app.alliance_role(lead, second, AllianceRoleKind::CpdLead)
+        .await;
+    let second_lead = app.sign_in("lead@second.example").await;
+
+    let coached = |token: String| async move {
+        app.ok(
+            Some(&token),
+            COUNTS,
+            json!({ "id": gid("School", w.schools[1]) }),
+        )
+        .await["coachingCounts"]["coached"]
+            .clone()
+    };
+    assert_eq!(coached(w.heads[1].token.clone()).await, 10);
+    assert_eq!(coached(w.lead.token.clone()).await, 5);
+    assert_eq!(coached(second_lead.clone()).await, 5);
+    // A school outside the alliances they administer: not theirs to count.
+    let cedar = app
+        .gql(
+            Some(&second_lead),
+            COUNTS,
+            json!({ "id": gid("School", w.schools[2]) }),
+        )
+        .await;
+    assert_eq!(error_code(&cedar), Some("NOT_FOUND"), "{cedar:#}");
 }
 
 /// The reason given for pausing or ending coaching stays between coach and coachee: the

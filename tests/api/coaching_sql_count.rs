@@ -1,16 +1,19 @@
 //! Coaching suggestions, and the alliance-wide audit, run the same number of SQL statements
-//! however many people declared strengths and needs: a fixed set of set-based queries.
+//! however many people declared strengths and needs: a fixed set of set-based queries. So
+//! do the overdue check-back job and the portfolio's coaching, however many steps.
 
 use chrono::Utc;
 use entity::enums::{ExpertiseKind, StaffRoleKind};
 use entity::{coaching_availability, expertise_entry, person};
+use prometheus::IntCounter;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::coaching_scenario::{coaching_world, theme_named};
+use crate::coaching_portfolio_scenario::make_overdue;
+use crate::coaching_scenario::{coached, coaching_world, theme_named};
 use crate::common::{TestApp, gid};
-use crate::community_world::community_world_with;
-use crate::world::{bulk_staff, key_of};
+use crate::community_world::{Community, Person, community_world_with};
+use crate::world::{bulk_staff, key_of, mutate_ok};
 
 const SUGGESTIONS: &str = "query($alliance: ID!, $theme: ID) { coachingSuggestions(allianceId: $alliance, themeId: $theme, first: 100) { \
      coach { id givenName } coachee { id givenName } coachSchool { name } coacheeSchool { name } theme { name } score reasons capacityLeft } }";
@@ -108,5 +111,85 @@ async fn suggestions_and_the_audit_run_as_many_statements_for_many_people_as_for
     assert_eq!(
         counts[0], counts[1],
         "statements for 4 and 46 people (suggestions, audit): {counts:?}"
+    );
+}
+
+/// `count` action steps agreed by `coachee` in `relationship`'s `cycle`, each overdue: their ids.
+async fn overdue_steps(
+    w: &Community,
+    coachee: &Person,
+    (relationship, cycle): &(Value, Value),
+    count: usize,
+) -> Vec<Value> {
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let step = mutate_ok(
+            &w.app,
+            &coachee.token,
+            "agreeCoachingActionStep",
+            "actionStep { id }",
+            json!({ "relationshipId": relationship, "cycleId": cycle,
+                    "description": format!("Step {n}"),
+                    "checkBackOn": Utc::now().date_naive().to_string() }),
+        )
+        .await["actionStep"]["id"]
+            .clone();
+        make_overdue(&w.app, &step).await;
+        ids.push(step);
+    }
+    ids
+}
+
+const PORTFOLIO: &str = "{ viewer { portfolio { coaching { section title detail } json } } }";
+
+#[tokio::test]
+async fn the_check_back_job_and_the_portfolio_run_as_many_statements_for_many_steps_as_for_one() {
+    let w = community_world_with(&[]).await;
+    let app = &w.app;
+    let theme = coaching_world(&w).await;
+    // The job's statements, on a connection of the test's own that counts them.
+    let statements = IntCounter::new("job_statements", "the job's statements").unwrap();
+    let db = trellis::db::connect(
+        &app.database_url,
+        2,
+        std::time::Duration::from_secs(10),
+        trellis::db::Planning::Reused,
+        statements.clone(),
+    )
+    .await
+    .unwrap();
+    let ben = coached(&w, &theme, &w.teachers[1]).await;
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        let steps = if round == 0 {
+            overdue_steps(&w, &w.teachers[1], &ben, 1).await
+        } else {
+            // A second relationship, and more steps in both.
+            let colleague = coached(&w, &theme, &w.colleague).await;
+            let mut steps = overdue_steps(&w, &w.colleague, &colleague, 2).await;
+            steps.extend(overdue_steps(&w, &w.teachers[1], &ben, 2).await);
+            steps
+        };
+        let before = statements.get();
+        let told = trellis::coaching::reminders::remind_overdue(
+            &db,
+            app.notifier.clone(),
+            "https://trellis.example".into(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(told, steps.len());
+        let job = statements.get() - before;
+        let mut portfolios = Vec::new();
+        for token in [&w.teachers[0].token, &w.teachers[1].token] {
+            let before = app.sql_statements().await;
+            app.ok(Some(token), PORTFOLIO, json!({})).await;
+            portfolios.push(app.sql_statements().await - before);
+        }
+        counts.push((job, portfolios));
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements for 1 and 4 overdue steps (the job; the coach's and the coachee's portfolios): {counts:?}"
     );
 }

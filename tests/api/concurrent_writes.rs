@@ -2,7 +2,8 @@
 //! endorsements, comments and adaptations, an offer's committed days, a thread's last
 //! activity), going up and coming down. On PostgreSQL, where transactions overlap, a count
 //! recomputed or a value written from a stale read lost updates; SQLite runs writers one
-//! at a time, and must stay exact too.
+//! at a time, and must stay exact too. A record shared with one person many times at once
+//! is shared once.
 
 use std::time::Duration;
 
@@ -11,8 +12,8 @@ use entity::enums::{AllianceRoleKind, StaffRoleKind};
 use futures_util::future::join_all;
 
 use sea_orm::{
-    ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, Statement,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, Set, Statement, TransactionTrait,
 };
 use serde_json::{Value, json};
 
@@ -518,4 +519,72 @@ async fn a_thread_replied_to_and_pinned_at_once_stays_pinned_with_its_latest_act
     // Activity is kept to the microsecond, which PostgreSQL rounds where it is cut.
     let apart = time(&pinned["lastActivityAt"]) - latest_reply;
     assert!(apart.num_microseconds().unwrap().abs() <= 1, "{threads:#}");
+}
+
+/// The signed-in person's global id.
+async fn own_id(app: &TestApp, token: &str) -> Value {
+    app.ok(Some(token), "{ viewer { person { id } } }", json!({}))
+        .await["viewer"]["person"]["id"]
+        .clone()
+}
+
+#[tokio::test]
+async fn a_record_shared_with_one_person_many_times_at_once_has_one_open_share() {
+    let c = crowd().await;
+    let teacher = &c.teachers[0];
+    let observed = mutate_ok(
+        &c.app,
+        &c.brook_head,
+        "recordObservation",
+        "observation { id }",
+        json!({ "teacherId": own_id(&c.app, teacher).await, "observedOn": "2026-11-30",
+                "purpose": "DEVELOPMENTAL", "focus": "Modelling",
+                "wentWell": "A clear worked example." }),
+    )
+    .await["observation"]["id"]
+        .clone();
+    // The teacher shares it with a colleague ten times at once (a double click, a retry):
+    // every request answers as sharing again does, none fails.
+    let colleague = own_id(&c.app, &c.teachers[1]).await;
+    let share = json!({ "recordId": observed, "personId": colleague });
+    let payloads = c
+        .all_at_once(
+            "shareRecord",
+            "record { ... on Observation { shares { person { id } } } }",
+            std::iter::repeat_n((teacher, share), 10),
+        )
+        .await;
+    for payload in &payloads {
+        assert_eq!(
+            payload["record"]["shares"],
+            json!([{ "person": { "id": colleague } }]),
+            "{payload:#}"
+        );
+    }
+    let open = entity::record_share::Entity::find()
+        .filter(entity::record_share::Column::ObservationId.eq(key_of(&observed)))
+        .filter(entity::record_share::Column::WithdrawnAt.is_null())
+        .all(&c.app.db)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1, "{open:?}");
+
+    // Whatever the requests, the database keeps one open share of a record to a person,
+    // of exactly one record.
+    let row = &open[0];
+    for (observation_id, reflection_id) in [(row.observation_id, None), (None, None)] {
+        let refused = entity::record_share::ActiveModel {
+            observation_id: Set(observation_id),
+            reflection_id: Set(reflection_id),
+            owner_id: Set(row.owner_id),
+            person_id: Set(row.person_id),
+            through_school_id: Set(None),
+            shared_at: Set(row.shared_at),
+            withdrawn_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&c.app.db)
+        .await;
+        assert!(refused.is_err(), "{observation_id:?} {reflection_id:?}");
+    }
 }

@@ -1,8 +1,10 @@
-//! The scenario of issue 24 (observation): the coach observes the coachee; the coachee
-//! shares the observation with their head and withdraws the share, and the head sees it
-//! only in between; the coachee puts it in their portfolio and exports it. Then the
-//! coachee moves school: a share made to the old school's head through the role ends
-//! with the role, and the portfolio keeps both schools.
+//! Observation on the demo's people, beyond issue 24's scenario
+//! (`coaching_portfolio_scenario`, where the head sees a shared observation only while it
+//! is shared): a platform admin never sees one, a share through the school says so, the
+//! head's notice carries no content, a withdrawn share leaves `nodes` and the audit log
+//! empty for the head, and the teacher's response goes into the export. Then the coachee
+//! moves school: a share made to the old school's head through the role ends with the
+//! role, and the portfolio keeps both schools.
 
 use entity::{person, staff_role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -26,7 +28,8 @@ pub async fn person_key(app: &TestApp, email: &str) -> i32 {
 const COACHEE: &str = "teacher@kingsmead.example";
 const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
 
-async fn sees(app: &TestApp, token: &str, id: &serde_json::Value) -> bool {
+/// Whether `token` sees observation `id`, by `node` and in their list (which agree).
+pub async fn sees(app: &TestApp, token: &str, id: &serde_json::Value) -> bool {
     let node = app.gql(Some(token), NODE, json!({ "id": id })).await;
     let list = app
         .ok(
@@ -49,7 +52,8 @@ async fn sees(app: &TestApp, token: &str, id: &serde_json::Value) -> bool {
 }
 
 #[tokio::test]
-async fn the_coachee_shares_an_observation_with_their_head_withdraws_it_and_exports_it() {
+async fn a_shared_and_withdrawn_observation_leaves_no_trace_for_the_head_and_its_response_is_exported()
+ {
     let demo = Demo::new().await;
     let app = &demo.app;
     let coach = demo.token(OBSERVER).await;
@@ -77,9 +81,6 @@ async fn the_coachee_shares_an_observation_with_their_head_withdraws_it_and_expo
     .await;
     let id = recorded["observation"]["id"].clone();
     assert_eq!(recorded["observation"]["purpose"], "DEVELOPMENTAL");
-    assert!(sees(app, &coach, &id).await);
-    assert!(sees(app, &coachee, &id).await);
-    assert!(!sees(app, &head, &id).await);
     assert!(!sees(app, &admin, &id).await);
 
     // The coachee responds, and shares it with the head: the head is told and sees it.
@@ -104,7 +105,6 @@ async fn the_coachee_shares_an_observation_with_their_head_withdraws_it_and_expo
         shared["record"]["shares"][0]["endsOnLeaving"]["name"],
         "Kingsmead Primary School"
     );
-    assert!(sees(app, &head, &id).await);
     // The notice is written after commit: wait for it.
     let mut told = json!(null);
     for _ in 0..100 {
@@ -127,7 +127,7 @@ async fn the_coachee_shares_an_observation_with_their_head_withdraws_it_and_expo
         "no content in notices"
     );
 
-    // Withdrawn: at once, the head no longer sees it, by any path.
+    // Withdrawn: `nodes` does not answer it to the head either.
     mutate_ok(
         app,
         &coachee,
@@ -136,7 +136,6 @@ async fn the_coachee_shares_an_observation_with_their_head_withdraws_it_and_expo
         json!({ "recordId": id, "personId": head_id }),
     )
     .await;
-    assert!(!sees(app, &head, &id).await);
     let nodes = app
         .ok(
             Some(&head),

@@ -1,6 +1,6 @@
-//! A page of observations and reflections with their people, school, themes and shares,
-//! the portfolio, and the CPD lead's dashboard of observation activity, run the same
-//! number of SQL statements however many there are.
+//! A page of observations and reflections with their people, school, themes, shares and
+//! coaching cycles, the portfolio, and the CPD lead's dashboard of observation activity,
+//! run the same number of SQL statements however many there are.
 
 use chrono::{NaiveDate, Utc};
 use entity::enums::{MembershipStatus, RecordPurpose};
@@ -17,7 +17,8 @@ const LISTS: &str = "{ viewer {
   observations(first: 50) { totalCount nodes { id focus observer { id } teacher { id }
     school { name } themes { name } shares { person { id } endsOnLeaving { name } } } }
   reflections(first: 50) { totalCount nodes { id title person { id } themes { name }
-    shares { person { id } } event { id } practice { id } enquiry { id } } }
+    shares { person { id } } event { id } practice { id } enquiry { id }
+    coachingCycle { id focus } } }
   portfolio { schools { title } observations { id } reflections { id } json } } }";
 
 #[tokio::test]
@@ -44,6 +45,16 @@ async fn statements_for_observations_and_reflections_do_not_grow_with_the_rows()
         enquiry.is_string(),
         "the observer reads an enquiry: {enquiries}"
     );
+    // And each reflects on a cycle of its own, of the demo relationship the observer
+    // coaches in, so that the cycles (and their relationship) are read too.
+    let coaching = app
+        .ok(
+            Some(&observer),
+            "{ coachingRelationships(first: 1, filter: { asCoach: true }) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let relationship = coaching["coachingRelationships"]["nodes"][0]["id"].clone();
     let mut counts = Vec::new();
     for round in 0..2 {
         for email in people.iter().take(if round == 0 { 1 } else { 3 }) {
@@ -59,15 +70,24 @@ async fn statements_for_observations_and_reflections_do_not_grow_with_the_rows()
                 }),
             )
             .await;
+            let cycle = mutate_ok(
+                app,
+                &observer,
+                "startCoachingCycle",
+                "cycle { id }",
+                json!({ "relationshipId": relationship, "focus": format!("With {email}") }),
+            )
+            .await["cycle"]["id"]
+                .clone();
             mutate_ok(
                 app,
                 &observer,
                 "writeReflection",
-                "reflection { id }",
+                "reflection { id coachingCycle { id } }",
                 json!({
                     "writtenOn": "2026-11-30", "purpose": "DEVELOPMENTAL",
                     "title": "After the visit", "bodyMarkdown": "What I *noticed*.",
-                    "enquiryId": enquiry,
+                    "enquiryId": enquiry, "coachingCycleId": cycle,
                 }),
             )
             .await;

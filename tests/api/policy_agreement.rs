@@ -698,6 +698,12 @@ async fn expertise_and_coaching_seen_agree() {
         )
         .await;
     world
+        .agree::<entity::coaching_relationship::Entity>(
+            Access::coaching_content_condition,
+            Access::reads_coaching_content,
+        )
+        .await;
+    world
         .agree::<entity::technique::Entity>(Access::technique_condition, Access::sees_technique)
         .await;
 }

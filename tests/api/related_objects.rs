@@ -126,6 +126,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Reflection.practice", PRACTICE),
     ("Reflection.enquiry", READABLE_ROW),
     ("Reflection.shares", RECORD_OWNER),
+    ("Reflection.coachingCycle", COACHING),
     ("ObservationActivity.school", SCHOOL),
     ("ObservationActivity.theme", THEMES),
     ("Portfolio.schools", WITH_PARENT),
@@ -141,6 +142,7 @@ const POLICED: &[(&str, &str)] = &[
     ("Portfolio.leadership", WITH_PARENT),
     ("Portfolio.observations", OWN),
     ("Portfolio.reflections", OWN),
+    ("PerformanceReviewSelection.coaching", WITH_PARENT),
     ("PerformanceReviewSelection.observations", OWN),
     ("PerformanceReviewSelection.reflections", OWN),
     ("RecordObservationPayload.observation", PAYLOAD),
@@ -201,6 +203,7 @@ const POLICED: &[(&str, &str)] = &[
     ("RecordCoachingSessionPayload.session", PAYLOAD),
     ("AgreeCoachingActionStepPayload.actionStep", PAYLOAD),
     ("CompleteCoachingActionStepPayload.actionStep", PAYLOAD),
+    ("UpdateCoachingRelationshipPayload.relationship", PAYLOAD),
     ("AddTechniquePayload.technique", PAYLOAD),
     // Distributed leadership.
     ("Viewer.leadershipInvitations", LEADERSHIP),

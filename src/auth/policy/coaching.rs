@@ -6,7 +6,11 @@
 //!   never its sessions, notes, cycles or action steps. Platform admins see as the CPD
 //!   leads do.
 //! - Its content (cycles, sessions with their notes, action steps) is seen by the coach
-//!   and the coachee only.
+//!   and the coachee only: also a cycle a reflection links to (`Reflection.coachingCycle`,
+//!   `null` for anyone else the reflection is shared with), and only they link one.
+//! - A person's portfolio holds their coaching in full (they take part in each); their
+//!   performance-review selection, made for someone else, only the `APPRAISAL` coaching
+//!   they received (as coachee), and of their reflections' cycles only those.
 //! - A school's leaders see only counts of their staff's coaching (`coachingCounts`): of
 //!   current staff, never under five (`null`, `fewerThanFive`); those who manage the school
 //!   for an alliance count only the alliances they administer. They are never told whom
@@ -21,11 +25,13 @@
 //!   may add the opt-in and show the school and need only for the others.
 //! - The CPD leads and admins of an alliance confirm suggestions (making relationships)
 //!   and add the alliance's own techniques; the coach and the coachee move a relationship
-//!   through its life cycle and record its cycles, sessions and action steps.
+//!   through its life cycle, change its focus and cadence until it ends, and record its
+//!   cycles, sessions and action steps.
 //! - Techniques are seen by every signed-in person: the shared ones everywhere, an
 //!   alliance's own by those who see the alliance.
 //! - Service accounts read none of it.
 
+use entity::enums::CoachingPurpose;
 use entity::{coaching_relationship, technique};
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
@@ -66,6 +72,37 @@ impl Access {
     /// Whether the caller reads a relationship's cycles, sessions, notes and action steps.
     pub fn reads_coaching_content(&self, relationship: &coaching_relationship::Model) -> bool {
         self.takes_part_in_coaching(relationship)
+    }
+
+    /// Restricts a query on relationships to those whose content the caller reads
+    /// (`reads_coaching_content`).
+    pub fn coaching_content_condition(&self) -> Condition {
+        use coaching_relationship::Column;
+        if self.service_account.is_some() {
+            return Condition::any();
+        }
+        Condition::any()
+            .add(Column::CoachId.eq(self.person_id))
+            .add(Column::CoacheeId.eq(self.person_id))
+    }
+
+    /// Whether a relationship's coaching goes into the caller's performance-review
+    /// selection: `APPRAISAL` coaching they received. What they gave as coach is their
+    /// coachee's appraisal, not theirs to bring.
+    pub fn brings_coaching_to_review(&self, relationship: &coaching_relationship::Model) -> bool {
+        self.reads_coaching_content(relationship)
+            && relationship.coachee_id == self.person_id
+            && relationship.purpose == CoachingPurpose::Appraisal
+    }
+
+    /// Restricts a query on relationships to those whose coaching goes into the caller's
+    /// review selection (`brings_coaching_to_review`).
+    pub fn review_coaching_condition(&self) -> Condition {
+        use coaching_relationship::Column;
+        Condition::all()
+            .add(self.coaching_content_condition())
+            .add(Column::CoacheeId.eq(self.person_id))
+            .add(Column::Purpose.eq(CoachingPurpose::Appraisal))
     }
 
     /// Whether the caller sees the coaching counts of a school's staff: its leaders, and

@@ -5,17 +5,19 @@
 //! one of them overdue.
 //!
 //! - Severn Valley: Kingsmead's maths lead (an SLE for assessment for learning) coaches a
-//!   St Aidan's teacher in assessment for learning; Hollybrook's teacher also needs it (a
+//!   St Aidan's teacher in assessment for learning (who wrote a reflection on the cycle,
+//!   shared with their head); Hollybrook's teacher also needs it (a
 //!   suggestion waiting); Severn Vale's maths lead is strong in teaching and learning
 //!   strategies, which Brookfield's teacher needs.
 //! - Riverside: Millbrook's maths lead coaches a Riverside teacher in learning how to
 //!   learn; Westfield's teacher needs assessment for learning.
 
 use chrono::{Duration, Utc};
-use entity::enums::{CoachingPurpose, CoachingStatus, ExpertiseKind};
+use entity::enums::{CoachingPurpose, CoachingStatus, ExpertiseKind, RecordPurpose};
 use entity::{
     coaching_action_step, coaching_availability, coaching_cycle, coaching_relationship,
-    coaching_session, expertise_entry, person, staff_role, technique, theme,
+    coaching_session, expertise_entry, person, record_share, reflection, staff_role, technique,
+    theme,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
@@ -251,6 +253,7 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
             )],
         },
     ];
+    let mut first_cycle = None;
     for Pair {
         alliance,
         coach,
@@ -298,6 +301,7 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
         }
         .insert(&txn)
         .await?;
+        first_cycle.get_or_insert((cycle.id, coachee));
         coaching_session::ActiveModel {
             relationship_id: Set(relationship.id),
             cycle_id: Set(Some(cycle.id)),
@@ -330,5 +334,53 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
             .await?;
         }
     }
+    if let Some((cycle, coachee)) = first_cycle {
+        reflection_on_cycle(&txn, cycle, coachee, today).await?;
+    }
     txn.commit().await
+}
+
+/// The St Aidan's coachee's reflection on their cycle, shared with their head: the head
+/// reads the reflection, not the cycle.
+async fn reflection_on_cycle(
+    txn: &DatabaseTransaction,
+    cycle: i32,
+    coachee: i32,
+    today: chrono::NaiveDate,
+) -> Result<(), DbErr> {
+    let school = school_of(txn, coachee).await?;
+    let at = Utc::now();
+    let written = reflection::ActiveModel {
+        person_id: Set(coachee),
+        school_id: Set(Some(school)),
+        version: Set(1),
+        created_at: Set(at),
+        updated_at: Set(at),
+        written_on: Set(today - Duration::days(7)),
+        purpose: Set(RecordPurpose::Developmental),
+        title: Set("Hinge questions: the first week".into()),
+        body_markdown: Set(
+            "Three pupils chose the same wrong answer on Tuesday. I regrouped them at once, \
+             which I would not have known to do before."
+                .into(),
+        ),
+        theme_keys: Set(format!(",{},", theme_id(txn, AFL).await?)),
+        coaching_cycle_id: Set(Some(cycle)),
+        in_portfolio: Set(false),
+        in_review_selection: Set(false),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    record_share::ActiveModel {
+        reflection_id: Set(Some(written.id)),
+        owner_id: Set(coachee),
+        person_id: Set(person_id(txn, "headteacher@staidans.example").await?),
+        through_school_id: Set(Some(school)),
+        shared_at: Set(at),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
 }
