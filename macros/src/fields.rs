@@ -254,7 +254,9 @@ mod tests {
             }
         );
         match expand_tokens(attribute, item) {
-            Ok(tokens) => tokens.to_string(),
+            // Without spaces: how tokens are spaced when printed (`> >` or `>>`) is not
+            // what these tests are about, and differs with how they were made.
+            Ok(tokens) => tokens.to_string().replace(' ', ""),
             Err(error) => format!("error: {error}"),
         }
     }
@@ -293,10 +295,10 @@ mod tests {
                 }
             ),
         ] {
-            let expected = expected.to_string();
+            let expected = expected.to_string().replace(' ', "");
             assert!(code.contains(&expected), "{expected}\nnot in\n{code}");
         }
-        assert!(code.find("fn status").unwrap() < code.find("fn computed").unwrap());
+        assert!(code.find("fnstatus").unwrap() < code.find("fncomputed").unwrap());
     }
 
     #[test]
@@ -311,15 +313,12 @@ mod tests {
             quote!(async_graphql::Result<Option<Person>>),
             quote!(crate::people::person_of(ctx, self.0.created_by_id.into()).await),
             quote!(crate::schools::school_of(ctx, self.0.school_id.into()).await),
-            quote!(Ok(crate::alliances::visible_alliance(
-                ctx,
-                self.0.alliance_id
-            )
-            .await?)),
+            quote!(let id: Option<i32> = self.0.alliance_id.into();),
+            quote!(Some(id) => Ok(crate::alliances::visible_alliance(ctx, id).await?)),
             quote!(async_graphql::Result<Vec<Theme>>),
             quote!(crate::themes::themes_of(ctx, &self.0.theme_keys).await),
         ] {
-            let expected = expected.to_string();
+            let expected = expected.to_string().replace(' ', "");
             assert!(code.contains(&expected), "{expected}\nnot in\n{code}");
         }
     }
