@@ -667,9 +667,7 @@ async fn a_feed_costs_the_same_statements_for_one_event_as_for_thirty() {
         )
         .await;
     w.book(&one, w.teacher, BookingStatus::Confirmed).await;
-    let before = w.app.sql_statements().await;
-    w.calendar(&url).await;
-    let for_one = w.app.sql_statements().await - before;
+    let (for_one, _) = w.app.statements_of(|| w.calendar(&url)).await;
 
     for n in 0..30 {
         let day = format!("2027-06-{:02} 15:30", n % 28 + 1);
@@ -683,9 +681,7 @@ async fn a_feed_costs_the_same_statements_for_one_event_as_for_thirty() {
             .await;
         w.book(&more, w.teacher, BookingStatus::Confirmed).await;
     }
-    let before = w.app.sql_statements().await;
-    let calendar = w.calendar(&url).await;
-    let for_thirty = w.app.sql_statements().await - before;
+    let (for_thirty, calendar) = w.app.statements_of(|| w.calendar(&url)).await;
     assert_eq!(calendar.events.len(), 61);
     assert_eq!(for_one, for_thirty);
 }

@@ -93,19 +93,17 @@ async fn suggestions_and_the_audit_run_as_many_statements_for_many_people_as_for
             )
             .await;
         }
-        let before = app.sql_statements().await;
-        let body = app
-            .ok(Some(&w.lead.token), SUGGESTIONS, variables.clone())
+        let (suggestions, body) = app
+            .query_statements(Some(&w.lead.token), SUGGESTIONS, variables.clone())
             .await;
-        let suggestions = app.sql_statements().await - before;
         let found = body["coachingSuggestions"].as_array().unwrap().len();
         assert!(
             found >= if round == 0 { 2 } else { 60 },
             "{found} suggestions"
         );
-        let before = app.sql_statements().await;
-        app.ok(Some(&w.lead.token), AUDIT, variables.clone()).await;
-        let audit = app.sql_statements().await - before;
+        let (audit, _) = app
+            .query_statements(Some(&w.lead.token), AUDIT, variables.clone())
+            .await;
         counts.push((suggestions, audit));
     }
     assert_eq!(
@@ -182,9 +180,10 @@ async fn the_check_back_job_and_the_portfolio_run_as_many_statements_for_many_st
         let job = statements.get() - before;
         let mut portfolios = Vec::new();
         for token in [&w.teachers[0].token, &w.teachers[1].token] {
-            let before = app.sql_statements().await;
-            app.ok(Some(token), PORTFOLIO, json!({})).await;
-            portfolios.push(app.sql_statements().await - before);
+            let (statements, _) = app
+                .query_statements(Some(token), PORTFOLIO, json!({}))
+                .await;
+            portfolios.push(statements);
         }
         counts.push((job, portfolios));
     }

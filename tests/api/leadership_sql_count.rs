@@ -118,20 +118,18 @@ async fn the_lists_run_as_many_statements_for_twenty_invitations_as_for_two() {
             .await
             .unwrap();
         made = total;
-        // Each request once unmeasured just before: a caller whose cached access has
-        // expired (2 s) reads it again, which is not the list's cost.
-        app.ok(Some(&lead), LISTS, alliance.clone()).await;
-        let before = app.sql_statements().await;
-        let body = app.ok(Some(&lead), LISTS, alliance.clone()).await;
-        counts.push(app.sql_statements().await - before);
+        let (statements, body) = app
+            .query_statements(Some(&lead), LISTS, alliance.clone())
+            .await;
+        counts.push(statements);
         let listed = body["alliance"]["leadershipInvitations"]["totalCount"]
             .as_u64()
             .unwrap();
         assert!(listed >= total as u64, "the alliance lists them: {body:#}");
-        app.ok(Some(&accepting), RECORD, json!({})).await;
-        let before = app.sql_statements().await;
-        let record = app.ok(Some(&accepting), RECORD, json!({})).await;
-        record_counts.push(app.sql_statements().await - before);
+        let (statements, record) = app
+            .query_statements(Some(&accepting), RECORD, json!({}))
+            .await;
+        record_counts.push(statements);
         let accepted = record["viewer"]["leadershipRecord"]["nodes"]
             .as_array()
             .unwrap();

@@ -26,7 +26,7 @@ use entity::{
     community_member, person, school, service_account, staff_role, support_arrangement,
     support_offer, support_request, theme, webhook_endpoint,
 };
-use sea_orm::sea_query::Condition;
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -705,6 +705,27 @@ async fn expertise_and_coaching_seen_agree() {
         .await;
     world
         .agree::<entity::technique::Entity>(Access::technique_condition, Access::sees_technique)
+        .await;
+}
+
+#[tokio::test]
+async fn coaching_brought_to_review_agrees() {
+    let world = world().await;
+    // The demo's relationships are all developmental: made appraisal coaching here, each
+    // coachee brings their own to review, and their coaches and everyone else bring none.
+    entity::coaching_relationship::Entity::update_many()
+        .col_expr(
+            entity::coaching_relationship::Column::Purpose,
+            Expr::value(entity::enums::CoachingPurpose::Appraisal),
+        )
+        .exec(&world.db)
+        .await
+        .unwrap();
+    world
+        .agree::<entity::coaching_relationship::Entity>(
+            Access::review_coaching_condition,
+            Access::brings_coaching_to_review,
+        )
         .await;
 }
 

@@ -161,9 +161,9 @@ async fn suggestions_run_as_many_statements_for_ten_times_the_candidates() {
     // 25 of each: more practice than the 20 items suggestions consider.
     for n in [3, 25] {
         let (app, token, request) = dataset(n).await;
-        let before = app.sql_statements().await;
-        let data = app.ok(Some(&token), QUERY, json!({ "id": request })).await;
-        let statements = app.sql_statements().await - before;
+        let (statements, data) = app
+            .query_statements(Some(&token), QUERY, json!({ "id": request }))
+            .await;
         let found = data["node"]["suggestions"].as_array().unwrap();
         assert_eq!(found.len(), 3 * n + n.min(20), "{data:#}");
         for kind in ["SupportOffer", "Person", "Practice", "Community"] {
