@@ -431,6 +431,42 @@ def events_fixture(trellis, token, database_url):
     return trellis.events
 
 
+def leadership_fixture(trellis, token, database_url):
+    """Invitations to lead in the CPD lead's first alliance, made once through the API as a
+    coordinator would: up to 60 active staff of its schools each invited to lead one of the events of
+    `events_fixture` still to come; a third of them then accepted and a sixth declined (in
+    SQL: the seed's people cannot sign in). Returns the alliance's id."""
+    if getattr(trellis, "leadership", None):
+        return trellis.leadership
+    alliance, _ = events_fixture(trellis, token, database_url)
+    alliance_row = int(decode_id(alliance).split(":")[1])
+    upcoming = [int(e) for e in psql(database_url, f"""
+        SELECT string_agg(id::text, ',' ORDER BY id) FROM event
+        WHERE alliance_id = {alliance_row} AND status = 'OPEN'""").split(",") if e]
+    people = [int(p) for p in psql(database_url, f"""
+        SELECT string_agg(person_id::text, ',') FROM (SELECT DISTINCT s.person_id FROM staff_role s
+        JOIN alliance_membership m ON m.school_id = s.school_id
+        JOIN person p ON p.id = s.person_id AND p.status = 'ACTIVE'
+        WHERE m.alliance_id = {alliance_row} AND m.status = 'ACTIVE' AND s.ends_on IS NULL
+        ORDER BY s.person_id DESC LIMIT 60) p""").split(",") if p]
+    made = []
+    for n, person in enumerate(people):
+        invited = gql(trellis, token, """mutation($input: InviteToLeadInput!) { inviteToLead(input: $input) {
+            invitation { id } userErrors { code message } } }""", {"input": {
+            "allianceId": alliance, "personId": trellis_id("Person", person), "kind": "LEAD_EVENT",
+            "subjectId": trellis_id("Event", upcoming[n % len(upcoming)]),
+            "what": f"Lead the afternoon session of cohort {n % len(upcoming) + 1}",
+            "message": "You ran this so well in your own school: would you lead it for the alliance?"}})
+        made.append(int(decode_id(invited["inviteToLead"]["invitation"]["id"]).split(":")[1]))
+    accepted = ",".join(str(i) for i in made[::3])
+    declined = ",".join(str(i) for i in made[1::6])
+    psql(database_url, f"""
+        UPDATE leadership_invitation SET status = 'ACCEPTED', responded_at = now() WHERE id IN ({accepted});
+        UPDATE leadership_invitation SET status = 'DECLINED', responded_at = now() WHERE id IN ({declined});""")
+    trellis.leadership = alliance
+    return alliance
+
+
 def compared_shapes(args, trellis, rival, token):
     """The shapes both servers serve, with each one's variables (those `--shapes` keeps),
     and the school the school shapes read: the one in most partnerships and alliances."""
@@ -561,9 +597,10 @@ def main():
 # sync has no counterpart either: it reads the lists changed since a sync just taken. The
 # events page and the release ledger read the events made by `events_fixture`. Coaching
 # suggestions read the generated expertise profiles (`seed::generated::expertise`), the
-# observation activity dashboard the generated observations (`seed::generated::observations`).
+# observation activity dashboard the generated observations (`seed::generated::observations`),
+# the invitations to lead those made by `leadership_fixture` for the events' sessions.
 ALONE = ["community-page", "practice-search", "delta-sync", "events-page", "release-ledger",
-         "coaching-suggestions", "observation-activity"]
+         "coaching-suggestions", "observation-activity", "leadership-invitations"]
 
 
 def trellis_alone(args, trellis, connections, work, failures):
@@ -583,6 +620,9 @@ def trellis_alone(args, trellis, connections, work, failures):
         elif key == "observation-activity":
             title = "Observation activity: one alliance's schools, per term and theme, counts of five or more"
             variables = {"alliance": first_alliance(trellis, token)}
+        elif key == "leadership-invitations":
+            title = "Invitations to lead: a page of 20 of one alliance's (up to 60), with people and the events they are about"
+            variables = {"alliance": leadership_fixture(trellis, token, args.database_url)}
         elif key == "delta-sync":
             title = "Delta sync: people, communities and practice changed since the last sync, with tombstones"
             variables = {"since": gql(trellis, token, "{ sync { syncedAt } }")["sync"]["syncedAt"]}
