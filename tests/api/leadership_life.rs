@@ -1,11 +1,13 @@
 //! The life of an invitation to lead once made: made twice at once it is made once;
 //! answered and withdrawn at once, every change applied is counted and audited once;
 //! accepting what can no longer be led is refused; the invitee steps back from what they
-//! accepted and the inviter withdraws it, and the invitee is told; the alliance lists its
-//! invitations to its coordinators.
+//! accepted and the inviter withdraws it, and the invitee is told; an inviter who has left
+//! acts on it no more; the alliance lists its invitations to its coordinators.
 
-use entity::{audit_event, leadership_invitation};
+use chrono::{Days, Utc};
+use entity::{audit_event, leadership_invitation, staff_role};
 use futures_util::future::join_all;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -16,7 +18,7 @@ use crate::leadership::{
 use crate::leadership_bad_input::seen;
 use crate::observations_scenario::person_key;
 use crate::observations_visibility::Demo;
-use crate::world::{key_of, mutate, mutate_ok, user_error_codes};
+use crate::world::{error_code, key_of, mutate, mutate_ok, mutate_raw, user_error_codes};
 
 const INBOX: &str = "{ viewer { notifications(first: 50) { nodes { type } } } }";
 
@@ -240,6 +242,12 @@ async fn accepted_leadership_is_stepped_back_from_or_withdrawn() {
             .any(|m| m.to == "middle-leader@kingsmead.example"
                 && m.subject == format!("An invitation to lead was withdrawn: {coaching}"))
     );
+    assert!(
+        notice_types(app, &facilitator)
+            .await
+            .contains(&"LEADERSHIP_WITHDRAWN".to_owned()),
+        "the withdrawal reaches his inbox too"
+    );
 }
 
 #[tokio::test]
@@ -272,4 +280,38 @@ async fn the_alliance_lists_its_invitations_to_its_coordinators() {
         .ok(Some(&teacher), query, json!({ "a": severn_valley }))
         .await;
     assert_eq!(count(&own), 1, "{own:#}");
+}
+
+/// An inviter acts on an invitation only while they could still make it: a headteacher who
+/// has left the school neither withdraws nor marks done the visit they invited a teacher
+/// to host, and it stays hers as it was.
+#[tokio::test]
+async fn an_inviter_who_has_left_no_longer_withdraws_or_completes() {
+    let demo = Demo::new().await;
+    let app = &demo.app;
+    let priya = demo.token("priya.shah@kingsmead.example").await;
+    let id = received(app, &priya, "Host the Year 2 maths mastery visit").await;
+    let yesterday = Utc::now().date_naive() - Days::new(1);
+    staff_role::Entity::update_many()
+        .col_expr(staff_role::Column::EndsOn, Expr::value(yesterday))
+        .filter(staff_role::Column::PersonId.eq(person_key(app, HEAD).await))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    // Signed in after leaving (a sign-in is a write: no access read before it is reused).
+    let head = demo.token(HEAD).await;
+    for mutation in ["withdrawLeadershipInvitation", "completeLeadership"] {
+        let body = mutate_raw(
+            app,
+            &head,
+            mutation,
+            "invitation { status }",
+            json!({ "invitationId": id }),
+        )
+        .await;
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{mutation}: {body:#}");
+    }
+    let now = status(app, &priya, &id).await;
+    assert_eq!(now["status"], "ACCEPTED", "{now:#}");
+    assert_eq!(now["version"], 1, "{now:#}");
 }
