@@ -118,15 +118,7 @@ pub async fn open_database_migrating(
     migrate: bool,
 ) -> anyhow::Result<DatabaseConnection> {
     if !migrate {
-        let db = db::connect(
-            &config.database_url,
-            config.db_max_connections,
-            config.acquire_timeout(),
-            db::Planning::Reused,
-            metrics.sql_statements.clone(),
-        )
-        .await
-        .context("could not open the database")?;
+        let db = connect_main(config, metrics, config.db_max_connections).await?;
         let pending = db::pending_migrations(&db)
             .await
             .context("could not read which migrations the database has")?;
@@ -143,29 +135,30 @@ pub async fn open_database_migrating(
     // the changed tables (on SQLite, until it notices, `RETURNING "version"` of a column
     // just added names no column but a string literal; PostgreSQL refuses a statement
     // prepared before).
-    let migrating = db::connect(
-        &config.database_url,
-        1,
-        config.acquire_timeout(),
-        db::Planning::Reused,
-        metrics.sql_statements.clone(),
-    )
-    .await
-    .context("could not open the database")?;
+    let migrating = connect_main(config, metrics, 1).await?;
     db::migrate(&migrating)
         .await
         .context("could not migrate the database")?;
     migrating.close().await?;
-    let db = db::connect(
+    connect_main(config, metrics, config.db_max_connections).await
+}
+
+/// A pool of `connections` to the database, whose statements are planned once and reused:
+/// the pool that serves, and the single connection that migrates.
+async fn connect_main(
+    config: &DatabaseConfig,
+    metrics: &Metrics,
+    connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
+    db::connect(
         &config.database_url,
-        config.db_max_connections,
+        connections,
         config.acquire_timeout(),
         db::Planning::Reused,
         metrics.sql_statements.clone(),
     )
     .await
-    .context("could not open the database")?;
-    Ok(db)
+    .context("could not open the database")
 }
 
 /// The pool for practice search, whose statements PostgreSQL plans on every run (see

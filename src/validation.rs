@@ -7,6 +7,7 @@
 //! `graphql::arguments`.
 
 use async_graphql::{InputType, Value};
+use sea_orm::ActiveValue;
 
 use crate::errors::{ApiError, ApiResult, UserError};
 
@@ -111,6 +112,34 @@ pub fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<S
         Some(value) => bounded(field, value, max).map(Some),
         None => Ok(None),
     }
+}
+
+/// An edit's new value of a required text, checked as `required` checks it, set in
+/// `target` when given; when not given, `target` stays as it is.
+pub fn patch_required(
+    target: &mut ActiveValue<String>,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<(), UserError> {
+    if let Some(value) = value {
+        *target = ActiveValue::Set(required(field, value, max)?);
+    }
+    Ok(())
+}
+
+/// An edit's new value of an optional text, checked as `optional` checks it (a blank one
+/// clears it), set in `target` when given; when not given, `target` stays as it is.
+pub fn patch_optional(
+    target: &mut ActiveValue<Option<String>>,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<(), UserError> {
+    if value.is_some() {
+        *target = ActiveValue::Set(optional(field, value, max)?);
+    }
+    Ok(())
 }
 
 fn bounded(field: &str, value: &str, max: usize) -> Result<String, UserError> {

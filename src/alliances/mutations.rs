@@ -137,26 +137,17 @@ async fn update_alliance(
         "only the alliance's admins and CPD leads change it",
     )?;
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(name) = &input.name {
-        change.name = Set(validation::required("name", name, 200)?);
-    }
+    validation::patch_required(&mut change.name, "name", input.name.as_deref(), 200)?;
     if let Some(kind) = input.kind {
         change.kind = Set(kind);
     }
-    if input.vision.is_some() {
-        change.vision = Set(validation::optional(
-            "vision",
-            input.vision.as_deref(),
-            5000,
-        )?);
-    }
-    if input.description.is_some() {
-        change.description = Set(validation::optional(
-            "description",
-            input.description.as_deref(),
-            5000,
-        )?);
-    }
+    validation::patch_optional(&mut change.vision, "vision", input.vision.as_deref(), 5000)?;
+    validation::patch_optional(
+        &mut change.description,
+        "description",
+        input.description.as_deref(),
+        5000,
+    )?;
     let alliance = change.save(&txn, input.expected_version).await?;
     AuditEntry::by(
         access.person_id,

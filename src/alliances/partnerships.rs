@@ -269,16 +269,13 @@ async fn update(ctx: &Context<'_>, input: UpdatePartnershipInput) -> MutationRes
     let txn = begin_write(db(ctx)).await?;
     let current = administered_partnership(&txn, &access, &input.partnership_id).await?;
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(name) = &input.name {
-        change.name = Set(validation::required("name", name, 200)?);
-    }
-    if input.purpose.is_some() {
-        change.purpose = Set(validation::optional(
-            "purpose",
-            input.purpose.as_deref(),
-            5000,
-        )?);
-    }
+    validation::patch_required(&mut change.name, "name", input.name.as_deref(), 200)?;
+    validation::patch_optional(
+        &mut change.purpose,
+        "purpose",
+        input.purpose.as_deref(),
+        5000,
+    )?;
     if let Some(lead) = lead {
         if current_place(&txn, current.id, lead).await?.is_none() {
             return Err(UserError::invalid(
@@ -308,23 +305,67 @@ async fn update(ctx: &Context<'_>, input: UpdatePartnershipInput) -> MutationRes
     Ok(Partnership(partnership))
 }
 
+/// A change to which schools take part in a partnership, in its transaction: the
+/// partnership, which the caller must administer, and the school. Adding a school and
+/// removing one begin and end alike.
+struct PlaceChange {
+    actor: i32,
+    txn: DatabaseTransaction,
+    partnership: partnership::Model,
+    school_id: i32,
+}
+
+impl PlaceChange {
+    async fn begin(ctx: &Context<'_>, partnership_id: &ID, school_id: &ID) -> MutationResult<Self> {
+        let access = access(ctx).await?;
+        let school_id = decode_as(school_id, NodeKind::School)
+            .ok_or_else(|| UserError::not_found("schoolId"))?;
+        let txn = begin_write(db(ctx)).await?;
+        let partnership = administered_partnership(&txn, &access, partnership_id).await?;
+        Ok(Self {
+            actor: access.person_id,
+            txn,
+            partnership,
+            school_id,
+        })
+    }
+
+    /// Records the change in the audit log as `action`, commits it, and answers with the
+    /// school's `place` as written.
+    async fn commit(
+        self,
+        action: &str,
+        place: partnership_school::Model,
+    ) -> MutationResult<PartnershipSchool> {
+        AuditEntry::by(
+            self.actor,
+            action,
+            NodeKind::Partnership.id(self.partnership.id),
+        )
+        .alliance(Some(self.partnership.alliance_id))
+        .school(Some(self.school_id))
+        .details(serde_json::json!({}))
+        .record(&self.txn)
+        .await?;
+        self.txn.commit().await?;
+        Ok(PartnershipSchool(place))
+    }
+}
+
 async fn add_school(
     ctx: &Context<'_>,
     input: AddSchoolToPartnershipInput,
 ) -> MutationResult<PartnershipSchool> {
-    let access = access(ctx).await?;
-    let school_id = decode_as(&input.school_id, NodeKind::School)
-        .ok_or_else(|| UserError::not_found("schoolId"))?;
-    let txn = begin_write(db(ctx)).await?;
-    let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
-    if includes_non_member(&txn, partnership.alliance_id, &BTreeSet::from([school_id])).await? {
+    let change = PlaceChange::begin(ctx, &input.partnership_id, &input.school_id).await?;
+    let (txn, partnership, school_id) = (&change.txn, &change.partnership, change.school_id);
+    if includes_non_member(txn, partnership.alliance_id, &BTreeSet::from([school_id])).await? {
         return Err(UserError::invalid_state(
             "schoolId",
             "the school must be an active member of the alliance",
         )
         .into());
     }
-    if current_place(&txn, partnership.id, school_id)
+    if current_place(txn, partnership.id, school_id)
         .await?
         .is_some()
     {
@@ -341,58 +382,32 @@ async fn add_school(
         joined_on: Set(Utc::now().date_naive()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    AuditEntry::by(
-        access.person_id,
-        "partnership.school_added",
-        NodeKind::Partnership.id(partnership.id),
-    )
-    .alliance(Some(partnership.alliance_id))
-    .school(Some(school_id))
-    .details(serde_json::json!({}))
-    .record(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(PartnershipSchool(place))
+    change.commit("partnership.school_added", place).await
 }
 
 async fn remove_school(
     ctx: &Context<'_>,
     input: RemoveSchoolFromPartnershipInput,
 ) -> MutationResult<PartnershipSchool> {
-    let access = access(ctx).await?;
-    let school_id = decode_as(&input.school_id, NodeKind::School)
-        .ok_or_else(|| UserError::not_found("schoolId"))?;
-    let txn = begin_write(db(ctx)).await?;
-    let partnership = administered_partnership(&txn, &access, &input.partnership_id).await?;
-    let place = current_place(&txn, partnership.id, school_id)
+    let change = PlaceChange::begin(ctx, &input.partnership_id, &input.school_id).await?;
+    let place = current_place(&change.txn, change.partnership.id, change.school_id)
         .await?
         .ok_or_else(|| {
             UserError::invalid_state("schoolId", "the school is not in this partnership")
         })?;
-    if place.school_id == partnership.lead_school_id {
+    if place.school_id == change.partnership.lead_school_id {
         return Err(UserError::invalid_state(
             "schoolId",
             "the lead school cannot leave; end the partnership instead",
         )
         .into());
     }
-    let mut change: partnership_school::ActiveModel = place.into();
-    change.left_on = Set(Some(Utc::now().date_naive()));
-    let place = change.update(&txn).await?;
-    AuditEntry::by(
-        access.person_id,
-        "partnership.school_removed",
-        NodeKind::Partnership.id(partnership.id),
-    )
-    .alliance(Some(partnership.alliance_id))
-    .school(Some(school_id))
-    .details(serde_json::json!({}))
-    .record(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(PartnershipSchool(place))
+    let mut left: partnership_school::ActiveModel = place.into();
+    left.left_on = Set(Some(Utc::now().date_naive()));
+    let place = left.update(&change.txn).await?;
+    change.commit("partnership.school_removed", place).await
 }
 
 async fn end(ctx: &Context<'_>, input: EndPartnershipInput) -> MutationResult<Partnership> {

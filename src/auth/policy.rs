@@ -53,8 +53,9 @@ pub use observations::RecordFacts;
 pub use service_accounts::{ServiceAccountPrincipal, Tenant};
 
 /// A signed-in caller's roles and the alliances and schools they reach. For a service
-/// account, the reach of its tenant (`service_accounts`).
-#[derive(Debug)]
+/// account, the reach of its tenant (`service_accounts`). The default reaches nothing (no
+/// roles, alliances, schools or communities): where a service account's reach starts.
+#[derive(Debug, Default)]
 pub struct Access {
     /// The person calling; `NO_PERSON` for a service account.
     pub person_id: i32,
@@ -78,6 +79,18 @@ pub struct Access {
     pub communities: HashMap<i32, CommunityPlace>,
     /// The service account calling, with its scopes and tenant; `None` for a person.
     pub service_account: Option<ServiceAccountPrincipal>,
+}
+
+/// The places (schools or alliances) of `roles`, in id order, where one of the roles held
+/// `counts`.
+fn holding_a_role<R>(roles: &HashMap<i32, Vec<R>>, counts: impl Fn(&R) -> bool) -> Vec<i32> {
+    let mut ids: Vec<i32> = roles
+        .iter()
+        .filter(|(_, held)| held.iter().any(&counts))
+        .map(|(id, _)| *id)
+        .collect();
+    ids.sort_unstable();
+    ids
 }
 
 impl Access {
@@ -215,14 +228,7 @@ impl Access {
 
     /// Alliances the caller administers.
     pub fn administered_alliances(&self) -> Vec<i32> {
-        let mut ids: Vec<i32> = self
-            .alliance_roles
-            .iter()
-            .filter(|(_, roles)| roles.iter().any(|role| role.administers()))
-            .map(|(id, _)| *id)
-            .collect();
-        ids.sort_unstable();
-        ids
+        holding_a_role(&self.alliance_roles, |role| role.administers())
     }
 
     /// Who may start a new alliance: platform admins, alliance admins and CPD leads, and
@@ -274,14 +280,7 @@ impl Access {
     }
 
     pub fn led_schools(&self) -> Vec<i32> {
-        let mut ids: Vec<i32> = self
-            .school_roles
-            .iter()
-            .filter(|(_, roles)| roles.iter().any(|role| role.leads_school()))
-            .map(|(id, _)| *id)
-            .collect();
-        ids.sort_unstable();
-        ids
+        holding_a_role(&self.school_roles, |role| role.leads_school())
     }
 
     /// Whether the caller holds a current staff role at a school.

@@ -16,6 +16,7 @@ use entity::{alliance, event, event_booking, event_session, person, school};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 
 use super::feed::{Entry, Standing, write};
@@ -75,6 +76,22 @@ fn host_of(public_url: &str) -> String {
         .unwrap_or_else(|| "trellis".to_owned())
 }
 
+/// The events of `select` a feed lists: published ones (not drafts) that ended at most
+/// `HISTORY_DAYS` ago, in the order they start, at most `MOST_EVENTS`.
+async fn feed_events(
+    db: &DatabaseConnection,
+    select: Select<event::Entity>,
+) -> Result<Vec<event::Model>, DbErr> {
+    select
+        .filter(event::Column::Status.ne(EventStatus::Draft))
+        .filter(event::Column::EndsAt.gte(Utc::now() - Duration::days(HISTORY_DAYS)))
+        .order_by_asc(event::Column::StartsAt)
+        .order_by_asc(event::Column::Id)
+        .limit(MOST_EVENTS)
+        .all(db)
+        .await
+}
+
 /// The events a person booked (whatever became of the booking, so that a client removes
 /// what was cancelled), from a year ago on.
 async fn person_feed(
@@ -88,23 +105,16 @@ async fn person_feed(
     if owner.status != PersonStatus::Active {
         return Ok(None);
     }
-    let events = event::Entity::find()
-        .filter(
-            event::Column::Id.in_subquery(
-                Query::select()
-                    .column(event_booking::Column::EventId)
-                    .from(event_booking::Entity)
-                    .and_where(event_booking::Column::PersonId.eq(person_id))
-                    .to_owned(),
-            ),
-        )
-        .filter(event::Column::Status.ne(EventStatus::Draft))
-        .filter(event::Column::EndsAt.gte(Utc::now() - Duration::days(HISTORY_DAYS)))
-        .order_by_asc(event::Column::StartsAt)
-        .order_by_asc(event::Column::Id)
-        .limit(MOST_EVENTS)
-        .all(db)
-        .await?;
+    let booked_events = event::Entity::find().filter(
+        event::Column::Id.in_subquery(
+            Query::select()
+                .column(event_booking::Column::EventId)
+                .from(event_booking::Entity)
+                .and_where(event_booking::Column::PersonId.eq(person_id))
+                .to_owned(),
+        ),
+    );
+    let events = feed_events(db, booked_events).await?;
     let mut bookings: HashMap<i32, event_booking::Model> = event_booking::Entity::find()
         .filter(event_booking::Column::PersonId.eq(person_id))
         .filter(event_booking::Column::EventId.is_in(events.iter().map(|event| event.id)))
@@ -151,16 +161,10 @@ async fn alliance_feed(
     let Some(alliance) = alliance::Entity::find_by_id(alliance_id).one(db).await? else {
         return Ok(None);
     };
-    let events = event::Entity::find()
+    let open_to_all = event::Entity::find()
         .filter(event::Column::AllianceId.eq(alliance_id))
-        .filter(event::Column::Audience.eq(EventAudience::Alliance))
-        .filter(event::Column::Status.ne(EventStatus::Draft))
-        .filter(event::Column::EndsAt.gte(Utc::now() - Duration::days(HISTORY_DAYS)))
-        .order_by_asc(event::Column::StartsAt)
-        .order_by_asc(event::Column::Id)
-        .limit(MOST_EVENTS)
-        .all(db)
-        .await?;
+        .filter(event::Column::Audience.eq(EventAudience::Alliance));
+    let events = feed_events(db, open_to_all).await?;
     let listed: Vec<&event::Model> = events.iter().collect();
     let details = Details::load(db, &listed).await?;
     let entries = events

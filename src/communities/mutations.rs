@@ -218,16 +218,13 @@ async fn update(ctx: &Context<'_>, input: UpdateCommunityInput) -> MutationResul
         "only the community's facilitators change it",
     )?;
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(name) = &input.name {
-        change.name = Set(validation::required("name", name, 200)?);
-    }
-    if input.purpose.is_some() {
-        change.purpose = Set(validation::optional(
-            "purpose",
-            input.purpose.as_deref(),
-            5000,
-        )?);
-    }
+    validation::patch_required(&mut change.name, "name", input.name.as_deref(), 200)?;
+    validation::patch_optional(
+        &mut change.purpose,
+        "purpose",
+        input.purpose.as_deref(),
+        5000,
+    )?;
     if let Some(visibility) = input.visibility {
         if current.visibility == CommunityVisibility::Alliance
             && visibility != CommunityVisibility::Alliance

@@ -14,7 +14,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::auth::{Caller, Principal, SignedIn};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::ids::NodeType;
-use crate::graphql::loaders::{ById, Keyed, SqlLoader, loader_error, owned};
+use crate::graphql::loaders::{ById, Loadable, SqlLoader, loader_error, owned};
 use crate::notifications::Notifier;
 
 /// Services shared by all requests (schema data).
@@ -92,11 +92,7 @@ pub fn loader(ctx: &Context<'_>) -> Loader {
 }
 
 /// Loads one row by id through the request's DataLoader, unless a page brought it.
-pub async fn load<E>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+pub async fn load<E: Loadable>(ctx: &Context<'_>, id: i32) -> ApiResult<Option<E::Model>> {
     let loader = loader(ctx);
     if let Some(row) = loader.loader().brought.get::<E>(id) {
         return Ok(Some(row));
@@ -110,30 +106,22 @@ where
 
 /// Loads one row by id, as `load` does, if the signed-in caller sees it by `sees` (a rule
 /// of the policy); `Unauthenticated` for anonymous callers, before anything is read.
-pub async fn load_visible<E>(
+pub async fn load_visible<E: Loadable>(
     ctx: &Context<'_>,
     id: i32,
     sees: impl FnOnce(&Access, &E::Model) -> bool + Send,
-) -> ApiResult<Option<E::Model>>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+) -> ApiResult<Option<E::Model>> {
     let access = access(ctx).await?;
     Ok(load::<E>(ctx, id).await?.filter(|row| sees(&access, row)))
 }
 
 /// Loads one row by id if the caller sees `P`, the object it is seen with (a staff role
 /// with its person); `Unauthenticated` for anonymous callers, before anything is read.
-pub async fn load_seen_with<E, P: NodeType>(
+pub async fn load_seen_with<E: Loadable, P: NodeType>(
     ctx: &Context<'_>,
     id: i32,
     parent: impl FnOnce(&E::Model) -> i32 + Send,
-) -> ApiResult<Option<E::Model>>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+) -> ApiResult<Option<E::Model>> {
     access(ctx).await?;
     let Some(row) = load::<E>(ctx, id).await? else {
         return Ok(None);
@@ -142,22 +130,14 @@ where
 }
 
 /// Loads a row that must exist (a foreign key's target).
-pub async fn load_required<E>(ctx: &Context<'_>, id: i32) -> ApiResult<E::Model>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+pub async fn load_required<E: Loadable>(ctx: &Context<'_>, id: i32) -> ApiResult<E::Model> {
     load::<E>(ctx, id)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("dangling reference to {id}")))
 }
 
 /// Loads rows by id in one batch, in the order of `ids` (missing ones left out).
-pub async fn load_many<E>(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<Vec<E::Model>>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+pub async fn load_many<E: Loadable>(ctx: &Context<'_>, ids: &[i32]) -> ApiResult<Vec<E::Model>> {
     let mut found = loader(ctx)
         .load_many(ids.iter().map(|id| ById::<E>::new(*id)))
         .await

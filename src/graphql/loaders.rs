@@ -20,6 +20,12 @@ use crate::graphql::per_parent::TopPerParent;
 
 pub use entity::rows::Keyed;
 
+/// An entity the DataLoaders read: its rows keyed by id, and shared (in an `Arc`) by the
+/// tasks that resolve them.
+pub trait Loadable: Keyed<Model: Clone + Send + Sync> {}
+
+impl<E: Keyed<Model: Clone + Send + Sync>> Loadable for E {}
+
 /// Loader errors are shared by every waiting resolver; each reports it as any database
 /// error (unavailable, or internal).
 #[track_caller]
@@ -79,11 +85,7 @@ pub fn value_i32<M: sea_orm::ModelTrait>(
     }
 }
 
-impl<E> Loader<ById<E>> for SqlLoader
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+impl<E: Loadable> Loader<ById<E>> for SqlLoader {
     type Value = Arc<E::Model>;
     type Error = Arc<DbErr>;
 
@@ -193,11 +195,7 @@ pub enum ChildRows<M> {
     Count(u64),
 }
 
-impl<E> Loader<Children<E>> for SqlLoader
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+impl<E: Loadable> Loader<Children<E>> for SqlLoader {
     type Value = Arc<ChildRows<E::Model>>;
     type Error = Arc<DbErr>;
 

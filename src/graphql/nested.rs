@@ -13,7 +13,7 @@ use crate::errors::ApiResult;
 use crate::graphql::companion::Companion;
 use crate::graphql::context::{Loader, loader};
 use crate::graphql::loaders::{
-    ChildMode, ChildQuery, ChildRows, Children, Keyed, loader_error, owned,
+    ChildMode, ChildQuery, ChildRows, Children, Loadable, loader_error, owned,
 };
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Rows, Sort, TotalCount, id_cursor};
 
@@ -60,11 +60,7 @@ impl<E: EntityTrait> ChildList<E> {
 }
 
 /// The rows the loader found for `key` (none when it found none).
-async fn rows_of<E>(loader: &Loader, key: Children<E>) -> ApiResult<Vec<E::Model>>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+async fn rows_of<E: Loadable>(loader: &Loader, key: Children<E>) -> ApiResult<Vec<E::Model>> {
     match loader.load_one(key).await.map_err(loader_error)?.map(owned) {
         Some(ChildRows::Rows(rows)) => Ok(rows),
         _ => Ok(Vec::new()),
@@ -72,11 +68,7 @@ where
 }
 
 /// The count the loader found for `key`.
-async fn count_of<E>(loader: &Loader, key: Children<E>) -> ApiResult<u64>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+async fn count_of<E: Loadable>(loader: &Loader, key: Children<E>) -> ApiResult<u64> {
     match loader.load_one(key).await.map_err(loader_error)?.as_deref() {
         Some(ChildRows::Count(count)) => Ok(*count),
         _ => Ok(0),
@@ -85,7 +77,7 @@ where
 
 /// A nested connection sorted by a text column (then id), such as threads by latest
 /// activity: `cursor_of` gives each row's cursor.
-pub async fn sorted_child_page<E, N>(
+pub async fn sorted_child_page<E: Loadable, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     sort: Sort<E::Column>,
@@ -93,21 +85,17 @@ pub async fn sorted_child_page<E, N>(
     cursor_of: impl Fn(&E::Model) -> Cursor,
 ) -> ApiResult<Page<N>>
 where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
     Box::pin(page_of(ctx, list, Some(sort), None, args, cursor_of)).await
 }
 
-pub async fn child_page<E, N>(
+pub async fn child_page<E: Loadable, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     args: &PageArgs,
 ) -> ApiResult<Page<N>>
 where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
     child_page_bringing(ctx, list, None, args).await
@@ -116,15 +104,13 @@ where
 /// A nested connection whose page brings along a related row of each child, if any (see
 /// `graphql::companion::bring`): the rows' resolvers then find it without waiting for a
 /// DataLoader round of their own.
-pub async fn child_page_bringing<E, N>(
+pub async fn child_page_bringing<E: Loadable, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     companion: Option<Arc<dyn Companion<E>>>,
     args: &PageArgs,
 ) -> ApiResult<Page<N>>
 where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
     let cursor_of = |row: &E::Model| id_cursor(E::id_of(row));
@@ -133,7 +119,7 @@ where
 
 /// Boxed by its callers: a page's future is large, and inline it would size the future of
 /// every field of the parent object, each allocated and moved once per row.
-async fn page_of<E, N>(
+async fn page_of<E: Loadable, N>(
     ctx: &Context<'_>,
     list: ChildList<E>,
     sort: Option<Sort<E::Column>>,
@@ -142,8 +128,6 @@ async fn page_of<E, N>(
     cursor_of: impl Fn(&E::Model) -> Cursor,
 ) -> ApiResult<Page<N>>
 where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
     N: ContainerType + From<E::Model>,
 {
     let request = args.validate()?;
@@ -164,23 +148,20 @@ where
 }
 
 /// All children of a parent, for short lists that need no pagination (a person's roles).
-pub async fn child_rows<E>(ctx: &Context<'_>, list: ChildList<E>) -> ApiResult<Vec<E::Model>>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+pub async fn child_rows<E: Loadable>(
+    ctx: &Context<'_>,
+    list: ChildList<E>,
+) -> ApiResult<Vec<E::Model>> {
     rows_of(&loader(ctx), list.into_key(ChildMode::All, None)).await
 }
 
 /// Every child of a parent (a history, a practice's authors), as `N`.
-pub async fn all_children<E, N>(
+pub async fn all_children<E: Loadable, N>(
     ctx: &Context<'_>,
     parent: i32,
     column: E::Column,
 ) -> ApiResult<Vec<N>>
 where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
     N: From<E::Model>,
 {
     let list = ChildList::<E>::new(parent, column, Condition::all());
@@ -193,10 +174,6 @@ where
 
 /// How many children a parent has under `list`, counted in one statement with every
 /// other parent's count of the same shape.
-pub async fn child_count<E>(ctx: &Context<'_>, list: ChildList<E>) -> ApiResult<u64>
-where
-    E: Keyed,
-    E::Model: Clone + Send + Sync,
-{
+pub async fn child_count<E: Loadable>(ctx: &Context<'_>, list: ChildList<E>) -> ApiResult<u64> {
     count_of(&loader(ctx), list.into_key(ChildMode::Count, None)).await
 }

@@ -161,6 +161,21 @@ impl TotalCount {
     {
         Self(Arc::new(move || Box::pin(count())))
     }
+
+    /// The count of the rows `select` finds on `db`, made with a copy of it: a root list's,
+    /// before its page narrows it to a cursor and a limit.
+    pub fn of_rows<E>(select: &Select<E>, db: &DatabaseConnection) -> Self
+    where
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let (select, db) = (select.clone(), db.clone());
+        Self::new(move || {
+            let select = select.clone();
+            let db = db.clone();
+            async move { Ok(select.count(&db).await?) }
+        })
+    }
 }
 
 #[Object]
@@ -290,14 +305,7 @@ where
     N: ContainerType + From<E::Model>,
 {
     let request = args.validate()?;
-    let counting = select.clone();
-    let counting_db = db.clone();
-    let total = TotalCount::new(move || {
-        let select = counting.clone();
-        let db = counting_db.clone();
-        async move { Ok(select.count(&db).await?) }
-    });
-
+    let total = TotalCount::of_rows(&select, db);
     let mut select = select;
     if let Some(after) = &request.after {
         select = select.filter(beyond(id, &sort, after, sort.descending));

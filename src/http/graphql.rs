@@ -17,7 +17,7 @@ use futures_util::future::{self, Either};
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use tracing_actix_web::RequestId;
 
-use super::AppState;
+use super::{AppState, media_type};
 use crate::auth::rate_limit::{Allowance, Refused};
 use crate::auth::{Caller, authenticate};
 use crate::errors::{ApiError, code};
@@ -68,6 +68,21 @@ pub(super) fn refuse(media: Media, status: StatusCode, code: &str, message: &str
     let response = Response::from_errors(vec![error]);
     let body = serde_json::to_vec(&Answer::of(&response, true)).unwrap_or_default();
     respond_bytes(media, status, body)
+}
+
+/// The answer to a body that is not the `what` the endpoint reads (400,
+/// `BAD_USER_INPUT`), with what the parser said.
+pub(super) fn unreadable_body(
+    media: Media,
+    what: &str,
+    error: impl std::fmt::Display,
+) -> HttpResponse {
+    refuse(
+        media,
+        StatusCode::BAD_REQUEST,
+        code::BAD_USER_INPUT,
+        &format!("the body is not a {what}: {error}"),
+    )
 }
 
 /// Whether the client takes a JSON body: it says nothing, or accepts a JSON type.
@@ -147,13 +162,7 @@ pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
     let media = media(&req);
     // Only JSON bodies: a form, multipart or text/plain POST is one a browser could send
     // cross-site without a CORS preflight (CSRF).
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case("application/json") {
+    if !media_type(req.headers()).eq_ignore_ascii_case("application/json") {
         return refuse(
             media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -163,14 +172,7 @@ pub async fn post(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
-        Err(error) => {
-            return refuse(
-                media,
-                StatusCode::BAD_REQUEST,
-                code::BAD_USER_INPUT,
-                &format!("the body is not a GraphQL request: {error}"),
-            );
-        }
+        Err(error) => return unreadable_body(media, "GraphQL request", error),
     };
     run_batch(&req, &state, media, batch, state.limits.request_timeout()).await
 }

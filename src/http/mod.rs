@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Compress, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, guard, web};
@@ -74,6 +74,19 @@ impl AppState {
             .fanout
             .publish_soon(crate::cluster::channels::CALLERS, String::new());
     }
+}
+
+/// The media type a request's `Content-Type` names, without its parameters (`charset`,
+/// `boundary`): what the POST endpoints check their bodies' kind by. Empty when none.
+pub(crate) fn media_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
 }
 
 /// Gives every response the request's id, which errors and logs also carry.

@@ -101,13 +101,7 @@ fn basic(value: &str) -> Result<Credentials, OAuthError> {
 
 /// The body's parameters; each may be given once only (section 3.2).
 fn parameters(req: &HttpRequest, body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
-    let content_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case(FORM) {
+    if !super::media_type(req.headers()).eq_ignore_ascii_case(FORM) {
         return Err(error(
             "invalid_request",
             "send the parameters as application/x-www-form-urlencoded",

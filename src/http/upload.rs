@@ -18,8 +18,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::MultipartOptions;
 use futures_util::{StreamExt as _, TryStreamExt as _};
 
-use super::AppState;
-use super::graphql::{media, refuse, run_batch};
+use super::graphql::{media, refuse, run_batch, unreadable_body};
+use super::{AppState, media_type};
 use crate::errors::code;
 
 /// The headers that make a browser ask before sending (a CORS preflight).
@@ -27,19 +27,7 @@ const PREFLIGHT_HEADERS: [&str; 2] = ["apollo-require-preflight", "x-apollo-oper
 
 /// Whether a POST is a multipart upload that a browser could not have sent unasked.
 pub fn is_upload(head: &RequestHead) -> bool {
-    let multipart = head
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("multipart/form-data")
-        });
-    multipart
+    media_type(&head.headers).eq_ignore_ascii_case("multipart/form-data")
         && PREFLIGHT_HEADERS.iter().any(|name| {
             head.headers
                 .get(*name)
@@ -114,14 +102,7 @@ pub async fn post(
     }
     let batch = match batch {
         Ok(batch) => batch,
-        Err(error) => {
-            return refuse(
-                media,
-                StatusCode::BAD_REQUEST,
-                code::BAD_USER_INPUT,
-                &format!("the body is not a GraphQL multipart request: {error}"),
-            );
-        }
+        Err(error) => return unreadable_body(media, "GraphQL multipart request", error),
     };
     let timeout = state.limits.upload_timeout();
     run_batch(&req, &state, media, batch, timeout).await

@@ -6,12 +6,12 @@ use chrono::{DateTime, Utc};
 use entity::enums::IdentityProviderKind;
 use entity::{school, school_identity_provider};
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use crate::audit::AuditEntry;
 use crate::auth::identity::normalise_tenant;
-use crate::auth::policy::{Access, allowed};
+use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{ApiResult, MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db};
@@ -110,114 +110,106 @@ mutations! {
     }
 }
 
-/// The school named by `id`, if the caller manages its sign-in (`Forbidden` otherwise),
-/// and the tenant in its stored spelling.
-async fn school_and_tenant(
-    access: &Access,
-    conn: &impl sea_orm::ConnectionTrait,
-    id: &ID,
+/// A change to the organisations of a school's sign-in, in its transaction: the school,
+/// which the caller must manage, and the organisation with its tenant in the stored
+/// spelling. Registering and removing begin and end alike.
+struct SignInChange {
+    actor: i32,
+    txn: DatabaseTransaction,
+    school: school::Model,
     provider: IdentityProviderKind,
-    tenant: &str,
-) -> MutationResult<(school::Model, String)> {
-    let not_found = || UserError::not_found("schoolId");
-    let school_id = decode_as(id, NodeKind::School).ok_or_else(not_found)?;
-    let school = school::Entity::find_by_id(school_id)
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)?;
-    allowed(
-        access.manages_sign_in_of(school.id),
-        "only the school's leaders and its alliances' admins manage its sign-in",
-    )?;
-    let tenant = normalise_tenant(provider, tenant).ok_or_else(|| {
-        UserError::invalid(
-            "tenant",
-            match provider {
-                IdentityProviderKind::EntraId => "must be an Entra tenant id (a GUID)",
-                IdentityProviderKind::Google => {
-                    "must be a Google Workspace domain, such as oakfield.sch.uk"
-                }
-            },
-        )
-    })?;
-    Ok((school, tenant))
+    tenant: String,
+}
+
+impl SignInChange {
+    /// The change for the school named by `id` (`Forbidden` unless the caller manages its
+    /// sign-in) and the organisation `tenant` of `provider`.
+    async fn begin(
+        ctx: &Context<'_>,
+        id: &ID,
+        provider: IdentityProviderKind,
+        tenant: &str,
+    ) -> MutationResult<Self> {
+        let access = access(ctx).await?;
+        let txn = begin_write(db(ctx)).await?;
+        let not_found = || UserError::not_found("schoolId");
+        let school_id = decode_as(id, NodeKind::School).ok_or_else(not_found)?;
+        let school = school::Entity::find_by_id(school_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(not_found)?;
+        allowed(
+            access.manages_sign_in_of(school.id),
+            "only the school's leaders and its alliances' admins manage its sign-in",
+        )?;
+        let tenant = normalise_tenant(provider, tenant).ok_or_else(|| {
+            UserError::invalid(
+                "tenant",
+                match provider {
+                    IdentityProviderKind::EntraId => "must be an Entra tenant id (a GUID)",
+                    IdentityProviderKind::Google => {
+                        "must be a Google Workspace domain, such as oakfield.sch.uk"
+                    }
+                },
+            )
+        })?;
+        Ok(Self {
+            actor: access.person_id,
+            txn,
+            school,
+            provider,
+            tenant,
+        })
+    }
+
+    /// Records the change in the audit log as `action`, commits it, and answers with the
+    /// school.
+    async fn commit(self, action: &str) -> MutationResult<School> {
+        AuditEntry::by(self.actor, action, NodeKind::School.id(self.school.id))
+            .school(Some(self.school.id))
+            .details(serde_json::json!({ "provider": self.provider, "tenant": self.tenant }))
+            .record(&self.txn)
+            .await?;
+        self.txn.commit().await?;
+        Ok(School(self.school))
+    }
 }
 
 async fn register(
     ctx: &Context<'_>,
     input: RegisterSchoolIdentityProviderInput,
 ) -> MutationResult<School> {
-    let access = access(ctx).await?;
-    let txn = begin_write(db(ctx)).await?;
-    let (school, tenant) = school_and_tenant(
-        &access,
-        &txn,
-        &input.school_id,
-        input.provider,
-        &input.tenant,
-    )
-    .await?;
-    let actor = access.person_id;
+    let change = SignInChange::begin(ctx, &input.school_id, input.provider, &input.tenant).await?;
     school_identity_provider::ActiveModel {
-        school_id: Set(school.id),
-        provider: Set(input.provider),
-        tenant: Set(tenant.clone()),
-        registered_by_id: Set(actor),
+        school_id: Set(change.school.id),
+        provider: Set(change.provider),
+        tenant: Set(change.tenant.clone()),
+        registered_by_id: Set(change.actor),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&change.txn)
     .await
     .map_err(on_unique(
         "tenant",
         "the school has already registered this organisation",
     ))?;
-    AuditEntry::by(
-        actor,
-        "school.identity_provider_registered",
-        NodeKind::School.id(school.id),
-    )
-    .school(Some(school.id))
-    .details(serde_json::json!({ "provider": input.provider, "tenant": tenant }))
-    .record(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(School(school))
+    change.commit("school.identity_provider_registered").await
 }
 
 async fn remove(
     ctx: &Context<'_>,
     input: RemoveSchoolIdentityProviderInput,
 ) -> MutationResult<School> {
-    let access = access(ctx).await?;
-    let txn = begin_write(db(ctx)).await?;
-    let (school, tenant) = school_and_tenant(
-        &access,
-        &txn,
-        &input.school_id,
-        input.provider,
-        &input.tenant,
-    )
-    .await?;
+    let change = SignInChange::begin(ctx, &input.school_id, input.provider, &input.tenant).await?;
     let removed = school_identity_provider::Entity::delete_many()
-        .filter(school_identity_provider::Column::SchoolId.eq(school.id))
-        .filter(school_identity_provider::Column::Provider.eq(input.provider))
-        .filter(school_identity_provider::Column::Tenant.eq(tenant.as_str()))
-        .exec(&txn)
+        .filter(school_identity_provider::Column::SchoolId.eq(change.school.id))
+        .filter(school_identity_provider::Column::Provider.eq(change.provider))
+        .filter(school_identity_provider::Column::Tenant.eq(change.tenant.as_str()))
+        .exec(&change.txn)
         .await?;
     if removed.rows_affected == 0 {
         return Err(UserError::not_found("tenant").into());
     }
-    let actor = access.person_id;
-    AuditEntry::by(
-        actor,
-        "school.identity_provider_removed",
-        NodeKind::School.id(school.id),
-    )
-    .school(Some(school.id))
-    .details(serde_json::json!({ "provider": input.provider, "tenant": tenant }))
-    .record(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(School(school))
+    change.commit("school.identity_provider_removed").await
 }

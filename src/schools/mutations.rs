@@ -140,26 +140,22 @@ async fn update_school(ctx: &Context<'_>, input: UpdateSchoolInput) -> MutationR
     if input.urn.is_some() {
         change.urn = Set(validation::urn("urn", input.urn.as_deref())?);
     }
-    if let Some(name) = &input.name {
-        change.name = Set(validation::required("name", name, 200)?);
-    }
+    validation::patch_required(&mut change.name, "name", input.name.as_deref(), 200)?;
     if let Some(phase) = input.phase {
         change.phase = Set(phase);
     }
-    if input.establishment_type.is_some() {
-        change.establishment_type = Set(validation::optional(
-            "establishmentType",
-            input.establishment_type.as_deref(),
-            100,
-        )?);
-    }
-    if input.local_authority.is_some() {
-        change.local_authority = Set(validation::optional(
-            "localAuthority",
-            input.local_authority.as_deref(),
-            100,
-        )?);
-    }
+    validation::patch_optional(
+        &mut change.establishment_type,
+        "establishmentType",
+        input.establishment_type.as_deref(),
+        100,
+    )?;
+    validation::patch_optional(
+        &mut change.local_authority,
+        "localAuthority",
+        input.local_authority.as_deref(),
+        100,
+    )?;
     if input.postcode.is_some() {
         change.postcode = Set(validation::postcode("postcode", input.postcode.as_deref())?);
     }

@@ -11,6 +11,7 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::service_account;
 use sea_orm::{EntityTrait, QueryFilter};
+use secrecy::{ExposeSecret, SecretString};
 use trellis_macros::{connections, fields};
 
 use crate::alliances::{Alliance, visible_alliance};
@@ -90,6 +91,17 @@ pub struct ServiceAccountCredentials {
     pub client_id: String,
     /// The OAuth client secret. Shown this once; Trellis keeps only a hash of it.
     pub client_secret: String,
+}
+
+impl ServiceAccountCredentials {
+    /// The credentials of `account` with its new `secret`, in the clear.
+    fn new(account: service_account::Model, secret: &SecretString) -> Self {
+        Self {
+            client_id: account.client_id.clone(),
+            client_secret: secret.expose_secret().to_owned(),
+            service_account: ServiceAccount(account),
+        }
+    }
 }
 
 #[derive(Default)]

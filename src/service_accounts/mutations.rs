@@ -9,7 +9,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
 };
-use secrecy::ExposeSecret;
 use trellis_macros::mutations;
 
 use super::secrets::{new_client_id, new_secret};
@@ -225,11 +224,7 @@ async fn create(
         .record(&txn)
         .await?;
     txn.commit().await?;
-    Ok(ServiceAccountCredentials {
-        client_id: account.client_id.clone(),
-        client_secret: secret.expose_secret().to_owned(),
-        service_account: ServiceAccount(account),
-    })
+    Ok(ServiceAccountCredentials::new(account, &secret))
 }
 
 /// The account the input names, if the caller manages it.
@@ -288,11 +283,7 @@ async fn rotate(
         .record(&txn)
         .await?;
     txn.commit().await?;
-    Ok(ServiceAccountCredentials {
-        client_id: account.client_id.clone(),
-        client_secret: secret.expose_secret().to_owned(),
-        service_account: ServiceAccount(account),
-    })
+    Ok(ServiceAccountCredentials::new(account, &secret))
 }
 
 async fn revoke(

@@ -5,8 +5,8 @@ use async_graphql::Context;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    Select,
 };
 
 use super::reach;
@@ -155,13 +155,7 @@ where
 {
     let request = args.validate()?;
     let select = select.filter(changed.gt(since));
-    let counting = select.clone();
-    let counting_db = db.clone();
-    let total = TotalCount::new(move || {
-        let select = counting.clone();
-        let db = counting_db.clone();
-        async move { Ok(select.count(&db).await?) }
-    });
+    let total = TotalCount::of_rows(&select, db);
     let mut select = select;
     if let Some(after) = &request.after {
         select = select.filter(beyond(changed, id, after, false)?);

@@ -57,16 +57,12 @@ impl Access {
     /// (`sees_coaching_relationship`).
     pub fn coaching_relationship_condition(&self) -> Condition {
         use coaching_relationship::Column;
-        if self.service_account.is_some() {
-            return Condition::any();
-        }
-        if self.platform_admin {
-            return Condition::all();
-        }
-        Condition::any()
-            .add(Column::CoachId.eq(self.person_id))
-            .add(Column::CoacheeId.eq(self.person_id))
-            .add(Column::AllianceId.is_in(self.administered_alliances()))
+        self.rows_seen_by_people(|| {
+            Condition::any()
+                .add(Column::CoachId.eq(self.person_id))
+                .add(Column::CoacheeId.eq(self.person_id))
+                .add(Column::AllianceId.is_in(self.administered_alliances()))
+        })
     }
 
     /// Whether the caller reads a relationship's cycles, sessions, notes and action steps.
@@ -126,14 +122,10 @@ impl Access {
 
     /// Restricts a query on techniques to those the caller sees (`sees_technique`).
     pub fn technique_condition(&self) -> Condition {
-        if self.service_account.is_some() {
-            return Condition::any();
-        }
-        if self.platform_admin {
-            return Condition::all();
-        }
-        Condition::any()
-            .add(technique::Column::AllianceId.is_null())
-            .add(technique::Column::AllianceId.is_in(self.alliances.iter().copied()))
+        self.rows_seen_by_people(|| {
+            Condition::any()
+                .add(technique::Column::AllianceId.is_null())
+                .add(technique::Column::AllianceId.is_in(self.alliances.iter().copied()))
+        })
     }
 }

@@ -173,22 +173,19 @@ impl Access {
 
     /// Restricts a query on communities to those the caller sees.
     pub fn community_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::CommunitiesRead) {
-            return Condition::any();
-        }
-        Condition::any()
-            .add(community::Column::AllianceId.is_in(self.administered_alliances()))
-            .add(community::Column::Id.is_in(self.communities.keys().copied()))
-            .add(
-                Condition::all()
-                    .add(community::Column::Visibility.eq(CommunityVisibility::Alliance))
-                    .add(
-                        community::Column::AllianceId.is_in(self.active_alliances.iter().copied()),
-                    ),
-            )
+        self.rows_seen(Scope::CommunitiesRead, || {
+            Condition::any()
+                .add(community::Column::AllianceId.is_in(self.administered_alliances()))
+                .add(community::Column::Id.is_in(self.communities.keys().copied()))
+                .add(
+                    Condition::all()
+                        .add(community::Column::Visibility.eq(CommunityVisibility::Alliance))
+                        .add(
+                            community::Column::AllianceId
+                                .is_in(self.active_alliances.iter().copied()),
+                        ),
+                )
+        })
     }
 
     /// Whether the caller reads what happens inside a community (meetings, discussion,
@@ -206,15 +203,11 @@ impl Access {
     /// Restricts rows of communities' content (column `community` names the community) to
     /// communities whose content the caller reads.
     pub fn readable_condition(&self, community: impl ColumnTrait) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::CommunitiesRead) {
-            return Condition::any();
-        }
-        Condition::any()
-            .add(community.is_in(self.member_communities()))
-            .add(community.in_subquery(communities_of_alliances(self.administered_alliances())))
+        self.rows_seen(Scope::CommunitiesRead, || {
+            Condition::any()
+                .add(community.is_in(self.member_communities()))
+                .add(community.in_subquery(communities_of_alliances(self.administered_alliances())))
+        })
     }
 
     /// Restricts shared contributions (posts, enquiries, evidence) to those the caller may

@@ -98,7 +98,6 @@ impl Access {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{BTreeSet, HashMap};
 
     use entity::enums::{
         AllianceRoleKind, CommunityMembershipStatus, CommunityRole, StaffRoleKind,
@@ -119,15 +118,7 @@ mod tests {
     fn caller() -> Access {
         Access {
             person_id: 1,
-            platform_admin: false,
-            school_roles: HashMap::new(),
-            alliance_roles: HashMap::new(),
-            alliances: BTreeSet::new(),
-            network_schools: BTreeSet::new(),
-            managed_schools: BTreeSet::new(),
-            active_alliances: BTreeSet::new(),
-            communities: HashMap::new(),
-            service_account: None,
+            ..Access::default()
         }
     }
 

@@ -20,23 +20,23 @@ impl Access {
     /// owner and the alliance's admins; a community's like any shared contribution.
     pub fn enquiry_condition(&self) -> Condition {
         use entity::enquiry::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::CommunitiesRead) {
-            return Condition::any();
-        }
-        Condition::any()
-            .add(
-                Condition::all().add(Column::CommunityId.is_null()).add(
-                    Condition::any()
-                        .add(Column::OwnerId.eq(self.person_id))
-                        .add(Column::AllianceId.is_in(self.administered_alliances())),
-                ),
-            )
-            .add(Condition::all().add(Column::CommunityId.is_not_null()).add(
-                self.shared_condition(Column::CommunityId, Column::OwnerId, Column::OwnerSchoolId),
-            ))
+        self.rows_seen(Scope::CommunitiesRead, || {
+            Condition::any()
+                .add(
+                    Condition::all().add(Column::CommunityId.is_null()).add(
+                        Condition::any()
+                            .add(Column::OwnerId.eq(self.person_id))
+                            .add(Column::AllianceId.is_in(self.administered_alliances())),
+                    ),
+                )
+                .add(Condition::all().add(Column::CommunityId.is_not_null()).add(
+                    self.shared_condition(
+                        Column::CommunityId,
+                        Column::OwnerId,
+                        Column::OwnerSchoolId,
+                    ),
+                ))
+        })
     }
 
     /// Restricts evidence of enquiries the caller reads: all of a personal enquiry's, and

@@ -65,23 +65,19 @@ impl Access {
 
     /// Restricts a query on events to those the caller sees (`sees_event`).
     pub fn event_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::EventsRead) {
-            return Condition::any();
-        }
-        let published = Condition::all()
-            .add(event::Column::Status.ne(EventStatus::Draft))
-            .add(event::Column::AllianceId.is_in(self.active_alliances.iter().copied()))
-            .add(
-                Condition::any()
-                    .add(event::Column::Audience.ne(EventAudience::HostSchool))
-                    .add(event::Column::HostSchoolId.is_in(self.own_schools())),
-            );
-        Condition::any()
-            .add(self.edited_events_condition())
-            .add(published)
+        self.rows_seen(Scope::EventsRead, || {
+            let published = Condition::all()
+                .add(event::Column::Status.ne(EventStatus::Draft))
+                .add(event::Column::AllianceId.is_in(self.active_alliances.iter().copied()))
+                .add(
+                    Condition::any()
+                        .add(event::Column::Audience.ne(EventAudience::HostSchool))
+                        .add(event::Column::HostSchoolId.is_in(self.own_schools())),
+                );
+            Condition::any()
+                .add(self.edited_events_condition())
+                .add(published)
+        })
     }
 
     /// Whether the caller may book a place on an event for `person_id`, attending from
@@ -105,22 +101,18 @@ impl Access {
     /// Restricts a query on bookings to those the caller sees (`sees_booking`).
     pub fn booking_condition(&self) -> Condition {
         use event_booking::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::EventsRead) {
-            return Condition::any();
-        }
-        let edited = Query::select()
-            .column(event::Column::Id)
-            .from(event::Entity)
-            .cond_where(self.edited_events_condition())
-            .to_owned();
-        Condition::any()
-            .add(Column::PersonId.eq(self.person_id))
-            .add(Column::BookedById.eq(self.person_id))
-            .add(Column::SchoolId.is_in(self.led_schools()))
-            .add(Column::EventId.in_subquery(edited))
+        self.rows_seen(Scope::EventsRead, || {
+            let edited = Query::select()
+                .column(event::Column::Id)
+                .from(event::Entity)
+                .cond_where(self.edited_events_condition())
+                .to_owned();
+            Condition::any()
+                .add(Column::PersonId.eq(self.person_id))
+                .add(Column::BookedById.eq(self.person_id))
+                .add(Column::SchoolId.is_in(self.led_schools()))
+                .add(Column::EventId.in_subquery(edited))
+        })
     }
 
     /// Whether the caller approves or declines a booking: a leader of the school the

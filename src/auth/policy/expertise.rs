@@ -31,21 +31,17 @@ impl Access {
     /// Restricts a query on expertise entries to those the caller sees
     /// (`sees_expertise_of`).
     pub fn expertise_condition(&self) -> Condition {
-        if self.service_account.is_some() {
-            return Condition::any();
-        }
-        if self.platform_admin {
-            return Condition::all();
-        }
-        let staff = Query::select()
-            .column(staff_role::Column::PersonId)
-            .from(staff_role::Entity)
-            .and_where(staff_role::Column::SchoolId.is_in(self.led_schools()))
-            .and_where(staff_role::Column::EndsOn.is_null())
-            .to_owned();
-        Condition::any()
-            .add(expertise_entry::Column::PersonId.eq(self.person_id))
-            .add(expertise_entry::Column::PersonId.in_subquery(staff))
+        self.rows_seen_by_people(|| {
+            let staff = Query::select()
+                .column(staff_role::Column::PersonId)
+                .from(staff_role::Entity)
+                .and_where(staff_role::Column::SchoolId.is_in(self.led_schools()))
+                .and_where(staff_role::Column::EndsOn.is_null())
+                .to_owned();
+            Condition::any()
+                .add(expertise_entry::Column::PersonId.eq(self.person_id))
+                .add(expertise_entry::Column::PersonId.in_subquery(staff))
+        })
     }
 
     /// Whether the caller confirms an entry of `person_id`, who works now at `schools`: a

@@ -50,19 +50,15 @@ impl Access {
 
     /// Restricts invitations to those the caller manages.
     pub fn invitation_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PeopleRead) {
-            return Condition::any();
-        }
-        Condition::any()
-            .add(invitation::Column::AllianceId.is_in(self.administered_alliances()))
-            .add(invitation::Column::SchoolId.is_in(self.managed_schools.iter().copied()))
-            .add(
-                Condition::all()
-                    .add(invitation::Column::StaffRole.is_in(StaffRoleKind::LEADERS))
-                    .add(self.first_leader_condition(invitation::Column::SchoolId)),
-            )
+        self.rows_seen(Scope::PeopleRead, || {
+            Condition::any()
+                .add(invitation::Column::AllianceId.is_in(self.administered_alliances()))
+                .add(invitation::Column::SchoolId.is_in(self.managed_schools.iter().copied()))
+                .add(
+                    Condition::all()
+                        .add(invitation::Column::StaffRole.is_in(StaffRoleKind::LEADERS))
+                        .add(self.first_leader_condition(invitation::Column::SchoolId)),
+                )
+        })
     }
 }

@@ -127,15 +127,11 @@ impl Access {
     /// (`sees_leadership_invitation`).
     pub fn leadership_invitation_condition(&self) -> Condition {
         use leadership_invitation::Column;
-        if self.service_account.is_some() {
-            return Condition::any();
-        }
-        if self.platform_admin {
-            return Condition::all();
-        }
-        Condition::any()
-            .add(Column::PersonId.eq(self.person_id))
-            .add(Column::InvitedById.eq(self.person_id))
-            .add(Column::AllianceId.is_in(self.administered_alliances()))
+        self.rows_seen_by_people(|| {
+            Condition::any()
+                .add(Column::PersonId.eq(self.person_id))
+                .add(Column::InvitedById.eq(self.person_id))
+                .add(Column::AllianceId.is_in(self.administered_alliances()))
+        })
     }
 }

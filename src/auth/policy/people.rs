@@ -19,56 +19,48 @@ use crate::auth::scopes::Scope;
 impl Access {
     /// Restricts a query on people to those the caller sees.
     pub fn person_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PeopleRead) {
-            return Condition::any();
-        }
-        let colleagues = Query::select()
-            .column(staff_role::Column::PersonId)
-            .from(staff_role::Entity)
-            .and_where(staff_role::Column::EndsOn.is_null())
-            .and_where(staff_role::Column::SchoolId.is_in(self.network_schools.iter().copied()))
-            .to_owned();
-        let alliance_people = Query::select()
-            .column(alliance_role::Column::PersonId)
-            .from(alliance_role::Entity)
-            .and_where(alliance_role::Column::EndsOn.is_null())
-            .and_where(alliance_role::Column::AllianceId.is_in(self.alliances.iter().copied()))
-            .to_owned();
-        Condition::any()
-            .add(person::Column::Id.eq(self.person_id))
-            .add(person::Column::Id.in_subquery(colleagues))
-            .add(person::Column::Id.in_subquery(alliance_people))
+        self.people_condition(
+            self.network_schools.iter().copied(),
+            self.alliances.iter().copied(),
+        )
     }
 
     /// Restricts a query on people to those whose email the caller reads (see
     /// `administers_person`): a search matches an email only there, so that it cannot
     /// tell who has an address the caller may not read.
     pub fn email_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PeopleRead) {
-            return Condition::any();
-        }
-        let managed_staff = Query::select()
-            .column(staff_role::Column::PersonId)
-            .from(staff_role::Entity)
-            .and_where(staff_role::Column::EndsOn.is_null())
-            .and_where(staff_role::Column::SchoolId.is_in(self.managed_schools.iter().copied()))
-            .to_owned();
-        let administered_roles = Query::select()
-            .column(alliance_role::Column::PersonId)
-            .from(alliance_role::Entity)
-            .and_where(alliance_role::Column::EndsOn.is_null())
-            .and_where(alliance_role::Column::AllianceId.is_in(self.administered_alliances()))
-            .to_owned();
-        Condition::any()
-            .add(person::Column::Id.eq(self.person_id))
-            .add(person::Column::Id.in_subquery(managed_staff))
-            .add(person::Column::Id.in_subquery(administered_roles))
+        self.people_condition(
+            self.managed_schools.iter().copied(),
+            self.administered_alliances(),
+        )
+    }
+
+    /// People the two rules above keep alike: every one for platform admins; for others
+    /// who read people, themself and those who now work at one of `schools` or hold a role
+    /// in one of `alliances`; none otherwise.
+    fn people_condition(
+        &self,
+        schools: impl IntoIterator<Item = i32>,
+        alliances: impl IntoIterator<Item = i32>,
+    ) -> Condition {
+        self.rows_seen(Scope::PeopleRead, || {
+            let staff = Query::select()
+                .column(staff_role::Column::PersonId)
+                .from(staff_role::Entity)
+                .and_where(staff_role::Column::EndsOn.is_null())
+                .and_where(staff_role::Column::SchoolId.is_in(schools))
+                .to_owned();
+            let role_holders = Query::select()
+                .column(alliance_role::Column::PersonId)
+                .from(alliance_role::Entity)
+                .and_where(alliance_role::Column::EndsOn.is_null())
+                .and_where(alliance_role::Column::AllianceId.is_in(alliances))
+                .to_owned();
+            Condition::any()
+                .add(person::Column::Id.eq(self.person_id))
+                .add(person::Column::Id.in_subquery(staff))
+                .add(person::Column::Id.in_subquery(role_holders))
+        })
     }
 
     /// Whether the caller sees a person wherever they work (themself; everyone, for a

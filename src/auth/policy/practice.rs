@@ -103,51 +103,47 @@ impl Access {
     }
 
     pub fn practice_condition(&self) -> Condition {
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PracticeRead) {
-            return Condition::any();
-        }
-        let partnerships = Query::select()
-            .column(partnership_school::Column::PartnershipId)
-            .from(partnership_school::Entity)
-            .and_where(partnership_school::Column::SchoolId.is_in(self.own_schools()))
-            .and_where(partnership_school::Column::LeftOn.is_null())
-            .to_owned();
-        let audience = Condition::any()
-            .add(practice::Column::Visibility.eq(PracticeVisibility::Public))
-            .add(
-                Condition::all()
-                    .add(practice::Column::Visibility.eq(PracticeVisibility::Alliance))
-                    .add(practice::Column::AllianceId.is_in(self.active_alliances.clone())),
-            )
-            .add(
-                Condition::all()
-                    .add(practice::Column::Visibility.eq(PracticeVisibility::Partnership))
-                    .add(practice::Column::PartnershipId.in_subquery(partnerships)),
-            )
-            .add(
-                Condition::all()
-                    .add(practice::Column::Visibility.eq(PracticeVisibility::School))
-                    .add(practice::Column::SchoolId.is_in(self.own_schools())),
-            );
-        let approves = Condition::all()
-            .add(practice::Column::SchoolId.is_in(self.led_schools()))
-            .add(practice::Column::Status.ne(PracticeStatus::Draft));
-        let by_own_rule = Condition::any()
-            .add(practice::Column::Id.in_subquery(authored_by(self.person_id)))
-            .add(approves.clone())
-            .add(live().add(audience.clone()));
-        // Authors always read their own; approvers and the audience read an adaptation
-        // only where they also read what it descends from.
-        Condition::any()
-            .add(practice::Column::Id.in_subquery(authored_by(self.person_id)))
-            .add(
-                Condition::all()
-                    .add(Condition::any().add(approves).add(live().add(audience)))
-                    .add(ancestors_read(by_own_rule)),
-            )
+        self.rows_seen(Scope::PracticeRead, || {
+            let partnerships = Query::select()
+                .column(partnership_school::Column::PartnershipId)
+                .from(partnership_school::Entity)
+                .and_where(partnership_school::Column::SchoolId.is_in(self.own_schools()))
+                .and_where(partnership_school::Column::LeftOn.is_null())
+                .to_owned();
+            let audience = Condition::any()
+                .add(practice::Column::Visibility.eq(PracticeVisibility::Public))
+                .add(
+                    Condition::all()
+                        .add(practice::Column::Visibility.eq(PracticeVisibility::Alliance))
+                        .add(practice::Column::AllianceId.is_in(self.active_alliances.clone())),
+                )
+                .add(
+                    Condition::all()
+                        .add(practice::Column::Visibility.eq(PracticeVisibility::Partnership))
+                        .add(practice::Column::PartnershipId.in_subquery(partnerships)),
+                )
+                .add(
+                    Condition::all()
+                        .add(practice::Column::Visibility.eq(PracticeVisibility::School))
+                        .add(practice::Column::SchoolId.is_in(self.own_schools())),
+                );
+            let approves = Condition::all()
+                .add(practice::Column::SchoolId.is_in(self.led_schools()))
+                .add(practice::Column::Status.ne(PracticeStatus::Draft));
+            let by_own_rule = Condition::any()
+                .add(practice::Column::Id.in_subquery(authored_by(self.person_id)))
+                .add(approves.clone())
+                .add(live().add(audience.clone()));
+            // Authors always read their own; approvers and the audience read an adaptation
+            // only where they also read what it descends from.
+            Condition::any()
+                .add(practice::Column::Id.in_subquery(authored_by(self.person_id)))
+                .add(
+                    Condition::all()
+                        .add(Condition::any().add(approves).add(live().add(audience)))
+                        .add(ancestors_read(by_own_rule)),
+                )
+        })
     }
 
     /// Staff of a school share its practice (platform admins too).

@@ -33,20 +33,16 @@ impl Access {
     /// figures the caller sees (see `sees_school_release`).
     pub fn school_release_condition(&self) -> Condition {
         use alliance_membership::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::EventsRead) {
-            return Condition::any();
-        }
-        let led: Vec<i32> = self
-            .led_schools()
-            .into_iter()
-            .filter(|school| self.in_tenant(*school))
-            .collect();
-        Condition::any()
-            .add(Column::AllianceId.is_in(self.administered_alliances()))
-            .add(Column::SchoolId.is_in(led))
+        self.rows_seen(Scope::EventsRead, || {
+            let led: Vec<i32> = self
+                .led_schools()
+                .into_iter()
+                .filter(|school| self.in_tenant(*school))
+                .collect();
+            Condition::any()
+                .add(Column::AllianceId.is_in(self.administered_alliances()))
+                .add(Column::SchoolId.is_in(led))
+        })
     }
 
     /// Whether the caller sees the alliance-wide summary (givers and receivers, fairness).
@@ -87,12 +83,8 @@ impl Access {
     /// `sees_release_limits`).
     pub fn release_limit_condition(&self) -> Condition {
         use entity::release_limit::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::EventsRead) {
-            return Condition::any();
-        }
-        Condition::all().add(Column::SchoolId.is_in(self.school_roles.keys().copied()))
+        self.rows_seen(Scope::EventsRead, || {
+            Condition::all().add(Column::SchoolId.is_in(self.school_roles.keys().copied()))
+        })
     }
 }

@@ -16,8 +16,6 @@
 //!   with the scope it needs, and is never the person of any "own" rule: its `person_id`
 //!   is `NO_PERSON`.
 
-use std::collections::{BTreeSet, HashMap};
-
 use entity::enums::{AllianceRoleKind, MembershipStatus, StaffRoleKind};
 use entity::{alliance_membership, service_account};
 use sea_orm::sea_query::Condition;
@@ -86,15 +84,8 @@ impl Access {
     ) -> ApiResult<Self> {
         let mut access = Access {
             person_id: NO_PERSON,
-            platform_admin: false,
-            school_roles: HashMap::new(),
-            alliance_roles: HashMap::new(),
-            alliances: BTreeSet::new(),
-            network_schools: BTreeSet::new(),
-            managed_schools: BTreeSet::new(),
-            active_alliances: BTreeSet::new(),
-            communities: HashMap::new(),
             service_account: Some(account.clone()),
+            ..Access::default()
         };
         match account.tenant {
             Tenant::Alliance(alliance) => {
@@ -139,6 +130,31 @@ impl Access {
             condition
         } else {
             Condition::any()
+        }
+    }
+
+    /// What a list rule's SQL condition keeps: every row for platform admins; for others
+    /// who `reads(scope)`, the rows `seen` keeps; none otherwise.
+    pub fn rows_seen(&self, scope: Scope, seen: impl FnOnce() -> Condition) -> Condition {
+        if self.platform_admin {
+            Condition::all()
+        } else if self.reads(scope) {
+            seen()
+        } else {
+            Condition::any()
+        }
+    }
+
+    /// What the SQL condition of a rule no service account reaches keeps: none for a
+    /// service account; every row for platform admins; for other people, the rows `seen`
+    /// keeps.
+    pub fn rows_seen_by_people(&self, seen: impl FnOnce() -> Condition) -> Condition {
+        if self.service_account.is_some() {
+            Condition::any()
+        } else if self.platform_admin {
+            Condition::all()
+        } else {
+            seen()
         }
     }
 
@@ -195,14 +211,10 @@ impl Access {
 
     /// Restricts a query on service accounts to those the caller manages.
     pub fn service_account_condition(&self) -> Condition {
-        if self.service_account.is_some() {
-            return Condition::any();
-        }
-        if self.platform_admin {
-            return Condition::all();
-        }
-        Condition::any()
-            .add(service_account::Column::AllianceId.is_in(self.administered_alliances()))
-            .add(service_account::Column::SchoolId.is_in(self.led_schools()))
+        self.rows_seen_by_people(|| {
+            Condition::any()
+                .add(service_account::Column::AllianceId.is_in(self.administered_alliances()))
+                .add(service_account::Column::SchoolId.is_in(self.led_schools()))
+        })
     }
 }

@@ -39,15 +39,11 @@ impl Access {
     /// Restricts a query on support requests to those the caller sees.
     pub fn support_request_condition(&self) -> Condition {
         use support_request::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PracticeRead) {
-            return Condition::any();
-        }
-        Condition::any()
-            .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
-            .add(Column::SchoolId.is_in(self.led_schools()))
+        self.rows_seen(Scope::PracticeRead, || {
+            Condition::any()
+                .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
+                .add(Column::SchoolId.is_in(self.led_schools()))
+        })
     }
 
     /// Whether the caller may post a request for `school` (its membership of the alliance
@@ -86,16 +82,12 @@ impl Access {
     /// Restricts a query on support offers to those the caller sees.
     pub fn support_offer_condition(&self) -> Condition {
         use support_offer::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PracticeRead) {
-            return Condition::any();
-        }
-        Condition::any()
-            .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
-            .add(Column::PersonId.eq(self.person_id))
-            .add(Column::SchoolId.is_in(self.led_schools()))
+        self.rows_seen(Scope::PracticeRead, || {
+            Condition::any()
+                .add(Column::AllianceId.is_in(self.active_alliances.iter().copied()))
+                .add(Column::PersonId.eq(self.person_id))
+                .add(Column::SchoolId.is_in(self.led_schools()))
+        })
     }
 
     /// Whether the caller edits, pauses, resumes and withdraws an offer.
@@ -124,18 +116,14 @@ impl Access {
     /// Restricts a query on support arrangements to those the caller sees.
     pub fn support_arrangement_condition(&self) -> Condition {
         use support_arrangement::Column;
-        if self.platform_admin {
-            return Condition::all();
-        }
-        if !self.reads(Scope::PracticeRead) {
-            return Condition::any();
-        }
-        let led = self.led_schools();
-        Condition::any()
-            .add(Column::AllianceId.is_in(self.administered_alliances()))
-            .add(Column::SupportedSchoolId.is_in(led.clone()))
-            .add(Column::SupportingSchoolId.is_in(led))
-            .add(Column::SupportingPersonId.eq(self.person_id))
+        self.rows_seen(Scope::PracticeRead, || {
+            let led = self.led_schools();
+            Condition::any()
+                .add(Column::AllianceId.is_in(self.administered_alliances()))
+                .add(Column::SupportedSchoolId.is_in(led.clone()))
+                .add(Column::SupportingSchoolId.is_in(led))
+                .add(Column::SupportingPersonId.eq(self.person_id))
+        })
     }
 
     /// Whether the caller moves an arrangement along: its parties and the alliance's

@@ -29,37 +29,32 @@ struct Asset {
     body: &'static [u8],
 }
 
+/// An asset served under its file's name: a pinned build in `assets/graphiql/`, or one of
+/// this server's own files beside this one.
+macro_rules! asset {
+    (pinned $name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_bytes!(concat!("../../../assets/graphiql/", $name)),
+        }
+    };
+    (own $name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            body: include_bytes!($name),
+        }
+    };
+}
+
 const ASSETS: [Asset; 6] = [
-    Asset {
-        name: "react.production.min.js",
-        content_type: JAVASCRIPT,
-        body: include_bytes!("../../../assets/graphiql/react.production.min.js"),
-    },
-    Asset {
-        name: "react-dom.production.min.js",
-        content_type: JAVASCRIPT,
-        body: include_bytes!("../../../assets/graphiql/react-dom.production.min.js"),
-    },
-    Asset {
-        name: "graphiql.min.js",
-        content_type: JAVASCRIPT,
-        body: include_bytes!("../../../assets/graphiql/graphiql.min.js"),
-    },
-    Asset {
-        name: "graphiql.min.css",
-        content_type: CSS,
-        body: include_bytes!("../../../assets/graphiql/graphiql.min.css"),
-    },
-    Asset {
-        name: "page.css",
-        content_type: CSS,
-        body: include_bytes!("page.css"),
-    },
-    Asset {
-        name: "start.js",
-        content_type: JAVASCRIPT,
-        body: include_bytes!("start.js"),
-    },
+    asset!(pinned "react.production.min.js", JAVASCRIPT),
+    asset!(pinned "react-dom.production.min.js", JAVASCRIPT),
+    asset!(pinned "graphiql.min.js", JAVASCRIPT),
+    asset!(pinned "graphiql.min.css", CSS),
+    asset!(own "page.css", CSS),
+    asset!(own "start.js", JAVASCRIPT),
 ];
 
 /// A digest of every asset, in their addresses: a browser may keep each asset for good,

@@ -31,6 +31,11 @@ impl Links {
             .get(&(kind.name().to_owned(), external_id.to_owned()))
     }
 
+    /// The id of the row linked to `external_id`, if any.
+    pub fn local_id(&self, kind: Kind, external_id: &str) -> Option<i32> {
+        self.get(kind, external_id).map(|link| link.local_id)
+    }
+
     pub fn all(&self, kind: Kind) -> impl Iterator<Item = &external_link::Model> {
         self.by_key
             .values()

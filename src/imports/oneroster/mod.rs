@@ -28,7 +28,7 @@ use sea_orm::{
 
 use self::files::{Export, Manifest, Mode};
 use self::links::Links;
-use self::rows::{RoleRow, Rows, Status};
+use self::rows::{Common, RoleRow, Rows, Status};
 use super::input::FileProblem;
 use super::report::ImportReport;
 use crate::audit::AuditEntry;
@@ -181,6 +181,11 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Reports a problem with a row of `file`, which the import then passes over.
+    fn row_problem(&mut self, file: &str, row: &Common, reason: impl Into<String>) {
+        self.report.problem(file, row.line, Some(&row.id), reason);
+    }
+
     fn in_scope(&self, school: i32) -> bool {
         self.options
             .schools
@@ -210,10 +215,7 @@ impl Run<'_> {
                 self.report.file(FILE).skipped += 1;
                 continue;
             }
-            let linked = self
-                .links
-                .get(Kind::Org, &common.id)
-                .map(|link| link.local_id);
+            let linked = self.links.local_id(Kind::Org, &common.id);
             let school = linked.or_else(|| by_urn.get(&org.identifier).copied());
             let Some(school) = school else {
                 let reason = match validation::urn("identifier", Some(&org.identifier)) {
@@ -224,15 +226,13 @@ impl Run<'_> {
                         "`identifier` holds no URN, and the org was never linked to a school".into()
                     }
                 };
-                self.report
-                    .problem(FILE, common.line, Some(&common.id), reason);
+                self.row_problem(FILE, common, reason);
                 continue;
             };
             if !self.in_scope(school) {
-                self.report.problem(
+                self.row_problem(
                     FILE,
-                    common.line,
-                    Some(&common.id),
+                    common,
                     "this school is not one this import may change",
                 );
                 continue;
@@ -313,8 +313,7 @@ impl Run<'_> {
             let (given, family, email) = match checked {
                 Ok(checked) => checked,
                 Err(reason) => {
-                    self.report
-                        .problem(FILE, common.line, Some(&common.id), reason);
+                    self.row_problem(FILE, common, reason);
                     continue;
                 }
             };
@@ -339,10 +338,9 @@ impl Run<'_> {
                     .await?
                     .is_some();
                 if taken {
-                    self.report.problem(
+                    self.row_problem(
                         FILE,
-                        common.line,
-                        Some(&common.id),
+                        common,
                         format!("`email` {email} belongs to another person"),
                     );
                     continue;
@@ -493,31 +491,20 @@ impl Run<'_> {
                 }
                 continue;
             }
-            let Some(person) = self
-                .links
-                .get(Kind::User, &row.user)
-                .map(|link| link.local_id)
-            else {
+            let Some(person) = self.links.local_id(Kind::User, &row.user) else {
                 let reason = format!("user {} was not imported (see users.csv)", row.user);
-                self.report
-                    .problem(FILE, row.common.line, Some(&row.common.id), reason);
+                self.row_problem(FILE, &row.common, reason);
                 continue;
             };
-            let Some(school) = self
-                .links
-                .get(Kind::Org, &row.org)
-                .map(|link| link.local_id)
-            else {
+            let Some(school) = self.links.local_id(Kind::Org, &row.org) else {
                 let reason = format!("org {} is not linked to a school (see orgs.csv)", row.org);
-                self.report
-                    .problem(FILE, row.common.line, Some(&row.common.id), reason);
+                self.row_problem(FILE, &row.common, reason);
                 continue;
             };
             if !self.in_scope(school) {
-                self.report.problem(
+                self.row_problem(
                     FILE,
-                    row.common.line,
-                    Some(&row.common.id),
+                    &row.common,
                     "this school is not one this import may change",
                 );
                 continue;
