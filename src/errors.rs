@@ -268,6 +268,18 @@ impl UserError {
         Self::new(field, UserErrorCode::InvalidState, message)
     }
 
+    /// A step the object's status does not allow: "the `what` is `status`, so this cannot
+    /// be done", the status as its name in lower case.
+    pub fn wrong_state(field: &str, what: &str, status: impl std::fmt::Debug) -> Self {
+        Self::invalid_state(
+            field,
+            format!(
+                "the {what} is {}, so this cannot be done",
+                format!("{status:?}").to_lowercase()
+            ),
+        )
+    }
+
     pub fn conflict() -> Self {
         Self::new(
             "expectedVersion",

@@ -364,14 +364,7 @@ async fn step(
         _ => allowed(runs, "only the community's facilitators may do this")?,
     }
     if membership.status != from {
-        return Err(UserError::invalid_state(
-            "membershipId",
-            format!(
-                "the membership is {}, so this cannot be done",
-                format!("{:?}", membership.status).to_lowercase()
-            ),
-        )
-        .into());
+        return Err(UserError::wrong_state("membershipId", "membership", membership.status).into());
     }
     let reason = match step {
         Step::Decline => Some(validation::required(

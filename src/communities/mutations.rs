@@ -263,14 +263,7 @@ async fn set_status(
         CommunityStatus::Forming => &[],
     };
     if !allowed_from.contains(&current.status) {
-        return Err(UserError::invalid_state(
-            "communityId",
-            format!(
-                "the community is {}, so this cannot be done",
-                format!("{:?}", current.status).to_lowercase()
-            ),
-        )
-        .into());
+        return Err(UserError::wrong_state("communityId", "community", current.status).into());
     }
     let now = Utc::now();
     let mut change = Change::edit(&current, now);

@@ -7,7 +7,7 @@ use entity::enums::{
     DiscussionHostKind, EnquiryStage, MeetingStatus, SchoolPhase,
 };
 use entity::{
-    community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
+    community, community_meeting, community_member, enquiry, enquiry_evidence,
     enquiry_stage_change, meeting_attendance,
 };
 use sea_orm::ColumnTrait;
@@ -15,7 +15,7 @@ use sea_orm::sea_query::Condition;
 use trellis_macros::{connections, fields};
 
 use crate::alliances::Alliance;
-use crate::discussion::{DiscussionThread, thread_cursor};
+use crate::discussion::{DiscussionThread, host_threads};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load};
 use crate::graphql::ids::NodeKind;
@@ -237,20 +237,8 @@ impl Community {
 
     /// Discussion threads: pinned first, then by latest activity.
     async fn threads(&self, ctx: &Context<'_>, args: PageArgs) -> Result<Page<DiscussionThread>> {
-        let access = access(ctx).await?;
-        let list = ChildList::<discussion_post::Entity>::new(
-            self.0.id,
-            discussion_post::Column::HostId,
-            Condition::all()
-                .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Community))
-                .add(discussion_post::Column::ThreadId.is_null())
-                .add(access.post_condition()),
-        );
-        let sort = Sort {
-            column: Some(discussion_post::Column::ActivityKey),
-            descending: true,
-        };
-        Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
+        let kind = DiscussionHostKind::Community;
+        Ok(host_threads(ctx, kind, self.0.id, &args).await?)
     }
 
     /// The community's enquiries, oldest first.

@@ -8,4 +8,4 @@ pub mod mutations;
 mod node;
 pub mod types;
 
-pub use types::{DiscussionReply, DiscussionThread, thread_cursor};
+pub use types::{DiscussionReply, DiscussionThread, host_threads};

@@ -4,15 +4,18 @@ use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use entity::enums::DiscussionHostKind;
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Condition;
 use trellis_macros::{connections, fields};
 
 use super::host::host_of_post;
 use crate::communities::Community;
 use crate::communities::types::community_if_seen;
+use crate::errors::ApiResult;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{ChildList, child_page};
-use crate::graphql::pagination::{Cursor, Page, PageArgs};
+use crate::graphql::nested::{ChildList, child_page, sorted_child_page};
+use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
 use crate::graphql::readable::readable_row;
 use crate::people::Person;
 use crate::practice::{Practice, visible_practice};
@@ -27,11 +30,36 @@ crate::wraps! {
 }
 
 /// Where a thread stands in its host's list: pinned first, then by latest activity.
-pub fn thread_cursor(row: &discussion_post::Model) -> Cursor {
+fn thread_cursor(row: &discussion_post::Model) -> Cursor {
     Cursor {
         id: row.id,
         key: Some(row.activity_key.clone()),
     }
+}
+
+/// The threads of the host `kind` `host_id` that the caller may read, pinned first, then by
+/// latest activity (a community's threads, a practice's comment threads): the pages of
+/// every host in a list in one statement.
+pub async fn host_threads(
+    ctx: &Context<'_>,
+    kind: DiscussionHostKind,
+    host_id: i32,
+    args: &PageArgs,
+) -> ApiResult<Page<DiscussionThread>> {
+    let access = access(ctx).await?;
+    let list = ChildList::<discussion_post::Entity>::new(
+        host_id,
+        discussion_post::Column::HostId,
+        Condition::all()
+            .add(discussion_post::Column::HostKind.eq(kind))
+            .add(discussion_post::Column::ThreadId.is_null())
+            .add(access.post_condition()),
+    );
+    let sort = Sort {
+        column: Some(discussion_post::Column::ActivityKey),
+        descending: true,
+    };
+    sorted_child_page(ctx, list, sort, args, thread_cursor).await
 }
 
 /// What a reader may read of a post: nothing of a deleted one; of a hidden one, only the

@@ -16,7 +16,7 @@ use super::hosting::active_members;
 use super::notices::BookingNews;
 use super::places::{free_place, lock_event, place_or_waitlist, promote_waitlist};
 use super::types::STANDING;
-use super::{EventBooking, REASON_MAX, audit_booking, visible_booking, visible_event, wrong_state};
+use super::{EventBooking, REASON_MAX, audit_booking, visible_booking, visible_event};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -162,7 +162,7 @@ async fn schools_that_may_book(
 /// Whether the event takes bookings now: open, within its window, before it starts.
 fn taking_bookings(event: &event::Model) -> Result<(), UserError> {
     if event.status != EventStatus::Open {
-        return Err(wrong_state("eventId", "event", event.status));
+        return Err(UserError::wrong_state("eventId", "event", event.status));
     }
     let now = Utc::now();
     if event.booking_opens_at.is_some_and(|opens| now < opens) {
@@ -336,10 +336,10 @@ async fn decide(ctx: &Context<'_>, id: ID, reason: Option<String>) -> MutationRe
         "only the person's school leaders approve or decline their bookings",
     )?;
     if current.status != BookingStatus::AwaitingApproval {
-        return Err(wrong_state("bookingId", "booking", current.status).into());
+        return Err(UserError::wrong_state("bookingId", "booking", current.status).into());
     }
     if !matches!(event.status, EventStatus::Open | EventStatus::Closed) {
-        return Err(wrong_state("bookingId", "event", event.status).into());
+        return Err(UserError::wrong_state("bookingId", "event", event.status).into());
     }
     let now = Utc::now();
     let mut change = Change::edit(&current, now);
@@ -379,7 +379,7 @@ async fn cancel(ctx: &Context<'_>, input: CancelBookingInput) -> MutationResult<
         "only the person, whoever booked, their school's leaders or the host cancel a booking",
     )?;
     if !STANDING.contains(&current.status) {
-        return Err(wrong_state("bookingId", "booking", current.status).into());
+        return Err(UserError::wrong_state("bookingId", "booking", current.status).into());
     }
     let now = Utc::now();
     if now >= event.starts_at {
@@ -449,10 +449,10 @@ pub async fn record_attendance(
         current.status,
         BookingStatus::Confirmed | BookingStatus::Attended | BookingStatus::NoShow
     ) {
-        return Err(wrong_state("bookingId", "booking", current.status).into());
+        return Err(UserError::wrong_state("bookingId", "booking", current.status).into());
     }
     if event.status == EventStatus::Cancelled {
-        return Err(wrong_state("bookingId", "event", event.status).into());
+        return Err(UserError::wrong_state("bookingId", "event", event.status).into());
     }
     let now = Utc::now();
     if now < event.starts_at {

@@ -20,7 +20,7 @@ use super::places::{lock_event, promote_waitlist};
 use super::times::{DEFAULT_TIME_ZONE, local_time, zone};
 use super::{
     CAPACITY_MAX, DESCRIPTION_MAX, Event, FACILITATORS_MAX, REASON_MAX, RELEASE_DAYS_MAX,
-    SESSIONS_MAX, TITLE_MAX, event_entry, visible_event, wrong_state,
+    SESSIONS_MAX, TITLE_MAX, event_entry, visible_event,
 };
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
@@ -644,7 +644,7 @@ async fn update(ctx: &Context<'_>, input: UpdateEventInput) -> MutationResult<Ev
         current.status,
         EventStatus::Draft | EventStatus::Open | EventStatus::Closed
     ) {
-        return Err(wrong_state("eventId", "event", current.status).into());
+        return Err(UserError::wrong_state("eventId", "event", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
     if let Some(kind) = input.kind {
@@ -777,7 +777,7 @@ async fn step(
         EventStatus::Draft => &[],
     };
     if !from.contains(&current.status) {
-        return Err(wrong_state("eventId", "event", current.status).into());
+        return Err(UserError::wrong_state("eventId", "event", current.status).into());
     }
     let now = Utc::now();
     if to == EventStatus::Open && current.starts_at <= now {

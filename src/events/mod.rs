@@ -28,7 +28,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, decode_as, find_seen, find_visible};
 use crate::graphql::versioned::LifeCycle;
 
 /// Longest title of an event.
@@ -53,8 +53,11 @@ pub async fn visible_event(
     id: &ID,
     field: &str,
 ) -> MutationResult<event::Model> {
-    let key = decode_as(id, NodeKind::Event).ok_or_else(|| UserError::not_found(field))?;
-    event_by_key(conn, access, key, field).await
+    let id = (id, NodeKind::Event);
+    find_visible::<event::Entity>(conn, access, id, field, |access, row| {
+        access.sees_event(row)
+    })
+    .await
 }
 
 /// The event `key`, if the caller sees it; otherwise `NOT_FOUND` on input `field`.
@@ -64,11 +67,10 @@ pub async fn event_by_key(
     key: i32,
     field: &str,
 ) -> MutationResult<event::Model> {
-    event::Entity::find_by_id(key)
-        .one(conn)
-        .await?
-        .filter(|row| access.sees_event(row))
-        .ok_or_else(|| UserError::not_found(field).into())
+    find_seen::<event::Entity>(conn, access, key, field, |access, row| {
+        access.sees_event(row)
+    })
+    .await
 }
 
 /// The booking named by input `field` with its event, if the caller sees the booking;
@@ -95,15 +97,10 @@ pub async fn visible_booking(
     Ok((booking, event))
 }
 
-/// A user error for a step the event's or booking's state does not allow.
+/// A user error for a step the event's or booking's state does not allow (leadership's
+/// steps use it too).
 pub fn wrong_state(field: &str, what: &str, status: impl std::fmt::Debug) -> UserError {
-    UserError::invalid_state(
-        field,
-        format!(
-            "the {what} is {}, so this cannot be done",
-            format!("{status:?}").to_lowercase()
-        ),
-    )
+    UserError::wrong_state(field, what, status)
 }
 
 /// What the audit log says of an event.

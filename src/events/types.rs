@@ -10,7 +10,7 @@ use trellis_macros::{connections, fields};
 
 use super::times::{offset, wall_clock};
 use crate::alliances::{Alliance, Partnership};
-use crate::graphql::context::{access, load, load_required};
+use crate::graphql::context::{access, load, load_required, load_visible};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, all_children, child_count, child_page, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
@@ -295,11 +295,13 @@ impl EventSession {
 impl EventBooking {
     /// The event booked, if the caller sees it.
     async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
-        let access = access(ctx).await?;
-        Ok(load::<event::Entity>(ctx, self.0.event_id)
+        Ok(
+            load_visible::<event::Entity>(ctx, self.0.event_id, |access, row| {
+                access.sees_event(row)
+            })
             .await?
-            .filter(|row| access.sees_event(row))
-            .map(Event))
+            .map(Event),
+        )
     }
     /// The school the person attends from: its leaders approve the booking.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {

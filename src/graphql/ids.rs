@@ -14,7 +14,10 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::borrow::Cow;
 
-use crate::errors::ApiResult;
+use sea_orm::{ConnectionTrait, EntityTrait, PrimaryKeyTrait};
+
+use crate::auth::policy::Access;
+use crate::errors::{ApiResult, MutationResult, UserError};
 
 /// Every type that implements `Node`, named as in the schema and in its ids: the one list
 /// that `NodeKind` (below) and the `Node` interface with `node(id:)` (`schema::node`) are
@@ -143,6 +146,41 @@ pub fn decode_as(id: &ID, kind: NodeKind) -> Option<i32> {
     decode(id)
         .filter(|(found, _)| *found == kind)
         .map(|(_, key)| key)
+}
+
+/// Reads, in a mutation, the row of `kind` that the input `field` names, if the caller sees
+/// it by `sees` (a rule of the policy); otherwise `NOT_FOUND` on `field`, so that what the
+/// caller may not see answers as what does not exist.
+pub async fn find_visible<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    (id, kind): (&ID, NodeKind),
+    field: &str,
+    sees: impl FnOnce(&Access, &E::Model) -> bool,
+) -> MutationResult<E::Model>
+where
+    i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    let key = decode_as(id, kind).ok_or_else(|| UserError::not_found(field))?;
+    find_seen::<E>(conn, access, key, field, sees).await
+}
+
+/// As `find_visible`, for a row whose key the mutation already has.
+pub async fn find_seen<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    key: i32,
+    field: &str,
+    sees: impl FnOnce(&Access, &E::Model) -> bool,
+) -> MutationResult<E::Model>
+where
+    i32: Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+{
+    E::find_by_id(key)
+        .one(conn)
+        .await?
+        .filter(|row| sees(access, row))
+        .ok_or_else(|| UserError::not_found(field).into())
 }
 
 #[cfg(test)]

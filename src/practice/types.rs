@@ -8,8 +8,8 @@ use entity::enums::{
     PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
-    alliance, discussion_post, partnership, practice, practice_author, practice_endorsement,
-    practice_event, practice_revision, school,
+    alliance, partnership, practice, practice_author, practice_endorsement, practice_event,
+    practice_revision, school,
 };
 use sea_orm::ColumnTrait;
 use sea_orm::sea_query::Condition;
@@ -19,13 +19,11 @@ use super::adaptation::{PracticeLineage, lineage_of};
 use super::keys::enum_values;
 use super::{reader, reader_condition, visible_practice};
 use crate::alliances::{Alliance, Partnership};
-use crate::discussion::{DiscussionThread, thread_cursor};
+use crate::discussion::{DiscussionThread, host_threads};
 use crate::graphql::context::{load, load_required};
 use crate::graphql::ids::NodeKind;
-use crate::graphql::nested::{
-    ChildList, all_children, child_count, child_page, child_rows, sorted_child_page,
-};
-use crate::graphql::pagination::{Page, PageArgs, Sort};
+use crate::graphql::nested::{ChildList, all_children, child_count, child_page, child_rows};
+use crate::graphql::pagination::{Page, PageArgs};
 use crate::graphql::scalars::Url;
 use crate::people::Person;
 use crate::people::person_of;
@@ -272,20 +270,8 @@ impl Practice {
         ctx: &Context<'_>,
         args: PageArgs,
     ) -> Result<Page<DiscussionThread>> {
-        let access = crate::graphql::context::access(ctx).await?;
-        let list = ChildList::<discussion_post::Entity>::new(
-            self.0.id,
-            discussion_post::Column::HostId,
-            Condition::all()
-                .add(discussion_post::Column::HostKind.eq(DiscussionHostKind::Practice))
-                .add(discussion_post::Column::ThreadId.is_null())
-                .add(access.post_condition()),
-        );
-        let sort = Sort {
-            column: Some(discussion_post::Column::ActivityKey),
-            descending: true,
-        };
-        Ok(sorted_child_page(ctx, list, sort, &args, thread_cursor).await?)
+        let kind = DiscussionHostKind::Practice;
+        Ok(host_threads(ctx, kind, self.0.id, &args).await?)
     }
     /// Earlier texts of a published practice, newest first. Only its authors and
     /// approvers read them (others get an empty list): an earlier text may hold what a

@@ -24,15 +24,15 @@ use trellis_macros::mutations;
 
 use super::requests::change_status as change_request_status;
 use super::{
-    Audited, CLOSING_NOTE_MAX, NOTE_MAX, Subject, SupportArrangement, audit, days, half_days,
-    visible_arrangement, visible_offer, visible_request, wrong_state,
+    Audited, CLOSING_NOTE_MAX, NOTE_MAX, Subject, SupportArrangement, audit, days, half_days, step,
+    visible_arrangement, visible_offer, visible_request,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::db::{begin_write, lock_row};
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::{Change, LifeCycle};
+use crate::graphql::versioned::LifeCycle;
 use crate::notifications::Notices;
 use crate::payload;
 use crate::people::member_school;
@@ -189,7 +189,7 @@ async fn supporters(
             return Err(UserError::not_found("offerId").into());
         }
         if offer.status != SupportOfferStatus::Open {
-            return Err(wrong_state("offerId", "offer", offer.status).into());
+            return Err(UserError::wrong_state("offerId", "offer", offer.status).into());
         }
         if input.supporting_school_id.is_some() {
             return Err(UserError::invalid(
@@ -305,7 +305,7 @@ async fn commit_days(
         .await?
         .ok_or_else(|| UserError::not_found("offerId"))?;
     if current.status != SupportOfferStatus::Open {
-        return Err(wrong_state("offerId", "offer", current.status).into());
+        return Err(UserError::wrong_state("offerId", "offer", current.status).into());
     }
     check_room(&current, half_days)?;
     Err(UserError::conflict().into())
@@ -329,7 +329,7 @@ async fn broker(
         request.status,
         SupportRequestStatus::Open | SupportRequestStatus::Brokered
     ) {
-        return Err(wrong_state("requestId", "request", request.status).into());
+        return Err(UserError::wrong_state("requestId", "request", request.status).into());
     }
     let (offer, person, school) = supporters(&txn, &access, &input, &request, half_days).await?;
     let now = Utc::now();
@@ -422,10 +422,7 @@ async fn set_status(
         ],
         SupportArrangementStatus::Planned => &[],
     };
-    if !from.contains(&current.status) {
-        return Err(wrong_state("arrangementId", "arrangement", current.status).into());
-    }
-    let mut change = Change::step(&current, status, Utc::now());
+    let mut change = step(&current, status, from, ("arrangementId", "arrangement"))?;
     if status == SupportArrangementStatus::Completed {
         change.closing_note = Set(note.clone());
     }

@@ -47,13 +47,13 @@ use entity::{
     support_arrangement, support_arrangement_change, support_offer, support_offer_change,
     support_request, support_request_change,
 };
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
 use crate::audit::AuditEntry;
 use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
-use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::LifeCycle;
+use crate::graphql::ids::{NodeKind, find_visible};
+use crate::graphql::versioned::{Change, LifeCycle, VersionedRow};
 
 /// Longest title of a request or offer.
 pub const TITLE_MAX: usize = 200;
@@ -111,12 +111,11 @@ pub async fn visible_request(
     id: &ID,
     field: &str,
 ) -> MutationResult<support_request::Model> {
-    let key = decode_as(id, NodeKind::SupportRequest).ok_or_else(|| UserError::not_found(field))?;
-    support_request::Entity::find_by_id(key)
-        .one(conn)
-        .await?
-        .filter(|row| access.sees_support_request(row))
-        .ok_or_else(|| UserError::not_found(field).into())
+    let id = (id, NodeKind::SupportRequest);
+    find_visible::<support_request::Entity>(conn, access, id, field, |access, row| {
+        access.sees_support_request(row)
+    })
+    .await
 }
 
 /// The offer named by input `field`, if the caller sees it; otherwise `NOT_FOUND`.
@@ -126,12 +125,11 @@ pub async fn visible_offer(
     id: &ID,
     field: &str,
 ) -> MutationResult<support_offer::Model> {
-    let key = decode_as(id, NodeKind::SupportOffer).ok_or_else(|| UserError::not_found(field))?;
-    support_offer::Entity::find_by_id(key)
-        .one(conn)
-        .await?
-        .filter(|row| access.sees_support_offer(row))
-        .ok_or_else(|| UserError::not_found(field).into())
+    let id = (id, NodeKind::SupportOffer);
+    find_visible::<support_offer::Entity>(conn, access, id, field, |access, row| {
+        access.sees_support_offer(row)
+    })
+    .await
 }
 
 /// The arrangement named by input `field`, if the caller sees it; otherwise `NOT_FOUND`.
@@ -141,24 +139,48 @@ pub async fn visible_arrangement(
     id: &ID,
     field: &str,
 ) -> MutationResult<support_arrangement::Model> {
-    let key =
-        decode_as(id, NodeKind::SupportArrangement).ok_or_else(|| UserError::not_found(field))?;
-    support_arrangement::Entity::find_by_id(key)
-        .one(conn)
-        .await?
-        .filter(|row| access.sees_support_arrangement(row))
-        .ok_or_else(|| UserError::not_found(field).into())
+    let id = (id, NodeKind::SupportArrangement);
+    find_visible::<support_arrangement::Entity>(conn, access, id, field, |access, row| {
+        access.sees_support_arrangement(row)
+    })
+    .await
 }
 
-/// A user error for a status change the life cycle does not allow.
-pub fn wrong_state(field: &str, what: &str, status: impl std::fmt::Debug) -> UserError {
-    UserError::invalid_state(
-        field,
-        format!(
-            "the {what} is {}, so this cannot be done",
-            format!("{status:?}").to_lowercase()
-        ),
-    )
+/// Starts a step of a request's, an offer's or an arrangement's life cycle to `status`,
+/// which only the statuses `from` lead to; from any other, an `INVALID_STATE` error on the
+/// input `field` naming the object as `what`. Patch what else the step changes, then save it
+/// with `save_step`, or with `Change::save_step` where more happens before its audit entry.
+pub fn step<'a, M>(
+    current: &'a M,
+    status: <M::Entity as LifeCycle>::Status,
+    from: &[<M::Entity as LifeCycle>::Status],
+    (field, what): (&str, &str),
+) -> Result<Change<'a, M>, UserError>
+where
+    M: VersionedRow<Entity: LifeCycle<Status: PartialEq + std::fmt::Debug>>,
+{
+    let now = M::Entity::status(current);
+    if !from.contains(&now) {
+        return Err(UserError::wrong_state(field, what, now));
+    }
+    Ok(Change::step(current, status, Utc::now()))
+}
+
+/// Saves a step with its history row, taken by the caller for the reason `note`, and its
+/// audit entry `action`.
+pub async fn save_step<M>(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    change: Change<'_, M>,
+    note: Option<String>,
+    action: &str,
+) -> MutationResult<M>
+where
+    M: VersionedRow<Entity: LifeCycle> + Audited,
+{
+    let row = change.save_step(conn, access.person_id, note).await?;
+    audit(conn, access, action, &row).await?;
+    Ok(row)
 }
 
 /// Requests, offers and arrangements each keep the history of their status in a table of

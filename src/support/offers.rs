@@ -9,7 +9,8 @@ use trellis_macros::mutations;
 
 use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
-    Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, visible_offer, wrong_state,
+    Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, save_step, step,
+    visible_offer,
 };
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
@@ -230,7 +231,7 @@ async fn update(ctx: &Context<'_>, input: UpdateSupportOfferInput) -> MutationRe
         "only those who made the offer change it",
     )?;
     if current.status == SupportOfferStatus::Withdrawn {
-        return Err(wrong_state("offerId", "offer", current.status).into());
+        return Err(UserError::wrong_state("offerId", "offer", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
     change.list(input.listing.check(&txn, current.alliance_id).await?);
@@ -273,18 +274,13 @@ async fn set_status(
         SupportOfferStatus::Open => &[SupportOfferStatus::Paused],
         SupportOfferStatus::Withdrawn => &[SupportOfferStatus::Open, SupportOfferStatus::Paused],
     };
-    if !from.contains(&current.status) {
-        return Err(wrong_state("offerId", "offer", current.status).into());
-    }
-    let offer = Change::step(&current, status, Utc::now())
-        .save_step(&txn, access.person_id, note)
-        .await?;
+    let change = step(&current, status, from, ("offerId", "offer"))?;
     let action = match status {
         SupportOfferStatus::Paused => "support_offer.paused",
         SupportOfferStatus::Open => "support_offer.resumed",
         SupportOfferStatus::Withdrawn => "support_offer.withdrawn",
     };
-    audit(&txn, &access, action, &offer).await?;
+    let offer = save_step(&txn, &access, change, note, action).await?;
     txn.commit().await?;
     Ok(SupportOffer(offer))
 }

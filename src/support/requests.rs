@@ -9,7 +9,7 @@ use trellis_macros::mutations;
 
 use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
 use super::{
-    Audited, NOTE_MAX, Subject, SupportRequest, audit, half_days, visible_request, wrong_state,
+    Audited, NOTE_MAX, Subject, SupportRequest, audit, half_days, save_step, step, visible_request,
 };
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -181,7 +181,7 @@ async fn update(
         "only the school's leaders change its support requests",
     )?;
     if current.status != SupportRequestStatus::Open {
-        return Err(wrong_state("requestId", "request", current.status).into());
+        return Err(UserError::wrong_state("requestId", "request", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
     change.list(input.listing.check(&txn, current.alliance_id).await?);
@@ -222,10 +222,8 @@ async fn set_status(
         may,
         "only the school's leaders or the alliance's CPD leads may",
     )?;
-    if !from.contains(&current.status) {
-        return Err(wrong_state("requestId", "request", current.status).into());
-    }
-    let request = change_status(&txn, &access, &current, status, note).await?;
+    let change = step(&current, status, from, ("requestId", "request"))?;
+    let request = save_step(&txn, &access, change, note, action(status)).await?;
     txn.commit().await?;
     Ok(SupportRequest(request))
 }
@@ -238,15 +236,16 @@ pub(super) async fn change_status(
     status: SupportRequestStatus,
     note: Option<String>,
 ) -> MutationResult<support_request::Model> {
-    let request = Change::step(current, status, Utc::now())
-        .save_step(txn, access.person_id, note)
-        .await?;
-    let action = match status {
+    let change = Change::step(current, status, Utc::now());
+    save_step(txn, access, change, note, action(status)).await
+}
+
+/// The audit entry of a request's step to `status`.
+fn action(status: SupportRequestStatus) -> &'static str {
+    match status {
         SupportRequestStatus::Open => "support_request.reopened",
         SupportRequestStatus::Brokered => "support_request.brokered",
         SupportRequestStatus::Closed => "support_request.closed",
         SupportRequestStatus::Withdrawn => "support_request.withdrawn",
-    };
-    audit(txn, access, action, &request).await?;
-    Ok(request)
+    }
 }

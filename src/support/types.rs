@@ -17,7 +17,7 @@ use super::suggestions::{self, SupportSuggestion};
 use super::{days, phases_of};
 use crate::alliances::Alliance;
 use crate::errors::{ApiError, ApiResult};
-use crate::graphql::context::{access, load, load_required};
+use crate::graphql::context::{access, load_required, load_visible};
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, all_children, child_rows};
 use crate::graphql::pagination::{Page, PageArgs};
@@ -289,22 +289,24 @@ impl SupportOffer {
 impl SupportArrangement {
     /// The request it meets, if the caller sees it.
     async fn request(&self, ctx: &Context<'_>) -> Result<Option<SupportRequest>> {
-        let access = access(ctx).await?;
-        Ok(load::<support_request::Entity>(ctx, self.0.request_id)
-            .await?
-            .filter(|row| access.sees_support_request(row))
-            .map(SupportRequest))
+        let row = load_visible::<support_request::Entity>(ctx, self.0.request_id, |access, row| {
+            access.sees_support_request(row)
+        })
+        .await?;
+        Ok(row.map(SupportRequest))
     }
     /// The offer it was brokered from, if any and if the caller sees it.
     async fn offer(&self, ctx: &Context<'_>) -> Result<Option<SupportOffer>> {
         let Some(id) = self.0.offer_id else {
             return Ok(None);
         };
-        let access = access(ctx).await?;
-        Ok(load::<support_offer::Entity>(ctx, id)
+        Ok(
+            load_visible::<support_offer::Entity>(ctx, id, |access, row| {
+                access.sees_support_offer(row)
+            })
             .await?
-            .filter(|row| access.sees_support_offer(row))
-            .map(SupportOffer))
+            .map(SupportOffer),
+        )
     }
     /// The school receiving support.
     async fn supported_school(&self, ctx: &Context<'_>) -> Result<School> {
