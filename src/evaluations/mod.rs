@@ -22,9 +22,7 @@ mod types;
 use chrono::{Duration, Utc};
 use entity::versioned::insert_first_version;
 use entity::{event, event_booking, event_follow_up};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 pub use impact::EventImpact;
 pub use submit::{EvaluationMutation as EvaluationMutations, EvaluationQuery as EvaluationQueries};

@@ -17,8 +17,7 @@ use entity::enums::{CoachingPurpose, CoachingStatus, ExpertiseKind, RecordPurpos
 use entity::versioned::insert_first_version;
 use entity::{
     coaching_action_step, coaching_availability, coaching_cycle, coaching_relationship,
-    coaching_session, expertise_entry, person, record_share, reflection, staff_role, technique,
-    theme,
+    coaching_session, expertise_entry, record_share, reflection, technique, theme,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,

@@ -9,7 +9,7 @@ use entity::enums::{
 use entity::versioned::insert_first_version;
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
-    enquiry_stage_change, meeting_attendance, person, staff_role, theme,
+    enquiry_stage_change, meeting_attendance, theme,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,

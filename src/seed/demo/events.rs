@@ -7,9 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::enums::{BookingStatus, EventAudience, EventKind, EventStatus, SchoolPhase};
 use entity::versioned::insert_first_version;
 use entity::{event, event_booking, event_facilitator, event_session};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
 use super::lookup::{person_id, school_by_key};
 

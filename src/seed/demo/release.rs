@@ -16,8 +16,8 @@ use entity::enums::{
 };
 use entity::versioned::insert_first_version;
 use entity::{
-    event, event_booking, event_evaluation, event_follow_up, person, release_limit, staff_role,
-    support_arrangement, support_request,
+    event, event_booking, event_evaluation, event_follow_up, release_limit, support_arrangement,
+    support_request,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
