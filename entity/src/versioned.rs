@@ -1,9 +1,13 @@
 //! The tables whose rows carry a `version`, which every change moves on by one, so that a
 //! change made from a version that is no longer current can be refused. The API writes
-//! them through `graphql::versioned::Change`; a table listed here can be written so.
+//! them through `graphql::versioned::Change`; a table listed here can be written so. A new
+//! row starts at version 1 through [`insert_first_version`].
 
 use chrono::{DateTime, Utc};
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    Set,
+};
 
 /// A table whose rows have an integer `id` and a `version`.
 pub trait Versioned: EntityTrait {
@@ -19,6 +23,31 @@ pub trait Versioned: EntityTrait {
 /// A versioned table that also keeps when a row was last edited (`updated_at`).
 pub trait Touched: Versioned {
     fn set_updated_at(change: &mut Self::ActiveModel, at: DateTime<Utc>);
+}
+
+/// A touched table that also keeps when a row was made (`created_at`).
+pub trait Created: Touched {
+    fn set_created_at(row: &mut Self::ActiveModel, at: DateTime<Utc>);
+}
+
+/// Inserts `row` as the first version of a new row made `at`: version 1, made and last
+/// edited then. Every new row of a versioned table starts so, whoever writes it (the API
+/// or the demo data), so its callers set only the row's own columns.
+pub async fn insert_first_version<A, C>(
+    db: &C,
+    at: DateTime<Utc>,
+    mut row: A,
+) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    A::Entity: Created<ActiveModel = A>,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    C: ConnectionTrait,
+{
+    A::Entity::set_version(&mut row, 1);
+    A::Entity::set_created_at(&mut row, at);
+    A::Entity::set_updated_at(&mut row, at);
+    row.insert(db).await
 }
 
 macro_rules! versioned {
@@ -50,9 +79,20 @@ macro_rules! touched {
     )+};
 }
 
-touched!(
+macro_rules! created {
+    ($($table:ident),+ $(,)?) => {$(
+        touched!($table);
+
+        impl Created for crate::$table::Entity {
+            fn set_created_at(row: &mut Self::ActiveModel, at: DateTime<Utc>) {
+                row.created_at = Set(at);
+            }
+        }
+    )+};
+}
+
+created!(
     alliance,
-    alliance_membership,
     coaching_action_step,
     coaching_availability,
     coaching_cycle,
@@ -80,6 +120,9 @@ touched!(
     support_request,
     webhook_endpoint,
 );
+
+// An alliance membership keeps when it was invited, joined and ended, not when it was made.
+touched!(alliance_membership);
 
 // A staff role keeps no time of its last edit.
 versioned!(staff_role);

@@ -20,10 +20,9 @@ mod submit;
 mod types;
 
 use chrono::{Duration, Utc};
+use entity::versioned::insert_first_version;
 use entity::{event, event_booking, event_follow_up};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
 pub use impact::EventImpact;
 pub use submit::{EvaluationMutation as EvaluationMutations, EvaluationQuery as EvaluationQueries};
@@ -57,23 +56,23 @@ pub async fn on_attended(
     let due_on =
         (event.ends_at + Duration::weeks(i64::from(event.follow_up_weeks.max(0)))).date_naive();
     let now = Utc::now();
-    event_follow_up::ActiveModel {
-        booking_id: Set(booking.id),
-        event_id: Set(event.id),
-        person_id: Set(booking.person_id),
-        due_on: Set(due_on),
-        reminded_at: Set(None),
-        what_changed: Set(None),
-        practice_id: Set(None),
-        community_id: Set(None),
-        shared_in_full: Set(false),
-        submitted_at: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
+    insert_first_version(
+        txn,
+        now,
+        event_follow_up::ActiveModel {
+            booking_id: Set(booking.id),
+            event_id: Set(event.id),
+            person_id: Set(booking.person_id),
+            due_on: Set(due_on),
+            reminded_at: Set(None),
+            what_changed: Set(None),
+            practice_id: Set(None),
+            community_id: Set(None),
+            shared_in_full: Set(false),
+            submitted_at: Set(None),
+            ..Default::default()
+        },
+    )
     .await?;
     notices.evaluation_due(booking.person_id, event, due_on);
     Ok(())

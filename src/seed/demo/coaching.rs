@@ -14,24 +14,17 @@
 
 use chrono::{Duration, Utc};
 use entity::enums::{CoachingPurpose, CoachingStatus, ExpertiseKind, RecordPurpose};
+use entity::versioned::insert_first_version;
 use entity::{
     coaching_action_step, coaching_availability, coaching_cycle, coaching_relationship,
-    coaching_session, expertise_entry, person, record_share, reflection, staff_role, technique,
-    theme,
+    coaching_session, expertise_entry, record_share, reflection, technique, theme,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, Set, TransactionTrait,
 };
 
-async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr> {
-    person::Entity::find()
-        .filter(person::Column::Email.eq(email))
-        .one(txn)
-        .await?
-        .map(|person| person.id)
-        .ok_or_else(|| DbErr::Custom(format!("demo person {email} is missing")))
-}
+use super::lookup::{person_id, works_at};
 
 async fn theme_id(txn: &DatabaseTransaction, name: &str) -> Result<i32, DbErr> {
     theme::Entity::find()
@@ -41,15 +34,6 @@ async fn theme_id(txn: &DatabaseTransaction, name: &str) -> Result<i32, DbErr> {
         .await?
         .map(|theme| theme.id)
         .ok_or_else(|| DbErr::Custom(format!("theme {name} is missing")))
-}
-
-async fn school_of(txn: &DatabaseTransaction, person: i32) -> Result<i32, DbErr> {
-    staff_role::Entity::find()
-        .filter(staff_role::Column::PersonId.eq(person))
-        .one(txn)
-        .await?
-        .map(|role| role.school_id)
-        .ok_or_else(|| DbErr::Custom(format!("demo person {person} has no school")))
 }
 
 const AFL: &str = "Assessment for learning";
@@ -139,32 +123,32 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
             Some(email) => Some(person_id(&txn, email).await?),
             None => None,
         };
-        expertise_entry::ActiveModel {
-            person_id: Set(person_id(&txn, email).await?),
-            theme_id: Set(theme_id(&txn, theme).await?),
-            kind: Set(*kind),
-            evidence: Set((*evidence).to_owned()),
-            confirmed_by_id: Set(confirmer),
-            confirmed_at: Set(confirmer.map(|_| now)),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        insert_first_version(
+            &txn,
+            now,
+            expertise_entry::ActiveModel {
+                person_id: Set(person_id(&txn, email).await?),
+                theme_id: Set(theme_id(&txn, theme).await?),
+                kind: Set(*kind),
+                evidence: Set((*evidence).to_owned()),
+                confirmed_by_id: Set(confirmer),
+                confirmed_at: Set(confirmer.map(|_| now)),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     for (email, sessions) in COACHES {
-        coaching_availability::ActiveModel {
-            person_id: Set(person_id(&txn, email).await?),
-            visible_as_coach: Set(true),
-            sessions_per_term: Set(*sessions),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        insert_first_version(
+            &txn,
+            now,
+            coaching_availability::ActiveModel {
+                person_id: Set(person_id(&txn, email).await?),
+                visible_as_coach: Set(true),
+                sessions_per_term: Set(*sessions),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     let exit_tickets = technique::ActiveModel {
@@ -269,37 +253,37 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
     {
         let coach = person_id(&txn, coach).await?;
         let coachee = person_id(&txn, coachee).await?;
-        let relationship = coaching_relationship::ActiveModel {
-            alliance_id: Set(alliance),
-            coach_id: Set(coach),
-            coachee_id: Set(coachee),
-            coach_school_id: Set(Some(school_of(&txn, coach).await?)),
-            coachee_school_id: Set(Some(school_of(&txn, coachee).await?)),
-            theme_id: Set(Some(theme_id(&txn, theme).await?)),
-            focus: Set(focus.into()),
-            purpose: Set(CoachingPurpose::Developmental),
-            status: Set(CoachingStatus::Active),
-            cadence: Set(Some(cadence.into())),
-            brokered_by_id: Set(Some(person_id(&txn, broker).await?)),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let relationship = insert_first_version(
+            &txn,
+            now,
+            coaching_relationship::ActiveModel {
+                alliance_id: Set(alliance),
+                coach_id: Set(coach),
+                coachee_id: Set(coachee),
+                coach_school_id: Set(Some(works_at(&txn, coach).await?)),
+                coachee_school_id: Set(Some(works_at(&txn, coachee).await?)),
+                theme_id: Set(Some(theme_id(&txn, theme).await?)),
+                focus: Set(focus.into()),
+                purpose: Set(CoachingPurpose::Developmental),
+                status: Set(CoachingStatus::Active),
+                cadence: Set(Some(cadence.into())),
+                brokered_by_id: Set(Some(person_id(&txn, broker).await?)),
+                ..Default::default()
+            },
+        )
         .await?;
-        let cycle = coaching_cycle::ActiveModel {
-            relationship_id: Set(relationship.id),
-            focus: Set(cycle_focus.into()),
-            outcome: Set(None),
-            started_on: Set(today - Duration::days(14)),
-            ended_on: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let cycle = insert_first_version(
+            &txn,
+            now,
+            coaching_cycle::ActiveModel {
+                relationship_id: Set(relationship.id),
+                focus: Set(cycle_focus.into()),
+                outcome: Set(None),
+                started_on: Set(today - Duration::days(14)),
+                ended_on: Set(None),
+                ..Default::default()
+            },
+        )
         .await?;
         first_cycle.get_or_insert((cycle.id, coachee));
         coaching_session::ActiveModel {
@@ -316,21 +300,21 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
         .insert(&txn)
         .await?;
         for (description, technique_id, days) in steps {
-            coaching_action_step::ActiveModel {
-                relationship_id: Set(relationship.id),
-                cycle_id: Set(Some(cycle.id)),
-                description: Set(description.into()),
-                technique_id: Set(technique_id),
-                check_back_on: Set(today + Duration::days(days)),
-                done_at: Set(None),
-                reminded_at: Set(None),
-                created_by_id: Set(coach),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
+            insert_first_version(
+                &txn,
+                now,
+                coaching_action_step::ActiveModel {
+                    relationship_id: Set(relationship.id),
+                    cycle_id: Set(Some(cycle.id)),
+                    description: Set(description.into()),
+                    technique_id: Set(technique_id),
+                    check_back_on: Set(today + Duration::days(days)),
+                    done_at: Set(None),
+                    reminded_at: Set(None),
+                    created_by_id: Set(coach),
+                    ..Default::default()
+                },
+            )
             .await?;
         }
     }
@@ -348,29 +332,29 @@ async fn reflection_on_cycle(
     coachee: i32,
     today: chrono::NaiveDate,
 ) -> Result<(), DbErr> {
-    let school = school_of(txn, coachee).await?;
+    let school = works_at(txn, coachee).await?;
     let at = Utc::now();
-    let written = reflection::ActiveModel {
-        person_id: Set(coachee),
-        school_id: Set(Some(school)),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        written_on: Set(today - Duration::days(7)),
-        purpose: Set(RecordPurpose::Developmental),
-        title: Set("Hinge questions: the first week".into()),
-        body_markdown: Set(
-            "Three pupils chose the same wrong answer on Tuesday. I regrouped them at once, \
+    let written = insert_first_version(
+        txn,
+        at,
+        reflection::ActiveModel {
+            person_id: Set(coachee),
+            school_id: Set(Some(school)),
+            written_on: Set(today - Duration::days(7)),
+            purpose: Set(RecordPurpose::Developmental),
+            title: Set("Hinge questions: the first week".into()),
+            body_markdown: Set(
+                "Three pupils chose the same wrong answer on Tuesday. I regrouped them at once, \
              which I would not have known to do before."
-                .into(),
-        ),
-        theme_keys: Set(format!(",{},", theme_id(txn, AFL).await?)),
-        coaching_cycle_id: Set(Some(cycle)),
-        in_portfolio: Set(false),
-        in_review_selection: Set(false),
-        ..Default::default()
-    }
-    .insert(txn)
+                    .into(),
+            ),
+            theme_keys: Set(format!(",{},", theme_id(txn, AFL).await?)),
+            coaching_cycle_id: Set(Some(cycle)),
+            in_portfolio: Set(false),
+            in_review_selection: Set(false),
+            ..Default::default()
+        },
+    )
     .await?;
     record_share::ActiveModel {
         reflection_id: Set(Some(written.id)),

@@ -6,14 +6,16 @@ use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
     DiscussionHostKind, EnquiryStage, MeetingStatus, SchoolPhase,
 };
+use entity::versioned::insert_first_version;
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
-    enquiry_stage_change, meeting_attendance, person, staff_role, theme,
+    enquiry_stage_change, meeting_attendance, theme,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
 
+use super::lookup::{person_id, school_of};
 use crate::discussion::mutations::activity_key;
 use crate::sort_keys::time_key;
 
@@ -122,28 +124,6 @@ const COMMUNITIES: &[Demo] = &[
     },
 ];
 
-/// A demo person's id by email (shared by every domain's demo data).
-pub(crate) async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr> {
-    person::Entity::find()
-        .filter(person::Column::Email.eq(email))
-        .one(txn)
-        .await?
-        .map(|p| p.id)
-        .ok_or_else(|| DbErr::Custom(format!("demo person {email} is missing")))
-}
-
-/// The school a demo person works at, if any.
-pub(crate) async fn school_of(
-    txn: &DatabaseTransaction,
-    person: i32,
-) -> Result<Option<i32>, DbErr> {
-    Ok(staff_role::Entity::find()
-        .filter(staff_role::Column::PersonId.eq(person))
-        .one(txn)
-        .await?
-        .map(|r| r.school_id))
-}
-
 /// How a demo person stands in a community.
 enum Standing<'a> {
     Member(CommunityRole),
@@ -216,25 +196,25 @@ async fn post(
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    Ok(discussion_post::ActiveModel {
-        host_kind: Set(DiscussionHostKind::Community),
-        host_id: Set(community),
-        thread_id: Set(thread),
-        author_id: Set(author),
-        author_school_id: Set(school),
-        title: Set(title.map(str::to_owned)),
-        body_markdown: Set(body.to_owned()),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, at)),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(txn)
+    Ok(insert_first_version(
+        txn,
+        at,
+        discussion_post::ActiveModel {
+            host_kind: Set(DiscussionHostKind::Community),
+            host_id: Set(community),
+            thread_id: Set(thread),
+            author_id: Set(author),
+            author_school_id: Set(school),
+            title: Set(title.map(str::to_owned)),
+            body_markdown: Set(body.to_owned()),
+            pinned: Set(false),
+            hidden_reason: Set(None),
+            hidden_by_id: Set(None),
+            deleted_at: Set(None),
+            activity_key: Set(activity_key(false, at)),
+            ..Default::default()
+        },
+    )
     .await?
     .id)
 }
@@ -249,26 +229,26 @@ async fn meeting(
     by: i32,
     now: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    Ok(community_meeting::ActiveModel {
-        community_id: Set(community),
-        title: Set(title.to_owned()),
-        starts_at: Set(starts_at),
-        starts_key: Set(time_key(starts_at)),
-        ends_at: Set(starts_at + Duration::minutes(90)),
-        place: Set(Some("Kingsmead Primary School, staff room".into())),
-        online_url: Set(Some("https://meet.example/trellis-demo".into())),
-        agenda_markdown: Set(Some(
-            "1. What we tried\n2. What we saw\n3. Next steps".into(),
-        )),
-        notes_markdown: Set(notes.map(str::to_owned)),
-        status: Set(MeetingStatus::Scheduled),
-        created_by_id: Set(by),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
+    Ok(insert_first_version(
+        txn,
+        now,
+        community_meeting::ActiveModel {
+            community_id: Set(community),
+            title: Set(title.to_owned()),
+            starts_at: Set(starts_at),
+            starts_key: Set(time_key(starts_at)),
+            ends_at: Set(starts_at + Duration::minutes(90)),
+            place: Set(Some("Kingsmead Primary School, staff room".into())),
+            online_url: Set(Some("https://meet.example/trellis-demo".into())),
+            agenda_markdown: Set(Some(
+                "1. What we tried\n2. What we saw\n3. Next steps".into(),
+            )),
+            notes_markdown: Set(notes.map(str::to_owned)),
+            status: Set(MeetingStatus::Scheduled),
+            created_by_id: Set(by),
+            ..Default::default()
+        },
+    )
     .await?
     .id)
 }

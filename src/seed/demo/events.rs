@@ -5,12 +5,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{BookingStatus, EventAudience, EventKind, EventStatus, SchoolPhase};
+use entity::versioned::insert_first_version;
 use entity::{event, event_booking, event_facilitator, event_session};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
-use super::communities::person_id;
+use super::lookup::{person_id, school_by_key};
 
 struct DemoEvent<'a> {
     alliance: usize,
@@ -229,18 +228,6 @@ const EVENTS: &[DemoEvent] = &[
     },
 ];
 
-async fn school_key(txn: &DatabaseTransaction, key: &str) -> Result<i32, DbErr> {
-    let name_part = format!("{key}.example");
-    // Schools are found by their demo key through one of their staff's email domains.
-    let person = person_id(txn, &format!("headteacher@{name_part}")).await?;
-    entity::staff_role::Entity::find()
-        .filter(entity::staff_role::Column::PersonId.eq(person))
-        .one(txn)
-        .await?
-        .map(|role| role.school_id)
-        .ok_or_else(|| DbErr::Custom(format!("demo school {key} has no headteacher")))
-}
-
 fn at(in_days: i64, hour: u32) -> DateTime<Utc> {
     let day = (Utc::now() + Duration::days(in_days)).date_naive();
     day.and_hms_opt(hour, 0, 0).unwrap_or_default().and_utc()
@@ -253,11 +240,11 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
         let starts_at = at(demo.in_days, demo.hours.0);
         let ends_at = at(demo.in_days, demo.hours.1);
         let host = match demo.host {
-            Some(key) => Some(school_key(txn, key).await?),
+            Some(key) => Some(school_by_key(txn, key).await?),
             None => None,
         };
         let venue = match demo.venue {
-            Some(key) => Some(school_key(txn, key).await?),
+            Some(key) => Some(school_by_key(txn, key).await?),
             None => None,
         };
         let holding = demo
@@ -321,7 +308,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
         }
         for (n, (email, key, status)) in demo.bookings.iter().enumerate() {
             let person = person_id(txn, email).await?;
-            let school = school_key(txn, key).await?;
+            let school = school_by_key(txn, key).await?;
             let booked = created + Duration::hours(n as i64 + 1);
             let decided =
                 demo.approval_required && !matches!(status, BookingStatus::AwaitingApproval);
@@ -330,27 +317,27 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             } else {
                 None
             };
-            event_booking::ActiveModel {
-                event_id: Set(row.id),
-                person_id: Set(person),
-                school_id: Set(school),
-                booked_by_id: Set(person),
-                status: Set(*status),
-                waitlisted_at: Set((*status == BookingStatus::Waitlisted).then_some(booked)),
-                decided_by_id: Set(leader),
-                decided_at: Set(leader.map(|_| booked)),
-                decline_reason: Set((*status == BookingStatus::Declined).then(|| {
-                    "We have an Ofsted visit that week: please book the next course.".to_owned()
-                })),
-                cancelled_at: Set((*status == BookingStatus::Cancelled).then_some(booked)),
-                attendance_recorded_by_id: Set(None),
-                attendance_recorded_at: Set(None),
-                version: Set(1),
-                created_at: Set(booked),
-                updated_at: Set(booked),
-                ..Default::default()
-            }
-            .insert(txn)
+            insert_first_version(
+                txn,
+                booked,
+                event_booking::ActiveModel {
+                    event_id: Set(row.id),
+                    person_id: Set(person),
+                    school_id: Set(school),
+                    booked_by_id: Set(person),
+                    status: Set(*status),
+                    waitlisted_at: Set((*status == BookingStatus::Waitlisted).then_some(booked)),
+                    decided_by_id: Set(leader),
+                    decided_at: Set(leader.map(|_| booked)),
+                    decline_reason: Set((*status == BookingStatus::Declined).then(|| {
+                        "We have an Ofsted visit that week: please book the next course.".to_owned()
+                    })),
+                    cancelled_at: Set((*status == BookingStatus::Cancelled).then_some(booked)),
+                    attendance_recorded_by_id: Set(None),
+                    attendance_recorded_at: Set(None),
+                    ..Default::default()
+                },
+            )
             .await?;
         }
     }

@@ -7,7 +7,7 @@ use entity::enums::IdentityProviderKind;
 use entity::school_identity_provider;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
-use super::communities::person_id;
+use super::lookup::person_id;
 
 /// The demo tenant id: a made-up GUID, no real organisation's.
 pub const DEMO_ENTRA_TENANT: &str = "6d6f6e6b-0000-4e65-8000-6b696e67736d";

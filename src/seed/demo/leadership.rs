@@ -21,7 +21,7 @@ use sea_orm::{
     QueryFilter, Set, TransactionTrait,
 };
 
-use super::communities::person_id;
+use super::lookup::person_id;
 use crate::leadership::NewInvitation;
 
 /// What an invitation is about, found by a name the demo gave it.

@@ -7,6 +7,7 @@ use entity::enums::{
     AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PartnershipStatus,
     PersonStatus, SchoolPhase, SchoolStatus, StaffRoleKind,
 };
+use entity::versioned::insert_first_version;
 use entity::{
     alliance, alliance_membership, alliance_role, invitation, partnership, partnership_school,
     person, school, staff_role,
@@ -21,6 +22,7 @@ mod communities;
 mod events;
 mod identity;
 mod leadership;
+mod lookup;
 mod notifications;
 mod observations;
 mod practice;
@@ -352,17 +354,17 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     ];
     let mut alliance_ids = Vec::new();
     for (name, kind, vision, lead_email) in alliances {
-        let alliance = alliance::ActiveModel {
-            name: Set(name.into()),
-            kind: Set(kind),
-            vision: Set(Some(vision.into())),
-            description: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let alliance = insert_first_version(
+            &txn,
+            now,
+            alliance::ActiveModel {
+                name: Set(name.into()),
+                kind: Set(kind),
+                vision: Set(Some(vision.into())),
+                description: Set(None),
+                ..Default::default()
+            },
+        )
         .await?;
         let lead = new_person(lead_email.into(), false).insert(&txn).await?;
         for (role, expertise) in [
@@ -376,25 +378,25 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
 
     let mut school_ids = std::collections::HashMap::new();
     for (index, demo) in SCHOOLS.iter().enumerate() {
-        let school = school::ActiveModel {
-            urn: Set(Some(demo.urn.into())),
-            name: Set(demo.name.into()),
-            phase: Set(demo.phase),
-            establishment_type: Set(Some(demo.kind.into())),
-            local_authority: Set(Some(demo.local_authority.into())),
-            postcode: Set(Some(demo.postcode.into())),
-            status: Set(SchoolStatus::Open),
-            // The academies belong to one trust, as GIAS would say (`trustName`).
-            trust_name: Set(demo
-                .kind
-                .starts_with("Academy")
-                .then(|| DEMO_TRUST.to_owned())),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let school = insert_first_version(
+            &txn,
+            now,
+            school::ActiveModel {
+                urn: Set(Some(demo.urn.into())),
+                name: Set(demo.name.into()),
+                phase: Set(demo.phase),
+                establishment_type: Set(Some(demo.kind.into())),
+                local_authority: Set(Some(demo.local_authority.into())),
+                postcode: Set(Some(demo.postcode.into())),
+                status: Set(SchoolStatus::Open),
+                // The academies belong to one trust, as GIAS would say (`trustName`).
+                trust_name: Set(demo
+                    .kind
+                    .starts_with("Academy")
+                    .then(|| DEMO_TRUST.to_owned())),
+                ..Default::default()
+            },
+        )
         .await?;
         school_ids.insert(demo.key, school.id);
         // A fifth colleague in a role that varies by school, so every staff role appears.
@@ -475,20 +477,20 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     ];
     let mut partnership_ids = Vec::new();
     for (alliance, name, purpose, lead, members) in partnerships {
-        let partnership = partnership::ActiveModel {
-            alliance_id: Set(alliance_ids[alliance]),
-            name: Set(name.into()),
-            purpose: Set(Some(purpose.into())),
-            lead_school_id: Set(school_ids[lead]),
-            status: Set(PartnershipStatus::Active),
-            starts_on: Set(since),
-            ends_on: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let partnership = insert_first_version(
+            &txn,
+            now,
+            partnership::ActiveModel {
+                alliance_id: Set(alliance_ids[alliance]),
+                name: Set(name.into()),
+                purpose: Set(Some(purpose.into())),
+                lead_school_id: Set(school_ids[lead]),
+                status: Set(PartnershipStatus::Active),
+                starts_on: Set(since),
+                ends_on: Set(None),
+                ..Default::default()
+            },
+        )
         .await?;
         partnership_ids.push(partnership.id);
         for member in members {
@@ -542,22 +544,22 @@ async fn newcomers(
     kingsmead: i32,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), sea_orm::DbErr> {
-    let person = |email| communities::person_id(txn, email);
+    let person = |email| lookup::person_id(txn, email);
     let lead = person("cpd.lead@severnvalley.example").await?;
-    let elmstead = school::ActiveModel {
-        urn: Set(Some("141211".into())),
-        name: Set("Elmstead Primary School".into()),
-        phase: Set(SchoolPhase::Primary),
-        establishment_type: Set(Some("Academy converter".into())),
-        local_authority: Set(Some("Worcestershire".into())),
-        postcode: Set(Some("WR7 4XY".into())),
-        status: Set(SchoolStatus::Open),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
+    let elmstead = insert_first_version(
+        txn,
+        now,
+        school::ActiveModel {
+            urn: Set(Some("141211".into())),
+            name: Set("Elmstead Primary School".into()),
+            phase: Set(SchoolPhase::Primary),
+            establishment_type: Set(Some("Academy converter".into())),
+            local_authority: Set(Some("Worcestershire".into())),
+            postcode: Set(Some("WR7 4XY".into())),
+            status: Set(SchoolStatus::Open),
+            ..Default::default()
+        },
+    )
     .await?;
     alliance_membership::ActiveModel {
         alliance_id: Set(severn_valley),

@@ -6,22 +6,16 @@ use entity::enums::{
     DiscussionHostKind, EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus,
     PracticeVisibility, SchoolPhase, Subject,
 };
+use entity::versioned::insert_first_version;
 use entity::{
     discussion_post, practice, practice_author, practice_endorsement, practice_event,
     practice_revision, theme,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
-use super::communities::person_id;
+use super::lookup::{person_id, works_at};
 use crate::discussion::mutations::activity_key;
 use crate::practice::keys::enum_keys;
-
-/// The school a demo author works at: every practice author works at one.
-async fn school_of(txn: &DatabaseTransaction, person: i32) -> Result<i32, DbErr> {
-    super::communities::school_of(txn, person)
-        .await?
-        .ok_or_else(|| DbErr::Custom(format!("demo person {person} works nowhere")))
-}
 
 struct Demo {
     author: &'static str,
@@ -374,7 +368,7 @@ pub async fn load(
     let mut ids: Vec<i32> = Vec::new();
     for (n, demo) in PRACTICE.iter().enumerate() {
         let author = person_id(txn, demo.author).await?;
-        let school = school_of(txn, author).await?;
+        let school = works_at(txn, author).await?;
         let at = now - Duration::days(60 - 2 * n as i64);
         let theme_keys: Vec<String> = demo
             .themes
@@ -393,45 +387,45 @@ pub async fn load(
         } else {
             demo.alliance.map(|a| alliances[a])
         };
-        let row = practice::ActiveModel {
-            kind: Set(demo.kind),
-            title: Set(demo.title.into()),
-            summary: Set(demo.summary.into()),
-            body_markdown: Set(demo.body.into()),
-            evidence_of_impact: Set(demo.evidence.map(Into::into)),
-            links: Set(serde_json::json!([])),
-            theme_keys: Set(crate::practice::keys::join(&theme_keys)),
-            phase_keys: Set(enum_keys(demo.phases)),
-            subject_keys: Set(enum_keys(demo.subjects)),
-            key_stage_keys: Set(enum_keys(demo.key_stages)),
-            school_id: Set(school),
-            alliance_id: Set(alliance_id),
-            partnership_id: Set(partnership_id),
-            visibility: Set(demo.visibility),
-            status: Set(demo.status),
-            adapted_from_id: Set(demo.adapts.map(|(origin, _, _)| ids[origin])),
-            adaptation_changes: Set(demo.adapts.map(|(_, changes, _)| changes.into())),
-            outcome: Set(demo
-                .adapts
-                .and_then(|(_, _, outcome)| outcome.map(Into::into))),
-            created_by_id: Set(author),
-            approved_by_id: Set(None),
-            approved_at: Set(shared.then_some(at)),
-            review_comment: Set(None),
-            published_at: Set(shared.then_some(at)),
-            archived_at: Set((demo.status == PracticeStatus::Archived).then_some(now)),
-            taken_down_at: Set(None),
-            taken_down_by_id: Set(None),
-            taken_down_reason: Set(None),
-            endorsement_count: Set(0),
-            adaptation_count: Set(0),
-            comment_count: Set(0),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
+        let row = insert_first_version(
+            txn,
+            at,
+            practice::ActiveModel {
+                kind: Set(demo.kind),
+                title: Set(demo.title.into()),
+                summary: Set(demo.summary.into()),
+                body_markdown: Set(demo.body.into()),
+                evidence_of_impact: Set(demo.evidence.map(Into::into)),
+                links: Set(serde_json::json!([])),
+                theme_keys: Set(crate::practice::keys::join(&theme_keys)),
+                phase_keys: Set(enum_keys(demo.phases)),
+                subject_keys: Set(enum_keys(demo.subjects)),
+                key_stage_keys: Set(enum_keys(demo.key_stages)),
+                school_id: Set(school),
+                alliance_id: Set(alliance_id),
+                partnership_id: Set(partnership_id),
+                visibility: Set(demo.visibility),
+                status: Set(demo.status),
+                adapted_from_id: Set(demo.adapts.map(|(origin, _, _)| ids[origin])),
+                adaptation_changes: Set(demo.adapts.map(|(_, changes, _)| changes.into())),
+                outcome: Set(demo
+                    .adapts
+                    .and_then(|(_, _, outcome)| outcome.map(Into::into))),
+                created_by_id: Set(author),
+                approved_by_id: Set(None),
+                approved_at: Set(shared.then_some(at)),
+                review_comment: Set(None),
+                published_at: Set(shared.then_some(at)),
+                archived_at: Set((demo.status == PracticeStatus::Archived).then_some(now)),
+                taken_down_at: Set(None),
+                taken_down_by_id: Set(None),
+                taken_down_reason: Set(None),
+                endorsement_count: Set(0),
+                adaptation_count: Set(0),
+                comment_count: Set(0),
+                ..Default::default()
+            },
+        )
         .await?;
         if let Some((origin, _, _)) = demo.adapts {
             crate::practice::adaptation::link_to_ancestors(txn, row.id, ids[origin]).await?;
@@ -493,18 +487,18 @@ pub async fn load(
         }
         for (email, outcome, note) in demo.endorsers {
             let endorser = person_id(txn, email).await?;
-            practice_endorsement::ActiveModel {
-                practice_id: Set(row.id),
-                person_id: Set(endorser),
-                school_id: Set(school_of(txn, endorser).await?),
-                note: Set((*note).into()),
-                outcome: Set(*outcome),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(txn)
+            insert_first_version(
+                txn,
+                now,
+                practice_endorsement::ActiveModel {
+                    practice_id: Set(row.id),
+                    person_id: Set(endorser),
+                    school_id: Set(works_at(txn, endorser).await?),
+                    note: Set((*note).into()),
+                    outcome: Set(*outcome),
+                    ..Default::default()
+                },
+            )
             .await?;
         }
     }
@@ -530,25 +524,25 @@ async fn comment(
     at: chrono::DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let author = person_id(txn, author).await?;
-    discussion_post::ActiveModel {
-        host_kind: Set(DiscussionHostKind::Practice),
-        host_id: Set(practice),
-        thread_id: Set(None),
-        author_id: Set(author),
-        author_school_id: Set(Some(school_of(txn, author).await?)),
-        title: Set(None),
-        body_markdown: Set(body.into()),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, at)),
-        version: Set(1),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    }
-    .insert(txn)
+    insert_first_version(
+        txn,
+        at,
+        discussion_post::ActiveModel {
+            host_kind: Set(DiscussionHostKind::Practice),
+            host_id: Set(practice),
+            thread_id: Set(None),
+            author_id: Set(author),
+            author_school_id: Set(Some(works_at(txn, author).await?)),
+            title: Set(None),
+            body_markdown: Set(body.into()),
+            pinned: Set(false),
+            hidden_reason: Set(None),
+            hidden_by_id: Set(None),
+            deleted_at: Set(None),
+            activity_key: Set(activity_key(false, at)),
+            ..Default::default()
+        },
+    )
     .await?;
     Ok(())
 }

@@ -14,25 +14,18 @@ use chrono::{Duration, Utc};
 use entity::enums::{
     BookingStatus, StaffRoleKind, SupportArrangementStatus, SupportRequestStatus, SupportUrgency,
 };
+use entity::versioned::insert_first_version;
 use entity::{
-    event, event_booking, event_evaluation, event_follow_up, person, release_limit, staff_role,
-    support_arrangement, support_request,
+    event, event_booking, event_evaluation, event_follow_up, release_limit, support_arrangement,
+    support_request,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
+use super::lookup::{person_id, school_by_key};
 use crate::release::terms::Term;
-
-async fn person_id(txn: &DatabaseTransaction, email: &str) -> Result<i32, DbErr> {
-    person::Entity::find()
-        .filter(person::Column::Email.eq(email))
-        .one(txn)
-        .await?
-        .map(|person| person.id)
-        .ok_or_else(|| DbErr::Custom(format!("demo person {email} is missing")))
-}
 
 /// Kingsmead's and St Aidan's release limits.
 pub async fn load(
@@ -49,34 +42,22 @@ pub async fn load(
         ("kingsmead", None, Some(maths_lead), 16),
         ("staidans", None, None, 8),
     ] {
-        release_limit::ActiveModel {
-            school_id: Set(schools[school]),
-            role: Set(role),
-            person_id: Set(person),
-            half_days_per_term: Set(half_days),
-            set_by_id: Set(head),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
+        insert_first_version(
+            txn,
+            now,
+            release_limit::ActiveModel {
+                school_id: Set(schools[school]),
+                role: Set(role),
+                person_id: Set(person),
+                half_days_per_term: Set(half_days),
+                set_by_id: Set(head),
+                ..Default::default()
+            },
+        )
         .await?;
     }
 
     Ok(())
-}
-
-/// A demo school's id, from its headteacher's staff role (`kingsmead` →
-/// `headteacher@kingsmead.example`).
-async fn school_of(txn: &DatabaseTransaction, key: &str) -> Result<i32, DbErr> {
-    let head = person_id(txn, &format!("headteacher@{key}.example")).await?;
-    staff_role::Entity::find()
-        .filter(staff_role::Column::PersonId.eq(head))
-        .one(txn)
-        .await?
-        .map(|role| role.school_id)
-        .ok_or_else(|| DbErr::Custom(format!("demo school {key} is missing")))
 }
 
 /// This term's support in which Kingsmead gives far more staff time than it receives, for
@@ -103,7 +84,7 @@ pub async fn support_figures(db: &DatabaseConnection) -> anyhow::Result<()> {
     let maths_lead = person_id(txn, "middle-leader@kingsmead.example").await?;
     let mut schools: HashMap<&'static str, i32> = HashMap::new();
     for key in ["kingsmead", "staidans", "hollybrook", "severnvale"] {
-        schools.insert(key, school_of(txn, key).await?);
+        schools.insert(key, school_by_key(txn, key).await?);
     }
     // This term: Kingsmead supports three schools; St Aidan's gives half a day back.
     let (term_start, _) = Term::current().period().instants();
@@ -148,46 +129,46 @@ pub async fn support_figures(db: &DatabaseConnection) -> anyhow::Result<()> {
     ] {
         let at = (now - Duration::days(days_ago)).max(term_start).min(now);
         let asking = person_id(txn, &format!("headteacher@{receiver}.example")).await?;
-        let request = support_request::ActiveModel {
-            alliance_id: Set(alliance),
-            school_id: Set(schools[receiver]),
-            title: Set(focus.into()),
-            description_markdown: Set(format!(
-                "We would like support with {}.",
-                focus.to_lowercase()
-            )),
-            theme_keys: Set(",".into()),
-            phases: Set(serde_json::json!(["PRIMARY"])),
-            urgency: Set(SupportUrgency::Medium),
-            half_days_requested: Set(half_days),
-            status: Set(SupportRequestStatus::Brokered),
-            created_by_id: Set(asking),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
+        let request = insert_first_version(
+            txn,
+            at,
+            support_request::ActiveModel {
+                alliance_id: Set(alliance),
+                school_id: Set(schools[receiver]),
+                title: Set(focus.into()),
+                description_markdown: Set(format!(
+                    "We would like support with {}.",
+                    focus.to_lowercase()
+                )),
+                theme_keys: Set(",".into()),
+                phases: Set(serde_json::json!(["PRIMARY"])),
+                urgency: Set(SupportUrgency::Medium),
+                half_days_requested: Set(half_days),
+                status: Set(SupportRequestStatus::Brokered),
+                created_by_id: Set(asking),
+                ..Default::default()
+            },
+        )
         .await?;
-        support_arrangement::ActiveModel {
-            alliance_id: Set(alliance),
-            request_id: Set(request.id),
-            offer_id: Set(None),
-            supported_school_id: Set(schools[receiver]),
-            supporting_person_id: Set(person),
-            supporting_school_id: Set(Some(schools[giver])),
-            focus: Set(focus.into()),
-            half_days_planned: Set(half_days),
-            status: Set(status),
-            closing_note: Set((status == SupportArrangementStatus::Completed)
-                .then(|| "Pupils now choose a model before calculating.".to_owned())),
-            brokered_by_id: Set(lead),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        }
-        .insert(txn)
+        insert_first_version(
+            txn,
+            at,
+            support_arrangement::ActiveModel {
+                alliance_id: Set(alliance),
+                request_id: Set(request.id),
+                offer_id: Set(None),
+                supported_school_id: Set(schools[receiver]),
+                supporting_person_id: Set(person),
+                supporting_school_id: Set(Some(schools[giver])),
+                focus: Set(focus.into()),
+                half_days_planned: Set(half_days),
+                status: Set(status),
+                closing_note: Set((status == SupportArrangementStatus::Completed)
+                    .then(|| "Pupils now choose a model before calculating.".to_owned())),
+                brokered_by_id: Set(lead),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     owned.commit().await?;
@@ -239,19 +220,19 @@ pub async fn after_events(db: &DatabaseConnection) -> anyhow::Result<()> {
             .map_or_else(|| ",".to_owned(), |id| crate::themes::theme_key(*id));
         // Three in four evaluate; every other one shares in full.
         if n % 4 != 3 {
-            event_evaluation::ActiveModel {
-                booking_id: Set(booking.id),
-                event_id: Set(event.id),
-                person_id: Set(booking.person_id),
-                planned_change: Set(PLANNED[n % PLANNED.len()].into()),
-                theme_keys: Set(first_theme),
-                shared_in_full: Set(n % 2 == 0),
-                version: Set(1),
-                created_at: Set(ended + Duration::days(1)),
-                updated_at: Set(ended + Duration::days(1)),
-                ..Default::default()
-            }
-            .insert(&txn)
+            insert_first_version(
+                &txn,
+                ended + Duration::days(1),
+                event_evaluation::ActiveModel {
+                    booking_id: Set(booking.id),
+                    event_id: Set(event.id),
+                    person_id: Set(booking.person_id),
+                    planned_change: Set(PLANNED[n % PLANNED.len()].into()),
+                    theme_keys: Set(first_theme),
+                    shared_in_full: Set(n % 2 == 0),
+                    ..Default::default()
+                },
+            )
             .await?;
         }
         let written = due_on <= today && n % 3 != 2;

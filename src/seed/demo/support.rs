@@ -1,11 +1,12 @@
 //! Demo needs and offers: requests from schools of both alliances, offers by a teacher and
 //! by schools, and one request brokered to an offer (the support under way).
 
-use super::communities::person_id;
+use super::lookup::person_id;
 use chrono::{Duration, Utc};
 use entity::enums::{
     SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus, SupportUrgency,
 };
+use entity::versioned::insert_first_version;
 use entity::{
     school, support_arrangement, support_arrangement_change, support_offer, support_offer_change,
     support_request, support_request_change, theme,
@@ -144,23 +145,23 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
     let mut requests = Vec::new();
     for need in NEEDS {
         let by = person_id(txn, need.by).await?;
-        let request = support_request::ActiveModel {
-            alliance_id: Set(alliances[need.alliance]),
-            school_id: Set(school_id(txn, need.school).await?),
-            title: Set(need.title.into()),
-            description_markdown: Set(need.description.into()),
-            theme_keys: Set(theme_keys(&themes, need.themes)),
-            phases: Set(serde_json::json!(need.phases)),
-            urgency: Set(need.urgency),
-            half_days_requested: Set(need.half_days),
-            status: Set(SupportRequestStatus::Open),
-            created_by_id: Set(by),
-            version: Set(1),
-            created_at: Set(posted),
-            updated_at: Set(posted),
-            ..Default::default()
-        }
-        .insert(txn)
+        let request = insert_first_version(
+            txn,
+            posted,
+            support_request::ActiveModel {
+                alliance_id: Set(alliances[need.alliance]),
+                school_id: Set(school_id(txn, need.school).await?),
+                title: Set(need.title.into()),
+                description_markdown: Set(need.description.into()),
+                theme_keys: Set(theme_keys(&themes, need.themes)),
+                phases: Set(serde_json::json!(need.phases)),
+                urgency: Set(need.urgency),
+                half_days_requested: Set(need.half_days),
+                status: Set(SupportRequestStatus::Open),
+                created_by_id: Set(by),
+                ..Default::default()
+            },
+        )
         .await?;
         support_request_change::ActiveModel {
             request_id: Set(request.id),
@@ -182,24 +183,24 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             Some(email) => Some(person_id(txn, email).await?),
             None => None,
         };
-        let row = support_offer::ActiveModel {
-            alliance_id: Set(alliances[offer.alliance]),
-            person_id: Set(person),
-            school_id: Set(Some(school_id(txn, offer.school).await?)),
-            title: Set(offer.title.into()),
-            description_markdown: Set(offer.description.into()),
-            theme_keys: Set(theme_keys(&themes, offer.themes)),
-            phases: Set(serde_json::json!(offer.phases)),
-            half_days_per_term: Set(offer.half_days),
-            half_days_committed: Set(0),
-            status: Set(SupportOfferStatus::Open),
-            created_by_id: Set(by),
-            version: Set(1),
-            created_at: Set(posted),
-            updated_at: Set(posted),
-            ..Default::default()
-        }
-        .insert(txn)
+        let row = insert_first_version(
+            txn,
+            posted,
+            support_offer::ActiveModel {
+                alliance_id: Set(alliances[offer.alliance]),
+                person_id: Set(person),
+                school_id: Set(Some(school_id(txn, offer.school).await?)),
+                title: Set(offer.title.into()),
+                description_markdown: Set(offer.description.into()),
+                theme_keys: Set(theme_keys(&themes, offer.themes)),
+                phases: Set(serde_json::json!(offer.phases)),
+                half_days_per_term: Set(offer.half_days),
+                half_days_committed: Set(0),
+                status: Set(SupportOfferStatus::Open),
+                created_by_id: Set(by),
+                ..Default::default()
+            },
+        )
         .await?;
         support_offer_change::ActiveModel {
             offer_id: Set(row.id),
