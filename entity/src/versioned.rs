@@ -21,6 +21,12 @@ pub trait Touched: Versioned {
     fn set_updated_at(change: &mut Self::ActiveModel, at: DateTime<Utc>);
 }
 
+/// A touched table that also keeps when a row was made (`created_at`).
+pub trait Created: Touched {
+    /// Makes `row` a new row's first version, made (and so last edited) `at`.
+    fn set_first_version(row: &mut Self::ActiveModel, at: DateTime<Utc>);
+}
+
 macro_rules! versioned {
     ($($table:ident),+ $(,)?) => {$(
         impl Versioned for crate::$table::Entity {
@@ -50,9 +56,22 @@ macro_rules! touched {
     )+};
 }
 
-touched!(
+macro_rules! created {
+    ($($table:ident),+ $(,)?) => {$(
+        touched!($table);
+
+        impl Created for crate::$table::Entity {
+            fn set_first_version(row: &mut Self::ActiveModel, at: DateTime<Utc>) {
+                row.version = Set(1);
+                row.created_at = Set(at);
+                row.updated_at = Set(at);
+            }
+        }
+    )+};
+}
+
+created!(
     alliance,
-    alliance_membership,
     coaching_action_step,
     coaching_availability,
     coaching_cycle,
@@ -80,6 +99,9 @@ touched!(
     support_request,
     webhook_endpoint,
 );
+
+// A membership's making is its invitation (`invited_at`).
+touched!(alliance_membership);
 
 // A staff role keeps no time of its last edit.
 versioned!(staff_role);
