@@ -1,13 +1,11 @@
 //! The tables whose rows carry a `version`, which every change moves on by one, so that a
 //! change made from a version that is no longer current can be refused. The API writes
 //! them through `graphql::versioned::Change`; a table listed here can be written so. A new
-//! row starts at version 1 through [`insert_first_version`].
+//! row starts at version 1 through `graphql::versioned::InsertFirst`, whoever writes it (the
+//! API or the demo data).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    Set,
-};
+use sea_orm::{EntityTrait, Set};
 
 /// A table whose rows have an integer `id` and a `version`.
 pub trait Versioned: EntityTrait {
@@ -27,27 +25,8 @@ pub trait Touched: Versioned {
 
 /// A touched table that also keeps when a row was made (`created_at`).
 pub trait Created: Touched {
-    fn set_created_at(row: &mut Self::ActiveModel, at: DateTime<Utc>);
-}
-
-/// Inserts `row` as the first version of a new row made `at`: version 1, made and last
-/// edited then. Every new row of a versioned table starts so, whoever writes it (the API
-/// or the demo data), so its callers set only the row's own columns.
-pub async fn insert_first_version<A, C>(
-    db: &C,
-    at: DateTime<Utc>,
-    mut row: A,
-) -> Result<<A::Entity as EntityTrait>::Model, DbErr>
-where
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
-    A::Entity: Created<ActiveModel = A>,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
-    C: ConnectionTrait,
-{
-    A::Entity::set_version(&mut row, 1);
-    A::Entity::set_created_at(&mut row, at);
-    A::Entity::set_updated_at(&mut row, at);
-    row.insert(db).await
+    /// Makes `row` a new row's first version, made (and so last edited) `at`.
+    fn set_first_version(row: &mut Self::ActiveModel, at: DateTime<Utc>);
 }
 
 macro_rules! versioned {
@@ -84,8 +63,10 @@ macro_rules! created {
         touched!($table);
 
         impl Created for crate::$table::Entity {
-            fn set_created_at(row: &mut Self::ActiveModel, at: DateTime<Utc>) {
+            fn set_first_version(row: &mut Self::ActiveModel, at: DateTime<Utc>) {
+                row.version = Set(1);
                 row.created_at = Set(at);
+                row.updated_at = Set(at);
             }
         }
     )+};

@@ -5,7 +5,6 @@
 use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::CoachingStatus;
-use sea_orm::Set;
 use trellis_macros::mutations;
 
 use super::{
@@ -15,7 +14,7 @@ use super::{
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, set_given};
 use crate::validation;
 
 /// A change to a relationship's focus or cadence. Fields left out stay as they are.
@@ -79,12 +78,8 @@ async fn update(
         return Err(wrong_status_on("relationshipId", current.status).into());
     }
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(focus) = focus {
-        change.focus = Set(focus);
-    }
-    if let Some(cadence) = cadence {
-        change.cadence = Set(cadence);
-    }
+    set_given(&mut change.focus, focus);
+    set_given(&mut change.cadence, cadence);
     let row = change.save(&txn, input.expected_version).await?;
     relationship_audit(access.person_id, "coaching.updated", &row)
         .record(&txn)

@@ -52,9 +52,12 @@ pub async fn visible_relationship(
     id: &ID,
     field: &str,
 ) -> MutationResult<coaching_relationship::Model> {
-    let key =
-        decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))?;
-    relationship_by_key(conn, access, key, field).await
+    relationship_by_key(conn, access, relationship_key(id, field)?, field).await
+}
+
+/// The key of the relationship named by input `field`; `NOT_FOUND` when it names none.
+pub fn relationship_key(id: &ID, field: &str) -> Result<i32, UserError> {
+    decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))
 }
 
 /// The relationship named by input `relationshipId` that the caller takes part in:
@@ -89,11 +92,10 @@ pub async fn relationship_by_key(
     key: i32,
     field: &str,
 ) -> MutationResult<coaching_relationship::Model> {
-    coaching_relationship::Entity::find_by_id(key)
-        .one(conn)
-        .await?
-        .filter(|row| access.sees_coaching_relationship(row))
-        .ok_or_else(|| UserError::not_found(field).into())
+    relationship_if(conn, key, field, |row| {
+        access.sees_coaching_relationship(row)
+    })
+    .await
 }
 
 /// The relationship's content (cycles, sessions, steps) named through `field`: only its
@@ -104,10 +106,21 @@ pub async fn own_relationship(
     key: i32,
     field: &str,
 ) -> MutationResult<coaching_relationship::Model> {
+    relationship_if(conn, key, field, |row| access.reads_coaching_content(row)).await
+}
+
+/// The relationship `key` if `reaches` says the caller reaches it; otherwise `NOT_FOUND`
+/// on `field`, as though it did not exist.
+async fn relationship_if(
+    conn: &impl ConnectionTrait,
+    key: i32,
+    field: &str,
+    reaches: impl FnOnce(&coaching_relationship::Model) -> bool,
+) -> MutationResult<coaching_relationship::Model> {
     coaching_relationship::Entity::find_by_id(key)
         .one(conn)
         .await?
-        .filter(|row| access.reads_coaching_content(row))
+        .filter(reaches)
         .ok_or_else(|| UserError::not_found(field).into())
 }
 

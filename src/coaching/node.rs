@@ -11,6 +11,7 @@ use super::{CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSes
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, load, load_visible};
 use crate::graphql::ids::NodeType;
+use crate::graphql::loaders::Keyed;
 
 impl NodeType for CoachingRelationship {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
@@ -29,39 +30,45 @@ async fn reads_content(ctx: &Context<'_>, key: i32) -> ApiResult<bool> {
         .is_some_and(|row| access.reads_coaching_content(&row)))
 }
 
+/// The row `key` of `E`, part of a relationship's content (`relationship_of` names the
+/// relationship), if the caller reads that content; `Unauthenticated` for anonymous
+/// callers, before anything is read.
+async fn content<E>(
+    ctx: &Context<'_>,
+    key: i32,
+    relationship_of: impl FnOnce(&E::Model) -> i32 + Send,
+) -> ApiResult<Option<E::Model>>
+where
+    E: Keyed,
+    E::Model: Clone + Send + Sync,
+{
+    access(ctx).await?;
+    let Some(row) = load::<E>(ctx, key).await? else {
+        return Ok(None);
+    };
+    Ok(reads_content(ctx, relationship_of(&row))
+        .await?
+        .then_some(row))
+}
+
 impl NodeType for CoachingCycle {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        access(ctx).await?;
-        let Some(row) = load::<coaching_cycle::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        Ok(reads_content(ctx, row.relationship_id)
-            .await?
-            .then_some(CoachingCycle(row)))
+        let row = content::<coaching_cycle::Entity>(ctx, key, |row| row.relationship_id);
+        Ok(row.await?.map(CoachingCycle))
     }
 }
 
 impl NodeType for CoachingSession {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        access(ctx).await?;
-        let Some(row) = load::<coaching_session::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        Ok(reads_content(ctx, row.relationship_id)
-            .await?
-            .then_some(CoachingSession(row)))
+        let row = content::<coaching_session::Entity>(ctx, key, |row| row.relationship_id);
+        Ok(row.await?.map(CoachingSession))
     }
 }
 
 impl NodeType for CoachingActionStep {
     async fn visible(ctx: &Context<'_>, key: i32) -> ApiResult<Option<Self>> {
-        access(ctx).await?;
-        let Some(row) = load::<coaching_action_step::Entity>(ctx, key).await? else {
-            return Ok(None);
-        };
-        Ok(reads_content(ctx, row.relationship_id)
-            .await?
-            .then_some(CoachingActionStep(row)))
+        let row = content::<coaching_action_step::Entity>(ctx, key, |row| row.relationship_id);
+        Ok(row.await?.map(CoachingActionStep))
     }
 }
 

@@ -12,6 +12,7 @@ use crate::errors::ApiError;
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
+use crate::people::places::current_staff;
 
 /// Narrows a list of coaching relationships.
 #[derive(InputObject, Default, Debug)]
@@ -100,14 +101,7 @@ impl CoachingQuery {
         // Only the school's current staff; those who manage it for an alliance (and do not
         // lead it) count only the relationships of the alliances they administer.
         let staff = |column: Column| {
-            column.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(staff_role::Column::PersonId)
-                    .from(staff_role::Entity)
-                    .and_where(staff_role::Column::SchoolId.eq(school))
-                    .and_where(staff_role::Column::EndsOn.is_null())
-                    .to_owned(),
-            )
+            column.in_subquery(current_staff(staff_role::Column::SchoolId.eq(school)))
         };
         let mut scope = Condition::all();
         if !access.leads_school(school) {

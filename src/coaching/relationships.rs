@@ -14,14 +14,14 @@ use trellis_macros::mutations;
 use super::{
     CoachingActionStep, CoachingCycle, CoachingRelationship, CoachingSession, FOCUS_MAX, NOTES_MAX,
     SESSION_DAYS_MAX, STEP_MAX, own_cycle, own_relationship, participant_relationship,
-    relationship_audit, wrong_status_on,
+    relationship_audit, relationship_key, wrong_status_on,
 };
 use crate::auth::policy::Access;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::validation;
 
 /// The inputs of a relationship's life-cycle steps: the relationship and why.
@@ -230,9 +230,7 @@ async fn active_own(
     id: &ID,
     field: &str,
 ) -> MutationResult<coaching_relationship::Model> {
-    let key =
-        decode_as(id, NodeKind::CoachingRelationship).ok_or_else(|| UserError::not_found(field))?;
-    let row = own_relationship(conn, access, key, field).await?;
+    let row = own_relationship(conn, access, relationship_key(id, field)?, field).await?;
     if row.status != CoachingStatus::Active {
         return Err(wrong_status(row.status).into());
     }
@@ -271,12 +269,9 @@ async fn start_cycle(
         outcome: Set(None),
         started_on: Set(now.date_naive()),
         ended_on: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     relationship_audit(access.person_id, "coaching.cycle_started", &relationship)
         .record(&txn)
@@ -409,12 +404,9 @@ async fn agree_step(
         done_at: Set(None),
         reminded_at: Set(None),
         created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     relationship_audit(
         access.person_id,

@@ -21,9 +21,7 @@ use entity::{
     alliance_role, coaching_availability, coaching_relationship, expertise_entry, staff_role, theme,
 };
 use sea_orm::sea_query::{Condition, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use trellis_macros::mutations;
 
 use super::types::{CoachingSuggestion, CoachingSuggestionReason as Reason};
@@ -35,9 +33,10 @@ use crate::expertise::queries::{active_member_schools, administered, alliance_th
 use crate::graphql::context::{access, db, loader};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::loaders::loader_error;
-use crate::graphql::versioned::LifeCycle;
+use crate::graphql::versioned::{InsertFirst, LifeCycle};
 use crate::notifications::Notices;
 use crate::payload;
+use crate::people::places::current_staff;
 use crate::release::days_out::{DaysOut, DaysOutKey};
 use crate::release::terms::Term;
 use crate::validation;
@@ -55,12 +54,7 @@ struct Candidate {
 
 /// The people working now at active member schools of the alliance, as a subquery.
 fn member_staff(alliance_id: i32) -> sea_orm::sea_query::SelectStatement {
-    Query::select()
-        .column(staff_role::Column::PersonId)
-        .from(staff_role::Entity)
-        .and_where(staff_role::Column::EndsOn.is_null())
-        .and_where(staff_role::Column::SchoolId.in_subquery(active_member_schools(alliance_id)))
-        .to_owned()
+    current_staff(staff_role::Column::SchoolId.in_subquery(active_member_schools(alliance_id)))
 }
 
 /// What each coach has: their availability, the coachees they can still take on, and
@@ -538,12 +532,9 @@ async fn confirm(
         status: Set(CoachingStatus::Proposed),
         cadence: Set(cadence),
         brokered_by_id: Set(Some(access.person_id)),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     coaching_relationship::Entity::keep_history(&txn, &row, None, access.person_id, None).await?;
     let mut notices = Notices::new(ctx, access.person_id);

@@ -5,10 +5,7 @@ use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{DateTime, Utc};
 use entity::enums::{CommunityMembershipStatus, MeetingStatus};
 use entity::{community, community_meeting, community_member, meeting_attendance};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::{CommunityMeeting, open_for_content, visible_community};
@@ -19,7 +16,7 @@ use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::notifications::{MeetingChange, Notices};
 use crate::payload;
 use crate::sort_keys::time_key;
@@ -172,12 +169,9 @@ async fn schedule(
         notes_markdown: Set(None),
         status: Set(MeetingStatus::Scheduled),
         created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     record(
         &txn,

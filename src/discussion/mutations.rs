@@ -3,11 +3,11 @@
 //! with a reason. Each host starts its threads with a mutation of its own
 //! (`startDiscussionThread` in a community, `commentOnPractice`), through [`start_thread`].
 
+use crate::graphql::versioned::InsertFirst;
 use async_graphql::{Context, ID, InputObject, Result};
 use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use entity::enums::DiscussionHostKind;
-use entity::versioned::insert_first_version;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
@@ -282,25 +282,22 @@ pub async fn start_thread(
     host.check_may_post(access, field)?;
     let school = host.author_school(txn, access).await?;
     let now = Utc::now();
-    let thread = insert_first_version(
-        txn,
-        now,
-        discussion_post::ActiveModel {
-            host_kind: Set(host.kind()),
-            host_id: Set(host.id()),
-            thread_id: Set(None),
-            author_id: Set(access.person_id),
-            author_school_id: Set(school),
-            title: Set(title),
-            body_markdown: Set(body),
-            pinned: Set(false),
-            hidden_reason: Set(None),
-            hidden_by_id: Set(None),
-            deleted_at: Set(None),
-            activity_key: Set(activity_key(false, now)),
-            ..Default::default()
-        },
-    )
+    let thread = discussion_post::ActiveModel {
+        host_kind: Set(host.kind()),
+        host_id: Set(host.id()),
+        thread_id: Set(None),
+        author_id: Set(access.person_id),
+        author_school_id: Set(school),
+        title: Set(title),
+        body_markdown: Set(body),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(activity_key(false, now)),
+        ..Default::default()
+    }
+    .insert_first(txn, now)
     .await?;
     record(txn, access, "thread.started", host, &thread).await?;
     Ok(thread)

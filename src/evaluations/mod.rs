@@ -19,8 +19,8 @@ pub mod reminders;
 mod submit;
 mod types;
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{Duration, Utc};
-use entity::versioned::insert_first_version;
 use entity::{event, event_booking, event_follow_up};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 
@@ -56,23 +56,20 @@ pub async fn on_attended(
     let due_on =
         (event.ends_at + Duration::weeks(i64::from(event.follow_up_weeks.max(0)))).date_naive();
     let now = Utc::now();
-    insert_first_version(
-        txn,
-        now,
-        event_follow_up::ActiveModel {
-            booking_id: Set(booking.id),
-            event_id: Set(event.id),
-            person_id: Set(booking.person_id),
-            due_on: Set(due_on),
-            reminded_at: Set(None),
-            what_changed: Set(None),
-            practice_id: Set(None),
-            community_id: Set(None),
-            shared_in_full: Set(false),
-            submitted_at: Set(None),
-            ..Default::default()
-        },
-    )
+    event_follow_up::ActiveModel {
+        booking_id: Set(booking.id),
+        event_id: Set(event.id),
+        person_id: Set(booking.person_id),
+        due_on: Set(due_on),
+        reminded_at: Set(None),
+        what_changed: Set(None),
+        practice_id: Set(None),
+        community_id: Set(None),
+        shared_in_full: Set(false),
+        submitted_at: Set(None),
+        ..Default::default()
+    }
+    .insert_first(txn, now)
     .await?;
     notices.evaluation_due(booking.person_id, event, due_on);
     Ok(())

@@ -6,7 +6,7 @@ use entity::enums::CommunityMembershipStatus;
 use entity::{
     community_member, event, event_booking, event_evaluation, event_follow_up, practice_author,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::{EventEvaluation, EventFollowUp, PLANNED_CHANGE_MAX, WHAT_CHANGED_MAX};
@@ -15,7 +15,7 @@ use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::themes::theme_keys;
 use crate::validation;
@@ -144,12 +144,9 @@ async fn evaluate(
                 planned_change: Set(planned_change),
                 theme_keys: Set(themes),
                 shared_in_full: Set(input.share_in_full),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert_first(&txn, now)
             .await?
         }
     };
@@ -241,12 +238,9 @@ async fn follow_up(
                 community_id: Set(community_id),
                 shared_in_full: Set(input.share_in_full),
                 submitted_at: Set(Some(now)),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert_first(&txn, now)
             .await?
         }
     };
@@ -265,6 +259,20 @@ async fn own_booking(ctx: &Context<'_>, id: &ID) -> Result<event_booking::Model,
         .ok_or(ApiError::NotFound)
 }
 
+/// The row of `E` kept for one of the caller's own bookings (`booking_column` names the
+/// booking), if there is one yet; `NOT_FOUND` for someone else's booking.
+async fn of_own_booking<E: EntityTrait>(
+    ctx: &Context<'_>,
+    id: &ID,
+    booking_column: E::Column,
+) -> Result<Option<E::Model>> {
+    let booking = own_booking(ctx, id).await?;
+    Ok(E::find()
+        .filter(booking_column.eq(booking.id))
+        .one(db(ctx))
+        .await?)
+}
+
 #[derive(Default)]
 pub struct EvaluationQuery;
 
@@ -277,12 +285,12 @@ impl EvaluationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The caller's booking (an `EventBooking` id).")] booking_id: ID,
     ) -> Result<Option<EventEvaluation>> {
-        let booking = own_booking(ctx, &booking_id).await?;
-        Ok(event_evaluation::Entity::find()
-            .filter(event_evaluation::Column::BookingId.eq(booking.id))
-            .one(db(ctx))
-            .await?
-            .map(EventEvaluation))
+        let row = of_own_booking::<event_evaluation::Entity>(
+            ctx,
+            &booking_id,
+            event_evaluation::Column::BookingId,
+        );
+        Ok(row.await?.map(EventEvaluation))
     }
 
     /// The caller's impact follow-up of one of their bookings; `null` before attendance
@@ -292,12 +300,12 @@ impl EvaluationQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The caller's booking (an `EventBooking` id).")] booking_id: ID,
     ) -> Result<Option<EventFollowUp>> {
-        let booking = own_booking(ctx, &booking_id).await?;
-        Ok(event_follow_up::Entity::find()
-            .filter(event_follow_up::Column::BookingId.eq(booking.id))
-            .one(db(ctx))
-            .await?
-            .map(EventFollowUp))
+        let row = of_own_booking::<event_follow_up::Entity>(
+            ctx,
+            &booking_id,
+            event_follow_up::Column::BookingId,
+        );
+        Ok(row.await?.map(EventFollowUp))
     }
 
     /// What came of an event: how many attended, evaluated and followed up, the themes of

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::ExpertiseKind;
 use entity::{coaching_availability, expertise_entry, theme};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::{
@@ -13,12 +13,12 @@ use super::{
     visible_entry,
 };
 use crate::audit::AuditEntry;
-use crate::auth::policy::allowed;
+use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst, set_given};
 use crate::payload;
 use crate::validation;
 
@@ -118,6 +118,21 @@ fn evidence(text: &str) -> Result<String, UserError> {
     validation::required("evidence", text, EVIDENCE_MAX)
 }
 
+/// An entry of the caller's own profile, named by input `entryId`: `NOT_FOUND` when they
+/// do not see it, `FORBIDDEN` when it is someone else's.
+async fn own_entry(
+    conn: &impl ConnectionTrait,
+    access: &Access,
+    id: &ID,
+) -> MutationResult<expertise_entry::Model> {
+    let (entry, _) = visible_entry(conn, access, id, "entryId").await?;
+    allowed(
+        entry.person_id == access.person_id,
+        "only the person keeps their expertise profile",
+    )?;
+    Ok(entry)
+}
+
 async fn declare(
     ctx: &Context<'_>,
     input: DeclareExpertiseInput,
@@ -158,12 +173,9 @@ async fn declare(
         evidence: Set(evidence),
         confirmed_by_id: Set(None),
         confirmed_at: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     entry_audit(&access, "expertise.declared", &row)
         .record(&txn)
@@ -175,15 +187,9 @@ async fn declare(
 async fn update(ctx: &Context<'_>, input: UpdateExpertiseInput) -> MutationResult<ExpertiseEntry> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (current, _) = visible_entry(&txn, &access, &input.entry_id, "entryId").await?;
-    allowed(
-        current.person_id == access.person_id,
-        "only the person keeps their expertise profile",
-    )?;
+    let current = own_entry(&txn, &access, &input.entry_id).await?;
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(kind) = input.kind {
-        change.kind = Set(kind);
-    }
+    set_given(&mut change.kind, input.kind);
     if let Some(text) = &input.evidence {
         change.evidence = Set(evidence(text)?);
     }
@@ -200,11 +206,7 @@ async fn update(ctx: &Context<'_>, input: UpdateExpertiseInput) -> MutationResul
 async fn remove(ctx: &Context<'_>, input: RemoveExpertiseInput) -> MutationResult<ID> {
     let access = access(ctx).await?;
     let txn = begin_write(db(ctx)).await?;
-    let (current, _) = visible_entry(&txn, &access, &input.entry_id, "entryId").await?;
-    allowed(
-        current.person_id == access.person_id,
-        "only the person keeps their expertise profile",
-    )?;
+    let current = own_entry(&txn, &access, &input.entry_id).await?;
     entry_audit(&access, "expertise.removed", &current)
         .record(&txn)
         .await?;
@@ -274,12 +276,9 @@ async fn availability(
                 person_id: Set(access.person_id),
                 visible_as_coach: Set(input.visible_as_coach),
                 sessions_per_term: Set(input.sessions_per_term),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert_first(&txn, now)
             .await?
         }
     };

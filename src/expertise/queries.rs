@@ -14,7 +14,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
-use crate::people::places::places_of;
+use crate::people::places::{current_staff, places_of};
 
 /// Narrows a list of expertise entries.
 #[derive(InputObject, Default, Debug)]
@@ -204,12 +204,7 @@ impl ExpertiseQuery {
     ) -> Result<Page<ExpertiseEntry>> {
         let access = access(ctx).await?;
         let school = decode_as(&school_id, NodeKind::School).unwrap_or(0);
-        let staff = Query::select()
-            .column(staff_role::Column::PersonId)
-            .from(staff_role::Entity)
-            .and_where(staff_role::Column::SchoolId.eq(school))
-            .and_where(staff_role::Column::EndsOn.is_null())
-            .to_owned();
+        let staff = current_staff(staff_role::Column::SchoolId.eq(school));
         let mut condition = Condition::all()
             .add(access.expertise_condition())
             .add(expertise_entry::Column::PersonId.in_subquery(staff));

@@ -17,19 +17,48 @@
 //! saved with `save_as_read`; a step of a life cycle (`LifeCycle`) is a `Change::step`,
 //! saved with its history row by `save_step`. Only arithmetic on a stored count, which must
 //! add up whatever the version, is written otherwise: as one `UPDATE` that computes it
-//! (the days committed to a support offer).
+//! (the days committed to a support offer). A new row starts at version 1
+//! (`InsertFirst`).
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Utc};
-use entity::versioned::{Touched, Versioned};
+use entity::versioned::{Created, Touched, Versioned};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    ModelTrait, QueryFilter,
+    ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DbErr,
+    EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, Set, Value,
 };
 
 use crate::errors::{MutationError, MutationResult, UserError};
+
+/// A new row of a versioned table, written as its first version: `row.insert_first(conn,
+/// at)` where sea-orm has `row.insert(conn)`, so that every new row starts alike.
+pub trait InsertFirst: ActiveModelTrait {
+    /// Inserts the row at version 1, created and last edited `at`; returns the row as
+    /// written.
+    fn insert_first(
+        self,
+        conn: &impl ConnectionTrait,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<<Self::Entity as EntityTrait>::Model, DbErr>> + Send;
+}
+
+impl<A> InsertFirst for A
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    A::Entity: Created<ActiveModel = A>,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    async fn insert_first(
+        mut self,
+        conn: &impl ConnectionTrait,
+        at: DateTime<Utc>,
+    ) -> Result<<A::Entity as EntityTrait>::Model, DbErr> {
+        A::Entity::set_first_version(&mut self, at);
+        self.insert(conn).await
+    }
+}
 
 /// A change to one row of a versioned table: the row as read, and the row as it will be,
 /// at the next version. Patch it as its `ActiveModel` (`change.title = Set(..)`), then
@@ -115,6 +144,14 @@ impl<'a, M: VersionedRow> Change<'a, M> {
 
 fn version<M: VersionedRow>(row: &M) -> i32 {
     M::Entity::id_and_version(row).1
+}
+
+/// Patches one column of a change with `value` when the client gave one: an input field
+/// left out keeps the column as it was (`set_given(&mut change.title, title)`).
+pub fn set_given<V: Into<Value>>(column: &mut ActiveValue<V>, value: Option<V>) {
+    if let Some(value) = value {
+        *column = Set(value);
+    }
 }
 
 impl<M: VersionedRow> Deref for Change<'_, M> {

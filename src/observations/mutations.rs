@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject};
 use chrono::{NaiveDate, Utc};
 use entity::enums::{PersonStatus, RecordPurpose};
 use entity::{observation, person};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use trellis_macros::mutations;
 
 use super::{FOCUS_MAX, Observation, TEXT_MAX, current_schools, no_grade, visible_observation};
@@ -14,7 +14,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst, set_given};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::themes::theme_keys;
@@ -145,6 +145,16 @@ fn text(field: &str, value: &str, required: bool, max: usize) -> Result<String, 
     Ok(value)
 }
 
+/// `text` of an input field the client may leave out, when it gives it.
+fn text_if_given(
+    field: &str,
+    value: Option<&str>,
+    required: bool,
+    max: usize,
+) -> Result<Option<String>, UserError> {
+    value.map(|v| text(field, v, required, max)).transpose()
+}
+
 /// The observation named by `observationId` if the caller sees it; otherwise `NOT_FOUND`.
 async fn seen_observation(
     conn: &impl ConnectionTrait,
@@ -204,12 +214,9 @@ async fn record(ctx: &Context<'_>, input: RecordObservationInput) -> MutationRes
         theme_keys: Set(themes),
         in_portfolio: Set(false),
         in_review_selection: Set(false),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     observation_entry(&access, "observation.recorded", &row)
         .record(&txn)
@@ -222,26 +229,20 @@ async fn record(ctx: &Context<'_>, input: RecordObservationInput) -> MutationRes
 
 async fn edit(ctx: &Context<'_>, input: EditObservationInput) -> MutationResult<Observation> {
     let access = access(ctx).await?;
-    let focus = input
-        .focus
-        .as_deref()
-        .map(|v| text("focus", v, true, FOCUS_MAX))
-        .transpose()?;
-    let went_well = input
-        .went_well
-        .as_deref()
-        .map(|v| text("wentWell", v, true, TEXT_MAX))
-        .transpose()?;
-    let questions = input
-        .questions_for_dialogue
-        .as_deref()
-        .map(|v| text("questionsForDialogue", v, false, TEXT_MAX))
-        .transpose()?;
-    let next_steps = input
-        .agreed_next_steps
-        .as_deref()
-        .map(|v| text("agreedNextSteps", v, false, TEXT_MAX))
-        .transpose()?;
+    let focus = text_if_given("focus", input.focus.as_deref(), true, FOCUS_MAX)?;
+    let went_well = text_if_given("wentWell", input.went_well.as_deref(), true, TEXT_MAX)?;
+    let questions = text_if_given(
+        "questionsForDialogue",
+        input.questions_for_dialogue.as_deref(),
+        false,
+        TEXT_MAX,
+    )?;
+    let next_steps = text_if_given(
+        "agreedNextSteps",
+        input.agreed_next_steps.as_deref(),
+        false,
+        TEXT_MAX,
+    )?;
     if focus.is_none() && went_well.is_none() && questions.is_none() && next_steps.is_none() {
         return Err(UserError::invalid(
             "observationId",
@@ -259,18 +260,10 @@ async fn edit(ctx: &Context<'_>, input: EditObservationInput) -> MutationResult<
         .into());
     }
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(focus) = focus {
-        change.focus = Set(focus);
-    }
-    if let Some(went_well) = went_well {
-        change.went_well = Set(went_well);
-    }
-    if let Some(questions) = questions {
-        change.questions_for_dialogue = Set(questions);
-    }
-    if let Some(next_steps) = next_steps {
-        change.agreed_next_steps = Set(next_steps);
-    }
+    set_given(&mut change.focus, focus);
+    set_given(&mut change.went_well, went_well);
+    set_given(&mut change.questions_for_dialogue, questions);
+    set_given(&mut change.agreed_next_steps, next_steps);
     let row = change.save(&txn, input.expected_version).await?;
     observation_entry(&access, "observation.edited", &row)
         .record(&txn)

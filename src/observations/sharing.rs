@@ -28,7 +28,7 @@ use crate::db::{begin_write, lock_row};
 use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, set_given};
 use crate::notifications::Notices;
 use crate::reflections::Reflection;
 
@@ -360,12 +360,8 @@ async fn select(ctx: &Context<'_>, input: SelectRecordInput) -> MutationResult<S
                 .ok_or_else(|| UserError::not_found("recordId"))?;
             developmental(current.purpose)?;
             let mut change = Change::edit(&current, now);
-            if let Some(value) = input.in_portfolio {
-                change.in_portfolio = Set(value);
-            }
-            if let Some(value) = input.in_review_selection {
-                change.in_review_selection = Set(value);
-            }
+            set_given(&mut change.in_portfolio, input.in_portfolio);
+            set_given(&mut change.in_review_selection, input.in_review_selection);
             SharedRecord::Observation(Observation(change.save_as_read(&txn).await?))
         }
         RecordKind::Reflection => {
@@ -375,12 +371,8 @@ async fn select(ctx: &Context<'_>, input: SelectRecordInput) -> MutationResult<S
                 .ok_or_else(|| UserError::not_found("recordId"))?;
             developmental(current.purpose)?;
             let mut change = Change::edit(&current, now);
-            if let Some(value) = input.in_portfolio {
-                change.in_portfolio = Set(value);
-            }
-            if let Some(value) = input.in_review_selection {
-                change.in_review_selection = Set(value);
-            }
+            set_given(&mut change.in_portfolio, input.in_portfolio);
+            set_given(&mut change.in_review_selection, input.in_review_selection);
             SharedRecord::Reflection(Reflection(change.save_as_read(&txn).await?))
         }
     };

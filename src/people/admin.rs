@@ -6,6 +6,7 @@ use entity::person;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
 use crate::auth::passwords;
+use crate::graphql::versioned::InsertFirst;
 use crate::validation;
 
 /// Creates a platform admin, or makes an existing person one and sets their password.
@@ -44,12 +45,9 @@ pub async fn create_admin(
                 status: Set(PersonStatus::Active),
                 password_hash: Set(Some(hash)),
                 is_platform_admin: Set(true),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(db)
+            .insert_first(db, now)
             .await?
         }
     };

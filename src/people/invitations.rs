@@ -26,6 +26,7 @@ use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::versioned::InsertFirst;
 use crate::mail::Email;
 use crate::payload;
 use crate::validation;
@@ -432,12 +433,9 @@ async fn accept(ctx: &Context<'_>, input: AcceptInvitationInput) -> MutationResu
                 status: Set(PersonStatus::Active),
                 password_hash: Set(password_hash),
                 is_platform_admin: Set(false),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert_first(&txn, now)
             .await?
         }
     };

@@ -9,7 +9,7 @@ use async_graphql::Context;
 use async_graphql::dataloader::Loader;
 use entity::enums::MembershipStatus;
 use entity::{alliance_membership, alliance_role, person, staff_role};
-use sea_orm::sea_query::{Expr, Query, UnionType};
+use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -18,6 +18,17 @@ use super::Person;
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, load, loader};
 use crate::graphql::loaders::{SqlLoader, loader_error};
+
+/// The people who work now at the schools `schools` picks (a condition on
+/// `staff_role.school_id`), as a subquery of person ids.
+pub fn current_staff(schools: SimpleExpr) -> SelectStatement {
+    Query::select()
+        .column(staff_role::Column::PersonId)
+        .from(staff_role::Entity)
+        .and_where(schools)
+        .and_where(staff_role::Column::EndsOn.is_null())
+        .to_owned()
+}
 
 /// Key: a person id. Value: the schools and alliances they hold current roles in.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

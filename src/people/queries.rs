@@ -8,6 +8,7 @@ use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use trellis_macros::connections;
 
+use super::places::current_staff;
 use super::{AllianceRole, Person, StaffRole};
 use crate::alliances::{Alliance, alliance_filter_key};
 use crate::approvals::AwaitingApproval;
@@ -387,12 +388,7 @@ impl PeopleQuery {
         }
         if let Some(school) = filter.school_id {
             let school = decode_as(&school, NodeKind::School).unwrap_or(0);
-            let staff = Query::select()
-                .column(staff_role::Column::PersonId)
-                .from(staff_role::Entity)
-                .and_where(staff_role::Column::SchoolId.eq(school))
-                .and_where(staff_role::Column::EndsOn.is_null())
-                .to_owned();
+            let staff = current_staff(staff_role::Column::SchoolId.eq(school));
             select = select.filter(person::Column::Id.in_subquery(staff));
         }
         if let Some(alliance) = filter.alliance_id {
@@ -403,12 +399,8 @@ impl PeopleQuery {
                 .and_where(alliance_membership::Column::AllianceId.eq(alliance))
                 .and_where(alliance_membership::Column::Status.eq(MembershipStatus::Active))
                 .to_owned();
-            let school_staff = Query::select()
-                .column(staff_role::Column::PersonId)
-                .from(staff_role::Entity)
-                .and_where(staff_role::Column::SchoolId.in_subquery(member_schools))
-                .and_where(staff_role::Column::EndsOn.is_null())
-                .to_owned();
+            let school_staff =
+                current_staff(staff_role::Column::SchoolId.in_subquery(member_schools));
             let role_holders = Query::select()
                 .column(alliance_role::Column::PersonId)
                 .from(alliance_role::Entity)

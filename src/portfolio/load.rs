@@ -51,18 +51,30 @@ pub(super) fn words(value: impl serde::Serialize) -> String {
         .unwrap_or_default()
 }
 
+/// The rows of `E` whose ids are `ids`, by id: what a section's entries name.
+async fn rows_by_id<E: Keyed>(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, E::Model>, DbErr> {
+    Ok(E::find()
+        .filter(E::id_column().is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| (E::id_of(&row), row))
+        .collect())
+}
+
 /// Names of the rows of `E` whose ids are `ids`, by id.
 pub(super) async fn names<E: Keyed>(
     conn: &impl ConnectionTrait,
     ids: Vec<i32>,
     name: impl Fn(&E::Model) -> &str,
 ) -> Result<HashMap<i32, String>, DbErr> {
-    Ok(E::find()
-        .filter(E::id_column().is_in(ids))
-        .all(conn)
+    Ok(rows_by_id::<E>(conn, ids)
         .await?
-        .iter()
-        .map(|row| (E::id_of(row), name(row).to_owned()))
+        .into_iter()
+        .map(|(id, row)| (id, name(&row).to_owned()))
         .collect())
 }
 
@@ -185,13 +197,8 @@ pub async fn portfolio(
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
-    let communities: HashMap<i32, community::Model> = community::Entity::find()
-        .filter(community::Column::Id.is_in(memberships.iter().map(|m| m.community_id)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+    let communities =
+        rows_by_id::<community::Entity>(conn, memberships.iter().map(|m| m.community_id)).await?;
     let authored: Vec<i32> = practice_author::Entity::find()
         .select_only()
         .column(practice_author::Column::PracticeId)
@@ -228,13 +235,7 @@ pub async fn portfolio(
         .limit(SECTION_MAX)
         .all(conn)
         .await?;
-    let events: HashMap<i32, event::Model> = event::Entity::find()
-        .filter(event::Column::Id.is_in(bookings.iter().map(|b| b.event_id)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
+    let events = rows_by_id::<event::Entity>(conn, bookings.iter().map(|b| b.event_id)).await?;
     let mut school_ids: Vec<i32> = role_schools;
     school_ids.extend(arrangements_given.iter().map(|a| a.supported_school_id));
     school_ids.extend(

@@ -156,6 +156,16 @@ impl PortfolioData {
             .cloned()
             .collect()
     }
+
+    /// The observations chosen for it, as the API shows them.
+    fn observations(&self) -> Vec<Observation> {
+        self.observations.iter().cloned().map(Observation).collect()
+    }
+
+    /// The reflections chosen for it, as the API shows them.
+    fn reflections(&self) -> Vec<Reflection> {
+        self.reflections.iter().cloned().map(Reflection).collect()
+    }
 }
 
 impl Portfolio {
@@ -219,16 +229,11 @@ impl Portfolio {
     }
     /// Observations of their teaching they chose to include (`selectRecord`).
     async fn observations(&self) -> Vec<Observation> {
-        self.0
-            .observations
-            .iter()
-            .cloned()
-            .map(Observation)
-            .collect()
+        self.0.observations()
     }
     /// Reflections they chose to include (`selectRecord`).
     async fn reflections(&self) -> Vec<Reflection> {
-        self.0.reflections.iter().cloned().map(Reflection).collect()
+        self.0.reflections()
     }
     /// The whole portfolio as JSON, to keep or to take elsewhere (an open format: each
     /// section's entries, and the included observations and reflections in full).
@@ -257,17 +262,12 @@ impl PerformanceReviewSelection {
     }
     /// The observations they chose.
     async fn observations(&self) -> Vec<Observation> {
-        self.0
-            .observations
-            .iter()
-            .cloned()
-            .map(Observation)
-            .collect()
+        self.0.observations()
     }
     /// The reflections they chose; a reflection's `coachingCycle` only when it is of the
     /// coaching above (`null` otherwise).
     async fn reflections(&self) -> Vec<Reflection> {
-        self.0.reflections.iter().cloned().map(Reflection).collect()
+        self.0.reflections()
     }
     /// The selection as JSON.
     async fn json(&self) -> Json<serde_json::Value> {

@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{CoachingPurpose, RecordPurpose};
 use entity::{enquiry, event, record_share, reflection};
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use trellis_macros::{connections, mutations};
 
 use crate::audit::AuditEntry;
@@ -31,7 +31,7 @@ use crate::events::Event;
 use crate::graphql::context::{access, db, load_visible};
 use crate::graphql::ids::{NodeKind, NodeType, decode_as};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst, set_given};
 use crate::observations::types::holding_shares;
 use crate::observations::{RecordShare, current_schools, visible_reflection};
 use crate::payload;
@@ -334,12 +334,9 @@ async fn write(ctx: &Context<'_>, input: WriteReflectionInput) -> MutationResult
         coaching_cycle_id: Set(coaching_cycle_id),
         in_portfolio: Set(false),
         in_review_selection: Set(false),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     entry(&access, "reflection.written", &row)
         .record(&txn)
@@ -376,15 +373,9 @@ async fn edit(ctx: &Context<'_>, input: EditReflectionInput) -> MutationResult<R
         None => None,
     };
     let mut change = Change::edit(&current, Utc::now());
-    if let Some(title) = title {
-        change.title = Set(title);
-    }
-    if let Some(body) = body {
-        change.body_markdown = Set(body);
-    }
-    if let Some(themes) = themes {
-        change.theme_keys = Set(themes);
-    }
+    set_given(&mut change.title, title);
+    set_given(&mut change.body_markdown, body);
+    set_given(&mut change.theme_keys, themes);
     let row = change.save(&txn, input.expected_version).await?;
     entry(&access, "reflection.edited", &row)
         .record(&txn)

@@ -8,7 +8,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::StaffRoleKind;
 use entity::{release_limit, school, staff_role};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
 use trellis_macros::{fields, mutations};
 
 use super::days;
@@ -18,7 +18,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, load_required};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::people::Person;
 use crate::schools::School;
@@ -204,12 +204,9 @@ async fn set(ctx: &Context<'_>, input: SetReleaseLimitInput) -> MutationResult<R
                 person_id: Set(person_id),
                 half_days_per_term: Set(half_days),
                 set_by_id: Set(access.person_id),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert_first(&txn, now)
             .await?
         }
     };

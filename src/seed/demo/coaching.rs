@@ -12,9 +12,9 @@
 //! - Riverside: Millbrook's maths lead coaches a Riverside teacher in learning how to
 //!   learn; Westfield's teacher needs assessment for learning.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{Duration, Utc};
 use entity::enums::{CoachingPurpose, CoachingStatus, ExpertiseKind, RecordPurpose};
-use entity::versioned::insert_first_version;
 use entity::{
     coaching_action_step, coaching_availability, coaching_cycle, coaching_relationship,
     coaching_session, expertise_entry, record_share, reflection, technique, theme,
@@ -123,32 +123,26 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
             Some(email) => Some(person_id(&txn, email).await?),
             None => None,
         };
-        insert_first_version(
-            &txn,
-            now,
-            expertise_entry::ActiveModel {
-                person_id: Set(person_id(&txn, email).await?),
-                theme_id: Set(theme_id(&txn, theme).await?),
-                kind: Set(*kind),
-                evidence: Set((*evidence).to_owned()),
-                confirmed_by_id: Set(confirmer),
-                confirmed_at: Set(confirmer.map(|_| now)),
-                ..Default::default()
-            },
-        )
+        expertise_entry::ActiveModel {
+            person_id: Set(person_id(&txn, email).await?),
+            theme_id: Set(theme_id(&txn, theme).await?),
+            kind: Set(*kind),
+            evidence: Set((*evidence).to_owned()),
+            confirmed_by_id: Set(confirmer),
+            confirmed_at: Set(confirmer.map(|_| now)),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
     }
     for (email, sessions) in COACHES {
-        insert_first_version(
-            &txn,
-            now,
-            coaching_availability::ActiveModel {
-                person_id: Set(person_id(&txn, email).await?),
-                visible_as_coach: Set(true),
-                sessions_per_term: Set(*sessions),
-                ..Default::default()
-            },
-        )
+        coaching_availability::ActiveModel {
+            person_id: Set(person_id(&txn, email).await?),
+            visible_as_coach: Set(true),
+            sessions_per_term: Set(*sessions),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
     }
     let exit_tickets = technique::ActiveModel {
@@ -253,37 +247,31 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
     {
         let coach = person_id(&txn, coach).await?;
         let coachee = person_id(&txn, coachee).await?;
-        let relationship = insert_first_version(
-            &txn,
-            now,
-            coaching_relationship::ActiveModel {
-                alliance_id: Set(alliance),
-                coach_id: Set(coach),
-                coachee_id: Set(coachee),
-                coach_school_id: Set(Some(works_at(&txn, coach).await?)),
-                coachee_school_id: Set(Some(works_at(&txn, coachee).await?)),
-                theme_id: Set(Some(theme_id(&txn, theme).await?)),
-                focus: Set(focus.into()),
-                purpose: Set(CoachingPurpose::Developmental),
-                status: Set(CoachingStatus::Active),
-                cadence: Set(Some(cadence.into())),
-                brokered_by_id: Set(Some(person_id(&txn, broker).await?)),
-                ..Default::default()
-            },
-        )
+        let relationship = coaching_relationship::ActiveModel {
+            alliance_id: Set(alliance),
+            coach_id: Set(coach),
+            coachee_id: Set(coachee),
+            coach_school_id: Set(Some(works_at(&txn, coach).await?)),
+            coachee_school_id: Set(Some(works_at(&txn, coachee).await?)),
+            theme_id: Set(Some(theme_id(&txn, theme).await?)),
+            focus: Set(focus.into()),
+            purpose: Set(CoachingPurpose::Developmental),
+            status: Set(CoachingStatus::Active),
+            cadence: Set(Some(cadence.into())),
+            brokered_by_id: Set(Some(person_id(&txn, broker).await?)),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
-        let cycle = insert_first_version(
-            &txn,
-            now,
-            coaching_cycle::ActiveModel {
-                relationship_id: Set(relationship.id),
-                focus: Set(cycle_focus.into()),
-                outcome: Set(None),
-                started_on: Set(today - Duration::days(14)),
-                ended_on: Set(None),
-                ..Default::default()
-            },
-        )
+        let cycle = coaching_cycle::ActiveModel {
+            relationship_id: Set(relationship.id),
+            focus: Set(cycle_focus.into()),
+            outcome: Set(None),
+            started_on: Set(today - Duration::days(14)),
+            ended_on: Set(None),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
         first_cycle.get_or_insert((cycle.id, coachee));
         coaching_session::ActiveModel {
@@ -300,21 +288,18 @@ pub async fn load(db: &DatabaseConnection, alliances: &[i32]) -> Result<(), DbEr
         .insert(&txn)
         .await?;
         for (description, technique_id, days) in steps {
-            insert_first_version(
-                &txn,
-                now,
-                coaching_action_step::ActiveModel {
-                    relationship_id: Set(relationship.id),
-                    cycle_id: Set(Some(cycle.id)),
-                    description: Set(description.into()),
-                    technique_id: Set(technique_id),
-                    check_back_on: Set(today + Duration::days(days)),
-                    done_at: Set(None),
-                    reminded_at: Set(None),
-                    created_by_id: Set(coach),
-                    ..Default::default()
-                },
-            )
+            coaching_action_step::ActiveModel {
+                relationship_id: Set(relationship.id),
+                cycle_id: Set(Some(cycle.id)),
+                description: Set(description.into()),
+                technique_id: Set(technique_id),
+                check_back_on: Set(today + Duration::days(days)),
+                done_at: Set(None),
+                reminded_at: Set(None),
+                created_by_id: Set(coach),
+                ..Default::default()
+            }
+            .insert_first(&txn, now)
             .await?;
         }
     }
@@ -334,27 +319,24 @@ async fn reflection_on_cycle(
 ) -> Result<(), DbErr> {
     let school = works_at(txn, coachee).await?;
     let at = Utc::now();
-    let written = insert_first_version(
-        txn,
-        at,
-        reflection::ActiveModel {
-            person_id: Set(coachee),
-            school_id: Set(Some(school)),
-            written_on: Set(today - Duration::days(7)),
-            purpose: Set(RecordPurpose::Developmental),
-            title: Set("Hinge questions: the first week".into()),
-            body_markdown: Set(
-                "Three pupils chose the same wrong answer on Tuesday. I regrouped them at once, \
+    let written = reflection::ActiveModel {
+        person_id: Set(coachee),
+        school_id: Set(Some(school)),
+        written_on: Set(today - Duration::days(7)),
+        purpose: Set(RecordPurpose::Developmental),
+        title: Set("Hinge questions: the first week".into()),
+        body_markdown: Set(
+            "Three pupils chose the same wrong answer on Tuesday. I regrouped them at once, \
              which I would not have known to do before."
-                    .into(),
-            ),
-            theme_keys: Set(format!(",{},", theme_id(txn, AFL).await?)),
-            coaching_cycle_id: Set(Some(cycle)),
-            in_portfolio: Set(false),
-            in_review_selection: Set(false),
-            ..Default::default()
-        },
-    )
+                .into(),
+        ),
+        theme_keys: Set(format!(",{},", theme_id(txn, AFL).await?)),
+        coaching_cycle_id: Set(Some(cycle)),
+        in_portfolio: Set(false),
+        in_review_selection: Set(false),
+        ..Default::default()
+    }
+    .insert_first(txn, at)
     .await?;
     record_share::ActiveModel {
         reflection_id: Set(Some(written.id)),

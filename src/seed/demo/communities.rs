@@ -1,12 +1,12 @@
 //! Demo communities: three across schools, with members, requests to join (one waiting,
 //! one declined), meetings, threads and enquiries.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{
     CommunityKind, CommunityMembershipStatus, CommunityRole, CommunityStatus, CommunityVisibility,
     DiscussionHostKind, EnquiryStage, MeetingStatus, SchoolPhase,
 };
-use entity::versioned::insert_first_version;
 use entity::{
     community, community_meeting, community_member, discussion_post, enquiry, enquiry_evidence,
     enquiry_stage_change, meeting_attendance, theme,
@@ -196,25 +196,22 @@ async fn post(
     body: &str,
     at: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    Ok(insert_first_version(
-        txn,
-        at,
-        discussion_post::ActiveModel {
-            host_kind: Set(DiscussionHostKind::Community),
-            host_id: Set(community),
-            thread_id: Set(thread),
-            author_id: Set(author),
-            author_school_id: Set(school),
-            title: Set(title.map(str::to_owned)),
-            body_markdown: Set(body.to_owned()),
-            pinned: Set(false),
-            hidden_reason: Set(None),
-            hidden_by_id: Set(None),
-            deleted_at: Set(None),
-            activity_key: Set(activity_key(false, at)),
-            ..Default::default()
-        },
-    )
+    Ok(discussion_post::ActiveModel {
+        host_kind: Set(DiscussionHostKind::Community),
+        host_id: Set(community),
+        thread_id: Set(thread),
+        author_id: Set(author),
+        author_school_id: Set(school),
+        title: Set(title.map(str::to_owned)),
+        body_markdown: Set(body.to_owned()),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(activity_key(false, at)),
+        ..Default::default()
+    }
+    .insert_first(txn, at)
     .await?
     .id)
 }
@@ -229,26 +226,23 @@ async fn meeting(
     by: i32,
     now: DateTime<Utc>,
 ) -> Result<i32, DbErr> {
-    Ok(insert_first_version(
-        txn,
-        now,
-        community_meeting::ActiveModel {
-            community_id: Set(community),
-            title: Set(title.to_owned()),
-            starts_at: Set(starts_at),
-            starts_key: Set(time_key(starts_at)),
-            ends_at: Set(starts_at + Duration::minutes(90)),
-            place: Set(Some("Kingsmead Primary School, staff room".into())),
-            online_url: Set(Some("https://meet.example/trellis-demo".into())),
-            agenda_markdown: Set(Some(
-                "1. What we tried\n2. What we saw\n3. Next steps".into(),
-            )),
-            notes_markdown: Set(notes.map(str::to_owned)),
-            status: Set(MeetingStatus::Scheduled),
-            created_by_id: Set(by),
-            ..Default::default()
-        },
-    )
+    Ok(community_meeting::ActiveModel {
+        community_id: Set(community),
+        title: Set(title.to_owned()),
+        starts_at: Set(starts_at),
+        starts_key: Set(time_key(starts_at)),
+        ends_at: Set(starts_at + Duration::minutes(90)),
+        place: Set(Some("Kingsmead Primary School, staff room".into())),
+        online_url: Set(Some("https://meet.example/trellis-demo".into())),
+        agenda_markdown: Set(Some(
+            "1. What we tried\n2. What we saw\n3. Next steps".into(),
+        )),
+        notes_markdown: Set(notes.map(str::to_owned)),
+        status: Set(MeetingStatus::Scheduled),
+        created_by_id: Set(by),
+        ..Default::default()
+    }
+    .insert_first(txn, now)
     .await?
     .id)
 }

@@ -3,9 +3,9 @@
 //! cancelled), a network meeting already held (attended, no-show), a school visit open for
 //! booking, a cancelled conference, a draft, and the other alliance's network meeting.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{BookingStatus, EventAudience, EventKind, EventStatus, SchoolPhase};
-use entity::versioned::insert_first_version;
 use entity::{event, event_booking, event_facilitator, event_session};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
@@ -317,27 +317,24 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             } else {
                 None
             };
-            insert_first_version(
-                txn,
-                booked,
-                event_booking::ActiveModel {
-                    event_id: Set(row.id),
-                    person_id: Set(person),
-                    school_id: Set(school),
-                    booked_by_id: Set(person),
-                    status: Set(*status),
-                    waitlisted_at: Set((*status == BookingStatus::Waitlisted).then_some(booked)),
-                    decided_by_id: Set(leader),
-                    decided_at: Set(leader.map(|_| booked)),
-                    decline_reason: Set((*status == BookingStatus::Declined).then(|| {
-                        "We have an Ofsted visit that week: please book the next course.".to_owned()
-                    })),
-                    cancelled_at: Set((*status == BookingStatus::Cancelled).then_some(booked)),
-                    attendance_recorded_by_id: Set(None),
-                    attendance_recorded_at: Set(None),
-                    ..Default::default()
-                },
-            )
+            event_booking::ActiveModel {
+                event_id: Set(row.id),
+                person_id: Set(person),
+                school_id: Set(school),
+                booked_by_id: Set(person),
+                status: Set(*status),
+                waitlisted_at: Set((*status == BookingStatus::Waitlisted).then_some(booked)),
+                decided_by_id: Set(leader),
+                decided_at: Set(leader.map(|_| booked)),
+                decline_reason: Set((*status == BookingStatus::Declined).then(|| {
+                    "We have an Ofsted visit that week: please book the next course.".to_owned()
+                })),
+                cancelled_at: Set((*status == BookingStatus::Cancelled).then_some(booked)),
+                attendance_recorded_by_id: Set(None),
+                attendance_recorded_at: Set(None),
+                ..Default::default()
+            }
+            .insert_first(txn, booked)
             .await?;
         }
     }

@@ -2,12 +2,12 @@
 //! role, all signing in with one password. Loaded only into an empty database, so running
 //! `serve --demo` again changes nothing.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{NaiveDate, Utc};
 use entity::enums::{
     AllianceKind, AllianceRoleKind, MembershipRole, MembershipStatus, PartnershipStatus,
     PersonStatus, SchoolPhase, SchoolStatus, StaffRoleKind,
 };
-use entity::versioned::insert_first_version;
 use entity::{
     alliance, alliance_membership, alliance_role, invitation, partnership, partnership_school,
     person, school, staff_role,
@@ -354,17 +354,14 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     ];
     let mut alliance_ids = Vec::new();
     for (name, kind, vision, lead_email) in alliances {
-        let alliance = insert_first_version(
-            &txn,
-            now,
-            alliance::ActiveModel {
-                name: Set(name.into()),
-                kind: Set(kind),
-                vision: Set(Some(vision.into())),
-                description: Set(None),
-                ..Default::default()
-            },
-        )
+        let alliance = alliance::ActiveModel {
+            name: Set(name.into()),
+            kind: Set(kind),
+            vision: Set(Some(vision.into())),
+            description: Set(None),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
         let lead = new_person(lead_email.into(), false).insert(&txn).await?;
         for (role, expertise) in [
@@ -378,25 +375,22 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
 
     let mut school_ids = std::collections::HashMap::new();
     for (index, demo) in SCHOOLS.iter().enumerate() {
-        let school = insert_first_version(
-            &txn,
-            now,
-            school::ActiveModel {
-                urn: Set(Some(demo.urn.into())),
-                name: Set(demo.name.into()),
-                phase: Set(demo.phase),
-                establishment_type: Set(Some(demo.kind.into())),
-                local_authority: Set(Some(demo.local_authority.into())),
-                postcode: Set(Some(demo.postcode.into())),
-                status: Set(SchoolStatus::Open),
-                // The academies belong to one trust, as GIAS would say (`trustName`).
-                trust_name: Set(demo
-                    .kind
-                    .starts_with("Academy")
-                    .then(|| DEMO_TRUST.to_owned())),
-                ..Default::default()
-            },
-        )
+        let school = school::ActiveModel {
+            urn: Set(Some(demo.urn.into())),
+            name: Set(demo.name.into()),
+            phase: Set(demo.phase),
+            establishment_type: Set(Some(demo.kind.into())),
+            local_authority: Set(Some(demo.local_authority.into())),
+            postcode: Set(Some(demo.postcode.into())),
+            status: Set(SchoolStatus::Open),
+            // The academies belong to one trust, as GIAS would say (`trustName`).
+            trust_name: Set(demo
+                .kind
+                .starts_with("Academy")
+                .then(|| DEMO_TRUST.to_owned())),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
         school_ids.insert(demo.key, school.id);
         // A fifth colleague in a role that varies by school, so every staff role appears.
@@ -477,20 +471,17 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
     ];
     let mut partnership_ids = Vec::new();
     for (alliance, name, purpose, lead, members) in partnerships {
-        let partnership = insert_first_version(
-            &txn,
-            now,
-            partnership::ActiveModel {
-                alliance_id: Set(alliance_ids[alliance]),
-                name: Set(name.into()),
-                purpose: Set(Some(purpose.into())),
-                lead_school_id: Set(school_ids[lead]),
-                status: Set(PartnershipStatus::Active),
-                starts_on: Set(since),
-                ends_on: Set(None),
-                ..Default::default()
-            },
-        )
+        let partnership = partnership::ActiveModel {
+            alliance_id: Set(alliance_ids[alliance]),
+            name: Set(name.into()),
+            purpose: Set(Some(purpose.into())),
+            lead_school_id: Set(school_ids[lead]),
+            status: Set(PartnershipStatus::Active),
+            starts_on: Set(since),
+            ends_on: Set(None),
+            ..Default::default()
+        }
+        .insert_first(&txn, now)
         .await?;
         partnership_ids.push(partnership.id);
         for member in members {
@@ -546,20 +537,17 @@ async fn newcomers(
 ) -> Result<(), sea_orm::DbErr> {
     let person = |email| lookup::person_id(txn, email);
     let lead = person("cpd.lead@severnvalley.example").await?;
-    let elmstead = insert_first_version(
-        txn,
-        now,
-        school::ActiveModel {
-            urn: Set(Some("141211".into())),
-            name: Set("Elmstead Primary School".into()),
-            phase: Set(SchoolPhase::Primary),
-            establishment_type: Set(Some("Academy converter".into())),
-            local_authority: Set(Some("Worcestershire".into())),
-            postcode: Set(Some("WR7 4XY".into())),
-            status: Set(SchoolStatus::Open),
-            ..Default::default()
-        },
-    )
+    let elmstead = school::ActiveModel {
+        urn: Set(Some("141211".into())),
+        name: Set("Elmstead Primary School".into()),
+        phase: Set(SchoolPhase::Primary),
+        establishment_type: Set(Some("Academy converter".into())),
+        local_authority: Set(Some("Worcestershire".into())),
+        postcode: Set(Some("WR7 4XY".into())),
+        status: Set(SchoolStatus::Open),
+        ..Default::default()
+    }
+    .insert_first(txn, now)
     .await?;
     alliance_membership::ActiveModel {
         alliance_id: Set(severn_valley),

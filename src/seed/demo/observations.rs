@@ -17,9 +17,9 @@
 //!   St Aidan's head through her role there: the share ended with the role.
 //! - `admin@severnvalley.example`: an admin of Severn Valley who is not its CPD lead.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use entity::enums::{AllianceRoleKind, PersonStatus, RecordPurpose, StaffRoleKind};
-use entity::versioned::insert_first_version;
 use entity::{observation, person, record_share, reflection, staff_role, theme};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
@@ -203,26 +203,23 @@ pub(super) async fn load(
     ];
     let mut observations = Vec::new();
     for visit in visits {
-        let row = insert_first_version(
-            txn,
-            at(visit.on),
-            observation::ActiveModel {
-                observer_id: Set(visit.observer),
-                teacher_id: Set(visit.teacher),
-                school_id: Set(Some(kingsmead)),
-                observed_on: Set(visit.on),
-                purpose: Set(visit.purpose),
-                focus: Set(visit.focus.into()),
-                went_well: Set(visit.went_well.into()),
-                questions_for_dialogue: Set(visit.questions.into()),
-                agreed_next_steps: Set(visit.next_steps.into()),
-                teacher_response: Set(None),
-                theme_keys: Set(visit.themes),
-                in_portfolio: Set(visit.in_portfolio),
-                in_review_selection: Set(false),
-                ..Default::default()
-            },
-        )
+        let row = observation::ActiveModel {
+            observer_id: Set(visit.observer),
+            teacher_id: Set(visit.teacher),
+            school_id: Set(Some(kingsmead)),
+            observed_on: Set(visit.on),
+            purpose: Set(visit.purpose),
+            focus: Set(visit.focus.into()),
+            went_well: Set(visit.went_well.into()),
+            questions_for_dialogue: Set(visit.questions.into()),
+            agreed_next_steps: Set(visit.next_steps.into()),
+            teacher_response: Set(None),
+            theme_keys: Set(visit.themes),
+            in_portfolio: Set(visit.in_portfolio),
+            in_review_selection: Set(false),
+            ..Default::default()
+        }
+        .insert_first(txn, at(visit.on))
         .await?;
         observations.push(row);
     }
@@ -266,25 +263,22 @@ pub(super) async fn load(
     ];
     let mut written = Vec::new();
     for (person, school, on, title, body, portfolio, review) in reflections {
-        let row = insert_first_version(
-            txn,
-            at(on),
-            reflection::ActiveModel {
-                person_id: Set(person),
-                school_id: Set(school),
-                written_on: Set(on),
-                purpose: Set(RecordPurpose::Developmental),
-                title: Set(title.into()),
-                body_markdown: Set(body.into()),
-                theme_keys: Set(afl.clone()),
-                event_id: Set(None),
-                practice_id: Set(None),
-                enquiry_id: Set(None),
-                in_portfolio: Set(portfolio),
-                in_review_selection: Set(review),
-                ..Default::default()
-            },
-        )
+        let row = reflection::ActiveModel {
+            person_id: Set(person),
+            school_id: Set(school),
+            written_on: Set(on),
+            purpose: Set(RecordPurpose::Developmental),
+            title: Set(title.into()),
+            body_markdown: Set(body.into()),
+            theme_keys: Set(afl.clone()),
+            event_id: Set(None),
+            practice_id: Set(None),
+            enquiry_id: Set(None),
+            in_portfolio: Set(portfolio),
+            in_review_selection: Set(review),
+            ..Default::default()
+        }
+        .insert_first(txn, at(on))
         .await?;
         written.push(row);
     }

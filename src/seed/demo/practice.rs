@@ -1,12 +1,12 @@
 //! Demo practice: twenty items across the two alliances' schools, at every visibility and
 //! stage, with a family of adaptations, endorsements and a comment thread.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{Duration, Utc};
 use entity::enums::{
     DiscussionHostKind, EndorsementOutcome, KeyStage, PracticeAction, PracticeKind, PracticeStatus,
     PracticeVisibility, SchoolPhase, Subject,
 };
-use entity::versioned::insert_first_version;
 use entity::{
     discussion_post, practice, practice_author, practice_endorsement, practice_event,
     practice_revision, theme,
@@ -387,45 +387,42 @@ pub async fn load(
         } else {
             demo.alliance.map(|a| alliances[a])
         };
-        let row = insert_first_version(
-            txn,
-            at,
-            practice::ActiveModel {
-                kind: Set(demo.kind),
-                title: Set(demo.title.into()),
-                summary: Set(demo.summary.into()),
-                body_markdown: Set(demo.body.into()),
-                evidence_of_impact: Set(demo.evidence.map(Into::into)),
-                links: Set(serde_json::json!([])),
-                theme_keys: Set(crate::practice::keys::join(&theme_keys)),
-                phase_keys: Set(enum_keys(demo.phases)),
-                subject_keys: Set(enum_keys(demo.subjects)),
-                key_stage_keys: Set(enum_keys(demo.key_stages)),
-                school_id: Set(school),
-                alliance_id: Set(alliance_id),
-                partnership_id: Set(partnership_id),
-                visibility: Set(demo.visibility),
-                status: Set(demo.status),
-                adapted_from_id: Set(demo.adapts.map(|(origin, _, _)| ids[origin])),
-                adaptation_changes: Set(demo.adapts.map(|(_, changes, _)| changes.into())),
-                outcome: Set(demo
-                    .adapts
-                    .and_then(|(_, _, outcome)| outcome.map(Into::into))),
-                created_by_id: Set(author),
-                approved_by_id: Set(None),
-                approved_at: Set(shared.then_some(at)),
-                review_comment: Set(None),
-                published_at: Set(shared.then_some(at)),
-                archived_at: Set((demo.status == PracticeStatus::Archived).then_some(now)),
-                taken_down_at: Set(None),
-                taken_down_by_id: Set(None),
-                taken_down_reason: Set(None),
-                endorsement_count: Set(0),
-                adaptation_count: Set(0),
-                comment_count: Set(0),
-                ..Default::default()
-            },
-        )
+        let row = practice::ActiveModel {
+            kind: Set(demo.kind),
+            title: Set(demo.title.into()),
+            summary: Set(demo.summary.into()),
+            body_markdown: Set(demo.body.into()),
+            evidence_of_impact: Set(demo.evidence.map(Into::into)),
+            links: Set(serde_json::json!([])),
+            theme_keys: Set(crate::practice::keys::join(&theme_keys)),
+            phase_keys: Set(enum_keys(demo.phases)),
+            subject_keys: Set(enum_keys(demo.subjects)),
+            key_stage_keys: Set(enum_keys(demo.key_stages)),
+            school_id: Set(school),
+            alliance_id: Set(alliance_id),
+            partnership_id: Set(partnership_id),
+            visibility: Set(demo.visibility),
+            status: Set(demo.status),
+            adapted_from_id: Set(demo.adapts.map(|(origin, _, _)| ids[origin])),
+            adaptation_changes: Set(demo.adapts.map(|(_, changes, _)| changes.into())),
+            outcome: Set(demo
+                .adapts
+                .and_then(|(_, _, outcome)| outcome.map(Into::into))),
+            created_by_id: Set(author),
+            approved_by_id: Set(None),
+            approved_at: Set(shared.then_some(at)),
+            review_comment: Set(None),
+            published_at: Set(shared.then_some(at)),
+            archived_at: Set((demo.status == PracticeStatus::Archived).then_some(now)),
+            taken_down_at: Set(None),
+            taken_down_by_id: Set(None),
+            taken_down_reason: Set(None),
+            endorsement_count: Set(0),
+            adaptation_count: Set(0),
+            comment_count: Set(0),
+            ..Default::default()
+        }
+        .insert_first(txn, at)
         .await?;
         if let Some((origin, _, _)) = demo.adapts {
             crate::practice::adaptation::link_to_ancestors(txn, row.id, ids[origin]).await?;
@@ -487,18 +484,15 @@ pub async fn load(
         }
         for (email, outcome, note) in demo.endorsers {
             let endorser = person_id(txn, email).await?;
-            insert_first_version(
-                txn,
-                now,
-                practice_endorsement::ActiveModel {
-                    practice_id: Set(row.id),
-                    person_id: Set(endorser),
-                    school_id: Set(works_at(txn, endorser).await?),
-                    note: Set((*note).into()),
-                    outcome: Set(*outcome),
-                    ..Default::default()
-                },
-            )
+            practice_endorsement::ActiveModel {
+                practice_id: Set(row.id),
+                person_id: Set(endorser),
+                school_id: Set(works_at(txn, endorser).await?),
+                note: Set((*note).into()),
+                outcome: Set(*outcome),
+                ..Default::default()
+            }
+            .insert_first(txn, now)
             .await?;
         }
     }
@@ -524,25 +518,22 @@ async fn comment(
     at: chrono::DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let author = person_id(txn, author).await?;
-    insert_first_version(
-        txn,
-        at,
-        discussion_post::ActiveModel {
-            host_kind: Set(DiscussionHostKind::Practice),
-            host_id: Set(practice),
-            thread_id: Set(None),
-            author_id: Set(author),
-            author_school_id: Set(Some(works_at(txn, author).await?)),
-            title: Set(None),
-            body_markdown: Set(body.into()),
-            pinned: Set(false),
-            hidden_reason: Set(None),
-            hidden_by_id: Set(None),
-            deleted_at: Set(None),
-            activity_key: Set(activity_key(false, at)),
-            ..Default::default()
-        },
-    )
+    discussion_post::ActiveModel {
+        host_kind: Set(DiscussionHostKind::Practice),
+        host_id: Set(practice),
+        thread_id: Set(None),
+        author_id: Set(author),
+        author_school_id: Set(Some(works_at(txn, author).await?)),
+        title: Set(None),
+        body_markdown: Set(body.into()),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(activity_key(false, at)),
+        ..Default::default()
+    }
+    .insert_first(txn, at)
     .await?;
     Ok(())
 }

@@ -10,11 +10,11 @@
 
 use std::collections::HashMap;
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::{Duration, Utc};
 use entity::enums::{
     BookingStatus, StaffRoleKind, SupportArrangementStatus, SupportRequestStatus, SupportUrgency,
 };
-use entity::versioned::insert_first_version;
 use entity::{
     event, event_booking, event_evaluation, event_follow_up, release_limit, support_arrangement,
     support_request,
@@ -42,18 +42,15 @@ pub async fn load(
         ("kingsmead", None, Some(maths_lead), 16),
         ("staidans", None, None, 8),
     ] {
-        insert_first_version(
-            txn,
-            now,
-            release_limit::ActiveModel {
-                school_id: Set(schools[school]),
-                role: Set(role),
-                person_id: Set(person),
-                half_days_per_term: Set(half_days),
-                set_by_id: Set(head),
-                ..Default::default()
-            },
-        )
+        release_limit::ActiveModel {
+            school_id: Set(schools[school]),
+            role: Set(role),
+            person_id: Set(person),
+            half_days_per_term: Set(half_days),
+            set_by_id: Set(head),
+            ..Default::default()
+        }
+        .insert_first(txn, now)
         .await?;
     }
 
@@ -129,46 +126,40 @@ pub async fn support_figures(db: &DatabaseConnection) -> anyhow::Result<()> {
     ] {
         let at = (now - Duration::days(days_ago)).max(term_start).min(now);
         let asking = person_id(txn, &format!("headteacher@{receiver}.example")).await?;
-        let request = insert_first_version(
-            txn,
-            at,
-            support_request::ActiveModel {
-                alliance_id: Set(alliance),
-                school_id: Set(schools[receiver]),
-                title: Set(focus.into()),
-                description_markdown: Set(format!(
-                    "We would like support with {}.",
-                    focus.to_lowercase()
-                )),
-                theme_keys: Set(",".into()),
-                phases: Set(serde_json::json!(["PRIMARY"])),
-                urgency: Set(SupportUrgency::Medium),
-                half_days_requested: Set(half_days),
-                status: Set(SupportRequestStatus::Brokered),
-                created_by_id: Set(asking),
-                ..Default::default()
-            },
-        )
+        let request = support_request::ActiveModel {
+            alliance_id: Set(alliance),
+            school_id: Set(schools[receiver]),
+            title: Set(focus.into()),
+            description_markdown: Set(format!(
+                "We would like support with {}.",
+                focus.to_lowercase()
+            )),
+            theme_keys: Set(",".into()),
+            phases: Set(serde_json::json!(["PRIMARY"])),
+            urgency: Set(SupportUrgency::Medium),
+            half_days_requested: Set(half_days),
+            status: Set(SupportRequestStatus::Brokered),
+            created_by_id: Set(asking),
+            ..Default::default()
+        }
+        .insert_first(txn, at)
         .await?;
-        insert_first_version(
-            txn,
-            at,
-            support_arrangement::ActiveModel {
-                alliance_id: Set(alliance),
-                request_id: Set(request.id),
-                offer_id: Set(None),
-                supported_school_id: Set(schools[receiver]),
-                supporting_person_id: Set(person),
-                supporting_school_id: Set(Some(schools[giver])),
-                focus: Set(focus.into()),
-                half_days_planned: Set(half_days),
-                status: Set(status),
-                closing_note: Set((status == SupportArrangementStatus::Completed)
-                    .then(|| "Pupils now choose a model before calculating.".to_owned())),
-                brokered_by_id: Set(lead),
-                ..Default::default()
-            },
-        )
+        support_arrangement::ActiveModel {
+            alliance_id: Set(alliance),
+            request_id: Set(request.id),
+            offer_id: Set(None),
+            supported_school_id: Set(schools[receiver]),
+            supporting_person_id: Set(person),
+            supporting_school_id: Set(Some(schools[giver])),
+            focus: Set(focus.into()),
+            half_days_planned: Set(half_days),
+            status: Set(status),
+            closing_note: Set((status == SupportArrangementStatus::Completed)
+                .then(|| "Pupils now choose a model before calculating.".to_owned())),
+            brokered_by_id: Set(lead),
+            ..Default::default()
+        }
+        .insert_first(txn, at)
         .await?;
     }
     owned.commit().await?;
@@ -220,19 +211,16 @@ pub async fn after_events(db: &DatabaseConnection) -> anyhow::Result<()> {
             .map_or_else(|| ",".to_owned(), |id| crate::themes::theme_key(*id));
         // Three in four evaluate; every other one shares in full.
         if n % 4 != 3 {
-            insert_first_version(
-                &txn,
-                ended + Duration::days(1),
-                event_evaluation::ActiveModel {
-                    booking_id: Set(booking.id),
-                    event_id: Set(event.id),
-                    person_id: Set(booking.person_id),
-                    planned_change: Set(PLANNED[n % PLANNED.len()].into()),
-                    theme_keys: Set(first_theme),
-                    shared_in_full: Set(n % 2 == 0),
-                    ..Default::default()
-                },
-            )
+            event_evaluation::ActiveModel {
+                booking_id: Set(booking.id),
+                event_id: Set(event.id),
+                person_id: Set(booking.person_id),
+                planned_change: Set(PLANNED[n % PLANNED.len()].into()),
+                theme_keys: Set(first_theme),
+                shared_in_full: Set(n % 2 == 0),
+                ..Default::default()
+            }
+            .insert_first(&txn, ended + Duration::days(1))
             .await?;
         }
         let written = due_on <= today && n % 3 != 2;

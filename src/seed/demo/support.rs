@@ -2,11 +2,11 @@
 //! by schools, and one request brokered to an offer (the support under way).
 
 use super::lookup::person_id;
+use crate::graphql::versioned::InsertFirst;
 use chrono::{Duration, Utc};
 use entity::enums::{
     SchoolPhase, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus, SupportUrgency,
 };
-use entity::versioned::insert_first_version;
 use entity::{
     school, support_arrangement, support_arrangement_change, support_offer, support_offer_change,
     support_request, support_request_change, theme,
@@ -145,23 +145,20 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
     let mut requests = Vec::new();
     for need in NEEDS {
         let by = person_id(txn, need.by).await?;
-        let request = insert_first_version(
-            txn,
-            posted,
-            support_request::ActiveModel {
-                alliance_id: Set(alliances[need.alliance]),
-                school_id: Set(school_id(txn, need.school).await?),
-                title: Set(need.title.into()),
-                description_markdown: Set(need.description.into()),
-                theme_keys: Set(theme_keys(&themes, need.themes)),
-                phases: Set(serde_json::json!(need.phases)),
-                urgency: Set(need.urgency),
-                half_days_requested: Set(need.half_days),
-                status: Set(SupportRequestStatus::Open),
-                created_by_id: Set(by),
-                ..Default::default()
-            },
-        )
+        let request = support_request::ActiveModel {
+            alliance_id: Set(alliances[need.alliance]),
+            school_id: Set(school_id(txn, need.school).await?),
+            title: Set(need.title.into()),
+            description_markdown: Set(need.description.into()),
+            theme_keys: Set(theme_keys(&themes, need.themes)),
+            phases: Set(serde_json::json!(need.phases)),
+            urgency: Set(need.urgency),
+            half_days_requested: Set(need.half_days),
+            status: Set(SupportRequestStatus::Open),
+            created_by_id: Set(by),
+            ..Default::default()
+        }
+        .insert_first(txn, posted)
         .await?;
         support_request_change::ActiveModel {
             request_id: Set(request.id),
@@ -183,24 +180,21 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             Some(email) => Some(person_id(txn, email).await?),
             None => None,
         };
-        let row = insert_first_version(
-            txn,
-            posted,
-            support_offer::ActiveModel {
-                alliance_id: Set(alliances[offer.alliance]),
-                person_id: Set(person),
-                school_id: Set(Some(school_id(txn, offer.school).await?)),
-                title: Set(offer.title.into()),
-                description_markdown: Set(offer.description.into()),
-                theme_keys: Set(theme_keys(&themes, offer.themes)),
-                phases: Set(serde_json::json!(offer.phases)),
-                half_days_per_term: Set(offer.half_days),
-                half_days_committed: Set(0),
-                status: Set(SupportOfferStatus::Open),
-                created_by_id: Set(by),
-                ..Default::default()
-            },
-        )
+        let row = support_offer::ActiveModel {
+            alliance_id: Set(alliances[offer.alliance]),
+            person_id: Set(person),
+            school_id: Set(Some(school_id(txn, offer.school).await?)),
+            title: Set(offer.title.into()),
+            description_markdown: Set(offer.description.into()),
+            theme_keys: Set(theme_keys(&themes, offer.themes)),
+            phases: Set(serde_json::json!(offer.phases)),
+            half_days_per_term: Set(offer.half_days),
+            half_days_committed: Set(0),
+            status: Set(SupportOfferStatus::Open),
+            created_by_id: Set(by),
+            ..Default::default()
+        }
+        .insert_first(txn, posted)
         .await?;
         support_offer_change::ActiveModel {
             offer_id: Set(row.id),

@@ -3,9 +3,9 @@
 //! Its service account and signing secret are demo data only; the URL goes nowhere
 //! (`.example`), so its deliveries fail and its log shows the retries.
 
+use crate::graphql::versioned::InsertFirst;
 use chrono::Utc;
 use entity::enums::WebhookEventType;
-use entity::versioned::insert_first_version;
 use entity::{person, service_account, webhook_endpoint};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 
@@ -42,32 +42,29 @@ pub(super) async fn load(txn: &DatabaseTransaction, severn_valley: i32) -> anyho
     }
     .insert(txn)
     .await?;
-    insert_first_version(
-        txn,
-        now,
-        webhook_endpoint::ActiveModel {
-            service_account_id: Set(account.id),
-            alliance_id: Set(Some(severn_valley)),
-            school_id: Set(None),
-            url: Set("https://warehouse.severnvalley.example/hooks/trellis".into()),
-            description: Set(Some(
-                "Staff and communities into the alliance's warehouse".into(),
-            )),
-            signing_secret: Set("whsec_demo_only_severn_valley_warehouse".into()),
-            event_types: Set(serde_json::json!([
-                WebhookEventType::StaffRoleStarted,
-                WebhookEventType::StaffRoleEnded,
-                WebhookEventType::CommunityCreated,
-                WebhookEventType::CommunityClosed,
-                WebhookEventType::PracticePublished,
-            ])),
-            enabled: Set(true),
-            disabled_at: Set(None),
-            disabled_reason: Set(None),
-            failing_since: Set(None),
-            ..Default::default()
-        },
-    )
+    webhook_endpoint::ActiveModel {
+        service_account_id: Set(account.id),
+        alliance_id: Set(Some(severn_valley)),
+        school_id: Set(None),
+        url: Set("https://warehouse.severnvalley.example/hooks/trellis".into()),
+        description: Set(Some(
+            "Staff and communities into the alliance's warehouse".into(),
+        )),
+        signing_secret: Set("whsec_demo_only_severn_valley_warehouse".into()),
+        event_types: Set(serde_json::json!([
+            WebhookEventType::StaffRoleStarted,
+            WebhookEventType::StaffRoleEnded,
+            WebhookEventType::CommunityCreated,
+            WebhookEventType::CommunityClosed,
+            WebhookEventType::PracticePublished,
+        ])),
+        enabled: Set(true),
+        disabled_at: Set(None),
+        disabled_reason: Set(None),
+        failing_since: Set(None),
+        ..Default::default()
+    }
+    .insert_first(txn, now)
     .await?;
     Ok(())
 }
