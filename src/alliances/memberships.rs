@@ -263,14 +263,7 @@ async fn visible_membership(
 
 /// Why nothing can be done to a membership in `status`.
 fn refused_in(status: MembershipStatus) -> MutationError {
-    UserError::invalid_state(
-        "membershipId",
-        format!(
-            "the membership is {}, so this cannot be done",
-            format!("{status:?}").to_lowercase()
-        ),
-    )
-    .into()
+    UserError::wrong_state("membershipId", "membership", status).into()
 }
 
 /// Refuses a change to a membership that has ended.

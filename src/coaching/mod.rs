@@ -76,13 +76,7 @@ pub async fn participant_relationship(
 
 /// `INVALID_STATE` on input `field`: the relationship is not in a status that allows it.
 pub fn wrong_status_on(field: &str, status: CoachingStatus) -> UserError {
-    UserError::invalid_state(
-        field,
-        format!(
-            "the relationship is {}, so this cannot be done",
-            format!("{status:?}").to_lowercase()
-        ),
-    )
+    UserError::wrong_state(field, "relationship", status)
 }
 
 /// The relationship `key`, if the caller sees it; otherwise `NOT_FOUND` on `field`.

@@ -97,12 +97,6 @@ pub async fn visible_booking(
     Ok((booking, event))
 }
 
-/// A user error for a step the event's or booking's state does not allow (leadership's
-/// steps use it too).
-pub fn wrong_state(field: &str, what: &str, status: impl std::fmt::Debug) -> UserError {
-    UserError::wrong_state(field, what, status)
-}
-
 /// What the audit log says of an event.
 pub fn event_entry<'a>(access: &Access, action: &'a str, event: &event::Model) -> AuditEntry<'a> {
     AuditEntry::by_caller(access, action, NodeKind::Event.id(event.id))

@@ -260,7 +260,7 @@ async fn step(
         .filter(|row| step.may(&access, row))
         .ok_or_else(|| UserError::not_found(field))?;
     if !from.contains(&current.status) {
-        return Err(crate::events::wrong_state(field, "invitation", current.status).into());
+        return Err(UserError::wrong_state(field, "invitation", current.status).into());
     }
     if step == Step::Accept {
         // What was true when invited may have changed: the meeting cancelled, the

@@ -111,7 +111,7 @@ impl Subject {
         match self {
             Subject::Meeting(meeting, community) => {
                 if meeting.status == MeetingStatus::Cancelled {
-                    return Err(crate::events::wrong_state(FIELD, "meeting", meeting.status).into());
+                    return Err(UserError::wrong_state(FIELD, "meeting", meeting.status).into());
                 }
                 if meeting.starts_at <= Utc::now() {
                     return Err(UserError::invalid_state(FIELD, "the meeting was held").into());
@@ -133,12 +133,9 @@ impl Subject {
             }
             Subject::Coaching(relationship) => {
                 if relationship.status == CoachingStatus::Ended {
-                    return Err(crate::events::wrong_state(
-                        FIELD,
-                        "relationship",
-                        relationship.status,
-                    )
-                    .into());
+                    return Err(
+                        UserError::wrong_state(FIELD, "relationship", relationship.status).into(),
+                    );
                 }
                 // Coaching is recorded as leadership for the coach it was brokered with.
                 if relationship.coach_id != invitee {
@@ -154,7 +151,7 @@ impl Subject {
                     event.status,
                     EventStatus::Held | EventStatus::Closed | EventStatus::Cancelled
                 ) {
-                    return Err(crate::events::wrong_state(FIELD, "event", event.status).into());
+                    return Err(UserError::wrong_state(FIELD, "event", event.status).into());
                 }
                 if !Access::event_seen_from(event, invitee_schools) {
                     return Err(UserError::invalid(
