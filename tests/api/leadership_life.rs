@@ -24,6 +24,8 @@ const INBOX: &str = "{ viewer { notifications(first: 50) { nodes { type } } } }"
 
 /// The kinds of notice in the inbox of `token`.
 async fn notice_types(app: &TestApp, token: &str) -> Vec<String> {
+    // Notices reach the inbox after the change commits: wait for those queued so far.
+    app.notifier.settled().await;
     let inbox = app.ok(Some(token), INBOX, json!({})).await;
     inbox["viewer"]["notifications"]["nodes"]
         .as_array()

@@ -105,22 +105,16 @@ async fn a_shared_and_withdrawn_observation_leaves_no_trace_for_the_head_and_its
         shared["record"]["shares"][0]["endsOnLeaving"]["name"],
         "Kingsmead Primary School"
     );
-    // The notice is written after commit: wait for it.
-    let mut told = json!(null);
-    for _ in 0..100 {
-        let inbox = app
-            .ok(
-                Some(&head),
-                "{ viewer { notifications(first: 5) { nodes { type text } } } }",
-                json!({}),
-            )
-            .await;
-        told = inbox["viewer"]["notifications"]["nodes"][0].clone();
-        if told["type"] == "RECORD_SHARED" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    // The notice is written after commit: wait for those queued so far.
+    app.notifier.settled().await;
+    let inbox = app
+        .ok(
+            Some(&head),
+            "{ viewer { notifications(first: 5) { nodes { type text } } } }",
+            json!({}),
+        )
+        .await;
+    let told = &inbox["viewer"]["notifications"]["nodes"][0];
     assert_eq!(told["type"], "RECORD_SHARED");
     assert!(
         !told["text"].as_str().unwrap().contains("Retrieval"),
