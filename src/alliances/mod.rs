@@ -21,11 +21,17 @@ use crate::graphql::ids::{NodeKind, decode_as};
 /// a `NOT_FOUND` user error when they cannot see it, `FORBIDDEN` when they see it but may
 /// not do `what`.
 pub fn administered_alliance(access: &Access, id: &ID, what: &'static str) -> MutationResult<i32> {
-    let alliance_id = decode_as(id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(access, id)?;
     allowed(access.administers_alliance(alliance_id), what)?;
     Ok(alliance_id)
+}
+
+/// The alliance named by input field `allianceId`, if the caller sees it; a `NOT_FOUND`
+/// user error otherwise.
+pub fn seen_alliance(access: &Access, id: &ID) -> Result<i32, UserError> {
+    decode_as(id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))
 }
 
 /// The key of an alliance named in a filter (`allianceId`), or 0 (which matches nothing)

@@ -26,6 +26,7 @@ use trellis_macros::mutations;
 
 use super::types::{CoachingSuggestion, CoachingSuggestionReason as Reason};
 use super::{CADENCE_MAX, CoachingRelationship, FOCUS_MAX, UNDER_WAY};
+use crate::alliances::seen_alliance;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError, UserErrorCode};
@@ -406,9 +407,7 @@ async fn confirm(
     input: ConfirmCoachingSuggestionInput,
 ) -> MutationResult<CoachingRelationship> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     allowed(
         access.sees_alliance_expertise(alliance_id),
         "only the alliance's CPD leads and admins broker coaching",

@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use trellis_macros::{connections, mutations};
 
 use super::Technique;
+use crate::alliances::seen_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
@@ -113,9 +114,7 @@ mutations! {
 
 async fn add(ctx: &Context<'_>, input: AddTechniqueInput) -> MutationResult<Technique> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     allowed(
         access.may_add_technique(alliance_id),
         "only the alliance's CPD leads and admins add to its library",

@@ -12,6 +12,7 @@ use super::{
     Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, save_step, step,
     visible_offer,
 };
+use crate::alliances::seen_alliance;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
@@ -130,9 +131,7 @@ mutations! {
 
 async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationResult<SupportOffer> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     let listing = NewListing::check(
         alliance_id,
         &input.title,
