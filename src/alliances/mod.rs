@@ -11,6 +11,8 @@ pub use types::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 
 use async_graphql::{Context, ID};
 use entity::alliance;
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Expr;
 
 use crate::auth::policy::{self, Access, allowed};
 use crate::errors::{ApiError, ApiResult, MutationResult, UserError};
@@ -41,6 +43,17 @@ pub fn alliance_filter_key(reader: Option<&Access>, id: &ID) -> i32 {
     decode_as(id, NodeKind::Alliance)
         .filter(|key| policy::sees_alliance(reader, *key))
         .unwrap_or(0)
+}
+
+/// A list filter on one alliance: the rows whose `column` holds the alliance given, if
+/// `reader` sees it (`alliance_filter_key`); no condition when none is given.
+pub fn in_alliance(
+    reader: Option<&Access>,
+    column: impl ColumnTrait,
+    id: &Option<ID>,
+) -> Option<Expr> {
+    id.as_ref()
+        .map(|id| column.eq(alliance_filter_key(reader, id)))
 }
 
 /// The alliance with this id if the caller may see it, whichever object led there (a

@@ -32,7 +32,7 @@ use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError, UserErrorCode};
 use crate::expertise::queries::{active_member_schools, administered, alliance_themes};
 use crate::graphql::context::{access, db, loader};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, decode_as, filter_key};
 use crate::graphql::loaders::loader_error;
 use crate::graphql::versioned::{InsertFirst, LifeCycle};
 use crate::notifications::Notices;
@@ -359,8 +359,8 @@ impl SuggestionQuery {
             ))
             .into());
         }
-        let theme = theme_id.map(|id| decode_as(&id, NodeKind::Theme).unwrap_or(0));
-        let need = need_id.map(|id| decode_as(&id, NodeKind::ExpertiseEntry).unwrap_or(0));
+        let theme = theme_id.map(|id| filter_key(&id, NodeKind::Theme));
+        let need = need_id.map(|id| filter_key(&id, NodeKind::ExpertiseEntry));
         suggestions(ctx, alliance, theme, need, first).await
     }
 }

@@ -16,7 +16,7 @@ use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 use crate::support::phases_json;
 use crate::themes::{theme_key, theme_keys};
@@ -61,11 +61,11 @@ impl TechniqueQuery {
         let mut condition = Condition::all().add(access.technique_condition());
         if let Some(filter) = filter {
             if let Some(id) = &filter.theme_id {
-                let key = decode_as(id, NodeKind::Theme).unwrap_or(0);
+                let key = filter_key(id, NodeKind::Theme);
                 condition = condition.add(technique::Column::ThemeKeys.contains(theme_key(key)));
             }
             if let Some(id) = &filter.alliance_id {
-                let key = decode_as(id, NodeKind::Alliance).unwrap_or(0);
+                let key = filter_key(id, NodeKind::Alliance);
                 condition = condition.add(
                     Condition::any()
                         .add(technique::Column::AllianceId.is_null())
