@@ -75,15 +75,13 @@ pub struct SelectRecordInput {
     pub in_review_selection: Option<bool>,
 }
 
-crate::payload!(ShareRecordPayload {
-    record: SharedRecord
-});
-crate::payload!(WithdrawRecordSharePayload {
-    record: SharedRecord
-});
-crate::payload!(SelectRecordPayload {
-    record: SharedRecord
-});
+crate::payload!(
+    ShareRecordPayload,
+    WithdrawRecordSharePayload,
+    SelectRecordPayload {
+        record: SharedRecord
+    }
+);
 
 #[derive(Default)]
 pub struct SharingMutation;

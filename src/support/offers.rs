@@ -77,21 +77,15 @@ step_inputs!(offer_id [
     WithdrawSupportOfferInput,
 );
 
-payload!(CreateSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(UpdateSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(PauseSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(ResumeSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(WithdrawSupportOfferPayload {
-    offer: SupportOffer
-});
+payload!(
+    CreateSupportOfferPayload,
+    UpdateSupportOfferPayload,
+    PauseSupportOfferPayload,
+    ResumeSupportOfferPayload,
+    WithdrawSupportOfferPayload {
+        offer: SupportOffer
+    }
+);
 
 #[derive(Default)]
 pub struct SupportOfferMutation;

@@ -72,18 +72,14 @@ step_inputs!(request_id [
     CloseSupportRequestInput,
 );
 
-payload!(CreateSupportRequestPayload {
-    request: SupportRequest
-});
-payload!(UpdateSupportRequestPayload {
-    request: SupportRequest
-});
-payload!(WithdrawSupportRequestPayload {
-    request: SupportRequest
-});
-payload!(CloseSupportRequestPayload {
-    request: SupportRequest
-});
+payload!(
+    CreateSupportRequestPayload,
+    UpdateSupportRequestPayload,
+    WithdrawSupportRequestPayload,
+    CloseSupportRequestPayload {
+        request: SupportRequest
+    }
+);
 
 #[derive(Default)]
 pub struct SupportRequestMutation;
