@@ -10,7 +10,7 @@ use trellis_macros::{connections, fields};
 
 use crate::auth::policy::audit::reads_practice_comment;
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{Page, PageArgs, Sort, id_cursor, root_page};
 use crate::people::Person;
 use crate::validation::search_text;
@@ -89,11 +89,11 @@ impl AuditQuery {
         let filter = filter.unwrap_or_default();
         let mut select = audit_event::Entity::find().filter(access.audit_condition());
         if let Some(id) = &filter.school_id {
-            let key = decode_as(id, NodeKind::School).unwrap_or(0);
+            let key = filter_key(id, NodeKind::School);
             select = select.filter(audit_event::Column::SchoolId.eq(key));
         }
         if let Some(id) = &filter.alliance_id {
-            let key = decode_as(id, NodeKind::Alliance).unwrap_or(0);
+            let key = filter_key(id, NodeKind::Alliance);
             select = select.filter(audit_event::Column::AllianceId.eq(key));
         }
         if let Some(prefix) = search_text("filter.actionPrefix", filter.action_prefix.as_deref())? {

@@ -11,6 +11,8 @@ pub use types::{Alliance, AllianceMembership, Partnership, PartnershipSchool};
 
 use async_graphql::{Context, ID};
 use entity::alliance;
+use sea_orm::ColumnTrait;
+use sea_orm::sea_query::Expr;
 
 use crate::auth::policy::{self, Access, allowed};
 use crate::errors::{ApiError, ApiResult, MutationResult, UserError};
@@ -21,11 +23,17 @@ use crate::graphql::ids::{NodeKind, decode_as};
 /// a `NOT_FOUND` user error when they cannot see it, `FORBIDDEN` when they see it but may
 /// not do `what`.
 pub fn administered_alliance(access: &Access, id: &ID, what: &'static str) -> MutationResult<i32> {
-    let alliance_id = decode_as(id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(access, id)?;
     allowed(access.administers_alliance(alliance_id), what)?;
     Ok(alliance_id)
+}
+
+/// The alliance named by input field `allianceId`, if the caller sees it; a `NOT_FOUND`
+/// user error otherwise.
+pub fn seen_alliance(access: &Access, id: &ID) -> Result<i32, UserError> {
+    decode_as(id, NodeKind::Alliance)
+        .filter(|id| access.sees_alliance(*id))
+        .ok_or_else(|| UserError::not_found("allianceId"))
 }
 
 /// The key of an alliance named in a filter (`allianceId`), or 0 (which matches nothing)
@@ -35,6 +43,17 @@ pub fn alliance_filter_key(reader: Option<&Access>, id: &ID) -> i32 {
     decode_as(id, NodeKind::Alliance)
         .filter(|key| policy::sees_alliance(reader, *key))
         .unwrap_or(0)
+}
+
+/// A list filter on one alliance: the rows whose `column` holds the alliance given, if
+/// `reader` sees it (`alliance_filter_key`); no condition when none is given.
+pub fn in_alliance(
+    reader: Option<&Access>,
+    column: impl ColumnTrait,
+    id: &Option<ID>,
+) -> Option<Expr> {
+    id.as_ref()
+        .map(|id| column.eq(alliance_filter_key(reader, id)))
 }
 
 /// The alliance with this id if the caller may see it, whichever object led there (a

@@ -14,6 +14,7 @@ use super::alliance_seen_with;
 use crate::graphql::companion::bring;
 use crate::graphql::context::{access, load_required};
 use crate::graphql::eager::Eager;
+use crate::graphql::filters::any_of;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
@@ -124,13 +125,12 @@ impl Alliance {
         #[graphql(desc = "Narrows the list by status and role.")] filter: Option<MembershipFilter>,
     ) -> Result<Page<AllianceMembership>> {
         let filter = filter.unwrap_or_default();
-        let mut condition = Condition::all();
-        if let Some(statuses) = &filter.statuses {
-            condition = condition.add(alliance_membership::Column::Status.is_in(statuses.clone()));
-        }
-        if let Some(roles) = &filter.roles {
-            condition = condition.add(alliance_membership::Column::Role.is_in(roles.clone()));
-        }
+        let condition = Condition::all()
+            .add_option(any_of(
+                alliance_membership::Column::Status,
+                &filter.statuses,
+            ))
+            .add_option(any_of(alliance_membership::Column::Role, &filter.roles));
         let list = ChildList::<alliance_membership::Entity>::new(
             self.0.id,
             alliance_membership::Column::AllianceId,
@@ -152,10 +152,8 @@ impl Alliance {
         #[graphql(desc = "Narrows the list by status.")] filter: Option<PartnershipFilter>,
     ) -> Result<Page<Partnership>> {
         let filter = filter.unwrap_or_default();
-        let mut condition = Condition::all();
-        if let Some(statuses) = &filter.statuses {
-            condition = condition.add(partnership::Column::Status.is_in(statuses.clone()));
-        }
+        let condition =
+            Condition::all().add_option(any_of(partnership::Column::Status, &filter.statuses));
         let list = ChildList::<partnership::Entity>::new(
             self.0.id,
             partnership::Column::AllianceId,
@@ -174,13 +172,9 @@ impl Alliance {
         filter: Option<AllianceRoleFilter>,
     ) -> Result<Page<AllianceRole>> {
         let filter = filter.unwrap_or_default();
-        let mut condition = Condition::all();
-        if !filter.include_ended {
-            condition = condition.add(alliance_role::Column::EndsOn.is_null());
-        }
-        if let Some(roles) = &filter.roles {
-            condition = condition.add(alliance_role::Column::Role.is_in(roles.clone()));
-        }
+        let condition = Condition::all()
+            .add_option((!filter.include_ended).then(|| alliance_role::Column::EndsOn.is_null()))
+            .add_option(any_of(alliance_role::Column::Role, &filter.roles));
         let list = ChildList::<alliance_role::Entity>::new(
             self.0.id,
             alliance_role::Column::AllianceId,

@@ -4,11 +4,13 @@
 //! On SQLite, one instance by nature, every claim succeeds.
 //!
 //! Work that is queued rather than scheduled (webhook deliveries) is claimed row by row
-//! instead: see `webhooks::worker`.
+//! instead: see `webhooks::worker`. So are the reminders, which every instance runs with
+//! [`each_period`]: each round claims its rows with a conditional update.
 
 use std::future::Future;
 use std::time::Duration;
 
+use sea_orm::DbErr;
 use sea_orm::sqlx::{self, postgres::PgPool};
 use tokio::task::JoinHandle;
 
@@ -60,6 +62,25 @@ where
                 Err(error) => {
                     tracing::debug!(error = %error, job = name, "could not claim a scheduled job");
                 }
+            }
+        }
+    })
+}
+
+/// Runs `round` every `every` on this instance, the first time one period after start, not
+/// during it: a starting server (or a test's) does only what its requests ask. A round
+/// that fails is logged as `what` failing and tried again the next period.
+pub fn each_period<F, Fut, T>(every: Duration, what: &'static str, round: F) -> JoinHandle<()>
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, DbErr>> + Send,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = round().await {
+                tracing::error!(error = %error, "{what} failed; retrying next round");
             }
         }
     })

@@ -10,7 +10,7 @@ use trellis_macros::connections;
 use super::{CoachingRelationship, UNDER_WAY};
 use crate::errors::ApiError;
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, decode_as, filter_key};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 use crate::people::places::current_staff;
 
@@ -70,8 +70,8 @@ impl CoachingQuery {
         let mut condition = Condition::all().add(access.coaching_relationship_condition());
         if let Some(filter) = filter {
             if let Some(id) = &filter.alliance_id {
-                condition = condition
-                    .add(Column::AllianceId.eq(decode_as(id, NodeKind::Alliance).unwrap_or(0)));
+                condition =
+                    condition.add(Column::AllianceId.eq(filter_key(id, NodeKind::Alliance)));
             }
             if let Some(statuses) = filter.statuses {
                 condition = condition.add(Column::Status.is_in(statuses));

@@ -110,33 +110,29 @@ pub struct CompleteCoachingActionStepInput {
     pub action_step_id: ID,
 }
 
-crate::payload!(StartCoachingRelationshipPayload {
-    relationship: CoachingRelationship
-});
-crate::payload!(PauseCoachingRelationshipPayload {
-    relationship: CoachingRelationship
-});
-crate::payload!(ResumeCoachingRelationshipPayload {
-    relationship: CoachingRelationship
-});
-crate::payload!(EndCoachingRelationshipPayload {
-    relationship: CoachingRelationship
-});
-crate::payload!(StartCoachingCyclePayload {
-    cycle: CoachingCycle
-});
-crate::payload!(CloseCoachingCyclePayload {
-    cycle: CoachingCycle
-});
+crate::payload!(
+    StartCoachingRelationshipPayload,
+    PauseCoachingRelationshipPayload,
+    ResumeCoachingRelationshipPayload,
+    EndCoachingRelationshipPayload {
+        relationship: CoachingRelationship
+    }
+);
+crate::payload!(
+    StartCoachingCyclePayload,
+    CloseCoachingCyclePayload {
+        cycle: CoachingCycle
+    }
+);
 crate::payload!(RecordCoachingSessionPayload {
     session: CoachingSession
 });
-crate::payload!(AgreeCoachingActionStepPayload {
-    action_step: CoachingActionStep
-});
-crate::payload!(CompleteCoachingActionStepPayload {
-    action_step: CoachingActionStep
-});
+crate::payload!(
+    AgreeCoachingActionStepPayload,
+    CompleteCoachingActionStepPayload {
+        action_step: CoachingActionStep
+    }
+);
 
 #[derive(Default)]
 pub struct RelationshipMutation;

@@ -16,6 +16,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use crate::cluster::jobs::each_period;
 use crate::notifications::{Notices, Notifier};
 
 /// How often the job looks for overdue check-backs.
@@ -100,14 +101,8 @@ pub async fn remind_overdue(
 
 /// Starts the job on the current Tokio runtime.
 pub fn start(db: DatabaseConnection, notifier: Notifier, public_url: String) {
-    tokio::spawn(async move {
-        // The first round one period after start, as the follow-up reminders do.
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
-        loop {
-            ticks.tick().await;
-            if let Err(error) = remind_overdue(&db, notifier.clone(), public_url.clone()).await {
-                tracing::error!(error = %error, "check-back reminders failed; retrying next round");
-            }
-        }
+    each_period(EVERY, "check-back reminders", move || {
+        let (db, notifier, public_url) = (db.clone(), notifier.clone(), public_url.clone());
+        async move { remind_overdue(&db, notifier, public_url).await }
     });
 }

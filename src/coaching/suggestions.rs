@@ -26,12 +26,13 @@ use trellis_macros::mutations;
 
 use super::types::{CoachingSuggestion, CoachingSuggestionReason as Reason};
 use super::{CADENCE_MAX, CoachingRelationship, FOCUS_MAX, UNDER_WAY};
+use crate::alliances::seen_alliance;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError, UserErrorCode};
 use crate::expertise::queries::{active_member_schools, administered, alliance_themes};
 use crate::graphql::context::{access, db, loader};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, decode_as, filter_key};
 use crate::graphql::loaders::loader_error;
 use crate::graphql::versioned::{InsertFirst, LifeCycle};
 use crate::notifications::Notices;
@@ -358,8 +359,8 @@ impl SuggestionQuery {
             ))
             .into());
         }
-        let theme = theme_id.map(|id| decode_as(&id, NodeKind::Theme).unwrap_or(0));
-        let need = need_id.map(|id| decode_as(&id, NodeKind::ExpertiseEntry).unwrap_or(0));
+        let theme = theme_id.map(|id| filter_key(&id, NodeKind::Theme));
+        let need = need_id.map(|id| filter_key(&id, NodeKind::ExpertiseEntry));
         suggestions(ctx, alliance, theme, need, first).await
     }
 }
@@ -406,9 +407,7 @@ async fn confirm(
     input: ConfirmCoachingSuggestionInput,
 ) -> MutationResult<CoachingRelationship> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     allowed(
         access.sees_alliance_expertise(alliance_id),
         "only the alliance's CPD leads and admins broker coaching",

@@ -10,12 +10,13 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use trellis_macros::{connections, mutations};
 
 use super::Technique;
+use crate::alliances::seen_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 use crate::support::phases_json;
 use crate::themes::{theme_key, theme_keys};
@@ -60,11 +61,11 @@ impl TechniqueQuery {
         let mut condition = Condition::all().add(access.technique_condition());
         if let Some(filter) = filter {
             if let Some(id) = &filter.theme_id {
-                let key = decode_as(id, NodeKind::Theme).unwrap_or(0);
+                let key = filter_key(id, NodeKind::Theme);
                 condition = condition.add(technique::Column::ThemeKeys.contains(theme_key(key)));
             }
             if let Some(id) = &filter.alliance_id {
-                let key = decode_as(id, NodeKind::Alliance).unwrap_or(0);
+                let key = filter_key(id, NodeKind::Alliance);
                 condition = condition.add(
                     Condition::any()
                         .add(technique::Column::AllianceId.is_null())
@@ -113,9 +114,7 @@ mutations! {
 
 async fn add(ctx: &Context<'_>, input: AddTechniqueInput) -> MutationResult<Technique> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     allowed(
         access.may_add_technique(alliance_id),
         "only the alliance's CPD leads and admins add to its library",

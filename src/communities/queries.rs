@@ -13,14 +13,13 @@ use trellis_macros::connections;
 use super::types::{EnquiryFilter, meeting_cursor};
 use super::{Community, CommunityMeeting, CommunityMembership, Enquiry};
 use crate::alliances::alliance_filter_key;
-use crate::auth::policy;
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{
     NameOrder, Page, PageArgs, Sort, contains_text, oldest_first_page, root_page,
 };
-use crate::themes::theme_key;
+use crate::themes::tagged_with;
 use crate::validation::search_text;
 
 /// Narrows the list of communities. All given conditions must hold.
@@ -45,11 +44,6 @@ pub struct CommunityFilter {
 pub struct OwnCommunityMembershipFilter {
     /// Only memberships in these states (default: all).
     pub statuses: Option<Vec<CommunityMembershipStatus>>,
-}
-
-/// An id filter that matches nothing when the id is malformed or of another kind.
-fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
-    decode_as(id, kind).unwrap_or(0)
 }
 
 #[derive(Default)]
@@ -91,11 +85,12 @@ impl CommunityQuery {
         if let Some(statuses) = filter.statuses {
             select = select.filter(community::Column::Status.is_in(statuses));
         }
-        if let Some(theme) = &filter.theme_id {
-            let key = key_or_none(theme, NodeKind::Theme);
-            select = select
-                .filter(community::Column::ThemeKeys.contains(theme_key(key)))
-                .filter(policy::seen_theme_condition(Some(&access), key));
+        if let Some(tagged) = tagged_with(
+            Some(&access),
+            community::Column::ThemeKeys,
+            &filter.theme_id,
+        ) {
+            select = select.filter(tagged);
         }
         match filter.viewer_is_member {
             Some(true) => {
@@ -144,19 +139,18 @@ impl CommunityQuery {
         if let Some(stages) = filter.stages {
             select = select.filter(enquiry::Column::Stage.is_in(stages));
         }
-        if let Some(theme) = &filter.theme_id {
-            let key = key_or_none(theme, NodeKind::Theme);
-            select = select
-                .filter(enquiry::Column::ThemeKeys.contains(theme_key(key)))
-                .filter(policy::seen_theme_condition(Some(&access), key));
+        if let Some(tagged) =
+            tagged_with(Some(&access), enquiry::Column::ThemeKeys, &filter.theme_id)
+        {
+            select = select.filter(tagged);
         }
         if let Some(owner) = &filter.owner_id {
             select =
-                select.filter(enquiry::Column::OwnerId.eq(key_or_none(owner, NodeKind::Person)));
+                select.filter(enquiry::Column::OwnerId.eq(filter_key(owner, NodeKind::Person)));
         }
         if let Some(community) = &filter.community_id {
             select = select.filter(
-                enquiry::Column::CommunityId.eq(key_or_none(community, NodeKind::Community)),
+                enquiry::Column::CommunityId.eq(filter_key(community, NodeKind::Community)),
             );
         }
         Ok(oldest_first_page(db(ctx), select, &args).await?)

@@ -18,6 +18,7 @@ use crate::alliances::Alliance;
 use crate::discussion::{DiscussionThread, host_threads};
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, load};
+use crate::graphql::filters::any_of;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, all_children, child_page, sorted_child_page};
 use crate::graphql::pagination::{Cursor, Page, PageArgs, Sort};
@@ -201,12 +202,10 @@ impl Community {
             .statuses
             .clone()
             .unwrap_or_else(|| vec![CommunityMembershipStatus::Active]);
-        let mut condition = Condition::all()
+        let condition = Condition::all()
             .add(access.member_list_condition())
-            .add(community_member::Column::Status.is_in(statuses));
-        if let Some(roles) = &filter.roles {
-            condition = condition.add(community_member::Column::Role.is_in(roles.clone()));
-        }
+            .add(community_member::Column::Status.is_in(statuses))
+            .add_option(any_of(community_member::Column::Role, &filter.roles));
         let list = ChildList::<community_member::Entity>::new(
             self.0.id,
             community_member::Column::CommunityId,

@@ -15,6 +15,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use crate::cluster::jobs::each_period;
 use crate::notifications::{Notices, Notifier};
 
 /// How often the job looks for follow-ups due.
@@ -79,15 +80,8 @@ pub async fn remind_due(
 
 /// Starts the job on the current Tokio runtime.
 pub fn start(db: DatabaseConnection, notifier: Notifier, public_url: String) {
-    tokio::spawn(async move {
-        // The first round one period after start, not during it: a starting server (or a
-        // test's) does only what its requests ask.
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
-        loop {
-            ticks.tick().await;
-            if let Err(error) = remind_due(&db, notifier.clone(), public_url.clone()).await {
-                tracing::error!(error = %error, "follow-up reminders failed; retrying next round");
-            }
-        }
+    each_period(EVERY, "follow-up reminders", move || {
+        let (db, notifier, public_url) = (db.clone(), notifier.clone(), public_url.clone());
+        async move { remind_due(&db, notifier, public_url).await }
     });
 }

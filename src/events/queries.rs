@@ -11,13 +11,14 @@ use trellis_macros::connections;
 
 use super::types::STANDING;
 use super::{Event, EventBooking};
-use crate::alliances::alliance_filter_key;
-use crate::auth::policy::{self, Access};
+use crate::alliances::in_alliance;
+use crate::auth::policy::Access;
 use crate::errors::ApiResult;
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::filters::{any_of, node_is};
+use crate::graphql::ids::NodeKind;
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
-use crate::themes::theme_key;
+use crate::themes::tagged_with_any;
 
 /// Narrows a list of events. All given conditions must hold.
 #[derive(InputObject, Default, Debug)]
@@ -41,57 +42,43 @@ pub struct EventFilter {
     pub alliance_id: Option<ID>,
 }
 
-/// An id filter that matches nothing when the id is malformed or of another kind.
-fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
-    decode_as(id, kind).unwrap_or(0)
-}
-
 impl EventFilter {
     /// The events the policy shows the caller and the filter keeps.
     pub fn condition(&self, access: &Access) -> Condition {
         use event::Column;
-        let mut condition = Condition::all().add(access.event_condition());
-        if let Some(themes) = &self.theme_ids {
-            // A theme the caller may not see matches nothing.
-            condition = condition.add(themes.iter().fold(Condition::any(), |any, id| {
-                let key = key_or_none(id, NodeKind::Theme);
-                any.add(
-                    Condition::all()
-                        .add(Column::ThemeKeys.contains(theme_key(key)))
-                        .add(policy::seen_theme_condition(Some(access), key)),
-                )
-            }));
-        }
-        if let Some(phases) = &self.phases {
-            // Phases are stored as a JSON array of their names.
-            condition = condition.add(phases.iter().fold(Condition::any(), |any, phase| {
+        // Phases are stored as a JSON array of their names.
+        let any_phase = self.phases.as_ref().map(|phases| {
+            phases.iter().fold(Condition::any(), |any, phase| {
                 let needle = serde_json::to_string(phase).unwrap_or_default();
                 any.add(
                     Expr::col(Column::Phases)
                         .cast_as(sea_orm::sea_query::Alias::new("TEXT"))
                         .like(format!("%{needle}%")),
                 )
-            }));
-        }
-        if let Some(kinds) = &self.kinds {
-            condition = condition.add(Column::Kind.is_in(kinds.clone()));
-        }
-        if let Some(statuses) = &self.statuses {
-            condition = condition.add(Column::Status.is_in(statuses.clone()));
-        }
-        if let Some(from) = self.from {
-            condition = condition.add(Column::EndsAt.gte(from));
-        }
-        if let Some(to) = self.to {
-            condition = condition.add(Column::StartsAt.lt(to));
-        }
-        if let Some(id) = &self.host_school_id {
-            condition = condition.add(Column::HostSchoolId.eq(key_or_none(id, NodeKind::School)));
-        }
-        if let Some(id) = &self.alliance_id {
-            condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
-        }
-        condition
+            })
+        });
+        Condition::all()
+            .add(access.event_condition())
+            .add_option(tagged_with_any(
+                Some(access),
+                Column::ThemeKeys,
+                &self.theme_ids,
+            ))
+            .add_option(any_phase)
+            .add_option(any_of(Column::Kind, &self.kinds))
+            .add_option(any_of(Column::Status, &self.statuses))
+            .add_option(self.from.map(|from| Column::EndsAt.gte(from)))
+            .add_option(self.to.map(|to| Column::StartsAt.lt(to)))
+            .add_option(node_is(
+                Column::HostSchoolId,
+                &self.host_school_id,
+                NodeKind::School,
+            ))
+            .add_option(in_alliance(
+                Some(access),
+                Column::AllianceId,
+                &self.alliance_id,
+            ))
     }
 }
 

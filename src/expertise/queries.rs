@@ -12,7 +12,7 @@ use super::{AllianceExpertiseCell, ExpertiseEntry, ExpertiseProfile};
 use crate::auth::policy::allowed;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, decode_as, filter_key};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 use crate::people::places::{current_staff, places_of};
 
@@ -203,7 +203,7 @@ impl ExpertiseQuery {
         args: PageArgs,
     ) -> Result<Page<ExpertiseEntry>> {
         let access = access(ctx).await?;
-        let school = decode_as(&school_id, NodeKind::School).unwrap_or(0);
+        let school = filter_key(&school_id, NodeKind::School);
         let staff = current_staff(staff_role::Column::SchoolId.eq(school));
         let mut condition = Condition::all()
             .add(access.expertise_condition())
@@ -217,10 +217,8 @@ impl ExpertiseQuery {
                 condition = condition.add(expertise_entry::Column::Kind.eq(kind));
             }
             if let Some(theme) = filter.theme_id {
-                condition = condition.add(
-                    expertise_entry::Column::ThemeId
-                        .eq(decode_as(&theme, NodeKind::Theme).unwrap_or(0)),
-                );
+                condition = condition
+                    .add(expertise_entry::Column::ThemeId.eq(filter_key(&theme, NodeKind::Theme)));
             }
         }
         let select = expertise_entry::Entity::find().filter(condition);
@@ -239,9 +237,7 @@ impl ExpertiseQuery {
     ) -> Result<Vec<AllianceExpertiseCell>> {
         let access = access(ctx).await?;
         let alliance = administered(&access, &alliance_id)?;
-        let theme = theme_id
-            .as_ref()
-            .map(|id| decode_as(id, NodeKind::Theme).unwrap_or(0));
+        let theme = theme_id.as_ref().map(|id| filter_key(id, NodeKind::Theme));
         Ok(audit_cells(db(ctx), alliance, theme).await?)
     }
 }

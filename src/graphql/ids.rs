@@ -148,6 +148,13 @@ pub fn decode_as(id: &ID, kind: NodeKind) -> Option<i32> {
         .map(|(_, key)| key)
 }
 
+/// The key a list filter compares with for an id of `kind`: 0, which no row has, when the
+/// id is malformed or of another kind, so that such a filter lists nothing (as an id of
+/// nothing does) rather than failing the request.
+pub fn filter_key(id: &ID, kind: NodeKind) -> i32 {
+    decode_as(id, kind).unwrap_or(0)
+}
+
 /// Reads, in a mutation, the row of `kind` that the input `field` names, if the caller sees
 /// it by `sees` (a rule of the policy); otherwise `NOT_FOUND` on `field`, so that what the
 /// caller may not see answers as what does not exist.

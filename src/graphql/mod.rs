@@ -1,6 +1,6 @@
 //! The toolkit every domain builds its part of the API with: global ids, the request's
-//! context, pagination, DataLoaders and nested pages, versioned updates. It knows no
-//! domain; the schema that merges the domains is assembled in `crate::schema`.
+//! context, list filters, pagination, DataLoaders and nested pages, versioned updates. It
+//! knows no domain; the schema that merges the domains is assembled in `crate::schema`.
 
 /// Declares GraphQL types that wrap an entity model, each with `From<Model>`.
 #[macro_export]
@@ -22,6 +22,7 @@ macro_rules! wraps {
 pub mod companion;
 pub mod context;
 pub mod eager;
+pub mod filters;
 pub mod ids;
 pub mod loaders;
 pub mod nested;

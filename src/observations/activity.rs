@@ -18,7 +18,7 @@ use entity::{alliance_membership, observation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::schools::{School, school_of};
 use crate::themes::{Theme, theme_ids, themes_of};
 
@@ -100,7 +100,7 @@ pub async fn activity(
     let access = access(ctx).await?;
     let mut schools: Vec<i32> = access.managed_schools.iter().copied().collect();
     if let Some(id) = &filter.school_id {
-        let key = decode_as(id, NodeKind::School).unwrap_or(0);
+        let key = filter_key(id, NodeKind::School);
         schools = if access.sees_observation_activity(key) {
             vec![key]
         } else {
@@ -108,7 +108,7 @@ pub async fn activity(
         };
     }
     if let Some(id) = &filter.alliance_id {
-        let key = decode_as(id, NodeKind::Alliance).unwrap_or(0);
+        let key = filter_key(id, NodeKind::Alliance);
         let members: Vec<i32> = alliance_membership::Entity::find()
             .select_only()
             .column(alliance_membership::Column::SchoolId)

@@ -12,7 +12,8 @@ use trellis_macros::connections;
 use super::Observation;
 use super::activity::{ObservationActivity, ObservationActivityFilter, activity};
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::filters::any_of;
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
 
 /// How the viewer stands to an observation.
@@ -66,9 +67,7 @@ pub async fn viewer_observations(
         }
         condition = condition.add(any);
     }
-    if let Some(purposes) = &filter.purposes {
-        condition = condition.add(observation::Column::Purpose.is_in(purposes.clone()));
-    }
+    let condition = condition.add_option(any_of(observation::Column::Purpose, &filter.purposes));
     let select = observation::Entity::find().filter(condition);
     Ok(oldest_first_page(db(ctx), select, &args).await?)
 }
@@ -92,7 +91,7 @@ impl ObservationQuery {
         #[graphql(desc = "The school (a `School` id).")] school_id: ID,
     ) -> Result<Page<Observation>> {
         let access = access(ctx).await?;
-        let key = decode_as(&school_id, NodeKind::School).unwrap_or(0);
+        let key = filter_key(&school_id, NodeKind::School);
         let select = observation::Entity::find()
             .filter(access.appraisal_view_of_observations())
             .filter(observation::Column::SchoolId.eq(key));

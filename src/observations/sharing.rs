@@ -75,15 +75,13 @@ pub struct SelectRecordInput {
     pub in_review_selection: Option<bool>,
 }
 
-crate::payload!(ShareRecordPayload {
-    record: SharedRecord
-});
-crate::payload!(WithdrawRecordSharePayload {
-    record: SharedRecord
-});
-crate::payload!(SelectRecordPayload {
-    record: SharedRecord
-});
+crate::payload!(
+    ShareRecordPayload,
+    WithdrawRecordSharePayload,
+    SelectRecordPayload {
+        record: SharedRecord
+    }
+);
 
 #[derive(Default)]
 pub struct SharingMutation;
@@ -352,29 +350,23 @@ async fn select(ctx: &Context<'_>, input: SelectRecordInput) -> MutationResult<S
         }
         Ok(())
     };
+    // Both kinds keep the same columns in their own tables, so no one function takes both.
+    macro_rules! select_in {
+        ($table:ident, $kind:ident) => {{
+            let current = $table::Entity::find_by_id(record.key)
+                .one(&txn)
+                .await?
+                .ok_or_else(|| UserError::not_found("recordId"))?;
+            developmental(current.purpose)?;
+            let mut change = Change::edit(&current, now);
+            set_given(&mut change.in_portfolio, input.in_portfolio);
+            set_given(&mut change.in_review_selection, input.in_review_selection);
+            SharedRecord::$kind($kind(change.save_as_read(&txn).await?))
+        }};
+    }
     let shown = match record.kind {
-        RecordKind::Observation => {
-            let current = observation::Entity::find_by_id(record.key)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| UserError::not_found("recordId"))?;
-            developmental(current.purpose)?;
-            let mut change = Change::edit(&current, now);
-            set_given(&mut change.in_portfolio, input.in_portfolio);
-            set_given(&mut change.in_review_selection, input.in_review_selection);
-            SharedRecord::Observation(Observation(change.save_as_read(&txn).await?))
-        }
-        RecordKind::Reflection => {
-            let current = reflection::Entity::find_by_id(record.key)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| UserError::not_found("recordId"))?;
-            developmental(current.purpose)?;
-            let mut change = Change::edit(&current, now);
-            set_given(&mut change.in_portfolio, input.in_portfolio);
-            set_given(&mut change.in_review_selection, input.in_review_selection);
-            SharedRecord::Reflection(Reflection(change.save_as_read(&txn).await?))
-        }
+        RecordKind::Observation => select_in!(observation, Observation),
+        RecordKind::Reflection => select_in!(reflection, Reflection),
     };
     AuditEntry::by_caller(
         &access,

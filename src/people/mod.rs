@@ -12,7 +12,10 @@ pub mod sessions;
 pub mod staff_roles;
 pub mod types;
 
-pub use places::{member_school, member_schools, person_in_staff_role, person_of, visible_person};
+pub use places::{
+    member_school, member_schools, person_in_staff_role, person_of, staff_member_now,
+    visible_person,
+};
 pub use types::{AllianceRole, Invitation, Person, StaffRole};
 
 // The domain's mutations, merged into the schema's `Mutation` (`schema`).

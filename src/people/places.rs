@@ -1,12 +1,12 @@
 //! Where people work now, loaded in batches: what the policy needs to decide whether a
 //! caller sees a person or their email; and the school a person takes part from in an
-//! alliance.
+//! alliance; whether a person named in an input works at a school now.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use async_graphql::Context;
 use async_graphql::dataloader::Loader;
+use async_graphql::{Context, ID};
 use entity::enums::MembershipStatus;
 use entity::{alliance_membership, alliance_role, person, staff_role};
 use sea_orm::sea_query::{Expr, Query, SelectStatement, SimpleExpr, UnionType};
@@ -15,8 +15,9 @@ use sea_orm::{
 };
 
 use super::Person;
-use crate::errors::ApiResult;
+use crate::errors::{ApiResult, MutationResult, UserError};
 use crate::graphql::context::{access, load, loader};
+use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::loaders::{SqlLoader, loader_error};
 
 /// The people who work now at the schools `schools` picks (a condition on
@@ -173,6 +174,29 @@ pub async fn member_schools(
         .await?
         .is_some();
     Ok(if in_role { Ok(Vec::new()) } else { Err(()) })
+}
+
+/// The person an input `field` names, who must work at `school_id` now (hold a current
+/// staff role there): their key; otherwise a `NOT_FOUND` error on `field`, so that someone
+/// the school does not employ answers as someone who does not exist.
+pub async fn staff_member_now(
+    conn: &impl ConnectionTrait,
+    field: &str,
+    id: &ID,
+    school_id: i32,
+) -> MutationResult<i32> {
+    let person_id = decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found(field))?;
+    let works_there = staff_role::Entity::find()
+        .filter(staff_role::Column::PersonId.eq(person_id))
+        .filter(staff_role::Column::SchoolId.eq(school_id))
+        .filter(staff_role::Column::EndsOn.is_null())
+        .one(conn)
+        .await?
+        .is_some();
+    if !works_there {
+        return Err(UserError::not_found(field).into());
+    }
+    Ok(person_id)
 }
 
 /// The person in a staff role, if the caller may see them. A current role's school is one

@@ -18,7 +18,7 @@ use crate::communities::CommunityMembership;
 use crate::communities::queries::OwnCommunityMembershipFilter;
 use crate::errors::ApiError;
 use crate::graphql::context::{access, caller, db, load_many, load_required};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{
     Cursor, OrderDirection, Page, PageArgs, Sort, contains_text, root_page,
 };
@@ -387,7 +387,7 @@ impl PeopleQuery {
             select = select.filter(person::Column::Status.is_in(statuses));
         }
         if let Some(school) = filter.school_id {
-            let school = decode_as(&school, NodeKind::School).unwrap_or(0);
+            let school = filter_key(&school, NodeKind::School);
             let staff = current_staff(staff_role::Column::SchoolId.eq(school));
             select = select.filter(person::Column::Id.in_subquery(staff));
         }

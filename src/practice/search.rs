@@ -41,14 +41,15 @@ use trellis_macros::connections;
 
 use super::Practice;
 use super::keys::{any_key, enum_key};
-use crate::alliances::alliance_filter_key;
-use crate::auth::policy::{self, practice::practice_condition};
+use crate::alliances::in_alliance;
+use crate::auth::policy::practice::practice_condition;
 use crate::errors::{ApiError, ApiResult};
 use crate::graphql::context::search_db;
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::filters::{any_of, node_is};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{Cursor, OrderDirection, PageArgs, Rows};
 use crate::sync::{checked_since, cursor_time, time_text};
-use crate::themes::theme_key;
+use crate::themes::tagged_with_any;
 use crate::validation::search_length;
 use crate::words;
 
@@ -476,11 +477,6 @@ impl FromQueryResult for Hit {
     }
 }
 
-/// An id filter that matches nothing when the id is malformed or of another kind.
-fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
-    decode_as(id, kind).unwrap_or(0)
-}
-
 /// The sort key of a keyset order.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Key {
@@ -597,23 +593,13 @@ async fn search(
     if let Some(statuses) = statuses {
         condition = condition.add(practice::Column::Status.is_in(statuses));
     }
-    if let Some(kinds) = filter.kinds {
-        condition = condition.add(practice::Column::Kind.is_in(kinds));
-    }
-    if let Some(themes) = filter.theme_ids {
-        // A theme the caller may not see matches nothing.
-        let tagged = themes
-            .iter()
-            .map(|id| key_or_none(id, NodeKind::Theme))
-            .fold(Condition::any(), |any, key| {
-                any.add(
-                    Condition::all()
-                        .add(practice::Column::ThemeKeys.contains(theme_key(key)))
-                        .add(policy::seen_theme_condition(reader.as_deref(), key)),
-                )
-            });
-        condition = condition.add(tagged);
-    }
+    condition = condition
+        .add_option(any_of(practice::Column::Kind, &filter.kinds))
+        .add_option(tagged_with_any(
+            reader.as_deref(),
+            practice::Column::ThemeKeys,
+            &filter.theme_ids,
+        ));
     if let Some(phases) = filter.phases {
         let keys = phases.into_iter().map(enum_key).collect();
         condition = condition.add(any_key(practice::Column::PhaseKeys, keys));
@@ -626,16 +612,18 @@ async fn search(
         let keys = stages.into_iter().map(enum_key).collect();
         condition = condition.add(any_key(practice::Column::KeyStageKeys, keys));
     }
-    if let Some(id) = &filter.school_id {
-        condition = condition.add(practice::Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
-    }
-    if let Some(id) = &filter.alliance_id {
-        let alliance = alliance_filter_key(reader.as_deref(), id);
-        condition = condition.add(practice::Column::AllianceId.eq(alliance));
-    }
-    if let Some(visibilities) = filter.visibilities {
-        condition = condition.add(practice::Column::Visibility.is_in(visibilities));
-    }
+    condition = condition
+        .add_option(node_is(
+            practice::Column::SchoolId,
+            &filter.school_id,
+            NodeKind::School,
+        ))
+        .add_option(in_alliance(
+            reader.as_deref(),
+            practice::Column::AllianceId,
+            &filter.alliance_id,
+        ))
+        .add_option(any_of(practice::Column::Visibility, &filter.visibilities));
     if let Some(wanted) = filter.has_evidence_of_impact {
         let has_evidence = has_text(backend, practice::Column::EvidenceOfImpact);
         condition = condition.add(if wanted {
@@ -649,7 +637,7 @@ async fn search(
         let origin = Query::select()
             .column(practice::Column::Id)
             .from(practice::Entity)
-            .and_where(practice::Column::Id.eq(key_or_none(origin, NodeKind::Practice)))
+            .and_where(practice::Column::Id.eq(filter_key(origin, NodeKind::Practice)))
             .cond_where(practice_condition(reader.as_deref()))
             .to_owned();
         condition = condition.add(practice::Column::AdaptedFromId.in_subquery(origin));

@@ -7,7 +7,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
 use entity::enums::StaffRoleKind;
-use entity::{release_limit, school, staff_role};
+use entity::{release_limit, school};
 use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, QueryFilter, Set};
 use trellis_macros::{fields, mutations};
 
@@ -20,7 +20,7 @@ use crate::graphql::context::{access, db, load_required};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
-use crate::people::Person;
+use crate::people::{Person, staff_member_now};
 use crate::schools::School;
 
 crate::wraps! {
@@ -156,21 +156,7 @@ async fn set(ctx: &Context<'_>, input: SetReleaseLimitInput) -> MutationResult<R
     }
     let txn = begin_write(db(ctx)).await?;
     let person_id = match &input.person_id {
-        Some(id) => {
-            let person =
-                decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found("personId"))?;
-            let works_there = staff_role::Entity::find()
-                .filter(staff_role::Column::PersonId.eq(person))
-                .filter(staff_role::Column::SchoolId.eq(school_id))
-                .filter(staff_role::Column::EndsOn.is_null())
-                .one(&txn)
-                .await?
-                .is_some();
-            if !works_there {
-                return Err(UserError::not_found("personId").into());
-            }
-            Some(person)
-        }
+        Some(id) => Some(staff_member_now(&txn, "personId", id, school_id).await?),
         None => None,
     };
     let mut existing =

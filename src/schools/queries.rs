@@ -9,7 +9,7 @@ use trellis_macros::connections;
 use super::School;
 use crate::errors::ApiError;
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::pagination::{NameOrder, Page, PageArgs, contains_text, root_page};
 use crate::sync;
 use crate::validation::search_text;
@@ -73,7 +73,7 @@ impl SchoolQuery {
         if let Some(alliance) = filter.alliance_id {
             // An id that is malformed, or names an alliance the caller cannot see, matches
             // no school.
-            let alliance = decode_as(&alliance, NodeKind::Alliance).unwrap_or(0);
+            let alliance = filter_key(&alliance, NodeKind::Alliance);
             let members = Query::select()
                 .column(alliance_membership::Column::SchoolId)
                 .from(alliance_membership::Entity)

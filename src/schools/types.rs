@@ -9,6 +9,7 @@ use trellis_macros::{connections, fields};
 use crate::alliances::{AllianceMembership, PartnershipSchool};
 use crate::graphql::companion::bring;
 use crate::graphql::context::{access, load_required};
+use crate::graphql::filters::any_of;
 use crate::graphql::ids::NodeKind;
 use crate::graphql::nested::{ChildList, child_page, child_page_bringing};
 use crate::graphql::pagination::{Page, PageArgs};
@@ -128,10 +129,12 @@ impl School {
     ) -> Result<Page<AllianceMembership>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
-        let mut condition = access.alliance_condition(alliance_membership::Column::AllianceId);
-        if let Some(statuses) = &filter.statuses {
-            condition = condition.add(alliance_membership::Column::Status.is_in(statuses.clone()));
-        }
+        let condition = access
+            .alliance_condition(alliance_membership::Column::AllianceId)
+            .add_option(any_of(
+                alliance_membership::Column::Status,
+                &filter.statuses,
+            ));
         let list = ChildList::<alliance_membership::Entity>::new(
             self.0.id,
             alliance_membership::Column::SchoolId,
@@ -171,16 +174,12 @@ impl School {
     ) -> Result<Page<StaffRole>> {
         let access = access(ctx).await?;
         let filter = filter.unwrap_or_default();
-        let mut condition = Condition::all();
-        if !access.sees_staff_of(self.0.id) {
-            condition = condition.add(staff_role::Column::Id.is_null());
-        }
-        if !filter.include_ended {
-            condition = condition.add(staff_role::Column::EndsOn.is_null());
-        }
-        if let Some(roles) = &filter.roles {
-            condition = condition.add(staff_role::Column::Role.is_in(roles.clone()));
-        }
+        let condition = Condition::all()
+            .add_option(
+                (!access.sees_staff_of(self.0.id)).then(|| staff_role::Column::Id.is_null()),
+            )
+            .add_option((!filter.include_ended).then(|| staff_role::Column::EndsOn.is_null()))
+            .add_option(any_of(staff_role::Column::Role, &filter.roles));
         let list = ChildList::<staff_role::Entity>::new(
             self.0.id,
             staff_role::Column::SchoolId,

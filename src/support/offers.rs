@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SupportOfferStatus};
-use entity::{staff_role, support_offer};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use entity::support_offer;
+use sea_orm::Set;
 use trellis_macros::mutations;
 
 use super::listing::{Listed, ListingChange, NewListing, post, require_active_member};
@@ -12,6 +12,7 @@ use super::{
     Audited, NOTE_MAX, Subject, SupportOffer, audit, days, half_days, save_step, step,
     visible_offer,
 };
+use crate::alliances::seen_alliance;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError};
@@ -19,7 +20,7 @@ use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::Change;
 use crate::payload;
-use crate::people::member_school;
+use crate::people::{member_school, staff_member_now};
 use crate::validation;
 
 /// An offer of support in a strength, by a person or on behalf of a school, within one
@@ -76,21 +77,15 @@ step_inputs!(offer_id [
     WithdrawSupportOfferInput,
 );
 
-payload!(CreateSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(UpdateSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(PauseSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(ResumeSupportOfferPayload {
-    offer: SupportOffer
-});
-payload!(WithdrawSupportOfferPayload {
-    offer: SupportOffer
-});
+payload!(
+    CreateSupportOfferPayload,
+    UpdateSupportOfferPayload,
+    PauseSupportOfferPayload,
+    ResumeSupportOfferPayload,
+    WithdrawSupportOfferPayload {
+        offer: SupportOffer
+    }
+);
 
 #[derive(Default)]
 pub struct SupportOfferMutation;
@@ -130,9 +125,7 @@ mutations! {
 
 async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationResult<SupportOffer> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     let listing = NewListing::check(
         alliance_id,
         &input.title,
@@ -152,21 +145,7 @@ async fn create(ctx: &Context<'_>, input: CreateSupportOfferInput) -> MutationRe
             )?;
             require_active_member(&txn, alliance_id, school_id).await?;
             let person_id = match &input.person_id {
-                Some(person) => {
-                    let person_id = decode_as(person, NodeKind::Person)
-                        .ok_or_else(|| UserError::not_found("personId"))?;
-                    let works_there = staff_role::Entity::find()
-                        .filter(staff_role::Column::PersonId.eq(person_id))
-                        .filter(staff_role::Column::SchoolId.eq(school_id))
-                        .filter(staff_role::Column::EndsOn.is_null())
-                        .one(&txn)
-                        .await?
-                        .is_some();
-                    if !works_there {
-                        return Err(UserError::not_found("personId").into());
-                    }
-                    Some(person_id)
-                }
+                Some(person) => Some(staff_member_now(&txn, "personId", person, school_id).await?),
                 None => None,
             };
             (person_id, Some(school_id))

@@ -11,14 +11,15 @@ use trellis_macros::connections;
 
 use super::types::SupportArrangementFilter;
 use super::{SupportArrangement, SupportOffer, SupportRequest};
-use crate::alliances::alliance_filter_key;
-use crate::auth::policy::{self, Access};
+use crate::alliances::in_alliance;
+use crate::auth::policy::Access;
 use crate::graphql::context::{access, db};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::filters::{any_of, node_is};
+use crate::graphql::ids::{NodeKind, filter_key};
 use crate::graphql::loaders::Keyed;
 use crate::graphql::nested::{ChildList, child_page};
 use crate::graphql::pagination::{Page, PageArgs, oldest_first_page};
-use crate::themes::theme_key;
+use crate::themes::tagged_with;
 
 /// Narrows a list of support requests. All given conditions must hold.
 #[derive(InputObject, Default, Debug)]
@@ -50,11 +51,6 @@ pub struct SupportOfferFilter {
     pub theme_id: Option<ID>,
 }
 
-/// An id filter that matches nothing when the id is malformed or of another kind.
-fn key_or_none(id: &ID, kind: NodeKind) -> i32 {
-    decode_as(id, kind).unwrap_or(0)
-}
-
 /// The filter of one of the support lists, at the root or nested under a parent.
 pub trait ListFilter: Default {
     type Entity: Keyed<Model: Clone + Send + Sync>;
@@ -63,36 +59,16 @@ pub trait ListFilter: Default {
     fn condition(&self, access: &Access) -> Condition;
 }
 
-/// Rows whose themes include the filter's theme, if the caller may see that theme.
-fn theme_condition(access: &Access, theme_keys: impl ColumnTrait, id: &ID) -> Condition {
-    let key = key_or_none(id, NodeKind::Theme);
-    Condition::all()
-        .add(theme_keys.contains(theme_key(key)))
-        .add(policy::seen_theme_condition(Some(access), key))
-}
-
 impl ListFilter for SupportRequestFilter {
     type Entity = support_request::Entity;
 
     fn condition(&self, access: &Access) -> Condition {
         use support_request::Column;
-        let mut condition = Condition::all().add(access.support_request_condition());
-        if let Some(id) = &self.alliance_id {
-            condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
-        }
-        if let Some(id) = &self.school_id {
-            condition = condition.add(Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
-        }
-        if let Some(statuses) = &self.statuses {
-            condition = condition.add(Column::Status.is_in(statuses.clone()));
-        }
-        if let Some(urgencies) = &self.urgencies {
-            condition = condition.add(Column::Urgency.is_in(urgencies.clone()));
-        }
-        if let Some(id) = &self.theme_id {
-            condition = condition.add(theme_condition(access, Column::ThemeKeys, id));
-        }
-        condition
+        let listing = [Column::AllianceId, Column::SchoolId, Column::ThemeKeys];
+        let ids = [&self.alliance_id, &self.school_id, &self.theme_id];
+        listed(access.support_request_condition(), access, listing, ids)
+            .add_option(any_of(Column::Status, &self.statuses))
+            .add_option(any_of(Column::Urgency, &self.urgencies))
     }
 }
 
@@ -101,24 +77,28 @@ impl ListFilter for SupportOfferFilter {
 
     fn condition(&self, access: &Access) -> Condition {
         use support_offer::Column;
-        let mut condition = Condition::all().add(access.support_offer_condition());
-        if let Some(id) = &self.alliance_id {
-            condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
-        }
-        if let Some(id) = &self.school_id {
-            condition = condition.add(Column::SchoolId.eq(key_or_none(id, NodeKind::School)));
-        }
-        if let Some(id) = &self.person_id {
-            condition = condition.add(Column::PersonId.eq(key_or_none(id, NodeKind::Person)));
-        }
-        if let Some(statuses) = &self.statuses {
-            condition = condition.add(Column::Status.is_in(statuses.clone()));
-        }
-        if let Some(id) = &self.theme_id {
-            condition = condition.add(theme_condition(access, Column::ThemeKeys, id));
-        }
-        condition
+        let listing = [Column::AllianceId, Column::SchoolId, Column::ThemeKeys];
+        let ids = [&self.alliance_id, &self.school_id, &self.theme_id];
+        listed(access.support_offer_condition(), access, listing, ids)
+            .add_option(node_is(Column::PersonId, &self.person_id, NodeKind::Person))
+            .add_option(any_of(Column::Status, &self.statuses))
     }
+}
+
+/// Narrows `condition` by what the filters of requests and offers both ask, on the columns
+/// both keep for their listing (`super::listing`): the alliance, the school and a theme,
+/// each when given.
+fn listed<C: ColumnTrait>(
+    condition: Condition,
+    access: &Access,
+    [alliance, school, themes]: [C; 3],
+    [alliance_id, school_id, theme_id]: [&Option<ID>; 3],
+) -> Condition {
+    Condition::all()
+        .add(condition)
+        .add_option(in_alliance(Some(access), alliance, alliance_id))
+        .add_option(node_is(school, school_id, NodeKind::School))
+        .add_option(tagged_with(Some(access), themes, theme_id))
 }
 
 impl ListFilter for SupportArrangementFilter {
@@ -126,26 +106,26 @@ impl ListFilter for SupportArrangementFilter {
 
     fn condition(&self, access: &Access) -> Condition {
         use support_arrangement::Column;
-        let mut condition = Condition::all().add(access.support_arrangement_condition());
-        if let Some(statuses) = &self.statuses {
-            condition = condition.add(Column::Status.is_in(statuses.clone()));
-        }
-        if let Some(id) = &self.alliance_id {
-            condition = condition.add(Column::AllianceId.eq(alliance_filter_key(Some(access), id)));
-        }
-        if let Some(id) = &self.school_id {
-            let school = key_or_none(id, NodeKind::School);
-            condition = condition.add(
-                Condition::any()
-                    .add(Column::SupportedSchoolId.eq(school))
-                    .add(Column::SupportingSchoolId.eq(school)),
-            );
-        }
-        if let Some(id) = &self.supporting_person_id {
-            let person = key_or_none(id, NodeKind::Person);
-            condition = condition.add(Column::SupportingPersonId.eq(person));
-        }
-        condition
+        let either_school = self.school_id.as_ref().map(|id| {
+            let school = filter_key(id, NodeKind::School);
+            Condition::any()
+                .add(Column::SupportedSchoolId.eq(school))
+                .add(Column::SupportingSchoolId.eq(school))
+        });
+        Condition::all()
+            .add(access.support_arrangement_condition())
+            .add_option(any_of(Column::Status, &self.statuses))
+            .add_option(in_alliance(
+                Some(access),
+                Column::AllianceId,
+                &self.alliance_id,
+            ))
+            .add_option(either_school)
+            .add_option(node_is(
+                Column::SupportingPersonId,
+                &self.supporting_person_id,
+                NodeKind::Person,
+            ))
     }
 }
 

@@ -11,6 +11,7 @@ use super::listing::{Listed, ListingChange, NewListing, post, require_active_mem
 use super::{
     Audited, NOTE_MAX, Subject, SupportRequest, audit, half_days, save_step, step, visible_request,
 };
+use crate::alliances::seen_alliance;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -71,18 +72,14 @@ step_inputs!(request_id [
     CloseSupportRequestInput,
 );
 
-payload!(CreateSupportRequestPayload {
-    request: SupportRequest
-});
-payload!(UpdateSupportRequestPayload {
-    request: SupportRequest
-});
-payload!(WithdrawSupportRequestPayload {
-    request: SupportRequest
-});
-payload!(CloseSupportRequestPayload {
-    request: SupportRequest
-});
+payload!(
+    CreateSupportRequestPayload,
+    UpdateSupportRequestPayload,
+    WithdrawSupportRequestPayload,
+    CloseSupportRequestPayload {
+        request: SupportRequest
+    }
+);
 
 #[derive(Default)]
 pub struct SupportRequestMutation;
@@ -126,9 +123,7 @@ async fn create(
     input: CreateSupportRequestInput,
 ) -> MutationResult<SupportRequest> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     let school_id = decode_as(&input.school_id, NodeKind::School)
         .ok_or_else(|| UserError::not_found("schoolId"))?;
     allowed(

@@ -4,13 +4,14 @@
 
 use async_graphql::{Context, ID, Result};
 use entity::theme;
+use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Theme;
-use crate::auth::policy;
+use crate::auth::policy::{self, Access};
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{load_many, reader};
-use crate::graphql::ids::{NodeKind, decode_as};
+use crate::graphql::ids::{NodeKind, decode_as, filter_key};
 
 /// Theme ids stored as `,3,14,`.
 pub fn theme_ids(keys: &str) -> Vec<i32> {
@@ -19,6 +20,37 @@ pub fn theme_ids(keys: &str) -> Vec<i32> {
 
 pub fn theme_key(id: i32) -> String {
     format!(",{id},")
+}
+
+/// A list filter on one theme: the rows whose `column` (their theme keys) holds the theme
+/// given, if `reader` sees it; a hidden theme's id, or one malformed, matches nothing, so
+/// the filter cannot tell what carries it. No condition when no theme is given.
+pub fn tagged_with(
+    reader: Option<&Access>,
+    column: impl ColumnTrait,
+    id: &Option<ID>,
+) -> Option<Condition> {
+    id.as_ref().map(|id| tagged(reader, column, id))
+}
+
+/// A list filter on several themes: the rows tagged with any of them, as `tagged_with`.
+pub fn tagged_with_any(
+    reader: Option<&Access>,
+    column: impl ColumnTrait,
+    ids: &Option<Vec<ID>>,
+) -> Option<Condition> {
+    ids.as_ref().map(|ids| {
+        ids.iter().fold(Condition::any(), |any, id| {
+            any.add(tagged(reader, column, id))
+        })
+    })
+}
+
+fn tagged(reader: Option<&Access>, column: impl ColumnTrait, id: &ID) -> Condition {
+    let key = filter_key(id, NodeKind::Theme);
+    Condition::all()
+        .add(column.contains(theme_key(key)))
+        .add(policy::seen_theme_condition(reader, key))
 }
 
 /// Reads theme ids given as input: each must be a theme of the shared taxonomy or of

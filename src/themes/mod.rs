@@ -3,7 +3,7 @@
 pub mod keys;
 mod node;
 
-pub use keys::{theme_ids, theme_key, theme_keys, themes_of};
+pub use keys::{tagged_with, tagged_with_any, theme_ids, theme_key, theme_keys, themes_of};
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::Utc;
