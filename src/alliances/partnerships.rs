@@ -21,7 +21,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::validation;
 
@@ -190,12 +190,9 @@ async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationRes
         lead_school_id: Set(lead),
         status: Set(PartnershipStatus::Active),
         starts_on: Set(starts_on),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     let rows = schools
         .iter()

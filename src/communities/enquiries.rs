@@ -16,7 +16,7 @@ use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::people::member_school;
 use crate::themes::theme_keys;
@@ -167,12 +167,9 @@ async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<En
         findings: Set(None),
         stage: Set(EnquiryStage::Question),
         theme_keys: Set(themes),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     record(&txn, &access, "enquiry.started", &enquiry).await?;
     txn.commit().await?;

@@ -17,7 +17,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::people::member_school;
 use crate::themes::theme_keys;
@@ -149,13 +149,10 @@ async fn create(ctx: &Context<'_>, input: CreateCommunityInput) -> MutationResul
         theme_keys: Set(themes),
         phases: Set(phases_json(&input.phases)),
         created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         closed_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     if !access.platform_admin {
         let school = member_school(&txn, access.person_id, alliance_id)

@@ -9,9 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use entity::enums::DiscussionHostKind;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveEnum, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::host::{Host, host_of_post};
@@ -330,12 +328,9 @@ async fn reply(
         hidden_by_id: Set(None),
         deleted_at: Set(None),
         activity_key: Set(time_key(now)),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     discussion_post::Entity::update_many()
         .col_expr(discussion_post::Column::ActivityKey, activity_since(now))

@@ -7,8 +7,7 @@ use chrono::Utc;
 use entity::enums::{BookingStatus, EventAudience, EventStatus};
 use entity::{event, event_booking, partnership_school, staff_role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use trellis_macros::mutations;
 
@@ -22,7 +21,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::realtime::Signal;
@@ -277,13 +276,10 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
             let mut booking = event_booking::ActiveModel {
                 event_id: Set(event.id),
                 person_id: Set(person_id),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             };
             fields(&mut booking);
-            booking.insert(&txn).await?
+            booking.insert_first(&txn, now).await?
         }
     };
     audit_booking(

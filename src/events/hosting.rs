@@ -11,8 +11,8 @@ use entity::{
     alliance_membership, event, event_facilitator, event_session, partnership, staff_role,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Set,
 };
 use trellis_macros::mutations;
 
@@ -28,7 +28,7 @@ use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::realtime::Signal;
@@ -609,12 +609,9 @@ async fn host(ctx: &Context<'_>, input: HostEventInput) -> MutationResult<Event>
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),
         created_by_id: Set(access.actor()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     write_children(&txn, row.id, Some(&sessions), Some(&people)).await?;
     event_entry(&access, "event.created", &row)
