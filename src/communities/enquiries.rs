@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, S
 use trellis_macros::mutations;
 
 use super::{Enquiry, EnquiryEvidence, open_for_content, require_member, visible_community};
+use crate::alliances::seen_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -132,9 +133,7 @@ async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<En
             (community.alliance_id, Some(community.id), school)
         }
         (None, Some(id)) => {
-            let alliance_id = decode_as(id, NodeKind::Alliance)
-                .filter(|a| access.sees_alliance(*a))
-                .ok_or_else(|| UserError::not_found("allianceId"))?;
+            let alliance_id = seen_alliance(&access, id)?;
             let school = member_school(&txn, access.person_id, alliance_id)
                 .await?
                 .map_err(|_| {

@@ -22,6 +22,7 @@ use super::{
     CAPACITY_MAX, DESCRIPTION_MAX, Event, FACILITATORS_MAX, REASON_MAX, RELEASE_DAYS_MAX,
     SESSIONS_MAX, TITLE_MAX, event_entry, visible_event,
 };
+use crate::alliances::seen_alliance;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
@@ -533,9 +534,7 @@ async fn audience(
 
 async fn host(ctx: &Context<'_>, input: HostEventInput) -> MutationResult<Event> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     let host_school_id = match &input.host_school_id {
         Some(id) => Some(
             decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("hostSchoolId"))?,
