@@ -15,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
 
+use super::discussion::post;
 use super::lookup::{person_id, school_of};
 use crate::discussion::mutations::activity_key;
 use crate::sort_keys::time_key;
@@ -186,37 +187,6 @@ async fn member(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn post(
-    txn: &DatabaseTransaction,
-    community: i32,
-    thread: Option<i32>,
-    author: i32,
-    school: Option<i32>,
-    title: Option<&str>,
-    body: &str,
-    at: DateTime<Utc>,
-) -> Result<i32, DbErr> {
-    Ok(discussion_post::ActiveModel {
-        host_kind: Set(DiscussionHostKind::Community),
-        host_id: Set(community),
-        thread_id: Set(thread),
-        author_id: Set(author),
-        author_school_id: Set(school),
-        title: Set(title.map(str::to_owned)),
-        body_markdown: Set(body.to_owned()),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, at)),
-        ..Default::default()
-    }
-    .insert_first(txn, at)
-    .await?
-    .id)
-}
-
-#[allow(clippy::too_many_arguments)]
 async fn meeting(
     txn: &DatabaseTransaction,
     community: i32,
@@ -331,21 +301,12 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
         let (title, body, replies) = demo.thread;
         let (author, school) = members[0];
         let at = now - Duration::days(10);
-        let thread = post(txn, community, None, author, school, Some(title), body, at).await?;
+        let host = (DiscussionHostKind::Community, community);
+        let thread = post(txn, host, None, author, school, Some(title), body, at).await?;
         for (n, reply) in replies.iter().enumerate() {
             let (author, school) = members[(n + 1) % members.len()];
             let at = at + Duration::hours(n as i64 + 1);
-            post(
-                txn,
-                community,
-                Some(thread),
-                author,
-                school,
-                None,
-                reply,
-                at,
-            )
-            .await?;
+            post(txn, host, Some(thread), author, school, None, reply, at).await?;
             discussion_post::Entity::update_many()
                 .col_expr(
                     discussion_post::Column::ActivityKey,

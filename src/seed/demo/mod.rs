@@ -19,6 +19,7 @@ use sea_orm::{
 mod calendar;
 mod coaching;
 mod communities;
+mod discussion;
 mod events;
 mod identity;
 mod leadership;

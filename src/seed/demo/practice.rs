@@ -8,13 +8,12 @@ use entity::enums::{
     PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
-    discussion_post, practice, practice_author, practice_endorsement, practice_event,
-    practice_revision, theme,
+    practice, practice_author, practice_endorsement, practice_event, practice_revision, theme,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
+use super::discussion::post;
 use super::lookup::{person_id, works_at};
-use crate::discussion::mutations::activity_key;
 use crate::practice::keys::enum_keys;
 
 struct Demo {
@@ -496,10 +495,14 @@ pub async fn load(
             .await?;
         }
     }
-    comment(
+    let commenter = person_id(txn, "teacher@severnvale.example").await?;
+    post(
         txn,
-        ids[0],
-        "teacher@severnvale.example",
+        (DiscussionHostKind::Practice, ids[0]),
+        None,
+        commenter,
+        Some(works_at(txn, commenter).await?),
+        None,
         "Do you reuse the same questions?",
         now,
     )
@@ -507,33 +510,5 @@ pub async fn load(
     for id in ids {
         crate::practice::counts::refresh(txn, id).await?;
     }
-    Ok(())
-}
-
-async fn comment(
-    txn: &DatabaseTransaction,
-    practice: i32,
-    author: &str,
-    body: &str,
-    at: chrono::DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let author = person_id(txn, author).await?;
-    discussion_post::ActiveModel {
-        host_kind: Set(DiscussionHostKind::Practice),
-        host_id: Set(practice),
-        thread_id: Set(None),
-        author_id: Set(author),
-        author_school_id: Set(Some(works_at(txn, author).await?)),
-        title: Set(None),
-        body_markdown: Set(body.into()),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, at)),
-        ..Default::default()
-    }
-    .insert_first(txn, at)
-    .await?;
     Ok(())
 }
