@@ -299,14 +299,13 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
         .await?;
 
         let (title, body, replies) = demo.thread;
-        let (author, school) = members[0];
         let at = now - Duration::days(10);
         let host = (DiscussionHostKind::Community, community);
-        let thread = post(txn, host, None, author, school, Some(title), body, at).await?;
+        let thread = post(txn, host, None, members[0], Some(title), body, at).await?;
         for (n, reply) in replies.iter().enumerate() {
-            let (author, school) = members[(n + 1) % members.len()];
+            let author = members[(n + 1) % members.len()];
             let at = at + Duration::hours(n as i64 + 1);
-            post(txn, host, Some(thread), author, school, None, reply, at).await?;
+            post(txn, host, Some(thread), author, None, reply, at).await?;
             discussion_post::Entity::update_many()
                 .col_expr(
                     discussion_post::Column::ActivityKey,
