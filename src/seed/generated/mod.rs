@@ -674,9 +674,6 @@ impl Generator {
                 )),
                 postcode: Set(Some(postcode)),
                 status: Set(status),
-                trust_name: Set(None),
-                closed_on: Set(None),
-                gias_last_changed_on: Set(None),
                 ..Default::default()
             }
             .first_version(at),
