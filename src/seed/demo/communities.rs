@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 use super::discussion::post;
-use super::lookup::{person_id, school_of};
+use super::lookup::{person_id, school_of, theme_keys};
 use crate::discussion::mutations::activity_key;
 use crate::sort_keys::time_key;
 
@@ -223,12 +223,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
     let themes = theme::Entity::find().all(txn).await?;
     for demo in COMMUNITIES {
         let facilitator = person_id(txn, demo.facilitator).await?;
-        let theme_keys: Vec<String> = demo
-            .themes
-            .iter()
-            .filter_map(|name| themes.iter().find(|t| t.name == *name))
-            .map(|t| t.id.to_string())
-            .collect();
+        let theme_keys = theme_keys(&themes, demo.themes);
         let community = community::ActiveModel {
             alliance_id: Set(alliances[demo.alliance]),
             name: Set(demo.name.into()),
@@ -236,7 +231,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             kind: Set(demo.kind),
             visibility: Set(demo.visibility),
             status: Set(CommunityStatus::Active),
-            theme_keys: Set(format!(",{},", theme_keys.join(","))),
+            theme_keys: Set(theme_keys.clone()),
             phases: Set(serde_json::json!(demo.phases)),
             created_by_id: Set(facilitator),
             version: Set(1),
@@ -328,7 +323,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
                 planned_actions: Set(Some("Wait time after every hinge question.".into())),
                 findings: Set(None),
                 stage: Set(stage),
-                theme_keys: Set(format!(",{},", theme_keys.join(","))),
+                theme_keys: Set(theme_keys.clone()),
                 version: Set(1),
                 created_at: Set(now - Duration::days(30)),
                 updated_at: Set(now),

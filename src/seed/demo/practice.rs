@@ -13,7 +13,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
 use super::discussion::post;
-use super::lookup::{person_id, works_at};
+use super::lookup::{person_id, theme_keys, works_at};
 use crate::practice::keys::enum_keys;
 
 struct Demo {
@@ -369,12 +369,6 @@ pub async fn load(
         let author = person_id(txn, demo.author).await?;
         let school = works_at(txn, author).await?;
         let at = now - Duration::days(60 - 2 * n as i64);
-        let theme_keys: Vec<String> = demo
-            .themes
-            .iter()
-            .filter_map(|name| themes.iter().find(|t| t.name == *name))
-            .map(|t| t.id.to_string())
-            .collect();
         let shared = matches!(
             demo.status,
             PracticeStatus::Published | PracticeStatus::Archived
@@ -393,7 +387,7 @@ pub async fn load(
             body_markdown: Set(demo.body.into()),
             evidence_of_impact: Set(demo.evidence.map(Into::into)),
             links: Set(serde_json::json!([])),
-            theme_keys: Set(crate::practice::keys::join(&theme_keys)),
+            theme_keys: Set(theme_keys(&themes, demo.themes)),
             phase_keys: Set(enum_keys(demo.phases)),
             subject_keys: Set(enum_keys(demo.subjects)),
             key_stage_keys: Set(enum_keys(demo.key_stages)),
