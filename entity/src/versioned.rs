@@ -2,7 +2,8 @@
 //! change made from a version that is no longer current can be refused. The API writes
 //! them through `graphql::versioned::Change`; a table listed here can be written so. A new
 //! row starts at version 1 through `graphql::versioned::InsertFirst`, whoever writes it (the
-//! API or the demo data).
+//! API or the demo data; rows written in batches, by imports and the generated data, through
+//! its `first_version`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::{EntityTrait, Set};

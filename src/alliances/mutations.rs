@@ -12,7 +12,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, caller, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::validation;
 
@@ -87,13 +87,10 @@ async fn create_alliance(
             input.description.as_deref(),
             5000,
         )?),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     };
     let txn = begin_write(db(ctx)).await?;
-    let alliance = model.insert(&txn).await?;
+    let alliance = model.insert_first(&txn, now).await?;
     if !access.platform_admin {
         alliance_role::ActiveModel {
             person_id: Set(access.person_id),

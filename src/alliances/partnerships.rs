@@ -10,7 +10,8 @@ use chrono::{NaiveDate, Utc};
 use entity::enums::{MembershipStatus, PartnershipStatus};
 use entity::{alliance_membership, partnership, partnership_school};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 
 use super::administered_alliance;
@@ -21,7 +22,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, UserErrorCode};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::validation;
 
@@ -190,12 +191,9 @@ async fn create(ctx: &Context<'_>, input: CreatePartnershipInput) -> MutationRes
         lead_school_id: Set(lead),
         status: Set(PartnershipStatus::Active),
         starts_on: Set(starts_on),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     let rows = schools
         .iter()
@@ -245,8 +243,9 @@ async fn administered_partnership(
     Ok(partnership)
 }
 
-async fn current_place(
-    txn: &DatabaseTransaction,
+/// The school's place in the partnership, while it takes part (it has not left).
+pub async fn current_place(
+    conn: &impl ConnectionTrait,
     partnership_id: i32,
     school_id: i32,
 ) -> Result<Option<partnership_school::Model>, sea_orm::DbErr> {
@@ -254,7 +253,7 @@ async fn current_place(
         .filter(partnership_school::Column::PartnershipId.eq(partnership_id))
         .filter(partnership_school::Column::SchoolId.eq(school_id))
         .filter(partnership_school::Column::LeftOn.is_null())
-        .one(txn)
+        .one(conn)
         .await
 }
 

@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, QueryFilter, S
 use trellis_macros::mutations;
 
 use super::{Enquiry, EnquiryEvidence, open_for_content, require_member, visible_community};
+use crate::alliances::seen_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
@@ -16,7 +17,7 @@ use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::people::member_school;
 use crate::themes::theme_keys;
@@ -132,9 +133,7 @@ async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<En
             (community.alliance_id, Some(community.id), school)
         }
         (None, Some(id)) => {
-            let alliance_id = decode_as(id, NodeKind::Alliance)
-                .filter(|a| access.sees_alliance(*a))
-                .ok_or_else(|| UserError::not_found("allianceId"))?;
+            let alliance_id = seen_alliance(&access, id)?;
             let school = member_school(&txn, access.person_id, alliance_id)
                 .await?
                 .map_err(|_| {
@@ -167,12 +166,9 @@ async fn start(ctx: &Context<'_>, input: StartEnquiryInput) -> MutationResult<En
         findings: Set(None),
         stage: Set(EnquiryStage::Question),
         theme_keys: Set(themes),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     record(&txn, &access, "enquiry.started", &enquiry).await?;
     txn.commit().await?;

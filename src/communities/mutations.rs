@@ -11,13 +11,14 @@ use sea_orm::{ActiveModelTrait, Set};
 use trellis_macros::mutations;
 
 use super::{Community, visible_community};
+use crate::alliances::seen_alliance;
 use crate::audit::AuditEntry;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, caller, db};
-use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::ids::NodeKind;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::people::member_school;
 use crate::themes::theme_keys;
@@ -127,9 +128,7 @@ fn phases_json(phases: &[SchoolPhase]) -> serde_json::Value {
 
 async fn create(ctx: &Context<'_>, input: CreateCommunityInput) -> MutationResult<Community> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     allowed(
         access.may_create_community(alliance_id),
         "only the alliance's admins, CPD leads and facilitators start communities",
@@ -149,13 +148,10 @@ async fn create(ctx: &Context<'_>, input: CreateCommunityInput) -> MutationResul
         theme_keys: Set(themes),
         phases: Set(phases_json(&input.phases)),
         created_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         closed_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     if !access.platform_admin {
         let school = member_school(&txn, access.person_id, alliance_id)

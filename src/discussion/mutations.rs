@@ -9,9 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::discussion_post;
 use entity::enums::DiscussionHostKind;
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, Func, SimpleExpr};
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveEnum, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::host::{Host, host_of_post};
@@ -33,6 +31,34 @@ pub const BODY_MAX: usize = 20_000;
 /// A thread's sort key: pinned threads first, then by latest activity.
 pub fn activity_key(pinned: bool, at: DateTime<Utc>) -> String {
     format!("{}{}", u8::from(pinned), time_key(at))
+}
+
+/// A new post's row, shown (not pinned, hidden or deleted): under `host` (its kind and
+/// id), in `thread` or opening one, by `author` writing from `school`, sorted by
+/// `activity_key`. Written with `insert_first`.
+pub fn new_post(
+    host: (DiscussionHostKind, i32),
+    thread: Option<i32>,
+    (author, school): (i32, Option<i32>),
+    title: Option<String>,
+    body: String,
+    activity_key: String,
+) -> discussion_post::ActiveModel {
+    discussion_post::ActiveModel {
+        host_kind: Set(host.0),
+        host_id: Set(host.1),
+        thread_id: Set(thread),
+        author_id: Set(author),
+        author_school_id: Set(school),
+        title: Set(title),
+        body_markdown: Set(body),
+        pinned: Set(false),
+        hidden_reason: Set(None),
+        hidden_by_id: Set(None),
+        deleted_at: Set(None),
+        activity_key: Set(activity_key),
+        ..Default::default()
+    }
 }
 
 /// `activity_key` without its pinned flag: the time of the thread's last activity.
@@ -282,21 +308,14 @@ pub async fn start_thread(
     host.check_may_post(access, field)?;
     let school = host.author_school(txn, access).await?;
     let now = Utc::now();
-    let thread = discussion_post::ActiveModel {
-        host_kind: Set(host.kind()),
-        host_id: Set(host.id()),
-        thread_id: Set(None),
-        author_id: Set(access.person_id),
-        author_school_id: Set(school),
-        title: Set(title),
-        body_markdown: Set(body),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, now)),
-        ..Default::default()
-    }
+    let thread = new_post(
+        (host.kind(), host.id()),
+        None,
+        (access.person_id, school),
+        title,
+        body,
+        activity_key(false, now),
+    )
     .insert_first(txn, now)
     .await?;
     record(txn, access, "thread.started", host, &thread).await?;
@@ -317,25 +336,15 @@ async fn reply(
     }
     let school = host.author_school(&txn, &access).await?;
     let now = Utc::now();
-    let reply = discussion_post::ActiveModel {
-        host_kind: Set(host.kind()),
-        host_id: Set(host.id()),
-        thread_id: Set(Some(thread.id)),
-        author_id: Set(access.person_id),
-        author_school_id: Set(school),
-        title: Set(None),
-        body_markdown: Set(body),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(time_key(now)),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let reply = new_post(
+        (host.kind(), host.id()),
+        Some(thread.id),
+        (access.person_id, school),
+        None,
+        body,
+        time_key(now),
+    )
+    .insert_first(&txn, now)
     .await?;
     discussion_post::Entity::update_many()
         .col_expr(discussion_post::Column::ActivityKey, activity_since(now))

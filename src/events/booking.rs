@@ -7,8 +7,7 @@ use chrono::Utc;
 use entity::enums::{BookingStatus, EventAudience, EventStatus};
 use entity::{event, event_booking, partnership_school, staff_role};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use trellis_macros::mutations;
 
@@ -16,18 +15,17 @@ use super::hosting::active_members;
 use super::notices::BookingNews;
 use super::places::{free_place, lock_event, place_or_waitlist, promote_waitlist};
 use super::types::STANDING;
-use super::{EventBooking, REASON_MAX, audit_booking, visible_booking, visible_event};
+use super::{EventBooking, REASON_MAX, record_booking_change, visible_booking, visible_event};
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::realtime::Signal;
 use crate::validation;
-use crate::webhooks::events::{Event as WebhookEvent, emit};
 
 /// Booking a place on an event.
 #[derive(InputObject)]
@@ -277,16 +275,13 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
             let mut booking = event_booking::ActiveModel {
                 event_id: Set(event.id),
                 person_id: Set(person_id),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
                 ..Default::default()
             };
             fields(&mut booking);
-            booking.insert(&txn).await?
+            booking.insert_first(&txn, now).await?
         }
     };
-    audit_booking(
+    record_booking_change(
         &txn,
         access.actor(),
         "event_booking.booked",
@@ -294,7 +289,6 @@ async fn book(ctx: &Context<'_>, input: BookEventPlaceInput) -> MutationResult<E
         &event,
     )
     .await?;
-    emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
     notices.signal(Signal::Event { event: event.id });
     notices
@@ -359,8 +353,7 @@ async fn decide(ctx: &Context<'_>, id: ID, reason: Option<String>) -> MutationRe
         }
     };
     let booking = change.save_as_read(&txn).await?;
-    audit_booking(&txn, access.person_id, action, &booking, &event).await?;
-    emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
+    record_booking_change(&txn, access.person_id, action, &booking, &event).await?;
     let mut notices = Notices::new(ctx, access.person_id);
     notices.signal(Signal::Event { event: event.id });
     notices
@@ -395,7 +388,7 @@ async fn cancel(ctx: &Context<'_>, input: CancelBookingInput) -> MutationResult<
     change.waitlisted_at = Set(None);
     change.cancelled_at = Set(Some(now));
     let booking = change.save_as_read(&txn).await?;
-    audit_booking(
+    record_booking_change(
         &txn,
         access.actor(),
         "event_booking.cancelled",
@@ -403,7 +396,6 @@ async fn cancel(ctx: &Context<'_>, input: CancelBookingInput) -> MutationResult<
         &event,
     )
     .await?;
-    emit(&txn, WebhookEvent::booking(&booking, &event)).await?;
     let mut notices = Notices::new(ctx, access.person_id);
     notices.signal(Signal::Event { event: event.id });
     if held_a_place {
@@ -476,7 +468,6 @@ pub async fn record_attendance(
     } else {
         "event_booking.no_show"
     };
-    audit_booking(txn, access.actor(), action, &booking, event).await?;
-    emit(txn, WebhookEvent::booking(&booking, event)).await?;
+    record_booking_change(txn, access.actor(), action, &booking, event).await?;
     Ok(booking)
 }

@@ -11,8 +11,8 @@ use entity::{
     alliance_membership, event, event_facilitator, event_session, partnership, staff_role,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Set,
 };
 use trellis_macros::mutations;
 
@@ -22,13 +22,14 @@ use super::{
     CAPACITY_MAX, DESCRIPTION_MAX, Event, FACILITATORS_MAX, REASON_MAX, RELEASE_DAYS_MAX,
     SESSIONS_MAX, TITLE_MAX, event_entry, visible_event,
 };
+use crate::alliances::seen_alliance;
 use crate::auth::policy::allowed;
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::realtime::Signal;
@@ -533,9 +534,7 @@ async fn audience(
 
 async fn host(ctx: &Context<'_>, input: HostEventInput) -> MutationResult<Event> {
     let access = access(ctx).await?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     let host_school_id = match &input.host_school_id {
         Some(id) => Some(
             decode_as(id, NodeKind::School).ok_or_else(|| UserError::not_found("hostSchoolId"))?,
@@ -609,12 +608,9 @@ async fn host(ctx: &Context<'_>, input: HostEventInput) -> MutationResult<Event>
         starts_at: Set(starts_at),
         ends_at: Set(ends_at),
         created_by_id: Set(access.actor()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     write_children(&txn, row.id, Some(&sessions), Some(&people)).await?;
     event_entry(&access, "event.created", &row)

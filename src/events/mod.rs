@@ -30,6 +30,7 @@ use crate::auth::policy::Access;
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::ids::{NodeKind, decode_as, find_seen, find_visible};
 use crate::graphql::versioned::LifeCycle;
+use crate::webhooks::events::{Event as WebhookEvent, emit};
 
 /// Longest title of an event.
 pub const TITLE_MAX: usize = 200;
@@ -105,8 +106,10 @@ pub fn event_entry<'a>(access: &Access, action: &'a str, event: &event::Model) -
         .details(serde_json::json!({ "title": event.title, "status": event.status }))
 }
 
-/// Records a change to a booking in the audit log, in the change's transaction.
-pub async fn audit_booking(
+/// Records a change to a booking, in the change's transaction: its audit entry, as made by
+/// `actor`, and its event for webhooks. Every change to a booking goes through here, so
+/// that the audit log and the webhooks never tell different stories.
+pub async fn record_booking_change(
     conn: &impl ConnectionTrait,
     actor: i32,
     action: &str,
@@ -122,7 +125,8 @@ pub async fn audit_booking(
             "status": booking.status,
         }))
         .record(conn)
-        .await
+        .await?;
+    emit(conn, WebhookEvent::booking(booking, event)).await
 }
 
 /// An event's life cycle: draft → open → closed → held, or cancelled. Each step's history

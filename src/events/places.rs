@@ -15,8 +15,8 @@ use entity::{event, event_booking};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use super::audit_booking;
 use super::notices::BookingNews;
+use super::record_booking_change;
 use crate::db::lock_row;
 use crate::errors::MutationResult;
 use crate::graphql::versioned::Change;
@@ -96,15 +96,10 @@ pub async fn promote_waitlist(
         change.status = Set(BookingStatus::Confirmed);
         change.waitlisted_at = Set(None);
         let booking = change.save_as_read(conn).await?;
-        audit_booking(conn, actor, "event_booking.promoted", &booking, event).await?;
+        record_booking_change(conn, actor, "event_booking.promoted", &booking, event).await?;
         notices
             .booking(conn, BookingNews::Promoted, &booking, event, None)
             .await?;
-        crate::webhooks::events::emit(
-            conn,
-            crate::webhooks::events::Event::booking(&booking, event),
-        )
-        .await?;
         promoted.push(booking);
     }
     Ok(promoted)

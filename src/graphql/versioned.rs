@@ -34,7 +34,11 @@ use crate::errors::{MutationError, MutationResult, UserError};
 
 /// A new row of a versioned table, written as its first version: `row.insert_first(conn,
 /// at)` where sea-orm has `row.insert(conn)`, so that every new row starts alike.
-pub trait InsertFirst: ActiveModelTrait {
+pub trait InsertFirst: ActiveModelTrait + Sized {
+    /// The row at version 1, created and last edited `at`: for rows written together
+    /// (`insert_many`), which `insert_first` cannot write.
+    fn first_version(self, at: DateTime<Utc>) -> Self;
+
     /// Inserts the row at version 1, created and last edited `at`; returns the row as
     /// written.
     fn insert_first(
@@ -50,13 +54,17 @@ where
     A::Entity: Created<ActiveModel = A>,
     <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
 {
+    fn first_version(mut self, at: DateTime<Utc>) -> Self {
+        A::Entity::set_first_version(&mut self, at);
+        self
+    }
+
     async fn insert_first(
-        mut self,
+        self,
         conn: &impl ConnectionTrait,
         at: DateTime<Utc>,
     ) -> Result<<A::Entity as EntityTrait>::Model, DbErr> {
-        A::Entity::set_first_version(&mut self, at);
-        self.insert(conn).await
+        self.first_version(at).insert(conn).await
     }
 }
 

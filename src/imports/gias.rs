@@ -21,6 +21,7 @@ use super::input::{FileProblem, InputFile};
 use super::report::ImportReport;
 use super::table::{Encoding, Table};
 use crate::db::begin_write;
+use crate::graphql::versioned::InsertFirst;
 use crate::validation;
 
 /// Rows per chunk: read together, written in one transaction.
@@ -394,11 +395,9 @@ async fn apply_chunk(
                 counts.created += 1;
                 let mut model = school::ActiveModel {
                     urn: Set(Some(school.urn.clone())),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
                     ..Default::default()
-                };
+                }
+                .first_version(now);
                 fields(&mut model, school);
                 inserts.push(model);
             }

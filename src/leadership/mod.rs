@@ -20,7 +20,7 @@ use sea_orm::{ConnectionTrait, DbErr, Set};
 
 use crate::audit::AuditEntry;
 use crate::graphql::ids::NodeKind;
-use crate::graphql::versioned::LifeCycle;
+use crate::graphql::versioned::{InsertFirst, LifeCycle};
 
 /// Longest title of what someone is invited to lead.
 pub const WHAT_MAX: usize = 200;
@@ -55,11 +55,9 @@ impl NewInvitation {
             status: Set(LeadershipStatus::Pending),
             responded_at: Set(None),
             completed_on: Set(None),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
             ..Default::default()
         }
+        .first_version(at)
     }
 }
 

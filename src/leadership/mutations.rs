@@ -10,6 +10,7 @@ use trellis_macros::mutations;
 
 use super::subjects::{Subject, subject_kind};
 use super::{LeadershipInvitation, MESSAGE_MAX, NewInvitation, WHAT_MAX};
+use crate::alliances::seen_alliance;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationError, MutationResult, UserError, UserErrorCode, on_unique};
@@ -152,9 +153,7 @@ async fn invite(
     let access = access(ctx).await?;
     let what = validation::required("what", &input.what, WHAT_MAX)?;
     let message = validation::optional("message", input.message.as_deref(), MESSAGE_MAX)?;
-    let alliance_id = decode_as(&input.alliance_id, NodeKind::Alliance)
-        .filter(|alliance| access.sees_alliance(*alliance))
-        .ok_or_else(|| UserError::not_found("allianceId"))?;
+    let alliance_id = seen_alliance(&access, &input.alliance_id)?;
     allowed(access.may_invite_to_lead_at_all(alliance_id), MAY_INVITE)?;
     let subject_key = decode_as(&input.subject_id, subject_kind(input.kind))
         .ok_or_else(|| UserError::not_found("subjectId"))?;

@@ -8,19 +8,17 @@ use trellis_macros::mutations;
 
 use async_graphql::{Context, ID, InputObject, Result, SimpleObject};
 use chrono::Utc;
-use entity::enums::{
-    KeyStage, PracticeAction, PracticeStatus, PracticeVisibility, SchoolPhase, Subject,
-};
+use entity::enums::{KeyStage, PracticeAction, PracticeStatus, SchoolPhase, Subject};
 use entity::{practice, school};
 use sea_orm::sea_query::{Expr, Query, UnionType};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set, Statement,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QuerySelect, Set, Statement,
 };
 
 use super::authoring::{
     NOTE_MAX, PracticeAudienceInput, SUMMARY_MAX, TITLE_MAX, add_author, checked_audience,
-    own_school,
+    new_draft, own_school,
 };
 use super::keys::enum_keys;
 use super::lifecycle::record;
@@ -29,6 +27,7 @@ use crate::auth::policy::practice::audience_within;
 use crate::db::begin_write;
 use crate::errors::{ApiResult, MutationResult, UserError};
 use crate::graphql::context::{access, db, load_many};
+use crate::graphql::versioned::InsertFirst;
 use crate::payload;
 use crate::schools::School;
 use crate::validation;
@@ -79,11 +78,7 @@ async fn adapt(ctx: &Context<'_>, input: AdaptPracticeInput) -> MutationResult<P
     let changes = validation::required("changes", &input.changes, NOTE_MAX)?;
     let title = validation::optional("title", input.title.as_deref(), TITLE_MAX)?;
     let summary = validation::optional("summary", input.summary.as_deref(), SUMMARY_MAX)?;
-    let audience = input.audience.unwrap_or(PracticeAudienceInput {
-        visibility: PracticeVisibility::School,
-        alliance_id: None,
-        partnership_id: None,
-    });
+    let audience = input.audience.unwrap_or_default();
     let txn = begin_write(db(ctx)).await?;
     let origin = readable_practice(&txn, &access, &input.practice_id, "practiceId").await?;
     match origin.status {
@@ -102,7 +97,7 @@ async fn adapt(ctx: &Context<'_>, input: AdaptPracticeInput) -> MutationResult<P
         }
     }
     let school_id = own_school(&txn, &access, &input.school_id, "schoolId").await?;
-    let (alliance_id, partnership_id) = checked_audience(&txn, school_id, &audience).await?;
+    let shared_with = checked_audience(&txn, school_id, &audience).await?;
     let now = Utc::now();
     let created = practice::ActiveModel {
         kind: Set(origin.kind),
@@ -122,24 +117,11 @@ async fn adapt(ctx: &Context<'_>, input: AdaptPracticeInput) -> MutationResult<P
         key_stage_keys: Set(input
             .key_stages
             .map_or(origin.key_stage_keys.clone(), |k| enum_keys(&k))),
-        school_id: Set(school_id),
-        alliance_id: Set(alliance_id),
-        partnership_id: Set(partnership_id),
-        visibility: Set(audience.visibility),
-        status: Set(PracticeStatus::Draft),
         adapted_from_id: Set(Some(origin.id)),
         adaptation_changes: Set(Some(changes)),
-        outcome: Set(None),
-        created_by_id: Set(access.person_id),
-        endorsement_count: Set(0),
-        adaptation_count: Set(0),
-        comment_count: Set(0),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..new_draft(&access, school_id, &audience, shared_with)
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     link_to_ancestors(&txn, created.id, origin.id).await?;
     check_within_origin(&txn, &created, "audience.visibility").await?;

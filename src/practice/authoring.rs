@@ -8,8 +8,7 @@ use entity::enums::{
     PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
-    alliance_membership, partnership, partnership_school, person, practice, practice_author,
-    school, staff_role,
+    alliance_membership, partnership, person, practice, practice_author, school, staff_role,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -22,13 +21,14 @@ use super::lifecycle::{keep_revision, record, require_author};
 use super::safeguarding::check_shareable;
 use super::types::PracticeLink;
 use super::{Practice, readable_practice};
+use crate::alliances::partnerships::current_place;
 use crate::auth::policy::{Access, allowed};
 use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::scalars::Url;
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::realtime::Signal;
 use crate::themes::theme_keys;
@@ -64,6 +64,17 @@ pub struct PracticeAudienceInput {
     /// The partnership, one the school takes part in: required for `PARTNERSHIP`, ignored
     /// otherwise.
     pub partnership_id: Option<ID>,
+}
+
+impl Default for PracticeAudienceInput {
+    /// The audience of a new practice when the client names none: its school.
+    fn default() -> Self {
+        Self {
+            visibility: PracticeVisibility::School,
+            alliance_id: None,
+            partnership_id: None,
+        }
+    }
 }
 
 /// A new practice, started as a draft that only its authors see.
@@ -248,6 +259,32 @@ pub async fn own_school(
     Ok(key)
 }
 
+/// A new practice's row before what it says: a draft by the caller, of their school
+/// `school_id`, for `audience` with the `(alliance, partnership)` `checked_audience`
+/// returned for it; not yet endorsed, adapted or discussed, and no adaptation.
+pub fn new_draft(
+    access: &Access,
+    school_id: i32,
+    audience: &PracticeAudienceInput,
+    (alliance_id, partnership_id): (Option<i32>, Option<i32>),
+) -> practice::ActiveModel {
+    practice::ActiveModel {
+        school_id: Set(school_id),
+        alliance_id: Set(alliance_id),
+        partnership_id: Set(partnership_id),
+        visibility: Set(audience.visibility),
+        status: Set(PracticeStatus::Draft),
+        adapted_from_id: Set(None),
+        adaptation_changes: Set(None),
+        outcome: Set(None),
+        created_by_id: Set(access.person_id),
+        endorsement_count: Set(0),
+        adaptation_count: Set(0),
+        comment_count: Set(0),
+        ..Default::default()
+    }
+}
+
 /// Checks an audience for a school's practice: returns `(alliance, partnership)`.
 pub async fn checked_audience(
     conn: &impl ConnectionTrait,
@@ -269,13 +306,7 @@ pub async fn checked_audience(
                 .one(conn)
                 .await?
                 .ok_or_else(not_found)?;
-            let takes_part = partnership_school::Entity::find()
-                .filter(partnership_school::Column::PartnershipId.eq(key))
-                .filter(partnership_school::Column::SchoolId.eq(school_id))
-                .filter(partnership_school::Column::LeftOn.is_null())
-                .one(conn)
-                .await?
-                .is_some();
+            let takes_part = current_place(conn, key, school_id).await?.is_some();
             if !takes_part || found.status != PartnershipStatus::Active {
                 return Err(UserError::invalid(
                     "audience.partnershipId",
@@ -396,15 +427,17 @@ async fn create(ctx: &Context<'_>, input: CreatePracticeInput) -> MutationResult
         EVIDENCE_MAX,
     )?;
     let links = checked_links(&input.links, services(ctx).allow_http_links)?;
-    let audience = input.audience.unwrap_or(PracticeAudienceInput {
-        visibility: PracticeVisibility::School,
-        alliance_id: None,
-        partnership_id: None,
-    });
+    let audience = input.audience.unwrap_or_default();
     let txn = begin_write(db(ctx)).await?;
     let school_id = own_school(&txn, &access, &input.school_id, "schoolId").await?;
-    let (alliance_id, partnership_id) = checked_audience(&txn, school_id, &audience).await?;
-    let themes = theme_keys(&txn, "themeIds", &input.theme_ids, alliance_id.unwrap_or(0)).await?;
+    let shared_with = checked_audience(&txn, school_id, &audience).await?;
+    let themes = theme_keys(
+        &txn,
+        "themeIds",
+        &input.theme_ids,
+        shared_with.0.unwrap_or(0),
+    )
+    .await?;
     let co_authors = visible_people(&txn, &access, &input.co_author_ids, "coAuthorIds").await?;
     let now = Utc::now();
     let created = practice::ActiveModel {
@@ -418,24 +451,9 @@ async fn create(ctx: &Context<'_>, input: CreatePracticeInput) -> MutationResult
         phase_keys: Set(enum_keys(&input.phases)),
         subject_keys: Set(enum_keys(&input.subjects)),
         key_stage_keys: Set(enum_keys(&input.key_stages)),
-        school_id: Set(school_id),
-        alliance_id: Set(alliance_id),
-        partnership_id: Set(partnership_id),
-        visibility: Set(audience.visibility),
-        status: Set(PracticeStatus::Draft),
-        adapted_from_id: Set(None),
-        adaptation_changes: Set(None),
-        outcome: Set(None),
-        created_by_id: Set(access.person_id),
-        endorsement_count: Set(0),
-        adaptation_count: Set(0),
-        comment_count: Set(0),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+        ..new_draft(&access, school_id, &audience, shared_with)
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     add_author(&txn, created.id, access.person_id, Some(school_id), true).await?;
     for person in co_authors.into_iter().filter(|p| *p != access.person_id) {

@@ -5,7 +5,7 @@ use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{EndorsementOutcome, PracticeStatus};
 use entity::practice_endorsement;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{EntityTrait, Set};
 use trellis_macros::mutations;
 
 use super::{PracticeEndorsement, readable_practice};
@@ -15,7 +15,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::validation;
 
@@ -136,12 +136,9 @@ async fn endorse(
         school_id: Set(school_id),
         note: Set(note),
         outcome: Set(input.outcome),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await
     .map_err(on_unique(
         "practiceId",

@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, InputObject};
 use chrono::Utc;
 use entity::enums::{SchoolPhase, SchoolStatus};
 use entity::school;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{EntityTrait, Set};
 use trellis_macros::mutations;
 
 use super::School;
@@ -12,7 +12,7 @@ use crate::db::begin_write;
 use crate::errors::{MutationResult, UserError, on_unique};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::validation;
 
@@ -100,14 +100,11 @@ async fn create_school(ctx: &Context<'_>, input: CreateSchoolInput) -> MutationR
         )?),
         postcode: Set(validation::postcode("postcode", input.postcode.as_deref())?),
         status: Set(SchoolStatus::Open),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     };
     let txn = begin_write(db(ctx)).await?;
     let school = model
-        .insert(&txn)
+        .insert_first(&txn, now)
         .await
         .map_err(on_unique("urn", URN_TAKEN))?;
     AuditEntry::by(

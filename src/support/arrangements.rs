@@ -16,10 +16,7 @@ use entity::{
     alliance_membership, staff_role, support_arrangement, support_offer, support_request,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
 
 use super::requests::change_status as change_request_status;
@@ -32,7 +29,7 @@ use crate::db::{begin_write, lock_row};
 use crate::errors::{MutationResult, UserError};
 use crate::graphql::context::{access, db};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::LifeCycle;
+use crate::graphql::versioned::{InsertFirst, LifeCycle};
 use crate::notifications::Notices;
 use crate::payload;
 use crate::people::member_school;
@@ -348,12 +345,9 @@ async fn broker(
         status: Set(SupportArrangementStatus::Planned),
         closing_note: Set(None),
         brokered_by_id: Set(access.person_id),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     support_arrangement::Entity::keep_history(
         &txn,

@@ -22,7 +22,7 @@ use crate::db::begin_write;
 use crate::errors::{ApiError, MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
-use crate::graphql::versioned::Change;
+use crate::graphql::versioned::{Change, InsertFirst};
 use crate::payload;
 use crate::validation;
 
@@ -269,12 +269,9 @@ async fn register(
         disabled_at: Set(None),
         disabled_reason: Set(None),
         failing_since: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert_first(&txn, now)
     .await?;
     audit(&txn, &access, "webhook_endpoint.registered", &endpoint).await?;
     txn.commit().await?;

@@ -15,7 +15,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
 
-use super::lookup::{person_id, school_of};
+use super::discussion::post;
+use super::lookup::{person_id, school_of, theme_keys};
 use crate::discussion::mutations::activity_key;
 use crate::sort_keys::time_key;
 
@@ -186,37 +187,6 @@ async fn member(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn post(
-    txn: &DatabaseTransaction,
-    community: i32,
-    thread: Option<i32>,
-    author: i32,
-    school: Option<i32>,
-    title: Option<&str>,
-    body: &str,
-    at: DateTime<Utc>,
-) -> Result<i32, DbErr> {
-    Ok(discussion_post::ActiveModel {
-        host_kind: Set(DiscussionHostKind::Community),
-        host_id: Set(community),
-        thread_id: Set(thread),
-        author_id: Set(author),
-        author_school_id: Set(school),
-        title: Set(title.map(str::to_owned)),
-        body_markdown: Set(body.to_owned()),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, at)),
-        ..Default::default()
-    }
-    .insert_first(txn, at)
-    .await?
-    .id)
-}
-
-#[allow(clippy::too_many_arguments)]
 async fn meeting(
     txn: &DatabaseTransaction,
     community: i32,
@@ -253,12 +223,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
     let themes = theme::Entity::find().all(txn).await?;
     for demo in COMMUNITIES {
         let facilitator = person_id(txn, demo.facilitator).await?;
-        let theme_keys: Vec<String> = demo
-            .themes
-            .iter()
-            .filter_map(|name| themes.iter().find(|t| t.name == *name))
-            .map(|t| t.id.to_string())
-            .collect();
+        let theme_keys = theme_keys(&themes, demo.themes);
         let community = community::ActiveModel {
             alliance_id: Set(alliances[demo.alliance]),
             name: Set(demo.name.into()),
@@ -266,7 +231,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
             kind: Set(demo.kind),
             visibility: Set(demo.visibility),
             status: Set(CommunityStatus::Active),
-            theme_keys: Set(format!(",{},", theme_keys.join(","))),
+            theme_keys: Set(theme_keys.clone()),
             phases: Set(serde_json::json!(demo.phases)),
             created_by_id: Set(facilitator),
             version: Set(1),
@@ -329,23 +294,13 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
         .await?;
 
         let (title, body, replies) = demo.thread;
-        let (author, school) = members[0];
         let at = now - Duration::days(10);
-        let thread = post(txn, community, None, author, school, Some(title), body, at).await?;
+        let host = (DiscussionHostKind::Community, community);
+        let thread = post(txn, host, None, members[0], Some(title), body, at).await?;
         for (n, reply) in replies.iter().enumerate() {
-            let (author, school) = members[(n + 1) % members.len()];
+            let author = members[(n + 1) % members.len()];
             let at = at + Duration::hours(n as i64 + 1);
-            post(
-                txn,
-                community,
-                Some(thread),
-                author,
-                school,
-                None,
-                reply,
-                at,
-            )
-            .await?;
+            post(txn, host, Some(thread), author, None, reply, at).await?;
             discussion_post::Entity::update_many()
                 .col_expr(
                     discussion_post::Column::ActivityKey,
@@ -368,7 +323,7 @@ pub async fn load(txn: &DatabaseTransaction, alliances: &[i32]) -> Result<(), Db
                 planned_actions: Set(Some("Wait time after every hinge question.".into())),
                 findings: Set(None),
                 stage: Set(stage),
-                theme_keys: Set(format!(",{},", theme_keys.join(","))),
+                theme_keys: Set(theme_keys.clone()),
                 version: Set(1),
                 created_at: Set(now - Duration::days(30)),
                 updated_at: Set(now),

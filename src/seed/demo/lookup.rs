@@ -1,7 +1,7 @@
 //! Finding demo rows again by what the demo data names them by (an email, a school's key),
 //! shared by every domain's demo data.
 
-use entity::{person, staff_role};
+use entity::{person, staff_role, theme};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 
 /// A demo person's id by email.
@@ -40,4 +40,14 @@ pub(super) async fn school_by_key(txn: &DatabaseTransaction, key: &str) -> Resul
     school_of(txn, head)
         .await?
         .ok_or_else(|| DbErr::Custom(format!("demo school {key} has no headteacher")))
+}
+
+/// The `theme_keys` of a demo row (`,3,7,`): the ids of `themes` named in `names`.
+pub(super) fn theme_keys(themes: &[theme::Model], names: &[&str]) -> String {
+    let ids: Vec<String> = names
+        .iter()
+        .filter_map(|name| themes.iter().find(|t| t.name == *name))
+        .map(|t| t.id.to_string())
+        .collect();
+    format!(",{},", ids.join(","))
 }

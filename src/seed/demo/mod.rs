@@ -19,6 +19,7 @@ use sea_orm::{
 mod calendar;
 mod coaching;
 mod communities;
+mod discussion;
 mod events;
 mod identity;
 mod leadership;
@@ -327,15 +328,12 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
             status: Set(PersonStatus::Active),
             password_hash: Set(Some(hash.clone())),
             is_platform_admin: Set(admin),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
             ..Default::default()
         }
     };
 
     new_person("admin@trellis.example".into(), true)
-        .insert(&txn)
+        .insert_first(&txn, now)
         .await?;
 
     let alliances = [
@@ -363,7 +361,9 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         }
         .insert_first(&txn, now)
         .await?;
-        let lead = new_person(lead_email.into(), false).insert(&txn).await?;
+        let lead = new_person(lead_email.into(), false)
+            .insert_first(&txn, now)
+            .await?;
         for (role, expertise) in [
             (AllianceRoleKind::CpdLead, vec![]),
             (AllianceRoleKind::Admin, vec![]),
@@ -397,7 +397,7 @@ pub async fn load(db: &DatabaseConnection) -> anyhow::Result<()> {
         let extra = &EXTRA_STAFF[index % EXTRA_STAFF.len()];
         for (role, title, subjects) in STAFF.iter().chain(std::iter::once(extra)) {
             let person = new_person(email_for(*role, demo.key), false)
-                .insert(&txn)
+                .insert_first(&txn, now)
                 .await?;
             staff_role::ActiveModel {
                 person_id: Set(person.id),

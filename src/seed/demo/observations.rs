@@ -81,15 +81,12 @@ pub(super) async fn load(
         status: Set(PersonStatus::Active),
         password_hash: Set(template.password_hash.clone()),
         is_platform_admin: Set(false),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
     };
 
     // The teacher who moved: St Aidan's until July, Kingsmead since September.
     let mover = new_person("priya.shah@kingsmead.example", "Priya", "Shah")
-        .insert(txn)
+        .insert_first(txn, now)
         .await?;
     for (school, from, until) in [
         (st_aidans, day(2021, 9, 1), Some(day(2026, 7, 31))),
@@ -111,7 +108,7 @@ pub(super) async fn load(
         .await?;
     }
     let admin = new_person("admin@severnvalley.example", "Dev", "Patel")
-        .insert(txn)
+        .insert_first(txn, now)
         .await?;
     entity::alliance_role::ActiveModel {
         person_id: Set(admin.id),

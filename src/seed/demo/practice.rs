@@ -8,13 +8,12 @@ use entity::enums::{
     PracticeVisibility, SchoolPhase, Subject,
 };
 use entity::{
-    discussion_post, practice, practice_author, practice_endorsement, practice_event,
-    practice_revision, theme,
+    practice, practice_author, practice_endorsement, practice_event, practice_revision, theme,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, Set};
 
-use super::lookup::{person_id, works_at};
-use crate::discussion::mutations::activity_key;
+use super::discussion::post;
+use super::lookup::{person_id, theme_keys, works_at};
 use crate::practice::keys::enum_keys;
 
 struct Demo {
@@ -370,12 +369,6 @@ pub async fn load(
         let author = person_id(txn, demo.author).await?;
         let school = works_at(txn, author).await?;
         let at = now - Duration::days(60 - 2 * n as i64);
-        let theme_keys: Vec<String> = demo
-            .themes
-            .iter()
-            .filter_map(|name| themes.iter().find(|t| t.name == *name))
-            .map(|t| t.id.to_string())
-            .collect();
         let shared = matches!(
             demo.status,
             PracticeStatus::Published | PracticeStatus::Archived
@@ -394,7 +387,7 @@ pub async fn load(
             body_markdown: Set(demo.body.into()),
             evidence_of_impact: Set(demo.evidence.map(Into::into)),
             links: Set(serde_json::json!([])),
-            theme_keys: Set(crate::practice::keys::join(&theme_keys)),
+            theme_keys: Set(theme_keys(&themes, demo.themes)),
             phase_keys: Set(enum_keys(demo.phases)),
             subject_keys: Set(enum_keys(demo.subjects)),
             key_stage_keys: Set(enum_keys(demo.key_stages)),
@@ -496,10 +489,13 @@ pub async fn load(
             .await?;
         }
     }
-    comment(
+    let commenter = person_id(txn, "teacher@severnvale.example").await?;
+    post(
         txn,
-        ids[0],
-        "teacher@severnvale.example",
+        (DiscussionHostKind::Practice, ids[0]),
+        None,
+        (commenter, Some(works_at(txn, commenter).await?)),
+        None,
         "Do you reuse the same questions?",
         now,
     )
@@ -507,33 +503,5 @@ pub async fn load(
     for id in ids {
         crate::practice::counts::refresh(txn, id).await?;
     }
-    Ok(())
-}
-
-async fn comment(
-    txn: &DatabaseTransaction,
-    practice: i32,
-    author: &str,
-    body: &str,
-    at: chrono::DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let author = person_id(txn, author).await?;
-    discussion_post::ActiveModel {
-        host_kind: Set(DiscussionHostKind::Practice),
-        host_id: Set(practice),
-        thread_id: Set(None),
-        author_id: Set(author),
-        author_school_id: Set(Some(works_at(txn, author).await?)),
-        title: Set(None),
-        body_markdown: Set(body.into()),
-        pinned: Set(false),
-        hidden_reason: Set(None),
-        hidden_by_id: Set(None),
-        deleted_at: Set(None),
-        activity_key: Set(activity_key(false, at)),
-        ..Default::default()
-    }
-    .insert_first(txn, at)
-    .await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Demo needs and offers: requests from schools of both alliances, offers by a teacher and
 //! by schools, and one request brokered to an offer (the support under way).
 
-use super::lookup::person_id;
+use super::lookup::{person_id, theme_keys};
 use crate::graphql::versioned::InsertFirst;
 use chrono::{Duration, Utc};
 use entity::enums::{
@@ -125,15 +125,6 @@ async fn school_id(txn: &DatabaseTransaction, name: &str) -> Result<i32, DbErr> 
         .await?
         .map(|s| s.id)
         .ok_or_else(|| DbErr::Custom(format!("demo school {name} is missing")))
-}
-
-fn theme_keys(themes: &[theme::Model], names: &[&str]) -> String {
-    let ids: Vec<String> = names
-        .iter()
-        .filter_map(|name| themes.iter().find(|t| t.name == *name))
-        .map(|t| t.id.to_string())
-        .collect();
-    format!(",{},", ids.join(","))
 }
 
 /// Loads the demo needs and offers into the demo transaction; `alliances` as the demo

@@ -18,6 +18,7 @@ use sea_orm::{
 };
 
 use super::{insert_chunks, learning_themes};
+use crate::graphql::versioned::InsertFirst;
 
 /// What was written.
 #[derive(Debug, Default, Clone, Copy)]
@@ -60,33 +61,33 @@ pub async fn seed_expertise(db: &DatabaseConnection, seed: u64) -> anyhow::Resul
             continue;
         };
         let theme = *themes.choose(&mut rng).expect("themes");
-        entries.push(expertise_entry::ActiveModel {
-            person_id: Set(person),
-            theme_id: Set(theme),
-            kind: Set(kind),
-            evidence: Set("Seen in lessons and in the school's own review.".into()),
-            confirmed_by_id: Set(None),
-            confirmed_at: Set(None),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-            ..Default::default()
-        });
+        entries.push(
+            expertise_entry::ActiveModel {
+                person_id: Set(person),
+                theme_id: Set(theme),
+                kind: Set(kind),
+                evidence: Set("Seen in lessons and in the school's own review.".into()),
+                confirmed_by_id: Set(None),
+                confirmed_at: Set(None),
+                ..Default::default()
+            }
+            .first_version(at),
+        );
         match kind {
             ExpertiseKind::Need => written.needs += 1,
             ExpertiseKind::Strength => {
                 written.strengths += 1;
                 if rng.random_bool(0.5) {
                     written.coaches += 1;
-                    availability.push(coaching_availability::ActiveModel {
-                        person_id: Set(person),
-                        visible_as_coach: Set(true),
-                        sessions_per_term: Set(rng.random_range(3..=9)),
-                        version: Set(1),
-                        created_at: Set(at),
-                        updated_at: Set(at),
-                        ..Default::default()
-                    });
+                    availability.push(
+                        coaching_availability::ActiveModel {
+                            person_id: Set(person),
+                            visible_as_coach: Set(true),
+                            sessions_per_term: Set(rng.random_range(3..=9)),
+                            ..Default::default()
+                        }
+                        .first_version(at),
+                    );
                 }
             }
         }

@@ -40,6 +40,7 @@ use sea_orm::{
 
 use crate::auth::passwords;
 use crate::graphql::loaders::Keyed;
+use crate::graphql::versioned::InsertFirst;
 use names::*;
 
 /// Platform admin account the benchmarks sign in with.
@@ -601,18 +602,19 @@ impl Generator {
         } else {
             PersonStatus::Active
         };
-        self.rows.people.push(person::ActiveModel {
-            id: Set(self.ids.person),
-            email: Set(email),
-            given_name: Set(given.to_owned()),
-            family_name: Set(family.to_owned()),
-            status: Set(status),
-            password_hash: Set(Some(self.hash.clone())),
-            is_platform_admin: Set(false),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-        });
+        self.rows.people.push(
+            person::ActiveModel {
+                id: Set(self.ids.person),
+                email: Set(email),
+                given_name: Set(given.to_owned()),
+                family_name: Set(family.to_owned()),
+                status: Set(status),
+                password_hash: Set(Some(self.hash.clone())),
+                is_platform_admin: Set(false),
+                ..Default::default()
+            }
+            .first_version(at),
+        );
         self.summary.people += 1;
         self.ids.person
     }
@@ -658,26 +660,24 @@ impl Generator {
             SchoolStatus::Open
         };
         let at = self.tick();
-        self.rows.schools.push(school::ActiveModel {
-            id: Set(id),
-            urn: Set(Some(urn.clone())),
-            name: Set(name.clone()),
-            phase: Set(phase),
-            establishment_type: Set(Some(kind.to_owned())),
-            local_authority: Set(Some(
-                LOCAL_AUTHORITIES[local_authority % LOCAL_AUTHORITIES.len()]
-                    .0
-                    .to_owned(),
-            )),
-            postcode: Set(Some(postcode)),
-            status: Set(status),
-            trust_name: Set(None),
-            closed_on: Set(None),
-            gias_last_changed_on: Set(None),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-        });
+        self.rows.schools.push(
+            school::ActiveModel {
+                id: Set(id),
+                urn: Set(Some(urn.clone())),
+                name: Set(name.clone()),
+                phase: Set(phase),
+                establishment_type: Set(Some(kind.to_owned())),
+                local_authority: Set(Some(
+                    LOCAL_AUTHORITIES[local_authority % LOCAL_AUTHORITIES.len()]
+                        .0
+                        .to_owned(),
+                )),
+                postcode: Set(Some(postcode)),
+                status: Set(status),
+                ..Default::default()
+            }
+            .first_version(at),
+        );
         self.summary.schools += 1;
 
         let (low, high) = Self::staff_range(phase);
@@ -930,16 +930,17 @@ impl Generator {
             .random_bool(0.5)
             .then(|| format!("{size} schools in and around {county}."));
         let vision = VISIONS.choose(&mut self.rng).map(|v| (*v).to_owned());
-        self.rows.alliances.push(alliance::ActiveModel {
-            id: Set(id),
-            name: Set(name.clone()),
-            kind: Set(kind),
-            vision: Set(vision),
-            description: Set(description),
-            version: Set(1),
-            created_at: Set(at),
-            updated_at: Set(at),
-        });
+        self.rows.alliances.push(
+            alliance::ActiveModel {
+                id: Set(id),
+                name: Set(name.clone()),
+                kind: Set(kind),
+                vision: Set(vision),
+                description: Set(description),
+                ..Default::default()
+            }
+            .first_version(at),
+        );
         self.summary.alliances += 1;
 
         // Its CPD lead (also an admin), and a second admin in larger alliances.
@@ -1122,19 +1123,20 @@ impl Generator {
             let at = self.tick();
             self.ids.partnership += 1;
             let partnership_id = self.ids.partnership;
-            self.rows.partnerships.push(partnership::ActiveModel {
-                id: Set(partnership_id),
-                alliance_id: Set(id),
-                name: Set(title.to_owned()),
-                purpose: Set(Some(purpose.to_owned())),
-                lead_school_id: Set(self.schools[schools[0]].id),
-                status: Set(status),
-                starts_on: Set(starts_on),
-                ends_on: Set(ends_on),
-                version: Set(1),
-                created_at: Set(at),
-                updated_at: Set(at),
-            });
+            self.rows.partnerships.push(
+                partnership::ActiveModel {
+                    id: Set(partnership_id),
+                    alliance_id: Set(id),
+                    name: Set(title.to_owned()),
+                    purpose: Set(Some(purpose.to_owned())),
+                    lead_school_id: Set(self.schools[schools[0]].id),
+                    status: Set(status),
+                    starts_on: Set(starts_on),
+                    ends_on: Set(ends_on),
+                    ..Default::default()
+                }
+                .first_version(at),
+            );
             self.summary.partnerships += 1;
             for (position, school) in schools.iter().enumerate() {
                 let joined_on = if position == 0 {

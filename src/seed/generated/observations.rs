@@ -21,6 +21,7 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Set, TransactionTrait};
 
 use super::{at_nine, current_staff_roles, insert_chunks, learning_themes};
+use crate::graphql::versioned::InsertFirst;
 use crate::themes::theme_key;
 
 /// Share of teachers and middle leaders who are observed.
@@ -145,25 +146,25 @@ pub async fn seed_observations(db: &DatabaseConnection, seed: u64) -> anyhow::Re
                     RecordPurpose::Developmental => written.developmental += 1,
                     RecordPurpose::Appraisal => written.appraisal += 1,
                 }
-                rows.push(observation::ActiveModel {
-                    observer_id: Set(observer),
-                    teacher_id: Set(teacher),
-                    school_id: Set(Some(school)),
-                    observed_on: Set(on),
-                    purpose: Set(purpose),
-                    focus: Set(focus_text.into()),
-                    went_well: Set(went_well.into()),
-                    questions_for_dialogue: Set(question.into()),
-                    agreed_next_steps: Set(next_step.into()),
-                    teacher_response: Set(None),
-                    theme_keys: Set(theme_key(theme)),
-                    in_portfolio: Set(false),
-                    in_review_selection: Set(false),
-                    version: Set(1),
-                    created_at: Set(at_nine(on)),
-                    updated_at: Set(at_nine(on)),
-                    ..Default::default()
-                });
+                rows.push(
+                    observation::ActiveModel {
+                        observer_id: Set(observer),
+                        teacher_id: Set(teacher),
+                        school_id: Set(Some(school)),
+                        observed_on: Set(on),
+                        purpose: Set(purpose),
+                        focus: Set(focus_text.into()),
+                        went_well: Set(went_well.into()),
+                        questions_for_dialogue: Set(question.into()),
+                        agreed_next_steps: Set(next_step.into()),
+                        teacher_response: Set(None),
+                        theme_keys: Set(theme_key(theme)),
+                        in_portfolio: Set(false),
+                        in_review_selection: Set(false),
+                        ..Default::default()
+                    }
+                    .first_version(at_nine(on)),
+                );
             }
         }
     }

@@ -31,6 +31,7 @@ use sea_orm::{
 };
 
 use super::{CHUNK, current_staff_roles, insert_chunks, max_id};
+use crate::graphql::versioned::InsertFirst;
 use crate::practice::keys::{enum_keys, join};
 
 /// The SQLite FTS5 insert trigger, as the search migration creates it.
@@ -291,20 +292,21 @@ pub async fn seed_practice(
                 .choose(&mut rng)
                 .expect("outcomes");
                 ids.2 += 1;
-                endorsements.push(practice_endorsement::ActiveModel {
-                    id: Set(ids.2),
-                    practice_id: Set(id),
-                    person_id: Set(person),
-                    school_id: Set(other.id),
-                    note: Set(ENDORSEMENT_NOTES
-                        .choose(&mut rng)
-                        .expect("notes")
-                        .to_string()),
-                    outcome: Set(outcome),
-                    version: Set(1),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                });
+                endorsements.push(
+                    practice_endorsement::ActiveModel {
+                        id: Set(ids.2),
+                        practice_id: Set(id),
+                        person_id: Set(person),
+                        school_id: Set(other.id),
+                        note: Set(ENDORSEMENT_NOTES
+                            .choose(&mut rng)
+                            .expect("notes")
+                            .to_string()),
+                        outcome: Set(outcome),
+                        ..Default::default()
+                    }
+                    .first_version(at),
+                );
                 summary.endorsements += 1;
             }
             // Counted as the rows are written (each endorser in `seen` endorsed once):
