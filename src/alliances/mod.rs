@@ -19,14 +19,6 @@ use crate::errors::{ApiError, ApiResult, MutationResult, UserError};
 use crate::graphql::context::{load, reader};
 use crate::graphql::ids::{NodeKind, decode_as};
 
-/// The alliance named by input field `allianceId`, which the caller must see: a
-/// `NOT_FOUND` user error otherwise, as for no such alliance.
-pub fn seen_alliance(access: &Access, id: &ID) -> MutationResult<i32> {
-    Ok(decode_as(id, NodeKind::Alliance)
-        .filter(|id| access.sees_alliance(*id))
-        .ok_or_else(|| UserError::not_found("allianceId"))?)
-}
-
 /// The alliance named by input field `allianceId`, which the caller must administer:
 /// a `NOT_FOUND` user error when they cannot see it, `FORBIDDEN` when they see it but may
 /// not do `what`.
