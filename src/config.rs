@@ -226,7 +226,8 @@ pub struct ClusterConfig {
 #[derive(Debug, Clone, Args)]
 pub struct WebhookConfig {
     /// Accept webhook endpoints at `http://127.0.0.1` and `http://localhost` as well as
-    /// `https` URLs: for tests and local development, never in production.
+    /// `https` URLs, and deliver to host names that resolve to loopback: for tests and
+    /// local development, never in production.
     #[arg(
         long,
         env = "TRELLIS_WEBHOOK_ALLOW_HTTP_LOCALHOST",

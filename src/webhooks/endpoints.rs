@@ -13,6 +13,7 @@ use secrecy::ExposeSecret;
 use trellis_macros::mutations;
 use url::{Host, Url};
 
+use super::addresses;
 use super::signing::new_secret;
 use super::{WebhookEndpoint, WebhookEndpointWithSecret};
 use crate::audit::AuditEntry;
@@ -135,8 +136,9 @@ fn manager(access: &Access) -> MutationResult<(i32, Tenant)> {
 
 /// An endpoint URL: `https`, or `http` to 127.0.0.1 or localhost when the server allows it
 /// (`--webhook-allow-http-localhost`). No user name or password in it, and no address of
-/// the server's own networks written as an IP (loopback, private, link-local): a
-/// registered URL must not make the server post into its own network.
+/// the server's own networks (`addresses::internal`) nor `localhost`: a registered URL
+/// must not make the server post into its own network. A host name's addresses are
+/// checked when it is resolved for each delivery (`addresses::PublicResolver`).
 pub fn endpoint_url(
     field: &str,
     text: &str,
@@ -157,16 +159,10 @@ pub fn endpoint_url(
         _ => return Err(UserError::invalid(field, "must be an https URL")),
     }
     let internal = match url.host() {
-        Some(Host::Ipv4(ip)) => {
-            ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified()
-        }
-        Some(Host::Ipv6(ip)) => {
-            ip.is_loopback()
-                || ip.is_unspecified()
-                || ip.is_unique_local()
-                || ip.is_unicast_link_local()
-        }
-        _ => false,
+        Some(Host::Ipv4(ip)) => addresses::internal(ip.into()),
+        Some(Host::Ipv6(ip)) => addresses::internal(ip.into()),
+        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     };
     if internal && !(allow_http_localhost && local) {
         return Err(UserError::invalid(
@@ -422,6 +418,13 @@ mod tests {
         assert!(!ok("https://169.254.169.254/latest", false));
         assert!(!ok("https://127.0.0.1/hooks", false));
         assert!(!ok("https://[::1]/hooks", false));
+        assert!(!ok("https://[::ffff:127.0.0.1]/hooks", false));
+        assert!(!ok("https://[::ffff:a9fe:a9fe]/latest", false));
+        assert!(!ok("https://100.64.0.1/hooks", false));
+        assert!(!ok("https://0.0.0.0/hooks", false));
+        assert!(!ok("https://localhost/hooks", false));
+        assert!(!ok("https://LOCALHOST:8443/hooks", false));
+        assert!(ok("https://localhost:8443/hooks", true));
         assert!(ok("https://127.0.0.1:9443/hooks", true));
         assert!(ok("https://203.0.113.7/hooks", false));
         assert!(!ok("", false));

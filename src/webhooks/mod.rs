@@ -9,6 +9,7 @@
 //!   (`signing`), logs every attempt, retries failures with back-off (`backoff`), and
 //!   disables endpoints that fail for days, telling those who manage them.
 
+pub mod addresses;
 pub mod backoff;
 pub mod endpoints;
 pub mod events;

@@ -29,6 +29,7 @@ use secrecy::SecretString;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use super::addresses::{PublicResolver, refused_as_private};
 use super::backoff::Backoff;
 use super::events::wire_name;
 use super::signing::signature_header;
@@ -50,6 +51,8 @@ pub struct Settings {
     pub poll: Duration,
     pub backoff: Backoff,
     pub disable_after: Duration,
+    /// Whether loopback addresses may be posted to (`--webhook-allow-http-localhost`).
+    pub allow_loopback: bool,
 }
 
 impl From<&WebhookConfig> for Settings {
@@ -63,6 +66,7 @@ impl From<&WebhookConfig> for Settings {
                 window: Duration::from_secs(config.webhook_retry_hours * 3600),
             },
             disable_after: config.disable_after(),
+            allow_loopback: config.webhook_allow_http_localhost,
         }
     }
 }
@@ -90,6 +94,10 @@ impl Worker {
             .timeout(settings.timeout)
             // An endpoint answers itself: a redirect could send the signed event anywhere.
             .redirect(reqwest::redirect::Policy::none())
+            // A host name may point into the server's own networks, or come to later.
+            .dns_resolver(Arc::new(PublicResolver {
+                allow_loopback: settings.allow_loopback,
+            }))
             .build()
             .expect("an HTTP client with rustls");
         let task = tokio::spawn(async move {
@@ -588,6 +596,8 @@ pub fn payload(event: &webhook_event::Model) -> serde_json::Value {
 fn describe(error: &reqwest::Error) -> &'static str {
     if error.is_timeout() {
         "timed out"
+    } else if refused_as_private(error) {
+        "refused: the host name resolves to an address of a private network"
     } else if error.is_connect() {
         "could not connect"
     } else if error.is_redirect() {

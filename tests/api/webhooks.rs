@@ -515,3 +515,56 @@ async fn two_instances_deliver_each_event_once() {
     assert_eq!(receiver.event_ids(), expected, "none missing, none twice");
     assert_eq!(receiver.attempts(), 12 + 6, "no attempt made twice");
 }
+
+/// A host name is checked where it points at each delivery, not only when registered: a
+/// name that comes to point into the server's own network (here the endpoint's name is
+/// changed to `localhost` behind the API's back, as DNS could change it) is not posted
+/// to, and the delivery log says why.
+#[tokio::test]
+async fn a_host_name_that_points_inside_is_never_posted_to() {
+    let flags: Vec<&str> = DELIVERY_FLAGS
+        .iter()
+        .copied()
+        .filter(|flag| *flag != "--webhook-allow-http-localhost")
+        .collect();
+    let app = spawn_app_with(&flags).await;
+    let school = school(&app, "elmbridge", 1).await;
+    let receiver = Receiver::failing_first(0);
+    let (endpoint_id, _, _) = endpoint(
+        &app,
+        &school.head,
+        Tenant::School(school.id),
+        "https://mis.example.org/hooks",
+        &[WebhookEventType::StaffRoleEnded],
+    )
+    .await;
+    let inside = receiver
+        .url
+        .replacen("http://127.0.0.1", "https://localhost", 1);
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE webhook_endpoint SET url = '{inside}' WHERE id = {endpoint_id}"
+        ))
+        .await
+        .unwrap();
+    ended(&app, &school.head, school.roles[0]).await;
+
+    let query = "query($id: ID!) { webhookDeliveryAttempts(endpointId: $id, first: 5) { nodes { succeeded responseCode error } } }";
+    let variables = json!({ "id": gid("WebhookEndpoint", endpoint_id) });
+    let mut log = json!(null);
+    for _ in 0..100 {
+        log = app.ok(Some(&school.head), query, variables.clone()).await;
+        if log["webhookDeliveryAttempts"]["nodes"][0].is_object() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let attempt = &log["webhookDeliveryAttempts"]["nodes"][0];
+    assert_eq!(attempt["succeeded"], false, "{log:#}");
+    assert_eq!(attempt["responseCode"], Value::Null);
+    assert_eq!(
+        attempt["error"], "refused: the host name resolves to an address of a private network",
+        "{log:#}"
+    );
+    assert_eq!(receiver.attempts(), 0);
+}

@@ -115,6 +115,11 @@ async fn only_https_urls_are_accepted_unless_local_http_is_allowed() {
         "ftp://mis.example.org/hooks",
         "not a url",
         "https://user:password@mis.example.org/hooks",
+        // Inside the server's own network, however written.
+        "https://localhost:8443/hooks",
+        "https://10.0.0.5/hooks",
+        "https://[::ffff:169.254.169.254]/latest",
+        "https://100.64.0.1/hooks",
     ] {
         let body = try_register(&app, &token, url).await;
         let errors = &body["data"]["registerWebhookEndpoint"]["userErrors"];
