@@ -14,7 +14,7 @@ pub mod types;
 
 pub use places::{
     member_school, member_schools, person_in_staff_role, person_of, staff_member_now,
-    visible_person,
+    visible_person, works_at_now,
 };
 pub use types::{AllianceRole, Invitation, Person, StaffRole};
 

@@ -186,17 +186,25 @@ pub async fn staff_member_now(
     school_id: i32,
 ) -> MutationResult<i32> {
     let person_id = decode_as(id, NodeKind::Person).ok_or_else(|| UserError::not_found(field))?;
-    let works_there = staff_role::Entity::find()
+    if !works_at_now(conn, person_id, school_id).await? {
+        return Err(UserError::not_found(field).into());
+    }
+    Ok(person_id)
+}
+
+/// Whether `person_id` holds a current staff role at `school_id`.
+pub async fn works_at_now(
+    conn: &impl ConnectionTrait,
+    person_id: i32,
+    school_id: i32,
+) -> Result<bool, DbErr> {
+    let role = staff_role::Entity::find()
         .filter(staff_role::Column::PersonId.eq(person_id))
         .filter(staff_role::Column::SchoolId.eq(school_id))
         .filter(staff_role::Column::EndsOn.is_null())
         .one(conn)
-        .await?
-        .is_some();
-    if !works_there {
-        return Err(UserError::not_found(field).into());
-    }
-    Ok(person_id)
+        .await?;
+    Ok(role.is_some())
 }
 
 /// The person in a staff role, if the caller may see them. A current role's school is one

@@ -12,9 +12,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::{
     MembershipStatus, SupportArrangementStatus, SupportOfferStatus, SupportRequestStatus,
 };
-use entity::{
-    alliance_membership, staff_role, support_arrangement, support_offer, support_request,
-};
+use entity::{alliance_membership, support_arrangement, support_offer, support_request};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use trellis_macros::mutations;
@@ -32,7 +30,7 @@ use crate::graphql::ids::{NodeKind, decode_as};
 use crate::graphql::versioned::{InsertFirst, LifeCycle};
 use crate::notifications::Notices;
 use crate::payload;
-use crate::people::member_school;
+use crate::people::{member_school, works_at_now};
 use crate::validation;
 
 /// The support that meets a request: from an offer, or from a person or school directly.
@@ -205,14 +203,7 @@ async fn supporters(
             }
             (Some(named), _, _) => Some(named),
             (None, Some(given), Some(school)) => {
-                let works_there = staff_role::Entity::find()
-                    .filter(staff_role::Column::PersonId.eq(given))
-                    .filter(staff_role::Column::SchoolId.eq(school))
-                    .filter(staff_role::Column::EndsOn.is_null())
-                    .one(conn)
-                    .await?
-                    .is_some();
-                if !works_there {
+                if !works_at_now(conn, given, school).await? {
                     return Err(UserError::not_found("supportingPersonId").into());
                 }
                 Some(given)
