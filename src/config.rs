@@ -259,6 +259,24 @@ pub struct WebhookConfig {
     /// milliseconds.
     #[arg(long, env = "TRELLIS_WEBHOOK_POLL_MS", default_value_t = 1000)]
     pub webhook_poll_ms: u64,
+    /// How many days an event is kept, with its deliveries and their attempts (the
+    /// delivery log), once every delivery of it is delivered or failed for good; at
+    /// least 1. Events with a delivery still pending are kept however old.
+    #[arg(
+        long,
+        env = "TRELLIS_WEBHOOK_RETENTION_DAYS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub webhook_retention_days: u32,
+    /// How often the events past their retention are removed, in milliseconds.
+    #[arg(
+        long,
+        env = "TRELLIS_WEBHOOK_PRUNE_EVERY_MS",
+        default_value_t = 3600 * 1000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub webhook_prune_every_ms: u64,
 }
 
 impl WebhookConfig {
@@ -272,6 +290,15 @@ impl WebhookConfig {
 
     pub fn disable_after(&self) -> Duration {
         Duration::from_secs(self.webhook_disable_after_hours * 3600)
+    }
+
+    /// How long an event whose deliveries are all finished is kept.
+    pub fn retention(&self) -> chrono::Duration {
+        chrono::Duration::days(i64::from(self.webhook_retention_days))
+    }
+
+    pub fn prune_every(&self) -> Duration {
+        Duration::from_millis(self.webhook_prune_every_ms)
     }
 }
 

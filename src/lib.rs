@@ -209,6 +209,7 @@ pub fn app_state(
         notifier.clone(),
         config.public_url.trim_end_matches('/').to_owned(),
     );
+    webhooks::retention::start(db.clone(), &config.webhooks);
     evaluations::reminders::start(
         db.clone(),
         notifier.clone(),

@@ -24,6 +24,7 @@ mod m20261209_000045_coaching;
 mod m20261209_000046_observation;
 mod m20261210_000047_leadership;
 mod m20261210_000048_record_rules;
+mod m20261211_000049_webhook_retention;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000046_observation::Migration),
             Box::new(m20261210_000047_leadership::Migration),
             Box::new(m20261210_000048_record_rules::Migration),
+            Box::new(m20261211_000049_webhook_retention::Migration),
         ]
     }
 }

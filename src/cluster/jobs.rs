@@ -5,7 +5,8 @@
 //!
 //! Work that is queued rather than scheduled (webhook deliveries) is claimed row by row
 //! instead: see `webhooks::worker`. So are the reminders, which every instance runs with
-//! [`each_period`]: each round claims its rows with a conditional update.
+//! [`each_period`]: each round claims its rows with a conditional update. The pruning of
+//! the webhook outbox runs the same way: its conditional deletes need no claim.
 
 use std::future::Future;
 use std::time::Duration;

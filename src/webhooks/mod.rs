@@ -8,6 +8,8 @@
 //!   endpoints that may receive it (`auth::policy::webhooks`), posts it signed
 //!   (`signing`), logs every attempt, retries failures with back-off (`backoff`), and
 //!   disables endpoints that fail for days, telling those who manage them.
+//! - A periodic job (`retention`) removes the events past their retention whose
+//!   deliveries are all finished, with their deliveries and attempts.
 
 pub mod addresses;
 pub mod backoff;
@@ -15,6 +17,7 @@ pub mod endpoints;
 pub mod events;
 mod node;
 pub mod queries;
+pub mod retention;
 pub mod signing;
 pub mod types;
 pub mod worker;

@@ -105,4 +105,5 @@ mod two_instances;
 mod webhooks;
 mod webhooks_receiver;
 mod webhooks_registration;
+mod webhooks_retention;
 mod websocket;

@@ -112,6 +112,11 @@ impl Receiver {
         self.state.lock().unwrap().down = false;
     }
 
+    /// Refuses every attempt from now on, until `up` is called.
+    pub fn go_down(&self) {
+        self.state.lock().unwrap().down = true;
+    }
+
     pub fn attempts(&self) -> usize {
         self.state.lock().unwrap().attempts
     }

@@ -1,0 +1,86 @@
+//! Pruning the outbox: the periodic job that removes the events older than the retention
+//! period (`--webhook-retention-days`) whose deliveries are all finished, delivered or
+//! failed for good, with their deliveries and the attempts of those (the delivery log).
+//! An event not yet fanned out, or with a delivery still pending (due, being attempted or
+//! waiting for a retry), is kept however old.
+//!
+//! Each batch is one conditional `DELETE` of events; the foreign keys remove their
+//! deliveries and attempts in the same statement (`ON DELETE CASCADE`). Every instance
+//! runs the job: two instances deleting the same batch delete it once, the other's
+//! statement finding nothing left.
+
+use chrono::Utc;
+use entity::enums::WebhookDeliveryStatus;
+use entity::{webhook_delivery, webhook_event};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+
+use crate::cluster::jobs::each_period;
+use crate::config::WebhookConfig;
+
+/// Most events removed by one statement.
+const BATCH: u64 = 500;
+/// Most statements of one round: what is left over waits for the next round.
+const BATCHES_PER_ROUND: usize = 20;
+
+/// Removes one batch of the events created before `before` whose deliveries are all
+/// finished; returns how many events.
+async fn prune_batch(db: &DatabaseConnection, before: chrono::DateTime<Utc>) -> Result<u64, DbErr> {
+    let pending = Query::select()
+        .expr(Expr::val(1))
+        .from(webhook_delivery::Entity)
+        .and_where(
+            Expr::col((webhook_delivery::Entity, webhook_delivery::Column::EventId))
+                .equals((webhook_event::Entity, webhook_event::Column::Id)),
+        )
+        .and_where(webhook_delivery::Column::Status.eq(WebhookDeliveryStatus::Pending))
+        .to_owned();
+    // Any batch will do: no order, so that the database may read the oldest events by
+    // their creation time.
+    let batch = Query::select()
+        .column(webhook_event::Column::Id)
+        .from(webhook_event::Entity)
+        .and_where(webhook_event::Column::CreatedAt.lt(before))
+        .and_where(webhook_event::Column::FannedOutAt.is_not_null())
+        .and_where(Expr::exists(pending).not())
+        .limit(BATCH)
+        .to_owned();
+    let removed = webhook_event::Entity::delete_many()
+        .filter(webhook_event::Column::Id.in_subquery(batch))
+        .exec(db)
+        .await?;
+    Ok(removed.rows_affected)
+}
+
+/// One round: removes, in at most [`BATCHES_PER_ROUND`] statements, the events older than
+/// `retention` whose deliveries are all finished. Returns how many events it removed.
+pub async fn prune(db: &DatabaseConnection, retention: chrono::Duration) -> Result<u64, DbErr> {
+    let before = Utc::now() - retention;
+    let mut removed = 0;
+    for _ in 0..BATCHES_PER_ROUND {
+        let batch = prune_batch(db, before).await?;
+        removed += batch;
+        if batch < BATCH {
+            break;
+        }
+    }
+    // Counts only: an event's payload never reaches the log.
+    tracing::debug!(
+        events = removed,
+        "removed webhook events past their retention, with their deliveries and attempts"
+    );
+    Ok(removed)
+}
+
+/// Starts the job on the current Tokio runtime.
+pub fn start(db: DatabaseConnection, config: &WebhookConfig) {
+    let retention = config.retention();
+    each_period(
+        config.prune_every(),
+        "pruning the webhook outbox",
+        move || {
+            let db = db.clone();
+            async move { prune(&db, retention).await }
+        },
+    );
+}
