@@ -19,7 +19,7 @@ use super::{WebhookEndpoint, WebhookEndpointWithSecret};
 use crate::audit::AuditEntry;
 use crate::auth::policy::webhooks::tenant_of;
 use crate::auth::policy::{Access, Tenant};
-use crate::db::begin_write;
+use crate::db::{begin_write, lock_row};
 use crate::errors::{ApiError, MutationResult, UserError};
 use crate::graphql::context::{access, db, services};
 use crate::graphql::ids::{NodeKind, decode_as};
@@ -378,6 +378,9 @@ async fn redeliver(
         .one(&txn)
         .await?
         .ok_or_else(not_found)?;
+    // Held until the delivery is queued again: the outbox's pruning skips an event being
+    // redelivered, and a redelivery waits for a pruning that holds it (then finds nothing).
+    lock_row::<webhook_event::Entity>(&txn, webhook_event::Column::Id, event.id).await?;
     let delivery = webhook_delivery::Entity::find()
         .filter(webhook_delivery::Column::EventId.eq(event.id))
         .filter(webhook_delivery::Column::EndpointId.eq(endpoint.id))

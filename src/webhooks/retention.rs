@@ -4,16 +4,20 @@
 //! An event not yet fanned out, or with a delivery still pending (due, being attempted or
 //! waiting for a retry), is kept however old.
 //!
-//! Each batch is one conditional `DELETE` of events; the foreign keys remove their
-//! deliveries and attempts in the same statement (`ON DELETE CASCADE`). Every instance
-//! runs the job: two instances deleting the same batch delete it once, the other's
-//! statement finding nothing left.
+//! Each batch is read and locked, then deleted by one conditional `DELETE` of events; the
+//! foreign keys remove their deliveries and attempts in the same statement (`ON DELETE
+//! CASCADE`). Every instance runs the job: on PostgreSQL each skips the events another
+//! holds; two instances that read the same batch delete it once, the other's statement
+//! finding nothing left.
 
 use chrono::Utc;
 use entity::enums::WebhookDeliveryStatus;
 use entity::{webhook_delivery, webhook_event};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use super::worker::claiming;
+use crate::db::begin_write;
 
 use crate::cluster::jobs::each_period;
 use crate::config::WebhookConfig;
@@ -25,8 +29,42 @@ const BATCHES_PER_ROUND: usize = 20;
 
 /// Removes one batch of the events created before `before` whose deliveries are all
 /// finished; returns how many events.
+///
+/// The batch is read and locked first, skipping events another transaction holds (on
+/// PostgreSQL, a redelivery locks its event before it queues the delivery again), then
+/// deleted in a statement of its own, which checks again that no delivery is pending: a
+/// redelivery that committed in between keeps its event.
 async fn prune_batch(db: &DatabaseConnection, before: chrono::DateTime<Utc>) -> Result<u64, DbErr> {
-    let pending = Query::select()
+    let txn = begin_write(db).await?;
+    let batch: Vec<i32> = claiming(
+        webhook_event::Entity::find()
+            .select_only()
+            .column(webhook_event::Column::Id)
+            .filter(webhook_event::Column::CreatedAt.lt(before))
+            .filter(webhook_event::Column::FannedOutAt.is_not_null())
+            .filter(Expr::exists(pending_delivery()).not())
+            .limit(BATCH),
+        db.get_database_backend(),
+    )
+    .into_tuple()
+    .all(&txn)
+    .await?;
+    if batch.is_empty() {
+        txn.commit().await?;
+        return Ok(0);
+    }
+    let removed = webhook_event::Entity::delete_many()
+        .filter(webhook_event::Column::Id.is_in(batch))
+        .filter(Expr::exists(pending_delivery()).not())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(removed.rows_affected)
+}
+
+/// A delivery of the event in hand (the outer query's `webhook_event`) still pending.
+fn pending_delivery() -> SelectStatement {
+    Query::select()
         .expr(Expr::val(1))
         .from(webhook_delivery::Entity)
         .and_where(
@@ -34,22 +72,7 @@ async fn prune_batch(db: &DatabaseConnection, before: chrono::DateTime<Utc>) -> 
                 .equals((webhook_event::Entity, webhook_event::Column::Id)),
         )
         .and_where(webhook_delivery::Column::Status.eq(WebhookDeliveryStatus::Pending))
-        .to_owned();
-    // Any batch will do: no order, so that the database may read the oldest events by
-    // their creation time.
-    let batch = Query::select()
-        .column(webhook_event::Column::Id)
-        .from(webhook_event::Entity)
-        .and_where(webhook_event::Column::CreatedAt.lt(before))
-        .and_where(webhook_event::Column::FannedOutAt.is_not_null())
-        .and_where(Expr::exists(pending).not())
-        .limit(BATCH)
-        .to_owned();
-    let removed = webhook_event::Entity::delete_many()
-        .filter(webhook_event::Column::Id.in_subquery(batch))
-        .exec(db)
-        .await?;
-    Ok(removed.rows_affected)
+        .to_owned()
 }
 
 /// One round: removes, in at most [`BATCHES_PER_ROUND`] statements, the events older than

@@ -178,7 +178,7 @@ struct Delivering {
 }
 
 /// Locks the rows read for the claim, skipping those another worker holds (PostgreSQL).
-fn claiming<E: EntityTrait>(select: Select<E>, backend: DbBackend) -> Select<E> {
+pub(super) fn claiming<E: EntityTrait>(select: Select<E>, backend: DbBackend) -> Select<E> {
     if backend == DbBackend::Postgres {
         select.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
     } else {
