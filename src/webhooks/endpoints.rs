@@ -158,12 +158,12 @@ pub fn endpoint_url(
         "http" if allow_http_localhost && local => {}
         _ => return Err(UserError::invalid(field, "must be an https URL")),
     }
-    let internal = match url.host() {
-        Some(Host::Ipv4(ip)) => addresses::internal(ip.into()),
-        Some(Host::Ipv6(ip)) => addresses::internal(ip.into()),
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
+    let internal = local
+        || match url.host() {
+            Some(Host::Ipv4(ip)) => addresses::internal(ip.into()),
+            Some(Host::Ipv6(ip)) => addresses::internal(ip.into()),
+            _ => false,
+        };
     if internal && !(allow_http_localhost && local) {
         return Err(UserError::invalid(
             field,

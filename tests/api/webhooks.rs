@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use entity::enums::{AllianceRoleKind, StaffRoleKind, WebhookEventType};
 use entity::{webhook_endpoint, webhook_event};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -541,10 +542,10 @@ async fn a_host_name_that_points_inside_is_never_posted_to() {
     let inside = receiver
         .url
         .replacen("http://127.0.0.1", "https://localhost", 1);
-    app.db
-        .execute_unprepared(&format!(
-            "UPDATE webhook_endpoint SET url = '{inside}' WHERE id = {endpoint_id}"
-        ))
+    webhook_endpoint::Entity::update_many()
+        .col_expr(webhook_endpoint::Column::Url, Expr::value(inside))
+        .filter(webhook_endpoint::Column::Id.eq(endpoint_id))
+        .exec(&app.db)
         .await
         .unwrap();
     ended(&app, &school.head, school.roles[0]).await;
