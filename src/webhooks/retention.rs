@@ -7,8 +7,7 @@
 //! Each batch is read and locked, then deleted by one conditional `DELETE` of events; the
 //! foreign keys remove their deliveries and attempts in the same statement (`ON DELETE
 //! CASCADE`). Every instance runs the job: on PostgreSQL each skips the events another
-//! holds; two instances that read the same batch delete it once, the other's statement
-//! finding nothing left.
+//! holds, so two never take the same batch; SQLite runs one writer at a time.
 
 use chrono::Utc;
 use entity::enums::WebhookDeliveryStatus;
@@ -17,14 +16,13 @@ use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use super::worker::claiming;
-use crate::db::begin_write;
-
 use crate::cluster::jobs::each_period;
 use crate::config::WebhookConfig;
+use crate::db::begin_write;
 
 /// Most events removed by one statement.
 const BATCH: u64 = 500;
-/// Most statements of one round: what is left over waits for the next round.
+/// Most batches of one round: what is left over waits for the next round.
 const BATCHES_PER_ROUND: usize = 20;
 
 /// Removes one batch of the events created before `before` whose deliveries are all
