@@ -149,6 +149,16 @@ pub struct RealtimeConfig {
         default_value_t = 90
     )]
     pub notification_retention_days: u32,
+    /// How often, in milliseconds, each instance delivers the notifications still queued
+    /// from more than this long ago: those an instance that stopped did not send, and
+    /// those whose recipient could not be checked (given up after a day).
+    #[arg(
+        long,
+        env = "TRELLIS_NOTIFICATION_RETRY_EVERY_MS",
+        default_value_t = 60_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub notification_retry_every_ms: u64,
     /// Most WebSocket connections one person (or service account) keeps open at once, on
     /// this instance; past it, a new one is closed with 4429.
     #[arg(
@@ -183,6 +193,11 @@ impl ServerConfig {
     /// How long read notifications are kept.
     pub fn notification_retention(&self) -> chrono::Duration {
         chrono::Duration::days(i64::from(self.realtime.notification_retention_days))
+    }
+
+    /// How often queued notifications are taken up again.
+    pub fn notification_retry(&self) -> Duration {
+        Duration::from_millis(self.realtime.notification_retry_every_ms)
     }
 }
 

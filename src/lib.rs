@@ -240,7 +240,13 @@ pub fn app_state(
     });
     let schema = schema::build(services.clone(), &config.limits, config.introspection);
     // Checks each recipient through the schema, as the recipient: see `notifications`.
-    outbox.start(schema.clone(), db.clone(), mailer, bus);
+    outbox.start(
+        schema.clone(),
+        db.clone(),
+        mailer,
+        bus,
+        config.notification_retry(),
+    );
     // Removes old read notifications now and then, on every instance (idempotent).
     notifications::inbox::start_retention(db.clone(), config.notification_retention());
     let callers = Arc::new(auth::cache::CallerCache::new(

@@ -35,6 +35,7 @@ pub mod leadership_invitation;
 pub mod meeting_attendance;
 pub mod notification;
 pub mod notification_preference;
+pub mod notification_queue;
 pub mod observation;
 pub mod partnership;
 pub mod partnership_school;

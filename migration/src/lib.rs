@@ -25,6 +25,7 @@ mod m20261209_000046_observation;
 mod m20261210_000047_leadership;
 mod m20261210_000048_record_rules;
 mod m20261211_000049_webhook_retention;
+mod m20261212_000050_notification_queue;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000047_leadership::Migration),
             Box::new(m20261210_000048_record_rules::Migration),
             Box::new(m20261211_000049_webhook_retention::Migration),
+            Box::new(m20261212_000050_notification_queue::Migration),
         ]
     }
 }

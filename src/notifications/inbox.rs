@@ -4,7 +4,8 @@
 //! are removed once `--notification-retention-days` have passed.
 //!
 //! Rows are written by the sender (`sender`), after the change committed and after the
-//! recipient check that email passes too; `notificationAdded` then pushes each one.
+//! recipient check that email passes too, in the transaction that takes each notification
+//! out of the queue (`queue`); `notificationAdded` then pushes each one.
 
 use std::time::Duration;
 
@@ -170,21 +171,23 @@ pub async fn wants_email(
     Ok(row.is_none_or(|row| row.email))
 }
 
-/// Keeps a notification in its recipient's inbox; its id.
-pub async fn keep(db: &DatabaseConnection, told: &Told) -> Result<i32, DbErr> {
-    let text: String = told.subject.chars().take(TEXT_MAX).collect();
-    let row = notification::ActiveModel {
+/// Keeps a notification in its recipient's inbox, in the transaction that takes it out of
+/// the queue (`queue::deliver`).
+pub(super) async fn keep(
+    txn: &impl ConnectionTrait,
+    told: &Told,
+) -> Result<notification::Model, DbErr> {
+    notification::ActiveModel {
         person_id: Set(told.recipient),
         kind: Set(told.kind),
-        text: Set(text),
+        text: Set(told.subject.chars().take(TEXT_MAX).collect()),
         subject_id: Set(told.about.to_string()),
         created_at: Set(Utc::now()),
         read_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(row.id)
+    .insert(txn)
+    .await
 }
 
 /// Removes the notifications read before `retention` ago: one statement, which any

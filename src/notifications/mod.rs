@@ -3,9 +3,12 @@
 //! cancelled, support brokered, a school invited into an alliance.
 //!
 //! A mutation gathers its notifications in [`Notices`] inside its transaction (the wording
-//! and who is told are in `messages`), then [`Notices::commit`] commits and only then hands
-//! them to the [`Notifier`], which sends them off the request path (`sender`). So:
+//! and who is told are in `messages`), then [`Notices::commit`] queues them in that
+//! transaction (`queue`), commits, and only then tells the [`Notifier`], which sends them
+//! off the request path (`sender`). So:
 //! - a change that rolls back tells nobody;
+//! - a change that commits tells everyone it should, even if this instance stops before
+//!   sending: the next retry round of any instance delivers what is still queued;
 //! - a slow or unreachable mail server never slows down or fails the mutation;
 //! - the actor is never told of their own action;
 //! - each recipient is checked when the email is sent: a disabled person gets nothing, and
@@ -23,6 +26,7 @@
 mod evaluations;
 pub mod inbox;
 mod messages;
+mod queue;
 pub(crate) mod recipients;
 mod sender;
 
@@ -45,10 +49,8 @@ pub struct Notification {
     pub recipient: i32,
     pub kind: NotificationKind,
     pub subject: String,
-    /// The message, ending with `link`.
+    /// The message, ending with where to see it: `TRELLIS_PUBLIC_URL/<type>/<global id>`.
     pub text: String,
-    /// Where to see it: `TRELLIS_PUBLIC_URL/<type>/<global id>`.
-    pub link: String,
     /// The global id of what it is about.
     pub about: ID,
     /// Other objects the text names (a person, a support request): the recipient must
@@ -119,18 +121,19 @@ impl Notices {
                 kind: message.kind,
                 subject: message.subject.clone(),
                 text: text.clone(),
-                link: link.clone(),
                 about: kind.id(key),
                 mentions: message.mentions.clone(),
             });
         }
     }
 
-    /// Commits the transaction, then hands the notifications to the sender: nothing is
-    /// sent for a change that did not commit.
+    /// Queues the notifications in the transaction and commits it, then tells the sender:
+    /// nothing is sent for a change that did not commit, and nothing that committed is
+    /// lost if this instance stops before sending (`queue`).
     pub async fn commit(self, txn: DatabaseTransaction) -> Result<(), DbErr> {
+        let queued = queue::add(&txn, &self.list).await?;
         txn.commit().await?;
-        self.notifier.dispatch(self.list);
+        self.notifier.dispatch(queued);
         if let Some(bus) = &self.bus {
             bus.publish_all(self.signals);
         }

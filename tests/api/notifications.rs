@@ -50,7 +50,11 @@ async fn member(app: &TestApp, email: &'static str, school: i32, role: StaffRole
 }
 
 async fn world() -> World {
-    let app = spawn_app_with(&["--public-url", PUBLIC_URL]).await;
+    world_with(&[]).await
+}
+
+async fn world_with(flags: &[&str]) -> World {
+    let app = spawn_app_with(&[&["--public-url", PUBLIC_URL], flags].concat()).await;
     let alliance = app.alliance("Severn Alliance").await;
     let ashby = app.school("Ashby Primary").await;
     let brook = app.school("Brook Academy").await;
@@ -591,7 +595,7 @@ async fn a_recipient_who_can_no_longer_see_it_is_not_told() {
     w.new_mail(&mut seen).await;
     // The mail server hangs on Sam's email while Amy leaves the community.
     w.app.mail_server.set_outage(Outage::Hanging);
-    w.schedule(&community, "Talk partners").await;
+    let meeting = w.schedule(&community, "Talk partners").await;
     mutate_ok(
         &w.app,
         &w.amy.token,
@@ -608,6 +612,11 @@ async fn a_recipient_who_can_no_longer_see_it_is_not_told() {
             "/community-meeting/"
         ),
         emails(&[&w.sam])
+    );
+    assert_eq!(
+        queued(&w.app, &meeting["id"]).await,
+        0,
+        "Amy's notice leaves the queue untold"
     );
 }
 
@@ -650,6 +659,91 @@ async fn a_mail_server_that_is_down_or_hangs_does_not_fail_or_hold_up_mutations(
         recipients(&review, "Practice to review: Held", "/practice/"),
         emails(&[&w.cora, &w.hana, &w.sam])
     );
+}
+
+/// Notifications about `about` committed and not yet delivered (`notification_queue`).
+async fn queued(app: &TestApp, about: &Value) -> u64 {
+    use entity::notification_queue::{Column, Entity};
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    Entity::find()
+        .filter(Column::About.eq(about.as_str().unwrap()))
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn notifications_committed_before_an_instance_stops_are_delivered_by_the_next() {
+    let w = world_with(&["--notification-retry-every-ms", "200"]).await;
+    w.app.mail().await;
+    // The mail server hangs on the first email of the first submission, so the sender is
+    // stuck there while the second submission commits behind it.
+    w.app.mail_server.set_outage(Outage::Hanging);
+    assert_eq!(w.submit(&w.draft("Sent", &[]).await).await, "IN_REVIEW");
+    let stuck = w.draft("Stuck", &[]).await;
+    assert_eq!(w.submit(&stuck).await, "IN_REVIEW");
+    // The approvers (Hana, Sam, Cora) of the second submission, queued and committed.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while queued(&w.app, &stuck).await != 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the second submission's notices are queued"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // The instance stops before sending them; another starts over the same database.
+    let World {
+        app,
+        hana,
+        sam,
+        cora,
+        ..
+    } = w;
+    let app = app.restart().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while queued(&app, &stuck).await != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new instance takes up the queue"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    app.notifier.settled().await;
+    let mut to: Vec<String> = app
+        .mail_server
+        .sent()
+        .into_iter()
+        .filter(|email| email.subject.contains("Practice to review: Stuck"))
+        .map(|email| email.to)
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        emails(&[&cora, &hana, &sam]),
+        "each approver is emailed once"
+    );
+    for approver in [&hana, &sam, &cora] {
+        let inbox = app
+            .ok(
+                Some(&approver.token),
+                "{ viewer { notifications(first: 10) { edges { node { type subjectId } } } } }",
+                json!({}),
+            )
+            .await;
+        let about_stuck: Vec<&Value> = inbox["viewer"]["notifications"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|edge| edge["node"]["subjectId"] == stuck)
+            .collect();
+        assert_eq!(
+            about_stuck.len(),
+            1,
+            "{} has it in their inbox once",
+            approver.email
+        );
+        assert_eq!(about_stuck[0]["node"]["type"], "PRACTICE_SUBMITTED");
+    }
 }
 
 const INBOX: &str = "query($unread: Boolean) { viewer { unreadCount notifications(first: 10, filter: {unread: $unread}) { totalCount edges { node { id type read readAt } } } } }";
