@@ -11,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::coaching_scenario::{SUGGESTIONS, broker, coaching_world};
+use crate::coaching_scenario::{SUGGESTIONS, broker, coaching_world, started};
 use crate::common::{TestApp, gid};
 use crate::community_world::community_world;
 use crate::observations_scenario::sees;
@@ -81,23 +81,14 @@ async fn a_brokered_pair_coaches_observes_and_the_coachee_exports_it_all() {
             "{to} is told of the pair"
         );
     }
-    mutate_ok(
+    let cycle = started(
         app,
-        &coachee.token,
-        "startCoachingRelationship",
-        "relationship { status }",
-        json!({ "relationshipId": id }),
+        &id,
+        coachee,
+        coach,
+        "Responsive teaching at the hinge point",
     )
     .await;
-    let cycle = mutate_ok(
-        app,
-        &coach.token,
-        "startCoachingCycle",
-        "cycle { id }",
-        json!({ "relationshipId": id, "focus": "Responsive teaching at the hinge point" }),
-    )
-    .await["cycle"]["id"]
-        .clone();
 
     // The coach observes the coachee; nobody else sees it.
     let observation = mutate_ok(

@@ -102,8 +102,20 @@ pub async fn broker(w: &Community, theme: &str, coach: &Person, coachee: &Person
 /// An active relationship of Amy coaching `coachee`, brokered by the CPD lead, with a
 /// cycle: the relationship's and the cycle's ids.
 pub async fn coached(w: &Community, theme: &str, coachee: &Person) -> (Value, Value) {
-    let app = &w.app;
     let id = broker(w, theme, &w.teachers[0], coachee).await["id"].clone();
+    let cycle = started(&w.app, &id, coachee, coachee, "Exit tickets").await;
+    (id, cycle)
+}
+
+/// The coachee starts the brokered relationship `id`, and `by` (either party) its first
+/// cycle on `focus`: the cycle's id.
+pub async fn started(
+    app: &TestApp,
+    id: &Value,
+    coachee: &Person,
+    by: &Person,
+    focus: &str,
+) -> Value {
     mutate_ok(
         app,
         &coachee.token,
@@ -112,16 +124,15 @@ pub async fn coached(w: &Community, theme: &str, coachee: &Person) -> (Value, Va
         json!({ "relationshipId": id }),
     )
     .await;
-    let cycle = mutate_ok(
+    mutate_ok(
         app,
-        &coachee.token,
+        &by.token,
         "startCoachingCycle",
         "cycle { id }",
-        json!({ "relationshipId": id, "focus": "Exit tickets" }),
+        json!({ "relationshipId": id, "focus": focus }),
     )
     .await["cycle"]["id"]
-        .clone();
-    (id, cycle)
+        .clone()
 }
 
 pub const SUGGESTIONS: &str = "query($alliance: ID!, $theme: ID) { coachingSuggestions(allianceId: $alliance, themeId: $theme, first: 5) { \
