@@ -459,7 +459,7 @@ pub async fn release_check_of(
     else {
         return Ok(None);
     };
-    let term = Term::containing(event.starts_at.date_naive());
+    let term = Term::at(event.starts_at);
     let figures = days_out(
         ctx,
         DaysOutKey {

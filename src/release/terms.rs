@@ -9,9 +9,14 @@
 //! The academic year starts on 1 September and is named by the calendar year it starts in
 //! (2026 for 2026–27). Real term dates differ by school and local authority (half terms,
 //! Easter, training days); the ledger does not follow them. A day belongs to the span its
-//! date falls in, in UTC.
+//! date falls in, in England (`Europe/London`): a term starts at midnight there, which in
+//! British Summer Time is 23:00 UTC the day before.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Where the terms are cut: the schools' own clock.
+const SCHOOLS: Tz = Tz::Europe__London;
 
 /// One of the three terms of an academic year.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -57,9 +62,14 @@ impl Term {
         }
     }
 
+    /// The term an instant falls in, by its date in England.
+    pub fn at(instant: DateTime<Utc>) -> Self {
+        Self::containing(instant.with_timezone(&SCHOOLS).date_naive())
+    }
+
     /// The term under way now.
     pub fn current() -> Self {
-        Self::containing(Utc::now().date_naive())
+        Self::at(Utc::now())
     }
 
     /// The days it spans.
@@ -76,9 +86,17 @@ impl Term {
 }
 
 impl Period {
-    /// Its first instant and the first instant after it, in UTC.
+    /// Its first instant and the first instant after it: midnight in England.
     pub fn instants(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let at = |date: NaiveDate| date.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        let at = |date: NaiveDate| {
+            let midnight = date.and_hms_opt(0, 0, 0).expect("midnight");
+            // British clocks change at 01:00 and 02:00, never at midnight: one instant.
+            SCHOOLS
+                .from_local_datetime(&midnight)
+                .single()
+                .expect("midnight in England is one instant")
+                .to_utc()
+        };
         (at(self.from), at(self.until))
     }
 
@@ -177,16 +195,36 @@ mod tests {
     }
 
     #[test]
-    fn an_instant_belongs_to_the_span_by_its_utc_date() {
+    fn an_instant_belongs_to_the_span_of_its_date_in_england() {
         let autumn = Term {
             year: 2026,
             term: Some(AcademicTerm::Autumn),
         }
         .period();
         let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().to_utc();
-        assert!(autumn.holds(at("2026-09-01T00:00:00Z")));
+        // 1 September is in British Summer Time: the term starts at 23:00 UTC the day before.
+        assert!(autumn.holds(at("2026-08-31T23:00:00Z")));
+        assert!(autumn.holds(at("2026-09-01T00:30:00+01:00")));
+        assert!(!autumn.holds(at("2026-08-31T22:59:59Z")));
+        // 1 January is in Greenwich Mean Time: midnight there is midnight UTC.
         assert!(autumn.holds(at("2026-12-31T23:59:59Z")));
         assert!(!autumn.holds(at("2027-01-01T00:00:00Z")));
-        assert!(!autumn.holds(at("2026-08-31T23:59:59Z")));
+        // Each instant's term is the term whose span holds it.
+        for text in [
+            "2026-08-31T22:59:59Z",
+            "2026-08-31T23:00:00Z",
+            "2027-03-31T22:59:59Z",
+            "2027-03-31T23:00:00Z",
+            "2026-12-31T23:59:59Z",
+            "2027-01-01T00:00:00Z",
+        ] {
+            let instant = at(text);
+            assert!(Term::at(instant).period().holds(instant), "{text}");
+        }
+        assert_eq!(
+            Term::at(at("2027-03-31T23:30:00Z")).term,
+            Some(AcademicTerm::Summer),
+            "00:30 on 1 April in England is the summer term"
+        );
     }
 }

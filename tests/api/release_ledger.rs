@@ -53,6 +53,59 @@ async fn ledger(app: &TestApp, token: &str, world: &World, period: Value) -> Val
 }
 
 #[tokio::test]
+async fn a_term_starts_at_midnight_in_england_not_in_utc() {
+    let app = spawn_app().await;
+    let world = World::new(&app).await;
+    let lead = app.sign_in("lead@severn.example").await;
+    // 00:30 on 1 September 2026 in England (British Summer Time) is 23:30 UTC on 31 August:
+    // the first day of the 2026 autumn term, not the last of the 2025 summer term.
+    let starts = chrono::DateTime::parse_from_rfc3339("2026-09-01T00:30:00+01:00")
+        .unwrap()
+        .to_utc();
+    let course = event(
+        &app,
+        world.alliance,
+        Some(world.oak),
+        None,
+        2,
+        starts,
+        world.lead,
+    )
+    .await;
+    booking(
+        &app,
+        &course,
+        world.ash_teacher,
+        world.ash,
+        BookingStatus::Attended,
+    )
+    .await;
+    let attended = |data: &Value| {
+        rows(data)
+            .into_iter()
+            .find(|(school, _)| school == "Ash Primary")
+            .map(|(_, figures)| figures[6])
+            .unwrap()
+    };
+    let autumn = ledger(
+        &app,
+        &lead,
+        &world,
+        json!({ "academicYear": 2026, "term": "AUTUMN" }),
+    )
+    .await;
+    assert_eq!(attended(&autumn), 1.0, "{autumn:#}");
+    let summer = ledger(
+        &app,
+        &lead,
+        &world,
+        json!({ "academicYear": 2025, "term": "SUMMER" }),
+    )
+    .await;
+    assert_eq!(attended(&summer), 0.0, "{summer:#}");
+}
+
+#[tokio::test]
 async fn each_school_gives_and_receives_per_term_and_per_year() {
     let app = spawn_app().await;
     let world = World::new(&app).await;
