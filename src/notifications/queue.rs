@@ -17,6 +17,7 @@ use sea_orm::{
 
 use super::{Notification, inbox};
 use crate::db::begin_write;
+use crate::graphql::loaders::one_of;
 
 /// Most rows one retry round takes up.
 const ROUND: u64 = 500;
@@ -55,7 +56,11 @@ pub(super) async fn add(
 /// oldest first: one statement.
 pub(super) async fn read(db: &DatabaseConnection, ids: &[i32]) -> Result<Vec<Queued>, DbErr> {
     let rows = notification_queue::Entity::find()
-        .filter(notification_queue::Column::Id.is_in(ids.iter().copied()))
+        .filter(one_of(
+            db.get_database_backend(),
+            notification_queue::Column::Id,
+            ids.iter().copied(),
+        ))
         .order_by_asc(notification_queue::Column::Id)
         .all(db)
         .await?;
@@ -102,7 +107,11 @@ pub(super) async fn deliver(
 pub(super) async fn drop_untold(db: &DatabaseConnection, ids: Vec<i32>) -> Result<(), DbErr> {
     if !ids.is_empty() {
         notification_queue::Entity::delete_many()
-            .filter(notification_queue::Column::Id.is_in(ids))
+            .filter(one_of(
+                db.get_database_backend(),
+                notification_queue::Column::Id,
+                ids,
+            ))
             .exec(db)
             .await?;
     }

@@ -19,6 +19,7 @@ use super::worker::claiming;
 use crate::cluster::jobs::each_period;
 use crate::config::WebhookConfig;
 use crate::db::begin_write;
+use crate::graphql::loaders::one_of;
 
 /// Most events removed by one statement.
 const BATCH: u64 = 500;
@@ -52,7 +53,11 @@ async fn prune_batch(db: &DatabaseConnection, before: chrono::DateTime<Utc>) -> 
         return Ok(0);
     }
     let removed = webhook_event::Entity::delete_many()
-        .filter(webhook_event::Column::Id.is_in(batch))
+        .filter(one_of(
+            db.get_database_backend(),
+            webhook_event::Column::Id,
+            batch,
+        ))
         .filter(Expr::exists(pending_delivery()).not())
         .exec(&txn)
         .await?;
